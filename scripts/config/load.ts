@@ -1,0 +1,126 @@
+/** Load and check `btg.config.yaml`. Every problem becomes a Diagnostic naming the path and the expected form. */
+import * as fs from 'fs';
+import { z } from 'zod';
+import { Diagnostic, formatPath } from '../validate/diagnostic';
+import { lineText, loadYamlFile, parseYamlSource, rangeOfPath, YamlSource } from '../content/yamlSource';
+import { Config, ConfigSchema } from './schema';
+
+export interface LoadedConfig {
+  config?: Config;
+  source?: YamlSource;
+  diagnostics: Diagnostic[];
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v);
+  return `${typeof v} ${String(v)}`;
+}
+
+function getAt(data: unknown, path: readonly (string | number)[]): unknown {
+  let cur: unknown = data;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[p];
+  }
+  return cur;
+}
+
+function issueMessage(issue: z.ZodIssue, data: unknown): string {
+  const actual = getAt(data, issue.path);
+  switch (issue.code) {
+    case 'invalid_type':
+      if (actual === undefined) return `required, expected ${issue.expected}`;
+      return `expected ${issue.expected}, got ${describe(actual)}`;
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_enum_value':
+      return `expected one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}, got ${describe(actual)}`;
+    case 'invalid_string':
+      return `${issue.message}, got ${describe(actual)}`;
+    case 'too_small':
+      return issue.type === 'array' ? `expected at least ${issue.minimum} item(s), got ${Array.isArray(actual) ? actual.length : 0}` : `${issue.message}, got ${describe(actual)}`;
+    case 'too_big':
+      return `${issue.message}, got ${describe(actual)}`;
+    default:
+      return `${issue.message}${actual !== undefined ? `, got ${describe(actual)}` : ''}`;
+  }
+}
+
+export function checkConfigData(data: unknown, file: string, source?: YamlSource): LoadedConfig {
+  const diagnostics: Diagnostic[] = [];
+  const at = (path: (string | number)[]) => {
+    const range = source ? rangeOfPath(source, path) : undefined;
+    return { file, path, range, sourceLine: source && range ? lineText(source, range.start.line) : undefined };
+  };
+  if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
+    return { diagnostics: [{ code: 'config-schema', severity: 'error', file, message: `${file}: expected a mapping with at least "accounts"` }] };
+  }
+  const parsed = ConfigSchema.safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const p = formatPath(issue.path);
+      diagnostics.push({ code: 'config-schema', severity: 'error', message: `${p || '(top level)'}: ${issueMessage(issue, data)}`, ...at(issue.path as (string | number)[]) });
+    }
+    return { diagnostics, source };
+  }
+  const config = parsed.data;
+  const seen = new Map<string, number>();
+  config.accounts.forEach((a, i) => {
+    const key = a.objectId.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      diagnostics.push({ code: 'config-duplicate-account', severity: 'error', message: `accounts[${i}].objectId: duplicate of accounts[${first}].objectId (${a.objectId})`, ...at(['accounts', i, 'objectId']) });
+    } else seen.set(key, i);
+  });
+  const upns = new Map<string, number>();
+  config.accounts.forEach((a, i) => {
+    const key = a.userPrincipalName.toLowerCase();
+    const first = upns.get(key);
+    if (first !== undefined) diagnostics.push({ code: 'config-duplicate-account', severity: 'error', message: `accounts[${i}].userPrincipalName: duplicate of accounts[${first}].userPrincipalName (${a.userPrincipalName})`, ...at(['accounts', i, 'userPrincipalName']) });
+    else upns.set(key, i);
+  });
+  if (config.accounts.length < 2) {
+    diagnostics.push({
+      code: 'config-account-count',
+      severity: config.allowSingleAccount ? 'warning' : 'error',
+      message: `accounts: Microsoft recommends at least two break-glass accounts, got ${config.accounts.length}${config.allowSingleAccount ? ' (allowed by allowSingleAccount: true)' : '; add another or set allowSingleAccount: true'}`,
+      ...at(['accounts']),
+    });
+  }
+  const wsKeys = new Map<string, number>();
+  config.workspaces.forEach((w, i) => {
+    const key = `${w.subscriptionId}/${w.resourceGroup}/${w.workspaceName}`.toLowerCase();
+    const first = wsKeys.get(key);
+    if (first !== undefined) diagnostics.push({ code: 'config-duplicate-workspace', severity: 'error', message: `workspaces[${i}]: same workspace as workspaces[${first}]`, ...at(['workspaces', i]) });
+    else wsKeys.set(key, i);
+  });
+  return { config: diagnostics.some((d) => d.severity === 'error') ? undefined : config, source, diagnostics };
+}
+
+export function parseConfigText(text: string, file = 'btg.config.yaml'): LoadedConfig {
+  const { source, diagnostics } = parseYamlSource(file, text);
+  if (!source) return { diagnostics };
+  return checkConfigData(source.data, file, source);
+}
+
+export function loadConfig(file: string): LoadedConfig {
+  if (!fs.existsSync(file)) {
+    return {
+      diagnostics: [
+        {
+          code: 'config-missing',
+          severity: 'error',
+          file,
+          message: `config file ${file} not found. Start from the example: cp examples/btg.config.yaml btg.config.yaml (then put in your accounts' object IDs and UPNs), or pass --config examples/btg.config.yaml`,
+        },
+      ],
+    };
+  }
+  const { source, diagnostics } = loadYamlFile(file);
+  if (!source) return { diagnostics };
+  return checkConfigData(source.data, file, source);
+}

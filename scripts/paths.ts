@@ -1,0 +1,28 @@
+/** Locations inside the installed pack. Data files are read from the source tree, whether the code runs from ts (tests) or dist (CLI). */
+import * as fs from 'fs';
+import * as path from 'path';
+
+function findPackRoot(start: string): string {
+  let dir = start;
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        if (JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'breakglass-sentinel') return dir;
+      } catch {
+        /* keep walking */
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`breakglass-sentinel: cannot find the pack root above ${start}`);
+    dir = parent;
+  }
+}
+
+export const PACK_ROOT = findPackRoot(__dirname);
+export const packPath = (...parts: string[]): string => path.join(PACK_ROOT, ...parts);
+export const DETECTIONS_DIR = packPath('detections');
+export const HUNTING_DIR = packPath('detections', 'hunting');
+export const WORKBOOKS_DIR = packPath('workbooks');
+export const PLAYBOOKS_DIR = packPath('playbooks');
+export const EXAMPLE_CONFIG = packPath('examples', 'btg.config.yaml');

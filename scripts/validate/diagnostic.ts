@@ -1,0 +1,60 @@
+/**
+ * The one diagnostic shape every stage returns (config, YAML, KQL, rule and pack checks).
+ * Ranges are 0-based; formatters print them 1-based.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Position {
+  /** 0-based line */
+  line: number;
+  /** 0-based column (UTF-16 code units) */
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface Diagnostic {
+  /** Stable kebab-case check id (`kql-semantic`, `rule-entity-column`, `config-schema` …). */
+  code: string;
+  severity: Severity;
+  message: string;
+  /** File the diagnostic points into (the template or user's YAML), relative to cwd when possible. */
+  file?: string;
+  range?: Range;
+  /** Path inside the document, e.g. ['accounts', 1, 'objectId']. */
+  path?: (string | number)[];
+  /** The content item the diagnostic is about (rule id / slug). */
+  item?: string;
+  /** The source line, for a caret display. */
+  sourceLine?: string;
+}
+
+export const pos = (line: number, character: number): Position => ({ line, character });
+export const rangeAt = (line: number, character: number, length = 1): Range => ({
+  start: pos(line, character),
+  end: pos(line, character + Math.max(1, length)),
+});
+
+export function hasErrors(diags: readonly Diagnostic[]): boolean {
+  return diags.some((d) => d.severity === 'error');
+}
+
+/** `a.b[1].c` from a path. */
+export function formatPath(p: readonly (string | number)[] | undefined): string {
+  if (!p || p.length === 0) return '';
+  return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+/** Sort by file, then position, so output is stable. */
+export function sortDiagnostics(diags: Diagnostic[]): Diagnostic[] {
+  return [...diags].sort(
+    (a, b) =>
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.range?.start.line ?? -1) - (b.range?.start.line ?? -1) ||
+      (a.range?.start.character ?? -1) - (b.range?.start.character ?? -1) ||
+      a.message.localeCompare(b.message),
+  );
+}
