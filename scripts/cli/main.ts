@@ -1,0 +1,35 @@
+/** `btg` command line. Only scripts/cli writes to stdout/stderr; stages return data. */
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands';
+import { ExitCode } from './exit';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  program
+    .name('btg')
+    .description('breakglass-sentinel: build, validate and deploy the break-glass account detection pack for Microsoft Sentinel')
+    .option('--verbose', 'print stack traces on tool errors')
+    .exitOverride()
+    .showHelpAfterError();
+  let code: number = ExitCode.Ok;
+  registerCommands(program, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? ExitCode.Ok : ExitCode.ToolError;
+    }
+    process.stderr.write(`btg: ${(e as Error).message}\n`);
+    if (program.opts().verbose) process.stderr.write(`${(e as Error).stack}\n`);
+    return ExitCode.ToolError;
+  }
+  return code;
+}
+
+if (require.main === module) {
+  main(process.argv).then((c) => {
+    process.exitCode = c;
+  });
+}
