@@ -1,7 +1,7 @@
 /** Two projects: fast unit/golden tests, and slow end-to-end ones (emulator, Chromium). CI runs both. */
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 module.exports = {

@@ -1,0 +1,104 @@
+/** The KQL analyzer: parse + semantic analysis against declared workspace tables and functions. */
+import { kusto, netList } from './kusto';
+import { bundledSchemas, Column, TableSchemas } from './schemas';
+
+export interface KqlFunctionDecl {
+  name: string;
+  /** parameters as "(a:string, b:long)"; default none */
+  parameters?: { name: string; type: string }[];
+  /** result columns; with `open: true` any column may be referenced on the result */
+  columns: Column[];
+  open?: boolean;
+}
+
+export interface AnalyzerOptions {
+  tables?: TableSchemas;
+  functions?: KqlFunctionDecl[];
+}
+
+export interface KqlDiagnostic {
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  message: string;
+  /** character offset into the query text */
+  start: number;
+  length: number;
+}
+
+export interface KqlAnalysis {
+  diagnostics: KqlDiagnostic[];
+  /** the query's result columns (empty if the query returns no table) */
+  columns: Column[];
+  /** true when the result may carry more columns than listed (open watchlist tables) */
+  open: boolean;
+  /** names of tables the analyzer did not know, once each */
+  unknownTables: string[];
+}
+
+/** Sentinel's watchlist accessor: columns depend on the watchlist, so its result is open. */
+export const WATCHLIST_FUNCTION: KqlFunctionDecl = {
+  name: '_GetWatchlist',
+  parameters: [{ name: 'watchlistAlias', type: 'string' }],
+  columns: [
+    { name: '_DTItemId', type: 'string' },
+    { name: 'LastUpdatedTimeUTC', type: 'datetime' },
+    { name: 'SearchKey', type: 'string' },
+    { name: 'WatchlistItem', type: 'dynamic' },
+  ],
+  open: true,
+};
+
+const quoteCol = (n: string) => `['${n.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
+const schemaString = (cols: Column[]) => `(${cols.map((c) => `${quoteCol(c.name)}:${c.type}`).join(', ')})`;
+
+export class KqlAnalyzer {
+  private readonly globals: any;
+  readonly tables: TableSchemas;
+
+  constructor(opts: AnalyzerOptions = {}) {
+    const K = kusto();
+    const S = K.Symbols;
+    this.tables = { ...bundledSchemas(), ...(opts.tables ?? {}) };
+    const symbols: any[] = Object.entries(this.tables).map(([name, cols]) => new S.TableSymbol.$ctor7(name, schemaString(cols), null));
+    for (const f of [WATCHLIST_FUNCTION, ...(opts.functions ?? [])]) {
+      let result = new S.TableSymbol.$ctor7('', schemaString(f.columns), null);
+      if (f.open) result = result.WithIsOpen(true);
+      const params = (f.parameters ?? []).map((p) => new S.Parameter.$ctor2(p.name, S.ScalarTypes.GetSymbol(p.type)));
+      symbols.push(new S.FunctionSymbol.$ctor5(f.name, result, params));
+    }
+    const db = new S.DatabaseSymbol.ctor('workspace', symbols);
+    const cluster = new S.ClusterSymbol.ctor('sentinel', [db]);
+    this.globals = K.GlobalState.Default.WithCluster(cluster).WithDatabase(db);
+  }
+
+  analyze(query: string): KqlAnalysis {
+    const K = kusto();
+    const code = K.KustoCode.ParseAndAnalyze(query, this.globals);
+    const diagnostics: KqlDiagnostic[] = [];
+    const unknownTables = new Set<string>();
+    for (const d of netList(code.GetDiagnostics())) {
+      const severity = d.Severity === 'Error' ? 'error' : d.Severity === 'Warning' ? 'warning' : 'info';
+      diagnostics.push({ severity, code: d.Code, message: d.Message, start: d.Start, length: d.Length });
+    }
+    // KS204: a name in table position that resolves to nothing, i.e. a table with no schema.
+    for (const d of diagnostics) {
+      const m = d.code === 'KS204' ? /'([^']+)'/.exec(d.message) : null;
+      if (m) unknownTables.add(m[1]);
+    }
+    const columns: Column[] = [];
+    const rt = code.ResultType;
+    let open = false;
+    if (rt && rt.Columns) {
+      for (const c of netList(rt.Columns)) columns.push({ name: c.Name, type: c.Type?.Name ?? 'unknown' });
+      open = !!rt.IsOpen;
+    }
+    return { diagnostics, columns, open, unknownTables: [...unknownTables] };
+  }
+}
+
+let shared: KqlAnalyzer | undefined;
+/** One analyzer per process for the bundled schemas (building the global state costs ~0.3 s). */
+export function defaultAnalyzer(): KqlAnalyzer {
+  if (!shared) shared = new KqlAnalyzer();
+  return shared;
+}

@@ -1,0 +1,111 @@
+/**
+ * KQL literal helpers: the ONLY way a value enters a query. Each returns KQL source text
+ * that the Kusto parser reads back as exactly the input value (property-tested), so no
+ * input can end the literal early and add an operator.
+ */
+import { GUID_RE } from '../config/definitions';
+
+export class KqlLiteralError extends Error {}
+
+/** Escape into a double-quoted KQL string. Everything outside printable ASCII is \u-escaped. */
+export function kqlString(value: unknown): string {
+  if (typeof value !== 'string') {
+    if (typeof value === 'number' || typeof value === 'boolean') value = String(value);
+    else throw new KqlLiteralError(`kqlString: expected a string, got ${value === null ? 'null' : typeof value}`);
+  }
+  let out = '"';
+  for (const ch of value as string) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (cp >= 0x20 && cp < 0x7f) out += ch;
+    else if (cp === 0x0a) out += '\\n';
+    else if (cp === 0x0d) out += '\\r';
+    else if (cp === 0x09) out += '\\t';
+    else if (cp <= 0xffff) out += '\\u' + cp.toString(16).padStart(4, '0');
+    else {
+      // astral characters as a UTF-16 surrogate pair, each half \u-escaped
+      const s = ch;
+      out += '\\u' + s.charCodeAt(0).toString(16).padStart(4, '0') + '\\u' + s.charCodeAt(1).toString(16).padStart(4, '0');
+    }
+  }
+  return out + '"';
+}
+
+/** `dynamic(["a", "b"])` from a list of strings. */
+export function kqlDynamicStrings(values: unknown): string {
+  if (!Array.isArray(values)) throw new KqlLiteralError(`kqlDynamic: expected a list, got ${typeof values}`);
+  return `dynamic([${values.map((v) => kqlString(v)).join(', ')}])`;
+}
+
+/** A GUID as a lower-case string literal (Entra object ids are compared as strings in the log tables). */
+export function kqlGuidString(value: unknown): string {
+  if (typeof value !== 'string' || !GUID_RE.test(value)) throw new KqlLiteralError(`kqlGuid: expected a GUID, got ${JSON.stringify(value)}`);
+  return `"${value.toLowerCase()}"`;
+}
+
+/** A `guid(...)` literal. */
+export function kqlGuid(value: unknown): string {
+  if (typeof value !== 'string' || !GUID_RE.test(value)) throw new KqlLiteralError(`kqlGuid: expected a GUID, got ${JSON.stringify(value)}`);
+  return `guid(${value.toLowerCase()})`;
+}
+
+const YAML_DURATION = /^([1-9][0-9]{0,5})([mhd])$/;
+const ISO_DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+
+/** Minutes in a duration written `5m`/`1h`/`14d` or ISO-8601 `PT5M`/`P1D`; throws otherwise. */
+export function durationMinutes(value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value * 24 * 60; // a bare number is days
+  if (typeof value !== 'string') throw new KqlLiteralError(`timespan: expected a duration like 5m, 1h, 14d or PT1H, got ${JSON.stringify(value)}`);
+  const y = YAML_DURATION.exec(value);
+  if (y) return Number(y[1]) * { m: 1, h: 60, d: 1440 }[y[2] as 'm' | 'h' | 'd'];
+  const iso = ISO_DURATION.exec(value);
+  if (iso && value !== 'P' && value !== 'PT') {
+    const [, d, h, m, s] = iso;
+    const total = Number(d ?? 0) * 1440 + Number(h ?? 0) * 60 + Number(m ?? 0) + Number(s ?? 0) / 60;
+    if (total > 0) return total;
+  }
+  throw new KqlLiteralError(`timespan: expected a duration like 5m, 1h, 14d or PT1H, got ${JSON.stringify(value)}`);
+}
+
+/** A KQL timespan literal (`5m`, `2h`, `180d`). */
+export function kqlTimespan(value: unknown): string {
+  const minutes = durationMinutes(value);
+  if (!Number.isInteger(minutes)) return `${Math.round(minutes * 60)}s`;
+  if (minutes % 1440 === 0) return `${minutes / 1440}d`;
+  if (minutes % 60 === 0) return `${minutes / 60}h`;
+  return `${minutes}m`;
+}
+
+/** A `datetime(...)` literal from an ISO-8601 date/time. */
+export function kqlDatetime(value: unknown): string {
+  const d = value instanceof Date ? value : typeof value === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? new Date(value) : undefined;
+  if (!d || Number.isNaN(d.getTime())) throw new KqlLiteralError(`kqlDatetime: expected an ISO-8601 date, got ${JSON.stringify(value)}`);
+  return `datetime(${d.toISOString()})`;
+}
+
+/** A non-negative integer literal. */
+export function kqlInt(value: unknown): string {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new KqlLiteralError(`kqlInt: expected an integer, got ${JSON.stringify(value)}`);
+  return String(value);
+}
+
+/** Durations: YAML spelling to ISO-8601 for ARM (`5m` → `PT5M`, `1d` → `P1D`). */
+export function toIsoDuration(value: string): string {
+  const minutes = durationMinutes(value);
+  if (minutes % 1440 === 0) return `P${minutes / 1440}D`;
+  if (minutes % 60 === 0) return `PT${minutes / 60}H`;
+  return `PT${minutes}M`;
+}
+
+/** The helpers available to query templates, by name. */
+export const KQL_HELPERS = {
+  kqlString,
+  kqlDynamic: kqlDynamicStrings,
+  kqlGuid,
+  kqlGuidString,
+  kqlTimespan,
+  kqlDatetime,
+  kqlInt,
+} as const;
+export type KqlHelperName = keyof typeof KQL_HELPERS;
