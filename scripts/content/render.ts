@@ -38,13 +38,16 @@ export class TemplateError extends Error {
 /** Names of the account-set symbols the `btgAccounts` partial declares. Rules filter on these. */
 export const ACCOUNT_SET_SYMBOLS = ['BtgAccountIds', 'BtgAccountUpns'] as const;
 
-/** KQL that declares the BTG account set: inline literals, or read from the watchlist. */
+/**
+ * KQL that declares the BTG account set as two dynamic arrays (lower-case object ids and UPNs), from
+ * inline literals or from the watchlist; the same type in both modes so `in (...)` and set functions work alike.
+ */
 export function accountSetKql(config: Config): string {
   if (config.accountSource === 'watchlist') {
     const alias = kqlString(config.watchlist.alias);
     return [
-      `let BtgAccountIds = _GetWatchlist(${alias}) | project tolower(tostring(AccountObjectId));`,
-      `let BtgAccountUpns = _GetWatchlist(${alias}) | project tolower(tostring(AccountUPN));`,
+      `let BtgAccountIds = toscalar(_GetWatchlist(${alias}) | summarize make_set(tolower(tostring(AccountObjectId))));`,
+      `let BtgAccountUpns = toscalar(_GetWatchlist(${alias}) | summarize make_set(tolower(tostring(AccountUPN))));`,
     ].join('\n');
   }
   return [
@@ -59,7 +62,8 @@ export function queryEnvironment(config: Config): typeof Handlebars {
   for (const [name, fn] of Object.entries(KQL_HELPERS)) {
     env.registerHelper(name, (...args: unknown[]) => (fn as (v: unknown) => string)(args[0]));
   }
-  env.registerPartial('btgAccounts', accountSetKql(config));
+  // a standalone `{{> btgAccounts}}` line swallows its newline, so the partial supplies one
+  env.registerPartial('btgAccounts', accountSetKql(config) + '\n');
   return env;
 }
 

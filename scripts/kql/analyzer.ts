@@ -33,6 +33,10 @@ export interface KqlAnalysis {
   open: boolean;
   /** names of tables the analyzer did not know, once each */
   unknownTables: string[];
+  /** let-variables referenced inside a `where` (resolved by the analyzer, not by text) */
+  filterVariables: string[];
+  /** `search` without `in (tables)` and `union *`: unbounded scans */
+  unboundedScans: { start: number; length: number; text: string }[];
 }
 
 /** Sentinel's watchlist accessor: columns depend on the watchlist, so its result is open. */
@@ -92,8 +96,34 @@ export class KqlAnalyzer {
       for (const c of netList(rt.Columns)) columns.push({ name: c.Name, type: c.Type?.Name ?? 'unknown' });
       open = !!rt.IsOpen;
     }
-    return { diagnostics, columns, open, unknownTables: [...unknownTables] };
+    const { filterVariables, unboundedScans } = structure(K, code, query);
+    return { diagnostics, columns, open, unknownTables: [...unknownTables], filterVariables, unboundedScans };
   }
+}
+
+/** Facts read off the analysed syntax tree. */
+function structure(K: any, code: any, query: string): Pick<KqlAnalysis, 'filterVariables' | 'unboundedScans'> {
+  const SK = K.Syntax.SyntaxKind;
+  const filterVariables = new Set<string>();
+  const unboundedScans: KqlAnalysis['unboundedScans'] = [];
+  code.Syntax.WalkNodes((n: any) => {
+    if (n.Kind === SK.FilterOperator) {
+      n.WalkNodes((r: any) => {
+        if (r.Kind !== SK.NameReference) return;
+        const sym = r.ReferencedSymbol;
+        if (sym && sym.Kind === K.Symbols.SymbolKind.Variable) filterVariables.add(sym.Name);
+      });
+    } else if (n.Kind === SK.UnionOperator) {
+      let star = false;
+      n.WalkNodes((r: any) => {
+        if ((r.Kind === SK.NameReference && r.SimpleName === '*') || r.Kind === SK.WildcardedName) star = true;
+      });
+      if (star) unboundedScans.push({ start: n.TextStart, length: n.Width, text: query.substr(n.TextStart, n.Width).split('\n')[0] });
+    } else if (n.Kind === SK.SearchOperator && !n.InClause) {
+      unboundedScans.push({ start: n.TextStart, length: n.Width, text: query.substr(n.TextStart, n.Width).split('\n')[0] });
+    }
+  });
+  return { filterVariables: [...filterVariables], unboundedScans };
 }
 
 let shared: KqlAnalyzer | undefined;

@@ -1,0 +1,187 @@
+/** Load rule and hunting templates (or a user's own rule files) and render them for one config. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { z } from 'zod';
+import { Config } from '../config/schema';
+import { Diagnostic, formatPath } from '../validate/diagnostic';
+import { contentId } from './ids';
+import { HuntingItem, QueryText, RuleItem } from './items';
+import { identityRendered, queryEnvironment, renderQuery, renderText, TemplateError } from './render';
+import { HuntingTemplate, RuleTemplate, SentinelRule } from './ruleSchema';
+import { lineText, loadYamlFile, rangeOfPath, scalarOrigin, YamlSource } from './yamlSource';
+import { queryDiagnosticAt } from '../validate/locate';
+
+export interface Loaded<T> {
+  items: T[];
+  diagnostics: Diagnostic[];
+  /** templates not emitted for this config, with the reason (e.g. a rule that needs expectedLocations) */
+  skipped: { templateId: string; reason: string }[];
+}
+
+/** `*.yaml` / `*.yml` files directly in `dir`, sorted, so output order is stable. */
+export function listYaml(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/i.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+export function zodDiagnostics(err: z.ZodError, src: YamlSource, code: string): Diagnostic[] {
+  return err.issues.map((issue) => {
+    const range = rangeOfPath(src, issue.path as (string | number)[]);
+    let msg = issue.message;
+    if (issue.code === 'unrecognized_keys') msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    else if (issue.code === 'invalid_type' && issue.received === 'undefined') msg = `required, expected ${issue.expected}`;
+    else if (issue.code === 'invalid_type') msg = `expected ${issue.expected}, got ${issue.received}`;
+    else if (issue.code === 'invalid_union_discriminator') msg = `expected kind to be one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}`;
+    return {
+      code,
+      severity: 'error' as const,
+      file: src.file,
+      path: issue.path as (string | number)[],
+      range,
+      sourceLine: range ? lineText(src, range.start.line) : undefined,
+      message: `${formatPath(issue.path as (string | number)[]) || '(top level)'}: ${msg}`,
+    };
+  });
+}
+
+export interface RenderContext {
+  tenantName: string;
+  accountSource: string;
+  watchlistAlias: string;
+  accounts: { objectId: string; userPrincipalName: string; displayName: string; custodians: string[] }[];
+  options: {
+    testIntervalDays: number;
+    failedSignInThreshold: number;
+    allowedAuthMethods: string[];
+    expectedLocations: { countries: string[]; ipRanges: string[] };
+    hasExpectedLocations: boolean;
+  };
+}
+
+export function renderContext(config: Config): RenderContext {
+  const el = config.options.expectedLocations;
+  return {
+    tenantName: config.tenantName,
+    accountSource: config.accountSource,
+    watchlistAlias: config.watchlist.alias,
+    accounts: config.accounts.map((a) => ({ objectId: a.objectId.toLowerCase(), userPrincipalName: a.userPrincipalName, displayName: a.displayName ?? a.userPrincipalName, custodians: a.custodians })),
+    options: {
+      testIntervalDays: config.options.testIntervalDays,
+      failedSignInThreshold: config.options.failedSignInThreshold,
+      allowedAuthMethods: config.options.allowedAuthMethods,
+      expectedLocations: { countries: el?.countries ?? [], ipRanges: el?.ipRanges ?? [] },
+      hasExpectedLocations: !!el && (el.countries.length > 0 || el.ipRanges.length > 0),
+    },
+  };
+}
+
+function renderQueryField(src: YamlSource, queryPath: (string | number)[], template: string, ctx: RenderContext, env: ReturnType<typeof queryEnvironment>): { query?: QueryText; diagnostics: Diagnostic[] } {
+  const origin = scalarOrigin(src, queryPath);
+  const base = { template, file: src.file, origin, fileText: src.text };
+  try {
+    const rendered = renderQuery(template, ctx, env);
+    return { query: { ...base, text: rendered.text, rendered }, diagnostics: [] };
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    const q: QueryText = { ...base, text: template, rendered: identityRendered(template) };
+    return { diagnostics: e.problems.map((p) => queryDiagnosticAt(q, p.offset, p.length, 'template-render', 'error', p.message)) };
+  }
+}
+
+function requirementMet(req: string, ctx: RenderContext): string | undefined {
+  if (req === 'expectedLocations' && !ctx.options.hasExpectedLocations) return 'options.expectedLocations is not configured (countries or ipRanges)';
+  return undefined;
+}
+
+/** Load every rule template in `dir` and render it for `config`. */
+export function loadRuleTemplates(dir: string, config: Config): Loaded<RuleItem> {
+  const out: Loaded<RuleItem> = { items: [], diagnostics: [], skipped: [] };
+  const ctx = renderContext(config);
+  const env = queryEnvironment(config);
+  for (const file of listYaml(dir)) {
+    const templateId = path.basename(file).replace(/\.ya?ml$/i, '');
+    const { source, diagnostics } = loadYamlFile(file);
+    out.diagnostics.push(...diagnostics);
+    if (!source) continue;
+    const parsed = RuleTemplate.safeParse(source.data);
+    if (!parsed.success) {
+      out.diagnostics.push(...zodDiagnostics(parsed.error, source, 'rule-schema'));
+      continue;
+    }
+    const t = parsed.data;
+    const unmet = (t.requires ?? []).map((r) => requirementMet(r, ctx)).filter((r): r is string => !!r);
+    if (unmet.length) {
+      out.skipped.push({ templateId, reason: unmet.join('; ') });
+      continue;
+    }
+    const override = config.options.rules[templateId] ?? {};
+    const { query, diagnostics: qd } = renderQueryField(source, ['query'], t.query, ctx, env);
+    out.diagnostics.push(...qd);
+    if (!query) continue;
+    let name = t.name;
+    let description = t.description;
+    try {
+      name = renderText(t.name, ctx);
+      description = renderText(t.description, ctx);
+    } catch (e) {
+      out.diagnostics.push({ code: 'template-render', severity: 'error', file, message: `name/description: ${(e as Error).message.split('\n')[0]}` });
+    }
+    const { requires: _r, tests, ...fields } = t;
+    void _r;
+    const rule = { ...fields, id: contentId('rule', templateId), name, description, query: query.text, severity: override.severity ?? t.severity } as SentinelRule;
+    out.items.push({ itemKind: 'rule', templateId, file, source, fromPack: true, rule, query, enabled: override.enabled ?? true, tests });
+  }
+  return out;
+}
+
+/** Load hunting query templates. */
+export function loadHuntingTemplates(dir: string, config: Config): Loaded<HuntingItem> {
+  const out: Loaded<HuntingItem> = { items: [], diagnostics: [], skipped: [] };
+  const ctx = renderContext(config);
+  const env = queryEnvironment(config);
+  for (const file of listYaml(dir)) {
+    const templateId = path.basename(file).replace(/\.ya?ml$/i, '');
+    const { source, diagnostics } = loadYamlFile(file);
+    out.diagnostics.push(...diagnostics);
+    if (!source) continue;
+    const parsed = HuntingTemplate.safeParse(source.data);
+    if (!parsed.success) {
+      out.diagnostics.push(...zodDiagnostics(parsed.error, source, 'hunting-schema'));
+      continue;
+    }
+    const { query, diagnostics: qd } = renderQueryField(source, ['query'], parsed.data.query, ctx, env);
+    out.diagnostics.push(...qd);
+    if (!query) continue;
+    const hunting = { ...parsed.data, name: renderText(parsed.data.name, ctx), description: renderText(parsed.data.description, ctx), query: query.text };
+    out.items.push({ itemKind: 'hunting', templateId, file, source, fromPack: true, id: contentId('hunting', templateId), hunting, query });
+  }
+  return out;
+}
+
+/** A user's own Azure-Sentinel rule file (not a template): validated as it stands. */
+export function loadUserRuleFile(file: string): Loaded<RuleItem> {
+  const out: Loaded<RuleItem> = { items: [], diagnostics: [], skipped: [] };
+  const { source, diagnostics } = loadYamlFile(file);
+  out.diagnostics.push(...diagnostics);
+  if (!source) return out;
+  const data = source.data as Record<string, unknown> | null;
+  if (!data || typeof data !== 'object') {
+    out.diagnostics.push({ code: 'rule-schema', severity: 'error', file, message: 'expected an Azure-Sentinel analytic rule (a YAML mapping)' });
+    return out;
+  }
+  // Azure-Sentinel tolerates keys its model does not declare; so do we, for user files.
+  const parsed = SentinelRule.safeParse(data);
+  if (!parsed.success) {
+    out.diagnostics.push(...zodDiagnostics(parsed.error, source, 'rule-schema'));
+    return out;
+  }
+  const rule = parsed.data;
+  const origin = scalarOrigin(source, ['query']);
+  const query: QueryText = { text: rule.query, rendered: identityRendered(rule.query), template: rule.query, file, origin, fileText: source.text };
+  out.items.push({ itemKind: 'rule', templateId: file, file, source, fromPack: false, rule, query, enabled: true, tests: [] });
+  return out;
+}

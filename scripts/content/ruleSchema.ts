@@ -1,0 +1,129 @@
+/**
+ * The Azure-Sentinel analytic rule (YAML) model. Structure only; service limits and cross-field rules
+ * are separate checks (scripts/validate/checks), so each can fail on its own with its own id.
+ */
+import { z } from 'zod';
+
+const FieldMapping = z.object({ identifier: z.string(), columnName: z.string() }).strict();
+export const EntityMapping = z.object({ entityType: z.string(), fieldMappings: z.array(FieldMapping) }).strict();
+
+const GroupingConfiguration = z
+  .object({
+    enabled: z.boolean(),
+    reopenClosedIncident: z.boolean().default(false),
+    lookbackDuration: z.string().default('5h'),
+    matchingMethod: z.enum(['AllEntities', 'AnyAlert', 'Selected']).default('AllEntities'),
+    groupByEntities: z.array(z.string()).default([]),
+    groupByAlertDetails: z.array(z.enum(['DisplayName', 'Severity'])).default([]),
+    groupByCustomDetails: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const IncidentConfiguration = z
+  .object({ createIncident: z.boolean(), groupingConfiguration: GroupingConfiguration.optional() })
+  .strict();
+
+export const AlertDetailsOverride = z
+  .object({
+    alertDisplayNameFormat: z.string().optional(),
+    alertDescriptionFormat: z.string().optional(),
+    alertTacticsColumnName: z.string().optional(),
+    alertSeverityColumnName: z.string().optional(),
+    alertDynamicProperties: z.array(z.object({ alertProperty: z.string(), value: z.string() }).strict()).optional(),
+  })
+  .strict();
+
+const RequiredDataConnector = z.object({ connectorId: z.string(), dataTypes: z.array(z.string()) }).strict();
+
+/** Fields both kinds share. Unknown keys are tolerated on user files (Azure-Sentinel CI ignores them) but flagged on pack templates. */
+const common = {
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  severity: z.string(),
+  requiredDataConnectors: z.array(RequiredDataConnector).optional(),
+  tactics: z.array(z.string()).default([]),
+  relevantTechniques: z.array(z.string()).default([]),
+  query: z.string(),
+  entityMappings: z.array(EntityMapping).optional(),
+  customDetails: z.record(z.string(), z.string()).optional(),
+  alertDetailsOverride: AlertDetailsOverride.optional(),
+  incidentConfiguration: IncidentConfiguration.optional(),
+  eventGroupingSettings: z.object({ aggregationKind: z.enum(['SingleAlert', 'AlertPerResult']) }).strict().optional(),
+  suppressionEnabled: z.boolean().optional(),
+  suppressionDuration: z.string().optional(),
+  version: z.string().optional(),
+  status: z.string().optional(),
+  tags: z.array(z.unknown()).optional(),
+  metadata: z.unknown().optional(),
+};
+
+export const ScheduledRule = z.object({
+  ...common,
+  kind: z.literal('Scheduled'),
+  queryFrequency: z.string(),
+  queryPeriod: z.string(),
+  triggerOperator: z.string(),
+  triggerThreshold: z.number(),
+});
+
+export const NrtRule = z.object({
+  ...common,
+  kind: z.literal('NRT'),
+  queryFrequency: z.string().optional(),
+  queryPeriod: z.string().optional(),
+  triggerOperator: z.string().optional(),
+  triggerThreshold: z.number().optional(),
+});
+
+export const SentinelRule = z.discriminatedUnion('kind', [ScheduledRule, NrtRule]);
+export type SentinelRule = z.infer<typeof SentinelRule>;
+export type ScheduledRule = z.infer<typeof ScheduledRule>;
+export type EntityMapping = z.infer<typeof EntityMapping>;
+
+/** One synthetic test case: rows per table, and whether the rule must fire. */
+export const RuleTest = z
+  .object({
+    name: z.string().min(1),
+    expect: z.enum(['fire', 'no-fire']),
+    /** rows per table; column names and types must match the table schema */
+    tables: z.record(z.string(), z.array(z.record(z.string(), z.unknown())).min(1)),
+  })
+  .strict();
+export type RuleTest = z.infer<typeof RuleTest>;
+
+/**
+ * A pack rule template: the Azure-Sentinel fields (query a Handlebars KQL template, no `id`: it is
+ * derived from the template id) plus pack fields.
+ */
+export const RuleTemplate = z
+  .object({
+    ...common,
+    id: z.undefined({ invalid_type_error: 'rule templates carry no id: it is derived from the file name (UUID v5)' }).optional(),
+    kind: z.enum(['Scheduled', 'NRT']),
+    queryFrequency: z.string().optional(),
+    queryPeriod: z.string().optional(),
+    triggerOperator: z.string().optional(),
+    triggerThreshold: z.number().optional(),
+    /** config options the rule needs; without them it is not emitted */
+    requires: z.array(z.enum(['expectedLocations'])).optional(),
+    tests: z.array(RuleTest).default([]),
+  })
+  .strict();
+export type RuleTemplate = z.infer<typeof RuleTemplate>;
+
+/** Hunting query template (Azure-Sentinel hunting YAML: no scheduling fields). */
+export const HuntingTemplate = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    requiredDataConnectors: z.array(RequiredDataConnector).optional(),
+    tactics: z.array(z.string()).default([]),
+    relevantTechniques: z.array(z.string()).default([]),
+    query: z.string(),
+    entityMappings: z.array(EntityMapping).optional(),
+    version: z.string().optional(),
+    tags: z.array(z.unknown()).optional(),
+  })
+  .strict();
+export type HuntingTemplate = z.infer<typeof HuntingTemplate>;

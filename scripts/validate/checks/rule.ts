@@ -1,0 +1,282 @@
+/** Analytic rule checks (DESIGN §6; limits from shared/reference/sentinel-rule-format.md and rest-shapes.md). */
+import { TACTICS, TECHNIQUE_RE, TECHNIQUE_TACTICS } from '../../content/attack';
+import { RuleItem } from '../../content/items';
+import { durationMinutes } from '../../kql/literals';
+import { Check, Finding } from './types';
+
+const FIVE_MIN = 5;
+const FOURTEEN_DAYS = 14 * 1440;
+const TWO_DAYS = 2 * 1440;
+const YAML_DURATION = /^[1-9][0-9]*[mhd]$/;
+const TIMESPAN_DOTNET = /^(\d+\.)?\d{1,2}:\d{2}:\d{2}$/;
+const TRIGGER_OPS = ['gt', 'lt', 'eq', 'ne', 'GreaterThan', 'LessThan', 'Equal', 'NotEqual'];
+const SEVERITIES = ['Informational', 'Low', 'Medium', 'High'];
+
+/** Valid identifiers per entity type and the identifier groups of which one is required (Azure-Sentinel EntityMappingIdentifiers). */
+export const ENTITY_IDENTIFIERS: Record<string, { valid: string[]; required: string[][] }> = {
+  Account: { valid: ['Name', 'FullName', 'NTDomain', 'DnsDomain', 'UPNSuffix', 'Sid', 'AadTenantId', 'AadUserId', 'PUID', 'IsDomainJoined', 'DisplayName', 'ObjectGuid', 'CloudAppAccountId'], required: [['FullName'], ['Sid'], ['Name'], ['AadUserId'], ['PUID'], ['ObjectGuid']] },
+  IP: { valid: ['Address'], required: [['Address']] },
+  Host: { valid: ['DnsDomain', 'NTDomain', 'HostName', 'FullName', 'NetBiosName', 'AzureID', 'OMSAgentID', 'OSFamily', 'OSVersion', 'IsDomainJoined'], required: [['FullName'], ['HostName'], ['NetBiosName'], ['AzureID'], ['OMSAgentID']] },
+  CloudApplication: { valid: ['AppId', 'Name', 'InstanceName'], required: [['AppId'], ['Name']] },
+  AzureResource: { valid: ['ResourceId'], required: [['ResourceId']] },
+  URL: { valid: ['Url'], required: [['Url']] },
+  SecurityGroup: { valid: ['DistinguishedName', 'SID', 'ObjectGuid'], required: [['DistinguishedName'], ['SID'], ['ObjectGuid']] },
+  Mailbox: { valid: ['MailboxPrimaryAddress', 'DisplayName', 'Upn', 'ExternalDirectoryObjectId', 'RiskLevel'], required: [['MailboxPrimaryAddress']] },
+  DNS: { valid: ['DomainName'], required: [['DomainName']] },
+  File: { valid: ['Directory', 'Name'], required: [['Name']] },
+  FileHash: { valid: ['Algorithm', 'Value'], required: [['Algorithm', 'Value']] },
+  Process: { valid: ['ProcessId', 'CommandLine', 'ElevationToken', 'CreationTimeUtc'], required: [['CommandLine'], ['ProcessId']] },
+  RegistryKey: { valid: ['Hive', 'Key'], required: [['Hive', 'Key']] },
+  RegistryValue: { valid: ['Name', 'Value', 'ValueType'], required: [['Name']] },
+  Malware: { valid: ['Name', 'Category'], required: [['Name']] },
+  IoTDevice: { valid: ['IoTHub', 'DeviceId', 'DeviceName', 'IoTSecurityAgentId', 'DeviceType', 'Source', 'SourceRef', 'Manufacturer', 'Model', 'OperatingSystem', 'IpAddress', 'MacAddress', 'Protocols', 'SerialNumber'], required: [['IoTHub', 'DeviceId']] },
+  MailCluster: { valid: ['NetworkMessageIds', 'CountByDeliveryStatus', 'CountByThreatType', 'CountByProtectionStatus', 'Threats', 'Query', 'QueryTime', 'MailCount', 'IsVolumeAnomaly', 'Source', 'ClusterSourceIdentifier', 'ClusterSourceType', 'ClusterQueryStartTime', 'ClusterQueryEndTime', 'ClusterGroup'], required: [['Query']] },
+  MailMessage: { valid: ['Recipient', 'Urls', 'Threats', 'Sender', 'P1Sender', 'P1SenderDisplayName', 'P1SenderDomain', 'SenderIP', 'P2Sender', 'P2SenderDisplayName', 'P2SenderDomain', 'ReceivedDate', 'NetworkMessageId', 'InternetMessageId', 'Subject', 'BodyFingerprintBin1', 'BodyFingerprintBin2', 'BodyFingerprintBin3', 'BodyFingerprintBin4', 'BodyFingerprintBin5', 'AntispamDirection', 'DeliveryAction', 'DeliveryLocation', 'Language', 'ThreatDetectionMethods'], required: [['NetworkMessageId', 'Recipient']] },
+  SubmissionMail: { valid: ['SubmissionId', 'SubmissionDate', 'Submitter', 'NetworkMessageId', 'Timestamp', 'Recipient', 'Sender', 'SenderIp', 'Subject', 'ReportType'], required: [['SubmissionId', 'NetworkMessageId', 'Recipient', 'Submitter']] },
+};
+
+const COLUMN_RE = /^[a-zA-Z_]+\w*$/;
+const CUSTOM_KEY_RE = /^[a-zA-Z]+\w*$/;
+const PLACEHOLDER_RE = /{{([^{}]*)}}/g;
+
+function minutes(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (YAML_DURATION.test(v)) return durationMinutes(v);
+  const m = TIMESPAN_DOTNET.exec(v);
+  if (m) {
+    const [d, rest] = v.includes('.') ? [Number(v.split('.')[0]), v.split('.')[1]] : [0, v];
+    const [h, mi, s] = rest.split(':').map(Number);
+    return d * 1440 + h * 60 + mi + s / 60;
+  }
+  return undefined;
+}
+
+/** Result columns the analyzer found, or undefined when they cannot be trusted (errors, unknown tables). */
+function resultColumns(item: RuleItem): Set<string> | undefined {
+  const a = item.analysis;
+  if (!a || a.unknownTables.length || a.diagnostics.some((d) => d.severity === 'error') || a.open) return undefined;
+  return new Set(a.columns.map((c) => c.name));
+}
+
+type RuleCheck = Check<RuleItem>;
+
+export const ruleChecks = {
+  'rule-severity': {
+    description: 'severity is one of Informational, Low, Medium, High',
+    severity: 'error',
+    help: 'Sentinel accepts only Informational, Low, Medium and High (case-sensitive).',
+    fn: (it) => (SEVERITIES.includes(it.rule.severity) ? [] : [{ path: ['severity'], message: `severity: expected one of ${SEVERITIES.join(', ')}, got "${it.rule.severity}"` }]),
+  },
+  'rule-duration-format': {
+    description: 'queryFrequency/queryPeriod use the Azure-Sentinel spellings (5m, 1h, 14d)',
+    severity: 'error',
+    help: 'Azure-Sentinel CI accepts <integer><m|h|d> (lower case) or a .NET TimeSpan (00:05:00); ISO-8601 (PT5M) is rejected in YAML.',
+    fn: (it) => {
+      const f: Finding[] = [];
+      for (const key of ['queryFrequency', 'queryPeriod'] as const) {
+        const v = it.rule[key];
+        if (v !== undefined && minutes(v) === undefined) f.push({ path: [key], message: `${key}: expected a duration like 5m, 1h or 14d, got "${v}"` });
+      }
+      const sd = it.rule.suppressionDuration;
+      if (sd !== undefined && minutes(sd) === undefined) f.push({ path: ['suppressionDuration'], message: `suppressionDuration: expected a duration like 5h, got "${sd}"` });
+      return f;
+    },
+  },
+  'rule-frequency-bounds': {
+    description: 'Scheduled: queryFrequency and queryPeriod are each between 5 minutes and 14 days',
+    severity: 'error',
+    help: 'Sentinel runs scheduled rules every 5 minutes to 14 days, over a look-back of 5 minutes to 14 days.',
+    fn: (it) => {
+      if (it.rule.kind !== 'Scheduled') return [];
+      const f: Finding[] = [];
+      for (const key of ['queryFrequency', 'queryPeriod'] as const) {
+        const m = minutes(it.rule[key]);
+        if (m !== undefined && (m < FIVE_MIN || m > FOURTEEN_DAYS)) f.push({ path: [key], message: `${key}: must be between 5m and 14d, got ${it.rule[key]}` });
+      }
+      return f;
+    },
+  },
+  'rule-period-frequency': {
+    description: 'Scheduled: queryPeriod >= queryFrequency; a period of 2 days or more needs a frequency of at least 1 hour',
+    severity: 'error',
+    help: 'A look-back shorter than the run interval leaves gaps in which events are never evaluated; Sentinel also requires frequency >= 1h when the period is >= 2d.',
+    fn: (it) => {
+      if (it.rule.kind !== 'Scheduled') return [];
+      const fq = minutes(it.rule.queryFrequency);
+      const pd = minutes(it.rule.queryPeriod);
+      if (fq === undefined || pd === undefined) return [];
+      const f: Finding[] = [];
+      if (pd < fq) f.push({ path: ['queryPeriod'], message: `queryPeriod (${it.rule.queryPeriod}) must be at least queryFrequency (${it.rule.queryFrequency}), or events between runs are never evaluated` });
+      if (pd >= TWO_DAYS && fq < 60) f.push({ path: ['queryFrequency'], message: `queryFrequency (${it.rule.queryFrequency}) must be at least 1h when queryPeriod is 2d or more (${it.rule.queryPeriod})` });
+      return f;
+    },
+  },
+  'rule-nrt-fields': {
+    description: 'NRT rules have no frequency, period or trigger',
+    severity: 'error',
+    help: 'Near-real-time rules run every minute over the last minute; queryFrequency, queryPeriod, triggerOperator and triggerThreshold do not apply and the NRT API rejects them.',
+    fn: (it) => (it.rule.kind === 'NRT' ? (['queryFrequency', 'queryPeriod', 'triggerOperator', 'triggerThreshold'] as const).filter((k) => it.rule[k] !== undefined).map((k) => ({ path: [k], message: `${k}: not allowed on an NRT rule (NRT runs every minute)` })) : []),
+  },
+  'rule-trigger': {
+    description: 'Scheduled: triggerOperator is gt/lt/eq/ne and triggerThreshold an integer 0..10000',
+    severity: 'error',
+    help: 'triggerOperator: gt, lt, eq, ne (or GreaterThan, LessThan, Equal, NotEqual); triggerThreshold: integer 0..10000.',
+    fn: (it) => {
+      if (it.rule.kind !== 'Scheduled') return [];
+      const f: Finding[] = [];
+      if (!TRIGGER_OPS.includes(it.rule.triggerOperator)) f.push({ path: ['triggerOperator'], message: `triggerOperator: expected one of ${TRIGGER_OPS.join(', ')}, got "${it.rule.triggerOperator}"` });
+      const t = it.rule.triggerThreshold;
+      if (!Number.isInteger(t) || t < 0 || t > 10000) f.push({ path: ['triggerThreshold'], message: `triggerThreshold: expected an integer 0..10000, got ${t}` });
+      return f;
+    },
+  },
+  'rule-tactics': {
+    description: 'tactics are valid Sentinel tactic names',
+    severity: 'error',
+    help: `Tactics are written without spaces: ${TACTICS.join(', ')}.`,
+    fn: (it) => it.rule.tactics.flatMap((t, i) => ((TACTICS as readonly string[]).includes(t) ? [] : [{ path: ['tactics', i], message: `tactics[${i}]: "${t}" is not a Sentinel tactic (expected one of ${TACTICS.join(', ')})` }])),
+  },
+  'rule-techniques': {
+    description: 'every technique is well-formed and belongs to one of the listed tactics',
+    severity: 'error',
+    help: 'Azure-Sentinel CI (NoTechniquesWithoutMatchingTactics) requires that at least one ATT&CK tactic of each technique is listed in tactics.',
+    fn: (it) =>
+      it.rule.relevantTechniques.flatMap((t, i): Finding[] => {
+        if (!TECHNIQUE_RE.test(t)) return [{ path: ['relevantTechniques', i], message: `relevantTechniques[${i}]: expected T1234 or T1234.001, got "${t}"` }];
+        const known = TECHNIQUE_TACTICS[t.split('.')[0]];
+        if (!known) return [{ path: ['relevantTechniques', i], severity: 'warning', message: `relevantTechniques[${i}]: ${t} is not in the bundled ATT&CK table; its tactic consistency was not checked` }];
+        if (!known.tactics.some((tac) => it.rule.tactics.includes(tac))) return [{ path: ['relevantTechniques', i], message: `relevantTechniques[${i}]: no tactic of ${t} (${known.name}: ${known.tactics.join(', ')}) is listed in tactics` }];
+        return [];
+      }),
+  },
+  'rule-limits': {
+    description: 'name ≤ 256, description ≤ 5000, query 1..10000 characters, version X.Y.Z',
+    severity: 'error',
+    help: 'Service and Azure-Sentinel CI limits on displayName, description and query length.',
+    fn: (it) => {
+      const f: Finding[] = [];
+      if (!it.rule.name.trim() || it.rule.name.length > 256) f.push({ path: ['name'], message: `name: must be 1..256 characters, got ${it.rule.name.length}` });
+      if (!it.rule.description.trim() || it.rule.description.length > 5000) f.push({ path: ['description'], message: `description: must be 1..5000 characters, got ${it.rule.description.length}` });
+      if (!it.rule.query.trim() || it.rule.query.length > 10000) f.push({ path: ['query'], message: `query: must be 1..10000 characters after rendering, got ${it.rule.query.length}` });
+      if (it.rule.version !== undefined && !/^(\d+\.)(\d+\.)(\d+)$/.test(String(it.rule.version))) f.push({ path: ['version'], message: `version: expected X.Y.Z, got "${it.rule.version}"` });
+      return f;
+    },
+  },
+  'rule-id': {
+    description: 'id is a GUID',
+    severity: 'error',
+    help: 'Azure-Sentinel requires a GUID id that never changes once published.',
+    fn: (it) => (/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/.test(it.rule.id) ? [] : [{ path: ['id'], message: `id: expected a GUID, got "${it.rule.id}"` }]),
+  },
+  'rule-entity-mappings': {
+    description: 'at most 10 entity mappings of 1..3 valid identifiers each, with a required identifier',
+    severity: 'error',
+    help: 'Per Sentinel limits: ≤ 10 mappings, 1..3 fieldMappings each; identifiers valid for the entity type, not repeated, including one required identifier group; columnName matches ^[a-zA-Z_]+\\w*$.',
+    fn: (it) => {
+      const ems = it.rule.entityMappings;
+      if (!ems) return [];
+      const f: Finding[] = [];
+      if (ems.length < 1 || ems.length > 10) f.push({ path: ['entityMappings'], message: `entityMappings: expected 1..10 mappings, got ${ems.length}` });
+      ems.forEach((em, i) => {
+        const spec = ENTITY_IDENTIFIERS[em.entityType];
+        if (!spec) {
+          f.push({ path: ['entityMappings', i, 'entityType'], message: `entityMappings[${i}].entityType: unknown entity type "${em.entityType}" (expected one of ${Object.keys(ENTITY_IDENTIFIERS).join(', ')})` });
+          return;
+        }
+        if (em.fieldMappings.length < 1 || em.fieldMappings.length > 3) f.push({ path: ['entityMappings', i, 'fieldMappings'], message: `entityMappings[${i}].fieldMappings: expected 1..3 identifiers, got ${em.fieldMappings.length}` });
+        const seen = new Set<string>();
+        em.fieldMappings.forEach((fm, j) => {
+          if (!spec.valid.includes(fm.identifier)) f.push({ path: ['entityMappings', i, 'fieldMappings', j, 'identifier'], message: `entityMappings[${i}].fieldMappings[${j}].identifier: "${fm.identifier}" is not an identifier of ${em.entityType} (expected one of ${spec.valid.join(', ')})` });
+          if (seen.has(fm.identifier)) f.push({ path: ['entityMappings', i, 'fieldMappings', j, 'identifier'], message: `entityMappings[${i}].fieldMappings[${j}].identifier: "${fm.identifier}" repeats in this mapping` });
+          seen.add(fm.identifier);
+          if (!COLUMN_RE.test(fm.columnName) || fm.columnName.length > 500) f.push({ path: ['entityMappings', i, 'fieldMappings', j, 'columnName'], message: `entityMappings[${i}].fieldMappings[${j}].columnName: "${fm.columnName}" is not a valid column name` });
+        });
+        if (!spec.required.some((group) => group.every((g) => seen.has(g)))) f.push({ path: ['entityMappings', i], message: `entityMappings[${i}]: ${em.entityType} needs one of the identifier sets ${spec.required.map((g) => g.join('+')).join(' | ')}` });
+      });
+      return f;
+    },
+  },
+  'rule-entity-column': {
+    description: "entity mappings name columns of the query's result",
+    severity: 'error',
+    help: "Each fieldMappings.columnName must be a column the query returns (from the analyzer's result schema); a missing column silently drops the entity.",
+    fn: (it) => {
+      const cols = resultColumns(it);
+      if (!cols || !it.rule.entityMappings) return [];
+      return it.rule.entityMappings.flatMap((em, i) =>
+        em.fieldMappings.flatMap((fm, j) => (cols.has(fm.columnName) ? [] : [{ path: ['entityMappings', i, 'fieldMappings', j, 'columnName'], message: `entityMappings[${i}].fieldMappings[${j}].columnName: the query does not return a column "${fm.columnName}" (it returns ${[...cols].join(', ')})` }])),
+      );
+    },
+  },
+  'rule-custom-details': {
+    description: 'at most 20 custom details; keys ^[a-zA-Z]+\\w*$ ≤ 20 chars; values are result columns',
+    severity: 'error',
+    help: 'Custom details surface result columns on the alert: ≤ 20 entries, key ≤ 20 chars matching ^[a-zA-Z]+\\w*$, value a column the query returns.',
+    fn: (it) => {
+      const cd = it.rule.customDetails;
+      if (!cd) return [];
+      const f: Finding[] = [];
+      const entries = Object.entries(cd);
+      if (entries.length > 20) f.push({ path: ['customDetails'], message: `customDetails: at most 20 entries, got ${entries.length}` });
+      const cols = resultColumns(it);
+      for (const [k, v] of entries) {
+        if (!CUSTOM_KEY_RE.test(k) || k.length > 20) f.push({ path: ['customDetails', k], message: `customDetails: key "${k}" must be ≤ 20 characters and match ^[a-zA-Z]+\\w*$` });
+        if (!COLUMN_RE.test(v) || v.length > 500) f.push({ path: ['customDetails', k], message: `customDetails.${k}: "${v}" is not a valid column name` });
+        else if (cols && !cols.has(v)) f.push({ path: ['customDetails', k], message: `customDetails.${k}: the query does not return a column "${v}"` });
+      }
+      return f;
+    },
+  },
+  'rule-alert-details': {
+    description: 'alert name/description overrides use at most 3 {{Column}} placeholders, each a result column',
+    severity: 'error',
+    help: 'alertDisplayNameFormat (≤ 256 chars) and alertDescriptionFormat (≤ 5000 chars) take at most 3 {{Column}} parameters, each bound to a result column; tactic/severity columns must be returned too.',
+    fn: (it) => {
+      const o = it.rule.alertDetailsOverride;
+      if (!o) return [];
+      const f: Finding[] = [];
+      const cols = resultColumns(it);
+      for (const [key, max] of [['alertDisplayNameFormat', 256], ['alertDescriptionFormat', 5000]] as const) {
+        const v = o[key];
+        if (v === undefined) continue;
+        if (!v.trim() || v.length > max) f.push({ path: ['alertDetailsOverride', key], message: `alertDetailsOverride.${key}: must be 1..${max} characters` });
+        const ph = [...v.matchAll(PLACEHOLDER_RE)].map((m) => m[1].trim());
+        if (ph.length > 3) f.push({ path: ['alertDetailsOverride', key], message: `alertDetailsOverride.${key}: at most 3 {{Column}} placeholders, got ${ph.length}` });
+        if (cols) for (const p of ph) if (!cols.has(p)) f.push({ path: ['alertDetailsOverride', key], message: `alertDetailsOverride.${key}: placeholder {{${p}}} is not a column the query returns` });
+      }
+      for (const key of ['alertTacticsColumnName', 'alertSeverityColumnName'] as const) {
+        const v = o[key];
+        if (v !== undefined && cols && !cols.has(v)) f.push({ path: ['alertDetailsOverride', key], message: `alertDetailsOverride.${key}: the query does not return a column "${v}"` });
+      }
+      return f;
+    },
+  },
+  'rule-incident-grouping': {
+    description: 'incident grouping is consistent (lookback 5m..7d; Selected grouping names known entities/details)',
+    severity: 'error',
+    help: 'groupingConfiguration.lookbackDuration is 5 minutes to 7 days; matchingMethod Selected needs at least one groupBy list, using entity types and custom-detail keys this rule defines.',
+    fn: (it) => {
+      const g = it.rule.incidentConfiguration?.groupingConfiguration;
+      if (!g) return [];
+      const f: Finding[] = [];
+      const lb = minutes(g.lookbackDuration);
+      if (lb === undefined || lb < 5 || lb > 7 * 1440) f.push({ path: ['incidentConfiguration', 'groupingConfiguration', 'lookbackDuration'], message: `lookbackDuration: expected 5m..7d, got "${g.lookbackDuration}"` });
+      if (g.matchingMethod === 'Selected') {
+        if (!g.groupByEntities.length && !g.groupByAlertDetails.length && !g.groupByCustomDetails.length) f.push({ path: ['incidentConfiguration', 'groupingConfiguration'], message: 'matchingMethod Selected needs groupByEntities, groupByAlertDetails or groupByCustomDetails' });
+        const ents = new Set((it.rule.entityMappings ?? []).map((e) => e.entityType));
+        g.groupByEntities.forEach((e, i) => ents.has(e) || f.push({ path: ['incidentConfiguration', 'groupingConfiguration', 'groupByEntities', i], message: `groupByEntities: "${e}" is not mapped by this rule` }));
+        const keys = new Set(Object.keys(it.rule.customDetails ?? {}));
+        g.groupByCustomDetails.forEach((k, i) => keys.has(k) || f.push({ path: ['incidentConfiguration', 'groupingConfiguration', 'groupByCustomDetails', i], message: `groupByCustomDetails: "${k}" is not a custom detail of this rule` }));
+      }
+      return f;
+    },
+  },
+  'rule-no-search-star': {
+    description: 'no `search *` or `union *` (Sentinel rejects them in rules)',
+    severity: 'error',
+    help: 'Analytics rules must not use search without `in (tables)` or union * (unbounded, and rejected by the service). Found from the analyzer\'s syntax tree.',
+    fn: (it) => (it.analysis?.unboundedScans ?? []).map((s) => ({ query: { start: s.start, length: s.length }, message: `"${s.text}" scans every table, which analytics rules do not allow; name the tables` })),
+  },
+} satisfies Record<string, RuleCheck>;
+
+export type RuleCheckId = keyof typeof ruleChecks;

@@ -1,0 +1,80 @@
+/** The validation runner: analyse each query, run the checks, attach locations. Pure over loaded items. */
+import { HuntingItem, QueryText, RuleItem } from '../content/items';
+import { lineText, rangeOfPath, YamlSource } from '../content/yamlSource';
+import { KqlAnalysis, KqlAnalyzer } from '../kql/analyzer';
+import { Diagnostic } from './diagnostic';
+import { packChecks } from './checks/pack';
+import { ruleChecks } from './checks/rule';
+import { Check, Finding } from './checks/types';
+import { renderedDiagnosticAt } from './locate';
+
+/** Every check id with its description and help (for SARIF rules and docs). */
+export const CHECK_CATALOGUE: Record<string, { description: string; help: string }> = {
+  'config-schema': { description: 'config file matches the schema', help: 'btg.config.yaml must match the documented schema: keys, types and forms.' },
+  'config-duplicate-account': { description: 'account object ids and UPNs are unique', help: 'Each break-glass account appears once.' },
+  'config-account-count': { description: 'at least two break-glass accounts', help: 'Microsoft recommends two or more emergency access accounts.' },
+  'config-duplicate-workspace': { description: 'workspaces are listed once', help: 'A workspace listed twice would be deployed twice.' },
+  'config-unknown-rule': { description: 'rule overrides name existing rules', help: 'options.rules keys must be rule template ids.' },
+  'yaml-syntax': { description: 'the file is valid YAML', help: 'The file could not be parsed as YAML.' },
+  'file-read': { description: 'the file can be read', help: 'The file could not be read.' },
+  'rule-schema': { description: 'rule file has the Azure-Sentinel structure', help: 'Required keys, types and kinds of an Azure-Sentinel analytic rule.' },
+  'hunting-schema': { description: 'hunting query file has the Azure-Sentinel structure', help: 'Required keys and types of a hunting query.' },
+  'template-render': { description: 'templates render', help: 'A template failed to render: a raw {{value}} interpolation, a missing value, or a helper given a bad value.' },
+  'kql-semantic': { description: 'the query is valid KQL for the declared tables', help: "Parsed and analysed by Microsoft's Kusto.Language analyzer against the bundled table schemas." },
+  'kql-unknown-table': { description: 'every table in the query has a schema', help: 'The analyzer has no schema for this table: pass --schemas <dir> with Azure-Sentinel custom-table JSON files.' },
+  ...Object.fromEntries(Object.entries({ ...ruleChecks, ...packChecks }).map(([k, v]) => [k, { description: v.description, help: v.help }])),
+};
+
+/** Analyzer diagnostics → pack diagnostics; an unknown table is reported once and its cascade dropped. */
+export function kqlDiagnostics(q: QueryText, analysis: KqlAnalysis, item?: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const reported = new Set<string>();
+  for (const d of analysis.diagnostics) {
+    if (d.severity !== 'error') continue;
+    if (d.code === 'KS204') {
+      const name = /'([^']+)'/.exec(d.message)?.[1] ?? '?';
+      if (reported.has(name)) continue;
+      reported.add(name);
+      out.push(renderedDiagnosticAt(q, d.start, d.length, 'kql-unknown-table', 'error', `no schema for table '${name}': pass --schemas <dir> with its Azure-Sentinel custom-table JSON (columns were not checked)`, item));
+      continue;
+    }
+    // with a table unknown, column errors are a cascade of that one problem
+    if (analysis.unknownTables.length && (d.code === 'KS142' || d.code === 'KS109' || d.code === 'KS107')) continue;
+    out.push(renderedDiagnosticAt(q, d.start, d.length, 'kql-semantic', 'error', `${d.code}: ${d.message}`, item));
+  }
+  return out;
+}
+
+function toDiagnostic(src: YamlSource, q: QueryText, code: string, check: Check<unknown>, f: Finding, item: string): Diagnostic {
+  const severity = f.severity ?? check.severity;
+  if (f.query) return renderedDiagnosticAt(q, f.query.start, f.query.length, code, severity, f.message, item);
+  const range = rangeOfPath(src, f.path ?? []);
+  return { code, severity, message: f.message, file: src.file, path: f.path, range, item, sourceLine: range ? lineText(src, range.start.line) : undefined };
+}
+
+export function analyzeItem(item: RuleItem | HuntingItem, analyzer: KqlAnalyzer): Diagnostic[] {
+  item.analysis = analyzer.analyze(item.query.text);
+  return kqlDiagnostics(item.query, item.analysis, item.templateId);
+}
+
+/** Analyse one rule and run every rule check on it. */
+export function validateRule(item: RuleItem, analyzer: KqlAnalyzer): Diagnostic[] {
+  const out = item.analysis ? kqlDiagnostics(item.query, item.analysis, item.templateId) : analyzeItem(item, analyzer);
+  for (const [code, check] of Object.entries(ruleChecks)) {
+    for (const f of (check as Check<RuleItem>).fn(item, undefined)) out.push(toDiagnostic(item.source, item.query, code, check as Check<unknown>, f, item.templateId));
+  }
+  return out;
+}
+
+export function validateHunting(item: HuntingItem, analyzer: KqlAnalyzer): Diagnostic[] {
+  return item.analysis ? kqlDiagnostics(item.query, item.analysis, item.templateId) : analyzeItem(item, analyzer);
+}
+
+/** Cross-item checks; call after every item was analysed. */
+export function validateAcross(items: (RuleItem | HuntingItem)[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [code, check] of Object.entries(packChecks)) {
+    for (const f of check.fn(items)) out.push(toDiagnostic(f.item.source, f.item.query, code, check as Check<unknown>, f, f.item.templateId));
+  }
+  return out;
+}
