@@ -1,11 +1,18 @@
 /** Every CLI command, each in its own file exporting `register(program, setExit)`. */
 import { Command } from 'commander';
 import { SetExit } from '../exit';
+import { register as build } from './build';
+import { register as render } from './render';
+import { register as validate } from './validate';
+import { register as check } from './check';
 
 type Register = (program: Command, setExit: SetExit) => void;
 
 const commands: Register[] = [
-  // (commands are added here, one import each)
+  build,
+  validate,
+  render,
+  check,
 ];
 
 export function registerCommands(program: Command, setExit: SetExit): void {

@@ -1,0 +1,151 @@
+/**
+ * `btg check`: posture of the break-glass accounts, read from Microsoft Graph (read-only, GET only) or from a
+ * folder exported earlier (`--from`). `--export <dir>` writes such a folder from live Graph and checks it.
+ * Exit code: 1 on any failed check (or, with --strict, any skipped one), 0 otherwise; 2 when the check cannot run.
+ */
+import type { TokenCredential } from '@azure/identity';
+import { Command } from 'commander';
+import { loadConfig } from '../../config/load';
+import { Config } from '../../config/schema';
+import {
+  DEFAULT_GRAPH_ENDPOINT,
+  exportPosture,
+  ExpectedRule,
+  Finding,
+  FolderGraphSource,
+  GraphSource,
+  LiveGraphSource,
+  PostureData,
+  PostureReport,
+  runPosture,
+  Status,
+  WorkspaceRuleReader,
+} from '../../posture';
+import { Diagnostic } from '../../validate/diagnostic';
+import { ExitCode, SetExit } from '../exit';
+
+/** Seams for tests and for the deploy layer to plug into (the workspace rule reader and the expected rule list). */
+export const checkDeps: {
+  credential: (tenant?: string) => Promise<TokenCredential>;
+  now: () => Date;
+  workspace?: { reader: WorkspaceRuleReader; expected: ExpectedRule[] };
+} = {
+  credential: async (tenant) => {
+    const { DefaultAzureCredential } = await import('@azure/identity');
+    return new DefaultAzureCredential(tenant ? { tenantId: tenant } : {});
+  },
+  now: () => new Date(),
+  workspace: undefined,
+};
+
+interface CheckOptions {
+  config: string;
+  from?: string;
+  export?: string;
+  json?: boolean;
+  graphEndpoint: string;
+  tenant?: string;
+  asOf?: string;
+  strict?: boolean;
+}
+
+function formatDiagnostic(d: Diagnostic): string {
+  const where = d.file ? `${d.file}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}: ` : '';
+  return `${where}${d.severity}: ${d.message}`;
+}
+
+const useColor = () => process.stdout.isTTY === true && !process.env.NO_COLOR;
+const COLORS: Record<Status, string> = { pass: '32', fail: '31', warn: '33', skip: '90', info: '36' };
+
+export function formatTable(report: PostureReport, color = false): string {
+  const header = ['STATUS', 'CHECK', 'SUBJECT', 'REASON'];
+  const rows = report.findings.map((f: Finding) => [f.status.toUpperCase(), f.check, f.subject, f.reason]);
+  const w = [0, 1, 2].map((i) => Math.max(header[i].length, ...rows.map((r) => r[i].length)));
+  const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.length));
+  const line = (r: string[], status?: Status) => {
+    const st = pad(r[0], w[0]);
+    const stc = color && status ? `\x1b[${COLORS[status]}m${st}\x1b[0m` : st;
+    return `${stc}  ${pad(r[1], w[1])}  ${pad(r[2], w[2])}  ${r[3]}`;
+  };
+  const s = report.summary;
+  return [
+    `btg check: ${report.tenantName}, from ${report.source}, as of ${report.asOf}`,
+    '',
+    line(header),
+    ...rows.map((r, i) => line(r, report.findings[i].status)),
+    '',
+    `${s.fail} fail, ${s.warn} warn, ${s.skip} skip, ${s.info} info, ${s.pass} pass`,
+    '',
+  ].join('\n');
+}
+
+function parseAsOf(v: string): Date {
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new Error(`--as-of ${v}: expected an ISO date or date-time, like 2025-06-01 or 2025-06-01T08:00:00Z`);
+  return new Date(t);
+}
+
+async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
+  if (opts.from && opts.export) throw new Error('use either --from <dir> (read an export) or --export <dir> (write one from live Graph), not both');
+  const loaded = loadConfig(opts.config);
+  for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  if (!loaded.config) {
+    setExit(ExitCode.ToolError);
+    return;
+  }
+  const config: Config = loaded.config;
+
+  let source: GraphSource;
+  let now: Date;
+  let data: PostureData | undefined;
+  let workspaceSkip: string;
+  if (opts.from) {
+    const folder = new FolderGraphSource(opts.from);
+    const manifest = folder.manifest();
+    source = folder;
+    // An export is checked as of the time it was taken, unless told otherwise.
+    now = opts.asOf ? parseAsOf(opts.asOf) : manifest ? new Date(manifest.exportedAt) : checkDeps.now();
+    workspaceSkip = '--from: workspaces are not read when checking an export';
+  } else {
+    const credential = await checkDeps.credential(opts.tenant);
+    const live = new LiveGraphSource({ credential, endpoint: opts.graphEndpoint });
+    source = live;
+    now = opts.asOf ? parseAsOf(opts.asOf) : checkDeps.now();
+    workspaceSkip = 'the workspace rule reader is not wired into btg check yet';
+    if (opts.export) {
+      ({ data } = await exportPosture(live, config, opts.export, { exportedAt: now, endpoint: live.origin }));
+      process.stderr.write(`btg check: exported the Graph responses to ${opts.export}\n`);
+    }
+  }
+
+  const report = await runPosture({
+    config,
+    source,
+    now,
+    data,
+    workspace: checkDeps.workspace && !opts.from ? { ...checkDeps.workspace } : { skipReason: workspaceSkip },
+  });
+
+  if (opts.json) process.stdout.write(`${JSON.stringify({ tool: 'btg check', ...report }, null, 2)}\n`);
+  else process.stdout.write(formatTable(report, useColor()));
+
+  const failed = report.summary.fail > 0 || (opts.strict === true && report.summary.skip > 0);
+  setExit(failed ? ExitCode.Findings : ExitCode.Ok);
+}
+
+export function register(program: Command, setExit: SetExit): void {
+  program
+    .command('check')
+    .description(
+      'posture of the break-glass accounts (read-only): Conditional Access exclusions, cloud-only, not guest, phishing-resistant methods, restricted management AU, password expiry, permanent role, tested within testIntervalDays; and the pack rules in each workspace',
+    )
+    .option('--config <file>', 'config file', './btg.config.yaml')
+    .option('--from <dir>', 'read an exported folder instead of calling Microsoft Graph')
+    .option('--export <dir>', 'read live Graph, write the responses to <dir> (for a later --from), and check them')
+    .option('--json', 'print the report as JSON (for CI)')
+    .option('--graph-endpoint <url>', 'Microsoft Graph root (sovereign clouds, tests)', DEFAULT_GRAPH_ENDPOINT)
+    .option('--tenant <id>', 'tenant id or domain for the Azure credential')
+    .option('--as-of <date>', 'evaluate the test interval as of this date (default: now; with --from, the export time)')
+    .option('--strict', 'exit 1 when a check was skipped (its data was not available)')
+    .action(async (opts: CheckOptions) => run(opts, setExit));
+}

@@ -1,0 +1,76 @@
+/** ARM templates from resource descriptions: one per artifact and one for the whole pack. */
+import { armExpressionFor } from './placeholders';
+import { WorkspaceResource } from './resources';
+
+export const ARM_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+/** A literal string that ARM would read as an expression gets the documented `[[` escape. */
+function escapeArm(value: unknown): unknown {
+  if (typeof value === 'string') {
+    const expr = armExpressionFor(value);
+    if (expr) return expr;
+    return value.startsWith('[') && value.endsWith(']') ? `[${value}` : value;
+  }
+  if (Array.isArray(value)) return value.map(escapeArm);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeArm(v)]));
+  return value;
+}
+
+const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+export function armType(r: Pick<WorkspaceResource, 'scope' | 'type'>): string {
+  if (r.scope === 'sentinel') return `Microsoft.OperationalInsights/workspaces/providers/${r.type}`;
+  if (r.scope === 'workspace') return `Microsoft.OperationalInsights/workspaces/${r.type}`;
+  return r.type;
+}
+
+export function armName(r: Pick<WorkspaceResource, 'scope' | 'name'>): string {
+  if (r.scope === 'sentinel') return `[concat(parameters('workspace'), '/Microsoft.SecurityInsights/', ${q(r.name)})]`;
+  if (r.scope === 'workspace') return `[concat(parameters('workspace'), '/', ${q(r.name)})]`;
+  return r.name;
+}
+
+export function armResourceId(r: Pick<WorkspaceResource, 'scope' | 'type' | 'name'>): string {
+  if (r.scope === 'sentinel') return `[resourceId('Microsoft.OperationalInsights/workspaces/providers/${r.type}', parameters('workspace'), 'Microsoft.SecurityInsights', ${q(r.name)})]`;
+  if (r.scope === 'workspace') return `[resourceId('Microsoft.OperationalInsights/workspaces/${r.type}', parameters('workspace'), ${q(r.name)})]`;
+  return `[resourceId(${q(r.type)}, ${q(r.name)})]`;
+}
+
+export function armResource(r: WorkspaceResource, all: WorkspaceResource[]): Record<string, unknown> {
+  const { properties, ...rest } = r.body;
+  const deps = (r.dependsOn ?? [])
+    .map((d) => all.find((o) => `${o.kind}:${o.name}` === d))
+    .filter((o): o is WorkspaceResource => !!o)
+    .map(armResourceId);
+  return {
+    type: armType(r),
+    apiVersion: r.apiVersion,
+    name: armName(r),
+    ...(escapeArm(rest) as object),
+    ...(deps.length ? { dependsOn: deps } : {}),
+    properties: escapeArm(properties),
+  };
+}
+
+export interface ArmTemplate {
+  $schema: string;
+  contentVersion: string;
+  metadata?: Record<string, unknown>;
+  parameters: Record<string, { type: string; defaultValue?: unknown; metadata?: { description: string } }>;
+  variables?: Record<string, unknown>;
+  resources: Record<string, unknown>[];
+  outputs?: Record<string, unknown>;
+}
+
+export function armTemplate(resources: WorkspaceResource[], description: string): ArmTemplate {
+  const needsLocation = resources.some((r) => JSON.stringify(r.body).includes('"{location}'));
+  return {
+    $schema: ARM_SCHEMA,
+    contentVersion: '1.0.0.0',
+    metadata: { description, generator: 'breakglass-sentinel' },
+    parameters: {
+      workspace: { type: 'string', metadata: { description: 'Name of the Log Analytics workspace with Microsoft Sentinel' } },
+      ...(needsLocation ? { location: { type: 'string', defaultValue: '[resourceGroup().location]', metadata: { description: 'Location of the resources' } } } : {}),
+    },
+    resources: resources.map((r) => armResource(r, resources)),
+  };
+}

@@ -1,0 +1,59 @@
+/** The emit stage: a validated Pack in, the files of `out/` (and the resources deploy applies) out. Pure. */
+import { Pack } from '../content/pack';
+import { armTemplate } from './arm';
+import { Artifact, manifestFor } from './artifacts';
+import { huntingResources, LEVELS, ruleResources, WorkspaceResource } from './resources';
+import { huntingYaml, ruleYaml } from './sentinelYaml';
+
+export const PACK_VERSION = '1.0.0';
+
+export interface Emitted {
+  artifacts: Artifact[];
+  /** every resource of the pack for one workspace, in deploy order */
+  resources: WorkspaceResource[];
+}
+
+const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+
+export function emitPack(pack: Pack): Emitted {
+  const artifacts: Artifact[] = [];
+  const resources: WorkspaceResource[] = [];
+
+  for (const item of pack.rules) {
+    const res = ruleResources(item);
+    resources.push(...res);
+    const base = { templateId: item.templateId, id: item.rule.id, name: item.rule.name };
+    artifacts.push({ ...base, kind: 'rule-yaml', path: `detections/${item.templateId}.yaml`, content: ruleYaml(item) });
+    artifacts.push({ ...base, kind: 'rule-arm', path: `arm/detections/${item.templateId}.json`, content: json(armTemplate(res, `Analytics rule: ${item.rule.name}`)) });
+  }
+  for (const item of pack.hunting) {
+    const res = huntingResources(item);
+    resources.push(...res);
+    const base = { templateId: item.templateId, id: item.id, name: item.hunting.name };
+    artifacts.push({ ...base, kind: 'hunting-yaml', path: `hunting/${item.templateId}.yaml`, content: huntingYaml(item) });
+    artifacts.push({ ...base, kind: 'hunting-arm', path: `arm/hunting/${item.templateId}.json`, content: json(armTemplate(res, `Hunting query: ${item.hunting.name}`)) });
+  }
+  for (const extra of EXTRA_EMITTERS) {
+    const out = extra(pack);
+    artifacts.push(...out.artifacts);
+    resources.push(...out.resources);
+  }
+
+  resources.sort((a, b) => LEVELS[a.kind] - LEVELS[b.kind]);
+  artifacts.push({ kind: 'pack-arm', path: 'arm/breakglass-sentinel.json', content: json(armTemplate(resources.filter((r) => r.kind !== 'playbook'), 'breakglass-sentinel: every workspace resource of the pack')) });
+
+  const manifest = manifestFor(artifacts, resources, {
+    generator: 'breakglass-sentinel',
+    packVersion: PACK_VERSION,
+    accountSource: pack.config.accountSource,
+    accounts: pack.config.accounts.map((a) => a.userPrincipalName),
+    workspaces: pack.config.workspaces.map((w) => w.name ?? w.workspaceName),
+    skipped: pack.skipped,
+  });
+  artifacts.push({ kind: 'manifest', path: 'manifest.json', content: json(manifest) });
+  return { artifacts, resources };
+}
+
+/** Emitters of other content kinds (watchlist, workbook, playbooks, monitor alert, routines, report) register here. */
+export type Emitter = (pack: Pack) => Emitted;
+export const EXTRA_EMITTERS: Emitter[] = [];

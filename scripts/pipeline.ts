@@ -1,0 +1,50 @@
+/** build = load config → load + render content → validate → emit → write. Returns data; the CLI prints. */
+import * as path from 'path';
+import { loadConfig } from './config/load';
+import { loadPack, Pack } from './content/pack';
+import { emitPack, Emitted } from './emit/emit';
+import { writeAtomically } from './emit/artifacts';
+import { defaultAnalyzer, KqlAnalyzer } from './kql/analyzer';
+import { loadSchemaDir } from './kql/schemas';
+import { Diagnostic, hasErrors } from './validate/diagnostic';
+import { validatePack } from './validate/pack';
+
+export interface PipelineOptions {
+  configFile: string;
+  schemasDir?: string;
+}
+
+export interface CheckedPack {
+  pack?: Pack;
+  diagnostics: Diagnostic[];
+  analyzer?: KqlAnalyzer;
+}
+
+/** Config + content + validation: the common front of build, validate, plan and deploy. */
+export function checkPack(opts: PipelineOptions): CheckedPack {
+  const cfgFile = path.relative(process.cwd(), path.resolve(opts.configFile)) || opts.configFile;
+  const loaded = loadConfig(opts.configFile);
+  if (!loaded.config) return { diagnostics: loaded.diagnostics.map((d) => ({ ...d, file: d.file ?? cfgFile })) };
+  const pack = loadPack(loaded.config, cfgFile, loaded.source);
+  const analyzer = opts.schemasDir ? new KqlAnalyzer({ tables: loadSchemaDir(opts.schemasDir) }) : defaultAnalyzer();
+  const diagnostics = [...loaded.diagnostics, ...validatePack(pack, analyzer)].map((d) => (d.file ? { ...d, file: relative(d.file) } : d));
+  return { pack, diagnostics, analyzer };
+}
+
+function relative(file: string): string {
+  return path.isAbsolute(file) ? path.relative(process.cwd(), file) || file : file;
+}
+
+export interface BuildResult extends CheckedPack {
+  emitted?: Emitted;
+  outDir: string;
+  written: boolean;
+}
+
+export function build(opts: PipelineOptions & { outDir: string }): BuildResult {
+  const checked = checkPack(opts);
+  if (!checked.pack || hasErrors(checked.diagnostics)) return { ...checked, outDir: opts.outDir, written: false };
+  const emitted = emitPack(checked.pack);
+  writeAtomically(opts.outDir, emitted.artifacts);
+  return { ...checked, emitted, outDir: opts.outDir, written: true };
+}

@@ -1,0 +1,27 @@
+import { sortDiagnostics } from '../diagnostic';
+import { Formatter } from './types';
+
+/** Machine output: 1-based line/column, as editors and CI expect. */
+export const json: Formatter = (diags, opts) =>
+  JSON.stringify(
+    {
+      ok: !diags.some((d) => d.severity === 'error'),
+      errors: diags.filter((d) => d.severity === 'error').length,
+      warnings: diags.filter((d) => d.severity === 'warning').length,
+      ...(opts.extra ?? {}),
+      diagnostics: sortDiagnostics(diags).map((d) => ({
+        code: d.code,
+        severity: d.severity,
+        message: d.message,
+        file: d.file,
+        line: d.range ? d.range.start.line + 1 : undefined,
+        column: d.range ? d.range.start.character + 1 : undefined,
+        endLine: d.range ? d.range.end.line + 1 : undefined,
+        endColumn: d.range ? d.range.end.character + 1 : undefined,
+        path: d.path,
+        item: d.item,
+      })),
+    },
+    null,
+    2,
+  ) + '\n';
