@@ -161,8 +161,10 @@ export function renderQuery(template: string, context: object, env: typeof Handl
       const program = { type: 'Program', body: [stmt], strip: {}, loc: stmt.loc } as unknown as hbs.AST.Program;
       out = env.compile(program, HB_OPTIONS)(context);
     } catch (e) {
+      const end = locOffset(offs, stmt.loc.end);
       const msg = (e as Error).message.split('\n')[0].replace(/ - \d+:\d+$/, '');
-      throw new TemplateError([{ message: msg, offset: tplStart, length: Math.max(1, locOffset(offs, stmt.loc.end) - tplStart) }]);
+      const snippet = template.slice(tplStart, Math.min(end, tplStart + 80)).split('\n')[0];
+      throw new TemplateError([{ message: `${snippet}: ${msg}`, offset: tplStart, length: Math.max(1, end - tplStart) }]);
     }
     segments.push({ outStart: text.length, outEnd: text.length + out.length, tplStart, exact: false });
     text += out;
