@@ -1,0 +1,141 @@
+/**
+ * A corpus of realistic analytic rules for the validation benchmark: published Sentinel rules average
+ * about 2 KB of KQL, with lets, joins, summarize and parse. Built from a few identity-detection shapes
+ * with varied names and thresholds so every query is distinct (the analyzer caches nothing across queries).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { v5 as uuidv5 } from 'uuid';
+
+const NS = '2b1f4a63-0d7e-4c59-8a3b-7f2e9c1d5a40';
+
+const SHAPES: ((i: number) => string)[] = [
+  (i) => `let lookback = ${1 + (i % 7)}d;
+let threshold = ${3 + (i % 11)};
+let privilegedRoles = dynamic(["Global Administrator", "Privileged Role Administrator", "Security Administrator", "User Administrator", "Exchange Administrator", "SharePoint Administrator"]);
+let roleChanges = AuditLogs
+| where TimeGenerated > ago(lookback)
+| where OperationName in ("Add member to role", "Add eligible member to role", "Add member to role completed (PIM activation)")
+| extend RoleName = tostring(TargetResources[0].modifiedProperties[1].newValue)
+| extend RoleName = replace_string(RoleName, '"', "")
+| where RoleName in (privilegedRoles)
+| extend TargetUpn = tostring(TargetResources[0].userPrincipalName), TargetId = tostring(TargetResources[0].id)
+| extend Initiator = coalesce(tostring(InitiatedBy.user.userPrincipalName), tostring(InitiatedBy.app.displayName))
+| extend InitiatorIp = tostring(InitiatedBy.user.ipAddress)
+| project RoleTime = TimeGenerated, RoleName, TargetUpn, TargetId, Initiator, InitiatorIp, CorrelationId;
+SigninLogs
+| where TimeGenerated > ago(lookback)
+| where ResultType == "0"
+| extend Country = tostring(LocationDetails.countryOrRegion), City = tostring(LocationDetails.city)
+| extend Browser = tostring(DeviceDetail.browser), OS = tostring(DeviceDetail.operatingSystem)
+| summarize SignIns = count(), Countries = make_set(Country, 20), IPs = make_set(IPAddress, 50), Apps = make_set(AppDisplayName, 20), FirstSeen = min(TimeGenerated), LastSeen = max(TimeGenerated) by UserId, UserPrincipalName
+| where array_length(Countries) >= ${2 + (i % 3)} or SignIns > threshold * ${10 + i}
+| join kind=inner (roleChanges) on $left.UserId == $right.TargetId
+| where RoleTime between (FirstSeen .. (LastSeen + 1h))
+| extend AccountName = tostring(split(UserPrincipalName, "@")[0]), UPNSuffix = tostring(split(UserPrincipalName, "@")[1])
+| extend IPAddress = tostring(IPs[0])
+| project LastSeen, UserId, UserPrincipalName, AccountName, UPNSuffix, RoleName, Initiator, InitiatorIp, SignIns, Countries, IPAddress, Apps, CorrelationId`,
+  (i) => `let window = ${10 + (i % 50)}m;
+let failureCodes = dynamic(["50126", "50053", "50055", "50056", "50074", "50076", "50079", "50125", "500121"]);
+let failures = union
+    (SigninLogs | extend Interactive = true, StatusCode = tostring(Status.errorCode), Reason = tostring(Status.failureReason)),
+    (AADNonInteractiveUserSignInLogs | extend Interactive = false, StatusCode = tostring(todynamic(Status).errorCode), Reason = tostring(todynamic(Status).failureReason))
+| where TimeGenerated > ago(1d)
+| where ResultType in (failureCodes)
+| summarize Failures = count(), Codes = make_set(ResultType, 10), Reasons = make_set(Reason, 5), Targets = dcount(UserPrincipalName), TargetList = make_set(UserPrincipalName, 25), FirstFailure = min(TimeGenerated), LastFailure = max(TimeGenerated) by IPAddress, bin(TimeGenerated, window)
+| where Failures >= ${20 + i % 40} and Targets >= ${3 + i % 5};
+let successes = SigninLogs
+| where TimeGenerated > ago(1d)
+| where ResultType == "0"
+| project SuccessTime = TimeGenerated, IPAddress, UserPrincipalName, UserId, AppDisplayName, AppId, ClientAppUsed, UserAgent;
+failures
+| join kind=inner (successes) on IPAddress
+| where SuccessTime between (FirstFailure .. (LastFailure + window))
+| extend AccountName = tostring(split(UserPrincipalName, "@")[0]), UPNSuffix = tostring(split(UserPrincipalName, "@")[1])
+| summarize arg_max(SuccessTime, *) by UserPrincipalName, IPAddress
+| project SuccessTime, UserId, UserPrincipalName, AccountName, UPNSuffix, IPAddress, Failures, Targets, Codes, Reasons, AppDisplayName, AppId, ClientAppUsed, UserAgent, TargetList`,
+  (i) => `let ops = dynamic(["Update conditional access policy", "Delete conditional access policy", "Add conditional access policy", "Update policy", "Add policy"]);
+AuditLogs
+| where TimeGenerated > ago(${1 + (i % 13)}h)
+| where OperationName in (ops) and Result =~ "success"
+| extend PolicyName = tostring(TargetResources[0].displayName), PolicyId = tostring(TargetResources[0].id)
+| mv-apply Prop = TargetResources[0].modifiedProperties on (
+    where tostring(Prop.displayName) in ("ConditionalAccessPolicy", "Policy")
+    | extend NewValue = tostring(Prop.newValue), OldValue = tostring(Prop.oldValue)
+  )
+| extend NewPolicy = parse_json(NewValue), OldPolicy = parse_json(OldValue)
+| extend NewState = tostring(NewPolicy.state), OldState = tostring(OldPolicy.state)
+| extend NewExcluded = NewPolicy.conditions.users.excludeUsers, OldExcluded = OldPolicy.conditions.users.excludeUsers
+| extend NewExcludedGroups = NewPolicy.conditions.users.excludeGroups, OldExcludedGroups = OldPolicy.conditions.users.excludeGroups
+| extend Removed = set_difference(OldExcluded, NewExcluded), RemovedGroups = set_difference(OldExcludedGroups, NewExcludedGroups)
+| where array_length(Removed) > 0 or array_length(RemovedGroups) > 0 or OperationName has "Delete" or NewState != OldState
+| extend Initiator = coalesce(tostring(InitiatedBy.user.userPrincipalName), tostring(InitiatedBy.app.displayName)), InitiatorId = tostring(InitiatedBy.user.id), InitiatorIp = tostring(InitiatedBy.user.ipAddress)
+| extend AccountName = tostring(split(Initiator, "@")[0]), UPNSuffix = tostring(split(Initiator, "@")[1])
+| extend Severity = iff(OperationName has "Delete" or array_length(Removed) > ${i % 4}, "High", "Medium")
+| project TimeGenerated, OperationName, PolicyName, PolicyId, Initiator, InitiatorId, InitiatorIp, AccountName, UPNSuffix, Removed, RemovedGroups, NewState, OldState, Severity, CorrelationId`,
+  (i) => `let baselineDays = ${7 + (i % 21)}d;
+let recent = 1h;
+let baseline = SigninLogs
+| where TimeGenerated between (ago(baselineDays) .. ago(recent))
+| where ResultType == "0"
+| extend Country = tostring(LocationDetails.countryOrRegion), ASN = AutonomousSystemNumber
+| summarize BaselineCountries = make_set(Country, 100), BaselineASNs = make_set(ASN, 100), BaselineApps = make_set(AppDisplayName, 100) by UserId;
+SigninLogs
+| where TimeGenerated > ago(recent)
+| where ResultType == "0"
+| extend Country = tostring(LocationDetails.countryOrRegion), City = tostring(LocationDetails.city), ASN = AutonomousSystemNumber
+| extend RiskDetail = tostring(RiskLevelDuringSignIn), Mfa = tostring(MfaDetail.authMethod)
+| join kind=leftouter (baseline) on UserId
+| where not(set_has_element(BaselineCountries, Country)) and not(set_has_element(BaselineASNs, ASN))
+| extend NewApp = not(set_has_element(BaselineApps, AppDisplayName))
+| where RiskDetail in ("medium", "high") or NewApp or ${i % 2 == 0 ? 'true' : 'false'}
+| extend AccountName = tostring(split(UserPrincipalName, "@")[0]), UPNSuffix = tostring(split(UserPrincipalName, "@")[1])
+| summarize arg_max(TimeGenerated, *) by UserId, Country
+| project TimeGenerated, UserId, UserPrincipalName, AccountName, UPNSuffix, IPAddress, Country, City, ASN, AppDisplayName, RiskDetail, Mfa, NewApp, CorrelationId`,
+];
+
+export interface CorpusRule {
+  file: string;
+  query: string;
+}
+
+/** Write `n` rule files into `dir`; returns their paths and queries. */
+export function writeCorpus(dir: string, n: number): CorpusRule[] {
+  fs.mkdirSync(dir, { recursive: true });
+  const out: CorpusRule[] = [];
+  for (let i = 0; i < n; i++) {
+    // the shapes average ~1.6 KB; published rules ~2 KB: add the enrichment tail many real rules carry
+    const [upn, uid] = i % SHAPES.length === 2 ? ['Initiator', 'InitiatorId'] : ['UserPrincipalName', 'UserId'];
+    const query = SHAPES[i % SHAPES.length](i) + `
+| extend DetectedBy = "bench-rule-${i}", RuleIndex = ${i}, Hour = datetime_part("hour", now()), Weekday = toint(dayofweek(now()) / 1d)
+| extend Summary = strcat("rule ", tostring(RuleIndex), " at ", tostring(Hour), "h on day ", tostring(Weekday), " for ", ${upn})
+| extend Link = strcat("https://portal.azure.com/#blade/Microsoft_AAD_IAM/UsersManagementMenuBlade/MsGraphUsers/userId/", ${uid})
+`;
+    const cols = ['UserId', 'UserPrincipalName', 'AccountName', 'UPNSuffix'];
+    const isAudit = i % SHAPES.length === 2;
+    const rule = {
+      id: uuidv5(`bench-${i}`, NS),
+      name: `Benchmark identity rule ${i}`,
+      description: `Synthetic rule ${i} of realistic size for the validation benchmark.`,
+      severity: ['Low', 'Medium', 'High'][i % 3],
+      requiredDataConnectors: [{ connectorId: 'AzureActiveDirectory', dataTypes: ['SigninLogs', 'AuditLogs'] }],
+      queryFrequency: '1h',
+      queryPeriod: '1d',
+      triggerOperator: 'gt',
+      triggerThreshold: 0,
+      tactics: ['InitialAccess', 'Persistence'],
+      relevantTechniques: ['T1078.004', 'T1098'],
+      query,
+      entityMappings: [
+        { entityType: 'Account', fieldMappings: isAudit ? [{ identifier: 'AadUserId', columnName: 'InitiatorId' }, { identifier: 'Name', columnName: 'AccountName' }] : cols.slice(0, 1).map((c) => ({ identifier: 'AadUserId', columnName: c })) },
+      ],
+      version: '1.0.0',
+      kind: 'Scheduled',
+    };
+    const file = path.join(dir, `rule-${String(i).padStart(5, '0')}.yaml`);
+    fs.writeFileSync(file, stringify(rule, { lineWidth: 0, blockQuote: 'literal' }));
+    out.push({ file, query });
+  }
+  return out;
+}
