@@ -21,6 +21,8 @@ const Workspace = z
     resourceGroup: z.string().regex(/^[-\w._()]{1,90}$/, { message: 'expected a resource group name' }),
     workspaceName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/, { message: 'expected a Log Analytics workspace name (4-63 letters, digits, hyphens)' }),
     location: z.string().min(1),
+    /** the workspace's customer id (Overview → Workspace ID): the Log Analytics query API addresses workspaces by it (btg test --live, btg drill) */
+    workspaceId: Guid.optional(),
   })
   .strict();
 
