@@ -4,6 +4,7 @@ import { armTemplate } from './arm';
 import { Artifact, manifestFor } from './artifacts';
 import { huntingResources, LEVELS, ruleResources, WorkspaceResource } from './resources';
 import { huntingYaml, ruleYaml } from './sentinelYaml';
+import { emitWatchlist } from './watchlist';
 
 export const PACK_VERSION = '1.0.0';
 
@@ -56,4 +57,4 @@ export function emitPack(pack: Pack): Emitted {
 
 /** Emitters of other content kinds (watchlist, workbook, playbooks, monitor alert, routines, report) register here. */
 export type Emitter = (pack: Pack) => Emitted;
-export const EXTRA_EMITTERS: Emitter[] = [];
+export const EXTRA_EMITTERS: Emitter[] = [emitWatchlist];

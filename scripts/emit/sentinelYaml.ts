@@ -20,6 +20,9 @@ function toYaml(obj: Record<string, unknown>, order: string[], blockKeys: string
   return doc.toString({ lineWidth: 0 });
 }
 
+/** `metadata` of Azure-Sentinel community content (rules and hunting queries alike). */
+const COMMUNITY_METADATA = { source: { kind: 'Community' }, author: { name: 'breakglass-sentinel' }, support: { tier: 'Community' }, categories: { domains: ['Identity', 'Security - Others'] } };
+
 export function ruleYaml(item: RuleItem): string {
   const r = item.rule as Record<string, unknown>;
   const withMeta = {
@@ -28,7 +31,7 @@ export function ruleYaml(item: RuleItem): string {
     query: String(r.query).trimEnd() + '\n',
     status: 'Available',
     tags: ['BreakGlass', 'EmergencyAccess'],
-    metadata: { source: { kind: 'Community' }, author: { name: 'breakglass-sentinel' }, support: { tier: 'Community' }, categories: { domains: ['Identity', 'Security - Others'] } },
+    metadata: COMMUNITY_METADATA,
   };
   return toYaml(withMeta, RULE_KEY_ORDER, ['description', 'query']);
 }
@@ -36,8 +39,8 @@ export function ruleYaml(item: RuleItem): string {
 export function huntingYaml(item: HuntingItem): string {
   const h = item.hunting;
   return toYaml(
-    { id: item.id, ...h, description: h.description.trim() + '\n', query: h.query.trimEnd() + '\n', tags: ['BreakGlass', 'EmergencyAccess'] },
-    ['id', 'name', 'description', 'requiredDataConnectors', 'tactics', 'relevantTechniques', 'query', 'entityMappings', 'version', 'tags'],
+    { id: item.id, ...h, description: h.description.trim() + '\n', query: h.query.trimEnd() + '\n', tags: ['BreakGlass', 'EmergencyAccess'], metadata: COMMUNITY_METADATA },
+    ['id', 'name', 'description', 'requiredDataConnectors', 'tactics', 'relevantTechniques', 'query', 'entityMappings', 'version', 'tags', 'metadata'],
     ['description', 'query'],
   );
 }

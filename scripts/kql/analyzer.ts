@@ -37,6 +37,8 @@ export interface KqlAnalysis {
   filterVariables: string[];
   /** `search` without `in (tables)` and `union *`: unbounded scans */
   unboundedScans: { start: number; length: number; text: string }[];
+  /** tables the query reads (references the analyzer resolved to a table symbol), once each */
+  tables: string[];
 }
 
 /** Sentinel's watchlist accessor: columns depend on the watchlist, so its result is open. */
@@ -96,17 +98,19 @@ export class KqlAnalyzer {
       for (const c of netList(rt.Columns)) columns.push({ name: c.Name, type: c.Type?.Name ?? 'unknown' });
       open = !!rt.IsOpen;
     }
-    const { filterVariables, unboundedScans } = structure(K, code, query);
-    return { diagnostics, columns, open, unknownTables: [...unknownTables], filterVariables, unboundedScans };
+    const { filterVariables, unboundedScans, tables } = structure(K, code, query);
+    return { diagnostics, columns, open, unknownTables: [...unknownTables], filterVariables, unboundedScans, tables };
   }
 }
 
 /** Facts read off the analysed syntax tree. */
-function structure(K: any, code: any, query: string): Pick<KqlAnalysis, 'filterVariables' | 'unboundedScans'> {
+function structure(K: any, code: any, query: string): Pick<KqlAnalysis, 'filterVariables' | 'unboundedScans' | 'tables'> {
   const SK = K.Syntax.SyntaxKind;
   const filterVariables = new Set<string>();
   const unboundedScans: KqlAnalysis['unboundedScans'] = [];
+  const tables = new Set<string>();
   code.Syntax.WalkNodes((n: any) => {
+    if (n.Kind === SK.NameReference && n.ReferencedSymbol && n.ReferencedSymbol.Kind === K.Symbols.SymbolKind.Table) tables.add(n.ReferencedSymbol.Name);
     if (n.Kind === SK.FilterOperator) {
       n.WalkNodes((r: any) => {
         if (r.Kind !== SK.NameReference) return;
@@ -123,7 +127,7 @@ function structure(K: any, code: any, query: string): Pick<KqlAnalysis, 'filterV
       unboundedScans.push({ start: n.TextStart, length: n.Width, text: query.substr(n.TextStart, n.Width).split('\n')[0] });
     }
   });
-  return { filterVariables: [...filterVariables], unboundedScans };
+  return { filterVariables: [...filterVariables], unboundedScans, tables: [...tables] };
 }
 
 let shared: KqlAnalyzer | undefined;

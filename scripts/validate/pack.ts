@@ -3,10 +3,11 @@ import { Pack } from '../content/pack';
 import { KqlAnalyzer } from '../kql/analyzer';
 import { Diagnostic } from './diagnostic';
 import { validateAcross, validateHunting, validateRule } from './run';
+import { validateTestRows } from './testRows';
 
 /** Validators of other content kinds (workbook, playbooks, monitor alert) register here. */
 export type PackValidator = (pack: Pack, analyzer: KqlAnalyzer) => Diagnostic[];
-export const EXTRA_VALIDATORS: PackValidator[] = [];
+export const EXTRA_VALIDATORS: PackValidator[] = [validateTestRows];
 
 export function validatePack(pack: Pack, analyzer: KqlAnalyzer): Diagnostic[] {
   const out: Diagnostic[] = [...pack.diagnostics];

@@ -1,0 +1,158 @@
+/**
+ * Static check of each pack rule's `tests:` (DESIGN §4, §8): the synthetic rows must fit the tables the query
+ * reads, so that a live run can shadow those tables with `datatable` rows. Checked here: at least one `fire`
+ * and one `no-fire` case; every table named is read by the query and has a schema; every column exists in
+ * that table with a value of a compatible type. Diagnostics point at the offending key in the rule's YAML.
+ */
+import { isMap, isScalar } from 'yaml';
+import { Pack } from '../content/pack';
+import { RuleItem } from '../content/items';
+import { RuleTest } from '../content/ruleSchema';
+import { lineText, offsetsToRange, rangeOfPath, YamlSource } from '../content/yamlSource';
+import { GUID_RE } from '../config/definitions';
+import { KqlAnalyzer } from '../kql/analyzer';
+import { Column, TableSchemas } from '../kql/schemas';
+import { Diagnostic, formatPath, Range } from './diagnostic';
+import { Check, Finding } from './checks/types';
+
+const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const TIMESPAN = /^(-?\d+(\.\d+)?(d|h|m|s|ms)|-?(\d+\.)?\d{1,2}:\d{2}:\d{2}(\.\d+)?)$/;
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 37) + '...' : v)}`;
+  return `the ${typeof v} ${String(v)}`;
+}
+
+function isJsonContainer(text: string): boolean {
+  const t = text.trim();
+  if (!t.startsWith('{') && !t.startsWith('[')) return false;
+  try {
+    const v: unknown = JSON.parse(t);
+    return typeof v === 'object' && v !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why `value` cannot be a value of a column of Kusto type `type`, or undefined when it can. Values stay plain
+ * YAML (what a datatable literal can hold): strings, numbers, booleans, and objects/lists (or JSON text) for dynamic.
+ */
+export function valueProblem(type: string, value: unknown): string | undefined {
+  if (value === null || value === undefined) return `expected a ${type} value, got null (leave the column out instead)`;
+  switch (type) {
+    case 'string':
+      if (typeof value === 'string') return undefined;
+      if (typeof value === 'object') return `expected a string, got ${describe(value)}: this column holds JSON as text, so quote it ('{"key":"value"}')`;
+      return `expected a string, got ${describe(value)} (quote it)`;
+    case 'guid':
+      return typeof value === 'string' && GUID_RE.test(value) ? undefined : `expected a GUID string, got ${describe(value)}`;
+    case 'datetime':
+      return typeof value === 'string' && ISO_DATETIME.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : `expected an ISO-8601 date/time such as 2026-11-20T08:15:00Z, got ${describe(value)}`;
+    case 'timespan':
+      return typeof value === 'string' && TIMESPAN.test(value) ? undefined : `expected a timespan such as 5m or 01:00:00, got ${describe(value)}`;
+    case 'long':
+      return typeof value === 'number' && Number.isSafeInteger(value) ? undefined : `expected an integer, got ${describe(value)}`;
+    case 'int':
+      return typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 ? undefined : `expected a 32-bit integer, got ${describe(value)}`;
+    case 'real':
+    case 'decimal':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : `expected a number, got ${describe(value)}`;
+    case 'bool':
+      return typeof value === 'boolean' ? undefined : `expected true or false, got ${describe(value)}`;
+    case 'dynamic':
+      if (typeof value === 'object') return undefined;
+      if (typeof value === 'string' && isJsonContainer(value)) return undefined;
+      return `expected an object or list (or its JSON text), got ${describe(value)}`;
+    default:
+      return undefined; // a type this check does not know: the live run will tell
+  }
+}
+
+function closest(name: string, columns: Column[]): string | undefined {
+  const lower = name.toLowerCase();
+  return columns.find((c) => c.name.toLowerCase() === lower)?.name ?? columns.find((c) => c.name.toLowerCase().replace(/_/g, '') === lower.replace(/_/g, ''))?.name;
+}
+
+export interface TestRowsContext {
+  /** table schemas the analyzer knows */
+  schemas: TableSchemas;
+}
+
+/** Findings for one rule's tests; paths are inside the rule template (`tests[i].tables.T[j].Column`). */
+export function testRowFindings(tests: readonly RuleTest[], readTables: readonly string[], schemas: TableSchemas): Finding[] {
+  const f: Finding[] = [];
+  if (!tests.length) return [{ path: ['tests'], message: 'tests: the rule has no test cases; add at least one with expect: fire and one with expect: no-fire (rows for the tables the query reads)' }];
+  for (const want of ['fire', 'no-fire'] as const) {
+    if (!tests.some((t) => t.expect === want)) f.push({ path: ['tests'], message: `tests: no case with expect: ${want}; every rule needs at least one firing and one non-firing case` });
+  }
+  const read = new Set(readTables);
+  tests.forEach((t, i) => {
+    for (const [table, rows] of Object.entries(t.tables)) {
+      const tpath = ['tests', i, 'tables', table];
+      if (!read.has(table)) {
+        f.push({ path: tpath, message: `${formatPath(tpath)}: the query does not read ${table} (it reads ${[...read].join(', ') || 'no table'})` });
+        continue;
+      }
+      const cols = schemas[table];
+      if (!cols) {
+        f.push({ path: tpath, message: `${formatPath(tpath)}: no schema for table ${table}, so its columns cannot be checked (pass --schemas)` });
+        continue;
+      }
+      const byName = new Map(cols.map((c) => [c.name, c]));
+      rows.forEach((row, j) => {
+        if (!Object.keys(row).length) f.push({ path: [...tpath, j], message: `${formatPath([...tpath, j])}: empty row; give the columns the query reads` });
+        for (const [column, value] of Object.entries(row)) {
+          const cpath = [...tpath, j, column];
+          const col = byName.get(column);
+          if (!col) {
+            const hint = closest(column, cols);
+            f.push({ path: cpath, message: `${formatPath(cpath)}: ${table} has no column "${column}"${hint ? ` (did you mean ${hint}?)` : ''}` });
+            continue;
+          }
+          const problem = valueProblem(col.type, value);
+          if (problem) f.push({ path: cpath, message: `${formatPath(cpath)}: ${table}.${column} is ${col.type}; ${problem}` });
+        }
+      });
+    }
+  });
+  return f;
+}
+
+export const testRowChecks = {
+  'rule-test-rows': {
+    description: "every pack rule has fire and no-fire test cases whose rows fit the tables its query reads",
+    severity: 'error',
+    help: 'tests: rows are shadowed into the query as datatables by the live test: each table must be one the query reads, each column must exist in its schema, and each value must suit the column type (string, ISO-8601 datetime, integer for long/int, number for real, true/false for bool, object/list or JSON text for dynamic).',
+    fn: (item, ctx) => (item.fromPack ? testRowFindings(item.tests, item.analysis?.tables ?? [], ctx.schemas) : []),
+  },
+} satisfies Record<string, Check<RuleItem, TestRowsContext>>;
+
+/** Range of the key at `path` (the column name in a row), else of the nearest node on the path. */
+export function keyRange(src: YamlSource, path: readonly (string | number)[]): Range | undefined {
+  const last = path[path.length - 1];
+  const parent = src.doc.getIn(path.slice(0, -1), true);
+  if (typeof last === 'string' && isMap(parent)) {
+    const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
+    const key = pair?.key as { range?: [number, number, number] } | undefined;
+    if (key?.range) return offsetsToRange(src.lines, key.range[0], key.range[1]);
+  }
+  return rangeOfPath(src, path);
+}
+
+/** Pack validator (EXTRA_VALIDATORS): runs after the rules were analysed. */
+export function validateTestRows(pack: Pack, analyzer: KqlAnalyzer): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [code, check] of Object.entries(testRowChecks)) {
+    for (const item of pack.rules) {
+      for (const finding of check.fn(item, { schemas: analyzer.tables })) {
+        const range = keyRange(item.source, finding.path ?? []);
+        out.push({ code, severity: finding.severity ?? check.severity, message: finding.message, file: item.file, path: finding.path, range, item: item.templateId, sourceLine: range ? lineText(item.source, range.start.line) : undefined });
+      }
+    }
+  }
+  return out;
+}

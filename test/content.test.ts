@@ -1,0 +1,150 @@
+/**
+ * Invariants of the shipped detection catalogue, in both account modes. The pack is loaded and validated once per
+ * mode; each `it` lists every offender as `mode/id → problem`, so one failure names all of them.
+ */
+import { loadConfig } from '../scripts/config/load';
+import { Config } from '../scripts/config/schema';
+import { HuntingItem, RuleItem } from '../scripts/content/items';
+import { Pack } from '../scripts/content/pack';
+import { emitPack, Emitted } from '../scripts/emit/emit';
+import { Diagnostic } from '../scripts/validate/diagnostic';
+import { configWith, exampleConfig, shippedPack, WATCHLIST_CONFIG } from './helpers/pack';
+
+interface Mode {
+  name: string;
+  config: Config;
+  pack: Pack;
+  diagnostics: Diagnostic[];
+  emitted: Emitted;
+}
+
+function mode(name: string, config: Config): Mode {
+  const { pack, diagnostics } = shippedPack(config);
+  return { name, config, pack, diagnostics, emitted: emitPack(pack) };
+}
+
+const modes: Mode[] = [mode('inline', exampleConfig()), mode('watchlist', loadConfig(WATCHLIST_CONFIG).config!)];
+
+/** `mode/id → problem` for every rule (or hunting query) where `problem` returns a message. */
+function offenders<T extends RuleItem | HuntingItem>(pick: (m: Mode) => T[], problem: (it: T, m: Mode) => string | undefined | false): string[] {
+  return modes.flatMap((m) => pick(m).flatMap((it) => {
+    const p = problem(it, m);
+    return p ? [`${m.name}/${it.templateId} → ${p}`] : [];
+  }));
+}
+const rules = (m: Mode) => m.pack.rules;
+const hunting = (m: Mode) => m.pack.hunting;
+
+describe('detection catalogue', () => {
+  it('builds with zero errors and zero warnings in both account modes', () => {
+    expect(modes.flatMap((m) => m.diagnostics.map((d) => `${m.name}/${d.item ?? d.file} → ${d.severity} ${d.code}: ${d.message}`))).toEqual([]);
+  });
+
+  it('ships at least 11 analytics rules and 3 hunting queries, none skipped for the example configs', () => {
+    expect(modes.map((m) => [m.name, m.pack.rules.length >= 11, m.pack.hunting.length >= 3, m.pack.skipped])).toEqual(modes.map((m) => [m.name, true, true, []]));
+  });
+
+  it('every rule has test rows with a fire and a no-fire case', () => {
+    expect(offenders(rules, (r) => {
+      const kinds = new Set(r.tests.map((t) => t.expect));
+      return (!kinds.has('fire') || !kinds.has('no-fire')) && `tests cover only ${[...kinds].join(', ') || 'nothing'}`;
+    })).toEqual([]);
+  });
+
+  it('every rule and hunting query filters on the account set inside a where', () => {
+    expect(offenders((m) => [...rules(m), ...hunting(m)], (it) => !it.analysis!.filterVariables.some((v) => v === 'BtgAccountIds' || v === 'BtgAccountUpns') && `filters on ${it.analysis!.filterVariables.join(', ') || 'nothing'}`)).toEqual([]);
+  });
+
+  it('inline queries carry the ids and no watchlist; watchlist queries read the watchlist and carry no account ids', () => {
+    expect(offenders((m) => [...rules(m), ...hunting(m)], (it, m) => {
+      const q = it.query.text;
+      const ids = m.config.accounts.map((a) => a.objectId.toLowerCase());
+      if (m.config.accountSource === 'inline') return (q.includes('_GetWatchlist') || !ids.every((id) => q.includes(id))) && 'inline query does not carry every account id';
+      return (!q.includes(`_GetWatchlist("${m.config.watchlist.alias}")`) || ids.some((id) => q.toLowerCase().includes(id))) && 'watchlist query does not read only the watchlist';
+    })).toEqual([]);
+  });
+
+  it('every rule maps an Account entity by AadUserId, and every mapped column is returned by the query', () => {
+    expect(offenders(rules, (r) => {
+      const cols = new Set(r.analysis!.columns.map((c) => c.name));
+      const account = (r.rule.entityMappings ?? []).some((e) => e.entityType === 'Account' && e.fieldMappings.some((f) => f.identifier === 'AadUserId'));
+      const missing = (r.rule.entityMappings ?? []).flatMap((e) => e.fieldMappings.map((f) => f.columnName)).filter((c) => !cols.has(c));
+      return (!account && 'no Account entity with AadUserId') || (missing.length > 0 && `mapped columns not returned: ${missing.join(', ')}`);
+    })).toEqual([]);
+  });
+
+  it('every description is longer than 300 characters and says what to check first', () => {
+    expect(offenders(rules, (r) => (r.rule.description.length <= 300 && `description has ${r.rule.description.length} characters`) || (!/first check:/i.test(r.rule.description) && 'description does not say "First check:"'))).toEqual([]);
+  });
+
+  it('every rule has custom details, a dynamic alert title and description, and creates incidents', () => {
+    expect(offenders(rules, (r) => {
+      const o = r.rule.alertDetailsOverride;
+      if (!r.rule.customDetails || Object.keys(r.rule.customDetails).length < 3) return 'fewer than 3 custom details';
+      if (!o?.alertDisplayNameFormat?.includes('{{') || !o.alertDescriptionFormat?.includes('{{')) return 'alert title/description without a {{Column}} placeholder';
+      return r.rule.incidentConfiguration?.createIncident !== true && 'createIncident is not true';
+    })).toEqual([]);
+  });
+
+  it('every rule lists the tables its query reads in requiredDataConnectors', () => {
+    expect(offenders(rules, (r) => {
+      const declared = new Set((r.rule.requiredDataConnectors ?? []).flatMap((c) => c.dataTypes));
+      const missing = r.analysis!.tables.filter((t) => !declared.has(t));
+      return missing.length > 0 && `reads ${missing.join(', ')} without declaring it`;
+    })).toEqual([]);
+  });
+
+  it('every scheduled rule looks back at least as far as its interval; NRT rules carry no schedule', () => {
+    const minutes = (d: string) => Number(d.slice(0, -1)) * { m: 1, h: 60, d: 1440 }[d.slice(-1) as 'm' | 'h' | 'd'];
+    expect(offenders(rules, (r) => {
+      if (r.rule.kind === 'NRT') return r.rule.queryFrequency !== undefined && 'NRT rule with a frequency';
+      return minutes(r.rule.queryPeriod) < minutes(r.rule.queryFrequency) && `period ${r.rule.queryPeriod} < frequency ${r.rule.queryFrequency}`;
+    })).toEqual([]);
+  });
+
+  it('titles are unique and every rule has a MITRE mapping', () => {
+    const seen = new Map<string, string>();
+    expect(offenders(rules, (r, m) => {
+      const key = `${m.name}:${r.rule.name.toLowerCase()}`;
+      const dup = seen.get(key);
+      seen.set(key, r.templateId);
+      return (dup && `same title as ${dup}`) || ((!r.rule.tactics.length || !r.rule.relevantTechniques.length) && 'no tactic or no technique');
+    })).toEqual([]);
+  });
+
+  it('hunting queries are emitted as saved searches in the Hunting Queries category and as community YAML', () => {
+    expect(offenders(hunting, (h, m) => {
+      const res = m.emitted.resources.find((r) => r.kind === 'huntingQuery' && r.templateId === h.templateId);
+      const yaml = m.emitted.artifacts.find((a) => a.kind === 'hunting-yaml' && a.templateId === h.templateId);
+      if (!res || res.type !== 'savedSearches' || res.scope !== 'workspace') return 'no saved search resource';
+      if ((res.body.properties as { category?: string }).category !== 'Hunting Queries') return 'saved search is not in the Hunting Queries category';
+      if (!m.emitted.artifacts.some((a) => a.path === `arm/hunting/${h.templateId}.json`)) return 'no ARM template';
+      return (!yaml || !/^id: [0-9a-f-]{36}$/m.test(yaml.content) || !/^metadata:/m.test(yaml.content)) && 'no Azure-Sentinel hunting YAML with id and metadata';
+    })).toEqual([]);
+  });
+
+  it('the watchlist is emitted in watchlist mode only', () => {
+    const emitted = (m: Mode) => m.emitted.artifacts.filter((a) => a.kind.startsWith('watchlist')).map((a) => a.path);
+    expect(modes.map((m) => [m.name, emitted(m)])).toEqual([
+      ['inline', []],
+      ['watchlist', ['watchlists/BreakGlassAccounts.csv', 'arm/watchlists/BreakGlassAccounts.json']],
+    ]);
+  });
+
+  it('the watchlist is deployed first: the combined template lists it before the rules that read it', () => {
+    const m = modes.find((x) => x.name === 'watchlist')!;
+    expect(m.emitted.resources[0]).toMatchObject({ kind: 'watchlist', name: 'BreakGlassAccounts' });
+    const combined = JSON.parse(m.emitted.artifacts.find((a) => a.kind === 'pack-arm')!.content);
+    expect(combined.resources[0].type).toBe('Microsoft.OperationalInsights/workspaces/providers/watchlists');
+    const manifest = JSON.parse(m.emitted.artifacts.find((a) => a.kind === 'manifest')!.content);
+    expect(manifest.counts).toMatchObject({ 'watchlist-csv': 1, 'watchlist-arm': 1 });
+  });
+
+  it('the unexpected-location rule is skipped, with the reason, when no expected locations are configured', () => {
+    const config = configWith((d) => delete d.options.expectedLocations);
+    const { pack, diagnostics } = shippedPack(config);
+    expect(diagnostics).toEqual([]);
+    expect(pack.skipped).toEqual([{ templateId: 'btg-signin-unexpected-location', reason: 'options.expectedLocations is not configured (countries or ipRanges)' }]);
+    expect(pack.rules.map((r) => r.templateId)).not.toContain('btg-signin-unexpected-location');
+  });
+});
