@@ -90,6 +90,57 @@ export function kqlInt(value: unknown): string {
   return String(value);
 }
 
+/**
+ * A `real(...)` literal from a finite number. JavaScript's shortest round-trip spelling (`1.5`, `1e-7`, `1e+21`)
+ * is also a Kusto real literal; NaN and infinities are refused (no test row needs them).
+ */
+export function kqlReal(value: unknown): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new KqlLiteralError(`kqlReal: expected a finite number, got ${JSON.stringify(value)}`);
+  return `real(${jsonNumber(value)})`;
+}
+
+/** `true` / `false` from a boolean (no truthiness: "false" the string is refused). */
+export function kqlBool(value: unknown): string {
+  if (typeof value !== 'boolean') throw new KqlLiteralError(`kqlBool: expected true or false, got ${JSON.stringify(value)}`);
+  return value ? 'true' : 'false';
+}
+
+/**
+ * A number as Kusto reads it: safe integers as long literals; larger integers in exponent form (JavaScript would
+ * print 1e19 as "10000000000000000000", which overflows a long); the rest in JavaScript's shortest round-trip form.
+ */
+function jsonNumber(n: number): string {
+  if (!Number.isFinite(n)) throw new KqlLiteralError(`expected a finite number, got ${n}`);
+  if (Object.is(n, -0)) return '0';
+  if (Number.isInteger(n) && !Number.isSafeInteger(n)) return n.toExponential(); // "1e+19", "1.2345678901234568e+20"
+  return String(n); // "12", "-1.5", "1e-7", "1e+21"
+}
+
+function dynamicBody(value: unknown, depth: number): string {
+  if (depth > 64) throw new KqlLiteralError('kqlDynamicValue: nested deeper than 64 levels');
+  if (value === null) return 'null';
+  if (typeof value === 'string') return kqlString(value);
+  if (typeof value === 'number') return jsonNumber(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (Array.isArray(value)) return `[${value.map((v) => dynamicBody(v, depth + 1)).join(', ')}]`;
+  if (typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+    return `{${Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined) // as JSON.stringify does
+      .map(([k, v]) => `${kqlString(k)}: ${dynamicBody(v, depth + 1)}`)
+      .join(', ')}}`;
+  }
+  throw new KqlLiteralError(`kqlDynamicValue: expected a JSON value (null, string, number, boolean, list, mapping), got ${value instanceof Date ? 'a date' : typeof value}`);
+}
+
+/**
+ * `dynamic(<json>)` from any JSON value, e.g. `{"city": "Oslo"}` → `dynamic({"city": "Oslo"})`. Every string (keys
+ * too) is written with kqlString, so Kusto's dynamic-literal parser reads back exactly the input (property-tested
+ * against the Kusto parser's JSON nodes).
+ */
+export function kqlDynamicValue(value: unknown): string {
+  return `dynamic(${dynamicBody(value, 0)})`;
+}
+
 /** Durations: YAML spelling to ISO-8601 for ARM (`5m` → `PT5M`, `1d` → `P1D`). */
 export function toIsoDuration(value: string): string {
   const minutes = durationMinutes(value);

@@ -1,0 +1,175 @@
+/**
+ * `btg drill`: the six-monthly break-glass test. Prints what the custodian does, then polls the workspace
+ * (read-only) until the interactive-sign-in rule's incident for that account appears or --timeout passes, prints
+ * the time from sign-in to incident, and appends the result to --record <file.jsonl>.
+ * Exit 0 passed, 1 timed out, 2 could not run (config, workspace, credential, query refused).
+ */
+import type { TokenCredential } from '@azure/identity';
+import type { LogsQueryClientOptions } from '@azure/monitor-query-logs';
+import { Command } from 'commander';
+import * as path from 'path';
+import { loadConfig } from '../../config/load';
+import { loadPack } from '../../content/pack';
+import { defaultAnalyzer } from '../../kql/analyzer';
+import {
+  alertNamePrefix,
+  appendRecord,
+  chooseAccount,
+  chooseWorkspace,
+  DEFAULT_LOGS_ENDPOINT,
+  DRILL_RULE_TEMPLATE,
+  DrillClock,
+  DrillEvent,
+  drillQuery,
+  drillRecord,
+  drillSteps,
+  DrillTarget,
+  logsOrigin,
+  logsWorkspaceQuery,
+  readHistory,
+  runDrill,
+} from '../../livetest';
+import { azureCredential } from '../credential';
+import { ExitCode, SetExit } from '../exit';
+
+/** Seams for tests: credential, clock (time and sleeping), extra query-client options. */
+export const drillDeps: {
+  credential: (tenant?: string) => Promise<TokenCredential>;
+  clock: DrillClock;
+  clientOptions?: LogsQueryClientOptions;
+} = {
+  credential: (tenant) => azureCredential(tenant),
+  clock: { now: () => new Date(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+  clientOptions: undefined,
+};
+
+interface DrillOptions {
+  config: string;
+  account?: string;
+  workspace?: string;
+  workspaceId?: string;
+  endpoint: string;
+  tenant?: string;
+  interval: number;
+  timeout: number;
+  since?: string;
+  record?: string;
+  json?: boolean;
+}
+
+/** `30s`, `5m`, `1h`, `250ms` → milliseconds. */
+export function parseDurationMs(flag: string, v: string): number {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(v.trim());
+  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'] : NaN;
+  if (!(ms > 0)) throw new Error(`${flag} ${v}: expected a duration like 30s, 5m or 1h`);
+  return ms;
+}
+
+const hhmmss = (d: Date) => d.toISOString().slice(11, 19) + 'Z';
+export function formatLatency(s: number): string {
+  const sign = s < 0 ? '-' : '';
+  const a = Math.abs(s);
+  return `${sign}${a >= 60 ? `${Math.floor(a / 60)}m` : ''}${String(a % 60).padStart(a >= 60 ? 2 : 1, '0')}s`;
+}
+
+function describeEvent(e: DrillEvent, clockNow: Date): string | undefined {
+  switch (e.kind) {
+    case 'poll':
+      return `  [${hhmmss(e.at)}] poll ${e.n}`;
+    case 'poll-failed':
+      return `  [${hhmmss(clockNow)}] poll ${e.n} failed, retrying at the next interval: ${e.message}`;
+    case 'sign-in':
+      return `  sign-in by the account logged at ${e.time.toISOString()} (SigninLogs)`;
+    case 'alert':
+      return `  alert raised at ${e.time.toISOString()} (SecurityAlert)`;
+    case 'incident':
+      return `  incident #${e.incident.number}${e.incident.title ? ` "${e.incident.title}"` : ''} at ${e.incident.time.toISOString()}${e.incident.url ? ` ${e.incident.url}` : ''}`;
+  }
+}
+
+async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
+  const clock = drillDeps.clock;
+  const loaded = loadConfig(opts.config);
+  for (const d of loaded.diagnostics) process.stderr.write(`${d.file ?? opts.config}: ${d.severity}: ${d.message}\n`);
+  if (!loaded.config) return setExit(ExitCode.ToolError);
+  const config = loaded.config;
+
+  const pack = loadPack(config, path.relative(process.cwd(), path.resolve(opts.config)) || opts.config, loaded.source);
+  const item = pack.rules.find((r) => r.templateId === DRILL_RULE_TEMPLATE);
+  if (!item) throw new Error(`the pack has no ${DRILL_RULE_TEMPLATE} rule to drill against`);
+  if (!item.enabled) process.stderr.write(`btg drill: warning: options.rules.${DRILL_RULE_TEMPLATE}.enabled is false; the drill times out unless the rule runs in the workspace\n`);
+
+  const workspace = chooseWorkspace(config, { workspace: opts.workspace, workspaceId: opts.workspaceId });
+  const endpoint = logsOrigin(opts.endpoint);
+  const history = opts.record ? readHistory(opts.record) : undefined;
+  for (const p of history?.problems ?? []) process.stderr.write(`btg drill: warning: ${p}\n`);
+  const { account, reason } = chooseAccount(config.accounts, history?.records, opts.account);
+  let since = clock.now();
+  if (opts.since) {
+    const t = Date.parse(opts.since);
+    if (Number.isNaN(t)) throw new Error(`--since ${opts.since}: expected an ISO date-time like 2026-11-26T10:00:00Z`);
+    since = new Date(t);
+  }
+
+  const target: DrillTarget = {
+    account,
+    rule: { templateId: item.templateId, name: item.rule.name, id: item.rule.id, alertNamePrefix: alertNamePrefix(item.rule.alertDetailsOverride?.alertDisplayNameFormat) },
+    workspace,
+    since,
+  };
+  const errors = defaultAnalyzer()
+    .analyze(drillQuery(target))
+    .diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new Error(`the drill query is not valid KQL: ${errors.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+
+  // Human progress goes to stdout, or to stderr when stdout carries the JSON result.
+  const say = (line: string) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`);
+  for (const l of drillSteps(target, { intervalMs: opts.interval, timeoutMs: opts.timeout, reason })) say(l);
+
+  const credential = await drillDeps.credential(opts.tenant);
+  const query = await logsWorkspaceQuery({ credential, workspaceId: workspace.workspaceId, endpoint, clientOptions: drillDeps.clientOptions });
+  const outcome = await runDrill({
+    target,
+    query,
+    clock,
+    intervalMs: opts.interval,
+    timeoutMs: opts.timeout,
+    onEvent: (e) => {
+      const line = describeEvent(e, clock.now());
+      if (line) say(line);
+    },
+  });
+  const rec = drillRecord(target, outcome);
+  if (opts.record) appendRecord(opts.record, rec);
+
+  if (outcome.result === 'passed') {
+    const inc = outcome.observation.incident!;
+    say(
+      `\nPASSED: incident #${inc.number} ${formatLatency(outcome.latencySeconds!)} after the ${outcome.latencyFrom === 'sign-in' ? `sign-in (${outcome.observation.signInTime!.toISOString()})` : `drill start (${since.toISOString()}; the sign-in was not found in SigninLogs)`}`,
+    );
+  } else {
+    const seen = [outcome.observation.signInTime ? `sign-in logged at ${outcome.observation.signInTime.toISOString()}` : 'no sign-in logged', outcome.observation.alertTime ? `alert at ${outcome.observation.alertTime.toISOString()}` : 'no alert'];
+    say(`\nTIMED OUT after ${formatLatency(Math.round(opts.timeout / 1000))} (${outcome.polls} polls): ${seen.join(', ')}, no incident. Check that the rule is deployed and enabled, and the incident settings.`);
+  }
+  if (opts.record) say(`recorded in ${opts.record}`);
+  if (opts.json) process.stdout.write(`${JSON.stringify({ tool: 'btg drill', ...rec }, null, 2)}\n`);
+  setExit(outcome.result === 'passed' ? ExitCode.Ok : ExitCode.Findings);
+}
+
+export function register(program: Command, setExit: SetExit): void {
+  program
+    .command('drill')
+    .description('the six-monthly break-glass test: prints the sign-in steps for a custodian, waits (read-only) for the interactive-sign-in incident, reports the latency and records the result')
+    .option('-c, --config <file>', 'pack config', 'btg.config.yaml')
+    .option('--account <upn|objectId>', 'the break-glass account to drill (default: the one tested longest ago per --record, else the first)')
+    .option('--workspace <name>', 'the configured workspace to watch, when several are configured')
+    .option('--workspace-id <guid>', "the workspace's customer id (Overview → Workspace ID), instead of workspaces[].workspaceId")
+    .option('--endpoint <url>', 'Log Analytics query API root (sovereign clouds: https://api.loganalytics.us, https://api.loganalytics.azure.cn)', DEFAULT_LOGS_ENDPOINT)
+    .option('--tenant <id>', 'tenant id or domain for the Azure credential')
+    .option('--interval <duration>', 'time between polls', (v) => parseDurationMs('--interval', v), 30_000)
+    .option('--timeout <duration>', 'give up after', (v) => parseDurationMs('--timeout', v), 30 * 60_000)
+    .option('--since <date-time>', 'look at records from this time (default: now), e.g. when the custodian already signed in')
+    .option('--record <file.jsonl>', 'append the result as one JSON line (the auditable test history; also picks the default account)')
+    .option('--json', 'print the result record as JSON')
+    .action(async (opts: DrillOptions) => run(opts, setExit));
+}

@@ -1,0 +1,165 @@
+/**
+ * `btg test`: each rule's `tests:` rows as shadow queries (datatable lets in place of the rule's tables, then the
+ * rule's own query, then `| count`). Offline (default): every shadow query is checked by the KQL analyzer.
+ * `--live`: they run against a workspace through the Log Analytics query API (read-only, nothing ingested) and
+ * each case reports expected vs actual. Exit 1 when a case is invalid, fails or errors; 2 when the run could not
+ * happen (config, credential, workspace unreachable or refused).
+ */
+import type { TokenCredential } from '@azure/identity';
+import type { LogsQueryClientOptions } from '@azure/monitor-query-logs';
+import { Command } from 'commander';
+import * as path from 'path';
+import { loadConfig } from '../../config/load';
+import { Config } from '../../config/schema';
+import { loadPack } from '../../content/pack';
+import { bundledSchemas, loadSchemaDir, TableSchemas } from '../../kql/schemas';
+import { accountMap, CaseResult, chooseWorkspace, DEFAULT_LOGS_ENDPOINT, logsOrigin, logsWorkspaceQuery, offlineReport, optionNotes, planTests, runLive, TestReport } from '../../livetest';
+import { EXAMPLE_CONFIG } from '../../paths';
+import { Diagnostic } from '../../validate/diagnostic';
+import { azureCredential } from '../credential';
+import { ExitCode, SetExit } from '../exit';
+import { isTty } from '../io';
+
+/** Seams for tests: the credential, the clock, and extra query-client options (TLS trust for a local server). */
+export const testDeps: {
+  credential: (tenant?: string) => Promise<TokenCredential>;
+  now: () => Date;
+  clientOptions?: LogsQueryClientOptions;
+} = {
+  credential: (tenant) => azureCredential(tenant),
+  now: () => new Date(),
+  clientOptions: undefined,
+};
+
+interface TestOptions {
+  config: string;
+  live?: boolean;
+  workspace?: string;
+  workspaceId?: string;
+  endpoint: string;
+  tenant?: string;
+  rule?: string[];
+  concurrency: number;
+  json?: boolean;
+  showQueries?: boolean;
+  schemas?: string;
+}
+
+function formatDiagnostic(d: Diagnostic): string {
+  const where = d.file ? `${d.file}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}: ` : '';
+  return `${where}${d.severity}: ${d.message}`;
+}
+
+const STATUS_COLOR: Record<CaseResult['status'], string> = { pass: '32', valid: '32', fail: '31', invalid: '31', error: '31', skip: '90' };
+
+function outcome(c: CaseResult): string {
+  switch (c.status) {
+    case 'pass':
+    case 'fail':
+      return `expected ${c.expect}, ${c.actual === 'fire' ? 'fired' : 'did not fire'} (count ${c.count})`;
+    case 'valid':
+      return `expects ${c.expect}; shadow query valid`;
+    case 'invalid':
+      return `expects ${c.expect}; shadow query NOT valid:`;
+    case 'error':
+      return c.error ?? 'error';
+    case 'skip':
+      return `skipped: ${c.skipReason}`;
+  }
+}
+
+export function formatReport(r: TestReport, color = false): string {
+  const out: string[] = [];
+  const paint = (s: string, status: CaseResult['status']) => (color ? `\x1b[${STATUS_COLOR[status]}m${s}\x1b[0m` : s);
+  if (r.mode === 'live') out.push(`btg test --live: workspace ${r.workspace?.label} (${r.workspace?.workspaceId}) at ${r.workspace?.endpoint}, now ${r.now}`);
+  else out.push(`btg test (offline): shadow queries checked by the KQL analyzer (add --live to run them against a workspace)`);
+  out.push(`time: ${r.timeShift}`, '');
+  const width = Math.max(0, ...r.rules.flatMap((x) => x.cases.map((c) => c.name.length)));
+  for (const rule of r.rules) {
+    out.push(`${rule.templateId} (${rule.kind}, fires when ${rule.trigger}, window ${rule.window}, reads ${rule.tables.join(', ') || 'no table'})`);
+    if (rule.cases.length === 0) out.push('  (no tests)');
+    for (const c of rule.cases) {
+      out.push(`  ${paint(c.status.toUpperCase().padEnd(7), c.status)}  ${c.name.padEnd(width)}  ${outcome(c)}`);
+      for (const p of c.problems) out.push(`           - ${p}`);
+      if (c.query) out.push(...c.query.replace(/\n$/, '').split('\n').map((l) => `           | ${l}`));
+    }
+    out.push('');
+  }
+  if (r.notes.length) out.push('notes:', ...r.notes.map((n) => `  - ${n}`), '');
+  if (r.fatal) out.push(`stopped: ${r.fatal}`, '');
+  const s = r.summary;
+  const parts = r.mode === 'live' ? [`${s.pass} passed`, `${s.fail} failed`, `${s.error} errors`, `${s.skip} skipped`] : [`${s.valid} valid`, `${s.invalid} invalid`, `${s.skip} skipped`];
+  out.push(`${s.rules} rules, ${s.cases} cases: ${parts.join(', ')}`, '');
+  return out.join('\n');
+}
+
+function schemasFor(opts: TestOptions): TableSchemas {
+  return { ...bundledSchemas(), ...(opts.schemas ? loadSchemaDir(opts.schemas) : {}) };
+}
+
+async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
+  const loaded = loadConfig(opts.config);
+  for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  if (!loaded.config) return setExit(ExitCode.ToolError);
+  const config: Config = loaded.config;
+  const example = loadConfig(EXAMPLE_CONFIG).config;
+  if (!example) throw new Error(`cannot load ${EXAMPLE_CONFIG}, which the pack's test rows are written for`);
+
+  const cfgFile = path.relative(process.cwd(), path.resolve(opts.config)) || opts.config;
+  const pack = loadPack(config, cfgFile, loaded.source);
+  const errors = pack.diagnostics.filter((d) => d.severity === 'error');
+  for (const d of errors) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  if (errors.length) process.stderr.write(`btg test: ${errors.length} template error(s); the rules that loaded are tested (run btg validate)\n`);
+
+  const plan = planTests({
+    rules: pack.rules,
+    schemas: schemasFor(opts),
+    now: testDeps.now(),
+    accounts: accountMap(example.accounts, config.accounts),
+    watchlistAccounts: config.accounts,
+    only: opts.rule,
+  });
+  plan.notes.push(...optionNotes(config, example), ...pack.skipped.filter((s) => !opts.rule || opts.rule.includes(s.templateId)).map((s) => `${s.templateId}: not tested, not in the pack for this config (${s.reason})`));
+
+  let report: TestReport;
+  if (!opts.live) {
+    report = offlineReport(plan, { showQueries: opts.showQueries });
+  } else {
+    const ws = chooseWorkspace(config, { workspace: opts.workspace, workspaceId: opts.workspaceId });
+    const endpoint = logsOrigin(opts.endpoint);
+    const credential = await testDeps.credential(opts.tenant);
+    const query = await logsWorkspaceQuery({ credential, workspaceId: ws.workspaceId, endpoint, clientOptions: testDeps.clientOptions });
+    report = await runLive(plan, query, { concurrency: opts.concurrency, showQueries: opts.showQueries, workspace: { ...ws, endpoint } });
+  }
+
+  if (opts.json) process.stdout.write(`${JSON.stringify({ tool: 'btg test', ...report }, null, 2)}\n`);
+  else process.stdout.write(formatReport(report, isTty(process.stdout)));
+
+  const s = report.summary;
+  if (report.fatal) setExit(ExitCode.ToolError);
+  else setExit(s.invalid + s.fail + s.error > 0 ? ExitCode.Findings : ExitCode.Ok);
+}
+
+const positiveInt = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 16) throw new Error(`${flag} ${v}: expected a whole number from 1 to 16`);
+  return n;
+};
+
+export function register(program: Command, setExit: SetExit): void {
+  program
+    .command('test')
+    .description("run each rule's tests: rows through the rule's own query, shadowing its tables with datatable rows (no data ingested); offline the shadow queries are checked by the KQL analyzer, --live runs them against a workspace")
+    .option('-c, --config <file>', 'pack config', 'btg.config.yaml')
+    .option('--live', 'run the shadow queries against the workspace (Log Analytics query API) and compare with the expected result')
+    .option('--workspace <name>', 'the configured workspace to query (its name or workspaceName), when several are configured')
+    .option('--workspace-id <guid>', "the workspace's customer id (Overview → Workspace ID), instead of workspaces[].workspaceId")
+    .option('--endpoint <url>', 'Log Analytics query API root (sovereign clouds: https://api.loganalytics.us, https://api.loganalytics.azure.cn)', DEFAULT_LOGS_ENDPOINT)
+    .option('--tenant <id>', 'tenant id or domain for the Azure credential')
+    .option('--rule <templateId...>', 'test only these rules')
+    .option('--concurrency <n>', 'queries in flight at once (the query API allows 5 per user)', positiveInt('--concurrency'), 4)
+    .option('--schemas <dir>', 'extra table schemas (Azure-Sentinel custom-table JSON) for tables the rules read')
+    .option('--show-queries', 'print each generated shadow query')
+    .option('--json', 'print the report as JSON (for CI)')
+    .action(async (opts: TestOptions) => run(opts, setExit));
+}
