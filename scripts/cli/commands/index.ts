@@ -5,6 +5,8 @@ import { register as build } from './build';
 import { register as render } from './render';
 import { register as validate } from './validate';
 import { register as check } from './check';
+import { register as test } from './test';
+import { register as drill } from './drill';
 
 type Register = (program: Command, setExit: SetExit) => void;
 
@@ -13,6 +15,8 @@ const commands: Register[] = [
   validate,
   render,
   check,
+  test,
+  drill,
 ];
 
 export function registerCommands(program: Command, setExit: SetExit): void {
