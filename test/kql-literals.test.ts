@@ -79,6 +79,7 @@ describe('KQL literal helpers', () => {
     expect(() => kqlTimespan('1h; drop')).toThrow(KqlLiteralError);
     expect(() => kqlTimespan('5M')).toThrow(KqlLiteralError);
     expect(kqlDatetime('2026-01-02')).toBe('datetime(2026-01-02T00:00:00.000Z)');
+    expect(kqlDatetime('2026-01-02T10:00:00')).toBe('datetime(2026-01-02T10:00:00.000Z)'); // no zone = UTC, as Kusto reads it
     expect(() => kqlDatetime('2026-13-45')).toThrow(KqlLiteralError);
     expect(() => kqlDatetime('now()')).toThrow(KqlLiteralError);
     expect(kqlInt(3)).toBe('3');

@@ -79,12 +79,14 @@ export function kqlTimespan(value: unknown): string {
 
 /** A `datetime(...)` literal from an ISO-8601 date/time. */
 export function kqlDatetime(value: unknown): string {
-  const d = value instanceof Date ? value : typeof value === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? new Date(value) : undefined;
+  // Kusto reads a date-time without a zone as UTC; so must we (JS would read it as local time).
+  const iso = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? (/[T ][\d:.]+$/.test(value) ? `${value}Z` : value) : undefined;
+  const d = value instanceof Date ? value : iso ? new Date(iso) : undefined;
   if (!d || Number.isNaN(d.getTime())) throw new KqlLiteralError(`kqlDatetime: expected an ISO-8601 date, got ${JSON.stringify(value)}`);
   return `datetime(${d.toISOString()})`;
 }
 
-/** A non-negative integer literal. */
+/** An integer literal (safe integers only). */
 export function kqlInt(value: unknown): string {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new KqlLiteralError(`kqlInt: expected an integer, got ${JSON.stringify(value)}`);
   return String(value);
