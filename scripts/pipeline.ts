@@ -44,7 +44,7 @@ export interface BuildResult extends CheckedPack {
 export function build(opts: PipelineOptions & { outDir: string }): BuildResult {
   const checked = checkPack(opts);
   if (!checked.pack || hasErrors(checked.diagnostics)) return { ...checked, outDir: opts.outDir, written: false };
-  const emitted = emitPack(checked.pack);
+  const emitted = emitPack(checked.pack, { diagnostics: checked.diagnostics });
   writeAtomically(opts.outDir, emitted.artifacts);
   return { ...checked, emitted, outDir: opts.outDir, written: true };
 }

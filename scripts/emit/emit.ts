@@ -4,6 +4,9 @@ import { armTemplate } from './arm';
 import { Artifact, manifestFor } from './artifacts';
 import { huntingResources, LEVELS, ruleResources, WorkspaceResource } from './resources';
 import { huntingYaml, ruleYaml } from './sentinelYaml';
+import { REPORT_PATH, renderReport } from './report';
+import { defaultAnalyzer } from '../kql/analyzer';
+import { Diagnostic } from '../validate/diagnostic';
 import { emitWatchlist } from './watchlist';
 
 export const PACK_VERSION = '1.0.0';
@@ -16,7 +19,8 @@ export interface Emitted {
 
 const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 
-export function emitPack(pack: Pack): Emitted {
+/** `diagnostics`: the validation result the report shows per item (a build only emits when it has no errors). */
+export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[] } = {}): Emitted {
   const artifacts: Artifact[] = [];
   const resources: WorkspaceResource[] = [];
 
@@ -52,6 +56,8 @@ export function emitPack(pack: Pack): Emitted {
     skipped: pack.skipped,
   });
   artifacts.push({ kind: 'manifest', path: 'manifest.json', content: json(manifest) });
+  // last: the report reads every other artifact, the manifest included
+  artifacts.push({ kind: 'report', path: REPORT_PATH, content: renderReport({ pack, artifacts, diagnostics: opts.diagnostics, classify: (q) => defaultAnalyzer().classify(q) }) });
   return { artifacts, resources };
 }
 

@@ -41,6 +41,13 @@ export interface KqlAnalysis {
   tables: string[];
 }
 
+/** A token range and its classification kind name (Kusto.Language.Editor.ClassificationKind: Table, Column, Keyword ...). */
+export interface KqlClassifiedRange {
+  kind: string;
+  start: number;
+  length: number;
+}
+
 /** Sentinel's watchlist accessor: columns depend on the watchlist, so its result is open. */
 export const WATCHLIST_FUNCTION: KqlFunctionDecl = {
   name: '_GetWatchlist',
@@ -59,6 +66,8 @@ const schemaString = (cols: Column[]) => `(${cols.map((c) => `${quoteCol(c.name)
 
 export class KqlAnalyzer {
   private readonly globals: any;
+  /** classification per query text: the report asks again for queries shared by several artifacts */
+  private readonly classified = new Map<string, KqlClassifiedRange[]>();
   readonly tables: TableSchemas;
 
   constructor(opts: AnalyzerOptions = {}) {
@@ -100,6 +109,26 @@ export class KqlAnalyzer {
     }
     const { filterVariables, unboundedScans, tables } = structure(K, code, query);
     return { diagnostics, columns, open, unknownTables: [...unknownTables], filterVariables, unboundedScans, tables };
+  }
+
+  /**
+   * Microsoft's own token classification (what the Kusto editors colour), over the analysed query so
+   * tables, columns, functions and variables are told apart. Ranges are sorted and do not overlap.
+   */
+  classify(query: string): KqlClassifiedRange[] {
+    const hit = this.classified.get(query);
+    if (hit) return hit;
+    if (this.classified.size >= 256) this.classified.clear();
+    const K = kusto();
+    const code = K.KustoCode.ParseAndAnalyze(query, this.globals);
+    const ListOfRanges = (globalThis as any).System.Collections.Generic.List$1(K.Editor.ClassifiedRange);
+    const list = new ListOfRanges();
+    K.Editor.KustoClassifier.GetClassifications(code.Syntax, 0, query.length, false, list, new K.Utils.CancellationToken());
+    const names = K.Editor.ClassificationKind;
+    const kindName = new Map<number, string>(Object.keys(names).filter((k) => !k.startsWith('$') && typeof names[k] === 'number').map((k) => [names[k], k]));
+    const ranges = [...netList(list)].map((r) => ({ kind: kindName.get(r.Kind) ?? 'PlainText', start: r.Start, length: r.Length }));
+    this.classified.set(query, ranges);
+    return ranges;
   }
 }
 
