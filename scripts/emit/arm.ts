@@ -4,7 +4,7 @@ import { WorkspaceResource } from './resources';
 
 export const ARM_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
 /** A literal string that ARM would read as an expression gets the documented `[[` escape. */
-function escapeArm(value: unknown): unknown {
+export function escapeArm(value: unknown): unknown {
   if (typeof value === 'string') {
     const expr = armExpressionFor(value);
     if (expr) return expr;

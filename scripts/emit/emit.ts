@@ -4,10 +4,15 @@ import { armTemplate } from './arm';
 import { Artifact, manifestFor } from './artifacts';
 import { huntingResources, LEVELS, ruleResources, WorkspaceResource } from './resources';
 import { huntingYaml, ruleYaml } from './sentinelYaml';
+import { emitWatchlist } from './watchlist';
+import { workbookEmitter } from './workbook';
+import { playbookEmitter } from './playbooks';
+import { automationRuleEmitter } from './automationRules';
+import { monitorAlertEmitter } from './monitorAlert';
+import { routineEmitter } from './routines';
 import { REPORT_PATH, renderReport } from './report';
 import { defaultAnalyzer } from '../kql/analyzer';
 import { Diagnostic } from '../validate/diagnostic';
-import { emitWatchlist } from './watchlist';
 
 export const PACK_VERSION = '1.0.0';
 
@@ -63,4 +68,4 @@ export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[]
 
 /** Emitters of other content kinds (watchlist, workbook, playbooks, monitor alert, routines, report) register here. */
 export type Emitter = (pack: Pack) => Emitted;
-export const EXTRA_EMITTERS: Emitter[] = [emitWatchlist];
+export const EXTRA_EMITTERS: Emitter[] = [emitWatchlist, workbookEmitter, playbookEmitter, automationRuleEmitter, monitorAlertEmitter, routineEmitter];

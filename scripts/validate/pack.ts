@@ -4,10 +4,11 @@ import { KqlAnalyzer } from '../kql/analyzer';
 import { Diagnostic } from './diagnostic';
 import { validateAcross, validateHunting, validateRule } from './run';
 import { validateTestRows } from './testRows';
+import { monitorAlertValidator, playbookValidator, routineValidator, workbookValidator } from './extras';
 
 /** Validators of other content kinds (workbook, playbooks, monitor alert) register here. */
 export type PackValidator = (pack: Pack, analyzer: KqlAnalyzer) => Diagnostic[];
-export const EXTRA_VALIDATORS: PackValidator[] = [validateTestRows];
+export const EXTRA_VALIDATORS: PackValidator[] = [validateTestRows, workbookValidator, playbookValidator, monitorAlertValidator, routineValidator];
 
 export function validatePack(pack: Pack, analyzer: KqlAnalyzer): Diagnostic[] {
   const out: Diagnostic[] = [...pack.diagnostics];

@@ -6,6 +6,7 @@ import { Diagnostic } from './diagnostic';
 import { packChecks } from './checks/pack';
 import { ruleChecks } from './checks/rule';
 import { testRowChecks } from './testRows';
+import { EXTRAS_CATALOGUE } from './checks/extrasCatalogue';
 import { Check, Finding } from './checks/types';
 import { renderedDiagnosticAt } from './locate';
 
@@ -23,6 +24,7 @@ export const CHECK_CATALOGUE: Record<string, { description: string; help: string
   'template-render': { description: 'templates render', help: 'A template failed to render: a raw {{value}} interpolation, a missing value, or a helper given a bad value.' },
   'kql-semantic': { description: 'the query is valid KQL for the declared tables', help: "Parsed and analysed by Microsoft's Kusto.Language analyzer against the bundled table schemas." },
   'kql-unknown-table': { description: 'every table in the query has a schema', help: 'The analyzer has no schema for this table: pass --schemas <dir> with Azure-Sentinel custom-table JSON files.' },
+  ...EXTRAS_CATALOGUE,
   ...Object.fromEntries(Object.entries({ ...ruleChecks, ...packChecks, ...testRowChecks }).map(([k, v]) => [k, { description: v.description, help: v.help }])),
 };
 

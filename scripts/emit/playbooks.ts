@@ -1,0 +1,202 @@
+/**
+ * Playbooks as ARM templates in the Azure-Sentinel playbook convention (PlaybookName parameter, workflow in the
+ * resource group's location, API connections, system-assigned identity, role assignments), and as one
+ * `Microsoft.Resources/deployments` resource each, so deploy applies a playbook as one ARM deployment.
+ */
+import type { Emitted, Emitter } from './emit';
+import { packExtras } from '../content/extras';
+import { PACK_SOURCE_NAME } from '../content/ids';
+import { PLAYBOOK_PARAMETERS, PlaybookContent } from '../content/playbooks';
+import { ParameterName } from '../content/playbookSchema';
+import { ARM_SCHEMA, ArmTemplate, escapeArm } from './arm';
+import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
+
+export const PLAYBOOK_API = { deployments: '2025-03-01', workflows: '2019-05-01', connections: '2016-06-01', roleAssignments: '2022-04-01' } as const;
+
+/** Built-in role ids (identical in every tenant; rest-shapes §1.7). */
+export const ROLES = {
+  sentinelResponder: '3e150937-b8fe-4cfb-8069-0eaf05ecd056',
+  sentinelAutomationContributor: 'f4c81013-99ee-4d62-a7ee-b3f1f648599a',
+} as const;
+/** The "Azure Security Insights" first-party app: its service principal runs playbooks for automation rules. */
+export const SENTINEL_APP_ID = '98785600-1bb7-4fb9-b9fa-19afe2c8a360';
+
+interface Connector {
+  displayName: string;
+  /** connects with the workflow's managed identity (no stored credential, no consent) */
+  managedIdentity: boolean;
+}
+/** Managed API connectors the pack's playbooks may use. */
+export const CONNECTORS: Record<string, Connector> = {
+  azuresentinel: { displayName: 'Microsoft Sentinel (managed identity)', managedIdentity: true },
+  office365: { displayName: 'Office 365 Outlook', managedIdentity: false },
+  teams: { displayName: 'Microsoft Teams', managedIdentity: false },
+};
+
+/** Connectors the (resolved) definition uses, in a stable order. */
+export function connectionsOf(definition: unknown): string[] {
+  const used = new Set<string>();
+  for (const m of JSON.stringify(definition).matchAll(/\$connections'\)\['([^']+)'\]/g)) used.add(m[1]);
+  return [...used].sort();
+}
+
+const WORKFLOW_ID = "resourceId('Microsoft.Logic/workflows', parameters('PlaybookName'))";
+const managedApi = (api: string) => `[subscriptionResourceId('Microsoft.Web/locations/managedApis', resourceGroup().location, '${api}')]`;
+const WF_TYPE = { string: 'String', int: 'Int', object: 'Object' } as const;
+
+/** The declared parameters the resolved definition still uses (an action left out may take its parameters along). */
+export function usedParameters(pb: PlaybookContent): ParameterName[] {
+  const text = JSON.stringify(pb.definition);
+  return pb.meta.parameters.filter((n) => text.includes(`parameters('${n}')`));
+}
+
+/** The deployment name of a playbook: deterministic and at most 64 characters (ARM's limit). */
+export const playbookDeploymentName = (pb: PlaybookContent): string => `${PACK_SOURCE_NAME}-${pb.templateId}`.slice(0, 64);
+
+/** The playbook's ARM template; parameter defaults are this config's values. */
+export function playbookTemplate(pb: PlaybookContent): ArmTemplate {
+  const connections = connectionsOf(pb.definition);
+  const incident = pb.meta.trigger === 'incident';
+  const names = usedParameters(pb);
+  const armParams: ArmTemplate['parameters'] = {
+    PlaybookName: { type: 'string', defaultValue: pb.templateId, metadata: { description: 'Name of the Logic App (automation rules refer to it by this name).' } },
+    workspace: { type: 'string', metadata: { description: 'Name of the Microsoft Sentinel workspace, in this resource group: the playbook identity gets Microsoft Sentinel Responder on it.' } },
+  };
+  for (const n of names) {
+    const spec = PLAYBOOK_PARAMETERS[n];
+    if (spec.value) armParams[n] = { type: spec.type, defaultValue: pb.parameterValues[n], metadata: { description: spec.description } };
+  }
+  if (incident) {
+    armParams.SentinelServicePrincipalObjectId = {
+      type: 'string',
+      defaultValue: '',
+      metadata: {
+        description: `Object id of the "Azure Security Insights" service principal (appId ${SENTINEL_APP_ID}) in this tenant. When set, it is granted Microsoft Sentinel Automation Contributor on this resource group so automation rules can run the playbook. Leave empty when that is granted already (Sentinel > Settings > Playbook permissions): ARM refuses a second assignment of the same role.`,
+      },
+    };
+  }
+  const variables: Record<string, unknown> = Object.fromEntries(connections.map((c) => [`${c}ConnectionName`, `[concat('${c}-', parameters('PlaybookName'))]`]));
+  const connectionResources = connections.map((c) => ({
+    type: 'Microsoft.Web/connections',
+    apiVersion: PLAYBOOK_API.connections,
+    name: `[variables('${c}ConnectionName')]`,
+    location: '[resourceGroup().location]',
+    tags: { [PACK_TAG]: pb.templateId },
+    properties: {
+      displayName: `[variables('${c}ConnectionName')]`,
+      customParameterValues: {},
+      ...(CONNECTORS[c]?.managedIdentity ? { parameterValueType: 'Alternative' } : {}),
+      api: { id: managedApi(c) },
+    },
+  }));
+  const wfParamDecls: Record<string, unknown> = { $connections: { defaultValue: {}, type: 'Object' } };
+  const wfParamValues: Record<string, unknown> = {
+    $connections: {
+      value: Object.fromEntries(
+        connections.map((c) => [
+          c,
+          {
+            connectionId: `[resourceId('Microsoft.Web/connections', variables('${c}ConnectionName'))]`,
+            connectionName: `[variables('${c}ConnectionName')]`,
+            id: managedApi(c),
+            ...(CONNECTORS[c]?.managedIdentity ? { connectionProperties: { authentication: { type: 'ManagedServiceIdentity' } } } : {}),
+          },
+        ]),
+      ),
+    },
+  };
+  for (const n of names) {
+    const spec = PLAYBOOK_PARAMETERS[n];
+    wfParamDecls[n] = { type: WF_TYPE[spec.type] };
+    wfParamValues[n] = { value: spec.expression ?? `[parameters('${n}')]` };
+  }
+  const definition = { ...(escapeArm(pb.definition) as Record<string, unknown>), parameters: wfParamDecls };
+  const workflow = {
+    type: 'Microsoft.Logic/workflows',
+    apiVersion: PLAYBOOK_API.workflows,
+    name: "[parameters('PlaybookName')]",
+    location: '[resourceGroup().location]',
+    identity: { type: 'SystemAssigned' },
+    tags: { 'hidden-SentinelTemplateName': pb.templateId, 'hidden-SentinelTemplateVersion': '1.0', LogicAppsCategory: 'security', [PACK_TAG]: pb.templateId },
+    dependsOn: connections.map((c) => `[resourceId('Microsoft.Web/connections', variables('${c}ConnectionName'))]`),
+    properties: { state: 'Enabled', definition, parameters: wfParamValues },
+  };
+  // least privilege: Responder on the workspace reads the logs, comments on and updates incidents, creates reminders
+  const responder = {
+    type: 'Microsoft.Authorization/roleAssignments',
+    apiVersion: PLAYBOOK_API.roleAssignments,
+    name: `[guid(${WORKFLOW_ID}, parameters('workspace'), '${ROLES.sentinelResponder}')]`,
+    scope: "[format('Microsoft.OperationalInsights/workspaces/{0}', parameters('workspace'))]",
+    dependsOn: [`[${WORKFLOW_ID}]`],
+    properties: {
+      roleDefinitionId: `[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${ROLES.sentinelResponder}')]`,
+      principalId: `[reference(${WORKFLOW_ID}, '${PLAYBOOK_API.workflows}', 'full').identity.principalId]`,
+      principalType: 'ServicePrincipal',
+    },
+  };
+  // the same name from every playbook of the pack in this resource group: one assignment, idempotent
+  const automation = {
+    condition: "[not(empty(parameters('SentinelServicePrincipalObjectId')))]",
+    type: 'Microsoft.Authorization/roleAssignments',
+    apiVersion: PLAYBOOK_API.roleAssignments,
+    name: `[guid(resourceGroup().id, parameters('SentinelServicePrincipalObjectId'), '${ROLES.sentinelAutomationContributor}')]`,
+    properties: {
+      roleDefinitionId: `[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${ROLES.sentinelAutomationContributor}')]`,
+      principalId: "[parameters('SentinelServicePrincipalObjectId')]",
+      principalType: 'ServicePrincipal',
+    },
+  };
+  const consent = connections.filter((c) => !CONNECTORS[c]?.managedIdentity);
+  return {
+    $schema: ARM_SCHEMA,
+    contentVersion: '1.0.0.0',
+    metadata: {
+      title: pb.meta.displayName,
+      description: pb.meta.description,
+      generator: PACK_SOURCE_NAME,
+      prerequisites: [
+        'Deploy into the resource group of the Microsoft Sentinel workspace, as Owner or User Access Administrator there (the template assigns roles).',
+        ...(incident ? ['Automation rules run the playbook through the Sentinel service principal, which needs Microsoft Sentinel Automation Contributor on this resource group: pass SentinelServicePrincipalObjectId, or grant it in Sentinel > Settings > Playbook permissions.'] : []),
+      ],
+      postDeployment: [
+        "The playbook's managed identity gets Microsoft Sentinel Responder on the workspace (this template assigns it).",
+        ...consent.map((c) => `Authorize the ${CONNECTORS[c]?.displayName ?? c} connection (${c}-<PlaybookName>): API connections > Edit API connection > Authorize, with an account allowed to send from the mailbox / post in the channel.`),
+      ],
+      support: { tier: 'community' },
+      author: { name: PACK_SOURCE_NAME },
+    },
+    parameters: armParams,
+    variables,
+    resources: [...connectionResources, workflow, responder, ...(incident ? [automation] : [])],
+    outputs: { principalId: { type: 'string', value: `[reference(${WORKFLOW_ID}, '${PLAYBOOK_API.workflows}', 'full').identity.principalId]` } },
+  };
+}
+
+/** The playbook as one ARM deployment in the workspace's resource group; parameters carry this config's values. */
+export function playbookResource(pb: PlaybookContent, template: ArmTemplate): WorkspaceResource {
+  const values: Record<string, { value: unknown }> = { PlaybookName: { value: pb.templateId }, workspace: { value: '{workspaceName}' } };
+  for (const n of usedParameters(pb)) if (PLAYBOOK_PARAMETERS[n].value) values[n] = { value: pb.parameterValues[n] };
+  return makeResource({
+    kind: 'playbook',
+    templateId: pb.templateId,
+    displayName: pb.meta.displayName,
+    scope: 'resourceGroup',
+    type: 'Microsoft.Resources/deployments',
+    name: playbookDeploymentName(pb),
+    apiVersion: PLAYBOOK_API.deployments,
+    // Incremental only: Complete would delete everything else in the resource group (rest-shapes §5)
+    body: { properties: { mode: 'Incremental', template, parameters: values }, tags: { [PACK_TAG]: pb.templateId } },
+  });
+}
+
+const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+
+export const playbookEmitter: Emitter = (pack): Emitted => {
+  const out: Emitted = { artifacts: [], resources: [] };
+  for (const pb of packExtras(pack).playbooks.filter((p) => p.emitted)) {
+    const template = playbookTemplate(pb);
+    out.resources.push(playbookResource(pb, template));
+    out.artifacts.push({ kind: 'playbook-arm', templateId: pb.templateId, id: pb.templateId, name: pb.meta.displayName, path: `playbooks/${pb.templateId}/azuredeploy.json`, content: json(template) });
+  }
+  return out;
+};

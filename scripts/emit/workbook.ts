@@ -1,0 +1,53 @@
+/** Workbooks: the gallery JSON (Notebook/1.0, what the workbook editor's "Advanced editor" shows) and the ARM resource. */
+import type { Emitted, Emitter } from './emit';
+import { packExtras } from '../content/extras';
+import { WorkbookContent } from '../content/workbook';
+import { armTemplate } from './arm';
+import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
+
+/** Newest stable Microsoft.Insights/workbooks version (rest-shapes §2.1). */
+export const WORKBOOK_API = '2023-06-01';
+
+const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+
+/**
+ * category "sentinel" + sourceId = the workspace puts the workbook under Sentinel > Workbooks > My workbooks, and
+ * opening it there runs its queries against that workspace. The workspace id is therefore not written into the
+ * serialized workbook (no fallbackResourceIds): a placeholder inside serializedData could not be substituted.
+ */
+export function workbookResource(wb: WorkbookContent): WorkspaceResource {
+  return makeResource({
+    kind: 'workbook',
+    templateId: wb.templateId,
+    displayName: wb.displayName,
+    scope: 'resourceGroup',
+    type: 'Microsoft.Insights/workbooks',
+    name: wb.id,
+    apiVersion: WORKBOOK_API,
+    body: {
+      location: '{location}',
+      kind: 'shared',
+      tags: { 'hidden-title': wb.displayName, [PACK_TAG]: wb.templateId },
+      properties: {
+        displayName: wb.displayName,
+        serializedData: JSON.stringify(wb.notebook),
+        version: 'Notebook/1.0',
+        category: 'sentinel',
+        sourceId: '{workspaceResourceId}',
+        description: wb.description,
+      },
+    },
+  });
+}
+
+export const workbookEmitter: Emitter = (pack): Emitted => {
+  const out: Emitted = { artifacts: [], resources: [] };
+  for (const wb of packExtras(pack).workbooks) {
+    const res = workbookResource(wb);
+    out.resources.push(res);
+    const base = { templateId: wb.templateId, id: wb.id, name: wb.displayName };
+    out.artifacts.push({ ...base, kind: 'workbook-json', path: `workbooks/${wb.templateId}.json`, content: json(wb.notebook) });
+    out.artifacts.push({ ...base, kind: 'workbook-arm', path: `arm/workbooks/${wb.templateId}.json`, content: json(armTemplate([res], `Workbook: ${wb.displayName}`)) });
+  }
+  return out;
+};

@@ -1,0 +1,128 @@
+/** The Azure Monitor alert for workspaces without Sentinel: what ships, and the checks on it. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { packExtras } from '../scripts/content/extras';
+import { ruleNameFrom } from '../scripts/content/monitorAlert';
+import { loadConfig } from '../scripts/config/load';
+import { ACTION_GROUP_NAME, monitorAlertEmitter } from '../scripts/emit/monitorAlert';
+import { PACK_TAG } from '../scripts/emit/resources';
+import { defaultAnalyzer } from '../scripts/kql/analyzer';
+import { validateMonitorAlerts } from '../scripts/validate/extras';
+import { codes, extrasWith, folderWith, packFor } from './helpers/extras';
+import { configWith, exampleConfig, WATCHLIST_CONFIG } from './helpers/pack';
+
+jest.setTimeout(60_000);
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const TEMPLATE = fs.readFileSync(path.join(__dirname, '..', 'detections', 'monitor', 'btg-signin-monitor-alert.yaml'), 'utf8');
+
+describe('the Azure Monitor alert', () => {
+  const pack = packFor(exampleConfig());
+  const out = monitorAlertEmitter(pack);
+  const alert = out.resources.find((r) => r.kind === 'monitorAlert')!;
+  const group = out.resources.find((r) => r.kind === 'actionGroup')!;
+  const p = alert.body.properties as Json;
+
+  it('validates without findings', () => {
+    const ex = packExtras(pack);
+    expect(validateMonitorAlerts(ex, pack, defaultAnalyzer())).toEqual([]);
+  });
+
+  it('is the guidance: SigninLogs by object id, more than 0 results, severity 0, every 5 minutes over 5 minutes, enabled', () => {
+    expect(alert).toMatchObject({ scope: 'resourceGroup', type: 'Microsoft.Insights/scheduledQueryRules', apiVersion: '2023-12-01', dependsOn: [`actionGroup:${ACTION_GROUP_NAME}`] });
+    expect(alert.body).toMatchObject({ kind: 'LogAlert', location: '{location}', tags: { [PACK_TAG]: 'btg-signin-monitor-alert' } });
+    expect(p).toMatchObject({ severity: 0, enabled: true, scopes: ['{workspaceResourceId}'], evaluationFrequency: 'PT5M', windowSize: 'PT5M', autoMitigate: false });
+    expect(p.criteria.allOf).toEqual([expect.objectContaining({ timeAggregation: 'Count', operator: 'GreaterThan', threshold: 0, failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } })]);
+    expect(p.criteria.allOf[0].query).toMatch(/^let BtgAccountIds = dynamic\(\["00000000-0000-4000-8000-00000000b701", "00000000-0000-4000-8000-00000000b702"\]\);/);
+    expect(p.criteria.allOf[0].query).toContain('SigninLogs\n| where tolower(UserId) in (BtgAccountIds)');
+    expect(p.muteActionsDuration).toBeUndefined();
+  });
+
+  it('mails notify.emails through its action group', () => {
+    expect(group).toMatchObject({ type: 'Microsoft.Insights/actionGroups', apiVersion: '2023-01-01', name: ACTION_GROUP_NAME, body: { location: 'Global' } });
+    const g = group.body.properties as Json;
+    expect(g.groupShortName.length).toBeLessThanOrEqual(12);
+    expect(g.emailReceivers.map((r: Json) => r.emailAddress)).toEqual(['soc@contoso.example', 'ciso@contoso.example']);
+    expect(p.actions.actionGroups).toEqual([`{resourceGroupId}/providers/Microsoft.Insights/actionGroups/${ACTION_GROUP_NAME}`]);
+  });
+
+  it('carries notify.emailSubject in its name, display name and custom properties', () => {
+    const subject = 'Break-glass account activity: Break-glass account sign-in (Azure Monitor)';
+    expect(p.displayName).toBe(subject);
+    expect(p.actions.customProperties.Subject).toBe(subject);
+    expect(alert.name).toBe('Break-glass account activity - Break-glass account sign-in (Azure Monitor)');
+    expect(ruleNameFrom('A: b/c? d#e|f* <g> 50% & h\\i+j.')).toBe('A - b - c - d - e - f - g - 50 - h - i - j');
+  });
+
+  it('is emitted as ARM with the action group', () => {
+    const arm = JSON.parse(out.artifacts[0].content);
+    expect(out.artifacts[0].path).toBe('arm/monitor/btg-signin-monitor-alert.json');
+    expect(arm.resources.map((r: Json) => r.type)).toEqual(['Microsoft.Insights/actionGroups', 'Microsoft.Insights/scheduledQueryRules']);
+    expect(arm.resources[1].properties.scopes).toEqual(["[resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspace'))]"]);
+    expect(arm.resources[1].dependsOn).toEqual(["[resourceId('Microsoft.Insights/actionGroups', 'breakglass-sentinel-recipients')]"]);
+  });
+
+  it('suppresses for options.monitorAlert.muteActionsDuration, and is not emitted when disabled', () => {
+    const muted = monitorAlertEmitter(packFor(configWith((c) => (c.options.monitorAlert = { muteActionsDuration: 'PT1H' }))));
+    expect(muted.resources.find((r) => r.kind === 'monitorAlert')!.body.properties).toMatchObject({ muteActionsDuration: 'PT1H', autoMitigate: false });
+    const off = monitorAlertEmitter(packFor(configWith((c) => (c.options.monitorAlert = { enabled: false }))));
+    expect(off).toEqual({ artifacts: [], resources: [] });
+  });
+
+  it('lists the object ids inline in watchlist mode too: a workspace without Sentinel has no watchlists', () => {
+    const wl = monitorAlertEmitter(packFor(loadConfig(WATCHLIST_CONFIG).config!));
+    const q = (wl.resources.find((r) => r.kind === 'monitorAlert')!.body.properties as Json).criteria.allOf[0].query;
+    expect(q).not.toContain('_GetWatchlist');
+    expect(q).toContain('"00000000-0000-4000-8000-00000000b701"');
+  });
+
+  it('without recipients: no action group, and a warning', () => {
+    const cfg = configWith((c) => (c.notify.emails = []));
+    const quiet = packFor(cfg);
+    const r = monitorAlertEmitter(quiet);
+    expect(r.resources.map((x) => x.kind)).toEqual(['monitorAlert']);
+    const diags = validateMonitorAlerts(packExtras(quiet), quiet, defaultAnalyzer());
+    expect(diags.map((d) => `${d.severity} ${d.code}: ${d.message}`)).toEqual(['warning monitor-alert-settings: notify.emails is empty: the Azure Monitor alert fires but mails nobody']);
+  });
+});
+
+describe('monitor alert checks', () => {
+  function validateTemplate(text: string, config = exampleConfig()) {
+    const dir = folderWith({ 'btg-signin-monitor-alert.yaml': text });
+    try {
+      const pack = packFor(config);
+      return validateMonitorAlerts(extrasWith(pack, { monitor: dir }), pack, defaultAnalyzer());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('rejects a suppression outside PT5M..P2D, naming the config field', () => {
+    const diags = validateTemplate(TEMPLATE, configWith((c) => (c.options.monitorAlert = { muteActionsDuration: 'P3D' })));
+    expect(diags).toEqual([expect.objectContaining({ code: 'monitor-alert-settings', file: 'btg.config.yaml', path: ['options', 'monitorAlert', 'muteActionsDuration'], message: expect.stringContaining('from PT5M to P2D, got "P3D"') })]);
+  });
+
+  it('rejects an evaluation frequency longer than the window', () => {
+    const diags = validateTemplate(TEMPLATE.replace('evaluationFrequency: PT5M', 'evaluationFrequency: PT10M'));
+    expect(diags.map((d) => d.message)).toEqual(['evaluationFrequency PT10M is longer than windowSize PT5M: sign-ins between two windows would never alert']);
+    expect(diags[0].range!.start.line).toBe(TEMPLATE.split('\n').findIndex((l) => l.startsWith('evaluationFrequency')));
+  });
+
+  it('rejects a query that does not filter on the account ids, and a bad column at its line', () => {
+    expect(codes(validateTemplate(TEMPLATE.replace('| where tolower(UserId) in (BtgAccountIds)\n', '')))).toEqual(['monitor-alert-account-filter']);
+    const bad = TEMPLATE.replace('| where tolower(UserId) in (BtgAccountIds)', '| where tolower(UserIdd) in (BtgAccountIds)');
+    const diags = validateTemplate(bad);
+    expect(codes(diags)).toContain('kql-semantic');
+    const d = diags.find((x) => x.code === 'kql-semantic')!;
+    const line = bad.split('\n').findIndex((l) => l.includes('UserIdd'));
+    expect(d.range!.start).toEqual({ line, character: bad.split('\n')[line].indexOf('UserIdd') });
+  });
+
+  it('rejects a template with an unknown severity', () => {
+    const dir = folderWith({ 'x.yaml': stringify({ name: 'x', description: 'x', severity: 7, evaluationFrequency: 'PT5M', windowSize: 'PT5M', query: 'SigninLogs' }) });
+    const ex = extrasWith(packFor(exampleConfig()), { monitor: dir });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(ex.diagnostics.monitorAlerts.map((d) => `${d.code}: ${d.message}`)).toEqual(['monitor-alert-schema: severity: Number must be less than or equal to 4']);
+  });
+});

@@ -1,0 +1,301 @@
+/** Playbooks and the automation rules that run them: what ships, the lock-out safety invariant and the other checks. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { packExtras } from '../scripts/content/extras';
+import { contentId } from '../scripts/content/ids';
+import { PlaybookContent, walkActions } from '../scripts/content/playbooks';
+import { automationRuleEmitter } from '../scripts/emit/automationRules';
+import { playbookEmitter, playbookTemplate, ROLES } from '../scripts/emit/playbooks';
+import { PACK_TAG } from '../scripts/emit/resources';
+import { defaultAnalyzer } from '../scripts/kql/analyzer';
+import { lockoutProblems, playbookChecks, secretFindings } from '../scripts/validate/checks/playbook';
+import { validatePlaybooks } from '../scripts/validate/extras';
+import { codes, extrasWith, folderWith, packFor, shippedJson } from './helpers/extras';
+import { configWith, exampleConfig } from './helpers/pack';
+
+jest.setTimeout(60_000);
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const pack = packFor(exampleConfig());
+const extras = packExtras(pack);
+const emitted = playbookEmitter(pack);
+const templates = Object.fromEntries(emitted.artifacts.map((a) => [a.templateId!, JSON.parse(a.content) as Json]));
+const workflowOf = (t: Json) => t.resources.find((r: Json) => r.type === 'Microsoft.Logic/workflows');
+const actionNames = (def: Json) => {
+  const names: string[] = [];
+  walkActions(def.actions, [], (n) => names.push(n));
+  return names;
+};
+const FIXTURES = path.join(__dirname, 'fixtures', 'playbooks');
+
+/** Validate playbook templates (and optional queries) from a temp folder in place of the pack's. */
+function validateFolder(files: Record<string, unknown>) {
+  const dir = folderWith(files);
+  try {
+    const ex = extrasWith(pack, { playbooks: dir });
+    return validatePlaybooks(ex, defaultAnalyzer()); // includes the load diagnostics
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the shipped playbooks', () => {
+  it('load and validate without findings', () => {
+    expect(extras.diagnostics.playbooks).toEqual([]);
+    expect(validatePlaybooks(extras, defaultAnalyzer())).toEqual([]);
+  });
+
+  it('emit notify, custodian confirmation and test reminder for the example config', () => {
+    expect(emitted.artifacts.map((a) => a.path).sort()).toEqual(['playbooks/btg-custodian-confirmation/azuredeploy.json', 'playbooks/btg-notify-enrich/azuredeploy.json', 'playbooks/btg-test-reminder/azuredeploy.json']);
+  });
+
+  it.each(['btg-notify-enrich', 'btg-custodian-confirmation', 'btg-test-reminder'])('%s follows the Azure-Sentinel playbook convention with a managed identity', (id) => {
+    const t = templates[id];
+    expect(t.parameters.PlaybookName).toMatchObject({ type: 'string', defaultValue: id });
+    const wf = workflowOf(t);
+    expect(wf).toMatchObject({ apiVersion: '2019-05-01', name: "[parameters('PlaybookName')]", location: '[resourceGroup().location]', identity: { type: 'SystemAssigned' }, tags: { [PACK_TAG]: id } });
+    for (const c of t.resources.filter((r: Json) => r.type === 'Microsoft.Web/connections')) expect(c.location).toBe('[resourceGroup().location]');
+    const responder = t.resources.find((r: Json) => r.type === 'Microsoft.Authorization/roleAssignments' && r.properties.roleDefinitionId.includes(ROLES.sentinelResponder));
+    expect(responder).toMatchObject({ scope: "[format('Microsoft.OperationalInsights/workspaces/{0}', parameters('workspace'))]", properties: { principalType: 'ServicePrincipal' } });
+    expect(responder.properties.principalId).toContain("'full').identity.principalId");
+    // least privilege: no role beyond Responder for the identity
+    const roles = t.resources.filter((r: Json) => r.type === 'Microsoft.Authorization/roleAssignments' && !r.condition).map((r: Json) => r.properties.roleDefinitionId);
+    expect(roles).toHaveLength(1);
+  });
+
+  it('connects to Sentinel with the managed identity; nothing stores a credential', () => {
+    for (const t of Object.values(templates)) {
+      const wf = workflowOf(t);
+      const conns = wf.properties.parameters.$connections.value;
+      if (conns.azuresentinel) {
+        expect(conns.azuresentinel.connectionProperties).toEqual({ authentication: { type: 'ManagedServiceIdentity' } });
+        expect(t.resources.find((r: Json) => r.name === "[variables('azuresentinelConnectionName')]").properties.parameterValueType).toBe('Alternative');
+      }
+      expect(secretFindings(t, [])).toEqual([]);
+      for (const [name, p] of Object.entries(t.parameters as Record<string, Json>)) if (/secret|password|token|webhook|key$/i.test(name)) expect(p.type).toBe('securestring');
+    }
+  });
+
+  it('incident playbooks let deploy grant the Sentinel service principal Automation Contributor', () => {
+    for (const id of ['btg-notify-enrich', 'btg-custodian-confirmation']) {
+      const t = templates[id];
+      expect(t.parameters.SentinelServicePrincipalObjectId).toMatchObject({ type: 'string', defaultValue: '' });
+      const grant = t.resources.find((r: Json) => r.condition);
+      expect(grant).toMatchObject({ condition: "[not(empty(parameters('SentinelServicePrincipalObjectId')))]", properties: { principalId: "[parameters('SentinelServicePrincipalObjectId')]" } });
+      expect(grant.properties.roleDefinitionId).toContain(ROLES.sentinelAutomationContributor);
+    }
+    expect(templates['btg-test-reminder'].parameters.SentinelServicePrincipalObjectId).toBeUndefined();
+  });
+
+  it('inline their validated query with run-time values bound only through formatDateTime', () => {
+    const wf = workflowOf(templates['btg-notify-enrich']);
+    const q: string = wf.properties.definition.actions['Query_sign-in_details'].inputs.body.query;
+    expect(q).not.toContain('declare query_parameters');
+    expect(q).toMatch(/let IncidentStart = datetime\(@\{formatDateTime\(.*, 'yyyy-MM-ddTHH:mm:ssZ'\)\}\);/);
+    expect(q).toContain('"00000000-0000-4000-8000-00000000b701"');
+    const r: string = workflowOf(templates['btg-test-reminder']).properties.definition.actions.Query_overdue_accounts.inputs.body.query;
+    expect(r).toContain('let TestInterval = 180d;');
+    expect(r).not.toContain('@{');
+  });
+
+  it('deploy as one Incremental ARM deployment each, with this config as parameters', () => {
+    for (const res of emitted.resources) {
+      expect(res).toMatchObject({ kind: 'playbook', scope: 'resourceGroup', type: 'Microsoft.Resources/deployments', apiVersion: '2025-03-01', name: `breakglass-sentinel-${res.templateId}` });
+      expect(res.name.length).toBeLessThanOrEqual(64);
+      expect(res.body.properties).toMatchObject({ mode: 'Incremental', parameters: { PlaybookName: { value: res.templateId }, workspace: { value: '{workspaceName}' } } });
+      expect(res.body.properties.template).toEqual(templates[res.templateId]);
+      expect(res.body.tags).toEqual({ [PACK_TAG]: res.templateId });
+    }
+    const notify = emitted.resources.find((r) => r.templateId === 'btg-notify-enrich')!;
+    expect((notify.body.properties.parameters as Json).NotifyEmails).toEqual({ value: 'soc@contoso.example;ciso@contoso.example' });
+    expect((notify.body.properties.parameters as Json).EmailSubjectTemplate).toEqual({ value: 'Break-glass account activity: {alertName}' });
+  });
+
+  it('leave out what the config cannot use, with its connection and parameters', () => {
+    const notify = workflowOf(templates['btg-notify-enrich']);
+    expect(actionNames(notify.properties.definition)).not.toContain('Post_to_Teams');
+    expect(Object.keys(notify.properties.parameters.$connections.value).sort()).toEqual(['azuresentinel', 'office365']);
+    expect(templates['btg-notify-enrich'].parameters.TeamsGroupId).toBeUndefined();
+
+    const teams = configWith((c) => (c.notify.teams = { groupId: '00000000-0000-4000-8000-0000000000c1', channelId: '19:abc@thread.tacv2' }));
+    const withTeams = workflowOf(playbookTemplate(packExtras(packFor(teams)).playbooks.find((p) => p.templateId === 'btg-notify-enrich')!) as Json);
+    expect(actionNames(withTeams.properties.definition)).toContain('Post_to_Teams');
+    expect(Object.keys(withTeams.properties.parameters.$connections.value).sort()).toEqual(['azuresentinel', 'office365', 'teams']);
+
+    const bare = configWith((c) => {
+      c.notify = {};
+      for (const a of c.accounts) a.custodians = [];
+    });
+    const bareEmitted = playbookEmitter(packFor(bare));
+    expect(bareEmitted.artifacts.map((a) => a.templateId).sort()).toEqual(['btg-notify-enrich', 'btg-test-reminder']);
+    for (const a of bareEmitted.artifacts) {
+      const wf = workflowOf(JSON.parse(a.content));
+      expect(Object.keys(wf.properties.parameters.$connections.value)).not.toContain('office365');
+      expect(actionNames(wf.properties.definition)).not.toEqual(expect.arrayContaining(['Send_email', 'Assign_owner', 'Send_reminder']));
+    }
+  });
+});
+
+describe('playbook-lockout-safety', () => {
+  it('rejects a playbook that disables the user, naming the action nested in a Foreach and an If', () => {
+    const fixture = path.join(FIXTURES, 'disable-user.json');
+    const text = fs.readFileSync(fixture, 'utf8');
+    const diags = validateFolder({ 'disable-user.json': text });
+    expect(codes(diags)).toEqual(['playbook-lockout-safety']);
+    expect(diags[0].path).toEqual(['definition', 'actions', 'For_each_account', 'actions', 'Is_high_severity', 'actions', 'Disable_user']);
+    expect(diags[0].message).toBe('action "Disable_user" sets accountEnabled to false (only a literal true is allowed)');
+    expect(diags[0].range!.start.line).toBe(text.split('\n').findIndex((l) => l.includes('"Disable_user"')));
+  });
+
+  const graph = (method: string, uri: string, body?: unknown) => ({ type: 'Http', inputs: { method, uri, body } });
+  const azuread = (method: string, p: string, body?: unknown) => ({ type: 'ApiConnection', inputs: { host: { connection: { name: "@parameters('$connections')['azuread']['connectionId']" } }, method, path: p, body } });
+  const G = 'https://graph.microsoft.com/v1.0';
+  it.each([
+    ['Graph PATCH accountEnabled=false', graph('PATCH', `${G}/users/x`, { accountEnabled: false }), 'sets accountEnabled to false'],
+    ['accountEnabled from an expression', graph('PATCH', `${G}/users/x`, { accountEnabled: "@variables('enabled')" }), 'sets accountEnabled to "@variables(\'enabled\')"'],
+    ['Entra ID connector "Update user"', azuread('patch', '/v1.0/users/@{encodeURIComponent(x)}', { accountEnabled: false }), 'sets accountEnabled to false'],
+    ['delete user', graph('DELETE', `${G}/users/x`), 'deletes a user or its authentication methods'],
+    ['delete a FIDO2 method', graph('DELETE', `${G}/users/x/authentication/fido2Methods/y`), 'deletes a user or its authentication methods'],
+    ['reset password (method)', graph('POST', `${G}/users/x/authentication/methods/y/resetPassword`, { newPassword: '@{variables(\'p\')}' }), 'resets a password'],
+    ['reset password (passwordProfile)', graph('PATCH', `${G}/users/x`, { passwordProfile: { forceChangePasswordNextSignIn: true } }), 'sets passwordProfile'],
+    ['revoke sign-in sessions', graph('POST', `${G}/users/x/revokeSignInSessions`), "revokes the user's sign-in sessions"],
+    ['confirm compromised', graph('POST', `${G}/identityProtection/riskyUsers/confirmCompromised`, { userIds: ['x'] }), 'confirms the user compromised'],
+    ['a block-user endpoint', azuread('post', '/blockUser', { id: 'x' }), 'disables or blocks a user'],
+    ['a $batch with a disable inside', graph('POST', `${G}/$batch`, { requests: [{ id: '1', method: 'PATCH', url: '/users/x', body: { accountEnabled: false } }] }), 'in a $batch request: sets accountEnabled'],
+    ['a text body', graph('PATCH', `${G}/users/x`, '{"accountEnabled": false}'), 'sets accountEnabled in a text body'],
+    ['a child workflow', { type: 'Workflow', inputs: { host: { workflow: { id: 'x' }, triggerName: 'manual' } } }, 'cannot be inspected'],
+    ['an Automation runbook', { type: 'ApiConnection', inputs: { host: { connection: { name: "@parameters('$connections')['azureautomation']['connectionId']" } }, method: 'put', path: '/jobs' } }, 'runs scripts'],
+  ])('rejects %s', (_name, action, problem) => {
+    expect(lockoutProblems(action as Json).join('\n')).toContain(problem);
+  });
+
+  it.each([
+    ['re-enabling (accountEnabled: true)', graph('PATCH', `${G}/users/x`, { accountEnabled: true })],
+    ['reading the user', graph('GET', `${G}/users/x`)],
+    ['an incident comment', { type: 'ApiConnection', inputs: { host: { connection: { name: "@parameters('$connections')['azuresentinel']['connectionId']" } }, method: 'post', path: '/Incidents/Comment', body: { message: 'disable user? no' } } }],
+  ])('allows %s', (_name, action) => {
+    expect(lockoutProblems(action as Json)).toEqual([]);
+  });
+
+  it('inspects every nesting: Scope, Switch cases and default, Until, If else', () => {
+    const bad = { type: 'Http', inputs: { method: 'DELETE', uri: `${G}/users/x` } };
+    const data = {
+      definition: {
+        triggers: {},
+        actions: {
+          Scope: { type: 'Scope', actions: { A: bad } },
+          Switch: { type: 'Switch', cases: { c1: { case: 'x', actions: { B: bad } } }, default: { actions: { C: bad } } },
+          Until: { type: 'Until', actions: { D: bad } },
+          If: { type: 'If', actions: {}, else: { actions: { E: bad } } },
+        },
+      },
+    };
+    const f = playbookChecks['playbook-lockout-safety'].fn({ data } as unknown as PlaybookContent);
+    expect(f.map((x) => x.path!.join('.'))).toEqual([
+      'definition.actions.Scope.actions.A',
+      'definition.actions.Switch.cases.c1.actions.B',
+      'definition.actions.Switch.default.actions.C',
+      'definition.actions.Until.actions.D',
+      'definition.actions.If.else.actions.E',
+    ]);
+  });
+
+  it('passes every shipped playbook action (the check is not vacuous: it sees them all)', () => {
+    for (const pb of extras.playbooks) {
+      let seen = 0;
+      walkActions((pb.data as Json).definition.actions, [], (_n, a) => {
+        seen++;
+        expect(lockoutProblems(a)).toEqual([]);
+      });
+      expect(seen).toBeGreaterThan(3);
+    }
+  });
+});
+
+describe('playbook-no-secrets, playbook-structure and playbook-query', () => {
+  const base = () => shippedJson('playbooks/btg-test-reminder.json');
+
+  it('rejects a webhook URL, a literal password and Basic authentication', () => {
+    const doc = base();
+    doc.definition.actions.Post_webhook = { type: 'Http', runAfter: {}, inputs: { method: 'POST', uri: 'https://contoso.webhook.office.com/webhookb2/abc@def/IncomingWebhook/123/456', body: { text: 'x' }, authentication: { type: 'Basic', username: 'u', password: 'hunter2' } } };
+    const diags = validateFolder({ 'btg-test-reminder.json': doc, 'queries/btg-overdue-accounts.kql': fs.readFileSync('playbooks/queries/btg-overdue-accounts.kql', 'utf8') });
+    expect(diags.filter((d) => d.code === 'playbook-no-secrets').map((d) => d.message)).toEqual([
+      expect.stringContaining('contains an Office 365 / Teams incoming-webhook URL'),
+      'authentication type Basic carries a credential; use ManagedServiceIdentity',
+      '"password" holds a literal value: a secret belongs in a secureString deploy-time parameter',
+    ]);
+  });
+
+  it('rejects a dangling runAfter, an undeclared parameter, an unknown requires entry and the wrong trigger', () => {
+    const doc = base();
+    doc.definition.actions.Overdue_accounts.runAfter = { Query_everything: ['Succeeded'] };
+    doc.definition.actions.Query_overdue_accounts.inputs.uri += "?x=@{parameters('Secretless')}";
+    doc.$btg.requires.Send_pigeon = 'teams';
+    doc.$btg.trigger = 'incident';
+    const diags = validateFolder({ 'btg-test-reminder.json': doc, 'queries/btg-overdue-accounts.kql': fs.readFileSync('playbooks/queries/btg-overdue-accounts.kql', 'utf8') });
+    expect(diags.filter((d) => d.code === 'playbook-structure').map((d) => d.message)).toEqual([
+      expect.stringMatching(/^action "Overdue_accounts" runs after "Query_everything", which is not an action at the same level/),
+      'requires names action "Send_pigeon", which is not in the definition',
+      "the definition uses parameters('Secretless'), which is not declared in $btg.parameters",
+      expect.stringContaining('an incident playbook needs the Microsoft Sentinel incident trigger'),
+    ]);
+  });
+
+  it('rejects a run-time binding that is not a formatted datetime, and a query that does not return one Row', () => {
+    const doc = shippedJson('playbooks/btg-notify-enrich.json');
+    doc.definition.actions['Query_sign-in_details'].inputs.body.query.bind.IncidentStart = "@{triggerBody()?['object']?['properties']?['title']}";
+    const kql = fs.readFileSync('playbooks/queries/btg-incident-signins.kql', 'utf8').replace(/\| project Row = bag_pack\([\s\S]*$/, '| project TimeGenerated, UserPrincipalName\n');
+    const diags = validateFolder({ 'btg-notify-enrich.json': doc, 'queries/btg-incident-signins.kql': kql });
+    expect(diags.filter((d) => d.code === 'playbook-query').map((d) => d.message)).toEqual([
+      `binding of IncidentStart must be @{formatDateTime(<expression>, 'yyyy-MM-ddTHH:mm:ssZ')}, got "@{triggerBody()?['object']?['properties']?['title']}"`,
+      'btg-notify-enrich: query btg-incident-signins must return one dynamic column Row (end with | project Row = bag_pack(...)); it returns (TimeGenerated:datetime, UserPrincipalName:string)',
+    ]);
+  });
+
+  it('reports a KQL error in a playbook query at its line in the .kql file', () => {
+    const kql = fs.readFileSync('playbooks/queries/btg-overdue-accounts.kql', 'utf8').replace('| where ResultType == "0"', '| where ResultTyp == "0"');
+    const diags = validateFolder({ 'btg-test-reminder.json': base(), 'queries/btg-overdue-accounts.kql': kql });
+    expect(codes(diags)).toEqual(['kql-semantic']);
+    const line = kql.split('\n').findIndex((l) => l.includes('ResultTyp =='));
+    expect(diags[0].range!.start).toEqual({ line, character: kql.split('\n')[line].indexOf('ResultTyp') });
+  });
+
+  it('rejects a marker naming a query that does not exist', () => {
+    const doc = base();
+    doc.definition.actions.Query_overdue_accounts.inputs.body.query.$btgQuery = 'no-such-query';
+    const diags = validateFolder({ 'btg-test-reminder.json': doc });
+    expect(diags.map((d) => d.code)).toEqual(['playbook-schema']);
+    expect(diags[0].message).toContain('no query "no-such-query"');
+  });
+});
+
+describe('automation rules', () => {
+  const out = automationRuleEmitter(pack);
+  const byPlaybook = Object.fromEntries(out.resources.map((r) => [r.templateId, r]));
+
+  it('run the notify playbook, then the confirmation playbook, on incidents of every pack rule', () => {
+    expect(Object.keys(byPlaybook).sort()).toEqual(['btg-custodian-confirmation', 'btg-notify-enrich']);
+    const notify = byPlaybook['btg-notify-enrich'];
+    expect(notify).toMatchObject({ kind: 'automationRule', scope: 'sentinel', type: 'automationRules', name: contentId('automationRule', 'btg-notify-enrich'), apiVersion: '2025-09-01', dependsOn: ['playbook:breakglass-sentinel-btg-notify-enrich'] });
+    const p = notify.body.properties as Json;
+    expect(p.triggeringLogic).toMatchObject({ isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created' });
+    const cond = p.triggeringLogic.conditions[0];
+    expect(cond).toMatchObject({ conditionType: 'Property', conditionProperties: { propertyName: 'IncidentRelatedAnalyticRuleIds', operator: 'Contains' } });
+    expect(cond.conditionProperties.propertyValues).toEqual(pack.rules.map((r) => `{workspaceResourceId}/providers/Microsoft.SecurityInsights/alertRules/${r.rule.id}`));
+    expect(p.actions).toEqual([{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: '{resourceGroupId}/providers/Microsoft.Logic/workflows/btg-notify-enrich', tenantId: '{tenantId}' } }]);
+    expect(p.order).toBeLessThan((byPlaybook['btg-custodian-confirmation'].body.properties as Json).order);
+  });
+
+  it('are emitted as ARM with the placeholders turned into expressions', () => {
+    const a = out.artifacts.find((x) => x.templateId === 'btg-notify-enrich')!;
+    expect(a.path).toBe('arm/automation/btg-notify-enrich.json');
+    const r = JSON.parse(a.content).resources[0];
+    expect(r.type).toBe('Microsoft.OperationalInsights/workspaces/providers/automationRules');
+    expect(r.properties.actions[0].actionConfiguration).toEqual({ logicAppResourceId: "[concat(resourceGroup().id, '/providers/Microsoft.Logic/workflows/btg-notify-enrich')]", tenantId: '[subscription().tenantId]' });
+  });
+
+  it('leave the confirmation playbook out when no account has custodians', () => {
+    const bare = automationRuleEmitter(packFor(configWith((c) => c.accounts.forEach((a: Json) => (a.custodians = [])))));
+    expect(bare.resources.map((r) => r.templateId)).toEqual(['btg-notify-enrich']);
+  });
+});
