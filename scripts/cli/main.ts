@@ -1,9 +1,10 @@
 /** `btg` command line. Only scripts/cli writes to stdout/stderr; stages return data. */
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands';
-import { ExitCode } from './exit';
+import { ExitCode, SetExit } from './exit';
 
-export async function main(argv: string[]): Promise<number> {
+/** The commander program with every command registered (also read by tests, e.g. to check CI templates' flags). */
+export function buildProgram(setExit: SetExit = () => undefined): Command {
   const program = new Command();
   program
     .name('btg')
@@ -11,8 +12,13 @@ export async function main(argv: string[]): Promise<number> {
     .option('--verbose', 'print stack traces on tool errors')
     .exitOverride()
     .showHelpAfterError();
+  registerCommands(program, setExit);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.Ok;
-  registerCommands(program, (c) => {
+  const program = buildProgram((c) => {
     code = c;
   });
   try {
