@@ -7,6 +7,8 @@ import { register as validate } from './validate';
 import { register as check } from './check';
 import { register as test } from './test';
 import { register as drill } from './drill';
+import { register as plan } from './plan';
+import { register as deploy } from './deploy';
 
 type Register = (program: Command, setExit: SetExit) => void;
 
@@ -17,6 +19,8 @@ const commands: Register[] = [
   check,
   test,
   drill,
+  plan,
+  deploy,
 ];
 
 export function registerCommands(program: Command, setExit: SetExit): void {

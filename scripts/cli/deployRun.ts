@@ -1,0 +1,239 @@
+/**
+ * What `btg plan` and `btg deploy` share: options, loading and validating the pack, choosing workspaces, the
+ * target and credential, and the progress display (listr2 on a terminal, plain lines otherwise).
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import * as readline from 'readline';
+import { WorkspaceRef } from '../config/schema';
+import { applyDeployment, DeploymentPlan, DeploySession, DeploySettings, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, planDeployment } from '../deploy/deploy';
+import { ApplyEvent, ApplyResult, operationOf } from '../deploy/apply';
+import { formatEvent } from '../deploy/report';
+import { chooseCredential, CLOUD_NAMES, CredentialChoice, redact, resolveTarget, TargetError } from '../deploy/target';
+import { emitPack } from '../emit/emit';
+import { WorkspaceResource } from '../emit/resources';
+import { checkPack } from '../pipeline';
+import { hasErrors } from '../validate/diagnostic';
+import { formatters } from '../validate/format';
+import { ExitCode } from './exit';
+import { isTty } from './io';
+
+export interface DeployCliOptions {
+  config: string;
+  workspace: string[];
+  json?: boolean;
+  concurrency: number;
+  prune?: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+  yes?: boolean;
+  cloud: string;
+  armEndpoint?: string;
+  armAudience?: string;
+  timeout: number;
+  sentinelPrincipalId?: string;
+  schemas?: string;
+}
+
+/** Seams for tests (the project's pattern, see check.ts): extra client options, terminal detection, the prompt. */
+export const deployCliDeps: {
+  clientOptions?: DeploySettings['clientOptions'];
+  settings?: Partial<DeploySettings>;
+  stdinIsTTY: () => boolean;
+  stdoutIsTTY: () => boolean;
+  confirm: (question: string) => Promise<boolean>;
+  /** receives the session once it exists (tests use it to simulate Ctrl-C) */
+  onSession?: (s: DeploySession) => void;
+} = {
+  stdinIsTTY: () => process.stdin.isTTY === true,
+  // a terminal listr2 can draw on (a pty without a size makes it wrap every character)
+  stdoutIsTTY: () => isTty(process.stdout) && (process.stdout.columns ?? 0) >= 40,
+  confirm: (question) =>
+    new Promise((resolve) => {
+      const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+      rl.question(question, (answer) => {
+        rl.close();
+        resolve(/^y(es)?$/i.test(answer.trim()));
+      });
+    }),
+};
+
+const positiveInt = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1`);
+  return n;
+};
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function addDeployOptions(cmd: Command, kind: 'plan' | 'deploy'): Command {
+  cmd
+    .option('-c, --config <file>', 'pack config', 'btg.config.yaml')
+    .option('-w, --workspace <name>', 'only this workspace (config `name`, or the workspace name); repeatable', collect, [])
+    .option('--json', 'print JSON (for CI) instead of text')
+    .option('--concurrency <n>', 'requests in flight at once, over all workspaces', positiveInt('--concurrency'), DEFAULT_CONCURRENCY)
+    .option('--prune', kind === 'plan' ? 'show what --prune would delete' : 'delete owned artifacts that are no longer in the pack (shown in the plan first)')
+    .option('--force', kind === 'plan' ? 'show conflicts as --force would overwrite them' : 'overwrite same-named resources the pack does not own (conflicts)')
+    .option('--cloud <name>', `Azure cloud: ${CLOUD_NAMES.join(' | ')}`, 'AzureCloud')
+    .option('--arm-endpoint <url>', 'another ARM endpoint (Azure Stack Hub, a proxy, a local emulator); the token audience stays the cloud\'s unless --arm-audience')
+    .option('--arm-audience <uri>', 'token audience for --arm-endpoint (default: the cloud\'s ARM audience)')
+    .option('--timeout <seconds>', 'per-request timeout', positiveInt('--timeout'), DEFAULT_TIMEOUT_SECONDS)
+    .option('--sentinel-principal-id <objectId>', 'object id of the "Azure Security Insights" service principal in your tenant (else looked up in Microsoft Graph)')
+    .option('--schemas <dir>', 'extra table schemas for validating the pack (Azure-Sentinel custom-table JSON)');
+  if (kind === 'deploy') {
+    cmd.option('--dry-run', 'show the plan and write nothing').option('-y, --yes', 'do not ask for confirmation (required without a terminal, e.g. in CI)');
+  }
+  return cmd;
+}
+
+export class UsageError extends Error {}
+
+export interface Prepared {
+  resources: WorkspaceResource[];
+  workspaces: WorkspaceRef[];
+  session: DeploySession;
+  credential: CredentialChoice;
+}
+
+const out = (s: string) => process.stdout.write(s);
+const err = (s: string) => process.stderr.write(s);
+
+/** Validate the pack (errors stop here), pick the workspaces, set up target + credential + session. */
+export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit: number }> {
+  const checked = checkPack({ configFile: opts.config, schemasDir: opts.schemas });
+  const problems = checked.diagnostics.filter((d) => d.severity !== 'info');
+  if (!checked.pack || hasErrors(checked.diagnostics)) {
+    err(formatters.stylish(problems, { color: isTty(process.stderr) }));
+    err('the pack has errors: nothing was planned or deployed (see `btg validate`)\n');
+    return { exit: ExitCode.Findings };
+  }
+  if (problems.length && !opts.json) err(formatters.stylish(problems, { color: isTty(process.stderr) }));
+  const config = checked.pack.config;
+  if (config.workspaces.length === 0) throw new UsageError(`${opts.config}: workspaces[] is empty: add the workspaces to deploy to`);
+  let workspaces = config.workspaces;
+  if (opts.workspace.length) {
+    const label = (w: WorkspaceRef) => w.name ?? w.workspaceName;
+    const unknown = opts.workspace.filter((n) => !config.workspaces.some((w) => label(w) === n || w.workspaceName === n));
+    if (unknown.length) throw new UsageError(`--workspace ${unknown.join(', ')}: not in ${opts.config} (known: ${config.workspaces.map(label).join(', ')})`);
+    workspaces = config.workspaces.filter((w) => opts.workspace.includes(label(w)) || opts.workspace.includes(w.workspaceName));
+  }
+  const target = resolveTarget({ cloud: opts.cloud, armEndpoint: opts.armEndpoint, armAudience: opts.armAudience });
+  const credential = await chooseCredential(target);
+  // fail fast with one clear message instead of one error per request
+  try {
+    await credential.credential.getToken(target.armScope);
+  } catch (e) {
+    throw new UsageError(
+      `cannot get a token for ${target.armScope} with ${credential.source}: ${(e as Error).message.split('\n')[0]}\n` +
+        'Sign in with `az login` (add `--cloud` for sovereign clouds), or set AZURE_TENANT_ID + AZURE_CLIENT_ID with AZURE_CLIENT_SECRET, ' +
+        'AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE (workload identity), or set BTG_ACCESS_TOKEN',
+    );
+  }
+  const session = new DeploySession({
+    target,
+    credential: credential.credential,
+    concurrency: opts.concurrency,
+    timeoutSeconds: opts.timeout,
+    sentinelPrincipalId: opts.sentinelPrincipalId,
+    graphLookup: !target.customEndpoint && credential.source !== 'BTG_ACCESS_TOKEN',
+    clientOptions: deployCliDeps.clientOptions,
+    ...deployCliDeps.settings,
+  });
+  deployCliDeps.onSession?.(session);
+  return { resources: emitPack(checked.pack).resources, workspaces, session, credential };
+}
+
+export async function makePlan(p: Prepared, opts: DeployCliOptions): Promise<DeploymentPlan> {
+  if (!opts.json) err(`reading ${p.workspaces.length} workspace${p.workspaces.length === 1 ? '' : 's'} at ${p.session.settings.target.armEndpoint} as ${p.credential.source}…\n`);
+  return planDeployment(p.session, { resources: p.resources, workspaces: p.workspaces }, { force: opts.force });
+}
+
+/** Wrap an action: usage errors exit 2 with the message, secrets never reach the terminal. */
+export function guarded(setExit: (c: number) => void, fn: () => Promise<number>): () => Promise<void> {
+  return async () => {
+    try {
+      setExit(await fn());
+    } catch (e) {
+      const secret = process.env.BTG_ACCESS_TOKEN?.trim().replace(/^Bearer\s+/i, '');
+      if (e instanceof UsageError || e instanceof TargetError) {
+        err(`btg: ${redact(e.message, [secret])}\n`);
+        setExit(ExitCode.ToolError);
+        return;
+      }
+      throw new Error(redact((e as Error).message, [secret]));
+    }
+  };
+}
+
+/** Apply with progress on stderr; Ctrl-C once stops gracefully, twice aborts. */
+export async function runApply(p: Prepared, plan: DeploymentPlan, opts: DeployCliOptions): Promise<ApplyResult> {
+  const session = p.session;
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      session.control.requestStop();
+      err('\nstopping: no new requests; waiting for the ones in flight (Ctrl-C again to abort them)\n');
+    } else {
+      session.control.abort();
+      err('\naborting the requests in flight\n');
+    }
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    if (deployCliDeps.stdoutIsTTY() && !opts.json) return await withListr(p, plan, opts);
+    return await applyDeployment(session, plan, {
+      prune: opts.prune,
+      onEvent: (e) => {
+        const line = formatEvent(e);
+        if (line) err(`${line}\n`);
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** listr2: one task per workspace, its title counting the artifacts applied. */
+async function withListr(p: Prepared, plan: DeploymentPlan, opts: DeployCliOptions): Promise<ApplyResult> {
+  const { Listr } = await import('listr2');
+  const work = plan.workspaces.filter((w) => w.status === 'ok');
+  type Handle = { total: number; done: number; failed: number; update: () => void; finish: () => void };
+  const handles = new Map<string, Handle>();
+  const waits: Promise<void>[] = [];
+  const list = new Listr(
+    work.map((w) => ({
+      title: w.label,
+      task: (_ctx: unknown, task: { title: string; output: string }) =>
+        new Promise<void>((resolve, reject) => {
+          const total = w.entries.filter((e) => operationOf(e, !!opts.prune) !== 'none').length;
+          const h: Handle = {
+            total,
+            done: 0,
+            failed: 0,
+            update: () => {
+              task.title = `${w.label}: ${h.done}/${h.total} applied${h.failed ? `, ${h.failed} not applied` : ''}`;
+            },
+            finish: () => (h.failed ? reject(new Error(`${w.label}: ${h.failed} not applied (details below)`)) : resolve()),
+          };
+          h.update();
+          handles.set(w.label, h);
+          if (total === 0) resolve();
+        }),
+    })),
+    { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false }, fallbackRendererCondition: false },
+  );
+  waits.push(list.run().then(() => undefined));
+  const result = await applyDeployment(p.session, plan, {
+    prune: opts.prune,
+    onEvent: (e: ApplyEvent) => {
+      if (e.type !== 'end') return;
+      const h = handles.get(e.workspace);
+      if (!h) return;
+      if (e.result.status === 'applied') h.done++;
+      else h.failed++;
+      h.update();
+    },
+  });
+  for (const h of handles.values()) h.finish();
+  await Promise.all(waits);
+  return result;
+}

@@ -1,0 +1,190 @@
+/**
+ * What the pack wants in one workspace (pure): the emitted resources with the workspace's values substituted, the
+ * ownership marks added, and the hash of each body recorded where the service keeps it for us.
+ *
+ * Why a recorded hash and not only a field comparison: a PUT replaces the whole resource, and the service adds
+ * read-only fields and defaults. From a deployed body alone, a field the pack stopped sending cannot be told from a
+ * default the service filled in. So every write also stores the sha256 of the body the pack wrote (a tag, a
+ * saved-search tag, or the `customVersion` of the Sentinel metadata that owns the resource: alert rules, automation
+ * rules and watchlists have no tags). Plan then says "unchanged" only when the recorded hash equals the new one AND
+ * every field the pack sends still has its value (which catches edits made in the portal).
+ */
+import { PACK_SOURCE_NAME } from '../content/ids';
+import { substitute, TargetValues } from '../emit/placeholders';
+import { LEVELS, PACK_TAG, ResourceKind, stableHash, WorkspaceResource } from '../emit/resources';
+import { Json } from './clients';
+import { KindSpec, METADATA_KIND, resourceId, ScopeIds, specFor } from './kinds';
+
+/** ARM tag that holds the sha256 of the body the pack last wrote. */
+export const HASH_TAG = 'breakglass-sentinel-hash';
+/** saved-search tag (name/value pairs in properties.tags) with the same meaning */
+export const SAVED_SEARCH_HASH_TAG = 'btgHash';
+/** prefix of the hash in a metadata item's customVersion */
+export const HASH_PREFIX = 'sha256:';
+export const METADATA_API_VERSION = '2025-09-01';
+
+export interface DesiredItem {
+  /** `kind:name`, the form `dependsOn` uses */
+  key: string;
+  kind: ResourceKind;
+  name: string;
+  displayName: string;
+  templateId: string;
+  spec: KindSpec;
+  /** full resource id in this workspace */
+  id: string;
+  apiVersion: string;
+  /** the exact body to PUT */
+  body: Json;
+  /** sha256 of the body without the hash record itself */
+  hash: string;
+  level: number;
+  dependsOn: string[];
+  /** key of the metadata item that owns this resource (marker 'metadata') */
+  ownedBy?: string;
+  /** deploy created this metadata item because the pack emitted none for its parent */
+  synthesized?: boolean;
+}
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+const keyOf = (r: { kind: string; name: string }) => `${r.kind}:${r.name}`;
+const PLACEHOLDER_RE = /"\{(workspaceResourceId|resourceGroupId|subscriptionId|tenantId|location|workspaceName)\}/;
+
+/** Placeholders (`{tenantId}` …) the resources use: deploy looks up only the values that are needed. */
+export function placeholdersUsed(resources: readonly WorkspaceResource[]): Set<string> {
+  const used = new Set<string>();
+  for (const r of resources) {
+    const text = JSON.stringify(r.body);
+    for (const m of text.matchAll(new RegExp(PLACEHOLDER_RE, 'g'))) used.add(m[1]);
+  }
+  return used;
+}
+
+export function scopeIdsOf(ws: { subscriptionId: string; resourceGroup: string; workspaceName: string }): ScopeIds {
+  const resourceGroupId = `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}`;
+  return {
+    subscriptionId: ws.subscriptionId,
+    resourceGroup: ws.resourceGroup,
+    workspaceName: ws.workspaceName,
+    resourceGroupId,
+    workspaceId: `${resourceGroupId}/providers/Microsoft.OperationalInsights/workspaces/${ws.workspaceName}`,
+  };
+}
+
+type SavedSearchTag = { name: string; value: string };
+
+function savedSearchTags(body: Json): SavedSearchTag[] {
+  const props = (body.properties ??= {}) as Json;
+  if (!Array.isArray(props.tags)) props.tags = [];
+  return props.tags as SavedSearchTag[];
+}
+
+function markOwnership(item: { spec: KindSpec; templateId: string }, body: Json): void {
+  if (item.spec.marker === 'tags') {
+    const tags = (body.tags ?? {}) as Record<string, string>;
+    body.tags = { ...tags, [PACK_TAG]: tags[PACK_TAG] ?? item.templateId };
+  } else if (item.spec.marker === 'savedSearchTags') {
+    const tags = savedSearchTags(body);
+    if (!tags.some((t) => t.name === 'createdBy' && t.value === PACK_SOURCE_NAME)) tags.push({ name: 'createdBy', value: PACK_SOURCE_NAME });
+  }
+}
+
+function recordHash(marker: KindSpec['marker'], body: Json, hash: string): void {
+  if (marker === 'tags') body.tags = { ...(body.tags as Record<string, string>), [HASH_TAG]: hash };
+  else if (marker === 'savedSearchTags') savedSearchTags(body).push({ name: SAVED_SEARCH_HASH_TAG, value: hash });
+}
+
+export class DesiredError extends Error {}
+
+/**
+ * The desired items of one workspace, in deploy order. Throws DesiredError for a pack that cannot be deployed
+ * (duplicate keys, a placeholder without a value).
+ */
+export function desiredItems(resources: readonly WorkspaceResource[], ids: ScopeIds, values: TargetValues): DesiredItem[] {
+  const seen = new Map<string, WorkspaceResource>();
+  for (const r of resources) {
+    const k = keyOf(r);
+    if (seen.has(k)) throw new DesiredError(`two pack resources have the key ${k} (templates ${seen.get(k)!.templateId} and ${r.templateId}): resource names must be unique per kind`);
+    seen.set(k, r);
+  }
+  const missing = [...placeholdersUsed(resources)].filter((p) => !values[p as keyof TargetValues]);
+  if (missing.length) throw new DesiredError(`no value for ${missing.map((m) => `{${m}}`).join(', ')} in workspace ${ids.workspaceName}`);
+
+  const items: DesiredItem[] = resources.map((r) => {
+    const spec = specFor(r);
+    return {
+      key: keyOf(r),
+      kind: r.kind,
+      name: r.name,
+      displayName: r.displayName,
+      templateId: r.templateId,
+      spec,
+      id: resourceId(r.scope, r.type, r.name, ids),
+      apiVersion: r.apiVersion,
+      body: substitute(clone(r.body) as Json, values),
+      hash: '',
+      level: LEVELS[r.kind],
+      dependsOn: (r.dependsOn ?? []).filter((d) => seen.has(d)),
+    };
+  });
+
+  // ownership marks and hash records on everything but metadata
+  const metadata = items.filter((i) => i.spec.marker === 'self');
+  const parentOf = (m: DesiredItem) => String(((m.body.properties ?? {}) as Json).parentId ?? '').toLowerCase();
+  const extra: DesiredItem[] = [];
+  for (const item of items) {
+    if (item.spec.marker === 'self') continue;
+    markOwnership(item, item.body);
+    item.hash = stableHash(item.body);
+    recordHash(item.spec.marker, item.body, item.hash);
+    if (item.spec.marker !== 'metadata') continue;
+    let meta = metadata.find((m) => parentOf(m) === item.id.toLowerCase());
+    if (!meta) {
+      meta = companionMetadata(item, ids);
+      extra.push(meta);
+    }
+    item.ownedBy = meta.key;
+    const props = (meta.body.properties ??= {}) as Json;
+    props.customVersion = `${HASH_PREFIX}${item.hash}`;
+  }
+  for (const m of [...metadata, ...extra]) {
+    const props = (m.body.properties ?? {}) as Json;
+    const source = (props.source ?? {}) as Json;
+    // the metadata is the ownership mark: it must name the pack as its source
+    if (source.name !== PACK_SOURCE_NAME) throw new DesiredError(`metadata ${m.name}: properties.source.name must be "${PACK_SOURCE_NAME}", got ${JSON.stringify(source.name)}`);
+    m.hash = stableHash(m.body);
+  }
+  return [...items, ...extra].sort((a, b) => a.level - b.level);
+}
+
+/** The Sentinel metadata deploy writes for a resource owned through metadata when the pack emitted none. */
+function companionMetadata(parent: DesiredItem, ids: ScopeIds): DesiredItem {
+  const name = `${PACK_SOURCE_NAME}-${parent.kind}-${parent.name}`.replace(/\s+/g, '-');
+  const spec = specFor({ kind: 'metadata', scope: 'sentinel', type: 'metadata', apiVersion: METADATA_API_VERSION, body: {} });
+  return {
+    key: `metadata:${name}`,
+    kind: 'metadata',
+    name,
+    displayName: `metadata for ${parent.displayName}`,
+    templateId: parent.templateId,
+    spec,
+    id: resourceId('sentinel', 'metadata', name, ids),
+    apiVersion: METADATA_API_VERSION,
+    body: {
+      properties: {
+        parentId: parent.id,
+        contentId: parent.name,
+        kind: METADATA_KIND[parent.kind] ?? 'AnalyticsRule',
+        version: '1.0.0',
+        source: { kind: 'LocalWorkspace', name: PACK_SOURCE_NAME },
+        author: { name: PACK_SOURCE_NAME },
+        support: { tier: 'Community', name: PACK_SOURCE_NAME },
+      },
+    },
+    hash: '',
+    // written right after its parent, and never when the parent failed
+    level: parent.level,
+    dependsOn: [parent.key],
+    synthesized: true,
+  };
+}

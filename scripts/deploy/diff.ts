@@ -1,0 +1,111 @@
+/**
+ * Compare what the pack wants with what a service returns (pure).
+ *
+ * The comparison is one-sided: every field the pack sends must be deployed with an equivalent value; fields only the
+ * service has (read-only properties such as lastModifiedUtc, provisioningState, systemData, defaults it fills in)
+ * are ignored. A field the pack stopped sending is caught by the recorded pack hash instead (see plan.ts), because
+ * from one body alone a server default cannot be told from a leftover.
+ *
+ * Equivalences, each seen in ARM answers: resource ids and locations compare case-insensitively ("West Europe" =
+ * "westeurope"), ISO-8601 durations by length (PT60M = PT1H), JSON carried in a string (a workbook's serializedData) by
+ * content, tag names case-insensitively, and an absent field equals null.
+ */
+import { stableStringify } from '../emit/resources';
+
+export interface FieldChange {
+  /** dotted path, e.g. `properties.severity` or `properties.entityMappings[0].fieldMappings` */
+  path: string;
+  /** what is deployed (undefined: missing) */
+  from: unknown;
+  /** what the pack wants */
+  to: unknown;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
+
+/** ISO-8601 duration (days, hours, minutes, seconds) in ms, or undefined. */
+export function durationMs(v: string): number | undefined {
+  const m = DURATION.exec(v);
+  if (!m || v === 'P' || /T$/i.test(v)) return undefined;
+  const [, d, h, min, s] = m;
+  return ((Number(d ?? 0) * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60_000 + Number(s ?? 0) * 1000;
+}
+
+const looksLikeArmId = (s: string) => /^\/subscriptions\//i.test(s);
+const normLocation = (s: string) => s.replace(/\s+/g, '').toLowerCase();
+
+function parseJsonText(s: string): unknown {
+  const t = s.trimStart();
+  if (!t.startsWith('{') && !t.startsWith('[')) return undefined;
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function equalStrings(want: string, got: string, path: string): boolean {
+  if (want === got) return true;
+  if (looksLikeArmId(want) && looksLikeArmId(got)) return want.toLowerCase() === got.toLowerCase();
+  if (path === 'location' || path.endsWith('.location')) return normLocation(want) === normLocation(got);
+  const dw = durationMs(want);
+  if (dw !== undefined && dw === durationMs(got)) return true;
+  const jw = parseJsonText(want);
+  if (jw !== undefined) {
+    const jg = parseJsonText(got);
+    return jg !== undefined && stableStringify(jw) === stableStringify(jg);
+  }
+  return false;
+}
+
+const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
+/** Every field of `desired` whose deployed value is missing or not equivalent. */
+export function diffDesired(desired: unknown, deployed: unknown, path = ''): FieldChange[] {
+  if (desired === undefined || desired === null) return [];
+  if (typeof desired === 'string') {
+    return typeof deployed === 'string' && equalStrings(desired, deployed, path) ? [] : [{ path, from: deployed, to: desired }];
+  }
+  if (Array.isArray(desired)) {
+    if (!Array.isArray(deployed) || deployed.length !== desired.length) return [{ path, from: deployed, to: desired }];
+    return desired.flatMap((d, i) => diffDesired(d, deployed[i], `${path}[${i}]`));
+  }
+  if (isObject(desired)) {
+    if (!isObject(deployed)) return [{ path, from: deployed, to: desired }];
+    // tag names are case-insensitive in ARM
+    const caseless = path === 'tags';
+    const lookup = (k: string) => (caseless ? Object.entries(deployed).find(([dk]) => dk.toLowerCase() === k.toLowerCase())?.[1] : deployed[k]);
+    return Object.keys(desired).flatMap((k) => diffDesired(desired[k], lookup(k), join(path, k)));
+  }
+  return desired === deployed ? [] : [{ path, from: deployed, to: desired }];
+}
+
+/**
+ * Fields a service fills in by itself (read-only or server-managed), by name at any depth: listed only so that a plan
+ * can name the fields a pack removed without also naming these.
+ */
+const SERVER_FIELDS = new Set([
+  'id', 'name', 'type', 'etag', 'systemData', 'lastModifiedUtc', 'createdTimeUtc', 'lastModifiedTimeUtc', 'createdBy', 'lastModifiedBy',
+  'provisioningState', 'watchlistId', 'watchlistAlias', 'created', 'updated', 'updatedBy', 'tenantId', 'isDeleted', 'uploadStatus',
+  'timeModified', 'revision', 'userId', 'createdTime', 'changedTime', 'accessEndpoint', 'endpointsConfiguration', 'templateHash',
+  'timestamp', 'duration', 'correlationId', 'outputs', 'outputResources', 'isWorkspaceAlertsStorageConfigured', 'customerId',
+  'createdDate', 'modifiedDate', 'principalId', 'identity', 'statuses', 'connectionState', 'alertRuleTemplateName', 'templateVersion',
+]);
+
+const isEmpty = (v: unknown) => v === null || v === undefined || v === false || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+
+/** Top-level and `properties.*` fields deployed but no longer sent by the pack (best effort, for display). */
+export function removedFields(desired: Record<string, unknown>, deployed: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const scan = (want: Record<string, unknown>, got: Record<string, unknown>, path: string) => {
+    for (const [k, v] of Object.entries(got)) {
+      if (SERVER_FIELDS.has(k) || isEmpty(v)) continue;
+      if (want[k] === undefined) out.push(join(path, k));
+    }
+  };
+  scan(desired, deployed, '');
+  if (isObject(desired.properties) && isObject(deployed.properties)) scan(desired.properties, deployed.properties, 'properties');
+  return out.filter((p) => p !== 'properties');
+}

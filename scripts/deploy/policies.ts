@@ -1,0 +1,239 @@
+/**
+ * Pipeline policies added to every Azure SDK client deploy builds (one set, shared by all clients of a run):
+ *
+ * - `attemptPolicy` (perRetry: runs once per HTTP attempt, inside the SDK's retry loop, after authentication):
+ *   per-request timeout (a timed-out attempt becomes a retryable `ETIMEDOUT`; the SDK would otherwise surface the
+ *   AbortError without retrying), a back-off for 429 answers that carry no Retry-After (the SDK's throttling strategy
+ *   retries 429 only with that header, sdk-testing.md §4: we add `retry-after-ms` so the same retry loop and budget
+ *   apply), no retry once a graceful stop was requested, and call counting.
+ * - `requestLimitPolicy` (perRetry): at most `--concurrency` HTTP requests in flight over the whole run. It bounds
+ *   requests, not artifacts, so an artifact waiting for a long-running operation holds no slot. After a graceful stop a
+ *   queued write is not sent (it is a new request); reads already queued (operation polls) still go.
+ * - `readOnlyPolicy` (perCall): refuses any non-GET request while the run is read-only (plan, --dry-run, the read
+ *   phase of deploy). An invariant, not a convention: a bug cannot make `btg plan` write.
+ * - `typedWritePolicy` (perRetry, so it sees the final URL after a client's api-version policy): checks that a typed
+ *   SDK write serialized exactly the body and api-version the pack wants. The SDK's models silently drop properties they do not know (rest-shapes.md §1.1); when that would
+ *   happen the request is not sent and the caller sends the exact body raw through the same pipeline instead.
+ */
+import { PipelinePolicy, PipelineRequest, PipelineResponse, RestError } from '@azure/core-rest-pipeline';
+import { setMaxListeners } from 'events';
+import { stableStringify } from '../emit/resources';
+
+export interface CallStats {
+  /** HTTP attempts sent (each retry counts) */
+  total: number;
+  byMethod: Record<string, number>;
+  /** attempts that were retries of an earlier attempt */
+  retries: number;
+  /** 429/503 answers seen */
+  throttled: number;
+  /** typed SDK writes sent, and writes that fell back to a raw request because the SDK would have changed the body */
+  typedWrites: number;
+  rawFallbacks: number;
+}
+
+export const newStats = (): CallStats => ({ total: 0, byMethod: {}, retries: 0, throttled: 0, typedWrites: 0, rawFallbacks: 0 });
+
+export const writesOf = (s: CallStats): number => Object.entries(s.byMethod).reduce((n, [m, c]) => (m === 'GET' ? n : n + c), 0);
+
+/** Shared state of one run: read-only mode, graceful stop (Ctrl-C once) and hard abort (twice). */
+export class RunControl {
+  readOnly = true;
+  stopRequested = false;
+  readonly abortController = new AbortController();
+  constructor() {
+    // every request in flight listens on this one signal (Ctrl-C twice aborts them all): no listener limit
+    setMaxListeners(0, this.abortController.signal);
+  }
+  get signal(): AbortSignal {
+    return this.abortController.signal;
+  }
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+  abort(): void {
+    this.stopRequested = true;
+    this.abortController.abort();
+  }
+}
+
+/** Thrown instead of sending a write while the run is read-only. */
+export class ReadOnlyViolation extends Error {
+  constructor(method: string, url: string) {
+    super(`refused ${method} ${new URL(url).pathname}: this run is read-only (plan / --dry-run)`);
+  }
+}
+
+/** Thrown instead of retrying once a graceful stop was requested. */
+export class InterruptedError extends Error {
+  constructor() {
+    super('interrupted: not retried after Ctrl-C');
+  }
+}
+
+export interface RetrySettings {
+  maxRetries: number;
+  retryDelayInMs: number;
+  maxRetryDelayInMs: number;
+}
+
+export const DEFAULT_RETRY: RetrySettings = { maxRetries: 5, retryDelayInMs: 1000, maxRetryDelayInMs: 30_000 };
+
+const RETRY_AFTER_HEADERS = ['retry-after', 'retry-after-ms', 'x-ms-retry-after-ms'];
+
+/** Exponential back-off with jitter (half to full), like the SDK's own strategy. */
+export function backoffMs(attempt: number, r: Pick<RetrySettings, 'retryDelayInMs' | 'maxRetryDelayInMs'>, random: () => number = Math.random): number {
+  const full = Math.min(r.maxRetryDelayInMs, r.retryDelayInMs * 2 ** attempt);
+  return Math.round(full / 2 + (random() * full) / 2);
+}
+
+export function attemptPolicy(opts: { control: RunControl; stats: CallStats; timeoutMs: number; retry: RetrySettings }): PipelinePolicy {
+  const attempts = new WeakMap<PipelineRequest, number>();
+  return {
+    name: 'btgAttemptPolicy',
+    async sendRequest(request: PipelineRequest, next): Promise<PipelineResponse> {
+      const n = attempts.get(request) ?? 0;
+      attempts.set(request, n + 1);
+      if (n > 0) {
+        if (opts.control.stopRequested) throw new InterruptedError();
+        opts.stats.retries++;
+      }
+      opts.stats.total++;
+      opts.stats.byMethod[request.method] = (opts.stats.byMethod[request.method] ?? 0) + 1;
+      if (opts.timeoutMs > 0) request.timeout = opts.timeoutMs;
+      let response: PipelineResponse;
+      try {
+        response = await next(request);
+      } catch (e) {
+        // A timeout aborts the attempt with an AbortError that the SDK does not retry; a user abort (request signal)
+        // must stay an abort.
+        if ((e as Error).name === 'AbortError' && !request.abortSignal?.aborted && opts.timeoutMs > 0) {
+          throw new RestError(`no answer within ${opts.timeoutMs} ms (--timeout)`, { code: 'ETIMEDOUT', request });
+        }
+        throw e;
+      }
+      if (response.status === 429 || response.status === 503) {
+        opts.stats.throttled++;
+        if (response.status === 429 && !RETRY_AFTER_HEADERS.some((h) => response.headers.has(h))) {
+          response.headers.set('retry-after-ms', String(backoffMs(n, opts.retry)));
+        }
+      }
+      return response;
+    },
+  };
+}
+
+/** A counting semaphore with a FIFO queue. */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(readonly size: number) {}
+  get inFlight(): number {
+    return this.active;
+  }
+  async acquire(): Promise<void> {
+    if (this.active < this.size) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+}
+
+export function requestLimitPolicy(limit: Semaphore, control: RunControl): PipelinePolicy {
+  return {
+    name: 'btgRequestLimitPolicy',
+    async sendRequest(request, next) {
+      await limit.acquire();
+      try {
+        if (control.stopRequested && request.method !== 'GET') throw new InterruptedError();
+        return await next(request);
+      } finally {
+        limit.release();
+      }
+    },
+  };
+}
+
+export function readOnlyPolicy(control: RunControl): PipelinePolicy {
+  return {
+    name: 'btgReadOnlyPolicy',
+    async sendRequest(request, next) {
+      if (control.readOnly && request.method !== 'GET') throw new ReadOnlyViolation(request.method, request.url);
+      return next(request);
+    },
+  };
+}
+
+/** What a typed write must serialize to. */
+export interface TypedExpectation {
+  body: unknown;
+  apiVersion: string;
+}
+
+export class TypedSerializationMismatch extends Error {
+  constructor(readonly detail: string) {
+    super(`the SDK model would change the request (${detail}); sending the exact body instead`);
+  }
+}
+
+export const EXPECT_HEADER = 'x-btg-expected-body';
+
+export class TypedExpectations {
+  private seq = 0;
+  private readonly byId = new Map<string, TypedExpectation>();
+  register(e: TypedExpectation): { id: string; release: () => void } {
+    const id = String(++this.seq);
+    this.byId.set(id, e);
+    return { id, release: () => this.byId.delete(id) };
+  }
+  get(id: string): TypedExpectation | undefined {
+    return this.byId.get(id);
+  }
+}
+
+/** First difference between two JSON values, as a path (for the fallback message). */
+export function firstDifference(want: unknown, got: unknown, path = ''): string | undefined {
+  if (stableStringify(want) === stableStringify(got)) return undefined;
+  if (want && got && typeof want === 'object' && typeof got === 'object' && Array.isArray(want) === Array.isArray(got)) {
+    const w = want as Record<string, unknown>;
+    const g = got as Record<string, unknown>;
+    for (const k of new Set([...Object.keys(w), ...Object.keys(g)])) {
+      if (w[k] === undefined && g[k] === undefined) continue;
+      const d = firstDifference(w[k], g[k], path ? `${path}.${k}` : k);
+      if (d) return d;
+    }
+  }
+  return `${path || '(body)'} ${got === undefined ? 'dropped' : 'changed'}`;
+}
+
+export function typedWritePolicy(expectations: TypedExpectations, stats: CallStats): PipelinePolicy {
+  return {
+    name: 'btgTypedWritePolicy',
+    async sendRequest(request, next) {
+      const id = request.headers.get(EXPECT_HEADER);
+      if (id === undefined) return next(request);
+      request.headers.delete(EXPECT_HEADER);
+      const want = expectations.get(id);
+      if (want) {
+        const apiVersion = new URL(request.url).searchParams.get('api-version');
+        if (apiVersion !== want.apiVersion) throw new TypedSerializationMismatch(`api-version ${apiVersion} instead of ${want.apiVersion}`);
+        let got: unknown;
+        try {
+          got = typeof request.body === 'string' ? JSON.parse(request.body) : undefined;
+        } catch {
+          got = undefined;
+        }
+        const diff = firstDifference(want.body, got);
+        if (diff) throw new TypedSerializationMismatch(diff);
+        stats.typedWrites++;
+      }
+      return next(request);
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * `btg plan` / `btg deploy` as a user runs them (in-process `main`, real SDK clients over HTTPS to the emulator):
+ * output, exit codes, the confirmation rule, and that the bearer token never reaches the terminal.
+ */
+import { loadConfig } from '../../scripts/config/load';
+import { deployCliDeps } from '../../scripts/cli/deployRun';
+import { main } from '../../scripts/cli/main';
+import { EXAMPLE_CONFIG } from '../../scripts/paths';
+import { Emulator, startEmulator } from '../support/emulator';
+import { SENTINEL_SP, TENANT } from './helpers';
+
+jest.setTimeout(180_000);
+
+const TOKEN = 'btg-test-token-must-never-be-printed';
+let emu: Emulator;
+const saved = { ...deployCliDeps };
+const env = { ...process.env };
+
+beforeAll(async () => {
+  const ws = loadConfig(EXAMPLE_CONFIG).config!.workspaces;
+  emu = await startEmulator({ workspaces: ws });
+  deployCliDeps.clientOptions = { tlsOptions: { ca: emu.caCert } };
+  deployCliDeps.settings = { retry: { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 }, pollIntervalMs: 5 };
+  deployCliDeps.stdinIsTTY = () => false;
+  deployCliDeps.stdoutIsTTY = () => false;
+  process.env.BTG_ACCESS_TOKEN = TOKEN;
+  // the emulator's subscription has no tenantId and its token is no JWT: the documented fallback
+  process.env.AZURE_TENANT_ID = TENANT;
+});
+afterAll(async () => {
+  Object.assign(deployCliDeps, saved);
+  process.env = env;
+  await emu.close();
+});
+
+async function btg(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  try {
+    const code = await main(['node', 'btg', ...args, '-c', EXAMPLE_CONFIG, '--arm-endpoint', emu.url, '--sentinel-principal-id', SENTINEL_SP]);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+const writes = () => emu.requests().filter((r) => r.method !== 'GET');
+
+test('plan --json: what deploy would do, for CI; reads only', async () => {
+  const r = await btg('plan', '--json');
+  expect(r.code).toBe(0);
+  const plan = JSON.parse(r.out);
+  expect(plan.summary).toMatchObject({ update: 0, unchanged: 0, orphaned: 0, conflict: 0, workspaces: 1, workspaceErrors: 0 });
+  expect(plan.summary.create).toBeGreaterThan(20);
+  expect(plan.workspaces[0]).toMatchObject({ name: 'prod', status: 'ok', postDeploy: { permission: { status: 'missing', principalId: SENTINEL_SP } } });
+  expect(plan.workspaces[0].entries[0]).toEqual(expect.objectContaining({ action: 'create', operation: 'create', kind: expect.any(String), id: expect.stringMatching(/^\/subscriptions\//), changes: [] }));
+  expect(writes()).toEqual([]);
+  // every request carried the token; no output did
+  expect(emu.requests().every((q) => q.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  expect(r.out + r.err).not.toContain(TOKEN);
+});
+
+test('deploy without --yes and without a terminal refuses, writes nothing, exit 2', async () => {
+  const r = await btg('deploy');
+  expect(r.code).toBe(2);
+  expect(r.err).toContain('deploy needs confirmation, and there is no terminal to ask on (CI?): review the plan (`btg plan`), then re-run with --yes');
+  expect(writes()).toEqual([]);
+});
+
+test('deploy --yes with a permanent 400 on one rule: that rule fails, the rest is applied, exit 1; the report says which', async () => {
+  const rule = 'd24625b7-9755-5b31-96a2-6935f5c8bb99'; // btg-interactive-signin
+  emu.setFaults({ rules: [{ fault: 'error', status: 400, method: 'PUT', path: `/alertRules/${rule}$`, code: 'BadRequest', message: 'Query is invalid.' }] });
+  emu.clearRequests();
+  const r = await btg('deploy', '--yes');
+  emu.clearFaults();
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(new RegExp(`prod  FAILED       analytics rule .* \\(${rule}\\): 400 BadRequest: Query is invalid\\.`));
+  expect(r.err).toMatch(/prod  created      workbook /);
+  expect(r.out).toMatch(/prod: \d+ created, 1 failed, 1 not applied/);
+  expect(r.out).toContain('not applied Sentinel metadata metadata for btg-interactive-signin (breakglass-sentinel-btg-interactive-signin): not applied: depends on alertRule:');
+  expect(r.out).toMatch(/Result: .*Not everything was applied: 1 failed, 1 not applied\./);
+  expect(r.out).toContain('Microsoft Sentinel Automation Contributor for the Sentinel service principal on /subscriptions/00000000-0000-4000-8000-0000000000a1/resourceGroups/rg-sentinel-prod: granted (granted by this run)');
+  expect(r.out).toMatch(/authorise connection office365-btg-notify-enrich \(office365, .*\) once, interactively: https:\/\/portal\.azure\.com\/#resource\/subscriptions\/.*\/providers\/Microsoft\.Web\/connections\/office365-btg-notify-enrich\/edit/);
+  expect(writes().length).toBeGreaterThan(20);
+  expect(r.out + r.err).not.toContain(TOKEN);
+});
+
+test('deploy --dry-run after the failure: shows exactly what is left, writes nothing', async () => {
+  emu.clearRequests();
+  const r = await btg('deploy', '--dry-run');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/\+ create     analytics rule +Break-glass account interactive sign-in +d24625b7-9755-5b31-96a2-6935f5c8bb99/);
+  expect(r.out).toMatch(/Plan: 2 to create, 0 to update, \d+ unchanged, 0 orphaned, 0 conflicts in 1 workspace\./);
+  expect(r.out).toContain('--dry-run: nothing was written.');
+  expect(writes()).toEqual([]);
+});
