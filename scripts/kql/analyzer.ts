@@ -68,6 +68,8 @@ export class KqlAnalyzer {
   private readonly globals: any;
   /** classification per query text: the report asks again for queries shared by several artifacts */
   private readonly classified = new Map<string, KqlClassifiedRange[]>();
+  /** the last analysed trees, so highlighting a query that was just validated does not analyse it again */
+  private readonly recentCodes = new Map<string, any>();
   readonly tables: TableSchemas;
 
   constructor(opts: AnalyzerOptions = {}) {
@@ -89,6 +91,8 @@ export class KqlAnalyzer {
   analyze(query: string): KqlAnalysis {
     const K = kusto();
     const code = K.KustoCode.ParseAndAnalyze(query, this.globals);
+    if (this.recentCodes.size >= 128) this.recentCodes.clear();
+    this.recentCodes.set(query, code);
     const diagnostics: KqlDiagnostic[] = [];
     const unknownTables = new Set<string>();
     for (const d of netList(code.GetDiagnostics())) {
@@ -120,7 +124,7 @@ export class KqlAnalyzer {
     if (hit) return hit;
     if (this.classified.size >= 256) this.classified.clear();
     const K = kusto();
-    const code = K.KustoCode.ParseAndAnalyze(query, this.globals);
+    const code = this.recentCodes.get(query) ?? K.KustoCode.ParseAndAnalyze(query, this.globals);
     const ListOfRanges = (globalThis as any).System.Collections.Generic.List$1(K.Editor.ClassifiedRange);
     const list = new ListOfRanges();
     K.Editor.KustoClassifier.GetClassifications(code.Syntax, 0, query.length, false, list, new K.Utils.CancellationToken());

@@ -27,6 +27,7 @@ export function highlightKql(text: string, ranges: readonly KqlClassifiedRange[]
 
 /** A `<pre>` block of highlighted KQL. */
 export function kqlBlock(text: string, classify: KqlClassifier): string {
-  const query = text.replace(/\s+$/, '');
-  return `<pre class="kql"><code>${highlightKql(query, classify(query))}</code></pre>`;
+  // classify the text exactly as validated (the analyzer reuses that tree), show it without trailing blanks
+  const ranges = classify(text);
+  return `<pre class="kql"><code>${highlightKql(text.replace(/\s+$/, ''), ranges)}</code></pre>`;
 }
