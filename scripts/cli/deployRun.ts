@@ -98,6 +98,8 @@ const err = (s: string) => process.stderr.write(s);
 
 /** Validate the pack (errors stop here), pick the workspaces, set up target + credential + session. */
 export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit: number }> {
+  // option errors first: they are cheap to find, validating the pack is not
+  const target = resolveTarget({ cloud: opts.cloud, armEndpoint: opts.armEndpoint, armAudience: opts.armAudience });
   const checked = checkPack({ configFile: opts.config, schemasDir: opts.schemas });
   const problems = checked.diagnostics.filter((d) => d.severity !== 'info');
   if (!checked.pack || hasErrors(checked.diagnostics)) {
@@ -115,7 +117,6 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
     if (unknown.length) throw new UsageError(`--workspace ${unknown.join(', ')}: not in ${opts.config} (known: ${config.workspaces.map(label).join(', ')})`);
     workspaces = config.workspaces.filter((w) => opts.workspace.includes(label(w)) || opts.workspace.includes(w.workspaceName));
   }
-  const target = resolveTarget({ cloud: opts.cloud, armEndpoint: opts.armEndpoint, armAudience: opts.armAudience });
   const credential = await chooseCredential(target);
   // fail fast with one clear message instead of one error per request
   try {

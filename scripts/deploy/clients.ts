@@ -221,7 +221,10 @@ export class ArmClients {
         },
       });
     } catch (e) {
-      if (e instanceof TypedSerializationMismatch) {
+      // The SDK would change the body, or its serializer refused it before sending (a client-side constraint of its
+      // older model, e.g. a format check): either way nothing was sent, and the exact body goes raw instead.
+      const unsent = !isRestError(e) && !(e instanceof InterruptedError) && !(e instanceof ReadOnlyViolation) && (e as Error).name !== 'AbortError' && !captured;
+      if (e instanceof TypedSerializationMismatch || unsent) {
         this.settings.stats.rawFallbacks++;
         return undefined;
       }

@@ -10,7 +10,7 @@ import { WorkspaceResource } from '../emit/resources';
 import { applyPlans, ApplyEvent, ApplyResult } from './apply';
 import { ArmClients, ClientSettings, Json } from './clients';
 import { desiredItems, placeholdersUsed } from './desired';
-import { ScopeIds } from './kinds';
+import { KIND_SPECS, ScopeIds } from './kinds';
 import { PlanEntry, planEntries, reconcileShared } from './plan';
 import { CallStats, DEFAULT_RETRY, newStats, RetrySettings, RunControl } from './policies';
 import { graphSentinelPrincipalId, planPostDeploy, PostDeployPlan } from './postDeploy';
@@ -156,4 +156,21 @@ export async function applyDeployment(session: DeploySession, plan: DeploymentPl
   } finally {
     session.control.readOnly = true;
   }
+}
+
+/**
+ * The analytics rules deployed in a workspace (id, display name, enabled), read with this session's clients: what
+ * `btg check`'s workspace check needs (scripts/posture/workspace.ts `WorkspaceRuleReader`), typed structurally so
+ * deploy does not depend on posture.
+ */
+export function workspaceRuleReader(session: DeploySession): (ws: WorkspaceRef) => Promise<{ id: string; displayName: string; enabled: boolean }[]> {
+  return async (ref) => {
+    const ws = workspaceTarget(ref);
+    const spec = KIND_SPECS.get('sentinel:alertrules')!;
+    const items = await spec.list(session.clients, ws.ids, spec.listApiVersion ?? spec.defaultApiVersion, { categories: [] });
+    return items.map((r) => {
+      const p = (r.properties ?? {}) as Json;
+      return { id: String(r.id ?? r.name), displayName: String(p.displayName ?? r.name), enabled: p.enabled === true };
+    });
+  };
 }

@@ -88,9 +88,24 @@ test('deploy --yes with a permanent 400 on one rule: that rule fails, the rest i
   expect(r.out + r.err).not.toContain(TOKEN);
 });
 
-test('deploy --dry-run after the failure: shows exactly what is left, writes nothing', async () => {
+test('usage errors exit 2 with the reason: unknown --workspace, plain-http endpoint, unknown cloud', async () => {
+  const w = await btg('plan', '-w', 'nope');
+  expect(w).toMatchObject({ code: 2, err: expect.stringContaining(`btg: --workspace nope: not in ${EXAMPLE_CONFIG} (known: prod)`) });
+  let out = '';
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  try {
+    expect(await main(['node', 'btg', 'plan', '-c', EXAMPLE_CONFIG, '--arm-endpoint', 'http://127.0.0.1:1'])).toBe(2);
+    expect(await main(['node', 'btg', 'deploy', '-c', EXAMPLE_CONFIG, '--cloud', 'AzureGermanCloud'])).toBe(2);
+  } finally {
+    e.mockRestore();
+  }
+  expect(out).toContain('must be https (bearer tokens are never sent over plain http)');
+  expect(out).toContain('--cloud AzureGermanCloud: expected one of AzureCloud, AzureUSGovernment, AzureChinaCloud');
+});
+
+test('deploy --dry-run -w prod after the failure: shows exactly what is left, writes nothing', async () => {
   emu.clearRequests();
-  const r = await btg('deploy', '--dry-run');
+  const r = await btg('deploy', '--dry-run', '-w', 'prod');
   expect(r.code).toBe(0);
   expect(r.out).toMatch(/\+ create     analytics rule +Break-glass account interactive sign-in +d24625b7-9755-5b31-96a2-6935f5c8bb99/);
   expect(r.out).toMatch(/Plan: 2 to create, 0 to update, \d+ unchanged, 0 orphaned, 0 conflicts in 1 workspace\./);

@@ -11,7 +11,8 @@ import { desiredItems, scopeIdsOf } from '../../scripts/deploy/desired';
 import { connectionsOf, SENTINEL_APP_ID } from '../../scripts/deploy/postDeploy';
 import { WorkspaceResource } from '../../scripts/emit/resources';
 import { Emulator, startEmulator, workspacePath } from '../support/emulator';
-import { actions, deploy, packResources, rgPath, SENTINEL_SP, TENANT, workspace, writeRequests } from './helpers';
+import { workspaceRuleReader } from '../../scripts/deploy/deploy';
+import { actions, deploy, packResources, rgPath, SENTINEL_SP, session, TENANT, workspace, writeRequests } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -83,6 +84,13 @@ describe('one workspace, in order', () => {
     const ar = emu.store.list({ under: `${SI}/automationRules` })[0].body.properties as { actions: { actionConfiguration: { tenantId: string; logicAppResourceId: string } }[] };
     expect(ar.actions[0].actionConfiguration.tenantId).toBe(TENANT);
     expect(ar.actions[0].actionConfiguration.logicAppResourceId.startsWith(`${rgPath(WS1)}/providers/Microsoft.Logic/workflows/`)).toBe(true);
+  });
+
+  test('the rule reader for `btg check` sees the deployed rules', async () => {
+    const rules = await workspaceRuleReader(session(emu))(WS1);
+    const expected = pack.filter((r) => r.kind === 'alertRule');
+    expect(rules.map((r) => r.displayName).sort()).toEqual(expected.map((r) => r.displayName).sort());
+    expect(rules.every((r) => r.enabled === ((expected.find((e) => e.displayName === r.displayName)!.body.properties as { enabled: boolean }).enabled))).toBe(true);
   });
 
   test('second deploy makes zero writes', async () => {

@@ -119,6 +119,15 @@ describe('typed writes are sent only when the SDK serializes the exact body', ()
     expect(stats.typedWrites).toBe(1);
   });
 
+  test("a value the SDK's own client-side validation refuses falls back the same way (nothing is sent)", async () => {
+    const { c, seen, stats } = clients([]);
+    const body = { properties: { displayName: 'A', order: 1, triggeringLogic: { isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created' }, actions: [{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: '/x', tenantId: 'not-a-guid' } }] } };
+    const res = await c.typedWrite(body, '2025-09-01', (o) => c.securityInsights('s', '2025-09-01').automationRules.createOrUpdate('rg', 'ws', 'a1', { ...o, automationRuleToUpsert: body.properties as never }));
+    expect(res).toBeUndefined();
+    expect(seen).toHaveLength(0);
+    expect(stats.rawFallbacks).toBe(1);
+  });
+
   test('a property the SDK would drop (subTechniques) stops the typed call before sending', async () => {
     const { c, seen, stats } = clients([]);
     expect(await call(c, rule({ subTechniques: ['T1078.004'] }))).toBeUndefined();
