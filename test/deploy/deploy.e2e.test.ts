@@ -266,6 +266,24 @@ test('watchlist mode: the watchlist (a long-running PUT in 2025 api-versions) go
   }
 });
 
+test('without the right to assign roles, deploy says exactly which `az role assignment create` to run', async () => {
+  const ws = workspace(31);
+  const e = await startEmulator({
+    workspaces: [ws],
+    faults: { rules: [{ fault: 'error', status: 403, method: 'PUT', path: '/roleAssignments/', code: 'AuthorizationFailed', message: "The client does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/write'." }] },
+  });
+  try {
+    const { result } = await deploy(e, pack, [ws]);
+    const step = result.workspaces[0].postDeploy!.permission;
+    expect(step).toMatchObject({ status: 'manual', reason: expect.stringMatching(/^the deploying identity may not create role assignments \(403 AuthorizationFailed: .*\); someone with User Access Administrator or Owner on the resource group runs$/) });
+    expect(step.command).toBe(`az role assignment create --role f4c81013-99ee-4d62-a7ee-b3f1f648599a --assignee-object-id ${SENTINEL_SP} --assignee-principal-type ServicePrincipal --scope ${rgPath(ws)}`);
+    // everything else was deployed, the automation rules included
+    expect(result.workspaces[0].entries.every((r) => r.status === 'applied')).toBe(true);
+  } finally {
+    await e.close();
+  }
+});
+
 test("the pack's own playbooks: each Office 365 / Teams connection is listed for consent, the managed-identity one is not", () => {
   const ids = scopeIdsOf(WS1);
   const items = desiredItems(pack.filter((r) => r.kind === 'playbook'), ids, { workspaceResourceId: ids.workspaceId, resourceGroupId: ids.resourceGroupId, subscriptionId: WS1.subscriptionId, tenantId: TENANT, location: 'westeurope', workspaceName: WS1.workspaceName });
