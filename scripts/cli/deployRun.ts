@@ -139,7 +139,7 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
     ...deployCliDeps.settings,
   });
   deployCliDeps.onSession?.(session);
-  return { resources: emitPack(checked.pack).resources, workspaces, session, credential };
+  return { resources: emitPack(checked.pack, { report: false }).resources, workspaces, session, credential };
 }
 
 export async function makePlan(p: Prepared, opts: DeployCliOptions): Promise<DeploymentPlan> {

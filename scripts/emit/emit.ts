@@ -24,8 +24,11 @@ export interface Emitted {
 
 const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 
-/** `diagnostics`: the validation result the report shows per item (a build only emits when it has no errors). */
-export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[] } = {}): Emitted {
+/**
+ * `diagnostics`: the validation result the report shows per item (a build only emits when it has no errors).
+ * `report: false` skips report.html (plan/deploy only need the resources).
+ */
+export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[]; report?: boolean } = {}): Emitted {
   const artifacts: Artifact[] = [];
   const resources: WorkspaceResource[] = [];
 
@@ -62,7 +65,7 @@ export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[]
   });
   artifacts.push({ kind: 'manifest', path: 'manifest.json', content: json(manifest) });
   // last: the report reads every other artifact, the manifest included
-  artifacts.push({ kind: 'report', path: REPORT_PATH, content: renderReport({ pack, artifacts, diagnostics: opts.diagnostics, classify: (q) => defaultAnalyzer().classify(q) }) });
+  if (opts.report !== false) artifacts.push({ kind: 'report', path: REPORT_PATH, content: renderReport({ pack, artifacts, diagnostics: opts.diagnostics, classify: (q) => defaultAnalyzer().classify(q) }) });
   return { artifacts, resources };
 }
 

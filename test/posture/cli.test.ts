@@ -80,6 +80,9 @@ describe('btg check (CLI)', () => {
         return { getToken: async (): Promise<AccessToken> => ({ token: 't', expiresOnTimestamp: Date.now() + 3_600_000 }) };
       };
       checkDeps.now = () => NOW;
+      checkDeps.armCredential = async () => {
+        throw new Error('not signed in');
+      };
       const dir = path.join(tmpDir(), 'export');
       const r = await btg('check', '--config', EXAMPLE_CONFIG, '--graph-endpoint', server.url, '--tenant', 'contoso.example', '--export', dir, '--json');
       expect(r.code).toBe(1);
@@ -88,7 +91,7 @@ describe('btg check (CLI)', () => {
       expect(fs.existsSync(path.join(dir, 'btg-export.json'))).toBe(true);
       expect(server.requests.every((q) => q.method === 'GET')).toBe(true);
       const live = JSON.parse(r.stdout);
-      expect(live.findings.find((f: any) => f.check === 'workspace-rules')).toMatchObject({ status: 'skip', reason: expect.stringContaining('not wired') });
+      expect(live.findings.find((f: any) => f.check === 'workspace-rules')).toMatchObject({ status: 'skip', reason: expect.stringContaining('no Azure Resource Manager sign-in') });
 
       const again = await btg('check', '--config', EXAMPLE_CONFIG, '--from', dir, '--json');
       const strip = (fs_: any[]) => fs_.filter((f) => f.check !== 'workspace-rules');

@@ -22,6 +22,10 @@ import {
   WorkspaceRuleReader,
 } from '../../posture';
 import { Diagnostic } from '../../validate/diagnostic';
+import { loadPack } from '../../content/pack';
+import { YamlSource } from '../../content/yamlSource';
+import { DeploySession, DeploySettings, workspaceRuleReader } from '../../deploy/deploy';
+import { chooseCredential, resolveTarget, Target } from '../../deploy/target';
 import { ExitCode, SetExit } from '../exit';
 
 /** Seams for tests and for the deploy layer to plug into (the workspace rule reader and the expected rule list). */
@@ -29,7 +33,16 @@ export const checkDeps: {
   credential: (tenant?: string) => Promise<TokenCredential>;
   now: () => Date;
   workspace?: { reader: WorkspaceRuleReader; expected: ExpectedRule[] };
+  /** the ARM credential for reading the workspaces (BTG_ACCESS_TOKEN, else DefaultAzureCredential); throws when there is none */
+  armCredential: (target: Target) => Promise<TokenCredential>;
+  /** extra SDK client options for the ARM clients (tests: the emulator's CA) */
+  armClientOptions?: DeploySettings['clientOptions'];
 } = {
+  armCredential: async (target) => {
+    const { credential } = await chooseCredential(target);
+    await credential.getToken(target.armScope);
+    return credential;
+  },
   credential: async (tenant) => {
     const { DefaultAzureCredential } = await import('@azure/identity');
     return new DefaultAzureCredential(tenant ? { tenantId: tenant } : {});
@@ -47,6 +60,8 @@ interface CheckOptions {
   tenant?: string;
   asOf?: string;
   strict?: boolean;
+  cloud?: string;
+  armEndpoint?: string;
 }
 
 function formatDiagnostic(d: Diagnostic): string {
@@ -111,7 +126,7 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
     const live = new LiveGraphSource({ credential, endpoint: opts.graphEndpoint });
     source = live;
     now = opts.asOf ? parseAsOf(opts.asOf) : checkDeps.now();
-    workspaceSkip = 'the workspace rule reader is not wired into btg check yet';
+    workspaceSkip = 'no workspaces[] in the config';
     if (opts.export) {
       ({ data } = await exportPosture(live, config, opts.export, { exportedAt: now, endpoint: live.origin }));
       process.stderr.write(`btg check: exported the Graph responses to ${opts.export}\n`);
@@ -123,7 +138,7 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
     source,
     now,
     data,
-    workspace: checkDeps.workspace && !opts.from ? { ...checkDeps.workspace } : { skipReason: workspaceSkip },
+    workspace: opts.from ? { skipReason: workspaceSkip } : (checkDeps.workspace ?? (config.workspaces.length ? await workspaceSide(config, opts, loaded.source) : { skipReason: workspaceSkip })),
   });
 
   if (opts.json) process.stdout.write(`${JSON.stringify({ tool: 'btg check', ...report }, null, 2)}\n`);
@@ -131,6 +146,24 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
 
   const failed = report.summary.fail > 0 || (opts.strict === true && report.summary.skip > 0);
   setExit(failed ? ExitCode.Findings : ExitCode.Ok);
+}
+
+/**
+ * The workspace side reads the deployed analytics rules through the deploy layer's read path (ARM, read-only),
+ * and expects every enabled rule of the pack as rendered for this config. No ARM sign-in = skipped, with the reason.
+ */
+async function workspaceSide(config: Config, opts: CheckOptions, source?: YamlSource): Promise<{ reader: WorkspaceRuleReader; expected: ExpectedRule[] } | { skipReason: string }> {
+  const pack = loadPack(config, opts.config, source);
+  const expected = pack.rules.filter((r) => r.enabled).map((r) => ({ id: r.rule.id, displayName: r.rule.name }));
+  try {
+    const target = resolveTarget({ cloud: opts.cloud, armEndpoint: opts.armEndpoint });
+    const credential = await checkDeps.armCredential(target);
+    const session = new DeploySession({ target, credential, clientOptions: checkDeps.armClientOptions });
+    session.control.readOnly = true;
+    return { reader: workspaceRuleReader(session), expected };
+  } catch (e) {
+    return { skipReason: `no Azure Resource Manager sign-in to read the workspaces (${(e as Error).message.split('\n')[0]})` };
+  }
 }
 
 export function register(program: Command, setExit: SetExit): void {
@@ -147,5 +180,7 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--tenant <id>', 'tenant id or domain for the Azure credential')
     .option('--as-of <date>', 'evaluate the test interval as of this date (default: now; with --from, the export time)')
     .option('--strict', 'exit 1 when a check was skipped (its data was not available)')
+    .option('--cloud <name>', 'Azure cloud for reading the workspaces: AzureCloud, AzureUSGovernment, AzureChinaCloud')
+    .option('--arm-endpoint <url>', 'Azure Resource Manager endpoint for reading the workspaces (https)')
     .action(async (opts: CheckOptions) => run(opts, setExit));
 }
