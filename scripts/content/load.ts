@@ -97,44 +97,51 @@ function requirementMet(req: string, ctx: RenderContext): string | undefined {
   return undefined;
 }
 
+/** Each YAML template in `dir`, parsed and checked against `schema`; problems go to `out.diagnostics`. */
+function eachTemplate<S extends z.ZodTypeAny, T>(dir: string, schema: S, code: string, out: Loaded<T>, fn: (t: { templateId: string; file: string; source: YamlSource; data: z.infer<S> }) => void): void {
+  for (const file of listYaml(dir)) {
+    const { source, diagnostics } = loadYamlFile(file);
+    out.diagnostics.push(...diagnostics);
+    if (!source) continue;
+    const parsed = schema.safeParse(source.data);
+    if (!parsed.success) {
+      out.diagnostics.push(...zodDiagnostics(parsed.error, source, code));
+      continue;
+    }
+    fn({ templateId: path.basename(file).replace(/\.ya?ml$/i, ''), file, source, data: parsed.data });
+  }
+}
+
+/** name and description are text templates (not KQL); a failure is a diagnostic, the raw text is kept. */
+function renderTitles(t: { name: string; description: string }, ctx: RenderContext, file: string, out: Loaded<unknown>): { name: string; description: string } {
+  try {
+    return { name: renderText(t.name, ctx), description: renderText(t.description, ctx) };
+  } catch (e) {
+    out.diagnostics.push({ code: 'template-render', severity: 'error', file, message: `name/description: ${(e as Error).message.split('\n')[0]}` });
+    return { name: t.name, description: t.description };
+  }
+}
+
 /** Load every rule template in `dir` and render it for `config`. */
 export function loadRuleTemplates(dir: string, config: Config): Loaded<RuleItem> {
   const out: Loaded<RuleItem> = { items: [], diagnostics: [], skipped: [] };
   const ctx = renderContext(config);
   const env = queryEnvironment(config);
-  for (const file of listYaml(dir)) {
-    const templateId = path.basename(file).replace(/\.ya?ml$/i, '');
-    const { source, diagnostics } = loadYamlFile(file);
-    out.diagnostics.push(...diagnostics);
-    if (!source) continue;
-    const parsed = RuleTemplate.safeParse(source.data);
-    if (!parsed.success) {
-      out.diagnostics.push(...zodDiagnostics(parsed.error, source, 'rule-schema'));
-      continue;
-    }
-    const t = parsed.data;
+  eachTemplate(dir, RuleTemplate, 'rule-schema', out, ({ templateId, file, source, data: t }) => {
     const unmet = (t.requires ?? []).map((r) => requirementMet(r, ctx)).filter((r): r is string => !!r);
     if (unmet.length) {
       out.skipped.push({ templateId, reason: unmet.join('; ') });
-      continue;
+      return;
     }
     const override = config.options.rules[templateId] ?? {};
     const { query, diagnostics: qd } = renderQueryField(source, ['query'], t.query, ctx, env);
     out.diagnostics.push(...qd);
-    if (!query) continue;
-    let name = t.name;
-    let description = t.description;
-    try {
-      name = renderText(t.name, ctx);
-      description = renderText(t.description, ctx);
-    } catch (e) {
-      out.diagnostics.push({ code: 'template-render', severity: 'error', file, message: `name/description: ${(e as Error).message.split('\n')[0]}` });
-    }
+    if (!query) return;
     const { requires: _r, tests, ...fields } = t;
     void _r;
-    const rule = { ...fields, id: contentId('rule', templateId), name, description, query: query.text, severity: override.severity ?? t.severity } as SentinelRule;
+    const rule = { ...fields, ...renderTitles(t, ctx, file, out), id: contentId('rule', templateId), query: query.text, severity: override.severity ?? t.severity } as SentinelRule;
     out.items.push({ itemKind: 'rule', templateId, file, source, fromPack: true, rule, query, enabled: override.enabled ?? true, tests });
-  }
+  });
   return out;
 }
 
@@ -143,22 +150,13 @@ export function loadHuntingTemplates(dir: string, config: Config): Loaded<Huntin
   const out: Loaded<HuntingItem> = { items: [], diagnostics: [], skipped: [] };
   const ctx = renderContext(config);
   const env = queryEnvironment(config);
-  for (const file of listYaml(dir)) {
-    const templateId = path.basename(file).replace(/\.ya?ml$/i, '');
-    const { source, diagnostics } = loadYamlFile(file);
-    out.diagnostics.push(...diagnostics);
-    if (!source) continue;
-    const parsed = HuntingTemplate.safeParse(source.data);
-    if (!parsed.success) {
-      out.diagnostics.push(...zodDiagnostics(parsed.error, source, 'hunting-schema'));
-      continue;
-    }
-    const { query, diagnostics: qd } = renderQueryField(source, ['query'], parsed.data.query, ctx, env);
+  eachTemplate(dir, HuntingTemplate, 'hunting-schema', out, ({ templateId, file, source, data }) => {
+    const { query, diagnostics: qd } = renderQueryField(source, ['query'], data.query, ctx, env);
     out.diagnostics.push(...qd);
-    if (!query) continue;
-    const hunting = { ...parsed.data, name: renderText(parsed.data.name, ctx), description: renderText(parsed.data.description, ctx), query: query.text };
+    if (!query) return;
+    const hunting = { ...data, ...renderTitles(data, ctx, file, out), query: query.text };
     out.items.push({ itemKind: 'hunting', templateId, file, source, fromPack: true, id: contentId('hunting', templateId), hunting, query });
-  }
+  });
   return out;
 }
 
