@@ -3,29 +3,11 @@ import type { AccessToken } from '@azure/identity';
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkDeps } from '../../scripts/cli/commands/check';
-import { main } from '../../scripts/cli/main';
+import { runCli } from '../helpers/cli';
 import { startGraphServer } from '../support/graph-server';
 import { B1, CLEAN, cleanupTmp, derive, EXAMPLE_CONFIG, FAILING, NOW, P, tmpDir, UPN1 } from './helpers';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function btg(...args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
-  try {
-    const code = await main(['node', 'btg', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const btg = runCli;
 
 const original = { ...checkDeps };
 afterEach(() => Object.assign(checkDeps, original));
