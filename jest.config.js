@@ -3,6 +3,8 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // property tests run with a fixed seed so every run is reproducible (FC_SEED=<n> to explore others)
+  setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
 };
 module.exports = {
   projects: [

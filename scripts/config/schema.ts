@@ -69,6 +69,8 @@ export const ConfigSchema = z
           .strict()
           .optional(),
         failedSignInThreshold: z.number().int().min(1).max(1000).default(3),
+        /** groups that hold every BTG account and serve as the Conditional Access exclusion group */
+        exclusionGroupIds: z.array(Guid).default([]),
         monitorAlert: z
           .object({
             enabled: z.boolean().default(true),

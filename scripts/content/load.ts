@@ -56,6 +56,7 @@ export interface RenderContext {
   options: {
     testIntervalDays: number;
     failedSignInThreshold: number;
+    exclusionGroupIds: string[];
     allowedAuthMethods: string[];
     expectedLocations: { countries: string[]; ipRanges: string[] };
     hasExpectedLocations: boolean;
@@ -72,6 +73,7 @@ export function renderContext(config: Config): RenderContext {
     options: {
       testIntervalDays: config.options.testIntervalDays,
       failedSignInThreshold: config.options.failedSignInThreshold,
+      exclusionGroupIds: config.options.exclusionGroupIds.map((g) => g.toLowerCase()),
       allowedAuthMethods: config.options.allowedAuthMethods,
       expectedLocations: { countries: el?.countries ?? [], ipRanges: el?.ipRanges ?? [] },
       hasExpectedLocations: !!el && (el.countries.length > 0 || el.ipRanges.length > 0),

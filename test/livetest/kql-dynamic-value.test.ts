@@ -35,7 +35,8 @@ function valueOf(n: any): unknown {
       for (const pair of list ? elements(list) : []) {
         const [name, , value] = children(pair);
         expect(kindName(name)).toBe('StringLiteralToken');
-        o[name.ValueText] = valueOf(value);
+        // an own property even for "__proto__" (plain assignment would set the prototype instead)
+        Object.defineProperty(o, name.ValueText, { value: valueOf(value), enumerable: true, writable: true, configurable: true });
       }
       return o;
     }
