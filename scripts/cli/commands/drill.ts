@@ -16,7 +16,6 @@ import {
   appendRecord,
   chooseAccount,
   chooseWorkspace,
-  DEFAULT_LOGS_ENDPOINT,
   DRILL_RULE_TEMPLATE,
   DrillClock,
   DrillEvent,
@@ -30,6 +29,7 @@ import {
   runDrill,
 } from '../../livetest';
 import { azureCredential } from '../credential';
+import { withLogsWorkspaceOptions } from '../logsOptions';
 import { ExitCode, SetExit } from '../exit';
 
 /** Seams for tests: credential, clock (time and sleeping), extra query-client options. */
@@ -157,15 +157,14 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
 }
 
 export function register(program: Command, setExit: SetExit): void {
-  program
-    .command('drill')
-    .description('the six-monthly break-glass test: prints the sign-in steps for a custodian, waits (read-only) for the interactive-sign-in incident, reports the latency and records the result')
-    .option('-c, --config <file>', 'pack config', 'btg.config.yaml')
-    .option('--account <upn|objectId>', 'the break-glass account to drill (default: the one tested longest ago per --record, else the first)')
-    .option('--workspace <name>', 'the configured workspace to watch, when several are configured')
-    .option('--workspace-id <guid>', "the workspace's customer id (Overview → Workspace ID), instead of workspaces[].workspaceId")
-    .option('--endpoint <url>', 'Log Analytics query API root (sovereign clouds: https://api.loganalytics.us, https://api.loganalytics.azure.cn)', DEFAULT_LOGS_ENDPOINT)
-    .option('--tenant <id>', 'tenant id or domain for the Azure credential')
+  withLogsWorkspaceOptions(
+    program
+      .command('drill')
+      .description('the six-monthly break-glass test: prints the sign-in steps for a custodian, waits (read-only) for the interactive-sign-in incident, reports the latency and records the result')
+      .option('-c, --config <file>', 'pack config', 'btg.config.yaml')
+      .option('--account <upn|objectId>', 'the break-glass account to drill (default: the one tested longest ago per --record, else the first)'),
+    'the configured workspace to watch, when several are configured',
+  )
     .option('--interval <duration>', 'time between polls', (v) => parseDurationMs('--interval', v), 30_000)
     .option('--timeout <duration>', 'give up after', (v) => parseDurationMs('--timeout', v), 30 * 60_000)
     .option('--since <date-time>', 'look at records from this time (default: now), e.g. when the custodian already signed in')

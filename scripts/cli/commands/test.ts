@@ -13,10 +13,11 @@ import { loadConfig } from '../../config/load';
 import { Config } from '../../config/schema';
 import { loadPack } from '../../content/pack';
 import { bundledSchemas, loadSchemaDir, TableSchemas } from '../../kql/schemas';
-import { accountMap, CaseResult, chooseWorkspace, DEFAULT_LOGS_ENDPOINT, logsOrigin, logsWorkspaceQuery, offlineReport, optionNotes, planTests, runLive, TestReport } from '../../livetest';
+import { accountMap, CaseResult, chooseWorkspace, logsOrigin, logsWorkspaceQuery, offlineReport, optionNotes, planTests, runLive, TestReport } from '../../livetest';
 import { EXAMPLE_CONFIG } from '../../paths';
 import { Diagnostic } from '../../validate/diagnostic';
 import { azureCredential } from '../credential';
+import { withLogsWorkspaceOptions } from '../logsOptions';
 import { ExitCode, SetExit } from '../exit';
 import { isTty } from '../io';
 
@@ -147,15 +148,14 @@ const positiveInt = (flag: string) => (v: string) => {
 };
 
 export function register(program: Command, setExit: SetExit): void {
-  program
-    .command('test')
-    .description("run each rule's tests: rows through the rule's own query, shadowing its tables with datatable rows (no data ingested); offline the shadow queries are checked by the KQL analyzer, --live runs them against a workspace")
-    .option('-c, --config <file>', 'pack config', 'btg.config.yaml')
-    .option('--live', 'run the shadow queries against the workspace (Log Analytics query API) and compare with the expected result')
-    .option('--workspace <name>', 'the configured workspace to query (its name or workspaceName), when several are configured')
-    .option('--workspace-id <guid>', "the workspace's customer id (Overview → Workspace ID), instead of workspaces[].workspaceId")
-    .option('--endpoint <url>', 'Log Analytics query API root (sovereign clouds: https://api.loganalytics.us, https://api.loganalytics.azure.cn)', DEFAULT_LOGS_ENDPOINT)
-    .option('--tenant <id>', 'tenant id or domain for the Azure credential')
+  withLogsWorkspaceOptions(
+    program
+      .command('test')
+      .description("run each rule's tests: rows through the rule's own query, shadowing its tables with datatable rows (no data ingested); offline the shadow queries are checked by the KQL analyzer, --live runs them against a workspace")
+      .option('-c, --config <file>', 'pack config', 'btg.config.yaml')
+      .option('--live', 'run the shadow queries against the workspace (Log Analytics query API) and compare with the expected result'),
+    'the configured workspace to query (its name or workspaceName), when several are configured',
+  )
     .option('--rule <templateId...>', 'test only these rules')
     .option('--concurrency <n>', 'queries in flight at once (the query API allows 5 per user)', positiveInt('--concurrency'), 4)
     .option('--schemas <dir>', 'extra table schemas (Azure-Sentinel custom-table JSON) for tables the rules read')
