@@ -5,7 +5,8 @@ import { stringify } from 'yaml';
 import { packExtras } from '../scripts/content/extras';
 import { ruleNameFrom } from '../scripts/content/monitorAlert';
 import { loadConfig } from '../scripts/config/load';
-import { ACTION_GROUP_NAME, monitorAlertEmitter } from '../scripts/emit/monitorAlert';
+import { actionGroupName, monitorAlertEmitter } from '../scripts/emit/monitorAlert';
+import { packIdOf } from '../scripts/content/ids';
 import { PACK_TAG } from '../scripts/emit/resources';
 import { defaultAnalyzer } from '../scripts/kql/analyzer';
 import { validateMonitorAlerts } from '../scripts/validate/extras';
@@ -23,6 +24,7 @@ describe('the Azure Monitor alert', () => {
   const alert = out.resources.find((r) => r.kind === 'monitorAlert')!;
   const group = out.resources.find((r) => r.kind === 'actionGroup')!;
   const p = alert.body.properties as Json;
+  const ACTION_GROUP_NAME = actionGroupName(packIdOf(pack.config));
 
   it('validates without findings', () => {
     const ex = packExtras(pack);
@@ -51,7 +53,7 @@ describe('the Azure Monitor alert', () => {
     const subject = 'Break-glass account activity: Break-glass account sign-in (Azure Monitor)';
     expect(p.displayName).toBe(subject);
     expect(p.actions.customProperties.Subject).toBe(subject);
-    expect(alert.name).toBe('Break-glass account activity - Break-glass account sign-in (Azure Monitor)');
+    expect(alert.name).toBe(`Break-glass account activity - Break-glass account sign-in (Azure Monitor) (${packIdOf(pack.config)})`);
     expect(ruleNameFrom('A: b/c? d#e|f* <g> 50% & h\\i+j.')).toBe('A - b - c - d - e - f - g - 50 - h - i - j');
   });
 
@@ -60,7 +62,7 @@ describe('the Azure Monitor alert', () => {
     expect(out.artifacts[0].path).toBe('arm/monitor/btg-signin-monitor-alert.json');
     expect(arm.resources.map((r: Json) => r.type)).toEqual(['Microsoft.Insights/actionGroups', 'Microsoft.Insights/scheduledQueryRules']);
     expect(arm.resources[1].properties.scopes).toEqual(["[resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspace'))]"]);
-    expect(arm.resources[1].dependsOn).toEqual(["[resourceId('Microsoft.Insights/actionGroups', 'breakglass-sentinel-recipients')]"]);
+    expect(arm.resources[1].dependsOn).toEqual([`[resourceId('Microsoft.Insights/actionGroups', '${ACTION_GROUP_NAME}')]`]);
   });
 
   it('suppresses for options.monitorAlert.muteActionsDuration, and is not emitted when disabled', () => {

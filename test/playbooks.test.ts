@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { packExtras } from '../scripts/content/extras';
-import { contentId } from '../scripts/content/ids';
+import { contentId, PACK_ID_TAG, packIdOf } from '../scripts/content/ids';
 import { PlaybookContent, walkActions } from '../scripts/content/playbooks';
 import { automationRuleEmitter } from '../scripts/emit/automationRules';
 import { playbookEmitter, playbookTemplate, ROLES } from '../scripts/emit/playbooks';
@@ -19,6 +19,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const pack = packFor(exampleConfig());
 const extras = packExtras(pack);
 const emitted = playbookEmitter(pack);
+/** the example config's packId (no packId set: the default hash) */
+const PACK_ID = packIdOf(pack.config);
 const templates = Object.fromEntries(emitted.artifacts.map((a) => [a.templateId!, JSON.parse(a.content) as Json]));
 const workflowOf = (t: Json) => t.resources.find((r: Json) => r.type === 'Microsoft.Logic/workflows');
 const actionNames = (def: Json) => {
@@ -51,9 +53,9 @@ describe('the shipped playbooks', () => {
 
   it.each(['btg-notify-enrich', 'btg-custodian-confirmation', 'btg-test-reminder'])('%s follows the Azure-Sentinel playbook convention with a managed identity', (id) => {
     const t = templates[id];
-    expect(t.parameters.PlaybookName).toMatchObject({ type: 'string', defaultValue: id });
+    expect(t.parameters.PlaybookName).toMatchObject({ type: 'string', defaultValue: `${id}-${PACK_ID}` });
     const wf = workflowOf(t);
-    expect(wf).toMatchObject({ apiVersion: '2019-05-01', name: "[parameters('PlaybookName')]", location: '[resourceGroup().location]', identity: { type: 'SystemAssigned' }, tags: { [PACK_TAG]: id } });
+    expect(wf).toMatchObject({ apiVersion: '2019-05-01', name: "[parameters('PlaybookName')]", location: '[resourceGroup().location]', identity: { type: 'SystemAssigned' }, tags: { [PACK_TAG]: id, [PACK_ID_TAG]: PACK_ID } });
     for (const c of t.resources.filter((r: Json) => r.type === 'Microsoft.Web/connections')) expect(c.location).toBe('[resourceGroup().location]');
     const responder = t.resources.find((r: Json) => r.type === 'Microsoft.Authorization/roleAssignments' && r.properties.roleDefinitionId.includes(ROLES.sentinelResponder));
     expect(responder).toMatchObject({ scope: "[format('Microsoft.OperationalInsights/workspaces/{0}', parameters('workspace'))]", properties: { principalType: 'ServicePrincipal' } });
@@ -100,11 +102,11 @@ describe('the shipped playbooks', () => {
 
   it('deploy as one Incremental ARM deployment each, with this config as parameters', () => {
     for (const res of emitted.resources) {
-      expect(res).toMatchObject({ kind: 'playbook', scope: 'resourceGroup', type: 'Microsoft.Resources/deployments', apiVersion: '2025-03-01', name: `breakglass-sentinel-${res.templateId}` });
+      expect(res).toMatchObject({ kind: 'playbook', scope: 'resourceGroup', type: 'Microsoft.Resources/deployments', apiVersion: '2025-03-01', name: `breakglass-sentinel-${PACK_ID}-${res.templateId}` });
       expect(res.name.length).toBeLessThanOrEqual(64);
-      expect(res.body.properties).toMatchObject({ mode: 'Incremental', parameters: { PlaybookName: { value: res.templateId }, workspace: { value: '{workspaceName}' } } });
+      expect(res.body.properties).toMatchObject({ mode: 'Incremental', parameters: { PlaybookName: { value: `${res.templateId}-${PACK_ID}` }, workspace: { value: '{workspaceName}' } } });
       expect(res.body.properties.template).toEqual(templates[res.templateId]);
-      expect(res.body.tags).toEqual({ [PACK_TAG]: res.templateId });
+      expect(res.body.tags).toEqual({ [PACK_TAG]: res.templateId, [PACK_ID_TAG]: PACK_ID });
     }
     const notify = emitted.resources.find((r) => r.templateId === 'btg-notify-enrich')!;
     expect((notify.body.properties.parameters as Json).NotifyEmails).toEqual({ value: 'soc@contoso.example;ciso@contoso.example' });
@@ -118,7 +120,7 @@ describe('the shipped playbooks', () => {
     expect(templates['btg-notify-enrich'].parameters.TeamsGroupId).toBeUndefined();
 
     const teams = configWith((c) => (c.notify.teams = { groupId: '00000000-0000-4000-8000-0000000000c1', channelId: '19:abc@thread.tacv2' }));
-    const withTeams = workflowOf(playbookTemplate(packExtras(packFor(teams)).playbooks.find((p) => p.templateId === 'btg-notify-enrich')!) as Json);
+    const withTeams = workflowOf(playbookTemplate(packExtras(packFor(teams)).playbooks.find((p) => p.templateId === 'btg-notify-enrich')!, 'team-a') as Json);
     expect(actionNames(withTeams.properties.definition)).toContain('Post_to_Teams');
     expect(Object.keys(withTeams.properties.parameters.$connections.value).sort()).toEqual(['azuresentinel', 'office365', 'teams']);
 
@@ -276,13 +278,13 @@ describe('automation rules', () => {
   it('run the notify playbook, then the confirmation playbook, on incidents of every pack rule', () => {
     expect(Object.keys(byPlaybook).sort()).toEqual(['btg-custodian-confirmation', 'btg-notify-enrich']);
     const notify = byPlaybook['btg-notify-enrich'];
-    expect(notify).toMatchObject({ kind: 'automationRule', scope: 'sentinel', type: 'automationRules', name: contentId('automationRule', 'btg-notify-enrich'), apiVersion: '2025-09-01', dependsOn: ['playbook:breakglass-sentinel-btg-notify-enrich'] });
+    expect(notify).toMatchObject({ kind: 'automationRule', scope: 'sentinel', type: 'automationRules', name: contentId('automationRule', 'btg-notify-enrich'), apiVersion: '2025-09-01', dependsOn: [`playbook:breakglass-sentinel-${PACK_ID}-btg-notify-enrich`] });
     const p = notify.body.properties as Json;
     expect(p.triggeringLogic).toMatchObject({ isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created' });
     const cond = p.triggeringLogic.conditions[0];
     expect(cond).toMatchObject({ conditionType: 'Property', conditionProperties: { propertyName: 'IncidentRelatedAnalyticRuleIds', operator: 'Contains' } });
     expect(cond.conditionProperties.propertyValues).toEqual(pack.rules.map((r) => `{workspaceResourceId}/providers/Microsoft.SecurityInsights/alertRules/${r.rule.id}`));
-    expect(p.actions).toEqual([{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: '{resourceGroupId}/providers/Microsoft.Logic/workflows/btg-notify-enrich', tenantId: '{tenantId}' } }]);
+    expect(p.actions).toEqual([{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: `{resourceGroupId}/providers/Microsoft.Logic/workflows/btg-notify-enrich-${PACK_ID}`, tenantId: '{tenantId}' } }]);
     expect(p.order).toBeLessThan((byPlaybook['btg-custodian-confirmation'].body.properties as Json).order);
   });
 
@@ -291,7 +293,7 @@ describe('automation rules', () => {
     expect(a.path).toBe('arm/automation/btg-notify-enrich.json');
     const r = JSON.parse(a.content).resources[0];
     expect(r.type).toBe('Microsoft.OperationalInsights/workspaces/providers/automationRules');
-    expect(r.properties.actions[0].actionConfiguration).toEqual({ logicAppResourceId: "[concat(resourceGroup().id, '/providers/Microsoft.Logic/workflows/btg-notify-enrich')]", tenantId: '[subscription().tenantId]' });
+    expect(r.properties.actions[0].actionConfiguration).toEqual({ logicAppResourceId: `[concat(resourceGroup().id, '/providers/Microsoft.Logic/workflows/btg-notify-enrich-${PACK_ID}')]`, tenantId: '[subscription().tenantId]' });
   });
 
   it('leave the confirmation playbook out when no account has custodians', () => {

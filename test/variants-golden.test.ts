@@ -18,8 +18,8 @@ function rule(config: Config, templateId: string): RuleItem {
   if (!item) throw new Error(`no rule ${templateId}`);
   return item;
 }
-const props = (item: RuleItem) => ruleResources(item)[0].body.properties as Record<string, unknown>;
-const arm = (item: RuleItem) => JSON.stringify(armTemplate(ruleResources(item), `Analytics rule: ${item.rule.name}`), null, 2) + '\n';
+const props = (item: RuleItem) => ruleResources(item, 'golden')[0].body.properties as Record<string, unknown>;
+const arm = (item: RuleItem) => JSON.stringify(armTemplate(ruleResources(item, 'golden'), `Analytics rule: ${item.rule.name}`), null, 2) + '\n';
 
 const base = exampleConfig();
 

@@ -1,7 +1,7 @@
 /** The workbook: rendering, query validation with parameter stand-ins, structure checks and what ships. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { contentId } from '../scripts/content/ids';
+import { PACK_ID_TAG, packNames } from '../scripts/content/ids';
 import { packExtras } from '../scripts/content/extras';
 import { identityRendered } from '../scripts/content/render';
 import { armTemplate } from '../scripts/emit/arm';
@@ -210,12 +210,13 @@ describe('workbook parameter stand-ins for analysis', () => {
 });
 
 describe('what ships for the workbook', () => {
-  const res = workbookResource(wb);
+  const res = workbookResource(wb, 'team-a');
 
-  it('is a Sentinel workbook resource on the workspace with a deterministic GUID name', () => {
-    expect(res).toMatchObject({ kind: 'workbook', scope: 'resourceGroup', type: 'Microsoft.Insights/workbooks', apiVersion: '2023-06-01', name: contentId('workbook', 'btg-accounts') });
+  it('is a Sentinel workbook resource on the workspace with a deterministic GUID name (template id + packId)', () => {
+    expect(res).toMatchObject({ kind: 'workbook', scope: 'resourceGroup', type: 'Microsoft.Insights/workbooks', apiVersion: '2023-06-01', name: packNames.workbook('btg-accounts', 'team-a') });
+    expect(workbookResource(wb, 'team-b').name).not.toBe(res.name);
     expect(res.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(res.body).toMatchObject({ location: '{location}', kind: 'shared', tags: { [PACK_TAG]: 'btg-accounts', 'hidden-title': wb.displayName } });
+    expect(res.body).toMatchObject({ location: '{location}', kind: 'shared', tags: { [PACK_TAG]: 'btg-accounts', [PACK_ID_TAG]: 'team-a', 'hidden-title': wb.displayName } });
     expect(res.body.properties).toMatchObject({ category: 'sentinel', sourceId: '{workspaceResourceId}', version: 'Notebook/1.0', displayName: wb.displayName });
   });
 

@@ -6,6 +6,7 @@
 import * as path from 'path';
 import { z } from 'zod';
 import { Config } from '../config/schema';
+import { packIdOf, packNames } from './ids';
 import { Diagnostic } from '../validate/diagnostic';
 import { queryDiagnosticAt } from '../validate/locate';
 import { PackContext } from './context';
@@ -86,7 +87,8 @@ export function loadMonitorAlerts(dir: string, ctx: PackContext, config: Config)
     try {
       const alert = { ...t, name: renderText(t.name, ctx), description: renderText(t.description, ctx).trim(), query: query.text };
       const subject = renderText(config.notify.emailSubject, { alertName: alert.name, tenantName: ctx.tenantName });
-      items.push({ itemKind: 'monitorAlert', templateId, file, source, alert, query, subject, ruleName: ruleNameFrom(subject) });
+      // the packId keeps two configs' alerts in one resource group apart (content/ids.ts)
+      items.push({ itemKind: 'monitorAlert', templateId, file, source, alert, query, subject, ruleName: `${ruleNameFrom(subject).slice(0, 240).replace(/[ .]+$/, '')}${packNames.monitorAlertSuffix(packIdOf(config))}` });
     } catch (e) {
       diagnostics.push({ code: 'template-render', severity: 'error', file, message: `name, description or notify.emailSubject: ${(e as Error).message.split('\n')[0]}` });
     }

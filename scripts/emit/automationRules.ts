@@ -5,16 +5,16 @@
  */
 import type { Emitted, Emitter } from './emit';
 import { packExtras } from '../content/extras';
-import { contentId } from '../content/ids';
+import { contentId, packIdOf } from '../content/ids';
 import { PlaybookContent } from '../content/playbooks';
 import { armTemplate } from './arm';
-import { playbookDeploymentName } from './playbooks';
+import { playbookDeploymentName, playbookLogicAppName } from './playbooks';
 import { API, makeResource, WorkspaceResource } from './resources';
 
 /** Orders 1–1000; without $btg.automationOrder the pack's rules start at 100, leaving room before and after them. */
 export const AUTOMATION_ORDER_BASE = 100;
 
-export function automationRuleResource(pb: PlaybookContent, ruleIds: string[], order: number): WorkspaceResource {
+export function automationRuleResource(pb: PlaybookContent, ruleIds: string[], order: number, packId: string): WorkspaceResource {
   return makeResource({
     kind: 'automationRule',
     templateId: pb.templateId,
@@ -43,10 +43,10 @@ export function automationRuleResource(pb: PlaybookContent, ruleIds: string[], o
             },
           ],
         },
-        actions: [{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: `{resourceGroupId}/providers/Microsoft.Logic/workflows/${pb.templateId}`, tenantId: '{tenantId}' } }],
+        actions: [{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: `{resourceGroupId}/providers/Microsoft.Logic/workflows/${playbookLogicAppName(pb, packId)}`, tenantId: '{tenantId}' } }],
       },
     },
-    dependsOn: [`playbook:${playbookDeploymentName(pb)}`],
+    dependsOn: [`playbook:${playbookDeploymentName(pb, packId)}`],
   });
 }
 
@@ -58,7 +58,7 @@ export const automationRuleEmitter: Emitter = (pack): Emitted => {
   if (!ruleIds.length) return out;
   const incidentPlaybooks = packExtras(pack).playbooks.filter((p) => p.emitted && p.meta.trigger === 'incident');
   incidentPlaybooks.forEach((pb, i) => {
-    const res = automationRuleResource(pb, ruleIds, pb.meta.automationOrder ?? AUTOMATION_ORDER_BASE + i);
+    const res = automationRuleResource(pb, ruleIds, pb.meta.automationOrder ?? AUTOMATION_ORDER_BASE + i, packIdOf(pack.config));
     out.resources.push(res);
     const name = res.body.properties.displayName as string;
     out.artifacts.push({ kind: 'automation-arm', templateId: pb.templateId, id: res.name, name, path: `arm/automation/${pb.templateId}.json`, content: json(armTemplate([res], `Automation rule: ${name}`)) });

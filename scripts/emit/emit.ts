@@ -1,5 +1,6 @@
 /** The emit stage: a validated Pack in, the files of `out/` (and the resources deploy applies) out. Pure. */
 import { Pack } from '../content/pack';
+import { packIdOf } from '../content/ids';
 import { armTemplate } from './arm';
 import { Artifact, manifestFor } from './artifacts';
 import { huntingResources, LEVELS, ruleResources, WorkspaceResource } from './resources';
@@ -31,16 +32,17 @@ const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[]; report?: boolean } = {}): Emitted {
   const artifacts: Artifact[] = [];
   const resources: WorkspaceResource[] = [];
+  const packId = packIdOf(pack.config);
 
   for (const item of pack.rules) {
-    const res = ruleResources(item);
+    const res = ruleResources(item, packId);
     resources.push(...res);
     const base = { templateId: item.templateId, id: item.rule.id, name: item.rule.name };
     artifacts.push({ ...base, kind: 'rule-yaml', path: `detections/${item.templateId}.yaml`, content: ruleYaml(item) });
     artifacts.push({ ...base, kind: 'rule-arm', path: `arm/detections/${item.templateId}.json`, content: json(armTemplate(res, `Analytics rule: ${item.rule.name}`)) });
   }
   for (const item of pack.hunting) {
-    const res = huntingResources(item);
+    const res = huntingResources(item, packId);
     resources.push(...res);
     const base = { templateId: item.templateId, id: item.id, name: item.hunting.name };
     artifacts.push({ ...base, kind: 'hunting-yaml', path: `hunting/${item.templateId}.yaml`, content: huntingYaml(item) });

@@ -9,29 +9,30 @@
  */
 import type { Emitted, Emitter } from './emit';
 import { packExtras } from '../content/extras';
-import { PACK_SOURCE_NAME } from '../content/ids';
+import { PACK_ID_TAG, packIdOf, packNames } from '../content/ids';
 import { MonitorAlertContent } from '../content/monitorAlert';
 import { Config } from '../config/schema';
 import { armTemplate } from './arm';
 import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
 
 export const MONITOR_API = { scheduledQueryRules: '2023-12-01', actionGroups: '2023-01-01' } as const;
-export const ACTION_GROUP_NAME = `${PACK_SOURCE_NAME}-recipients`;
+/** the action group's name carries the packId (two configs in one resource group), content/ids.ts */
+export const actionGroupName = (packId: string): string => packNames.actionGroup(packId);
 /** groupShortName is at most 12 characters and shows as the sender of SMS/voice; mails show the alert. */
 export const ACTION_GROUP_SHORT_NAME = 'btg-alert';
 
-export function actionGroupResource(m: MonitorAlertContent, emails: string[]): WorkspaceResource {
+export function actionGroupResource(m: MonitorAlertContent, emails: string[], packId: string): WorkspaceResource {
   return makeResource({
     kind: 'actionGroup',
     templateId: m.templateId,
     displayName: 'Break-glass alert recipients',
     scope: 'resourceGroup',
     type: 'Microsoft.Insights/actionGroups',
-    name: ACTION_GROUP_NAME,
+    name: actionGroupName(packId),
     apiVersion: MONITOR_API.actionGroups,
     body: {
       location: 'Global',
-      tags: { [PACK_TAG]: m.templateId },
+      tags: { [PACK_TAG]: m.templateId, [PACK_ID_TAG]: packId },
       properties: {
         groupShortName: ACTION_GROUP_SHORT_NAME,
         enabled: true,
@@ -46,6 +47,7 @@ export function actionGroupResource(m: MonitorAlertContent, emails: string[]): W
 }
 
 export function monitorAlertResource(m: MonitorAlertContent, config: Config, actionGroup?: WorkspaceResource): WorkspaceResource {
+  const packId = packIdOf(config);
   const mute = config.options.monitorAlert.muteActionsDuration;
   return makeResource({
     kind: 'monitorAlert',
@@ -58,7 +60,7 @@ export function monitorAlertResource(m: MonitorAlertContent, config: Config, act
     body: {
       location: '{location}',
       kind: 'LogAlert',
-      tags: { [PACK_TAG]: m.templateId },
+      tags: { [PACK_TAG]: m.templateId, [PACK_ID_TAG]: packId },
       properties: {
         displayName: m.subject,
         description: m.alert.description,
@@ -91,7 +93,7 @@ export const monitorAlertEmitter: Emitter = (pack): Emitted => {
   const out: Emitted = { artifacts: [], resources: [] };
   if (!pack.config.options.monitorAlert.enabled) return out;
   for (const m of packExtras(pack).monitorAlerts) {
-    const ag = pack.config.notify.emails.length ? actionGroupResource(m, pack.config.notify.emails) : undefined;
+    const ag = pack.config.notify.emails.length ? actionGroupResource(m, pack.config.notify.emails, packIdOf(pack.config)) : undefined;
     const alert = monitorAlertResource(m, pack.config, ag);
     const res = ag ? [ag, alert] : [alert];
     out.resources.push(...res);

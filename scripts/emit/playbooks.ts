@@ -5,7 +5,7 @@
  */
 import type { Emitted, Emitter } from './emit';
 import { packExtras } from '../content/extras';
-import { PACK_SOURCE_NAME } from '../content/ids';
+import { PACK_ID_TAG, PACK_SOURCE_NAME, packIdOf, packNames } from '../content/ids';
 import { PLAYBOOK_PARAMETERS, PlaybookContent } from '../content/playbooks';
 import { ParameterName } from '../content/playbookSchema';
 import { ARM_SCHEMA, ArmTemplate, escapeArm } from './arm';
@@ -50,16 +50,18 @@ export function usedParameters(pb: PlaybookContent): ParameterName[] {
   return pb.meta.parameters.filter((n) => text.includes(`parameters('${n}')`));
 }
 
-/** The deployment name of a playbook: deterministic and at most 64 characters (ARM's limit). */
-export const playbookDeploymentName = (pb: PlaybookContent): string => `${PACK_SOURCE_NAME}-${pb.templateId}`.slice(0, 64);
+/** The deployment name of a playbook: deterministic, with the config's packId, at most 64 characters (ARM's limit). */
+export const playbookDeploymentName = (pb: PlaybookContent, packId: string): string => packNames.deployment(pb.templateId, packId);
+/** The Logic App name of a playbook (automation rules refer to it): the template id and the config's packId. */
+export const playbookLogicAppName = (pb: PlaybookContent, packId: string): string => packNames.playbook(pb.templateId, packId);
 
 /** The playbook's ARM template; parameter defaults are this config's values. */
-export function playbookTemplate(pb: PlaybookContent): ArmTemplate {
+export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTemplate {
   const connections = connectionsOf(pb.definition);
   const incident = pb.meta.trigger === 'incident';
   const names = usedParameters(pb);
   const armParams: ArmTemplate['parameters'] = {
-    PlaybookName: { type: 'string', defaultValue: pb.templateId, metadata: { description: 'Name of the Logic App (automation rules refer to it by this name).' } },
+    PlaybookName: { type: 'string', defaultValue: playbookLogicAppName(pb, packId), metadata: { description: 'Name of the Logic App (automation rules refer to it by this name).' } },
     workspace: { type: 'string', metadata: { description: 'Name of the Microsoft Sentinel workspace, in this resource group: the playbook identity gets Microsoft Sentinel Responder on it.' } },
   };
   for (const n of names) {
@@ -81,7 +83,7 @@ export function playbookTemplate(pb: PlaybookContent): ArmTemplate {
     apiVersion: PLAYBOOK_API.connections,
     name: `[variables('${c}ConnectionName')]`,
     location: '[resourceGroup().location]',
-    tags: { [PACK_TAG]: pb.templateId },
+    tags: { [PACK_TAG]: pb.templateId, [PACK_ID_TAG]: packId },
     properties: {
       displayName: `[variables('${c}ConnectionName')]`,
       customParameterValues: {},
@@ -117,7 +119,7 @@ export function playbookTemplate(pb: PlaybookContent): ArmTemplate {
     name: "[parameters('PlaybookName')]",
     location: '[resourceGroup().location]',
     identity: { type: 'SystemAssigned' },
-    tags: { 'hidden-SentinelTemplateName': pb.templateId, 'hidden-SentinelTemplateVersion': '1.0', LogicAppsCategory: 'security', [PACK_TAG]: pb.templateId },
+    tags: { 'hidden-SentinelTemplateName': pb.templateId, 'hidden-SentinelTemplateVersion': '1.0', LogicAppsCategory: 'security', [PACK_TAG]: pb.templateId, [PACK_ID_TAG]: packId },
     dependsOn: connections.map((c) => `[resourceId('Microsoft.Web/connections', variables('${c}ConnectionName'))]`),
     properties: { state: 'Enabled', definition, parameters: wfParamValues },
   };
@@ -173,8 +175,8 @@ export function playbookTemplate(pb: PlaybookContent): ArmTemplate {
 }
 
 /** The playbook as one ARM deployment in the workspace's resource group; parameters carry this config's values. */
-export function playbookResource(pb: PlaybookContent, template: ArmTemplate): WorkspaceResource {
-  const values: Record<string, { value: unknown }> = { PlaybookName: { value: pb.templateId }, workspace: { value: '{workspaceName}' } };
+export function playbookResource(pb: PlaybookContent, template: ArmTemplate, packId: string): WorkspaceResource {
+  const values: Record<string, { value: unknown }> = { PlaybookName: { value: playbookLogicAppName(pb, packId) }, workspace: { value: '{workspaceName}' } };
   for (const n of usedParameters(pb)) if (PLAYBOOK_PARAMETERS[n].value) values[n] = { value: pb.parameterValues[n] };
   return makeResource({
     kind: 'playbook',
@@ -182,10 +184,10 @@ export function playbookResource(pb: PlaybookContent, template: ArmTemplate): Wo
     displayName: pb.meta.displayName,
     scope: 'resourceGroup',
     type: 'Microsoft.Resources/deployments',
-    name: playbookDeploymentName(pb),
+    name: playbookDeploymentName(pb, packId),
     apiVersion: PLAYBOOK_API.deployments,
     // Incremental only: Complete would delete everything else in the resource group (rest-shapes §5)
-    body: { properties: { mode: 'Incremental', template, parameters: values }, tags: { [PACK_TAG]: pb.templateId } },
+    body: { properties: { mode: 'Incremental', template, parameters: values }, tags: { [PACK_TAG]: pb.templateId, [PACK_ID_TAG]: packId } },
   });
 }
 
@@ -193,9 +195,10 @@ const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 
 export const playbookEmitter: Emitter = (pack): Emitted => {
   const out: Emitted = { artifacts: [], resources: [] };
+  const packId = packIdOf(pack.config);
   for (const pb of packExtras(pack).playbooks.filter((p) => p.emitted)) {
-    const template = playbookTemplate(pb);
-    out.resources.push(playbookResource(pb, template));
+    const template = playbookTemplate(pb, packId);
+    out.resources.push(playbookResource(pb, template, packId));
     out.artifacts.push({ kind: 'playbook-arm', templateId: pb.templateId, id: pb.templateId, name: pb.meta.displayName, path: `playbooks/${pb.templateId}/azuredeploy.json`, content: json(template) });
   }
   return out;

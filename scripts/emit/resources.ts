@@ -4,7 +4,7 @@
  */
 import { createHash } from 'crypto';
 import { HuntingItem, RuleItem } from '../content/items';
-import { PACK_SOURCE_NAME, contentId } from '../content/ids';
+import { PACK_SOURCE_NAME, SAVED_SEARCH_PACK_TAG, contentId, metadataSourceId, packNames } from '../content/ids';
 import { toIsoDuration } from '../kql/literals';
 
 /** Deploy order (DESIGN §7): lower levels are applied first. */
@@ -111,8 +111,8 @@ export function alertRuleProperties(item: RuleItem): Record<string, unknown> {
   return p;
 }
 
-function metadataFor(kind: 'AnalyticsRule' | 'HuntingQuery', templateId: string, parentType: string, parentName: string, version: string, tactics: string[], techniques: string[]): WorkspaceResource {
-  const name = `${PACK_SOURCE_NAME}-${templateId}`;
+function metadataFor(kind: 'AnalyticsRule' | 'HuntingQuery', templateId: string, packId: string, parentType: string, parentName: string, version: string, tactics: string[], techniques: string[]): WorkspaceResource {
+  const name = packNames.metadata(templateId);
   return makeResource({
     kind: 'metadata',
     templateId,
@@ -128,7 +128,8 @@ function metadataFor(kind: 'AnalyticsRule' | 'HuntingQuery', templateId: string,
         contentId: parentName,
         kind,
         version,
-        source: { kind: 'LocalWorkspace', name: PACK_SOURCE_NAME },
+        // the ownership marker: the pack's source name, and this config's packId + the template id
+        source: { kind: 'LocalWorkspace', name: PACK_SOURCE_NAME, sourceId: metadataSourceId(packId, templateId) },
         author: { name: PACK_SOURCE_NAME },
         support: { tier: 'Community', name: PACK_SOURCE_NAME },
         categories: { domains: ['Identity', 'Security - Others'] },
@@ -140,7 +141,8 @@ function metadataFor(kind: 'AnalyticsRule' | 'HuntingQuery', templateId: string,
   });
 }
 
-export function ruleResources(item: RuleItem): WorkspaceResource[] {
+/** `packId`: the config identity (content/ids.ts `packIdOf`), carried by the rule's metadata. */
+export function ruleResources(item: RuleItem, packId: string): WorkspaceResource[] {
   const nrt = item.rule.kind === 'NRT';
   const rule = makeResource({
     kind: 'alertRule',
@@ -153,10 +155,10 @@ export function ruleResources(item: RuleItem): WorkspaceResource[] {
     apiVersion: nrt ? API.alertRulesPreview : API.alertRulesStable,
     body: { kind: item.rule.kind, properties: alertRuleProperties(item) },
   });
-  return [rule, metadataFor('AnalyticsRule', item.templateId, 'providers/Microsoft.SecurityInsights/alertRules', item.rule.id, item.rule.version ?? '1.0.0', item.rule.tactics, item.rule.relevantTechniques)];
+  return [rule, metadataFor('AnalyticsRule', item.templateId, packId, 'providers/Microsoft.SecurityInsights/alertRules', item.rule.id, item.rule.version ?? '1.0.0', item.rule.tactics, item.rule.relevantTechniques)];
 }
 
-export function huntingResources(item: HuntingItem): WorkspaceResource[] {
+export function huntingResources(item: HuntingItem, packId: string): WorkspaceResource[] {
   const h = item.hunting;
   const tags = [
     { name: 'description', value: h.description.trim() },
@@ -164,6 +166,7 @@ export function huntingResources(item: HuntingItem): WorkspaceResource[] {
     { name: 'techniques', value: h.relevantTechniques.join(',') },
     { name: 'createdBy', value: PACK_SOURCE_NAME },
     { name: 'btgTemplateId', value: item.templateId },
+    { name: SAVED_SEARCH_PACK_TAG, value: packId },
   ];
   const search = makeResource({
     kind: 'huntingQuery',
@@ -175,7 +178,7 @@ export function huntingResources(item: HuntingItem): WorkspaceResource[] {
     apiVersion: API.savedSearches,
     body: { properties: { category: 'Hunting Queries', displayName: h.name, query: h.query, version: 2, tags } },
   });
-  return [search, metadataFor('HuntingQuery', item.templateId, 'savedSearches', item.id, h.version ?? '1.0.0', h.tactics, h.relevantTechniques)];
+  return [search, metadataFor('HuntingQuery', item.templateId, packId, 'savedSearches', item.id, h.version ?? '1.0.0', h.tactics, h.relevantTechniques)];
 }
 
 export { contentId };

@@ -2,6 +2,7 @@
 import type { Emitted, Emitter } from './emit';
 import { packExtras } from '../content/extras';
 import { WorkbookContent } from '../content/workbook';
+import { PACK_ID_TAG, packIdOf, packNames } from '../content/ids';
 import { armTemplate } from './arm';
 import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
 
@@ -15,19 +16,20 @@ const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
  * opening it there runs its queries against that workspace. The workspace id is therefore not written into the
  * serialized workbook (no fallbackResourceIds): a placeholder inside serializedData could not be substituted.
  */
-export function workbookResource(wb: WorkbookContent): WorkspaceResource {
+/** `packId` (content/ids.ts): the workbook's name and ownership tags carry it (two configs in one resource group). */
+export function workbookResource(wb: WorkbookContent, packId: string): WorkspaceResource {
   return makeResource({
     kind: 'workbook',
     templateId: wb.templateId,
     displayName: wb.displayName,
     scope: 'resourceGroup',
     type: 'Microsoft.Insights/workbooks',
-    name: wb.id,
+    name: packNames.workbook(wb.templateId, packId),
     apiVersion: WORKBOOK_API,
     body: {
       location: '{location}',
       kind: 'shared',
-      tags: { 'hidden-title': wb.displayName, [PACK_TAG]: wb.templateId },
+      tags: { 'hidden-title': wb.displayName, [PACK_TAG]: wb.templateId, [PACK_ID_TAG]: packId },
       properties: {
         displayName: wb.displayName,
         serializedData: JSON.stringify(wb.notebook),
@@ -43,9 +45,9 @@ export function workbookResource(wb: WorkbookContent): WorkspaceResource {
 export const workbookEmitter: Emitter = (pack): Emitted => {
   const out: Emitted = { artifacts: [], resources: [] };
   for (const wb of packExtras(pack).workbooks) {
-    const res = workbookResource(wb);
+    const res = workbookResource(wb, packIdOf(pack.config));
     out.resources.push(res);
-    const base = { templateId: wb.templateId, id: wb.id, name: wb.displayName };
+    const base = { templateId: wb.templateId, id: res.name, name: wb.displayName };
     out.artifacts.push({ ...base, kind: 'workbook-json', path: `workbooks/${wb.templateId}.json`, content: json(wb.notebook) });
     out.artifacts.push({ ...base, kind: 'workbook-arm', path: `arm/workbooks/${wb.templateId}.json`, content: json(armTemplate([res], `Workbook: ${wb.displayName}`)) });
   }
