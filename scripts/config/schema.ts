@@ -39,6 +39,15 @@ export const ConfigSchema = z
   .object({
     tenantName: z.string().min(1).default('Contoso'),
     accounts: z.array(Account).min(1, { message: 'expected at least one break-glass account' }),
+    /**
+     * identity of this config in Azure (docs/deploy.md "Ownership"): in every ownership marker and in the names of
+     * resource-group resources, so two configs in one resource group never touch each other's resources. Default: a
+     * short hash of tenantName + the first workspace (scripts/content/ids.ts `packIdOf`).
+     */
+    packId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,14}[a-z0-9]$/, { message: 'expected a pack id: 3-16 lower-case letters, digits and hyphens, starting and ending with a letter or digit' })
+      .optional(),
     allowSingleAccount: z.boolean().default(false),
     accountSource: z.enum(['inline', 'watchlist']).default('inline'),
     watchlist: z
