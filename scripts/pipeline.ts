@@ -3,11 +3,12 @@ import * as path from 'path';
 import { loadConfig } from './config/load';
 import { loadPack, Pack } from './content/pack';
 import { emitPack, Emitted } from './emit/emit';
-import { writeAtomically } from './emit/artifacts';
+import { checkOutputPath, writeOutput } from './emit/output';
 import { defaultAnalyzer, KqlAnalyzer } from './kql/analyzer';
 import { loadSchemaDir } from './kql/schemas';
 import { Diagnostic, hasErrors } from './validate/diagnostic';
 import { validatePack } from './validate/pack';
+import { PACK_ROOT } from './paths';
 
 export interface PipelineOptions {
   configFile: string;
@@ -39,12 +40,17 @@ export interface BuildResult extends CheckedPack {
   emitted?: Emitted;
   outDir: string;
   written: boolean;
+  /** what writing out/ noticed and left alone (foreign files kept, an interrupted build recovered) */
+  outputNotes?: string[];
 }
 
+/** Throws OutputRefusedError (before any work) when `outDir` is a place btg must not write to (emit/output.ts). */
 export function build(opts: PipelineOptions & { outDir: string }): BuildResult {
+  const guard = { configFile: opts.configFile, packRoot: PACK_ROOT };
+  checkOutputPath(opts.outDir, guard);
   const checked = checkPack(opts);
   if (!checked.pack || hasErrors(checked.diagnostics)) return { ...checked, outDir: opts.outDir, written: false };
   const emitted = emitPack(checked.pack, { diagnostics: checked.diagnostics });
-  writeAtomically(opts.outDir, emitted.artifacts);
-  return { ...checked, emitted, outDir: opts.outDir, written: true };
+  const res = writeOutput(opts.outDir, emitted.artifacts, guard);
+  return { ...checked, emitted, outDir: opts.outDir, written: true, outputNotes: res.notes };
 }

@@ -3,35 +3,64 @@ import { build } from '../../pipeline';
 import { ExitCode, SetExit } from '../exit';
 import { formatters } from '../../validate/format';
 import { isTty } from '../io';
+import { configOption, requireConfig } from '../options';
+import { REPORT_PATH } from '../../emit/report';
+import * as path from 'path';
 
 export function register(program: Command, setExit: SetExit): void {
-  program
-    .command('build')
-    .description('render, validate and emit the pack into the output directory (written atomically: a failed build leaves out/ as it was)')
-    .option('-c, --config <file>', 'pack config', 'btg.config.yaml')
+  configOption(
+    program
+      .command('build')
+      .description('render, validate and emit the pack into the output directory (written atomically: a failed build leaves out/ as it was)'),
+  )
     .option('-o, --out <dir>', 'output directory', 'out')
     .option('--schemas <dir>', 'extra table schemas (Azure-Sentinel custom-table JSON)')
     .option('--json', 'print the result as JSON')
     .action((opts: { config: string; out: string; schemas?: string; json?: boolean }) => {
+      requireConfig(opts.config);
       const t0 = Date.now();
-      const res = build({ configFile: opts.config, outDir: opts.out, schemasDir: opts.schemas });
+      // a progress line while the queries are analysed, on a terminal only (erased when done)
+      const progress = !opts.json && isTty(process.stderr);
+      if (progress) process.stderr.write(`btg build: rendering the pack from ${opts.config} and checking every query with the Kusto analyzer…`);
+      let res;
+      try {
+        res = build({ configFile: opts.config, outDir: opts.out, schemasDir: opts.schemas });
+      } finally {
+        if (progress) process.stderr.write('\r\x1b[K');
+      }
       const ms = Date.now() - t0;
-      const counts = res.emitted ? Object.entries(countKinds(res.emitted.artifacts.map((a) => a.kind))).map(([k, n]) => `${n} ${k}`).join(', ') : '';
+      const counts = res.emitted ? describeCounts(res.emitted.artifacts.map((a) => a.kind)) : '';
       if (opts.json) {
         process.stdout.write(formatters.json(res.diagnostics, { extra: { written: res.written, outDir: res.outDir, ms, skipped: res.pack?.skipped ?? [], artifacts: res.emitted?.artifacts.map((a) => a.path) ?? [] } }));
       } else {
         const problems = res.diagnostics.filter((d) => d.severity !== 'info');
         if (problems.length) process.stderr.write(formatters.stylish(problems, { color: isTty(process.stderr) }));
         for (const s of res.pack?.skipped ?? []) process.stdout.write(`skipped ${s.templateId}: ${s.reason}\n`);
-        if (res.written) process.stdout.write(`built ${res.outDir}/ in ${ms} ms: ${counts}\n`);
+        for (const n of res.outputNotes ?? []) process.stderr.write(`note: ${n}\n`);
+        if (res.written) {
+          const warnings = res.diagnostics.filter((d) => d.severity === 'warning').length;
+          const dir = res.outDir.replace(/[\\/]+$/, '');
+          process.stdout.write(`built ${dir}/ in ${ms} ms: the pack validated (0 errors, ${warnings} warning${warnings === 1 ? '' : 's'}); ${counts}\n`);
+          process.stdout.write(`review it in ${path.join(dir, REPORT_PATH).split(path.sep).join('/')}\n`);
+        }
         else process.stderr.write(`build failed: nothing written to ${res.outDir}/\n`);
       }
       setExit(res.written ? ExitCode.Ok : ExitCode.Findings);
     });
 }
 
-function countKinds(kinds: string[]): Record<string, number> {
-  const c: Record<string, number> = {};
-  for (const k of kinds) c[k] = (c[k] ?? 0) + 1;
-  return c;
+/** What was written, in plain words: "11 analytics rules, 3 hunting queries, 1 workbook, …". */
+export function describeCounts(kinds: string[]): string {
+  const n = (k: string) => kinds.filter((x) => x === k).length;
+  const parts: [number, string, string][] = [
+    [n('rule-yaml'), 'analytics rule', 'analytics rules'],
+    [n('hunting-yaml'), 'hunting query', 'hunting queries'],
+    [n('workbook-json'), 'workbook', 'workbooks'],
+    [n('playbook-arm'), 'playbook', 'playbooks'],
+    [n('automation-arm'), 'automation rule', 'automation rules'],
+    [n('monitor-arm'), 'Azure Monitor alert', 'Azure Monitor alerts'],
+    [n('watchlist-csv'), 'watchlist', 'watchlists'],
+    [n('routine'), 'routine', 'routines'],
+  ];
+  return parts.filter(([c]) => c > 0).map(([c, one, many]) => `${c} ${c === 1 ? one : many}`).join(', ');
 }

@@ -1,0 +1,418 @@
+/**
+ * Writing `out/`: btg never deletes what it did not write.
+ *
+ * - It writes only into a folder that does not exist, is empty, or holds a previous btg output (its `manifest.json`
+ *   with our generator). It refuses a file, a symbolic link, the current directory and its parents, the home
+ *   directory, the config's folder, the pack root, and any folder that contains one of those.
+ * - A previous output is replaced by removing only what its manifest lists (plus folders that become empty);
+ *   anything else found inside it is moved into the new output untouched.
+ * - The swap is atomic at every moment: the new output is written into `.<name>-tmp-*` beside `out/`, the old one is
+ *   renamed to `.<name>-old-*`, the new one renamed in, then the old one emptied of our files. A build killed at any
+ *   point leaves the old or the new output; the next build finds the leftovers by name and content and finishes the
+ *   job (an old output whose `out/` is missing is renamed back).
+ * - A folder that cannot be renamed (a mount point: EBUSY/EXDEV) is updated in place, file by file with atomic
+ *   renames, with a `.btg-partial` list of every path in flight so a killed update is still cleaned up.
+ */
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Artifact } from './artifacts';
+
+/** `generator` of the manifest of every btg output. */
+export const OUTPUT_GENERATOR = 'breakglass-sentinel';
+export const MANIFEST_FILE = 'manifest.json';
+/** The report is written after the manifest (it shows it), so the manifest cannot list it: it is ours by name. */
+const UNLISTED_OWN_FILES = ['report.html'];
+/** In a folder being written: the JSON list of every path btg is writing there. */
+export const PARTIAL_MARKER = '.btg-partial';
+
+export class OutputRefusedError extends Error {
+  constructor(
+    readonly outDir: string,
+    readonly reason: string,
+  ) {
+    super(`refusing to write the output to ${outDir}: ${reason}`);
+  }
+}
+
+export interface OutputGuard {
+  /** the config file of this build: its folder is never an output */
+  configFile?: string;
+  cwd?: string;
+  home?: string;
+  /** the pack's own folder (repository root) */
+  packRoot?: string;
+}
+
+/** Steps of a write, in order; tests stop after one to leave exactly what a killed build leaves. */
+export type WriteStep = 'tmp-written' | 'old-aside' | 'new-in' | 'foreign-moved' | 'in-place-files';
+
+export interface WriteOptions extends OutputGuard {
+  /** test hook: return right after this step, as if the process had been killed there */
+  stopAfter?: WriteStep;
+  /** test hook: the rename used for the two folder renames of the swap (to simulate a mount point) */
+  renameDir?: (from: string, to: string) => void;
+}
+
+export interface WriteResult {
+  outDir: string;
+  /** 'swap' (atomic folder swap) or 'in-place' (the folder could not be renamed, e.g. a mount point) */
+  mode: 'swap' | 'in-place';
+  /** what the write noticed and left alone (foreign files kept, leftovers recovered) */
+  notes: string[];
+}
+
+// -------------------------------------------------------------------------------------------------------------
+// paths
+
+/** realpath of the longest existing prefix, plus the rest: comparable whether or not the path exists yet. */
+function realish(p: string): string {
+  const abs = path.resolve(p);
+  let head = abs;
+  const tail: string[] = [];
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(head), ...tail);
+    } catch {
+      const parent = path.dirname(head);
+      if (parent === head) return abs;
+      tail.unshift(path.basename(head));
+      head = parent;
+    }
+  }
+}
+
+/** true when `inner` is `outer` or inside it */
+function within(outer: string, inner: string): boolean {
+  const rel = path.relative(outer, inner);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** A manifest or marker path that stays inside its folder. */
+function safeRelative(p: unknown): p is string {
+  if (typeof p !== 'string' || !p || p.includes('\0') || path.isAbsolute(p) || /^[a-zA-Z]:/.test(p)) return false;
+  return p.split(/[\\/]/).every((seg) => seg !== '..' && seg !== '');
+}
+
+function lstat(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+// -------------------------------------------------------------------------------------------------------------
+// what is ours in a folder
+
+/** The paths btg wrote into `dir`, from its manifest and/or in-flight marker; undefined when it is not a btg output. */
+export function ownedPaths(dir: string): Set<string> | undefined {
+  let owned: Set<string> | undefined;
+  const manifestFile = path.join(dir, MANIFEST_FILE);
+  if (lstat(manifestFile)?.isFile()) {
+    try {
+      const m = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { generator?: unknown; artifacts?: unknown };
+      if (m && m.generator === OUTPUT_GENERATOR && Array.isArray(m.artifacts)) {
+        const paths = m.artifacts.map((a) => (a && typeof a === 'object' ? (a as { path?: unknown }).path : undefined));
+        if (paths.every(safeRelative)) owned = new Set([...(paths as string[]), MANIFEST_FILE, ...UNLISTED_OWN_FILES]);
+      }
+    } catch {
+      /* not ours */
+    }
+  }
+  const markerFile = path.join(dir, PARTIAL_MARKER);
+  if (lstat(markerFile)?.isFile()) {
+    try {
+      const list = JSON.parse(fs.readFileSync(markerFile, 'utf8')) as unknown;
+      if (Array.isArray(list) && list.every(safeRelative)) owned = new Set([...(owned ?? []), ...(list as string[]), PARTIAL_MARKER]);
+    } catch {
+      /* not ours */
+    }
+  }
+  return owned;
+}
+
+const posix = (p: string) => p.split(path.sep).join('/');
+
+/** Top-most entries of `dir` that hold nothing btg wrote (a foreign file, or a folder with no file of ours inside). */
+function foreignUnits(dir: string, owned: Set<string>): string[] {
+  const ownedList = [...owned].map((p) => p.replace(/\\/g, '/'));
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const name of fs.readdirSync(path.join(dir, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      const st = lstat(path.join(dir, r));
+      if (!st) continue;
+      if (st.isDirectory() && !st.isSymbolicLink()) {
+        if (ownedList.some((o) => o.startsWith(`${r}/`))) walk(r);
+        else out.push(r);
+      } else if (!owned.has(r)) out.push(r);
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** Remove exactly the listed files of `dir` and the folders that become empty; the folder itself if empty then. */
+function removeOwned(dir: string, owned: Set<string>, removeSelf = true): boolean {
+  const dirs = new Set<string>();
+  for (const rel of owned) {
+    const p = path.join(dir, rel);
+    const st = lstat(p);
+    if (st && !st.isDirectory()) fs.unlinkSync(p);
+    for (let d = path.dirname(rel); d !== '.' && d !== '/' && d !== ''; d = path.dirname(d)) dirs.add(d);
+  }
+  // deepest first
+  for (const d of [...dirs].sort((a, b) => b.split('/').length - a.split('/').length)) {
+    try {
+      fs.rmdirSync(path.join(dir, d));
+    } catch {
+      /* not empty: something foreign is inside, keep it */
+    }
+  }
+  if (!removeSelf) return false;
+  try {
+    fs.rmdirSync(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Move the foreign entries of an old output into the new one (never over anything); what could not move stays. */
+function moveForeign(from: string, to: string, owned: Set<string>): string[] {
+  const left: string[] = [];
+  for (const unit of foreignUnits(from, owned)) {
+    const target = path.join(to, unit);
+    if (lstat(target)) {
+      left.push(unit);
+      continue;
+    }
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.renameSync(path.join(from, unit), target);
+  }
+  return left;
+}
+
+// -------------------------------------------------------------------------------------------------------------
+// refusals
+
+function protectedPlaces(guard: OutputGuard): { p: string; what: string }[] {
+  const places = [
+    { p: guard.cwd ?? process.cwd(), what: 'the current directory' },
+    { p: guard.home ?? os.homedir(), what: 'your home directory' },
+    ...(guard.configFile ? [{ p: path.dirname(path.resolve(guard.configFile)), what: "the config's folder" }] : []),
+    ...(guard.packRoot ? [{ p: guard.packRoot, what: 'the pack root (this repository)' }] : []),
+  ];
+  return places.filter((x) => !!x.p);
+}
+
+const HINT = 'pass a new or empty folder, or a previous btg output (e.g. -o out)';
+
+/** Refuse a path btg must not write to (throws OutputRefusedError); nothing is touched. */
+export function checkOutputPath(outDir: string, guard: OutputGuard = {}): void {
+  const abs = path.resolve(outDir);
+  const st = lstat(abs);
+  if (st?.isSymbolicLink()) throw new OutputRefusedError(outDir, `it is a symbolic link (btg replaces the output folder, not what a link points to); ${HINT}`);
+  if (st && !st.isDirectory()) throw new OutputRefusedError(outDir, `it is a file, not a folder; ${HINT}`);
+  const real = realish(abs);
+  for (const { p, what } of protectedPlaces(guard)) {
+    const place = realish(p);
+    if (real === place) throw new OutputRefusedError(outDir, `it is ${what}; ${HINT}`);
+    if (within(real, place)) throw new OutputRefusedError(outDir, `it contains ${what} (${place}); ${HINT}`);
+  }
+  if (path.dirname(real) === real) throw new OutputRefusedError(outDir, `it is the root of the file system; ${HINT}`);
+  if (st && !isEmptyDir(abs) && !ownedPaths(abs)) throw new OutputRefusedError(outDir, NOT_OURS);
+}
+
+const NOT_OURS = `it is not empty and holds no ${MANIFEST_FILE} written by btg (btg writes only into a new or empty folder or a previous btg output); ${HINT}`;
+
+// -------------------------------------------------------------------------------------------------------------
+// leftovers of a killed build
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function leftovers(abs: string): { tmp: string[]; old: string[] } {
+  const parent = path.dirname(abs);
+  const name = escapeRe(path.basename(abs));
+  const tmpRe = new RegExp(`^\\.${name}-tmp-[A-Za-z0-9]+$`);
+  const oldRe = new RegExp(`^\\.${name}-old-[A-Za-z0-9]+$`);
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync(parent);
+  } catch {
+    return { tmp: [], old: [] };
+  }
+  const dirs = (re: RegExp) =>
+    entries
+      .filter((e) => re.test(e))
+      .map((e) => path.join(parent, e))
+      .filter((p) => lstat(p)?.isDirectory() && !lstat(p)?.isSymbolicLink());
+  return { tmp: dirs(tmpRe), old: dirs(oldRe) };
+}
+
+const isEmptyDir = (p: string) => fs.readdirSync(p).length === 0;
+
+/**
+ * Finish what a killed build left: an old output whose `out/` is missing is renamed back; a temp folder is removed
+ * (only what it lists); an old output beside a present `out/` gives its foreign files to `out/` and loses ours.
+ * A folder with those names that is not recognisably ours is left alone.
+ */
+export function recoverLeftovers(outDir: string): string[] {
+  const abs = path.resolve(outDir);
+  const notes: string[] = [];
+  // an in-place update (mount point) that was killed: remove its half-written `<file>.btg-tmp-*` files
+  if (lstat(path.join(abs, PARTIAL_MARKER))?.isFile()) {
+    for (const rel of ownedPaths(abs) ?? []) {
+      const d = path.dirname(path.join(abs, rel));
+      const base = escapeRe(path.basename(rel));
+      let names: string[] = [];
+      try {
+        names = fs.readdirSync(d);
+      } catch {
+        continue;
+      }
+      for (const n of names) if (new RegExp(`^${base}\\.btg-tmp-[0-9a-f]+$`).test(n)) fs.unlinkSync(path.join(d, n));
+    }
+  }
+  const { tmp, old } = leftovers(abs);
+  const recognisedOld = old.filter((o) => isEmptyDir(o) || ownedPaths(o));
+  if (!lstat(abs) && recognisedOld.length) {
+    const newest = recognisedOld.map((o) => ({ o, t: fs.statSync(o).mtimeMs })).sort((a, b) => b.t - a.t)[0].o;
+    fs.renameSync(newest, abs);
+    notes.push(`restored the previous output from ${path.basename(newest)} (a build was interrupted)`);
+    recognisedOld.splice(recognisedOld.indexOf(newest), 1);
+  }
+  for (const t of tmp) {
+    const owned = ownedPaths(t);
+    if (!owned && !isEmptyDir(t)) {
+      notes.push(`left ${t} alone: it looks like a btg temp folder but holds no list of what btg wrote`);
+      continue;
+    }
+    if (!removeOwned(t, owned ?? new Set())) notes.push(`removed btg's files from the interrupted temp folder ${t}; other files in it were kept`);
+  }
+  for (const o of recognisedOld) {
+    const owned = ownedPaths(o) ?? new Set<string>();
+    const left = lstat(abs)?.isDirectory() ? moveForeign(o, abs, owned) : [];
+    if (!removeOwned(o, owned)) notes.push(`kept ${o}: it holds files that are not btg's and that could not move into ${outDir} (${left.join(', ') || 'see the folder'})`);
+  }
+  return notes;
+}
+
+// -------------------------------------------------------------------------------------------------------------
+// writing
+
+const randomSuffix = () => randomBytes(6).toString('hex');
+
+/** A new folder with normal permissions (0777 & ~umask, not mkdtemp's 0700). */
+function makeDir(parent: string, prefix: string): string {
+  for (;;) {
+    const p = path.join(parent, `${prefix}${randomSuffix()}`);
+    try {
+      fs.mkdirSync(p, { mode: 0o777 });
+      return p;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
+function writeFiles(dir: string, artifacts: readonly Artifact[]): void {
+  for (const a of artifacts) {
+    const file = path.join(dir, a.path);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, a.content);
+  }
+}
+
+const CANNOT_RENAME = new Set(['EBUSY', 'EXDEV', 'EPERM', 'EACCES']);
+
+/**
+ * Write the artifacts as the output folder `outDir` (see the module comment for what is and is not touched).
+ * Throws OutputRefusedError for a path btg must not write to, with nothing changed.
+ */
+export function writeOutput(outDir: string, artifacts: readonly Artifact[], opts: WriteOptions = {}): WriteResult {
+  for (const a of artifacts) if (!safeRelative(a.path)) throw new Error(`refusing to write outside the output directory: ${a.path}`);
+  checkOutputPath(outDir, opts);
+  const abs = path.resolve(outDir);
+  const parent = path.dirname(abs);
+  const renameDir = opts.renameDir ?? fs.renameSync;
+  fs.mkdirSync(parent, { recursive: true });
+  const notes = recoverLeftovers(outDir);
+
+  const st = lstat(abs);
+  let previous: Set<string> | undefined;
+  if (st) {
+    if (!isEmptyDir(abs)) {
+      previous = ownedPaths(abs);
+      if (!previous) throw new OutputRefusedError(outDir, NOT_OURS);
+    } else previous = new Set();
+    const newPaths = artifacts.map((a) => a.path);
+    for (const f of foreignUnits(abs, previous)) {
+      const clash = newPaths.find((p) => p === f || p.startsWith(`${f}/`) || f.startsWith(`${p}/`));
+      if (clash) throw new OutputRefusedError(outDir, `${posix(path.join(outDir, f))} is not a file btg wrote, and the new output needs ${clash}; move it away first`);
+    }
+  }
+
+  const tmp = makeDir(parent, `.${path.basename(abs)}-tmp-`);
+  let swapped = false;
+  let oldAside: string | undefined;
+  try {
+    fs.writeFileSync(path.join(tmp, PARTIAL_MARKER), JSON.stringify(artifacts.map((a) => a.path)));
+    writeFiles(tmp, artifacts);
+    fs.unlinkSync(path.join(tmp, PARTIAL_MARKER));
+    if (st) fs.chmodSync(tmp, st.mode & 0o7777);
+    if (opts.stopAfter === 'tmp-written') return { outDir, mode: 'swap', notes };
+
+    if (!st) {
+      renameDir(tmp, abs);
+      swapped = true;
+      return { outDir, mode: 'swap', notes };
+    }
+    const old = path.join(parent, `.${path.basename(abs)}-old-${randomSuffix()}`);
+    try {
+      renameDir(abs, old);
+    } catch (e) {
+      if (!CANNOT_RENAME.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+      // a mount point (or a folder we may write into but not rename): update it in place
+      removeOwned(tmp, new Set([...artifacts.map((a) => a.path), PARTIAL_MARKER]));
+      swapped = true;
+      writeInPlace(abs, artifacts, previous ?? new Set(), opts);
+      return { outDir, mode: 'in-place', notes: [...notes, `${outDir} cannot be renamed (${(e as NodeJS.ErrnoException).code}): updated it in place`] };
+    }
+    oldAside = old;
+    if (opts.stopAfter === 'old-aside') return { outDir, mode: 'swap', notes };
+    renameDir(tmp, abs);
+    swapped = true;
+    if (opts.stopAfter === 'new-in') return { outDir, mode: 'swap', notes };
+    const left = moveForeign(old, abs, previous ?? new Set());
+    if (opts.stopAfter === 'foreign-moved') return { outDir, mode: 'swap', notes };
+    if (!removeOwned(old, previous ?? new Set())) notes.push(`kept ${old}: ${left.join(', ')} could not move into ${outDir}`);
+    return { outDir, mode: 'swap', notes };
+  } catch (e) {
+    if (!swapped && lstat(tmp)) removeOwned(tmp, new Set([...artifacts.map((a) => a.path), PARTIAL_MARKER]));
+    if (!swapped && oldAside && !lstat(abs)) fs.renameSync(oldAside, abs);
+    throw e;
+  }
+}
+
+/** Replace our files of `dir` one by one (write beside, rename over), remove the ones no longer emitted, manifest last. */
+function writeInPlace(dir: string, artifacts: readonly Artifact[], previous: Set<string>, opts: WriteOptions): void {
+  const next = new Set(artifacts.map((a) => a.path));
+  const marker = path.join(dir, PARTIAL_MARKER);
+  // the marker lists every path that may be ours while this runs, so a killed update is still recognised
+  fs.writeFileSync(marker, JSON.stringify([...new Set([...previous, ...next])].filter((p) => p !== PARTIAL_MARKER)));
+  const ordered = [...artifacts.filter((a) => a.path !== MANIFEST_FILE), ...artifacts.filter((a) => a.path === MANIFEST_FILE)];
+  for (const a of ordered) {
+    const file = path.join(dir, a.path);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const part = `${file}.btg-tmp-${randomSuffix()}`;
+    fs.writeFileSync(part, a.content);
+    fs.renameSync(part, file);
+  }
+  if (opts.stopAfter === 'in-place-files') return;
+  const stale = new Set([...previous].filter((p) => !next.has(p) && p !== PARTIAL_MARKER));
+  removeOwned(dir, stale, false);
+  fs.unlinkSync(marker);
+}

@@ -1,0 +1,258 @@
+/** `--out` never deletes what btg did not write: refusals, foreign files, kills at every step, mount points. */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Artifact } from '../scripts/emit/artifacts';
+import { OutputRefusedError, PARTIAL_MARKER, recoverLeftovers, writeOutput, WriteStep } from '../scripts/emit/output';
+import { EXAMPLE_CONFIG, PACK_ROOT } from '../scripts/paths';
+import { runCli } from './helpers/cli';
+
+const tmpRoot = () => fs.mkdtempSync(path.join(os.tmpdir(), 'btg-out-'));
+
+/** Every entry below `dir` (or the file itself): path → type, mode and content hash. */
+function snapshot(p: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (abs: string, rel: string) => {
+    const st = fs.lstatSync(abs);
+    if (st.isSymbolicLink()) out[rel] = `link ${fs.readlinkSync(abs)}`;
+    else if (st.isDirectory()) {
+      out[rel] = `dir ${(st.mode & 0o7777).toString(8)}`;
+      for (const n of fs.readdirSync(abs).sort()) walk(path.join(abs, n), rel ? `${rel}/${n}` : n);
+    } else out[rel] = `file ${(st.mode & 0o7777).toString(8)} ${createHash('sha256').update(fs.readFileSync(abs)).digest('hex')}`;
+  };
+  walk(p, '');
+  return out;
+}
+
+const manifest = (paths: string[]): Artifact => ({
+  kind: 'manifest',
+  path: 'manifest.json',
+  content: JSON.stringify({ generator: 'breakglass-sentinel', artifacts: paths.map((p) => ({ path: p, kind: 'x', sha256: '', bytes: 0 })) }),
+});
+/** A small output: the files plus a manifest listing them, and a report (ours by name). */
+function output(files: Record<string, string>): Artifact[] {
+  const arts: Artifact[] = Object.entries(files).map(([p, content]) => ({ path: p, kind: 'x', content }));
+  return [...arts, manifest(Object.keys(files)), { path: 'report.html', kind: 'report', content: '<html></html>' }];
+}
+const V1 = output({ 'detections/a.yaml': 'a1', 'detections/b.yaml': 'b1', 'arm/old/gone.json': '{}' });
+const V2 = output({ 'detections/a.yaml': 'a2', 'detections/c.yaml': 'c2', 'arm/new.json': '{"v":2}' });
+
+function expectOutput(dir: string, arts: Artifact[]): void {
+  for (const a of arts) expect(fs.readFileSync(path.join(dir, a.path), 'utf8')).toBe(a.content);
+}
+const siblings = (dir: string) => fs.readdirSync(path.dirname(dir)).filter((n) => n.startsWith(`.${path.basename(dir)}-`));
+
+describe('writeOutput: what it refuses', () => {
+  let root: string;
+  let repo: string;
+  beforeEach(() => {
+    root = tmpRoot();
+    repo = path.join(root, 'repo');
+    fs.mkdirSync(path.join(repo, '.git', 'objects'), { recursive: true });
+    fs.writeFileSync(path.join(repo, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    fs.writeFileSync(path.join(repo, '.env'), 'SECRET=1\n');
+    fs.writeFileSync(path.join(repo, 'btg.config.yaml'), 'accounts: []\n');
+    fs.mkdirSync(path.join(repo, 'cfg'));
+    fs.writeFileSync(path.join(repo, 'cfg', 'btg.config.yaml'), 'accounts: []\n');
+    fs.writeFileSync(path.join(repo, 'notes.txt'), 'mine\n');
+    fs.mkdirSync(path.join(repo, 'home'));
+    fs.writeFileSync(path.join(repo, 'home', '.bashrc'), 'x\n');
+    fs.mkdirSync(path.join(repo, 'photos'));
+    fs.writeFileSync(path.join(repo, 'photos', 'cat.jpg'), 'jpg');
+    fs.symlinkSync(path.join(repo, 'photos'), path.join(repo, 'link'));
+  });
+
+  const guard = () => ({ cwd: repo, home: path.join(repo, 'home'), configFile: path.join(repo, 'cfg', 'btg.config.yaml'), packRoot: path.join(root, 'pack') });
+  const cases: [string, (repo: string) => string, RegExp][] = [
+    ['a file', (r) => path.join(r, 'notes.txt'), /it is a file/],
+    ['the current directory', (r) => r, /it is the current directory/],
+    ['a parent of the current directory', (r) => path.dirname(r), /it contains the current directory/],
+    ['the home directory', (r) => path.join(r, 'home'), /it is your home directory/],
+    ["the config's folder", (r) => path.join(r, 'cfg'), /it is the config's folder/],
+    ['a folder that is not empty and not a btg output', (r) => path.join(r, 'photos'), /not empty and holds no manifest.json written by btg/],
+    ['a symbolic link', (r) => path.join(r, 'link'), /symbolic link/],
+    ['the root of the file system', () => '/', /it contains the current directory|root of the file system/],
+  ];
+  it.each(cases)('%s: refused, and everything stays byte-identical', (_what, pick, reason) => {
+    const before = snapshot(root);
+    const target = pick(repo);
+    expect(() => writeOutput(target, V1, guard())).toThrow(OutputRefusedError);
+    expect(() => writeOutput(target, V1, guard())).toThrow(reason);
+    expect(snapshot(root)).toEqual(before);
+  });
+
+  it('the pack root and its parents are refused', () => {
+    const pack = path.join(root, 'pack');
+    fs.mkdirSync(pack);
+    fs.writeFileSync(path.join(pack, 'package.json'), '{}');
+    const before = snapshot(root);
+    expect(() => writeOutput(pack, V1, guard())).toThrow(/it is the pack root/);
+    expect(() => writeOutput(root, V1, guard())).toThrow(/it contains the current directory|it contains the pack root/);
+    expect(snapshot(root)).toEqual(before);
+  });
+
+  it('a foreign file where the new output writes one is refused before anything moves', () => {
+    const out = path.join(repo, 'out');
+    writeOutput(out, V1, guard());
+    fs.writeFileSync(path.join(out, 'arm', 'new.json'), 'my own file');
+    const before = snapshot(root);
+    expect(() => writeOutput(out, V2, guard())).toThrow(/out\/arm\/new.json is not a file btg wrote/);
+    expect(snapshot(root)).toEqual(before);
+  });
+});
+
+describe('writeOutput: replacing a previous output', () => {
+  it('removes only what the manifest lists; foreign files and folders survive; empty folders of ours go', () => {
+    const root = tmpRoot();
+    const out = path.join(root, 'out');
+    writeOutput(out, V1, { cwd: root });
+    fs.writeFileSync(path.join(out, 'README-mine.md'), 'notes');
+    fs.writeFileSync(path.join(out, 'detections', 'my-rule.yaml'), 'mine');
+    fs.mkdirSync(path.join(out, 'extra', 'deep'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'extra', 'deep', 'x.txt'), 'x');
+    const res = writeOutput(out, V2, { cwd: root });
+    expect(res.mode).toBe('swap');
+    expectOutput(out, V2);
+    expect(fs.readFileSync(path.join(out, 'README-mine.md'), 'utf8')).toBe('notes');
+    expect(fs.readFileSync(path.join(out, 'detections', 'my-rule.yaml'), 'utf8')).toBe('mine');
+    expect(fs.readFileSync(path.join(out, 'extra', 'deep', 'x.txt'), 'utf8')).toBe('x');
+    expect(fs.existsSync(path.join(out, 'detections', 'b.yaml'))).toBe(false);
+    expect(fs.existsSync(path.join(out, 'arm', 'old'))).toBe(false);
+    expect(siblings(out)).toEqual([]);
+  });
+
+  it('an empty folder is written into', () => {
+    const root = tmpRoot();
+    const out = path.join(root, 'empty');
+    fs.mkdirSync(out);
+    writeOutput(out, V1, { cwd: root });
+    expectOutput(out, V1);
+    expect(siblings(out)).toEqual([]);
+  });
+
+  it('output folders get normal permissions (0777 & ~umask, not 0700), and a replaced one keeps its mode', () => {
+    const root = tmpRoot();
+    const out = path.join(root, 'out');
+    const old = process.umask(0o022);
+    try {
+      writeOutput(out, V1, { cwd: root });
+      expect(fs.statSync(out).mode & 0o777).toBe(0o755);
+      expect(fs.statSync(path.join(out, 'detections')).mode & 0o777).toBe(0o755);
+      expect(fs.statSync(path.join(out, 'manifest.json')).mode & 0o777).toBe(0o644);
+      fs.chmodSync(out, 0o750);
+      writeOutput(out, V2, { cwd: root });
+      expect(fs.statSync(out).mode & 0o777).toBe(0o750);
+    } finally {
+      process.umask(old);
+    }
+  });
+});
+
+describe('writeOutput: a build killed at any step leaves the old or the new output; the next build recovers', () => {
+  const steps: WriteStep[] = ['tmp-written', 'old-aside', 'new-in', 'foreign-moved'];
+  it.each(steps)('killed after %s', (step) => {
+    const root = tmpRoot();
+    const out = path.join(root, 'out');
+    writeOutput(out, V1, { cwd: root });
+    fs.writeFileSync(path.join(out, 'foreign.txt'), 'keep me');
+    writeOutput(out, V2, { cwd: root, stopAfter: step });
+    // what a killed build leaves: the old output, the new one, or (between the renames) the old one aside
+    if (fs.existsSync(out)) {
+      const m = fs.readFileSync(path.join(out, 'detections', 'a.yaml'), 'utf8');
+      expect(['a1', 'a2']).toContain(m);
+    } else {
+      expect(step).toBe('old-aside');
+      expect(siblings(out).some((n) => n.startsWith('.out-old-'))).toBe(true);
+    }
+    expect(siblings(out).length).toBeGreaterThan(0);
+
+    // recovery alone (what any next build does first) gives back a whole output with the foreign file
+    const notes = recoverLeftovers(out);
+    if (step === 'old-aside') expect(notes.join('\n')).toMatch(/restored the previous output/);
+    expect(siblings(out)).toEqual([]);
+    const a = fs.readFileSync(path.join(out, 'detections', 'a.yaml'), 'utf8');
+    expectOutput(out, a === 'a1' ? V1 : V2);
+    expect(fs.readFileSync(path.join(out, 'foreign.txt'), 'utf8')).toBe('keep me');
+
+    // and the next build completes
+    writeOutput(out, V2, { cwd: root });
+    expectOutput(out, V2);
+    expect(fs.readFileSync(path.join(out, 'foreign.txt'), 'utf8')).toBe('keep me');
+    expect(fs.existsSync(path.join(out, 'detections', 'b.yaml'))).toBe(false);
+    expect(siblings(out)).toEqual([]);
+  });
+
+  it('a half-written temp folder is removed by what it lists; an unrecognisable look-alike is left alone', () => {
+    const root = tmpRoot();
+    const out = path.join(root, 'out');
+    writeOutput(out, V1, { cwd: root });
+    const partial = path.join(root, '.out-tmp-abc123');
+    fs.mkdirSync(path.join(partial, 'detections'), { recursive: true });
+    fs.writeFileSync(path.join(partial, PARTIAL_MARKER), JSON.stringify(['detections/a.yaml', 'detections/b.yaml']));
+    fs.writeFileSync(path.join(partial, 'detections', 'a.yaml'), 'half');
+    const lookAlike = path.join(root, '.out-tmp-zzz999');
+    fs.mkdirSync(lookAlike);
+    fs.writeFileSync(path.join(lookAlike, 'precious.txt'), 'not btg');
+    writeOutput(out, V2, { cwd: root });
+    expect(fs.existsSync(partial)).toBe(false);
+    expect(fs.readFileSync(path.join(lookAlike, 'precious.txt'), 'utf8')).toBe('not btg');
+  });
+});
+
+describe('writeOutput: an output folder that is a mount point', () => {
+  const busy = (out: string) => (from: string, to: string) => {
+    if (from === out) throw Object.assign(new Error(`EBUSY: resource busy or locked, rename '${from}'`), { code: 'EBUSY' });
+    fs.renameSync(from, to);
+  };
+
+  it('is updated in place: our files replaced, stale ones removed, foreign ones kept, no leftovers', () => {
+    const root = tmpRoot();
+    const out = path.join(root, 'mnt');
+    writeOutput(out, V1, { cwd: root });
+    fs.writeFileSync(path.join(out, 'foreign.txt'), 'keep me');
+    const ino = fs.statSync(out).ino;
+    const res = writeOutput(out, V2, { cwd: root, renameDir: busy(out) });
+    expect(res.mode).toBe('in-place');
+    expect(fs.statSync(out).ino).toBe(ino);
+    expectOutput(out, V2);
+    expect(fs.readFileSync(path.join(out, 'foreign.txt'), 'utf8')).toBe('keep me');
+    expect(fs.existsSync(path.join(out, 'detections', 'b.yaml'))).toBe(false);
+    expect(fs.existsSync(path.join(out, 'arm', 'old'))).toBe(false);
+    expect(fs.existsSync(path.join(out, PARTIAL_MARKER))).toBe(false);
+    expect(siblings(out)).toEqual([]);
+  });
+
+  it('an in-place update killed half-way is finished by the next build', () => {
+    const root = tmpRoot();
+    const out = path.join(root, 'mnt');
+    writeOutput(out, V1, { cwd: root });
+    writeOutput(out, V2, { cwd: root, renameDir: busy(out), stopAfter: 'in-place-files' });
+    fs.writeFileSync(path.join(out, 'detections', 'c.yaml.btg-tmp-0a1b2c'), 'half-written');
+    expect(fs.existsSync(path.join(out, PARTIAL_MARKER))).toBe(true);
+    writeOutput(out, V1, { cwd: root, renameDir: busy(out) });
+    expectOutput(out, V1);
+    expect(fs.existsSync(path.join(out, 'detections', 'c.yaml'))).toBe(false);
+    expect(fs.existsSync(path.join(out, 'detections', 'c.yaml.btg-tmp-0a1b2c'))).toBe(false);
+    expect(fs.existsSync(path.join(out, PARTIAL_MARKER))).toBe(false);
+  });
+});
+
+describe('btg build -o', () => {
+  it('exits 2 with the reason for a refused path and leaves it byte-identical (no config is even read)', async () => {
+    const root = tmpRoot();
+    const file = path.join(root, 'somefile');
+    fs.writeFileSync(file, 'data');
+    const before = snapshot(root);
+    const r = await runCli('build', '--config', EXAMPLE_CONFIG, '--out', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/refusing to write the output to .*somefile: it is a file, not a folder/);
+    expect(snapshot(root)).toEqual(before);
+    const packRoot = await runCli('build', '--config', EXAMPLE_CONFIG, '--out', PACK_ROOT);
+    expect(packRoot.code).toBe(2);
+    expect(packRoot.stderr).toMatch(/it is the pack root|it is the current directory|it contains the current directory/);
+    const dot = await runCli('build', '--config', EXAMPLE_CONFIG, '--out', '.');
+    expect(dot.code).toBe(2);
+    expect(dot.stderr).toMatch(/it is the current directory/);
+  });
+});
