@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import { z } from 'zod';
 import { Diagnostic, formatPath } from '../validate/diagnostic';
-import { lineText, loadYamlFile, parseYamlSource, rangeOfPath, YamlSource } from '../content/yamlSource';
+import { lineText, parseYamlSource, rangeOfPath, YamlSource } from '../content/yamlSource';
 import { Config, ConfigSchema } from './schema';
 
 export interface LoadedConfig {
@@ -102,9 +102,77 @@ export function checkConfigData(data: unknown, file: string, source?: YamlSource
 }
 
 export function parseConfigText(text: string, file = 'btg.config.yaml'): LoadedConfig {
-  const { source, diagnostics } = parseYamlSource(file, text);
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) return { diagnostics: [tooLarge(file, Buffer.byteLength(text))] };
+  let parsed: ReturnType<typeof parseYamlSource>;
+  try {
+    parsed = parseYamlSource(file, text);
+  } catch (e) {
+    // the yaml library throws when expanding aliases exceeds its budget (a "billion laughs" alias bomb)
+    return { diagnostics: [{ code: 'yaml-syntax', severity: 'error', file, message: `${file}: ${(e as Error).message.split('\n')[0]} (YAML aliases expand to too much data)` }] };
+  }
+  const { source, diagnostics } = parsed;
   if (!source) return { diagnostics };
   return checkConfigData(source.data, file, source);
+}
+
+/** A config is a few kilobytes; anything over this is refused before parsing. */
+export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+
+function tooLarge(file: string, bytes: number): Diagnostic {
+  return { code: 'config-too-large', severity: 'error', file, message: `${file}: ${bytes} bytes; a config may be at most ${MAX_CONFIG_BYTES} bytes (5 MB)` };
+}
+
+/** Offset of the first byte that is not valid UTF-8 (the buffer is known to hold one). */
+function firstInvalidUtf8(buf: Buffer): number {
+  let ok = 0;
+  let bad = buf.length;
+  // the longest prefix a streaming strict decoder accepts (an incomplete last character is not an error in a stream)
+  while (bad - ok > 1) {
+    const mid = (ok + bad) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, mid), { stream: true });
+      ok = mid;
+    } catch {
+      bad = mid;
+    }
+  }
+  // the prefix may end in the first bytes of the offending character: point at its lead byte
+  let lead = ok - 1;
+  while (lead >= 0 && ok - lead < 4 && (buf[lead] & 0xc0) === 0x80) lead--;
+  if (lead >= 0) {
+    const b = buf[lead];
+    const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    if (lead + len > ok) return lead;
+  }
+  return ok;
+}
+
+/** The config's text, or a diagnostic: too large, unreadable, or not UTF-8. */
+function readConfigText(file: string): { text?: string; diagnostic?: Diagnostic } {
+  try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_CONFIG_BYTES) return { diagnostic: tooLarge(file, size) };
+    const buf = fs.readFileSync(file);
+    try {
+      return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf) };
+    } catch {
+      const at = firstInvalidUtf8(buf);
+      let line = 0;
+      let lineStart = 0;
+      for (let i = 0; i < at; i++) if (buf[i] === 0x0a) (line++, (lineStart = i + 1));
+      return {
+        diagnostic: {
+          code: 'config-encoding',
+          severity: 'error',
+          file,
+          range: { start: { line, character: at - lineStart }, end: { line, character: at - lineStart + 1 } },
+          message: `${file}: not valid UTF-8 (byte 0x${buf[at].toString(16).padStart(2, '0')} at offset ${at}, line ${line + 1}); save the config as UTF-8`,
+        },
+      };
+    }
+  } catch (e) {
+    return { diagnostic: { code: 'file-read', severity: 'error', file, message: `cannot read ${file}: ${(e as Error).message}` } };
+  }
 }
 
 export function loadConfig(file: string): LoadedConfig {
@@ -120,7 +188,7 @@ export function loadConfig(file: string): LoadedConfig {
       ],
     };
   }
-  const { source, diagnostics } = loadYamlFile(file);
-  if (!source) return { diagnostics };
-  return checkConfigData(source.data, file, source);
+  const read = readConfigText(file);
+  if (read.diagnostic) return { diagnostics: [read.diagnostic] };
+  return parseConfigText(read.text!, file);
 }

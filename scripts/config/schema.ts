@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { Email, Guid, Severity, Upn } from './definitions';
 
+/** Letters (any script), digits, `_ - . ( )`, 1-90 characters, not ending in a period. */
+export const RESOURCE_GROUP_RE = /^[\p{L}\p{N}_\-.()]{0,89}[\p{L}\p{N}_\-()]$/u;
+
 const Account = z
   .object({
     objectId: Guid,
@@ -18,9 +21,10 @@ const Workspace = z
     /** short label used in plan output; defaults to workspaceName */
     name: z.string().min(1).optional(),
     subscriptionId: Guid,
-    resourceGroup: z.string().regex(/^[-\w._()]{1,90}$/, { message: 'expected a resource group name' }),
+    // Azure's naming rules; they also keep every name a single, literal segment of the request path (no "..", no "/")
+    resourceGroup: z.string().regex(RESOURCE_GROUP_RE, { message: 'expected a resource group name: 1-90 letters, digits, _ - . ( ), not ending in "."' }),
     workspaceName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/, { message: 'expected a Log Analytics workspace name (4-63 letters, digits, hyphens)' }),
-    location: z.string().min(1),
+    location: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ]{0,39}$/, { message: 'expected an Azure region like westeurope' }),
     /** the workspace's customer id (Overview → Workspace ID): the Log Analytics query API addresses workspaces by it (btg test --live, btg drill) */
     workspaceId: Guid.optional(),
   })

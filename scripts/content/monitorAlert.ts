@@ -12,7 +12,7 @@ import { queryDiagnosticAt } from '../validate/locate';
 import { PackContext } from './context';
 import { QueryText } from './items';
 import { listYaml, zodDiagnostics } from './load';
-import { identityRendered, queryEnvironment, renderQuery, renderText, TemplateError } from './render';
+import { fillSubject, identityRendered, queryEnvironment, renderQuery, renderText, TemplateError } from './render';
 import { loadYamlFile, scalarOrigin, YamlSource } from './yamlSource';
 
 /** Evaluation frequencies the service accepts (rest-shapes §4.1); windowSize also allows P2D. */
@@ -86,7 +86,7 @@ export function loadMonitorAlerts(dir: string, ctx: PackContext, config: Config)
     }
     try {
       const alert = { ...t, name: renderText(t.name, ctx), description: renderText(t.description, ctx).trim(), query: query.text };
-      const subject = renderText(config.notify.emailSubject, { alertName: alert.name, tenantName: ctx.tenantName });
+      const subject = fillSubject(config.notify.emailSubject, { alertName: alert.name, tenantName: ctx.tenantName });
       // the packId keeps two configs' alerts in one resource group apart (content/ids.ts)
       items.push({ itemKind: 'monitorAlert', templateId, file, source, alert, query, subject, ruleName: `${ruleNameFrom(subject).slice(0, 240).replace(/[ .]+$/, '')}${packNames.monitorAlertSuffix(packIdOf(config))}` });
     } catch (e) {

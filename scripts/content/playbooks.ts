@@ -13,7 +13,7 @@ import { QueryText } from './items';
 import { loadJsonFile } from './jsonSource';
 import { zodDiagnostics } from './load';
 import { Feature, ParameterName, PlaybookMeta, PlaybookTemplate, QueryMarker } from './playbookSchema';
-import { identityRendered, queryEnvironment, renderQuery, renderText, TemplateError } from './render';
+import { fillSubject, identityRendered, queryEnvironment, renderQuery, renderText, TemplateError } from './render';
 import { lineText, rangeOfPath, YamlSource } from './yamlSource';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ export const PLAYBOOK_PARAMETERS: Record<ParameterName, ParameterSpec> = {
     description: 'Mail subject (notify.emailSubject); {alertName} is replaced by the incident title at run time.',
     // the one run-time value is written {alertName} and replaced by the workflow with replace(): a parameter value is
     // never evaluated as a Logic Apps expression, so nothing in the configured subject can become one
-    value: (c, ctx) => renderText(c.notify.emailSubject, { alertName: '{alertName}', tenantName: ctx.tenantName }),
+    value: (c, ctx) => fillSubject(c.notify.emailSubject, { alertName: '{alertName}', tenantName: ctx.tenantName }),
   },
   TeamsGroupId: { type: 'string', description: 'Microsoft Teams team (group) id (notify.teams.groupId).', value: (c) => c.notify.teams?.groupId ?? '' },
   TeamsChannelId: { type: 'string', description: 'Microsoft Teams channel id (notify.teams.channelId).', value: (c) => c.notify.teams?.channelId ?? '' },

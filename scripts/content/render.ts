@@ -186,6 +186,14 @@ export function identityRendered(text: string): Rendered {
   return { text, segments: [{ outStart: 0, outEnd: text.length, tplStart: 0, exact: true }] };
 }
 
+/**
+ * notify.emailSubject is data, never a template: only `{{alertName}}` and `{{tenantName}}` are filled in, in one pass
+ * (a value is never scanned again), and any other `{{…}}` stays as written.
+ */
+export function fillSubject(subject: string, values: { alertName: string; tenantName: string }): string {
+  return subject.replace(/\{\{\s*(alertName|tenantName)\s*\}\}/g, (_m, k: 'alertName' | 'tenantName') => values[k]);
+}
+
 /** Non-KQL text (names, descriptions, runbooks): strict, no HTML escaping. */
 export function renderText(template: string, context: object): string {
   return Handlebars.compile(template, HB_OPTIONS)(context);

@@ -11,7 +11,7 @@ import { PackContext } from './context';
 import { RuleItem } from './items';
 import { MonitorAlertContent } from './monitorAlert';
 import { PlaybookContent } from './playbooks';
-import { renderText } from './render';
+import { fillSubject, renderText } from './render';
 import { WorkbookContent } from './workbook';
 
 /** The rule whose incident the test routine waits for. */
@@ -70,7 +70,7 @@ export function routineContext(config: Config, ctx: PackContext, rules: RuleItem
     signInRule: signIn ? { name: signIn.rule.name, incidents } : null,
     monitorAlert: monitorOn ? { name: monitorOn.ruleName, subject: monitorOn.subject } : null,
     // the notify playbook puts the incident title where the subject says {{alertName}}
-    emailSubjectExample: renderText(config.notify.emailSubject, { alertName: incidents[0]?.title ?? 'Break-glass account sign-in', tenantName: ctx.tenantName }),
+    emailSubjectExample: fillSubject(config.notify.emailSubject, { alertName: incidents[0]?.title ?? 'Break-glass account sign-in', tenantName: ctx.tenantName }),
     playbooks: emitted.map((p) => ({ name: p.templateId, displayName: p.meta.displayName, description: p.meta.description })),
     confirmationPlaybook: emitted.some((p) => p.meta.when === 'custodians'),
     workbook: workbooks[0]?.displayName ?? 'Break-glass accounts',
