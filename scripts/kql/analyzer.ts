@@ -5,7 +5,7 @@ import { bundledSchemas, Column, TableSchemas } from './schemas';
 export interface KqlFunctionDecl {
   name: string;
   /** parameters as "(a:string, b:long)"; default none */
-  parameters?: { name: string; type: string }[];
+  parameters?: { name: string; type: string; optional?: boolean }[];
   /** result columns; with `open: true` any column may be referenced on the result */
   columns: Column[];
   open?: boolean;
@@ -39,6 +39,11 @@ export interface KqlAnalysis {
   unboundedScans: { start: number; length: number; text: string }[];
   /** tables the query reads (references the analyzer resolved to a table symbol), once each */
   tables: string[];
+  /**
+   * `ingestion_time()` calls inside a `where` (the ingestion-delay pattern); `lookback` is the argument text of
+   * `ago(...)` when the call is compared as `ingestion_time() > ago(lookback)` (or `>=`)
+   */
+  ingestionTimeFilters: { start: number; length: number; lookback?: string }[];
 }
 
 /** A token range and its classification kind name (Kusto.Language.Editor.ClassificationKind: Table, Column, Keyword ...). */
@@ -80,7 +85,11 @@ export class KqlAnalyzer {
     for (const f of [WATCHLIST_FUNCTION, ...(opts.functions ?? [])]) {
       let result = new S.TableSymbol.$ctor7('', schemaString(f.columns), null);
       if (f.open) result = result.WithIsOpen(true);
-      const params = (f.parameters ?? []).map((p) => new S.Parameter.$ctor2(p.name, S.ScalarTypes.GetSymbol(p.type)));
+      const params = (f.parameters ?? []).map((p) =>
+        p.optional
+          ? new S.Parameter.$ctor3(p.name, S.ScalarTypes.GetSymbol(p.type), S.ArgumentKind.Expression, null, null, false, null, 0, 1, null, null)
+          : new S.Parameter.$ctor2(p.name, S.ScalarTypes.GetSymbol(p.type)),
+      );
       symbols.push(new S.FunctionSymbol.$ctor5(f.name, result, params));
     }
     const db = new S.DatabaseSymbol.ctor('workspace', symbols);
@@ -111,8 +120,21 @@ export class KqlAnalyzer {
       for (const c of netList(rt.Columns)) columns.push({ name: c.Name, type: c.Type?.Name ?? 'unknown' });
       open = !!rt.IsOpen;
     }
-    const { filterVariables, unboundedScans, tables } = structure(K, code, query);
-    return { diagnostics, columns, open, unknownTables: [...unknownTables], filterVariables, unboundedScans, tables };
+    const { filterVariables, unboundedScans, tables, ingestionTimeFilters } = structure(K, code, query);
+    return { diagnostics, columns, open, unknownTables: [...unknownTables], filterVariables, unboundedScans, tables, ingestionTimeFilters };
+  }
+
+  /**
+   * The analysed tree (Kusto.Language KustoCode: syntax with bindings and result types) of a query, reusing the tree
+   * of a query just validated. The offline evaluator (kql/eval) executes it.
+   */
+  code(query: string): any {
+    const hit = this.recentCodes.get(query);
+    if (hit) return hit;
+    const code = kusto().KustoCode.ParseAndAnalyze(query, this.globals);
+    if (this.recentCodes.size >= 128) this.recentCodes.clear();
+    this.recentCodes.set(query, code);
+    return code;
   }
 
   /**
@@ -137,15 +159,22 @@ export class KqlAnalyzer {
 }
 
 /** Facts read off the analysed syntax tree. */
-function structure(K: any, code: any, query: string): Pick<KqlAnalysis, 'filterVariables' | 'unboundedScans' | 'tables'> {
+function structure(K: any, code: any, query: string): Pick<KqlAnalysis, 'filterVariables' | 'unboundedScans' | 'tables' | 'ingestionTimeFilters'> {
   const SK = K.Syntax.SyntaxKind;
   const filterVariables = new Set<string>();
+  const ingestion = new Map<number, KqlAnalysis['ingestionTimeFilters'][number]>();
+  const isIngestionTime = (e: any) => e && e.Kind === SK.FunctionCallExpression && e.Name?.SimpleName === 'ingestion_time';
   const unboundedScans: KqlAnalysis['unboundedScans'] = [];
   const tables = new Set<string>();
   code.Syntax.WalkNodes((n: any) => {
     if (n.Kind === SK.NameReference && n.ReferencedSymbol && n.ReferencedSymbol.Kind === K.Symbols.SymbolKind.Table) tables.add(n.ReferencedSymbol.Name);
     if (n.Kind === SK.FilterOperator) {
       n.WalkNodes((r: any) => {
+        if ((r.Kind === SK.GreaterThanExpression || r.Kind === SK.GreaterThanOrEqualExpression) && isIngestionTime(r.Left)) {
+          const right = query.substr(r.Right.TextStart, r.Right.Width);
+          const ago = /^ago\s*\(\s*([^()]*?)\s*\)$/.exec(right);
+          ingestion.set(r.Left.TextStart, { start: r.TextStart, length: r.Width, lookback: ago ? ago[1] : undefined });
+        } else if (isIngestionTime(r) && !ingestion.has(r.TextStart)) ingestion.set(r.TextStart, { start: r.TextStart, length: r.Width });
         if (r.Kind !== SK.NameReference) return;
         const sym = r.ReferencedSymbol;
         if (sym && sym.Kind === K.Symbols.SymbolKind.Variable) filterVariables.add(sym.Name);
@@ -160,7 +189,7 @@ function structure(K: any, code: any, query: string): Pick<KqlAnalysis, 'filterV
       unboundedScans.push({ start: n.TextStart, length: n.Width, text: query.substr(n.TextStart, n.Width).split('\n')[0] });
     }
   });
-  return { filterVariables: [...filterVariables], unboundedScans, tables: [...tables] };
+  return { filterVariables: [...filterVariables], unboundedScans, tables: [...tables], ingestionTimeFilters: [...ingestion.values()] };
 }
 
 let shared: KqlAnalyzer | undefined;
