@@ -28,6 +28,7 @@ import {
   typedWritePolicy,
 } from './policies';
 import { Target } from './target';
+import { tokenOriginPolicy, TokenOriginError } from '../security/tokenOrigin';
 
 export type Json = Record<string, unknown>;
 
@@ -53,7 +54,7 @@ const errorBody = (body: unknown): { code?: string; message?: string } => {
 
 /** Any error thrown by a client call, as an ArmCallError (interrupts, aborts and read-only refusals pass through). */
 export function toArmError(e: unknown): Error {
-  if (e instanceof ArmCallError || e instanceof InterruptedError || e instanceof ReadOnlyViolation) return e;
+  if (e instanceof ArmCallError || e instanceof InterruptedError || e instanceof ReadOnlyViolation || e instanceof TokenOriginError) return e;
   if (isRestError(e)) {
     const parsed = errorBody(e.response?.bodyAsText ? safeJson(e.response.bodyAsText) : undefined);
     const status = e.statusCode;
@@ -138,6 +139,9 @@ export class ArmClients {
       // before attemptPolicy: the per-request timeout starts when the request leaves the queue
       { policy: requestLimitPolicy(new Semaphore(settings.concurrency ?? Number.MAX_SAFE_INTEGER), control), position: 'perRetry' },
       { policy: attemptPolicy({ control, stats, timeoutMs, retry }), position: 'perRetry' },
+      // last, after the bearer policy (perRetry = after the Sign phase) and on every hop: the ARM token goes to the
+      // ARM endpoint of the run only, never to a nextLink / Azure-AsyncOperation / Location on another origin
+      { policy: tokenOriginPolicy([settings.target.armEndpoint], 'Azure Resource Manager'), position: 'perRetry' },
     ];
   }
 

@@ -15,6 +15,7 @@ import { ArmCallError, ArmClients, Json } from './clients';
 import { DesiredItem } from './desired';
 import { API_DEFAULTS, ScopeIds } from './kinds';
 import { Cloud } from './target';
+import { tokenOriginPolicy } from '../security/tokenOrigin';
 
 export const SENTINEL_APP_ID = '98785600-1bb7-4fb9-b9fa-19afe2c8a360';
 export const AUTOMATION_CONTRIBUTOR_ROLE = 'f4c81013-99ee-4d62-a7ee-b3f1f648599a';
@@ -98,6 +99,7 @@ export const connectionPortalUrl = (cloud: Cloud, id: string) => `${cloud.portal
 export async function graphSentinelPrincipalId(credential: TokenCredential, cloud: Cloud, timeoutMs: number): Promise<string | undefined> {
   const pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 2 } });
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: cloud.graphScope }));
+  pipeline.addPolicy(tokenOriginPolicy([cloud.graph], 'Microsoft Graph'), { afterPhase: 'Sign' });
   const request = createPipelineRequest({ url: `${cloud.graph}/v1.0/servicePrincipals(appId='${SENTINEL_APP_ID}')?$select=id`, method: 'GET', timeout: timeoutMs });
   try {
     const res = await pipeline.sendRequest(createDefaultHttpClient(), request);

@@ -4,6 +4,7 @@
  * (`BTG_ACCESS_TOKEN` when set, else `DefaultAzureCredential`).
  */
 import type { TokenCredential } from '@azure/identity';
+import { isLoopbackHost } from '../security/tokenOrigin';
 
 export const CLOUD_NAMES = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'] as const;
 export type CloudName = (typeof CLOUD_NAMES)[number];
@@ -91,8 +92,17 @@ export function resolveTarget(opts: TargetOptions = {}): Target {
   }
   let armScope = cloud.armScope;
   if (opts.armAudience !== undefined) {
-    const a = opts.armAudience.replace(/\/+$/, '');
+    const a = opts.armAudience.trim().replace(/\/+$/, '');
+    if (!a || /\s/.test(a)) throw new TargetError(`--arm-audience ${JSON.stringify(opts.armAudience)}: expected the token audience, such as https://management.example.com`);
     armScope = a.endsWith('/.default') ? a : `${a}/.default`;
+  }
+  // A token for this cloud's ARM goes to a host that is not this cloud's ARM only when the user named the audience
+  // the endpoint expects (--arm-audience), or to a loopback test endpoint (the emulator) on this machine.
+  if (armEndpoint !== cloud.arm && opts.armAudience === undefined && !isLoopbackHost(new URL(armEndpoint).hostname)) {
+    throw new TargetError(
+      `--arm-endpoint ${armEndpoint}: is not ${cloud.name}'s ARM (${cloud.arm}); a ${cloud.name} ARM token is not sent to another host. ` +
+        `Give the audience that endpoint expects with --arm-audience <uri> (for an Azure Stack Hub, its management audience; use ${cloud.arm} only if it is a trusted proxy to ${cloud.name}).`,
+    );
   }
   return { cloud, armEndpoint, armScope, customEndpoint: armEndpoint !== cloud.arm };
 }

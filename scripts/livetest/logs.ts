@@ -7,6 +7,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { LogsQueryClientOptions } from '@azure/monitor-query-logs';
 import { GUID_RE } from '../config/definitions';
+import { tokenOriginPolicy } from '../security/tokenOrigin';
 
 /** One result table as the query API returns it (rows as JSON values; datetimes as ISO strings). */
 export interface QueryTable {
@@ -88,6 +89,8 @@ export async function logsWorkspaceQuery(opts: LogsClientOptions): Promise<Works
     // unless told otherwise: both follow the configured origin, so sovereign clouds work.
     endpoint: `${origin}/v1`,
     credentials: { scopes: [`${origin}/.default`] },
+    // after the bearer policy, on every hop: the token goes to this origin only
+    additionalPolicies: [...(opts.clientOptions?.additionalPolicies ?? []), { policy: tokenOriginPolicy([origin], 'Log Analytics'), position: 'perRetry' }],
   });
   return async (query, timespan) => {
     let result;

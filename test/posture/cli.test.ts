@@ -62,6 +62,7 @@ describe('btg check (CLI)', () => {
         return { getToken: async (): Promise<AccessToken> => ({ token: 't', expiresOnTimestamp: Date.now() + 3_600_000 }) };
       };
       checkDeps.now = () => NOW;
+      checkDeps.graphCa = server.ca;
       checkDeps.armCredential = async () => {
         throw new Error('not signed in');
       };

@@ -31,7 +31,7 @@ afterEach(async () => {
 afterAll(cleanupTmp);
 
 async function checkLive(server: GraphServer, config: Config = exampleConfig(), credential = new FakeCredential()): Promise<Finding[]> {
-  const source = new LiveGraphSource({ credential, endpoint: server.url, maxRetries: 0 });
+  const source = new LiveGraphSource({ credential, endpoint: server.url, ca: server.ca, maxRetries: 0 });
   return (await runPosture({ config, source, now: NOW, workspace: { skipReason: 'offline test' } })).findings;
 }
 
@@ -72,7 +72,7 @@ describe('live Graph (local Graph-shaped server)', () => {
     const server = await serve(CLEAN);
     const dir = path.join(tmpDir(), 'export');
     const config = exampleConfig();
-    const source = new LiveGraphSource({ credential: new FakeCredential(), endpoint: server.url, maxRetries: 0 });
+    const source = new LiveGraphSource({ credential: new FakeCredential(), endpoint: server.url, ca: server.ca, maxRetries: 0 });
     const { manifest } = await exportPosture(source, config, dir, { exportedAt: NOW, endpoint: server.url });
     expect(server.requests.every((r) => r.method === 'GET')).toBe(true);
 
@@ -97,7 +97,7 @@ describe('live Graph (local Graph-shaped server)', () => {
     const server = await serve(CLEAN, { override: ({ path: p }) => (p === `users/${B2}` ? { status: 404, body: { error: { code: 'Request_ResourceNotFound', message: `Resource '${B2}' does not exist.` } } } : undefined) });
     const dir = path.join(tmpDir(), 'export');
     const config = exampleConfig();
-    const source = new LiveGraphSource({ credential: new FakeCredential(), endpoint: server.url, maxRetries: 0 });
+    const source = new LiveGraphSource({ credential: new FakeCredential(), endpoint: server.url, ca: server.ca, maxRetries: 0 });
     await exportPosture(source, config, dir, { exportedAt: NOW });
     const live = await checkLive(server, config);
     expect(finding(live, 'account', 'btg-emergency-02@contoso.example').status).toBe('fail');
@@ -133,7 +133,7 @@ describe('live Graph (local Graph-shaped server)', () => {
 
   it('the live client itself refuses anything but GET', async () => {
     const server = await serve(CLEAN);
-    const source = new LiveGraphSource({ credential: new FakeCredential(), endpoint: server.url, maxRetries: 0 });
+    const source = new LiveGraphSource({ credential: new FakeCredential(), endpoint: server.url, ca: server.ca, maxRetries: 0 });
     const client = (source as any).client;
     await expect(client.api(`users/${B1}`).patch({ accountEnabled: false })).rejects.toThrow(/read-only: refusing PATCH/);
     await expect(client.api(`users/${B1}/authentication/methods`).post({})).rejects.toThrow(/read-only: refusing POST/);
@@ -146,7 +146,7 @@ describe('live Graph (local Graph-shaped server)', () => {
     const url = server.url;
     await server.close();
     servers.splice(0);
-    const source = new LiveGraphSource({ credential: new FakeCredential(), endpoint: url, maxRetries: 0 });
+    const source = new LiveGraphSource({ credential: new FakeCredential(), endpoint: url, ca: server.ca, maxRetries: 0 });
     await expect(runPosture({ config: exampleConfig(), source, now: NOW })).rejects.toThrow(/Graph request GET \/identity\/conditionalAccess\/policies failed/);
   });
 

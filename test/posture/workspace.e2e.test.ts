@@ -24,6 +24,7 @@ beforeAll(async () => {
   checkDeps.now = () => NOW;
   checkDeps.armCredential = async () => emulatorCredential;
   checkDeps.armClientOptions = { tlsOptions: { ca: emu.caCert } };
+  checkDeps.graphCa = graph.ca;
 });
 afterAll(async () => {
   Object.assign(checkDeps, original);

@@ -1,13 +1,15 @@
 /**
- * A local Graph-shaped HTTP server on 127.0.0.1 for the live path of `btg check`: serves a posture export folder
+ * A local Graph-shaped HTTPS server on 127.0.0.1 (self-signed certificate made in memory, `ca` for the client: the
+ * Graph token is never sent over plain http, not even in tests) for the live path of `btg check`: serves a posture export folder
  * by request path (`GET /v1.0/<path>` → `<dir>/<path>.json`), honours `$select` loosely, pages collections with
  * `@odata.nextLink`, answers 404 with a Graph error body for missing files, requires a bearer token, refuses
  * anything but GET (405), and logs every request so tests can assert the check is read-only.
  */
 import * as fs from 'fs';
-import * as http from 'http';
+import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as path from 'path';
+import { generateSelfSignedCert } from './emulator/tls';
 
 export interface GraphRequestLog {
   method: string;
@@ -30,8 +32,10 @@ export interface GraphServerOptions {
 }
 
 export interface GraphServer {
-  /** Graph root for `--graph-endpoint`, e.g. http://127.0.0.1:53211 */
+  /** Graph root for `--graph-endpoint`, e.g. https://127.0.0.1:53211 */
   url: string;
+  /** PEM of the server certificate (LiveGraphSource `ca`, checkDeps.graphCa) */
+  ca: string;
   requests: GraphRequestLog[];
   close(): Promise<void>;
 }
@@ -49,7 +53,8 @@ function selectProps(entity: unknown, select: string[] | undefined): unknown {
 export async function startGraphServer(opts: GraphServerOptions): Promise<GraphServer> {
   const requests: GraphRequestLog[] = [];
   let base = '';
-  const server = http.createServer((req, res) => {
+  const tls = generateSelfSignedCert();
+  const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     const send = (status: number, body: unknown) => {
       const text = JSON.stringify(body);
       res.writeHead(status, { 'content-type': 'application/json; odata.metadata=minimal; charset=utf-8', 'content-length': Buffer.byteLength(text) });
@@ -96,10 +101,15 @@ export async function startGraphServer(opts: GraphServerOptions): Promise<GraphS
     return send(200, page);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: base,
+    ca: tls.cert,
     requests,
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
   };
 }

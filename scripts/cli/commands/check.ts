@@ -37,6 +37,8 @@ export const checkDeps: {
   armCredential: (target: Target) => Promise<TokenCredential>;
   /** extra SDK client options for the ARM clients (tests: the emulator's CA) */
   armClientOptions?: DeploySettings['clientOptions'];
+  /** extra CA certificate (PEM) trusted for --graph-endpoint (tests: the local Graph server's) */
+  graphCa?: string;
 } = {
   armCredential: async (target) => {
     const { credential } = await chooseCredential(target);
@@ -62,6 +64,7 @@ interface CheckOptions {
   strict?: boolean;
   cloud?: string;
   armEndpoint?: string;
+  armAudience?: string;
 }
 
 function formatDiagnostic(d: Diagnostic): string {
@@ -123,7 +126,7 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
     workspaceSkip = '--from: workspaces are not read when checking an export';
   } else {
     const credential = await checkDeps.credential(opts.tenant);
-    const live = new LiveGraphSource({ credential, endpoint: opts.graphEndpoint });
+    const live = new LiveGraphSource({ credential, endpoint: opts.graphEndpoint, ca: checkDeps.graphCa });
     source = live;
     now = opts.asOf ? parseAsOf(opts.asOf) : checkDeps.now();
     workspaceSkip = 'no workspaces[] in the config';
@@ -155,8 +158,9 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
 async function workspaceSide(config: Config, opts: CheckOptions, source?: YamlSource): Promise<{ reader: WorkspaceRuleReader; expected: ExpectedRule[] } | { skipReason: string }> {
   const pack = loadPack(config, opts.config, source);
   const expected = pack.rules.filter((r) => r.enabled).map((r) => ({ id: r.rule.id, displayName: r.rule.name }));
+  // a bad --arm-endpoint / --arm-audience is a usage error, not a skipped check
+  const target = resolveTarget({ cloud: opts.cloud, armEndpoint: opts.armEndpoint, armAudience: opts.armAudience });
   try {
-    const target = resolveTarget({ cloud: opts.cloud, armEndpoint: opts.armEndpoint });
     const credential = await checkDeps.armCredential(target);
     const session = new DeploySession({ target, credential, clientOptions: checkDeps.armClientOptions });
     session.control.readOnly = true;
@@ -181,6 +185,7 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--as-of <date>', 'evaluate the test interval as of this date (default: now; with --from, the export time)')
     .option('--strict', 'exit 1 when a check was skipped (its data was not available)')
     .option('--cloud <name>', 'Azure cloud for reading the workspaces: AzureCloud, AzureUSGovernment, AzureChinaCloud')
-    .option('--arm-endpoint <url>', 'Azure Resource Manager endpoint for reading the workspaces (https)')
+    .option('--arm-endpoint <url>', 'Azure Resource Manager endpoint for reading the workspaces (https; another host than the cloud\'s ARM needs --arm-audience, except loopback test endpoints)')
+    .option('--arm-audience <uri>', 'token audience for --arm-endpoint (default: the cloud\'s ARM audience)')
     .action(async (opts: CheckOptions) => run(opts, setExit));
 }

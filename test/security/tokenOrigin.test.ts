@@ -1,0 +1,46 @@
+/** tokenOriginPolicy on its own: which requests may carry the token (the wire attacks are in test/deploy/tokens.e2e.test.ts). */
+import { createHttpHeaders, createPipelineRequest, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
+import { isLoopbackHost, originOf, tokenOriginPolicy, TokenOriginError } from '../../scripts/security/tokenOrigin';
+
+const sent: PipelineRequest[] = [];
+const next = async (request: PipelineRequest): Promise<PipelineResponse> => {
+  sent.push(request);
+  return { request, status: 200, headers: createHttpHeaders() };
+};
+const req = (url: string, auth = true) => createPipelineRequest({ url, headers: createHttpHeaders(auth ? { authorization: 'Bearer t0k3n-value' } : {}) });
+const policy = tokenOriginPolicy(['https://management.azure.com'], 'Azure Resource Manager');
+
+beforeEach(() => sent.splice(0));
+
+test('same origin (any case, explicit default port) is sent with the token', async () => {
+  for (const u of ['https://management.azure.com/subscriptions?api-version=1', 'https://MANAGEMENT.azure.com:443/x', 'https://management.azure.com./x'.replace('.com./', '.com/')]) {
+    await policy.sendRequest(req(u), next);
+  }
+  expect(sent).toHaveLength(3);
+});
+
+test('another origin with the token is refused before it leaves, naming the origin; the header is dropped', async () => {
+  for (const u of ['https://evil.example/x', 'https://management.azure.com:8443/x', 'http://management.azure.com/x', 'https://management.azure.com.evil.example/x', 'https://management.azure.com@evil.example/x']) {
+    const r = req(u);
+    const e = await policy.sendRequest(r, next).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(TokenOriginError);
+    expect((e as Error).message).toContain(`refused to send the Azure Resource Manager token to ${new URL(u).origin}`);
+    expect(r.headers.has('authorization')).toBe(false);
+  }
+  expect(sent).toEqual([]);
+});
+
+test('a request without a token is not the policy\'s business', async () => {
+  await policy.sendRequest(req('https://evil.example/x', false), next);
+  expect(sent).toHaveLength(1);
+});
+
+test('originOf and isLoopbackHost', () => {
+  expect(originOf('https://A.example:443/p?q')).toBe('https://a.example');
+  expect(originOf('/relative')).toBeUndefined();
+  expect(['127.0.0.1', '127.255.0.9', 'localhost', 'LOCALHOST', '[::1]', '::1', 'api.localhost'].every(isLoopbackHost)).toBe(true);
+  expect(['128.0.0.1', '127.0.0.1.nip.io', '10.0.0.1', '::2', 'localhost.example', '127.0.0.256'].some(isLoopbackHost)).toBe(false);
+});
