@@ -132,3 +132,223 @@ describe('help', () => {
     }
   });
 });
+
+/** Issue 12: one option set, one exit-code rule, fail-fast sign-in, every artifact renderable, the build's last words. */
+describe('CLI scenarios (options, exit codes, messages)', () => {
+  const dir = tempDir();
+  const missing = path.join(dir, 'no-such.yaml');
+  /** stderr without the config's own warnings (advice about the config, not about the command) */
+  const errOnly = (s: string) => s.split(/(?<=\n)/).filter((l) => !/^\S+: warning: /.test(l)).join('');
+
+  it('--version and -V print the package version, exit 0', async () => {
+    const version = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version;
+    for (const flag of ['--version', '-V']) {
+      const r = await runCli(flag);
+      expect(r).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+  });
+
+  it('--help documents --no-color, NO_COLOR, BTG_ACCESS_TOKEN and the exit codes', async () => {
+    const r = await runCli('--help');
+    expect(r.stdout).toMatch(/--no-color +no colours/);
+    expect(r.stdout).toContain('NO_COLOR');
+    expect(r.stdout).toContain('Exit codes: 0 clean, 1 findings');
+    expect((await runCli('--no-color', 'render', '--config', EXAMPLE_CONFIG, 'btg-interactive-signin', '--format', 'kql')).code).toBe(0);
+  });
+
+  it('an extra positional argument is a usage error (exit 2), not silently ignored', async () => {
+    const r = await runCli('build', EXAMPLE_CONFIG, '--out', path.join(dir, 'x'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error: too many arguments for 'build'. Expected 0 arguments but got 1.");
+    expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
+    expect((await runCli('check', '-c', EXAMPLE_CONFIG, 'extra')).code).toBe(2);
+    expect((await runCli('render', 'btg-interactive-signin', 'btg-admin-activity', '-c', EXAMPLE_CONFIG)).code).toBe(2);
+  });
+
+  it('a missing config is exit 2 with the same message in every command', async () => {
+    const message = `btg: config file ${missing} not found. Start from the example: cp examples/btg.config.yaml btg.config.yaml (then put in your accounts' object IDs and UPNs), run btg init, or pass --config examples/btg.config.yaml\n`;
+    const runs: string[][] = [
+      ['build', '-c', missing, '-o', path.join(dir, 'o')],
+      ['validate', '-c', missing],
+      ['render', 'btg-interactive-signin', '-c', missing],
+      ['check', '-c', missing, '--from', 'test/fixtures/posture/clean'],
+      ['test', '-c', missing],
+      ['drill', '-c', missing],
+      ['plan', '-c', missing],
+      ['deploy', '-c', missing, '--yes'],
+    ];
+    for (const args of runs) {
+      const r = await runCli(...args);
+      expect({ args, code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ args, code: 2, stderr: message, stdout: '' });
+    }
+  });
+
+  it('-c/--config is accepted by every command that reads the config, with one default path', async () => {
+    const top = await runCli('--help');
+    const commands = [...top.stdout.matchAll(/^  (\w[\w-]*) /gm)].map((m) => m[1]).filter((c) => c !== 'help');
+    for (const c of commands) {
+      const help = (await runCli(c, '--help')).stdout.replace(/\s+/g, ' ');
+      expect({ c, option: /-c, --config <file> [^-]*\(default: "btg\.config\.yaml"\)/.test(help) }).toEqual({ c, option: true });
+    }
+    const r = await runCli('check', '-c', EXAMPLE_CONFIG, '--from', 'test/fixtures/posture/clean', '--json');
+    expect(r.code).toBe(0);
+  });
+
+  it('durations are written one way: drill --interval 30s, deploy --timeout 2m; a bare number is a usage error', async () => {
+    const help = async (c: string) => (await runCli(c, '--help')).stdout.replace(/\s+/g, ' ');
+    expect(await help('drill')).toContain('--interval <duration> time between polls, e.g. 30s or 1m (default: 30s)');
+    expect(await help('deploy')).toContain('--timeout <duration> per-request timeout, e.g. 60s or 2m (default: 1m)');
+    const r = await runCli('plan', '-c', EXAMPLE_CONFIG, '--timeout', '60');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--timeout 60: expected a duration like 30s, 5m or 1h');
+    expect((await runCli('drill', '-c', EXAMPLE_CONFIG, '--interval', '30000')).stderr).toContain('--interval 30000: expected a duration like 30s, 5m or 1h');
+  });
+
+  it('validate -j takes a whole number ≥ 1, else a usage error (exit 2)', async () => {
+    for (const bad of ['0', '-1', 'abc', '1.5']) {
+      const r = await runCli('validate', '-j', bad, '-c', EXAMPLE_CONFIG);
+      expect({ bad, code: r.code, msg: r.stderr.includes(`--jobs ${bad}: expected a whole number ≥ 1`) }).toEqual({ bad, code: 2, msg: true });
+    }
+  });
+
+  it('an unknown rule id is exit 2 listing the valid ids, never a green "0 rules"', async () => {
+    const r = await runCli('test', '-c', EXAMPLE_CONFIG, '--rule', 'btg-nope');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(errOnly(r.stderr)).toMatch(/^btg: unknown rule "btg-nope"; valid: .*btg-interactive-signin/);
+    const typo = await runCli('test', '-c', EXAMPLE_CONFIG, '--rule', 'btg-interactive-signn');
+    expect(errOnly(typo.stderr)).toContain('unknown rule "btg-interactive-signn" (did you mean btg-interactive-signin?)');
+    const render = await runCli('render', 'btg-nope', '-c', EXAMPLE_CONFIG);
+    expect(render.code).toBe(2);
+    expect(errOnly(render.stderr)).toMatch(/^btg: unknown artifact id "btg-nope"; valid: .*btg-interactive-signin.*btg-accounts.*btg-notify-enrich.*test-routine.*workbook, watchlist, monitor-alert, pack\n$/);
+  });
+
+  it('check --from a folder that is not an export is exit 2 (an empty folder used to pass with every check skipped)', async () => {
+    const empty = path.join(dir, 'empty-export');
+    fs.mkdirSync(empty);
+    const r = await runCli('check', '-c', EXAMPLE_CONFIG, '--from', empty);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(errOnly(r.stderr)).toBe(`btg: --from ${empty}: not an export written by btg check --export (no valid btg-export.json in it)\n`);
+  });
+});
+
+describe('fail-fast sign-in', () => {
+  it('check (live Graph) without a token: one two-line message, exit 2, nothing read', async () => {
+    const { checkDeps } = await import('../scripts/cli/commands/check');
+    const saved = { ...checkDeps };
+    checkDeps.credential = async () => ({
+      getToken: async () => {
+        throw new Error('ChainedTokenCredential authentication failed.\nCredentialUnavailableError: az not found');
+      },
+    });
+    try {
+      const r = await runCli('check', '-c', EXAMPLE_CONFIG, '--graph-endpoint', 'https://127.0.0.1:9');
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      const lines = r.stderr.split('\n').filter((l) => l && !/: warning: /.test(l));
+      expect(lines).toEqual([
+        'btg: cannot get a token for https://127.0.0.1:9/.default with DefaultAzureCredential: ChainedTokenCredential authentication failed.',
+        expect.stringMatching(/^Sign in with `az login`.*or set BTG_ACCESS_TOKEN$/),
+      ]);
+    } finally {
+      Object.assign(checkDeps, saved);
+    }
+  });
+
+  it('test --live without a token: the message once (not once per case), exit 2', async () => {
+    const { testDeps } = await import('../scripts/cli/commands/test');
+    const saved = { ...testDeps };
+    testDeps.credential = async () => ({
+      getToken: async () => {
+        throw new Error('DefaultAzureCredential failed to retrieve a token');
+      },
+    });
+    const cfg = path.join(tempDir(), 'live.yaml');
+    fs.writeFileSync(cfg, fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace('    location: westeurope', '    location: westeurope\n    workspaceId: 00000000-0000-4000-8000-0000000000aa'));
+    try {
+      const r = await runCli('test', '--live', '-c', cfg);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.match(/cannot get a token/g)).toHaveLength(1);
+      expect(r.stderr).toContain('btg: cannot get a token for https://api.loganalytics.io/.default with DefaultAzureCredential: DefaultAzureCredential failed to retrieve a token\nSign in with `az login`');
+    } finally {
+      Object.assign(testDeps, saved);
+    }
+  });
+});
+
+describe('btg render: every artifact', () => {
+  const dir = tempDir();
+
+  it('without an id lists every artifact with its formats', async () => {
+    const r = await runCli('render', '-c', EXAMPLE_CONFIG);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^  btg-interactive-signin +analytics rule: Break-glass account interactive sign-in +\[yaml, arm, kql\]$/m);
+    expect(r.stdout).toMatch(/^  btg-accounts +workbook: .* +\[json, arm\]$/m);
+    expect(r.stdout).toMatch(/^  btg-notify-enrich +playbook: Break-glass: notify and enrich +\[arm, automation\]$/m);
+    expect(r.stdout).toMatch(/^  btg-test-reminder +playbook: .*\[arm\]$/m);
+    expect(r.stdout).toMatch(/^  btg-signin-monitor-alert +Azure Monitor alert: .*\[arm\]$/m);
+    expect(r.stdout).toMatch(/^  test-routine +routine +\[md\]$/m);
+    expect(r.stdout).toMatch(/^  pack +combined ARM template: .*\[arm\]$/m);
+  });
+
+  it('prints each artifact exactly as build writes it', async () => {
+    const out = path.join(dir, 'out');
+    expect((await runCli('build', '-c', EXAMPLE_CONFIG, '-o', out)).code).toBe(0);
+    const cases: [string[], string][] = [
+      [['btg-interactive-signin'], 'detections/btg-interactive-signin.yaml'],
+      [['btg-interactive-signin', '--format', 'arm'], 'arm/detections/btg-interactive-signin.json'],
+      [['btg-activity-timeline'], 'hunting/btg-activity-timeline.yaml'],
+      [['workbook'], 'workbooks/btg-accounts.json'],
+      [['btg-accounts', '--format', 'arm'], 'arm/workbooks/btg-accounts.json'],
+      [['btg-notify-enrich'], 'playbooks/btg-notify-enrich/azuredeploy.json'],
+      [['btg-notify-enrich', '--format', 'automation'], 'arm/automation/btg-notify-enrich.json'],
+      [['monitor-alert'], 'arm/monitor/btg-signin-monitor-alert.json'],
+      [['break-glass-procedure'], 'routines/break-glass-procedure.md'],
+      [['pack'], 'arm/breakglass-sentinel.json'],
+    ];
+    for (const [args, file] of cases) {
+      const r = await runCli('render', ...args, '-c', EXAMPLE_CONFIG);
+      expect({ args, code: r.code, same: r.stdout === fs.readFileSync(path.join(out, file), 'utf8') }).toEqual({ args, code: 0, same: true });
+    }
+    const bad = await runCli('render', 'test-routine', '--format', 'arm', '-c', EXAMPLE_CONFIG);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('btg: test-routine (routine) has no arm form; its formats: md');
+  });
+
+  it('the watchlist (accountSource: watchlist) as CSV and ARM; with inline accounts it says why there is none', async () => {
+    const inline = await runCli('render', 'watchlist', '-c', EXAMPLE_CONFIG);
+    expect(inline.code).toBe(2);
+    expect(inline.stderr).toContain('the watchlist is not in the pack for this config: accountSource is inline');
+    const cfg = path.join(dir, 'watchlist.yaml');
+    fs.writeFileSync(cfg, fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace('accountSource: inline', 'accountSource: watchlist'));
+    const csv = await runCli('render', 'watchlist', '-c', cfg);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split('\n')[0]).toMatch(/AccountObjectId/);
+    expect(csv.stdout).toContain('00000000-0000-4000-8000-00000000b701');
+    expect(JSON.parse((await runCli('render', 'watchlist', '--format', 'arm', '-c', cfg)).stdout).resources.length).toBeGreaterThan(0);
+  });
+
+  it('a rule the config leaves out says why (exit 2)', async () => {
+    const cfg = path.join(dir, 'no-locations.yaml');
+    fs.writeFileSync(cfg, fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/  expectedLocations:\n.*\n.*\n/, ''));
+    const r = await runCli('render', 'btg-signin-unexpected-location', '-c', cfg);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^btg: btg-signin-unexpected-location is not in the pack for this config: .*expectedLocations/m);
+  });
+});
+
+describe('btg build: its last words', () => {
+  it('names out/report.html and says the pack validated', async () => {
+    const out = path.join(tempDir(), 'out');
+    const r = await runCli('build', '-c', EXAMPLE_CONFIG, '-o', out);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[lines.length - 2]).toMatch(new RegExp(`^built ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/ in \\d+ ms: the pack validated \\(0 errors, \\d+ warnings?\\); 11 analytics rules, 3 hunting queries, 1 workbook, 3 playbooks, 2 automation rules, 1 Azure Monitor alert, 4 routines$`));
+    expect(lines[lines.length - 1]).toBe(`review it in ${out}/report.html`);
+    // no progress line without a terminal
+    expect(r.stderr).not.toMatch(/rendering the pack/);
+  });
+});

@@ -2,7 +2,7 @@
  * What `btg plan` and `btg deploy` share: options, loading and validating the pack, choosing workspaces, the
  * target and credential, and the progress display (listr2 on a terminal, plain lines otherwise).
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import * as readline from 'readline';
 import { WorkspaceRef } from '../config/schema';
 import { applyDeployment, DeploymentPlan, DeploySession, DeploySettings, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, planDeployment } from '../deploy/deploy';
@@ -20,6 +20,8 @@ import { isTty } from './io';
 export interface DeployCliOptions {
   config: string;
   workspace: string[];
+import { signInMessage } from './credential';
+import { configOption, duration, formatDuration, requireConfig, UsageError } from './options';
   json?: boolean;
   concurrency: number;
   prune?: boolean;
@@ -65,8 +67,7 @@ const positiveInt = (name: string) => (v: string) => {
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 export function addDeployOptions(cmd: Command, kind: 'plan' | 'deploy'): Command {
-  cmd
-    .option('-c, --config <file>', 'pack config', 'btg.config.yaml')
+  configOption(cmd)
     .option('-w, --workspace <name>', 'only this workspace (config `name`, or the workspace name); repeatable', collect, [])
     .option('--json', 'print JSON (for CI) instead of text')
     .option('--concurrency <n>', 'requests in flight at once, over all workspaces', positiveInt('--concurrency'), DEFAULT_CONCURRENCY)
@@ -75,7 +76,7 @@ export function addDeployOptions(cmd: Command, kind: 'plan' | 'deploy'): Command
     .option('--cloud <name>', `Azure cloud: ${CLOUD_NAMES.join(' | ')}`, 'AzureCloud')
     .option('--arm-endpoint <url>', 'another ARM endpoint (Azure Stack Hub, a proxy, a local emulator); the token audience stays the cloud\'s unless --arm-audience')
     .option('--arm-audience <uri>', 'token audience for --arm-endpoint (default: the cloud\'s ARM audience)')
-    .option('--timeout <seconds>', 'per-request timeout', positiveInt('--timeout'), DEFAULT_TIMEOUT_SECONDS)
+    .addOption(new Option('--timeout <duration>', 'per-request timeout, e.g. 60s or 2m').argParser((v) => Math.ceil(duration('--timeout')(v) / 1000)).default(DEFAULT_TIMEOUT_SECONDS, formatDuration(DEFAULT_TIMEOUT_SECONDS * 1000)))
     .option('--sentinel-principal-id <objectId>', 'object id of the "Azure Security Insights" service principal in your tenant (else looked up in Microsoft Graph)')
     .option('--schemas <dir>', 'extra table schemas for validating the pack (Azure-Sentinel custom-table JSON)');
   if (kind === 'deploy') {
@@ -84,7 +85,7 @@ export function addDeployOptions(cmd: Command, kind: 'plan' | 'deploy'): Command
   return cmd;
 }
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface Prepared {
   resources: WorkspaceResource[];
@@ -122,11 +123,7 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
   try {
     await credential.credential.getToken(target.armScope);
   } catch (e) {
-    throw new UsageError(
-      `cannot get a token for ${target.armScope} with ${credential.source}: ${(e as Error).message.split('\n')[0]}\n` +
-        'Sign in with `az login` (add `--cloud` for sovereign clouds), or set AZURE_TENANT_ID + AZURE_CLIENT_ID with AZURE_CLIENT_SECRET, ' +
-        'AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE (workload identity), or set BTG_ACCESS_TOKEN',
-    );
+    throw new UsageError(signInMessage(target.armScope, credential.source, e));
   }
   const session = new DeploySession({
     target,

@@ -11,7 +11,17 @@ export function buildProgram(setExit: SetExit = () => undefined): Command {
     .description('breakglass-sentinel: build, validate and deploy the break-glass account detection pack for Microsoft Sentinel')
     .option('--verbose', 'print stack traces on tool errors')
     .exitOverride()
-    .showHelpAfterError();
+    .version(toolVersion() ?? '0.0.0', '-V, --version', 'print the version')
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 clean, 1 findings (validation errors, failed checks, failed deploy), 2 usage or input error (bad option, missing file, unknown id, sign-in).\nEnvironment: NO_COLOR (no colours), BTG_ACCESS_TOKEN (a bearer token instead of signing in).',
+    )
+    .hook('preAction', (cmd) => {
+      if (cmd.opts().color === false) process.env.NO_COLOR = '1';
+    });
+    .option('--no-color', 'no colours in the output (also when NO_COLOR is set, CI is set, or the output is not a terminal)')
+    .allowExcessArguments(false)
   registerCommands(program, setExit);
   return program;
 }

@@ -145,6 +145,8 @@ export interface DrillOutcome {
   startedAt: Date;
   endedAt: Date;
   polls: number;
+  /** polls the workspace answered (0: the drill never managed to query, nothing to record) */
+  answered?: number;
   observation: DrillObservation;
   /** incident time minus sign-in time (or drill start when the sign-in was not found in SigninLogs) */
   latencySeconds?: number;
@@ -169,6 +171,7 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillOutcome> {
   const text = drillQuery(target);
   const seen: DrillObservation = {};
   let polls = 0;
+  let answered = 0;
   for (;;) {
     polls++;
     const at = clock.now();
@@ -177,6 +180,7 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillOutcome> {
     const timespan = { startTime: new Date(target.since.getTime() - 3_600_000), endTime: new Date(at.getTime() + 3_600_000) };
     try {
       const obs = parseObservation(await opts.query(text, timespan));
+      answered++;
       if (obs.signInTime && !seen.signInTime) {
         seen.signInTime = obs.signInTime;
         opts.onEvent?.({ kind: 'sign-in', time: obs.signInTime });
@@ -194,6 +198,7 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillOutcome> {
           startedAt,
           endedAt: clock.now(),
           polls,
+          answered,
           observation: seen,
           latencySeconds: Math.round((obs.incident.time.getTime() - from.getTime()) / 1000),
           latencyFrom: seen.signInTime ? 'sign-in' : 'drill start',
@@ -204,7 +209,7 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillOutcome> {
       opts.onEvent?.({ kind: 'poll-failed', n: polls, message: e.message });
     }
     const elapsed = clock.now().getTime() - startedAt.getTime();
-    if (elapsed >= opts.timeoutMs) return { result: 'timed-out', startedAt, endedAt: clock.now(), polls, observation: seen };
+    if (elapsed >= opts.timeoutMs) return { result: 'timed-out', startedAt, endedAt: clock.now(), polls, answered, observation: seen };
     await clock.sleep(Math.min(opts.intervalMs, opts.timeoutMs - elapsed));
   }
 }

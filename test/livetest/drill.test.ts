@@ -61,6 +61,9 @@ function fakeClock(start = NOW) {
   return { sleeps, clock: { now: () => new Date(t), sleep: async (ms: number) => void (sleeps.push(ms), (t += ms)) } };
 }
 
+/** stderr without the config's warnings (advice about the config, not about the run) */
+const withoutConfigWarnings = (s: string) => s.split(/(?<=\n)/).filter((l) => !/^\S+: warning: /.test(l)).join('');
+
 const servers: LogsServer[] = [];
 async function serve(answers: (n: number) => LogsAnswer): Promise<LogsServer> {
   const s = await startLogsServer({ answer: () => answers(s.requests.length) });
@@ -241,6 +244,41 @@ describe('btg drill (CLI)', () => {
       [B1, 'passed'],
       [B2, 'timed-out'],
     ]);
+  });
+
+  it('fails fast without sign-in: one two-line message, exit 2, no steps printed, no poll, nothing recorded', async () => {
+    drillDeps.credential = async () => ({
+      getToken: async () => {
+        throw new Error('DefaultAzureCredential failed to retrieve a token from the included credentials.\nAttempted credentials:\n EnvironmentCredential is unavailable.');
+      },
+    });
+    const server = await serve(() => row());
+    drillDeps.clientOptions = { tlsOptions: { ca: server.ca }, retryOptions: { maxRetries: 0 } };
+    const record = path.join(tmpDir(), 'drills.jsonl');
+    const r = await runCli('drill', '-c', writeConfig(configWith((c) => void (c.workspaces![0].workspaceId = WS_ID))), '--endpoint', server.url, '--record', record);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(withoutConfigWarnings(r.stderr)).toBe(
+      `btg: cannot get a token for ${server.url}/.default with DefaultAzureCredential: DefaultAzureCredential failed to retrieve a token from the included credentials.\n` +
+        'Sign in with `az login` (add `--cloud` for sovereign clouds), or set AZURE_TENANT_ID + AZURE_CLIENT_ID with AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE (workload identity), or set BTG_ACCESS_TOKEN\n',
+    );
+    expect(server.requests).toHaveLength(0);
+    expect(fs.existsSync(record)).toBe(false);
+  });
+
+  it('a drill whose queries never reached the workspace records nothing and exits 2 (it says nothing about the rule)', async () => {
+    const { clock } = fakeClock();
+    drillDeps.clock = clock;
+    drillDeps.credential = async () => new FakeCredential();
+    const server = await serve(() => queryError(503, 'ServiceUnavailable', 'try later'));
+    drillDeps.clientOptions = { tlsOptions: { ca: server.ca }, retryOptions: { maxRetries: 0 } };
+    const record = path.join(tmpDir(), 'drills.jsonl');
+    const r = await runCli('drill', '-c', writeConfig(configWith((c) => void (c.workspaces![0].workspaceId = WS_ID))), '--endpoint', server.url, '--record', record, '--interval', '1m', '--timeout', '2m');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('poll 3 failed, retrying at the next interval');
+    expect(withoutConfigWarnings(r.stderr)).toBe(`btg: the workspace ${WS_ID} did not answer any of 3 queries: the drill could not run, nothing recorded in ${record}\n`);
+    expect(r.stdout).not.toContain('TIMED OUT');
+    expect(fs.existsSync(record)).toBe(false);
   });
 
   it('usage errors exit 2: unknown account, bad duration, no workspace id', async () => {

@@ -5,6 +5,7 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import { Command } from 'commander';
+import * as fs from 'fs';
 import { loadConfig } from '../../config/load';
 import { Config } from '../../config/schema';
 import {
@@ -27,6 +28,9 @@ import { YamlSource } from '../../content/yamlSource';
 import { DeploySession, DeploySettings, workspaceRuleReader } from '../../deploy/deploy';
 import { chooseCredential, resolveTarget, Target } from '../../deploy/target';
 import { ExitCode, SetExit } from '../exit';
+import { signIn } from '../credential';
+import { configOption, requireConfig, UsageError } from '../options';
+import { EXPORT_MANIFEST } from '../../posture/source';
 
 /** Seams for tests and for the deploy layer to plug into (the workspace rule reader and the expected rule list). */
 export const checkDeps: {
@@ -104,7 +108,8 @@ function parseAsOf(v: string): Date {
 }
 
 async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
-  if (opts.from && opts.export) throw new Error('use either --from <dir> (read an export) or --export <dir> (write one from live Graph), not both');
+  if (opts.from && opts.export) throw new UsageError('use either --from <dir> (read an export) or --export <dir> (write one from live Graph), not both');
+  requireConfig(opts.config);
   const loaded = loadConfig(opts.config);
   for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (!loaded.config) {
@@ -118,8 +123,11 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
   let data: PostureData | undefined;
   let workspaceSkip: string;
   if (opts.from) {
+    if (!fs.existsSync(opts.from) || !fs.statSync(opts.from).isDirectory()) throw new UsageError(`--from ${opts.from}: not a directory`);
     const folder = new FolderGraphSource(opts.from);
     const manifest = folder.manifest();
+    // an empty or unrelated folder would "pass" with every check skipped
+    if (!manifest) throw new UsageError(`--from ${opts.from}: not an export written by btg check --export (no valid ${EXPORT_MANIFEST} in it)`);
     source = folder;
     // An export is checked as of the time it was taken, unless told otherwise.
     now = opts.asOf ? parseAsOf(opts.asOf) : manifest ? new Date(manifest.exportedAt) : checkDeps.now();
@@ -127,6 +135,8 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
   } else {
     const credential = await checkDeps.credential(opts.tenant);
     const live = new LiveGraphSource({ credential, endpoint: opts.graphEndpoint, ca: checkDeps.graphCa });
+    // fail fast: one message and exit 2, not one error per Graph request
+    await signIn(credential, `${live.origin}/.default`, 'DefaultAzureCredential');
     source = live;
     now = opts.asOf ? parseAsOf(opts.asOf) : checkDeps.now();
     workspaceSkip = 'no workspaces[] in the config';
@@ -171,12 +181,13 @@ async function workspaceSide(config: Config, opts: CheckOptions, source?: YamlSo
 }
 
 export function register(program: Command, setExit: SetExit): void {
-  program
-    .command('check')
-    .description(
-      'posture of the break-glass accounts (read-only): Conditional Access exclusions, cloud-only, not guest, phishing-resistant methods, restricted management AU, password expiry, permanent role, tested within testIntervalDays; and the pack rules in each workspace',
-    )
-    .option('--config <file>', 'config file', './btg.config.yaml')
+  configOption(
+    program
+      .command('check')
+      .description(
+        'posture of the break-glass accounts (read-only): Conditional Access exclusions, cloud-only, not guest, phishing-resistant methods, restricted management AU, password expiry, permanent role, tested within testIntervalDays; and the pack rules in each workspace',
+      ),
+  )
     .option('--from <dir>', 'read an exported folder instead of calling Microsoft Graph')
     .option('--export <dir>', 'read live Graph, write the responses to <dir> (for a later --from), and check them')
     .option('--json', 'print the report as JSON (for CI)')

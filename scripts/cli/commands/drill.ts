@@ -6,7 +6,7 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import type { LogsQueryClientOptions } from '@azure/monitor-query-logs';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import * as path from 'path';
 import { loadConfig } from '../../config/load';
 import { loadPack } from '../../content/pack';
@@ -28,7 +28,8 @@ import {
   readHistory,
   runDrill,
 } from '../../livetest';
-import { azureCredential } from '../credential';
+import { azureCredential, signIn } from '../credential';
+import { configOption, duration, formatDuration, parseDurationMs, requireConfig, UsageError } from '../options';
 import { withLogsWorkspaceOptions } from '../logsOptions';
 import { ExitCode, SetExit } from '../exit';
 
@@ -57,13 +58,8 @@ interface DrillOptions {
   json?: boolean;
 }
 
-/** `30s`, `5m`, `1h`, `250ms` → milliseconds. */
-export function parseDurationMs(flag: string, v: string): number {
-  const m = /^(\d+)(ms|s|m|h)$/.exec(v.trim());
-  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'] : NaN;
-  if (!(ms > 0)) throw new Error(`${flag} ${v}: expected a duration like 30s, 5m or 1h`);
-  return ms;
-}
+/** `30s`, `5m`, `1h`, `250ms` → milliseconds (shared by every command: ../options). */
+export { parseDurationMs };
 
 const hhmmss = (d: Date) => d.toISOString().slice(11, 19) + 'Z';
 export function formatLatency(s: number): string {
@@ -89,6 +85,7 @@ function describeEvent(e: DrillEvent, clockNow: Date): string | undefined {
 
 async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
   const clock = drillDeps.clock;
+  requireConfig(opts.config);
   const loaded = loadConfig(opts.config);
   for (const d of loaded.diagnostics) process.stderr.write(`${d.file ?? opts.config}: ${d.severity}: ${d.message}\n`);
   if (!loaded.config) return setExit(ExitCode.ToolError);
@@ -122,11 +119,14 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
     .diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new Error(`the drill query is not valid KQL: ${errors.map((d) => `${d.code} ${d.message}`).join('; ')}`);
 
+  // a token before any work: no sign-in steps for the custodian, no polling, nothing recorded when it fails
+  const credential = await drillDeps.credential(opts.tenant);
+  await signIn(credential, `${endpoint}/.default`);
+
   // Human progress goes to stdout, or to stderr when stdout carries the JSON result.
   const say = (line: string) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`);
   for (const l of drillSteps(target, { intervalMs: opts.interval, timeoutMs: opts.timeout, reason })) say(l);
 
-  const credential = await drillDeps.credential(opts.tenant);
   const query = await logsWorkspaceQuery({ credential, workspaceId: workspace.workspaceId, endpoint, clientOptions: drillDeps.clientOptions });
   const outcome = await runDrill({
     target,
@@ -139,6 +139,10 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
       if (line) say(line);
     },
   });
+  if (outcome.result === 'timed-out' && outcome.answered === 0) {
+    // the workspace never answered: this says nothing about the rule, so nothing is recorded
+    throw new UsageError(`the workspace ${workspace.workspaceId} did not answer any of ${outcome.polls} queries: the drill could not run${opts.record ? `, nothing recorded in ${opts.record}` : ''}`);
+  }
   const rec = drillRecord(target, outcome);
   if (opts.record) appendRecord(opts.record, rec);
 
@@ -158,15 +162,15 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
 
 export function register(program: Command, setExit: SetExit): void {
   withLogsWorkspaceOptions(
-    program
-      .command('drill')
-      .description('the six-monthly break-glass test: prints the sign-in steps for a custodian, waits (read-only) for the interactive-sign-in incident, reports the latency and records the result')
-      .option('-c, --config <file>', 'pack config', 'btg.config.yaml')
-      .option('--account <upn|objectId>', 'the break-glass account to drill (default: the one tested longest ago per --record, else the first)'),
+    configOption(
+      program
+        .command('drill')
+        .description('the six-monthly break-glass test: prints the sign-in steps for a custodian, waits (read-only) for the interactive-sign-in incident, reports the latency and records the result'),
+    ).option('--account <upn|objectId>', 'the break-glass account to drill (default: the one tested longest ago per --record, else the first)'),
     'the configured workspace to watch, when several are configured',
   )
-    .option('--interval <duration>', 'time between polls', (v) => parseDurationMs('--interval', v), 30_000)
-    .option('--timeout <duration>', 'give up after', (v) => parseDurationMs('--timeout', v), 30 * 60_000)
+    .addOption(new Option('--interval <duration>', 'time between polls, e.g. 30s or 1m').argParser(duration('--interval')).default(30_000, formatDuration(30_000)))
+    .addOption(new Option('--timeout <duration>', 'give up after, e.g. 30m or 1h').argParser(duration('--timeout')).default(30 * 60_000, formatDuration(30 * 60_000)))
     .option('--since <date-time>', 'look at records from this time (default: now), e.g. when the custodian already signed in')
     .option('--record <file.jsonl>', 'append the result as one JSON line (the auditable test history; also picks the default account)')
     .option('--json', 'print the result record as JSON')

@@ -26,5 +26,6 @@ export function register(program: Command, setExit: SetExit): void {
       const what = files.length ? `${files.length} file(s)` : 'the pack';
       process.stdout.write(formatters[format](diagnostics, { color: isTty(process.stdout), summary: `in ${what} (${ms} ms)`, extra: { checked: what }, checks: CHECK_CATALOGUE, docsUri: checksDocUri(), version: toolVersion() }));
       setExit(hasErrors(diagnostics) ? ExitCode.Findings : ExitCode.Ok);
+      if (!files.length) requireConfig(opts.config);
     });
 }
