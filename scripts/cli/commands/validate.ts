@@ -7,6 +7,7 @@ import { CHECK_CATALOGUE } from '../../validate/run';
 import { checksDocUri, toolVersion } from '../toolInfo';
 import { ExitCode, SetExit } from '../exit';
 import { isTty } from '../io';
+import { positiveInt, requireConfig, UsageError } from '../options';
 
 export function register(program: Command, setExit: SetExit): void {
   program
