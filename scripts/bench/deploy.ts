@@ -6,6 +6,7 @@
 import { loadConfig } from '../config/load';
 import { WorkspaceRef } from '../config/schema';
 import { loadPack } from '../content/pack';
+import { packIdOf } from '../content/ids';
 import { applyDeployment, DEFAULT_CONCURRENCY, DeploySession, planDeployment } from '../deploy/deploy';
 import { resolveTarget } from '../deploy/target';
 import { emitPack } from '../emit/emit';
@@ -44,7 +45,7 @@ async function once(resources: WorkspaceResource[], n: number, concurrency: numb
       sentinelPrincipalId: SENTINEL_SP,
     });
     const t0 = process.hrtime.bigint();
-    const plan = await planDeployment(session, { resources, workspaces: ws });
+    const plan = await planDeployment(session, { resources, workspaces: ws, packId: packIdOf(loadConfig(EXAMPLE_CONFIG).config!) });
     const result = await applyDeployment(session, plan);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const log = emu.requests();

@@ -10,6 +10,10 @@ import { ApplyEvent, ApplyResult, operationOf } from '../deploy/apply';
 import { formatEvent } from '../deploy/report';
 import { chooseCredential, CLOUD_NAMES, CredentialChoice, redact, resolveTarget, TargetError } from '../deploy/target';
 import { emitPack } from '../emit/emit';
+import { packExtras } from '../content/extras';
+import { packIdOf } from '../content/ids';
+import { playbookResource, playbookTemplate } from '../emit/playbooks';
+import { forcedBy } from '../deploy/plan';
 import { WorkspaceResource } from '../emit/resources';
 import { checkPack } from '../pipeline';
 import { hasErrors } from '../validate/diagnostic';
@@ -26,7 +30,8 @@ import { configOption, duration, formatDuration, requireConfig, UsageError } fro
   concurrency: number;
   prune?: boolean;
   dryRun?: boolean;
-  force?: boolean;
+  /** `--force <id>` values; `true` for a bare `--force` (a usage error since --force names what it overrides) */
+  force?: string[] | true;
   yes?: boolean;
   cloud: string;
   armEndpoint?: string;
@@ -72,7 +77,14 @@ export function addDeployOptions(cmd: Command, kind: 'plan' | 'deploy'): Command
     .option('--json', 'print JSON (for CI) instead of text')
     .option('--concurrency <n>', 'requests in flight at once, over all workspaces', positiveInt('--concurrency'), DEFAULT_CONCURRENCY)
     .option('--prune', kind === 'plan' ? 'show what --prune would delete' : 'delete owned artifacts that are no longer in the pack (shown in the plan first)')
-    .option('--force', kind === 'plan' ? 'show conflicts as --force would overwrite them' : 'overwrite same-named resources the pack does not own (conflicts)')
+    .option(
+      '--force [id]',
+      kind === 'plan'
+        ? 'show the conflict of this resource id or template id as --force would overwrite it; repeatable'
+        : 'overwrite the conflict of this resource id or template id (shown by plan), and nothing else; repeatable',
+      (v: string, prev: unknown) => [...(Array.isArray(prev) ? (prev as string[]) : []), v],
+      [],
+    )
     .option('--cloud <name>', `Azure cloud: ${CLOUD_NAMES.join(' | ')}`, 'AzureCloud')
     .option('--arm-endpoint <url>', 'another ARM endpoint (Azure Stack Hub, a proxy, a local emulator); the token audience stays the cloud\'s unless --arm-audience')
     .option('--arm-audience <uri>', 'token audience for --arm-endpoint (default: the cloud\'s ARM audience)')
@@ -89,6 +101,10 @@ export { UsageError };
 
 export interface Prepared {
   resources: WorkspaceResource[];
+  /** this config's identity (content/ids.ts packIdOf) */
+  packId: string;
+  /** the playbook deployments of every playbook the pack has, emitted or not (what a prune may delete with one) */
+  knownPlaybooks: WorkspaceResource[];
   workspaces: WorkspaceRef[];
   session: DeploySession;
   credential: CredentialChoice;
@@ -101,6 +117,12 @@ const err = (s: string) => process.stderr.write(s);
 export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit: number }> {
   // option errors first: they are cheap to find, validating the pack is not
   const target = resolveTarget({ cloud: opts.cloud, armEndpoint: opts.armEndpoint, armAudience: opts.armAudience });
+  if (opts.force === true || opts.force?.some((f) => !f.trim())) {
+    throw new UsageError(
+      '--force needs the resource id or template id of the conflict it overrides, e.g. --force btg-accounts or --force /subscriptions/…/providers/Microsoft.Insights/workbooks/<name> ' +
+        '(repeatable; `btg plan` lists each conflict with both). A bare --force that overwrote every conflict is no longer accepted.',
+    );
+  }
   const checked = checkPack({ configFile: opts.config, schemasDir: opts.schemas });
   const problems = checked.diagnostics.filter((d) => d.severity !== 'info');
   if (!checked.pack || hasErrors(checked.diagnostics)) {
@@ -136,12 +158,26 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
     ...deployCliDeps.settings,
   });
   deployCliDeps.onSession?.(session);
-  return { resources: emitPack(checked.pack, { report: false }).resources, workspaces, session, credential };
+  const packId = packIdOf(config);
+  const knownPlaybooks = packExtras(checked.pack).playbooks.flatMap((pb) => {
+    try {
+      return [playbookResource(pb, playbookTemplate(pb, packId), packId)];
+    } catch {
+      return [];
+    }
+  });
+  return { resources: emitPack(checked.pack, { report: false }).resources, packId, knownPlaybooks, workspaces, session, credential };
 }
 
 export async function makePlan(p: Prepared, opts: DeployCliOptions): Promise<DeploymentPlan> {
   if (!opts.json) err(`reading ${p.workspaces.length} workspace${p.workspaces.length === 1 ? '' : 's'} at ${p.session.settings.target.armEndpoint} as ${p.credential.source}…\n`);
-  return planDeployment(p.session, { resources: p.resources, workspaces: p.workspaces }, { force: opts.force });
+  const plan = await planDeployment(p.session, { resources: p.resources, workspaces: p.workspaces, packId: p.packId, knownPlaybooks: p.knownPlaybooks }, { force: opts.force === true ? [] : opts.force });
+  // a --force value that names no conflict is most likely a typo: say so (it overrides nothing)
+  const entries = plan.workspaces.flatMap((w) => w.entries);
+  for (const f of plan.force) {
+    if (!entries.some((e) => e.action === 'conflict' && forcedBy([f], e))) err(`btg: --force ${f}: no conflict has this resource id or template id; it overrides nothing\n`);
+  }
+  return plan;
 }
 
 /** Wrap an action: usage errors exit 2 with the message, secrets never reach the terminal. */

@@ -5,7 +5,7 @@
  */
 import { LEVELS } from '../emit/resources';
 import { ArmCallError, ArmClients, Json, RawResponse, toArmError, wireBody } from './clients';
-import { API_DEFAULTS, flattenBody, ScopeIds } from './kinds';
+import { flattenBody, ScopeIds } from './kinds';
 import { PlanEntry, writes } from './plan';
 import { grantPermission, PermissionStep, PostDeployPlan } from './postDeploy';
 import { runTasks, Task, TaskOutcome } from './schedule';
@@ -90,37 +90,13 @@ async function put(c: ArmClients, ids: ScopeIds, e: PlanEntry): Promise<void> {
   await c.waitForOperation(client, res);
 }
 
-/** Resource types a pruned playbook deployment may have created, children first, with the api-version to delete them. */
-const CASCADE: [RegExp, string][] = [
-  [/^microsoft\.authorization\/roleassignments$/i, API_DEFAULTS.roleAssignments],
-  [/^microsoft\.logic\/workflows$/i, API_DEFAULTS.workflows],
-  [/^microsoft\.web\/connections$/i, API_DEFAULTS.connections],
-  [/^microsoft\.insights\/workbooks$/i, API_DEFAULTS.workbooks],
-];
-
-function typeOfId(id: string): string {
-  const segs = id.split('/').filter(Boolean);
-  const p = segs.map((s) => s.toLowerCase()).lastIndexOf('providers');
-  return p < 0 ? '' : [segs[p + 1], ...segs.slice(p + 2).filter((_, i) => i % 2 === 0)].join('/');
-}
-
 async function del(c: ArmClients, ids: ScopeIds, e: PlanEntry): Promise<string[]> {
   const spec = e.spec;
   const client = spec.client(c, ids, e.apiVersion);
-  const leftInPlace: string[] = [];
-  if (spec.type.toLowerCase() === 'microsoft.resources/deployments') {
-    // deleting a deployment record does not delete what it created: delete its output resources first (they are
-    // the pack's: its own deployment made them); types we cannot delete safely are reported, not guessed
-    const current = await c.send(client, 'GET', c.url(e.id, e.apiVersion)).catch((err) => {
-      if (err instanceof ArmCallError && err.status === 404) return undefined;
-      throw err;
-    });
-    const outputs = ((((current?.body as Json | undefined)?.properties as Json | undefined)?.outputResources ?? []) as { id?: string }[]).map((o) => o.id).filter((id): id is string => !!id);
-    for (const [re, version] of CASCADE) {
-      for (const id of outputs.filter((o) => re.test(typeOfId(o)))) await deleteUrl(c, client, c.url(id, version));
-    }
-    leftInPlace.push(...outputs.filter((o) => !CASCADE.some(([re]) => re.test(typeOfId(o)))));
-  }
+  // deleting a deployment record does not delete what it created: the plan listed, by id, exactly which of its
+  // resources the pack proved its own (cascade.ts); those and nothing else are deleted, children first
+  for (const d of e.cascade?.deletes ?? []) await deleteUrl(c, c.generic(), c.url(d.id, d.apiVersion));
+  const leftInPlace = (e.cascade?.keeps ?? []).map((k) => k.id);
   const typed = spec.typedDelete;
   if (typed && (typed.sdkApiVersion === undefined || typed.sdkApiVersion === e.apiVersion)) {
     const { options, raw } = c.callOptions();

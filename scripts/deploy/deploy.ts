@@ -5,10 +5,11 @@
 import type { TokenCredential } from '@azure/identity';
 import pLimit from 'p-limit';
 import { WorkspaceRef } from '../config/schema';
-import { TargetValues } from '../emit/placeholders';
+import { substitute, TargetValues } from '../emit/placeholders';
 import { WorkspaceResource } from '../emit/resources';
 import { applyPlans, ApplyEvent, ApplyResult } from './apply';
 import { ArmClients, ClientSettings, Json } from './clients';
+import { planCascades } from './cascade';
 import { desiredItems, placeholdersUsed } from './desired';
 import { KIND_SPECS, ScopeIds } from './kinds';
 import { PlanEntry, planEntries, reconcileShared } from './plan';
@@ -80,12 +81,20 @@ export interface WorkspacePlan {
 
 export interface DeploymentPlan {
   workspaces: WorkspacePlan[];
-  force: boolean;
+  /** `--force <id>` values: the conflicts they name are overwritten */
+  force: readonly string[];
 }
 
 export interface PlanInput {
   resources: readonly WorkspaceResource[];
   workspaces: readonly WorkspaceRef[];
+  /** this config's identity (content/ids.ts packIdOf): ownership markers and resource-group names carry it */
+  packId: string;
+  /**
+   * the playbook deployments of every playbook the pack has, emitted or not (e.g. the Teams playbook without
+   * notify.teams): a pruned deployment's inner resources are deleted only as the pack's own template creates them
+   */
+  knownPlaybooks?: readonly WorkspaceResource[];
 }
 
 const memo = <T>(f: () => Promise<T>): (() => Promise<T>) => {
@@ -94,7 +103,7 @@ const memo = <T>(f: () => Promise<T>): (() => Promise<T>) => {
 };
 
 /** Read every workspace and plan it (read-only: the session's pipelines refuse writes). */
-export async function planDeployment(session: DeploySession, input: PlanInput, opts: { force?: boolean } = {}): Promise<DeploymentPlan> {
+export async function planDeployment(session: DeploySession, input: PlanInput, opts: { force?: readonly string[] } = {}): Promise<DeploymentPlan> {
   const c = session.clients;
   const { settings } = session;
   session.control.readOnly = true;
@@ -132,9 +141,14 @@ export async function planDeployment(session: DeploySession, input: PlanInput, o
           location: facts.location,
           workspaceName: ws.ids.workspaceName,
         };
-        const desired = desiredItems(input.resources, ws.ids, values);
+        const desired = desiredItems(input.resources, ws.ids, values, input.packId);
         const snapshot = await readDeployed(c, ws, desired, limit, rgCache);
-        const entries = planEntries({ desired, snapshot }, { force: opts.force });
+        const entries = planEntries({ desired, snapshot, packId: input.packId }, { force: opts.force });
+        const known = new Map<string, Json>();
+        for (const r of [...(input.knownPlaybooks ?? []), ...input.resources.filter((x) => x.type === 'Microsoft.Resources/deployments')]) {
+          known.set(r.templateId, substitute(JSON.parse(JSON.stringify(r.body)) as Json, values));
+        }
+        await planCascades(c, ws.ids, entries, input.packId, known, opts.force, limit);
         const postDeploy = await limit(() => planPostDeploy(c, ws.ids, desired, settings.target.cloud, principal));
         return { label: ws.label, ref, ids: ws.ids, status: 'ok', location: facts.location, entries, postDeploy };
       } catch (e) {
@@ -143,7 +157,7 @@ export async function planDeployment(session: DeploySession, input: PlanInput, o
     }),
   );
   reconcileShared(workspaces.filter((w) => w.status === 'ok'));
-  return { workspaces, force: !!opts.force };
+  return { workspaces, force: opts.force ?? [] };
 }
 
 /** Apply a plan made by planDeployment with the same session. */

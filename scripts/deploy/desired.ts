@@ -9,7 +9,7 @@
  * rules and watchlists have no tags). Plan then says "unchanged" only when the recorded hash equals the new one AND
  * every field the pack sends still has its value (which catches edits made in the portal).
  */
-import { PACK_SOURCE_NAME } from '../content/ids';
+import { metadataSourceId, PACK_ID_TAG, PACK_SOURCE_NAME, packNames, SAVED_SEARCH_PACK_TAG, SAVED_SEARCH_TEMPLATE_TAG } from '../content/ids';
 import { substitute, TargetValues } from '../emit/placeholders';
 import { LEVELS, PACK_TAG, ResourceKind, stableHash, WorkspaceResource } from '../emit/resources';
 import { Json } from './clients';
@@ -79,13 +79,21 @@ function savedSearchTags(body: Json): SavedSearchTag[] {
   return props.tags as SavedSearchTag[];
 }
 
-function markOwnership(item: { spec: KindSpec; templateId: string }, body: Json): void {
+/** The ownership marker (template id + packId) on a resource that carries it itself; the emitters set it already. */
+function markOwnership(item: { spec: KindSpec; templateId: string }, body: Json, packId: string): void {
   if (item.spec.marker === 'tags') {
     const tags = (body.tags ?? {}) as Record<string, string>;
-    body.tags = { ...tags, [PACK_TAG]: tags[PACK_TAG] ?? item.templateId };
+    body.tags = { ...tags, [PACK_TAG]: item.templateId, [PACK_ID_TAG]: packId };
   } else if (item.spec.marker === 'savedSearchTags') {
     const tags = savedSearchTags(body);
-    if (!tags.some((t) => t.name === 'createdBy' && t.value === PACK_SOURCE_NAME)) tags.push({ name: 'createdBy', value: PACK_SOURCE_NAME });
+    const set = (name: string, value: string) => {
+      const t = tags.find((x) => x.name === name);
+      if (t) t.value = value;
+      else tags.push({ name, value });
+    };
+    set('createdBy', PACK_SOURCE_NAME);
+    set(SAVED_SEARCH_TEMPLATE_TAG, item.templateId);
+    set(SAVED_SEARCH_PACK_TAG, packId);
   }
 }
 
@@ -100,7 +108,7 @@ export class DesiredError extends Error {}
  * The desired items of one workspace, in deploy order. Throws DesiredError for a pack that cannot be deployed
  * (duplicate keys, a placeholder without a value).
  */
-export function desiredItems(resources: readonly WorkspaceResource[], ids: ScopeIds, values: TargetValues): DesiredItem[] {
+export function desiredItems(resources: readonly WorkspaceResource[], ids: ScopeIds, values: TargetValues, packId: string): DesiredItem[] {
   const seen = new Map<string, WorkspaceResource>();
   for (const r of resources) {
     const k = keyOf(r);
@@ -134,19 +142,21 @@ export function desiredItems(resources: readonly WorkspaceResource[], ids: Scope
   const extra: DesiredItem[] = [];
   for (const item of items) {
     if (item.spec.marker === 'self') continue;
-    markOwnership(item, item.body);
+    markOwnership(item, item.body, packId);
     item.hash = stableHash(item.body);
     recordHash(item.spec.marker, item.body, item.hash);
     if (item.spec.marker !== 'metadata') continue;
     let meta = metadata.find((m) => parentOf(m) === item.id.toLowerCase());
     if (!meta) {
-      meta = companionMetadata(item, ids);
+      meta = companionMetadata(item, ids, packId);
       extra.push(meta);
     }
     item.ownedBy = meta.key;
     const props = (meta.body.properties ??= {}) as Json;
     props.customVersion = `${HASH_PREFIX}${item.hash}`;
   }
+    // …and this config's packId with the template id (plan.ts ownershipOf)
+    props.source = { ...source, sourceId: metadataSourceId(packId, m.templateId) };
   for (const m of [...metadata, ...extra]) {
     const props = (m.body.properties ?? {}) as Json;
     const source = (props.source ?? {}) as Json;
@@ -158,8 +168,8 @@ export function desiredItems(resources: readonly WorkspaceResource[], ids: Scope
 }
 
 /** The Sentinel metadata deploy writes for a resource owned through metadata when the pack emitted none. */
-function companionMetadata(parent: DesiredItem, ids: ScopeIds): DesiredItem {
-  const name = `${PACK_SOURCE_NAME}-${parent.kind}-${parent.name}`.replace(/\s+/g, '-');
+function companionMetadata(parent: DesiredItem, ids: ScopeIds, packId: string): DesiredItem {
+  const name = packNames.companionMetadata(parent.kind, parent.name);
   const spec = specFor({ kind: 'metadata', scope: 'sentinel', type: 'metadata', apiVersion: METADATA_API_VERSION, body: {} });
   return {
     key: `metadata:${name}`,
@@ -176,7 +186,7 @@ function companionMetadata(parent: DesiredItem, ids: ScopeIds): DesiredItem {
         contentId: parent.name,
         kind: METADATA_KIND[parent.kind] ?? 'AnalyticsRule',
         version: '1.0.0',
-        source: { kind: 'LocalWorkspace', name: PACK_SOURCE_NAME },
+        source: { kind: 'LocalWorkspace', name: PACK_SOURCE_NAME, sourceId: metadataSourceId(packId, parent.templateId) },
         author: { name: PACK_SOURCE_NAME },
         support: { tier: 'Community', name: PACK_SOURCE_NAME },
       },

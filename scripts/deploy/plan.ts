@@ -12,7 +12,7 @@
  *   already exactly the pack's is adopted (its metadata is written; the resource itself is not touched), because
  *   the rule and its metadata are two writes and the second may have failed.
  */
-import { PACK_SOURCE_NAME } from '../content/ids';
+import { contentId, PACK_ID_TAG, PACK_SOURCE_NAME, packNames, SAVED_SEARCH_PACK_TAG, SAVED_SEARCH_TEMPLATE_TAG } from '../content/ids';
 import { LEVELS, PACK_TAG } from '../emit/resources';
 import { Json } from './clients';
 import { HASH_PREFIX, HASH_TAG, SAVED_SEARCH_HASH_TAG, DesiredItem } from './desired';
@@ -64,15 +64,40 @@ export interface Ownership {
   reason: string;
   /** the pack hash recorded on the resource (or its metadata), if any */
   recordedHash?: string;
+  /** the template id of the pack's marker (owner 'pack') */
+  templateId?: string;
 }
 
-const sourceName = (metadata: Json): unknown => (((metadata.properties ?? {}) as Json).source as Json | undefined)?.name;
+/** What ownership is checked against: this config's packId and, for a desired item, its template id. */
+export interface OwnerContext {
+  packId: string;
+  /** the desired item's template id; undefined for a resource the pack no longer has (an orphan candidate) */
+  templateId?: string;
+}
 
+const sourceOf = (metadata: Json): Json | undefined => ((metadata.properties ?? {}) as Json).source as Json | undefined;
+const sourceName = (metadata: Json): unknown => sourceOf(metadata)?.name;
+
+/** `<packId>/<templateId>` of a metadata item's source.sourceId */
+function metadataMarker(metadata: Json): { packId?: string; templateId?: string } {
+  const sid = sourceOf(metadata)?.sourceId;
+  if (typeof sid !== 'string') return {};
+  const i = sid.indexOf('/');
+  return i < 0 ? { packId: sid } : { packId: sid.slice(0, i), templateId: sid.slice(i + 1) };
+}
+
+/** The exact tag (tag names compare exactly: a look-alike spelling is not the pack's tag). */
 function tagValue(body: Json, name: string): string | undefined {
   const tags = body.tags;
   if (!tags || typeof tags !== 'object') return undefined;
-  const hit = Object.entries(tags as Record<string, unknown>).find(([k]) => k.toLowerCase() === name.toLowerCase());
-  return hit === undefined ? undefined : String(hit[1]);
+  const v = (tags as Record<string, unknown>)[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function lookAlikeTag(body: Json, name: string): string | undefined {
+  const tags = body.tags;
+  if (!tags || typeof tags !== 'object') return undefined;
+  return Object.keys(tags).find((k) => k !== name && k.toLowerCase() === name.toLowerCase());
 }
 
 function savedSearchTag(body: Json, name: string, value?: string): string | undefined {
@@ -82,34 +107,136 @@ function savedSearchTag(body: Json, name: string, value?: string): string | unde
   return hit === undefined ? undefined : String(hit.value);
 }
 
-/** Who owns the deployed resource `body` (of type `spec`, id `id`). */
-export function ownershipOf(spec: KindSpec, id: string, body: Json, snapshot: Pick<DeployedSnapshot, 'metadataByParent'>): Ownership {
+const lastSegment = (id: string) => id.split('/').filter(Boolean).pop() ?? '';
+
+/**
+ * Whether `name` is the name the pack gives a resource of `spec` made from template `templateId` in config `packId`
+ * (content/ids.ts): the first of the three ownership proofs. Types whose names come from config values the
+ * template id does not determine (watchlist aliases, generic types) are never pack-derived for an orphan.
+ */
+export function isPackDerivedName(spec: Pick<KindSpec, 'key'>, name: string, templateId: string, packId: string): boolean {
+  const n = name.toLowerCase();
+  const is = (v: string) => n === v.toLowerCase();
+  switch (spec.key.toLowerCase()) {
+    case 'sentinel:alertrules':
+      return is(contentId('rule', templateId));
+    case 'workspace:savedsearches':
+      return is(contentId('hunting', templateId));
+    case 'sentinel:automationrules':
+      return is(contentId('automationRule', templateId));
+    case 'sentinel:metadata':
+      return is(packNames.metadata(templateId)) || is(packNames.companionMetadata('automationRule', contentId('automationRule', templateId)));
+    case 'resourcegroup:microsoft.insights/workbooks':
+      return is(packNames.workbook(templateId, packId));
+    case 'resourcegroup:microsoft.insights/actiongroups':
+      return is(packNames.actionGroup(packId));
+    case 'resourcegroup:microsoft.insights/scheduledqueryrules':
+      return n.endsWith(packNames.monitorAlertSuffix(packId).toLowerCase());
+    case 'resourcegroup:microsoft.resources/deployments':
+      return is(packNames.deployment(templateId, packId));
+    case 'resourcegroup:microsoft.logic/workflows':
+      return is(packNames.playbook(templateId, packId));
+    case 'resourcegroup:microsoft.web/connections':
+      return n.endsWith(`-${packNames.playbook(templateId, packId)}`.toLowerCase());
+    default:
+      return false;
+  }
+}
+
+/** The parent names a metadata item of the pack may point at for template `templateId`. */
+const metadataParents = (templateId: string) => [contentId('rule', templateId), contentId('hunting', templateId), contentId('automationRule', templateId)].map((s) => s.toLowerCase());
+
+interface Mark {
+  /** the marker is there in some form */
+  present: boolean;
+  templateId?: string;
+  packId?: string;
+  recordedHash?: string;
+  via: string;
+  /** a claim by someone else (metadata of another source, a look-alike tag) */
+  foreign?: string;
+}
+
+function markOf(spec: KindSpec, id: string, body: Json, snapshot: Pick<DeployedSnapshot, 'metadataByParent'>): Mark {
   if (spec.marker === 'self') {
     const name = sourceName(body);
-    if (name === PACK_SOURCE_NAME) return { owner: 'pack', reason: `source.name is ${PACK_SOURCE_NAME}` };
-    if (name !== undefined) return { owner: 'foreign', reason: `metadata of source ${JSON.stringify(name)}` };
-    return { owner: 'unmarked', reason: 'metadata without a source' };
+    if (name === undefined) return { present: false, via: 'metadata without a source' };
+    if (name !== PACK_SOURCE_NAME) return { present: true, foreign: `metadata of source ${JSON.stringify(name)}`, via: 'source.name' };
+    return { present: true, ...metadataMarker(body), via: `source ${PACK_SOURCE_NAME}` };
   }
   const claims = snapshot.metadataByParent.get(id.toLowerCase()) ?? [];
-  const ours = claims.find((m) => sourceName(m) === PACK_SOURCE_NAME);
-  const recordedInMetadata = (() => {
-    const cv = ((ours?.properties ?? {}) as Json).customVersion;
-    return typeof cv === 'string' && cv.startsWith(HASH_PREFIX) ? cv.slice(HASH_PREFIX.length) : undefined;
-  })();
-  if (spec.marker === 'tags' && tagValue(body, PACK_TAG) !== undefined) {
-    return { owner: 'pack', reason: `tag ${PACK_TAG}`, recordedHash: tagValue(body, HASH_TAG) };
+  const foreignClaim = claims.find((m) => sourceName(m) !== undefined && sourceName(m) !== PACK_SOURCE_NAME);
+  if (spec.marker === 'tags') {
+    const t = tagValue(body, PACK_TAG);
+    const p = tagValue(body, PACK_ID_TAG);
+    const alike = lookAlikeTag(body, PACK_TAG) ?? lookAlikeTag(body, PACK_ID_TAG);
+    if (t === undefined && p === undefined) {
+      if (alike) return { present: true, foreign: `tag ${JSON.stringify(alike)} is not the pack's tag ${PACK_TAG}`, via: 'tags' };
+      if (foreignClaim) return { present: true, foreign: `Sentinel metadata ${String(foreignClaim.name ?? '')} names source ${JSON.stringify(sourceName(foreignClaim))}`, via: 'metadata' };
+      return { present: false, via: `no ${PACK_TAG} tag` };
+    }
+    return { present: true, templateId: t, packId: p, recordedHash: tagValue(body, HASH_TAG), via: `tags ${PACK_TAG}/${PACK_ID_TAG}` };
   }
-  if (spec.marker === 'savedSearchTags' && (savedSearchTag(body, 'createdBy', PACK_SOURCE_NAME) !== undefined || savedSearchTag(body, SAVED_SEARCH_HASH_TAG) !== undefined)) {
-    return { owner: 'pack', reason: `tag createdBy: ${PACK_SOURCE_NAME}`, recordedHash: savedSearchTag(body, SAVED_SEARCH_HASH_TAG) };
+  if (spec.marker === 'savedSearchTags') {
+    const created = savedSearchTag(body, 'createdBy', PACK_SOURCE_NAME) !== undefined;
+    const t = savedSearchTag(body, SAVED_SEARCH_TEMPLATE_TAG);
+    const p = savedSearchTag(body, SAVED_SEARCH_PACK_TAG);
+    if (!created && t === undefined && p === undefined) {
+      if (foreignClaim) return { present: true, foreign: `Sentinel metadata ${String(foreignClaim.name ?? '')} names source ${JSON.stringify(sourceName(foreignClaim))}`, via: 'metadata' };
+      return { present: false, via: `no createdBy: ${PACK_SOURCE_NAME} tag` };
+    }
+    if (!created) return { present: true, foreign: `tags ${SAVED_SEARCH_TEMPLATE_TAG}/${SAVED_SEARCH_PACK_TAG} without createdBy: ${PACK_SOURCE_NAME}`, via: 'tags' };
+    return { present: true, templateId: t, packId: p, recordedHash: savedSearchTag(body, SAVED_SEARCH_HASH_TAG), via: `tags createdBy/${SAVED_SEARCH_TEMPLATE_TAG}/${SAVED_SEARCH_PACK_TAG}` };
   }
-  if (ours) {
-    const recordedHash = spec.marker === 'metadata' ? recordedInMetadata : spec.marker === 'tags' ? tagValue(body, HASH_TAG) : savedSearchTag(body, SAVED_SEARCH_HASH_TAG);
-    return { owner: 'pack', reason: `metadata ${String(ours.name ?? '')} of ${PACK_SOURCE_NAME}`, recordedHash };
+  // marker 'metadata': a Sentinel metadata item of the pack, pack-named, whose parentId is this resource
+  const ours = claims.filter((m) => sourceName(m) === PACK_SOURCE_NAME);
+  const proper = ours.find((m) => {
+    const mk = metadataMarker(m);
+    return mk.templateId !== undefined && isPackDerivedName({ key: 'sentinel:metadata' }, String(m.name ?? lastSegment(String(m.id ?? ''))), mk.templateId, mk.packId ?? '') || isCompanionOf(m, id);
+  });
+  const chosen = proper ?? ours[0];
+  if (chosen) {
+    const cv = ((chosen.properties ?? {}) as Json).customVersion;
+    const recordedHash = typeof cv === 'string' && cv.startsWith(HASH_PREFIX) ? cv.slice(HASH_PREFIX.length) : undefined;
+    if (!proper) return { present: true, foreign: `metadata ${String(chosen.name ?? '')} names ${PACK_SOURCE_NAME} but is not named by the pack`, via: 'metadata' };
+    return { present: true, ...metadataMarker(chosen), recordedHash, via: `metadata ${String(chosen.name ?? '')}` };
   }
-  const foreign = claims.find((m) => sourceName(m) !== undefined);
-  if (foreign) return { owner: 'foreign', reason: `Sentinel metadata ${String(foreign.name ?? '')} names source ${JSON.stringify(sourceName(foreign))}` };
-  const mark = spec.marker === 'tags' ? `no ${PACK_TAG} tag` : spec.marker === 'savedSearchTags' ? `no createdBy: ${PACK_SOURCE_NAME} tag` : `no Sentinel metadata of ${PACK_SOURCE_NAME}`;
-  return { owner: 'unmarked', reason: mark };
+  if (foreignClaim) return { present: true, foreign: `Sentinel metadata ${String(foreignClaim.name ?? '')} names source ${JSON.stringify(sourceName(foreignClaim))}`, via: 'metadata' };
+  return { present: false, via: `no Sentinel metadata of ${PACK_SOURCE_NAME}` };
+}
+
+/** A companion metadata item (deploy's own, for automation rules and watchlists) named after this parent. */
+function isCompanionOf(metadata: Json, parentId: string): boolean {
+  const name = String(metadata.name ?? '').toLowerCase();
+  const parent = lastSegment(parentId);
+  return ['automationRule', 'watchlist'].some((k) => name === packNames.companionMetadata(k, parent).toLowerCase());
+}
+
+/**
+ * Who owns the deployed resource `body` (of type `spec`, id `id`). The pack owns it only when its marker names
+ * exactly this config's packId and the template id (the desired item's, or for an orphan one from which the pack
+ * derives exactly this name): three proofs, name + marker + config identity.
+ */
+export function ownershipOf(spec: KindSpec, id: string, body: Json, snapshot: Pick<DeployedSnapshot, 'metadataByParent'>, ctx: OwnerContext): Ownership {
+  const mark = markOf(spec, id, body, snapshot);
+  if (mark.foreign) return { owner: 'foreign', reason: mark.foreign };
+  if (!mark.present) return { owner: 'unmarked', reason: mark.via };
+  if (mark.packId !== ctx.packId) {
+    return { owner: 'foreign', reason: mark.packId === undefined ? `${mark.via}: no packId (this config's is ${JSON.stringify(ctx.packId)})` : `${mark.via}: packId ${JSON.stringify(mark.packId)}, this config's is ${JSON.stringify(ctx.packId)}` };
+  }
+  if (mark.templateId === undefined) return { owner: 'foreign', reason: `${mark.via}: no template id` };
+  if (ctx.templateId !== undefined && mark.templateId !== ctx.templateId) return { owner: 'foreign', reason: `${mark.via}: template ${JSON.stringify(mark.templateId)}, not ${JSON.stringify(ctx.templateId)}` };
+  const name = String(body.name ?? lastSegment(id));
+  if (ctx.templateId === undefined) {
+    if (!isPackDerivedName(spec, name, mark.templateId, ctx.packId)) return { owner: 'foreign', reason: `${mark.via}, but the pack does not name a ${spec.label} of template ${mark.templateId} ${JSON.stringify(name)}` };
+    if (spec.marker === 'self') {
+      const parent = String(((body.properties ?? {}) as Json).parentId ?? '');
+      if (!metadataParents(mark.templateId).includes(lastSegment(parent).toLowerCase()) && !isCompanionOf(body, parent)) {
+        return { owner: 'foreign', reason: `metadata of template ${mark.templateId} pointing at ${parent}, which the pack does not name` };
+      }
+    }
+  }
+  return { owner: 'pack', reason: mark.via, recordedHash: mark.recordedHash, templateId: mark.templateId };
 }
 
 export interface PlanEntry {
@@ -129,8 +256,16 @@ export interface PlanEntry {
   removed: string[];
   /** why (conflict, update without field changes, adoption) */
   reason?: string;
-  /** a conflict that `--force` overrides: apply writes it */
+  /** a conflict that `--force <id>` names: apply writes it */
   forced?: boolean;
+  /** the template id of the pack's marker (orphans) or of the desired item */
+  templateId?: string;
+  /**
+   * ARM deployments the plan deletes (orphans) or writes: what its template creates. `deletes`: the inner resources a
+   * prune deletes with it, exactly (the apply deletes this list and nothing else); `keeps`: the deployment's other
+   * output resources, left in place and why.
+   */
+  cascade?: Cascade;
   dependsOn: string[];
   /** the desired item (all but orphans) */
   item?: DesiredItem;
@@ -142,15 +277,33 @@ export interface PlanEntry {
   sharedWith?: string;
 }
 
+export interface CascadeItem {
+  id: string;
+  /** resource type (`Microsoft.Logic/workflows`) */
+  type: string;
+  apiVersion: string;
+  why: string;
+}
+export interface Cascade {
+  deletes: CascadeItem[];
+  keeps: { id: string; reason: string }[];
+}
+
 export interface PlanOptions {
-  force?: boolean;
+  /** `--force <id>`: resource ids (any case) or template ids whose conflicts are overwritten */
+  force?: readonly string[];
+}
+
+/** Whether `--force` names this entry (by resource id, or by the template id it comes from). */
+export function forcedBy(force: readonly string[] | undefined, e: { id: string; templateId?: string }): boolean {
+  return !!force?.some((f) => f.toLowerCase() === e.id.toLowerCase() || (e.templateId !== undefined && f === e.templateId));
 }
 
 /** Whether apply writes this entry. */
 export const writes = (e: PlanEntry): boolean => !e.sharedWith && (e.action === 'create' || e.action === 'update' || (e.action === 'conflict' && !!e.forced));
 
 /** The entry for one desired item. */
-export function decide(item: DesiredItem, snapshot: DeployedSnapshot, opts: PlanOptions = {}): PlanEntry {
+export function decide(item: DesiredItem, snapshot: DeployedSnapshot, packId: string, opts: PlanOptions = {}): PlanEntry {
   const base: PlanEntry = {
     key: item.key,
     kind: item.kind,
@@ -163,6 +316,7 @@ export function decide(item: DesiredItem, snapshot: DeployedSnapshot, opts: Plan
     changes: [],
     removed: [],
     dependsOn: item.dependsOn,
+    templateId: item.templateId,
     item,
     spec: item.spec,
     apiVersion: item.apiVersion,
@@ -173,7 +327,7 @@ export function decide(item: DesiredItem, snapshot: DeployedSnapshot, opts: Plan
   const project = item.spec.comparable ?? ((b: Json) => b);
   const wanted = project(withoutHashRecord(item));
   const changes = item.spec.marker === 'savedSearchTags' ? savedSearchChanges(wanted, body) : diffDesired(wanted, body);
-  const own = ownershipOf(item.spec, item.id, body, snapshot);
+  const own = ownershipOf(item.spec, item.id, body, snapshot, { packId, templateId: item.templateId });
   const withDeployed = { ...base, deployed: body, changes };
 
   if (own.owner !== 'pack') {
@@ -181,11 +335,12 @@ export function decide(item: DesiredItem, snapshot: DeployedSnapshot, opts: Plan
     if (own.owner === 'unmarked' && item.spec.marker === 'metadata' && changes.length === 0) {
       return { ...withDeployed, action: 'unchanged', reason: `identical to the pack but ${own.reason}: adopted (its metadata records ownership)` };
     }
+    const forced = forcedBy(opts.force, item);
     return {
       ...withDeployed,
       action: 'conflict',
-      forced: !!opts.force,
-      reason: `exists but is not owned by ${PACK_SOURCE_NAME} (${own.reason})${opts.force ? '; --force: it will be overwritten' : '; left untouched (--force overwrites it)'}`,
+      forced,
+      reason: `exists but is not owned by this config of ${PACK_SOURCE_NAME} (${own.reason})${forced ? `; --force ${item.templateId}: it will be overwritten` : `; left untouched (--force ${item.id} or --force ${item.templateId} overwrites it)`}`,
     };
   }
   const unhealthy = item.spec.unhealthy?.(body);
@@ -231,13 +386,14 @@ function withoutHashRecord(item: DesiredItem): Json {
   return body;
 }
 
-/** Owned resources of the listed types that the pack no longer has. */
-export function orphans(desired: readonly DesiredItem[], snapshot: DeployedSnapshot): PlanEntry[] {
+/** Owned resources of the listed types that the pack no longer has (name, marker and packId all the pack's). */
+export function orphans(desired: readonly DesiredItem[], snapshot: DeployedSnapshot, packId: string): PlanEntry[] {
   const wanted = new Set(desired.map((d) => d.id.toLowerCase()));
   const out: PlanEntry[] = [];
   for (const [lid, r] of snapshot.resources) {
     if (wanted.has(lid)) continue;
-    if (ownershipOf(r.spec, r.id, r.body, snapshot).owner !== 'pack') continue;
+    const own = ownershipOf(r.spec, r.id, r.body, snapshot, { packId });
+    if (own.owner !== 'pack') continue;
     const props = (r.body.properties ?? {}) as Json;
     const name = String(r.body.name ?? r.id.split('/').pop());
     out.push({
@@ -251,7 +407,8 @@ export function orphans(desired: readonly DesiredItem[], snapshot: DeployedSnaps
       action: 'orphaned',
       changes: [],
       removed: [],
-      reason: `owned by ${PACK_SOURCE_NAME}, no longer in the pack`,
+      reason: `owned by this config of ${PACK_SOURCE_NAME} (${own.reason}), no longer in the pack`,
+      templateId: own.templateId,
       dependsOn: [],
       deployed: r.body,
       spec: r.spec,
@@ -271,11 +428,13 @@ export function orphans(desired: readonly DesiredItem[], snapshot: DeployedSnaps
 export interface WorkspacePlanInput {
   desired: readonly DesiredItem[];
   snapshot: DeployedSnapshot;
+  /** this config's identity (content/ids.ts packIdOf) */
+  packId: string;
 }
 
 /** Every entry of one workspace: the desired items in deploy order, then the orphans. */
 export function planEntries(input: WorkspacePlanInput, opts: PlanOptions = {}): PlanEntry[] {
-  return [...input.desired.map((d) => decide(d, input.snapshot, opts)), ...orphans(input.desired, input.snapshot)];
+  return [...input.desired.map((d) => decide(d, input.snapshot, input.packId, opts)), ...orphans(input.desired, input.snapshot, input.packId)];
 }
 
 /**

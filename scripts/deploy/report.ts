@@ -54,6 +54,10 @@ function entryLines(e: PlanEntry, o: TextOptions, widths: { label: number; name:
   if (e.reason && e.action !== 'orphaned') note(e.reason);
   if (e.action === 'orphaned') note(`${e.reason ?? ''}; ${o.prune ? '--prune: it will be deleted' : 'deploy --prune deletes it'}`);
   if (e.sharedWith) note(`resource-group resource: applied with workspace ${e.sharedWith}`);
+  if (e.action === 'orphaned') {
+    for (const d of e.cascade?.deletes ?? []) note(`${o.prune ? 'deleted with it' : 'deleted with it by --prune'}: ${d.id} (${d.why})`);
+    for (const k of e.cascade?.keeps ?? []) note(`left in place: ${k.id} (${k.reason})`);
+  }
   return out;
 }
 
@@ -113,6 +117,9 @@ const entryJson = (e: PlanEntry, prune: boolean) => ({
   ...(e.forced ? { forced: true } : {}),
   ...(e.sharedWith ? { sharedWith: e.sharedWith } : {}),
 });
+  ...(e.templateId ? { templateId: e.templateId } : {}),
+  // every resource a prune deletes with this one, by id (the apply deletes exactly these), and what it leaves
+  ...(e.cascade ? { cascade: { deletes: e.cascade.deletes.map((d) => ({ id: d.id, type: d.type, why: d.why })), keeps: e.cascade.keeps } } : {}),
 
 /** The plan as JSON for CI (stable field names; bodies are not included, ids and changed fields are). */
 export function planJson(plan: DeploymentPlan, opts: { prune?: boolean } = {}): unknown {

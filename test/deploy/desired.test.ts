@@ -1,13 +1,13 @@
 import { PACK_SOURCE_NAME } from '../../scripts/content/ids';
 import { DesiredError, desiredItems, HASH_PREFIX, HASH_TAG, placeholdersUsed, SAVED_SEARCH_HASH_TAG } from '../../scripts/deploy/desired';
 import { PACK_TAG, stableHash } from '../../scripts/emit/resources';
-import { automationRule, IDS, playbook, rule, ruleMetadata, savedSearch, VALUES, workbook } from './fixtures';
+import { automationRule, IDS, P, playbook, rule, ruleMetadata, savedSearch, VALUES, workbook } from './fixtures';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('desiredItems', () => {
   test('substitutes placeholders, builds ids, and orders by LEVELS', () => {
-    const items = desiredItems([workbook(), automationRule('ar1'), playbook(), rule('r1'), ruleMetadata('r1')], IDS, VALUES);
+    const items = desiredItems([workbook(), automationRule('ar1'), playbook(), rule('r1'), ruleMetadata('r1')], IDS, VALUES, P);
     expect(items.map((i) => i.key)).toEqual(['alertRule:r1', 'metadata:breakglass-sentinel-tpl-r1', 'playbook:pb-1', 'automationRule:ar1', 'metadata:breakglass-sentinel-automationRule-ar1', 'workbook:wb-1']);
     const wb = items.find((i) => i.kind === 'workbook')!;
     expect(wb.id).toBe(`${IDS.resourceGroupId}/providers/Microsoft.Insights/workbooks/wb-1`);
@@ -19,7 +19,7 @@ describe('desiredItems', () => {
   });
 
   test('tagged resources get the owner tag and the hash of the body without the hash tag', () => {
-    const [wb] = desiredItems([workbook()], IDS, VALUES);
+    const [wb] = desiredItems([workbook()], IDS, VALUES, P);
     const tags = wb.body.tags as Record<string, string>;
     expect(tags[PACK_TAG]).toBe('tpl-workbook');
     expect(tags[HASH_TAG]).toBe(wb.hash);
@@ -27,16 +27,18 @@ describe('desiredItems', () => {
     expect(stableHash({ ...wb.body, tags: rest })).toBe(wb.hash);
   });
 
-  test('saved searches carry createdBy and the hash as name/value tags', () => {
-    const [s] = desiredItems([savedSearch('h1')], IDS, VALUES);
+  test('saved searches carry createdBy, the template id, the packId and the hash as name/value tags', () => {
+    const [s] = desiredItems([savedSearch('h1')], IDS, VALUES, P);
     expect((s.body.properties as J).tags).toEqual([
       { name: 'createdBy', value: PACK_SOURCE_NAME },
+      { name: 'btgTemplateId', value: 'tpl-h1' },
+      { name: 'btgPackId', value: P },
       { name: SAVED_SEARCH_HASH_TAG, value: s.hash },
     ]);
   });
 
   test("a rule's hash is recorded in the customVersion of the metadata that owns it", () => {
-    const items = desiredItems([rule('r1'), ruleMetadata('r1')], IDS, VALUES);
+    const items = desiredItems([rule('r1'), ruleMetadata('r1')], IDS, VALUES, P);
     const [r, m] = items;
     expect(r.ownedBy).toBe(m.key);
     expect((m.body.properties as J).customVersion).toBe(`${HASH_PREFIX}${r.hash}`);
@@ -45,7 +47,7 @@ describe('desiredItems', () => {
   });
 
   test('a resource without tags and without emitted metadata gets a companion metadata item', () => {
-    const items = desiredItems([automationRule('ar1'), playbook()], IDS, VALUES);
+    const items = desiredItems([automationRule('ar1'), playbook()], IDS, VALUES, P);
     const meta = items.find((i) => i.synthesized)!;
     expect(meta.key).toBe('metadata:breakglass-sentinel-automationRule-ar1');
     expect(meta.dependsOn).toEqual(['automationRule:ar1']);
@@ -53,18 +55,18 @@ describe('desiredItems', () => {
   });
 
   test('a changed rule changes its hash and its metadata, nothing else', () => {
-    const a = desiredItems([rule('r1'), ruleMetadata('r1'), rule('r2'), ruleMetadata('r2')], IDS, VALUES);
-    const b = desiredItems([rule('r1', { severity: 'Low' }), ruleMetadata('r1'), rule('r2'), ruleMetadata('r2')], IDS, VALUES);
+    const a = desiredItems([rule('r1'), ruleMetadata('r1'), rule('r2'), ruleMetadata('r2')], IDS, VALUES, P);
+    const b = desiredItems([rule('r1', { severity: 'Low' }), ruleMetadata('r1'), rule('r2'), ruleMetadata('r2')], IDS, VALUES, P);
     const changed = a.filter((x, i) => x.hash !== b[i].hash).map((x) => x.key);
     expect(changed).toEqual(['alertRule:r1', 'metadata:breakglass-sentinel-tpl-r1']);
   });
 
   test('duplicate keys, missing placeholder values and foreign metadata sources are refused', () => {
-    expect(() => desiredItems([rule('r1'), rule('r1')], IDS, VALUES)).toThrow(DesiredError);
-    expect(() => desiredItems([automationRule('ar1')], IDS, { ...VALUES, tenantId: '' })).toThrow(/\{tenantId\}/);
+    expect(() => desiredItems([rule('r1'), rule('r1')], IDS, VALUES, P)).toThrow(DesiredError);
+    expect(() => desiredItems([automationRule('ar1')], IDS, { ...VALUES, tenantId: '' }, P)).toThrow(/\{tenantId\}/);
     const m = ruleMetadata('r1');
     (m.body.properties as J).source.name = 'someone-else';
-    expect(() => desiredItems([rule('r1'), m], IDS, VALUES)).toThrow(/source.name/);
+    expect(() => desiredItems([rule('r1'), m], IDS, VALUES, P)).toThrow(/source.name/);
   });
 
   test('placeholdersUsed finds the placeholders a pack needs', () => {

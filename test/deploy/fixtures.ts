@@ -1,10 +1,12 @@
 /** Small hand-made pack resources for the deploy unit tests (the e2e tests use the real pack). */
-import { PACK_SOURCE_NAME } from '../../scripts/content/ids';
-import { TargetValues } from '../../scripts/emit/placeholders';
+import { contentId, PACK_SOURCE_NAME } from '../../scripts/content/ids';
+import { ph, TargetValues } from '../../scripts/emit/placeholders';
 import { makeResource, PACK_TAG, WorkspaceResource } from '../../scripts/emit/resources';
 import { scopeIdsOf } from '../../scripts/deploy/desired';
 
 export const SUB = '00000000-0000-4000-8000-0000000000a1';
+/** the packId of the config these fixtures stand for */
+export const P = 'team-a';
 export const IDS = scopeIdsOf({ subscriptionId: SUB, resourceGroup: 'rg1', workspaceName: 'ws1' });
 export const VALUES: TargetValues = {
   workspaceResourceId: IDS.workspaceId,
@@ -15,10 +17,10 @@ export const VALUES: TargetValues = {
   workspaceName: 'ws1',
 };
 
-export function rule(name: string, props: Record<string, unknown> = {}): WorkspaceResource {
+export function rule(name: string, props: Record<string, unknown> = {}, templateId = `tpl-${name}`): WorkspaceResource {
   return makeResource({
     kind: 'alertRule',
-    templateId: `tpl-${name}`,
+    templateId,
     displayName: `Rule ${name}`,
     scope: 'sentinel',
     type: 'alertRules',
@@ -43,18 +45,18 @@ export function rule(name: string, props: Record<string, unknown> = {}): Workspa
   });
 }
 
-export function ruleMetadata(ruleName: string): WorkspaceResource {
+export function ruleMetadata(ruleName: string, templateId = `tpl-${ruleName}`): WorkspaceResource {
   return makeResource({
     kind: 'metadata',
-    templateId: `tpl-${ruleName}`,
+    templateId,
     displayName: `metadata for ${ruleName}`,
     scope: 'sentinel',
     type: 'metadata',
-    name: `${PACK_SOURCE_NAME}-tpl-${ruleName}`,
+    name: `${PACK_SOURCE_NAME}-${templateId}`,
     apiVersion: '2025-09-01',
     body: {
       properties: {
-        parentId: `{workspaceResourceId}/providers/Microsoft.SecurityInsights/alertRules/${ruleName}`,
+        parentId: ph('workspaceResourceId', `/providers/Microsoft.SecurityInsights/alertRules/${ruleName}`),
         contentId: ruleName,
         kind: 'AnalyticsRule',
         version: '1.0.0',
@@ -76,10 +78,10 @@ export function workbook(name = 'wb-1'): WorkspaceResource {
     name,
     apiVersion: '2023-06-01',
     body: {
-      location: '{location}',
+      location: ph('location'),
       kind: 'shared',
       tags: { 'hidden-title': 'Workbook', [PACK_TAG]: 'tpl-workbook' },
-      properties: { displayName: 'Workbook', category: 'sentinel', serializedData: '{"version":"Notebook/1.0","items":[]}', sourceId: '{workspaceResourceId}' },
+      properties: { displayName: 'Workbook', category: 'sentinel', serializedData: '{"version":"Notebook/1.0","items":[]}', sourceId: ph('workspaceResourceId') },
     },
   });
 }
@@ -108,7 +110,7 @@ export function playbook(name = 'pb-1'): WorkspaceResource {
             { type: 'Microsoft.Logic/workflows', apiVersion: '2019-05-01', name: "[parameters('PlaybookName')]", properties: { state: 'Enabled' } },
           ],
         },
-        parameters: { PlaybookName: { value: `btg-${name}` }, workspace: { value: '{workspaceName}' } },
+        parameters: { PlaybookName: { value: `btg-${name}` }, workspace: { value: ph('workspaceName') } },
       },
     },
   });
@@ -128,7 +130,7 @@ export function automationRule(name: string, playbookName = 'pb-1'): WorkspaceRe
         displayName: `Automation ${name}`,
         order: 100,
         triggeringLogic: { isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created' },
-        actions: [{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: `{resourceGroupId}/providers/Microsoft.Logic/workflows/btg-${playbookName}`, tenantId: '{tenantId}' } }],
+        actions: [{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: ph('resourceGroupId', `/providers/Microsoft.Logic/workflows/btg-${playbookName}`), tenantId: ph('tenantId') } }],
       },
     },
     dependsOn: [`playbook:${playbookName}`],
@@ -146,4 +148,19 @@ export function savedSearch(name: string): WorkspaceResource {
     apiVersion: '2020-08-01',
     body: { properties: { category: 'Hunting Queries', displayName: `Hunting ${name}`, query: 'SigninLogs', version: 2, tags: [{ name: 'createdBy', value: PACK_SOURCE_NAME }] } },
   });
+}
+
+/**
+ * A rule and its metadata named as the pack names them (`contentId('rule', templateId)`): an orphan scan claims only
+ * resources whose name the pack derives from their marker's template id.
+ */
+export function packRule(label: string, props: Record<string, unknown> = {}): WorkspaceResource {
+  const r = rule(contentId('rule', `tpl-${label}`), { displayName: `Rule ${label}`, ...props }, `tpl-${label}`);
+  r.displayName = `Rule ${label}`;
+  return r;
+}
+export function packRuleMetadata(label: string): WorkspaceResource {
+  const m = ruleMetadata(contentId('rule', `tpl-${label}`), `tpl-${label}`);
+  m.displayName = `metadata for ${label}`;
+  return m;
 }

@@ -4,14 +4,17 @@ import { desiredItems } from '../../scripts/deploy/desired';
 import { KIND_SPECS } from '../../scripts/deploy/kinds';
 import { planEntries, snapshotOf } from '../../scripts/deploy/plan';
 import { applyJson, formatApplyText, formatEvent, formatPlanText, planJson, showChange } from '../../scripts/deploy/report';
-import { IDS, rule, ruleMetadata, SUB, VALUES, workbook } from './fixtures';
+import { contentId } from '../../scripts/content/ids';
+import { IDS, P, packRule, packRuleMetadata, rule, ruleMetadata, SUB, VALUES, workbook } from './fixtures';
+
+const R4 = contentId('rule', 'tpl-r4');
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** r1 unchanged, r2 edited in the portal, r3 new, an owned orphan r4, a foreign workbook under the pack's name. */
 function samplePlan(): DeploymentPlan {
-  const old = desiredItems([rule('r1'), ruleMetadata('r1'), rule('r2'), ruleMetadata('r2'), rule('r4'), ruleMetadata('r4')], IDS, VALUES);
-  const desired = desiredItems([rule('r1'), ruleMetadata('r1'), rule('r2'), ruleMetadata('r2'), rule('r3'), ruleMetadata('r3'), workbook()], IDS, VALUES);
+  const old = desiredItems([rule('r1'), ruleMetadata('r1'), rule('r2'), ruleMetadata('r2'), packRule('r4'), packRuleMetadata('r4')], IDS, VALUES, P);
+  const desired = desiredItems([rule('r1'), ruleMetadata('r1'), rule('r2'), ruleMetadata('r2'), rule('r3'), ruleMetadata('r3'), workbook()], IDS, VALUES, P);
   const served = old.map((i) => ({ id: i.id, name: i.name, ...JSON.parse(JSON.stringify(i.body)) })) as J[];
   served.find((b) => b.name === 'r2')!.properties.severity = 'Low';
   const wb = desired.find((d) => d.kind === 'workbook')!;
@@ -23,9 +26,9 @@ function samplePlan(): DeploymentPlan {
   ]);
   const ref = { name: 'prod', subscriptionId: SUB, resourceGroup: 'rg1', workspaceName: 'ws1', location: 'westeurope' };
   return {
-    force: false,
+    force: [],
     workspaces: [
-      { label: 'prod', ref, ids: IDS, status: 'ok', location: 'westeurope', entries: planEntries({ desired, snapshot }) },
+      { label: 'prod', ref, ids: IDS, status: 'ok', location: 'westeurope', entries: planEntries({ desired, snapshot, packId: P }) },
       { label: 'staging', ref: { ...ref, name: 'staging', workspaceName: 'ws2' }, status: 'error', error: 'Microsoft Sentinel is not enabled on workspace ws2 (…)', entries: [] },
     ],
   };
@@ -40,15 +43,15 @@ test('plan text: one line per artifact with its action, the changed fields, reas
   expect(lines).toContain('  ~ update     analytics rule     Rule r2                     r2');
   expect(lines).toContain('      properties.severity: "Low" → "High"');
   expect(lines).toContain('  + create     analytics rule     Rule r3                     r3');
-  expect(lines).toContain('  - orphaned   analytics rule     Rule r4                     r4');
-  expect(lines).toContain('      owned by breakglass-sentinel, no longer in the pack; deploy --prune deletes it');
-  expect(text).toMatch(/! conflict   workbook +Workbook +wb-1\n(.*\n)*      exists but is not owned by breakglass-sentinel \(no breakglass-sentinel tag\); left untouched \(--force overwrites it\)/);
+  expect(lines).toContain(`  - orphaned   analytics rule     Rule r4                     ${R4}`);
+  expect(lines).toContain(`      owned by this config of breakglass-sentinel (metadata breakglass-sentinel-tpl-r4), no longer in the pack; deploy --prune deletes it`);
+  expect(text).toMatch(/! conflict   workbook +Workbook +wb-1\n(.*\n)*      exists but is not owned by this config of breakglass-sentinel \(no breakglass-sentinel tag\); left untouched \(--force \S+\/workbooks\/wb-1 or --force tpl-workbook overwrites it\)/);
   expect(lines).toContain('error  staging  ws2 · resource group rg1 · subscription 00000000-0000-4000-8000-0000000000a1');
   expect(lines).toContain('  Microsoft Sentinel is not enabled on workspace ws2 (…)');
   // r2 was edited in the portal: the rule is updated, its metadata (same pack hash) is not
   expect(lines).toContain('  2 to create, 1 to update, 3 unchanged, 2 orphaned, 1 conflict');
   expect(text.endsWith('Plan: 2 to create, 1 to update, 3 unchanged, 2 orphaned, 1 conflict in 1 workspace; 1 workspace could not be read.\n')).toBe(true);
-  expect(formatPlanText(samplePlan(), { prune: true })).toContain('owned by breakglass-sentinel, no longer in the pack; --prune: it will be deleted');
+  expect(formatPlanText(samplePlan(), { prune: true })).toContain('owned by this config of breakglass-sentinel (metadata breakglass-sentinel-tpl-r4), no longer in the pack; --prune: it will be deleted');
   expect(formatPlanText(samplePlan(), { color: true })).toContain('\x1b[33m~ update   \x1b[0m');
 });
 
@@ -57,8 +60,8 @@ test('plan JSON: stable fields, operations per --prune, no bodies', () => {
   expect(j.version).toBe(1);
   expect(j.summary).toEqual({ create: 2, update: 1, unchanged: 3, orphaned: 2, conflict: 1, workspaces: 2, workspaceErrors: 1 });
   const r2 = j.workspaces[0].entries.find((e: J) => e.name === 'r2');
-  expect(r2).toEqual({ action: 'update', operation: 'update', kind: 'alertRule', type: 'alertRules', label: 'analytics rule', name: 'r2', displayName: 'Rule r2', id: `${IDS.workspaceId}/providers/Microsoft.SecurityInsights/alertRules/r2`, apiVersion: '2025-09-01', changes: [{ path: 'properties.severity', from: 'Low', to: 'High' }], removed: [] });
-  expect(j.workspaces[0].entries.find((e: J) => e.name === 'r4').operation).toBe('delete');
+  expect(r2).toEqual({ action: 'update', operation: 'update', kind: 'alertRule', type: 'alertRules', label: 'analytics rule', name: 'r2', displayName: 'Rule r2', id: `${IDS.workspaceId}/providers/Microsoft.SecurityInsights/alertRules/r2`, apiVersion: '2025-09-01', changes: [{ path: 'properties.severity', from: 'Low', to: 'High' }], removed: [], templateId: 'tpl-r2' });
+  expect(j.workspaces[0].entries.find((e: J) => e.name === R4)).toMatchObject({ operation: 'delete', templateId: 'tpl-r4' });
   expect(j.workspaces[1]).toMatchObject({ name: 'staging', status: 'error', error: expect.stringContaining('not enabled') });
   expect(JSON.stringify(j)).not.toContain('SigninLogs | take 1');
 });
