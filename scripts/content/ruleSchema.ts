@@ -99,6 +99,18 @@ export type RuleTest = z.infer<typeof RuleTest>;
 export const RuleTemplate = z
   .object({
     ...common,
+    /**
+     * expect: fire only: values one alert (result row) must carry, checked by the offline evaluator. `entities` keys
+     * are `<entityType>.<identifier>` of the rule's entityMappings, `customDetails` keys the rule's customDetails keys;
+     * values compare as Kusto's tostring() of the column.
+     */
+    alert: z
+      .object({
+        entities: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+        customDetails: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      })
+      .strict()
+      .optional(),
     id: z.undefined({ invalid_type_error: 'rule templates carry no id: it is derived from the file name (UUID v5)' }).optional(),
     kind: z.enum(['Scheduled', 'NRT']),
     queryFrequency: z.string().optional(),

@@ -10,6 +10,7 @@
 export * from './accounts';
 export * from './drill';
 export * from './logs';
+export * from './offline';
 export * from './plan';
 export * from './run';
 export * from './shadow';

@@ -24,6 +24,8 @@ export interface CaseResult {
   shift?: { ms: number; newest: string };
   /** the shadow query (with --show-queries) */
   query?: string;
+  /** offline: why a case failed (the rows that came out, or where the rows were dropped; alert value mismatches) */
+  details?: string[];
 }
 
 export interface RuleResult {

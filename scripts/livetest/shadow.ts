@@ -26,6 +26,12 @@ import { parseDatetime, renderCell } from './values';
 /** How far before "now" the newest test row is placed. */
 export const NEWEST_ROW_OFFSET_MS = 60_000;
 export const WATCHLIST_FUNCTION_NAME = '_GetWatchlist';
+/**
+ * A row key that is not a column: the row's ingestion time (what `ingestion_time()` returns for it). Used by the
+ * offline evaluator only (shifted with the row's other date-times; default: the row's TimeGenerated). A datatable
+ * cannot carry it, so in a live run `ingestion_time()` over shadow rows is null.
+ */
+export const INGESTION_TIME_KEY = '$IngestionTime';
 
 export interface ShadowRule {
   templateId: string;
@@ -67,6 +73,11 @@ export interface ShadowQuery {
   shift?: { ms: number; newest: string };
   /** offset of the rule's query inside `text` (to map analyzer offsets back to the rule template) */
   ruleOffset: number;
+  /**
+   * The same rows as data (accounts rewritten, date-times shifted, as Date objects), per shadowed table, for the
+   * offline evaluator; `ingestion` holds each row's shifted ingestion time (epoch ms).
+   */
+  data: Record<string, { rows: Record<string, unknown>[]; ingestion: number[] }>;
 }
 
 export const markerComment = (marker: string): string => `// btg-test: ${kqlString(marker)}`;
@@ -117,7 +128,7 @@ export function shadowQuery(rule: ShadowRule, test: RuleTest, schemas: TableSche
     tableRows.set(
       t,
       test.tables[t].map((row, i) => {
-        for (const k of Object.keys(row)) if (!known.has(k)) problems.push(`${t}[${i}].${k}: no such column in ${t}`);
+        for (const k of Object.keys(row)) if (!known.has(k) && k !== INGESTION_TIME_KEY) problems.push(`${t}[${i}].${k}: no such column in ${t}`);
         if (!opts.accounts) return row;
         const r = rewriteAccounts(row, opts.accounts);
         r.unmapped.forEach((u) => unmapped.add(u));
@@ -143,12 +154,16 @@ export function shadowQuery(rule: ShadowRule, test: RuleTest, schemas: TableSche
   // 3. render
   const lets: string[] = [];
   const tables: ShadowTable[] = [];
+  const data: ShadowQuery['data'] = {};
   for (const t of [...new Set([...named, ...read])]) {
     const cols = schemas[t];
     if (!cols) continue;
     const rows = tableRows.get(t) ?? [];
-    const rendered = rows.map((row, i) =>
-      cols.map((c) => {
+    const dataRows: Record<string, unknown>[] = [];
+    const ingestion: number[] = [];
+    const rendered = rows.map((row, i) => {
+      const shifted: Record<string, unknown> = {};
+      const cells = cols.map((c) => {
         let v = row[c.name];
         if (c.type === 'datetime') {
           if ((v === undefined || v === null) && c.name === 'TimeGenerated') v = new Date(anchor);
@@ -157,11 +172,20 @@ export function shadowQuery(rule: ShadowRule, test: RuleTest, schemas: TableSche
             if (ms !== undefined) v = new Date(ms + shiftMs);
           }
         }
+        if (v !== undefined && v !== null) shifted[c.name] = v;
         const cell = renderCell(c, v);
         if (!cell.ok) problems.push(`${t}[${i}].${c.name}: ${cell.problem}`);
         return cell.ok ? cell.text : '';
-      }),
-    );
+      });
+      const given = row[INGESTION_TIME_KEY];
+      const ims = given === undefined || given === null ? undefined : parseDatetime(given);
+      if (given !== undefined && given !== null && ims === undefined) problems.push(`${t}[${i}].${INGESTION_TIME_KEY}: expected an ISO-8601 date-time like 2026-11-20T08:15:00Z`);
+      const tg = shifted.TimeGenerated instanceof Date ? shifted.TimeGenerated.getTime() : anchor;
+      ingestion.push(ims !== undefined ? ims + shiftMs : tg);
+      dataRows.push(shifted);
+      return cells;
+    });
+    data[t] = { rows: dataRows, ingestion };
     lets.push(`let ${t} = ${datatable(cols, rendered)};`);
     tables.push({ name: t, rows: rows.length, source: named.includes(t) ? 'rows' : 'empty' });
   }
@@ -175,8 +199,8 @@ export function shadowQuery(rule: ShadowRule, test: RuleTest, schemas: TableSche
   const skipReason = unmapped.size
     ? `the rows mention example account(s) ${[...unmapped].join(', ')} and the config has only ${opts.accounts?.pairs.length ?? 0} account(s)`
     : undefined;
-  if (problems.length || skipReason) return { marker, text: '', problems, skipReason, tables, shift, ruleOffset: 0 };
+  if (problems.length || skipReason) return { marker, text: '', problems, skipReason, tables, shift, ruleOffset: 0, data };
   const prefix = [markerComment(marker), ...lets, ''].join('\n');
   const text = `${prefix}${rule.query.replace(/\s+$/, '')}\n| count\n`;
-  return { marker, text, problems, tables, shift, ruleOffset: prefix.length };
+  return { marker, text, problems, tables, shift, ruleOffset: prefix.length, data };
 }

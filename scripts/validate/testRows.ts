@@ -107,6 +107,11 @@ export function testRowFindings(tests: readonly RuleTest[], readTables: readonly
         if (!Object.keys(row).length) f.push({ path: [...tpath, j], message: `${formatPath([...tpath, j])}: empty row; give the columns the query reads` });
         for (const [column, value] of Object.entries(row)) {
           const cpath = [...tpath, j, column];
+          // the row's ingestion time (ingestion_time()), not a column: see livetest/shadow.ts
+          if (column === '$IngestionTime') {
+            if (valueProblem('datetime', value)) f.push({ path: cpath, message: `${formatPath(cpath)}: the row's ingestion time; ${valueProblem('datetime', value)}` });
+            continue;
+          }
           const col = byName.get(column);
           if (!col) {
             const hint = closest(column, cols);

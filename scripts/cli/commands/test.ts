@@ -13,7 +13,8 @@ import { loadConfig } from '../../config/load';
 import { Config } from '../../config/schema';
 import { loadPack } from '../../content/pack';
 import { bundledSchemas, loadSchemaDir, TableSchemas } from '../../kql/schemas';
-import { accountMap, CaseResult, chooseWorkspace, logsOrigin, logsWorkspaceQuery, offlineReport, optionNotes, planTests, runLive, TestReport } from '../../livetest';
+import { accountMap, CaseResult, chooseWorkspace, logsOrigin, logsWorkspaceQuery, OfflineReport, optionNotes, planTests, runLive, runOffline, TestReport } from '../../livetest';
+import { defaultAnalyzer, KqlAnalyzer } from '../../kql/analyzer';
 import { EXAMPLE_CONFIG } from '../../paths';
 import { Diagnostic } from '../../validate/diagnostic';
 import { azureCredential } from '../credential';
@@ -45,6 +46,7 @@ interface TestOptions {
   showQueries?: boolean;
   schemas?: string;
 }
+  mutate?: boolean;
 
 function formatDiagnostic(d: Diagnostic): string {
   const where = d.file ? `${d.file}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}: ` : '';
@@ -83,14 +85,31 @@ export function formatReport(r: TestReport, color = false): string {
       out.push(`  ${paint(c.status.toUpperCase().padEnd(7), c.status)}  ${c.name.padEnd(width)}  ${outcome(c)}`);
       for (const p of c.problems) out.push(`           - ${p}`);
       if (c.query) out.push(...c.query.replace(/\n$/, '').split('\n').map((l) => `           | ${l}`));
+      for (const d of c.details ?? []) out.push(`           ${d}`);
     }
     out.push('');
+    const m = (rule as OfflineReport['rules'][number]).mutation;
+    if (m) {
+      if (m.notScored) out.push(`  mutation score: not scored (${m.notScored}; ${m.total} mutants)`);
+      else {
+        out.push(`  mutation score: ${Math.round(m.score * 100)}% (${m.killed}/${m.total} mutants killed)${m.score < 0.8 ? '  below 80%: add rows that tell these apart' : ''}`);
+        for (const sv of m.survivors) out.push(`    survived: ${sv}`);
+      }
+    }
   }
   if (r.notes.length) out.push('notes:', ...r.notes.map((n) => `  - ${n}`), '');
   if (r.fatal) out.push(`stopped: ${r.fatal}`, '');
   const s = r.summary;
-  const parts = r.mode === 'live' ? [`${s.pass} passed`, `${s.fail} failed`, `${s.error} errors`, `${s.skip} skipped`] : [`${s.valid} valid`, `${s.invalid} invalid`, `${s.skip} skipped`];
-  out.push(`${s.rules} rules, ${s.cases} cases: ${parts.join(', ')}`, '');
+  const parts = [`${s.pass} passed`, `${s.fail} failed`, `${s.error} errors`, ...(r.mode === 'offline' ? [`${s.invalid} invalid`] : []), `${s.skip} skipped`];
+  out.push(`${s.rules} rules, ${s.cases} cases: ${parts.join(', ')}`);
+  const scored = r.rules.map((x) => (x as OfflineReport['rules'][number]).mutation).filter((m) => m && !m.notScored);
+  if (scored.length) {
+    const killed = scored.reduce((a, m) => a + m!.killed, 0);
+    const total = scored.reduce((a, m) => a + m!.total, 0);
+    const low = r.rules.filter((x) => { const m = (x as OfflineReport['rules'][number]).mutation; return m && !m.notScored && m.score < 0.8; }).map((x) => x.templateId);
+    out.push(`mutants: ${killed}/${total} killed over ${scored.length} rules${low.length ? `; below 80%: ${low.join(', ')}` : ''}`);
+  }
+  out.push('');
   return out.join('\n');
 }
 
@@ -124,7 +143,16 @@ async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
 
   let report: TestReport;
   if (!opts.live) {
-    report = offlineReport(plan, { showQueries: opts.showQueries });
+    const schemas = schemasFor(opts);
+    const analyzer = opts.schemas ? new KqlAnalyzer({ tables: schemas }) : defaultAnalyzer();
+    report = runOffline(plan, pack.rules, {
+      analyzer,
+      schemas,
+      watchlistAccounts: config.accounts,
+      accounts: accountMap(example.accounts, config.accounts),
+      showQueries: opts.showQueries,
+      mutate: opts.mutate,
+    });
   } else {
     const ws = chooseWorkspace(config, { workspace: opts.workspace, workspaceId: opts.workspaceId });
     const endpoint = logsOrigin(opts.endpoint);
@@ -163,3 +191,4 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--json', 'print the report as JSON (for CI)')
     .action(async (opts: TestOptions) => run(opts, setExit));
 }
+    .option('--mutate', "offline: also apply small mutations to each rule's query (negate/drop a where, swap ==/!=, has/!has, in/!in, threshold ±1, drop a union leg) and report how many each rule's cases kill")

@@ -43,7 +43,10 @@ export function mutationSites(code: any, query: string): Mutation[] {
     const { line, col } = lineColOf(query, n.TextStart);
     return `${line}:${col}`;
   };
-  const first = (n: any) => String(n.ToString()).trim().split('\n')[0].slice(0, 60);
+  const first = (n: any) => {
+    const t = query.substr(n.TextStart, n.Width).split('\n')[0].trim();
+    return t.length > 70 ? `${t.slice(0, 67)}...` : t;
+  };
   const eqKinds = new Set([SK.EqualExpression, SK.NotEqualExpression, SK.EqualTildeExpression, SK.BangTildeExpression]);
   const hasKinds = new Set([SK.HasExpression, SK.NotHasExpression, SK.ContainsExpression, SK.NotContainsExpression, SK.StartsWithExpression, SK.NotStartsWithExpression]);
   const inKinds = new Set([SK.InExpression, SK.NotInExpression, SK.InCsExpression, SK.NotInCsExpression]);

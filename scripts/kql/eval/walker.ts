@@ -27,6 +27,8 @@ export interface EvalEnv {
   now: number;
   /** a mutation applied while evaluating (btg test --mutate) */
   mutation?: Mutation;
+  /** called after each piped operator with its input and output row counts (why a case did not fire) */
+  trace?: (operator: any, rowsIn: number, rowsOut: number) => void;
 }
 
 type Binding = { kind: 'scalar'; value: KValue } | { kind: 'table'; table: Table } | { kind: 'function'; node: any; scope: Scope };
@@ -164,7 +166,9 @@ export class Evaluator {
     switch (n.Kind) {
       case SK.PipeExpression: {
         const left = this.tabular(n.Expression, scope, input);
-        return this.operator(n.Operator, scope, left);
+        const out = this.operator(n.Operator, scope, left);
+        this.env.trace?.(n.Operator, left.rows.length, out.rows.length);
+        return out;
       }
       case SK.ParenthesizedExpression:
         return this.tabular(n.Expression, scope, input);
