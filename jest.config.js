@@ -1,6 +1,7 @@
 /** Two projects: fast unit/golden tests, and slow end-to-end ones (emulator, Chromium). CI runs both. */
 const common = {
-  testEnvironment: 'node',
+  // one Kusto.Language bridge per worker process, shared by the test files it runs
+  testEnvironment: '<rootDir>/test/support/jest/kusto-environment.js',
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   // property tests run with a fixed seed so every run is reproducible (FC_SEED=<n> to explore others)

@@ -1,5 +1,5 @@
 /** The KQL analyzer: parse + semantic analysis against declared workspace tables and functions. */
-import { kusto, netList } from './kusto';
+import { kusto, kustoSystem, netList } from './kusto';
 import { bundledSchemas, Column, TableSchemas } from './schemas';
 
 export interface KqlFunctionDecl {
@@ -147,7 +147,7 @@ export class KqlAnalyzer {
     if (this.classified.size >= 256) this.classified.clear();
     const K = kusto();
     const code = this.recentCodes.get(query) ?? K.KustoCode.ParseAndAnalyze(query, this.globals);
-    const ListOfRanges = (globalThis as any).System.Collections.Generic.List$1(K.Editor.ClassifiedRange);
+    const ListOfRanges = kustoSystem().Collections.Generic.List$1(K.Editor.ClassifiedRange);
     const list = new ListOfRanges();
     K.Editor.KustoClassifier.GetClassifications(code.Syntax, 0, query.length, false, list, new K.Utils.CancellationToken());
     const names = K.Editor.ClassificationKind;

@@ -4,15 +4,36 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 let K: any;
+let SYS: any;
+
+/** A host may hand over an already loaded bridge (the Jest environment shares one per worker process). */
+type SharedBridge = () => { Kusto: any; System: any };
+
+function load(): void {
+  const shared = (globalThis as { __btgSharedKusto?: SharedBridge }).__btgSharedKusto;
+  if (typeof shared === 'function') {
+    const b = shared();
+    K = b.Kusto.Language;
+    SYS = b.System;
+    return;
+  }
+  // The bridge defines globals (Bridge, System, Kusto); it has no module exports. The minified build is
+  // the same code and loads in half the time.
+  require('@kusto/language-service-next/bridge.min.js');
+  require('@kusto/language-service-next/Kusto.Language.Bridge.min.js');
+  K = (globalThis as any).Kusto.Language;
+  SYS = (globalThis as any).System;
+}
 
 export function kusto(): any {
-  if (!K) {
-    // The bridge defines globals (Bridge, System, Kusto); it has no module exports.
-    require('@kusto/language-service-next/bridge.js');
-    require('@kusto/language-service-next/Kusto.Language.Bridge.js');
-    K = (globalThis as any).Kusto.Language;
-  }
+  if (!K) load();
   return K;
+}
+
+/** The bridge's `System` namespace (generic .NET collections the analyzer API takes). */
+export function kustoSystem(): any {
+  if (!SYS) load();
+  return SYS;
 }
 
 /** Iterate a .NET IReadOnlyList from the bridge. */
