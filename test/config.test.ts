@@ -16,7 +16,7 @@ describe('config', () => {
     const r = loadConfig(EXAMPLE_CONFIG);
     expect(r.diagnostics).toEqual([]);
     expect(r.config!.accounts).toHaveLength(2);
-    expect(r.config!.options.testIntervalDays).toBe(180);
+    expect(r.config!.options.testIntervalDays).toBe(90);
     for (const a of r.config!.accounts) expect(a.objectId).toMatch(/^00000000-0000-4000-8000-/);
   });
 
@@ -50,7 +50,7 @@ describe('config', () => {
     const msgs = messages(stringify({ ...good, colour: 'red', options: { testIntervalDays: 'soon', failedSignInThreshold: 0 }, accountSource: 'ldap' }));
     expect(msgs).toEqual(
       expect.arrayContaining([
-        '(top level): unknown key "colour"',
+        expect.stringMatching(/^colour: unknown key "colour"; valid keys: tenantName, .*accounts/),
         'options.testIntervalDays: expected number, got "soon"',
         expect.stringMatching(/^options.failedSignInThreshold: .*got number 0/),
         'accountSource: expected one of "inline", "watchlist", got "ldap"',
@@ -94,3 +94,110 @@ describe('config', () => {
     );
   });
 });
+
+describe('config: defaults from Microsoft\'s emergency-access guidance, and the ingestion delay', () => {
+  const parsed = (options: Record<string, unknown>) => parseConfigText(stringify({ ...good, options }), 'btg.config.yaml');
+
+  it('defaults: test every 90 days, FIDO2 security keys and certificates, 30m ingestion delay, no allow-listed policy', () => {
+    const r = parsed({});
+    expect(r.diagnostics).toEqual([]);
+    expect(r.config!.options.testIntervalDays).toBe(90);
+    expect(r.config!.options.allowedAuthMethods).toEqual(['FIDO2 security key', 'Passkey (device-bound)', 'X.509 Certificate']);
+    expect(r.config!.options.ingestionDelay).toBe('30m');
+    expect(r.config!.options.caPolicyAllowList).toEqual([]);
+  });
+
+  it('a method bound to one person\'s device is allowed with a warning that names the guidance', () => {
+    const r = parsed({ allowedAuthMethods: ['FIDO2 security key', 'Windows Hello for Business', 'X.509 Certificate'] });
+    expect(r.config).toBeDefined();
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([['config-auth-methods', 'warning']]);
+    expect(r.diagnostics[0].message).toMatch(/^options\.allowedAuthMethods\[1\]: "Windows Hello for Business" is not one of the methods Microsoft recommends .*"Manage emergency access accounts in Microsoft Entra ID", https:\/\/learn\.microsoft\.com\//);
+    expect(r.diagnostics[0].range).toBeDefined();
+  });
+
+  it('ingestionDelay takes 1m..1d in the Azure-Sentinel spelling', () => {
+    for (const ok of ['1m', '30m', '2h', '1d', '1440m']) expect([ok, parsed({ ingestionDelay: ok }).diagnostics]).toEqual([ok, []]);
+    for (const bad of ['0m', '25h', '2d', 'PT30M', '30', '-5m', '']) {
+      const msgs = parsed({ ingestionDelay: bad }).diagnostics.map((d) => d.message);
+      expect([bad, msgs]).toEqual([bad, [expect.stringMatching(/^options\.ingestionDelay: expected a duration/)]]);
+    }
+  });
+
+  it('caPolicyAllowList holds policy ids', () => {
+    expect(parsed({ caPolicyAllowList: ['5b6e3a1c-0000-4000-8000-0000000000c9'] }).diagnostics).toEqual([]);
+    expect(parsed({ caPolicyAllowList: ['Require MFA'] }).diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/^options\.caPolicyAllowList\[0\]: expected a GUID/)]);
+  });
+});
+
+describe('config: precise messages (issue 12)', () => {
+  const base = (extra: string) => `accounts:
+  - objectId: 00000000-0000-4000-8000-00000000b701
+    userPrincipalName: btg1@contoso.example
+  - objectId: 00000000-0000-4000-8000-00000000b702
+    userPrincipalName: btg2@contoso.example
+${extra}`;
+  const errors = (text: string) => parseConfigText(text).diagnostics.filter((d) => d.severity === 'error');
+
+  it('an unknown key is reported at its own line, with the nearest valid key', () => {
+    const text = base('    dispalyName: Emergency 02\n');
+    const [d, ...rest] = errors(text);
+    expect(rest).toEqual([]);
+    expect(d.message).toBe('accounts[1].dispalyName: unknown key "dispalyName" (did you mean displayName?); valid keys in accounts[1]: objectId, userPrincipalName, displayName, custodians, role');
+    expect(d.range!.start).toEqual({ line: text.split('\n').findIndex((l) => l.includes('dispalyName')), character: 4 });
+    expect(d.sourceLine).toBe('    dispalyName: Emergency 02');
+    const nested = errors(base('options:\n  testIntervalDay: 30\n  failedSignInThreshhold: 5\n'));
+    expect(nested.map((x) => x.message.split(';')[0])).toEqual([
+      'options.testIntervalDay: unknown key "testIntervalDay" (did you mean testIntervalDays?)',
+      'options.failedSignInThreshhold: unknown key "failedSignInThreshhold" (did you mean failedSignInThreshold?)',
+    ]);
+    expect(nested.map((x) => x.range!.start.line)).toEqual([6, 7]);
+    // nothing near: no guess
+    expect(errors(base('zzz: 1\n'))[0].message).toMatch(/^zzz: unknown key "zzz"; valid keys: /);
+  });
+
+  it('IP ranges are real addresses and prefixes', () => {
+    const ranges = (r: string[]) => errors(base(`options:\n  expectedLocations:\n    ipRanges: [${r.join(', ')}]\n`)).map((d) => d.message);
+    expect(ranges(['203.0.113.0/24', '198.51.100.7', '2001:db8::/32', '::1', '0.0.0.0/0'])).toEqual([]);
+    expect(ranges(['999.1.1.1/24', '10.0.0.0/33', '2001:db8::/129', '10.0.0', 'abc', '1.2.3.4/'])).toEqual(
+      ['999.1.1.1/24', '10.0.0.0/33', '2001:db8::/129', '10.0.0', 'abc', '1.2.3.4/'].map(
+        (v, i) => `options.expectedLocations.ipRanges[${i}]: expected an IP address or CIDR range like 203.0.113.0/24 or 2001:db8::/32 (octets 0-255, prefix /0-32 for IPv4, /0-128 for IPv6), got "${v}"`,
+      ),
+    );
+  });
+
+  it('country codes are ISO 3166-1 alpha-2 codes', () => {
+    const countries = (c: string[]) => errors(base(`options:\n  expectedLocations:\n    countries: [${c.join(', ')}]\n`)).map((d) => d.message);
+    expect(countries(['NO', 'SE', 'US', 'GB', 'AX'])).toEqual([]);
+    expect(countries(['XX', 'UK', 'EU', 'no'])).toEqual([
+      'options.expectedLocations.countries[0]: expected an ISO 3166-1 alpha-2 country code like NO, SE or US, got "XX"',
+      'options.expectedLocations.countries[1]: expected an ISO 3166-1 alpha-2 country code (the United Kingdom is GB), got "UK"',
+      'options.expectedLocations.countries[2]: expected an ISO 3166-1 alpha-2 country code like NO, SE or US, got "EU"',
+      'options.expectedLocations.countries[3]: expected an upper-case ISO 3166-1 alpha-2 country code (NO), got "no"',
+    ]);
+  });
+
+  it('auth-method names are the sign-in logs\' names; a near miss gets a suggestion', () => {
+    const methods = (m: string[]) => errors(base(`options:\n  allowedAuthMethods: [${m.map((x) => JSON.stringify(x)).join(', ')}]\n`)).map((d) => d.message);
+    expect(methods(['FIDO2 security key', 'X.509 Certificate'])).toEqual([]);
+    const [yubikey, typo] = methods(['Yubikey', 'FIDO2 securty key']);
+    expect(yubikey).toMatch(/^options\.allowedAuthMethods\[0\]: expected one of the authentication method names of the sign-in logs: "FIDO2 security key", .*, got "Yubikey"$/);
+    expect(typo).toMatch(/got "FIDO2 securty key" \(did you mean "FIDO2 security key"\?\)$/);
+  });
+
+  it('accounts: [] says the real minimum', () => {
+    expect(errors('accounts: []\n').map((d) => d.message)).toEqual(['accounts: expected at least 2 break-glass accounts (or 1 with allowSingleAccount: true), got 0']);
+    expect(errors('accounts: []\nallowSingleAccount: true\n').map((d) => d.message)).toEqual(['accounts: expected at least 1 break-glass account (allowSingleAccount: true), got 0']);
+  });
+
+  it('an enum value close to a valid one gets a suggestion', () => {
+    expect(errors(base('accountSource: watchlst\n'))[0].message).toBe('accountSource: expected one of "inline", "watchlist", got "watchlst" (did you mean watchlist?)');
+  });
+
+  it('a YAML syntax error shows its first cause only, not the cascade', () => {
+    const text = 'accounts:\n  - objectId: "unclosed\n    userPrincipalName: a@b.example\n  - objectId: x\nnotify: [\n';
+    const r = parseConfigText(text);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ code: 'yaml-syntax', range: { start: { line: expect.any(Number) } } });
+  });
+});
+

@@ -5,6 +5,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import * as fs from 'fs';
 import { nearest } from '../config/nearest';
+import { missingConfigMessage } from '../config/load';
+
+export { missingConfigMessage };
 
 export const DEFAULT_CONFIG = 'btg.config.yaml';
 
@@ -14,11 +17,6 @@ export class UsageError extends Error {}
 /** `-c, --config <file>` with the default every command shares. */
 export function configOption(cmd: Command, help = 'pack config'): Command {
   return cmd.option('-c, --config <file>', help, DEFAULT_CONFIG);
-}
-
-/** The one message for a config file that is not there (every command: exit 2). */
-export function missingConfigMessage(file: string): string {
-  return `config file ${file} not found. Start from the example: cp examples/btg.config.yaml btg.config.yaml (then put in your accounts' object IDs and UPNs), run btg init, or pass --config examples/btg.config.yaml`;
 }
 
 /** Throws a UsageError when the config file is missing or not a file. */

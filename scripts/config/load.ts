@@ -2,8 +2,11 @@
 import * as fs from 'fs';
 import { z } from 'zod';
 import { Diagnostic, formatPath } from '../validate/diagnostic';
-import { lineText, parseYamlSource, rangeOfPath, YamlSource } from '../content/yamlSource';
+import { lineText, offsetsToRange, parseYamlSource, rangeOfPath, YamlSource } from '../content/yamlSource';
+import { isMap, isScalar } from 'yaml';
+import { nearest } from './nearest';
 import { Config, ConfigSchema } from './schema';
+import { AUTH_METHODS, EMERGENCY_ACCESS_GUIDANCE_URL, RECOMMENDED_AUTH_METHODS } from './definitions';
 
 export interface LoadedConfig {
   config?: Config;
@@ -37,17 +40,75 @@ function issueMessage(issue: z.ZodIssue, data: unknown): string {
       return `expected ${issue.expected}, got ${describe(actual)}`;
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    case 'invalid_enum_value':
-      return `expected one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}, got ${describe(actual)}`;
+    case 'invalid_enum_value': {
+      const near = typeof actual === 'string' ? nearest(actual, issue.options.map(String)) : undefined;
+      return `expected one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}, got ${describe(actual)}${near ? ` (did you mean ${near}?)` : ''}`;
+    }
     case 'invalid_string':
       return `${issue.message}, got ${describe(actual)}`;
     case 'too_small':
+      // the real minimum: 2 accounts, or 1 with allowSingleAccount
+      if (issue.type === 'array' && issue.path.length === 1 && issue.path[0] === 'accounts') {
+        const single = getAt(data, ['allowSingleAccount']) === true;
+        return `expected at least ${single ? '1 break-glass account (allowSingleAccount: true)' : '2 break-glass accounts (or 1 with allowSingleAccount: true)'}, got ${Array.isArray(actual) ? actual.length : 0}`;
+      }
       return issue.type === 'array' ? `expected at least ${issue.minimum} item(s), got ${Array.isArray(actual) ? actual.length : 0}` : `${issue.message}, got ${describe(actual)}`;
     case 'too_big':
       return `${issue.message}, got ${describe(actual)}`;
+    case 'custom': {
+      // refinements against a real set (auth methods, countries): suggest the nearest member
+      const set = typeof actual === 'string' ? suggestionSet(issue.path) : undefined;
+      const near = set ? nearest(actual as string, set) : undefined;
+      return `${issue.message}, got ${describe(actual)}${near && near !== actual ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`;
+    }
     default:
       return `${issue.message}${actual !== undefined ? `, got ${describe(actual)}` : ''}`;
   }
+}
+
+/** The schema at a path of the config (through optional / default / refinement wrappers, list items, records). */
+function schemaAt(path: readonly (string | number)[]): z.ZodTypeAny | undefined {
+  const unwrap = (t: z.ZodTypeAny): z.ZodTypeAny => {
+    for (;;) {
+      if (t instanceof z.ZodOptional || t instanceof z.ZodNullable) t = t.unwrap();
+      else if (t instanceof z.ZodDefault) t = t._def.innerType;
+      else if (t instanceof z.ZodEffects) t = t.innerType();
+      else return t;
+    }
+  };
+  let t: z.ZodTypeAny | undefined = unwrap(ConfigSchema);
+  for (const p of path) {
+    if (t instanceof z.ZodObject) t = (t.shape as Record<string, z.ZodTypeAny>)[String(p)];
+    else if (t instanceof z.ZodArray) t = t.element;
+    else if (t instanceof z.ZodRecord) t = t.valueSchema;
+    else return undefined;
+    if (!t) return undefined;
+    t = unwrap(t);
+  }
+  return t;
+}
+
+/** The keys a mapping at `path` may have. */
+export function knownKeys(path: readonly (string | number)[]): string[] {
+  const t = schemaAt(path);
+  return t instanceof z.ZodObject ? Object.keys(t.shape) : [];
+}
+
+/** Values to suggest from for a refinement failure at `path` (the list a string should have come from). */
+function suggestionSet(path: readonly (string | number)[]): string[] | undefined {
+  const p = path.filter((x) => typeof x === 'string').join('.');
+  if (p === 'options.allowedAuthMethods') return [...AUTH_METHODS];
+  return undefined;
+}
+
+/** The range of the key `key` of the mapping at `path` (the key itself, not its value). */
+function keyRange(source: YamlSource, path: readonly (string | number)[], key: string) {
+  const node = path.length ? source.doc.getIn(path, true) : source.doc.contents;
+  if (!isMap(node)) return undefined;
+  for (const pair of node.items) {
+    if (isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) return offsetsToRange(source.lines, pair.key.range[0], pair.key.range[1]);
+  }
+  return undefined;
 }
 
 export function checkConfigData(data: unknown, file: string, source?: YamlSource): LoadedConfig {
@@ -62,6 +123,24 @@ export function checkConfigData(data: unknown, file: string, source?: YamlSource
   const parsed = ConfigSchema.safeParse(data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        // one diagnostic per unknown key, at the key's own line, with the nearest valid key
+        const path = issue.path as (string | number)[];
+        const known = knownKeys(path);
+        for (const k of issue.keys) {
+          const near = nearest(k, known);
+          const range = source ? keyRange(source, path, k) : undefined;
+          diagnostics.push({
+            code: 'config-schema',
+            severity: 'error',
+            message: `${formatPath([...path, k])}: unknown key "${k}"${near ? ` (did you mean ${near}?)` : ''}; valid keys${path.length ? ` in ${formatPath(path)}` : ''}: ${known.join(', ')}`,
+            ...at(path),
+            path: [...path, k],
+            ...(range ? { range, sourceLine: lineText(source!, range.start.line) } : {}),
+          });
+        }
+        continue;
+      }
       const p = formatPath(issue.path);
       diagnostics.push({ code: 'config-schema', severity: 'error', message: `${p || '(top level)'}: ${issueMessage(issue, data)}`, ...at(issue.path as (string | number)[]) });
     }
@@ -91,6 +170,16 @@ export function checkConfigData(data: unknown, file: string, source?: YamlSource
       ...at(['accounts']),
     });
   }
+  // Microsoft's guidance: FIDO2 security keys or certificate-based authentication, not a method bound to one person's device
+  config.options.allowedAuthMethods.forEach((m, i) => {
+    if ([...RECOMMENDED_AUTH_METHODS, 'Certificate-based authentication'].some((r) => r.toLowerCase() === m.toLowerCase())) return;
+    diagnostics.push({
+      code: 'config-auth-methods',
+      severity: 'warning',
+      message: `options.allowedAuthMethods[${i}]: "${m}" is not one of the methods Microsoft recommends for emergency access accounts (${RECOMMENDED_AUTH_METHODS.join(', ')}; "Manage emergency access accounts in Microsoft Entra ID", ${EMERGENCY_ACCESS_GUIDANCE_URL}): passkeys in Microsoft Authenticator and Windows Hello are bound to one person's device`,
+      ...at(['options', 'allowedAuthMethods', i]),
+    });
+  });
   const wsKeys = new Map<string, number>();
   config.workspaces.forEach((w, i) => {
     const key = `${w.subscriptionId}/${w.resourceGroup}/${w.workspaceName}`.toLowerCase();
@@ -111,7 +200,8 @@ export function parseConfigText(text: string, file = 'btg.config.yaml'): LoadedC
     return { diagnostics: [{ code: 'yaml-syntax', severity: 'error', file, message: `${file}: ${(e as Error).message.split('\n')[0]} (YAML aliases expand to too much data)` }] };
   }
   const { source, diagnostics } = parsed;
-  if (!source) return { diagnostics };
+  // a YAML syntax error: its first cause, not the cascade of errors that follow from it
+  if (!source) return { diagnostics: diagnostics.slice(0, 1) };
   return checkConfigData(source.data, file, source);
 }
 
@@ -175,6 +265,11 @@ function readConfigText(file: string): { text?: string; diagnostic?: Diagnostic 
   }
 }
 
+/** The one message for a config file that is not there (every command: exit 2). */
+export function missingConfigMessage(file: string): string {
+  return `config file ${file} not found. Start from the example: cp examples/btg.config.yaml btg.config.yaml (then put in your accounts' object IDs and UPNs), run btg init, or pass --config examples/btg.config.yaml`;
+}
+
 export function loadConfig(file: string): LoadedConfig {
   if (!fs.existsSync(file)) {
     return {
@@ -183,7 +278,7 @@ export function loadConfig(file: string): LoadedConfig {
           code: 'config-missing',
           severity: 'error',
           file,
-          message: `config file ${file} not found. Start from the example: cp examples/btg.config.yaml btg.config.yaml (then put in your accounts' object IDs and UPNs), or pass --config examples/btg.config.yaml`,
+          message: missingConfigMessage(file),
         },
       ],
     };

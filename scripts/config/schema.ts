@@ -1,6 +1,7 @@
 /** `btg.config.yaml`: one strict schema; the TypeScript type is inferred from it. */
 import { z } from 'zod';
-import { Email, Guid, Severity, Upn } from './definitions';
+import { AuthMethod, CountryCode, DEFAULT_INGESTION_DELAY, Email, Guid, IpRange, RECOMMENDED_AUTH_METHODS, Severity, Upn, YamlDuration } from './definitions';
+import { durationMinutes } from '../kql/literals';
 
 /** Letters (any script), digits, `_ - . ( )`, 1-90 characters, not ending in a period. */
 export const RESOURCE_GROUP_RE = /^[\p{L}\p{N}_\-.()]{0,89}[\p{L}\p{N}_\-()]$/u;
@@ -30,7 +31,7 @@ const Workspace = z
   })
   .strict();
 
-const Cidr = z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-fA-F:]+(\/\d{1,3})?)$/, { message: 'expected an IP address or CIDR range' });
+const Cidr = IpRange;
 
 const RuleOverride = z
   .object({
@@ -42,7 +43,6 @@ const RuleOverride = z
 export const ConfigSchema = z
   .object({
     tenantName: z.string().min(1).default('Contoso'),
-    accounts: z.array(Account).min(1, { message: 'expected at least one break-glass account' }),
     /**
      * identity of this config in Azure (docs/deploy.md "Ownership"): in every ownership marker and in the names of
      * resource-group resources, so two configs in one resource group never touch each other's resources. Default: a
@@ -52,6 +52,7 @@ export const ConfigSchema = z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{1,14}[a-z0-9]$/, { message: 'expected a pack id: 3-16 lower-case letters, digits and hyphens, starting and ending with a letter or digit' })
       .optional(),
+    accounts: z.array(Account).min(1, { message: 'expected at least 2 break-glass accounts (1 with allowSingleAccount: true)' }),
     allowSingleAccount: z.boolean().default(false),
     accountSource: z.enum(['inline', 'watchlist']).default('inline'),
     watchlist: z
@@ -72,16 +73,29 @@ export const ConfigSchema = z
     workspaces: z.array(Workspace).default([]),
     options: z
       .object({
-        testIntervalDays: z.number().int().min(1).max(365).default(180),
-        allowedAuthMethods: z.array(z.string().min(1)).min(1).default(['FIDO2 security key', 'Passkey (device-bound)', 'Passkey (Microsoft Authenticator)', 'Windows Hello for Business', 'X.509 Certificate']),
+        /** Microsoft's current guidance: validate each emergency account at least every 90 days */
+        testIntervalDays: z.number().int().min(1).max(365).default(90),
+        /** FIDO2 security key and certificate-based authentication (Microsoft's guidance); others allowed with a warning */
+        allowedAuthMethods: z.array(AuthMethod).min(1).default([...RECOMMENDED_AUTH_METHODS]),
         expectedLocations: z
           .object({
-            countries: z.array(z.string().regex(/^[A-Z]{2}$/, { message: 'expected an ISO 3166 two-letter country code' })).default([]),
+            countries: z.array(CountryCode).default([]),
             ipRanges: z.array(Cidr).default([]),
           })
           .strict()
           .optional(),
         failedSignInThreshold: z.number().int().min(1).max(1000).default(3),
+        /**
+         * buffer for late-arriving events: every Scheduled rule looks back queryFrequency + ingestionDelay and keeps only
+         * rows ingested within queryFrequency. 1m..1d, so that a rule's period stays within the service limits (≤ 14d;
+         * a period of 2d or more needs an hourly frequency, which a sub-hour rule + at most 1d never reaches).
+         */
+        ingestionDelay: z.string().refine((d) => /^[1-9][0-9]*[mhd]$/.test(d) && durationMinutes(d) <= 1440, { message: 'expected a duration from 1m to 1d, like 30m, 2h or 1d' }).default(DEFAULT_INGESTION_DELAY),
+        /**
+         * Conditional Access policy ids allowed to cover the break-glass accounts (e.g. a policy that requires a FIDO2
+         * key of exactly these accounts): the CA exclusion and CA-applied rules ignore them
+         */
+        caPolicyAllowList: z.array(Guid).default([]),
         /** groups that hold every BTG account and serve as the Conditional Access exclusion group */
         exclusionGroupIds: z.array(Guid).default([]),
         monitorAlert: z

@@ -32,6 +32,8 @@ export interface RuleItem {
   enabled: boolean;
   tests: RuleTest[];
   analysis?: KqlAnalysis;
+  /** the look-back buffer a Scheduled rule must add to its frequency (options.ingestionDelay for pack rules) */
+  ingestionDelay?: string;
 }
 
 export interface HuntingItem {

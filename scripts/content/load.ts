@@ -10,6 +10,7 @@ import { identityRendered, queryEnvironment, renderQuery, renderText, TemplateEr
 import { HuntingTemplate, RuleTemplate, SentinelRule } from './ruleSchema';
 import { lineText, loadYamlFile, rangeOfPath, scalarOrigin, YamlSource } from './yamlSource';
 import { queryDiagnosticAt } from '../validate/locate';
+import { durationMinutes } from '../kql/literals';
 
 export interface Loaded<T> {
   items: T[];
@@ -57,6 +58,8 @@ export interface RenderContext {
     testIntervalDays: number;
     failedSignInThreshold: number;
     exclusionGroupIds: string[];
+    caPolicyAllowList: string[];
+    ingestionDelay: string;
     allowedAuthMethods: string[];
     expectedLocations: { countries: string[]; ipRanges: string[] };
     hasExpectedLocations: boolean;
@@ -74,6 +77,8 @@ export function renderContext(config: Config): RenderContext {
       testIntervalDays: config.options.testIntervalDays,
       failedSignInThreshold: config.options.failedSignInThreshold,
       exclusionGroupIds: config.options.exclusionGroupIds.map((g) => g.toLowerCase()),
+      caPolicyAllowList: config.options.caPolicyAllowList.map((g) => g.toLowerCase()),
+      ingestionDelay: config.options.ingestionDelay,
       allowedAuthMethods: config.options.allowedAuthMethods,
       expectedLocations: { countries: el?.countries ?? [], ipRanges: el?.ipRanges ?? [] },
       hasExpectedLocations: !!el && (el.countries.length > 0 || el.ipRanges.length > 0),
@@ -124,6 +129,19 @@ function renderTitles(t: { name: string; description: string }, ctx: RenderConte
   }
 }
 
+/** A duration in minutes in the Azure-Sentinel YAML spelling, in the largest unit that divides it (90m, 2h, 1d). */
+export function yamlDuration(minutes: number): string {
+  if (minutes % 1440 === 0) return `${minutes / 1440}d`;
+  if (minutes % 60 === 0) return `${minutes / 60}h`;
+  return `${minutes}m`;
+}
+
+/** queryPeriod of a Scheduled template: queryFrequency + the ingestion delay; undefined when the frequency is unreadable. */
+export function scheduledPeriod(frequency: string | undefined, ingestionDelay: string): string | undefined {
+  if (frequency === undefined || !/^[1-9][0-9]*[mhd]$/.test(frequency)) return undefined;
+  return yamlDuration(durationMinutes(frequency) + durationMinutes(ingestionDelay));
+}
+
 /** Load every rule template in `dir` and render it for `config`. */
 export function loadRuleTemplates(dir: string, config: Config): Loaded<RuleItem> {
   const out: Loaded<RuleItem> = { items: [], diagnostics: [], skipped: [] };
@@ -141,8 +159,11 @@ export function loadRuleTemplates(dir: string, config: Config): Loaded<RuleItem>
     if (!query) return;
     const { requires: _r, tests, ...fields } = t;
     void _r;
-    const rule = { ...fields, ...renderTitles(t, ctx, file, out), id: contentId('rule', templateId), query: query.text, severity: override.severity ?? t.severity } as SentinelRule;
-    out.items.push({ itemKind: 'rule', templateId, file, source, fromPack: true, rule, query, enabled: override.enabled ?? true, tests });
+    // ingestion delay (Microsoft's "Handle ingestion delay in scheduled analytics rules"): a Scheduled template names its
+    // frequency; its look-back is frequency + options.ingestionDelay unless the template sets a longer one
+    const period = t.kind === 'Scheduled' && t.queryPeriod === undefined ? scheduledPeriod(t.queryFrequency, config.options.ingestionDelay) : t.queryPeriod;
+    const rule = { ...fields, ...(period !== undefined ? { queryPeriod: period } : {}), ...renderTitles(t, ctx, file, out), id: contentId('rule', templateId), query: query.text, severity: override.severity ?? t.severity } as SentinelRule;
+    out.items.push({ itemKind: 'rule', templateId, file, source, fromPack: true, rule, query, enabled: override.enabled ?? true, tests, ingestionDelay: config.options.ingestionDelay });
   });
   return out;
 }

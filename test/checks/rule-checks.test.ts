@@ -3,6 +3,15 @@ import { ruleChecks, RuleCheckId } from '../../scripts/validate/checks/rule';
 import { baseRule, validateRuleObject } from '../helpers/rules';
 
 type Case = { name: string; rule: Record<string, unknown>; expect: 'pass' | RegExp };
+
+/** A query with the ingestion-delay filter at `lookback`. */
+function delayedQuery(lookback: string): string {
+  return `SigninLogs\n| where ingestion_time() > ago(${lookback})\n| where ResultType != "0"\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n`;
+}
+
+/** A query returning the Entra app GUID (string), an integer MDA app id, a guid-typed column and a device name. */
+const appQuery = 'SigninLogs\n| extend MdaAppId = toint(11161), AppGuid = toguid(AppId), DeviceName = tostring(DeviceDetail.displayName)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress, AppId, AppDisplayName, MdaAppId, AppGuid, DeviceName\n';
+
 const cases: Record<RuleCheckId, Case[]> = {
   'rule-severity': [
     { name: 'High is valid', rule: baseRule({ severity: 'High' }), expect: 'pass' },
@@ -22,6 +31,18 @@ const cases: Record<RuleCheckId, Case[]> = {
     { name: 'period equal to frequency', rule: baseRule({ queryFrequency: '1h', queryPeriod: '1h' }), expect: 'pass' },
     { name: 'period shorter than frequency', rule: baseRule({ queryFrequency: '2h', queryPeriod: '1h' }), expect: /queryPeriod \(1h\) must be at least queryFrequency \(2h\)/ },
     { name: 'long period with a short frequency', rule: baseRule({ queryFrequency: '30m', queryPeriod: '2d' }), expect: /queryFrequency \(30m\) must be at least 1h when queryPeriod is 2d or more/ },
+  ],
+  'rule-ingestion-delay': [
+    { name: 'frequency + 30m look-back and the ingestion_time() filter', rule: baseRule({ queryPeriod: '90m', query: delayedQuery('1h') }), expect: 'pass' },
+    { name: 'a longer buffer is fine, spelled as a TimeSpan', rule: baseRule({ queryFrequency: '1h', queryPeriod: '02:00:00', query: delayedQuery('60min') }), expect: 'pass' },
+    { name: 'NRT rules are not concerned', rule: nrt({}), expect: 'pass' },
+    { name: 'look-back equal to the frequency', rule: baseRule({ query: delayedQuery('1h') }), expect: /queryPeriod \(1h\) must exceed queryFrequency \(1h\) by the default ingestion delay \(30m\), i\.e\. be at least 90m/ },
+    { name: 'buffer shorter than 30m', rule: baseRule({ queryPeriod: '80m', query: delayedQuery('1h') }), expect: /queryPeriod \(80m\) must exceed queryFrequency \(1h\)/ },
+    { name: 'no ingestion_time() filter', rule: baseRule({ queryPeriod: '90m' }), expect: /the query has no `\| where ingestion_time\(\) > ago\(1h\)`/ },
+    { name: 'ingestion_time() only in a comment or a string does not count', rule: baseRule({ queryPeriod: '90m', query: 'SigninLogs\n// | where ingestion_time() > ago(1h)\n| where UserAgent != "ingestion_time() > ago(1h)"\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n' }), expect: /the query has no `\| where ingestion_time\(\) > ago\(1h\)`/ },
+    { name: 'ago() longer than the frequency evaluates events twice', rule: baseRule({ queryPeriod: '3h', query: delayedQuery('2h') }), expect: /ingestion_time\(\) > ago\(2h\) must use the rule's queryFrequency \(1h\): events are evaluated \(and alerted\) in more than one run/ },
+    { name: 'ago() shorter than the frequency misses events', rule: baseRule({ queryPeriod: '90m', query: delayedQuery('30m') }), expect: /ingestion_time\(\) > ago\(30m\) must use the rule's queryFrequency \(1h\): events ingested between runs are never evaluated/ },
+    { name: 'ingestion_time() not compared with ago()', rule: baseRule({ queryPeriod: '90m', query: 'SigninLogs\n| where isnotnull(ingestion_time())\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n' }), expect: /ingestion_time\(\) must be compared as `ingestion_time\(\) > ago\(1h\)`/ },
   ],
   'rule-nrt-fields': [
     { name: 'NRT without scheduling', rule: nrt({}), expect: 'pass' },
@@ -59,6 +80,11 @@ const cases: Record<RuleCheckId, Case[]> = {
     { name: 'more than 3 identifiers', rule: baseRule({ entityMappings: [{ entityType: 'Account', fieldMappings: ['AadUserId', 'Name', 'UPNSuffix', 'DisplayName'].map((i) => ({ identifier: i, columnName: 'UserId' })) }] }), expect: /expected 1..3 identifiers, got 4/ },
     { name: 'more than 10 mappings', rule: baseRule({ entityMappings: Array.from({ length: 11 }, () => ({ entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'IPAddress' }] })) }), expect: /expected 1..10 mappings, got 11/ },
     { name: 'unknown entity type', rule: baseRule({ entityMappings: [{ entityType: 'User', fieldMappings: [{ identifier: 'Name', columnName: 'UserId' }] }] }), expect: /unknown entity type "User"/ },
+    { name: 'CloudApplication by Name (string column)', rule: baseRule({ query: appQuery, entityMappings: [{ entityType: 'CloudApplication', fieldMappings: [{ identifier: 'Name', columnName: 'AppDisplayName' }] }] }), expect: 'pass' },
+    { name: 'CloudApplication AppId from an integer column', rule: baseRule({ query: appQuery, entityMappings: [{ entityType: 'CloudApplication', fieldMappings: [{ identifier: 'AppId', columnName: 'MdaAppId' }] }] }), expect: 'pass' },
+    { name: 'CloudApplication AppId from the Entra app GUID (a string column)', rule: baseRule({ query: appQuery, entityMappings: [{ entityType: 'CloudApplication', fieldMappings: [{ identifier: 'AppId', columnName: 'AppId' }] }] }), expect: /CloudApplication\.AppId is an integer \(the Defender for Cloud Apps app id, not the Entra application GUID: map Name and keep the GUID as a custom detail\); column "AppId" is string/ },
+    { name: 'CloudApplication AppId from a guid-typed column', rule: baseRule({ query: appQuery, entityMappings: [{ entityType: 'CloudApplication', fieldMappings: [{ identifier: 'AppId', columnName: 'AppGuid' }] }] }), expect: /CloudApplication\.AppId is an integer .*; column "AppGuid" is guid/ },
+    { name: 'Host IsDomainJoined from a string column', rule: baseRule({ query: appQuery, entityMappings: [{ entityType: 'Host', fieldMappings: [{ identifier: 'HostName', columnName: 'DeviceName' }, { identifier: 'IsDomainJoined', columnName: 'DeviceName' }] }] }), expect: /Host\.IsDomainJoined is a bool; column "DeviceName" is string/ },
   ],
   'rule-entity-column': [
     { name: 'columns returned by the query', rule: baseRule(), expect: 'pass' },
@@ -94,6 +120,13 @@ function nrt(over: Record<string, unknown>): Record<string, unknown> {
   for (const k of ['queryFrequency', 'queryPeriod', 'triggerOperator', 'triggerThreshold']) if (!(k in over)) delete r[k];
   return r;
 }
+
+describe('rule-ingestion-delay on user rule files', () => {
+  it('is a warning, not an error, outside the pack', () => {
+    const diags = validateRuleObject(baseRule()).filter((d) => d.code === 'rule-ingestion-delay');
+    expect(diags.map((d) => d.severity)).toEqual(['warning', 'warning']);
+  });
+});
 
 describe('rule checks', () => {
   it('every registered rule check has a failing case', () => {

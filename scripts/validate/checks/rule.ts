@@ -35,6 +35,27 @@ export const ENTITY_IDENTIFIERS: Record<string, { valid: string[]; required: str
   SubmissionMail: { valid: ['SubmissionId', 'SubmissionDate', 'Submitter', 'NetworkMessageId', 'Timestamp', 'Recipient', 'Sender', 'SenderIp', 'Subject', 'ReportType'], required: [['SubmissionId', 'NetworkMessageId', 'Recipient', 'Submitter']] },
 };
 
+/**
+ * The value type of each identifier whose type is not a plain string (Microsoft Sentinel entities reference). A
+ * string identifier takes any column; the others need a column of that type, or the service drops the entity.
+ */
+export const IDENTIFIER_TYPES: Record<string, Record<string, 'int' | 'bool' | 'datetime'>> = {
+  Account: { IsDomainJoined: 'bool' },
+  Host: { IsDomainJoined: 'bool' },
+  CloudApplication: { AppId: 'int' },
+  Process: { CreationTimeUtc: 'datetime' },
+  MailCluster: { QueryTime: 'datetime', MailCount: 'int', IsVolumeAnomaly: 'bool', ClusterQueryStartTime: 'datetime', ClusterQueryEndTime: 'datetime' },
+  MailMessage: { ReceivedDate: 'datetime' },
+  SubmissionMail: { SubmissionDate: 'datetime', Timestamp: 'datetime' },
+};
+const KQL_TYPES_FOR: Record<'int' | 'bool' | 'datetime', string[]> = { int: ['int', 'long'], bool: ['bool'], datetime: ['datetime'] };
+const IDENTIFIER_HINTS: Record<string, string> = {
+  'CloudApplication.AppId': ' (the Defender for Cloud Apps app id, not the Entra application GUID: map Name and keep the GUID as a custom detail)',
+};
+
+/** The default look-back buffer for user rule files (pack rules use options.ingestionDelay). */
+const DEFAULT_INGESTION_DELAY = '30m';
+
 const COLUMN_RE = /^[a-zA-Z_]+\w*$/;
 const CUSTOM_KEY_RE = /^[a-zA-Z]+\w*$/;
 const PLACEHOLDER_RE = /{{([^{}]*)}}/g;
@@ -51,11 +72,24 @@ function minutes(v: string | undefined): number | undefined {
   return undefined;
 }
 
+/** A KQL timespan literal (10m, 1h, 2d, 30min, 600s, 1hr) in minutes; undefined for anything else. */
+function kqlTimespanMinutes(v: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)$/.exec(v.trim());
+  if (!m) return undefined;
+  const unit = m[2][0] === 'd' ? 1440 : m[2][0] === 'h' ? 60 : m[2][0] === 'm' ? 1 : 1 / 60;
+  return Number(m[1]) * unit;
+}
+
 /** Result columns the analyzer found, or undefined when they cannot be trusted (errors, unknown tables). */
 function resultColumns(item: RuleItem): Set<string> | undefined {
+  const types = resultColumnTypes(item);
+  return types && new Set(types.keys());
+}
+
+function resultColumnTypes(item: RuleItem): Map<string, string> | undefined {
   const a = item.analysis;
   if (!a || a.unknownTables.length || a.diagnostics.some((d) => d.severity === 'error') || a.open) return undefined;
-  return new Set(a.columns.map((c) => c.name));
+  return new Map(a.columns.map((c) => [c.name, c.type]));
 }
 
 type RuleCheck = Check<RuleItem>;
@@ -108,6 +142,40 @@ export const ruleChecks = {
       const f: Finding[] = [];
       if (pd < fq) f.push({ path: ['queryPeriod'], message: `queryPeriod (${it.rule.queryPeriod}) must be at least queryFrequency (${it.rule.queryFrequency}), or events between runs are never evaluated` });
       if (pd >= TWO_DAYS && fq < 60) f.push({ path: ['queryFrequency'], message: `queryFrequency (${it.rule.queryFrequency}) must be at least 1h when queryPeriod is 2d or more (${it.rule.queryPeriod})` });
+      return f;
+    },
+  },
+  'rule-ingestion-delay': {
+    description: 'Scheduled: queryPeriod exceeds queryFrequency by the ingestion delay and the query keeps only `ingestion_time() > ago(<queryFrequency>)`',
+    severity: 'error',
+    help: "Microsoft's \"Handle ingestion delay in scheduled analytics rules\": an event that arrives after the run covering its TimeGenerated falls between two runs and is never alerted when the look-back equals the frequency. Look back frequency + the expected delay (options.ingestionDelay, default 30m) and keep only rows with ingestion_time() > ago(<frequency>), so each event is evaluated exactly once. An error in the pack, a warning on your own rule files (which are checked against a 30m buffer).",
+    fn: (it) => {
+      if (it.rule.kind !== 'Scheduled') return [];
+      // an absence rule (template `evaluation: absence`) measures what did NOT arrive over its own look-back
+      const evaluation = (it as { evaluation?: string }).evaluation ?? (it.rule as { evaluation?: string }).evaluation;
+      if (evaluation === 'absence') return [];
+      const severity = it.fromPack ? undefined : ('warning' as const);
+      const f: Finding[] = [];
+      const fq = minutes(it.rule.queryFrequency);
+      const pd = minutes(it.rule.queryPeriod);
+      const buffer = it.ingestionDelay ?? DEFAULT_INGESTION_DELAY;
+      const bufferMin = minutes(buffer) ?? 30;
+      if (fq !== undefined && pd !== undefined && pd - fq < bufferMin) {
+        const from = it.fromPack ? 'options.ingestionDelay' : 'the default ingestion delay';
+        const path = it.source.data && typeof it.source.data === 'object' && 'queryPeriod' in (it.source.data as object) ? ['queryPeriod'] : ['queryFrequency'];
+        f.push({ path, severity, message: `queryPeriod (${it.rule.queryPeriod}) must exceed queryFrequency (${it.rule.queryFrequency}) by ${from} (${buffer}), i.e. be at least ${fq + bufferMin}m, or an event that arrives late is never evaluated` });
+      }
+      const a = it.analysis;
+      if (a && !a.diagnostics.some((d) => d.severity === 'error')) {
+        const filters = a.ingestionTimeFilters ?? [];
+        if (!filters.length) f.push({ path: ['query'], severity, message: `the query has no \`| where ingestion_time() > ago(${it.rule.queryFrequency})\`: with a look-back longer than the frequency, events would be evaluated (and alerted) twice; with none, late events are missed` });
+        for (const x of filters) {
+          const lb = x.lookback === undefined ? undefined : kqlTimespanMinutes(x.lookback);
+          if (fq === undefined) continue;
+          if (lb === undefined) f.push({ query: { start: x.start, length: x.length }, severity, message: `ingestion_time() must be compared as \`ingestion_time() > ago(${it.rule.queryFrequency})\` (the rule's queryFrequency) so each event is evaluated exactly once` });
+          else if (lb !== fq) f.push({ query: { start: x.start, length: x.length }, severity, message: `ingestion_time() > ago(${x.lookback}) must use the rule's queryFrequency (${it.rule.queryFrequency}): ${lb < fq ? 'events ingested between runs are never evaluated' : 'events are evaluated (and alerted) in more than one run'}` });
+        }
+      }
       return f;
     },
   },
@@ -171,11 +239,14 @@ export const ruleChecks = {
   'rule-entity-mappings': {
     description: 'at most 10 entity mappings of 1..3 valid identifiers each, with a required identifier',
     severity: 'error',
-    help: 'Per Sentinel limits: ≤ 10 mappings, 1..3 fieldMappings each; identifiers valid for the entity type, not repeated, including one required identifier group; columnName matches ^[a-zA-Z_]+\\w*$.',
+    help: "Per Sentinel limits: ≤ 10 mappings, 1..3 fieldMappings each; identifiers valid for the entity type, not repeated, including one required identifier group; columnName matches ^[a-zA-Z_]+\\w*$; a typed identifier (CloudApplication.AppId is an integer, IsDomainJoined a bool, ...: Microsoft Sentinel entities reference) gets a column of its type from the query's result, or the service drops the entity.",
     fn: (it) => {
       const ems = it.rule.entityMappings;
       if (!ems) return [];
       const f: Finding[] = [];
+      const colTypes = resultColumnTypes(it);
+      if (ems.length < 1 || ems.length > 10) f.push({ path: ['entityMappings'], message: `entityMappings: expected 1..10 mappings, got ${ems.length}` });
+
       if (ems.length < 1 || ems.length > 10) f.push({ path: ['entityMappings'], message: `entityMappings: expected 1..10 mappings, got ${ems.length}` });
       ems.forEach((em, i) => {
         const spec = ENTITY_IDENTIFIERS[em.entityType];
@@ -190,6 +261,11 @@ export const ruleChecks = {
           if (seen.has(fm.identifier)) f.push({ path: ['entityMappings', i, 'fieldMappings', j, 'identifier'], message: `entityMappings[${i}].fieldMappings[${j}].identifier: "${fm.identifier}" repeats in this mapping` });
           seen.add(fm.identifier);
           if (!COLUMN_RE.test(fm.columnName) || fm.columnName.length > 500) f.push({ path: ['entityMappings', i, 'fieldMappings', j, 'columnName'], message: `entityMappings[${i}].fieldMappings[${j}].columnName: "${fm.columnName}" is not a valid column name` });
+          const want = IDENTIFIER_TYPES[em.entityType]?.[fm.identifier];
+          const got = colTypes?.get(fm.columnName);
+          if (want && got && !KQL_TYPES_FOR[want].includes(got)) {
+            f.push({ path: ['entityMappings', i, 'fieldMappings', j, 'columnName'], message: `entityMappings[${i}].fieldMappings[${j}]: ${em.entityType}.${fm.identifier} is ${want === 'int' ? 'an integer' : `a ${want}`}${IDENTIFIER_HINTS[`${em.entityType}.${fm.identifier}`] ?? ''}; column "${fm.columnName}" is ${got}` });
+          }
         });
         if (!spec.required.some((group) => group.every((g) => seen.has(g)))) f.push({ path: ['entityMappings', i], message: `entityMappings[${i}]: ${em.entityType} needs one of the identifier sets ${spec.required.map((g) => g.join('+')).join(' | ')}` });
       });
