@@ -40,8 +40,19 @@ describe('detection catalogue', () => {
     expect(modes.flatMap((m) => m.diagnostics.map((d) => `${m.name}/${d.item ?? d.file} → ${d.severity} ${d.code}: ${d.message}`))).toEqual([]);
   });
 
-  it('ships at least 11 analytics rules and 3 hunting queries, none skipped for the example configs', () => {
-    expect(modes.map((m) => [m.name, m.pack.rules.length >= 11, m.pack.hunting.length >= 3, m.pack.skipped])).toEqual(modes.map((m) => [m.name, true, true, []]));
+  it('ships at least 21 analytics rules and 3 hunting queries; only the watchlist rule is skipped, and only in inline mode', () => {
+    expect(modes.map((m) => [m.name, m.pack.rules.length >= 21, m.pack.hunting.length >= 3, m.pack.skipped])).toEqual(modes.map((m) => [m.name, true, true,
+      m.name === 'inline' ? [{ templateId: 'btg-watchlist-tampered', reason: 'accountSource is inline (no account watchlist to watch)' }] : []]));
+  });
+
+  it('only the rules that watch tenant-wide paths declare scope: tenant (exempt from the account filter)', () => {
+    const tenant = (m: Mode) => m.pack.rules.filter((r) => r.scope === 'tenant').map((r) => r.templateId).sort();
+    expect(modes.map((m) => [m.name, tenant(m)])).toEqual(modes.map((m) => [m.name,
+      ['btg-auth-methods-policy-changed', 'btg-data-silence', 'btg-federation-changed', 'btg-log-pipeline-changed', 'btg-pack-rule-tampered']]));
+  });
+
+  it('keeps the NRT rules well under the service limit of 50 per workspace', () => {
+    expect(modes.map((m) => [m.name, m.pack.rules.filter((r) => r.rule.kind === 'NRT').length <= 25])).toEqual(modes.map((m) => [m.name, true]));
   });
 
   it('every rule has test rows with a fire and a no-fire case', () => {
@@ -51,23 +62,25 @@ describe('detection catalogue', () => {
     })).toEqual([]);
   });
 
-  it('every rule and hunting query filters on the account set inside a where', () => {
-    expect(offenders((m) => [...rules(m), ...hunting(m)], (it) => !it.analysis!.filterVariables.some((v) => v === 'BtgAccountIds' || v === 'BtgAccountUpns') && `filters on ${it.analysis!.filterVariables.join(', ') || 'nothing'}`)).toEqual([]);
+  it('every rule (except tenant-wide ones) and hunting query filters on the account set inside a where', () => {
+    expect(offenders((m) => [...rules(m).filter((r) => r.scope !== 'tenant'), ...hunting(m)], (it) => !it.analysis!.filterVariables.some((v) => v === 'BtgAccountIds' || v === 'BtgAccountUpns') && `filters on ${it.analysis!.filterVariables.join(', ') || 'nothing'}`)).toEqual([]);
   });
 
   it('inline queries carry the ids and no watchlist; watchlist queries read the watchlist and carry no account ids', () => {
     expect(offenders((m) => [...rules(m), ...hunting(m)], (it, m) => {
       const q = it.query.text;
+      // a tenant-wide rule that does not use the account set at all reads neither
+      if (it.itemKind === 'rule' && it.scope === 'tenant' && !q.includes('BtgAccount')) return (q.includes('_GetWatchlist') || m.config.accounts.some((a) => q.toLowerCase().includes(a.objectId.toLowerCase()))) && 'tenant-wide rule mentions accounts without the account set';
       const ids = m.config.accounts.map((a) => a.objectId.toLowerCase());
       if (m.config.accountSource === 'inline') return (q.includes('_GetWatchlist') || !ids.every((id) => q.includes(id))) && 'inline query does not carry every account id';
       return (!q.includes(`_GetWatchlist("${m.config.watchlist.alias}")`) || ids.some((id) => q.toLowerCase().includes(id))) && 'watchlist query does not read only the watchlist';
     })).toEqual([]);
   });
 
-  it('every rule maps an Account entity by AadUserId, and every mapped column is returned by the query', () => {
+  it('every rule maps an Account entity by AadUserId (tenant-wide rules: when they have a caller), and every mapped column is returned by the query', () => {
     expect(offenders(rules, (r) => {
       const cols = new Set(r.analysis!.columns.map((c) => c.name));
-      const account = (r.rule.entityMappings ?? []).some((e) => e.entityType === 'Account' && e.fieldMappings.some((f) => f.identifier === 'AadUserId'));
+      const account = r.scope === 'tenant' || (r.rule.entityMappings ?? []).some((e) => e.entityType === 'Account' && e.fieldMappings.some((f) => f.identifier === 'AadUserId'));
       const missing = (r.rule.entityMappings ?? []).flatMap((e) => e.fieldMappings.map((f) => f.columnName)).filter((c) => !cols.has(c));
       return (!account && 'no Account entity with AadUserId') || (missing.length > 0 && `mapped columns not returned: ${missing.join(', ')}`);
     })).toEqual([]);
@@ -140,11 +153,39 @@ describe('detection catalogue', () => {
     expect(manifest.counts).toMatchObject({ 'watchlist-csv': 1, 'watchlist-arm': 1 });
   });
 
+  it('the exclusion-group rule is skipped, with the reason, when no exclusion group is configured', () => {
+    const config = configWith((d) => delete d.options.exclusionGroupIds);
+    const { pack, diagnostics } = shippedPack(config);
+    expect(diagnostics).toEqual([]);
+    expect(pack.skipped).toEqual([
+      { templateId: 'btg-exclusion-group-changed', reason: 'options.exclusionGroupIds is not configured (no exclusion group to watch)' },
+      { templateId: 'btg-watchlist-tampered', reason: 'accountSource is inline (no account watchlist to watch)' },
+    ]);
+  });
+
+  it('the pack-rule rule watches exactly the enabled pack rules; the absence rule looks back options.dataSilence + ingestionDelay', () => {
+    const config = configWith((d) => {
+      d.options.rules = { 'btg-failed-signins': { enabled: false } };
+      d.options.dataSilence = '36h';
+    });
+    const { pack } = shippedPack(config);
+    const tamper = pack.rules.find((r) => r.templateId === 'btg-pack-rule-tampered')!;
+    const ids = pack.rules.filter((r) => r.enabled).map((r) => r.rule.id);
+    const disabled = pack.rules.find((r) => r.templateId === 'btg-failed-signins')!.rule.id;
+    expect(ids.filter((id) => !tamper.query.text.includes(id))).toEqual([]);
+    expect(tamper.query.text.includes(disabled)).toBe(false);
+    const silence = pack.rules.find((r) => r.templateId === 'btg-data-silence')!;
+    expect([silence.rule.queryPeriod, silence.query.text.includes('let Silence = 36h;')]).toEqual([`${36 * 60 + 30}m`, true]);
+  });
+
   it('the unexpected-location rule is skipped, with the reason, when no expected locations are configured', () => {
     const config = configWith((d) => delete d.options.expectedLocations);
     const { pack, diagnostics } = shippedPack(config);
     expect(diagnostics).toEqual([]);
-    expect(pack.skipped).toEqual([{ templateId: 'btg-signin-unexpected-location', reason: 'options.expectedLocations is not configured (countries or ipRanges)' }]);
+    expect(pack.skipped).toEqual([
+      { templateId: 'btg-signin-unexpected-location', reason: 'options.expectedLocations is not configured (countries or ipRanges)' },
+      { templateId: 'btg-watchlist-tampered', reason: 'accountSource is inline (no account watchlist to watch)' },
+    ]);
     expect(pack.rules.map((r) => r.templateId)).not.toContain('btg-signin-unexpected-location');
   });
 });

@@ -98,6 +98,12 @@ export const ConfigSchema = z
         caPolicyAllowList: z.array(Guid).default([]),
         /** groups that hold every BTG account and serve as the Conditional Access exclusion group */
         exclusionGroupIds: z.array(Guid).default([]),
+        /**
+         * btg-data-silence: how long the Entra sign-in or audit feed may deliver no rows before it is reported as stopped
+         * (fail-open). 1h..7d; default 24h: a night or a quiet evening in a small tenant is well under a day, while a
+         * broken diagnostic setting or connector is reported the next day at the latest
+         */
+        dataSilence: YamlDuration.refine((d) => durationMinutes(d) >= 60 && durationMinutes(d) <= 7 * 1440, { message: 'expected a duration from 1h to 7d' }).default('24h'),
         monitorAlert: z
           .object({
             enabled: z.boolean().default(true),

@@ -63,4 +63,7 @@ export const SUBTECHNIQUE_NAMES: Record<string, string> = {
   'T1110.003': 'Brute Force: Password Spraying',
   'T1484.002': 'Domain or Tenant Policy Modification: Trust Modification',
   'T1562.001': 'Impair Defenses: Disable or Modify Tools',
+  'T1562.008': 'Impair Defenses: Disable or Modify Cloud Logs',
+  'T1556.007': 'Modify Authentication Process: Hybrid Identity',
+  'T1606.002': 'Forge Web Credentials: SAML Tokens',
 };

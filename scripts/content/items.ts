@@ -32,6 +32,10 @@ export interface RuleItem {
   enabled: boolean;
   tests: RuleTest[];
   analysis?: KqlAnalysis;
+  /** pack rules: `tenant` when the rule watches a tenant-wide path and cannot filter on the account set */
+  scope?: 'accounts' | 'tenant';
+  /** pack rules: `absence` when the rule alerts on data that did not arrive (no per-event ingestion filter) */
+  evaluation?: 'events' | 'absence';
   /** the look-back buffer a Scheduled rule must add to its frequency (options.ingestionDelay for pack rules) */
   ingestionDelay?: string;
 }

@@ -11,6 +11,7 @@ import { HuntingTemplate, RuleTemplate, SentinelRule } from './ruleSchema';
 import { lineText, loadYamlFile, rangeOfPath, scalarOrigin, YamlSource } from './yamlSource';
 import { queryDiagnosticAt } from '../validate/locate';
 import { durationMinutes } from '../kql/literals';
+import { packPath } from '../paths';
 
 export interface Loaded<T> {
   items: T[];
@@ -60,10 +61,14 @@ export interface RenderContext {
     exclusionGroupIds: string[];
     caPolicyAllowList: string[];
     ingestionDelay: string;
+    /** options.dataSilence (btg-data-silence) */
+    dataSilence: string;
     allowedAuthMethods: string[];
     expectedLocations: { countries: string[]; ipRanges: string[] };
     hasExpectedLocations: boolean;
   };
+  /** resource names (UUID v5) of the pack's rule templates that this config deploys enabled: btg-pack-rule-tampered */
+  packRuleIds: string[];
 }
 
 export function renderContext(config: Config): RenderContext {
@@ -79,10 +84,12 @@ export function renderContext(config: Config): RenderContext {
       exclusionGroupIds: config.options.exclusionGroupIds.map((g) => g.toLowerCase()),
       caPolicyAllowList: config.options.caPolicyAllowList.map((g) => g.toLowerCase()),
       ingestionDelay: config.options.ingestionDelay,
+      dataSilence: config.options.dataSilence,
       allowedAuthMethods: config.options.allowedAuthMethods,
       expectedLocations: { countries: el?.countries ?? [], ipRanges: el?.ipRanges ?? [] },
       hasExpectedLocations: !!el && (el.countries.length > 0 || el.ipRanges.length > 0),
     },
+    packRuleIds: packRuleIds(config),
   };
 }
 
@@ -101,6 +108,8 @@ function renderQueryField(src: YamlSource, queryPath: (string | number)[], templ
 
 function requirementMet(req: string, ctx: RenderContext): string | undefined {
   if (req === 'expectedLocations' && !ctx.options.hasExpectedLocations) return 'options.expectedLocations is not configured (countries or ipRanges)';
+  if (req === 'exclusionGroupIds' && !ctx.options.exclusionGroupIds.length) return 'options.exclusionGroupIds is not configured (no exclusion group to watch)';
+  if (req === 'watchlist' && ctx.accountSource !== 'watchlist') return 'accountSource is inline (no account watchlist to watch)';
   return undefined;
 }
 
@@ -142,6 +151,14 @@ export function scheduledPeriod(frequency: string | undefined, ingestionDelay: s
   return yamlDuration(durationMinutes(frequency) + durationMinutes(ingestionDelay));
 }
 
+/** Rule resource names of the shipped rule templates, minus those the config disables (their writes are expected). */
+function packRuleIds(config: Config): string[] {
+  return listYaml(packPath('detections'))
+    .map((f) => path.basename(f).replace(/\.ya?ml$/i, ''))
+    .filter((id) => config.options.rules[id]?.enabled !== false)
+    .map((id) => contentId('rule', id));
+}
+
 /** Load every rule template in `dir` and render it for `config`. */
 export function loadRuleTemplates(dir: string, config: Config): Loaded<RuleItem> {
   const out: Loaded<RuleItem> = { items: [], diagnostics: [], skipped: [] };
@@ -157,13 +174,16 @@ export function loadRuleTemplates(dir: string, config: Config): Loaded<RuleItem>
     const { query, diagnostics: qd } = renderQueryField(source, ['query'], t.query, ctx, env);
     out.diagnostics.push(...qd);
     if (!query) return;
-    const { requires: _r, tests, ...fields } = t;
+    const { requires: _r, tests, scope, evaluation, ...fields } = t;
     void _r;
     // ingestion delay (Microsoft's "Handle ingestion delay in scheduled analytics rules"): a Scheduled template names its
     // frequency; its look-back is frequency + options.ingestionDelay unless the template sets a longer one
-    const period = t.kind === 'Scheduled' && t.queryPeriod === undefined ? scheduledPeriod(t.queryFrequency, config.options.ingestionDelay) : t.queryPeriod;
+    // an absence rule (evaluation: absence) looks back options.dataSilence + the ingestion delay: it looks for the last arrival
+    const period = t.kind === 'Scheduled' && evaluation === 'absence'
+      ? yamlDuration(durationMinutes(config.options.dataSilence) + durationMinutes(config.options.ingestionDelay))
+      : t.kind === 'Scheduled' && t.queryPeriod === undefined ? scheduledPeriod(t.queryFrequency, config.options.ingestionDelay) : t.queryPeriod;
     const rule = { ...fields, ...(period !== undefined ? { queryPeriod: period } : {}), ...renderTitles(t, ctx, file, out), id: contentId('rule', templateId), query: query.text, severity: override.severity ?? t.severity } as SentinelRule;
-    out.items.push({ itemKind: 'rule', templateId, file, source, fromPack: true, rule, query, enabled: override.enabled ?? true, tests, ingestionDelay: config.options.ingestionDelay });
+    out.items.push({ itemKind: 'rule', templateId, file, source, fromPack: true, rule, query, enabled: override.enabled ?? true, tests, ingestionDelay: config.options.ingestionDelay, ...(scope ? { scope } : {}), ...(evaluation ? { evaluation } : {}) });
   });
   return out;
 }

@@ -117,8 +117,18 @@ export const RuleTemplate = z
     queryPeriod: z.string().optional(),
     triggerOperator: z.string().optional(),
     triggerThreshold: z.number().optional(),
-    /** config options the rule needs; without them it is not emitted */
-    requires: z.array(z.enum(['expectedLocations'])).optional(),
+    /** config options the rule needs; without them it is not emitted (watchlist: accountSource watchlist) */
+    requires: z.array(z.enum(['expectedLocations', 'exclusionGroupIds', 'watchlist'])).optional(),
+    /**
+     * `tenant`: the rule watches a tenant-wide path that protects every account at once (federation, authentication
+     * methods policy, the log pipeline), so it cannot filter on the account set; pack-account-filter skips it.
+     */
+    scope: z.enum(['accounts', 'tenant']).optional(),
+    /**
+     * `absence`: the rule alerts on data that did NOT arrive, so it looks back its own queryPeriod and measures
+     * max(ingestion_time()) instead of evaluating each event once.
+     */
+    evaluation: z.enum(['events', 'absence']).optional(),
     tests: z.array(RuleTest).default([]),
   })
   .strict();

@@ -22,6 +22,8 @@ const cases: Case[] = [
   { name: 'the set declared but only used outside a where', rules: { r: templateRule({ query: '{{> btgAccounts}}\nSigninLogs\n| extend IsBtg = tolower(UserId) in (BtgAccountIds)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress, IsBtg\n' }) }, expect: MESSAGE },
   { name: 'a look-alike variable of the same shape', rules: { r: templateRule({ query: 'let Admins = dynamic(["00000000-0000-4000-8000-00000000b701"]);\nSigninLogs\n| where tolower(UserId) in (Admins)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n' }) }, expect: MESSAGE },
   { name: 'hunting query without the filter', hunting: { h: { ...HUNTING, query: UNFILTERED } }, expect: MESSAGE },
+  { name: 'a rule that declares scope: tenant (a tenant-wide path) is exempt', rules: { r: templateRule({ scope: 'tenant', query: UNFILTERED }) }, expect: 'pass' },
+  { name: 'scope: accounts is not an exemption', rules: { r: templateRule({ scope: 'accounts', query: UNFILTERED }) }, expect: MESSAGE },
 ];
 
 describe('pack-account-filter', () => {

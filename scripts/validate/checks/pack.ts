@@ -47,10 +47,12 @@ export const packChecks = {
   'pack-account-filter': {
     description: 'every pack detection filters on the BTG account set',
     severity: 'error',
-    help: `Each pack rule must reference ${ACCOUNT_SET_SYMBOLS.join(' or ')} (declared by {{> btgAccounts}}) inside a where clause, as resolved by the Kusto analyzer; otherwise it alerts on every account in the tenant.`,
+    help: `Each pack rule must reference ${ACCOUNT_SET_SYMBOLS.join(' or ')} (declared by {{> btgAccounts}}) inside a where clause, as resolved by the Kusto analyzer; otherwise it alerts on every account in the tenant. A template that watches a tenant-wide path protecting every account at once (domain federation, the authentication methods policy, the log pipeline) declares \`scope: tenant\` and is exempt.`,
     fn: (items) =>
       items
         .filter((it) => it.fromPack && it.analysis && !it.analysis.unknownTables.length)
+        // a rule that declares `scope: tenant` watches a tenant-wide path (federation, the log pipeline) on purpose
+        .filter((it) => !(it.itemKind === 'rule' && it.scope === 'tenant'))
         .filter((it) => !it.analysis!.filterVariables.some((v) => (ACCOUNT_SET_SYMBOLS as readonly string[]).includes(v)))
         .map((it) => ({ item: it, path: ['query'], message: `the query never filters on the break-glass account set: add {{> btgAccounts}} and a where clause on ${ACCOUNT_SET_SYMBOLS.join(' / ')}` })),
   },
