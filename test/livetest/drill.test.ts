@@ -287,7 +287,7 @@ describe('btg drill (CLI)', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('--account nobody@contoso.example: not a configured break-glass account');
     expect((await runCli('drill', '-c', cfg, '--interval', 'soon')).stderr).toContain('--interval soon: expected a duration like 30s, 5m or 1h');
-    const noId = await runCli('drill', '-c', writeConfig(configWith(() => undefined)));
+    const noId = await runCli('drill', '-c', writeConfig(configWith((c) => void delete c.workspaces![0].workspaceId)));
     expect(noId.code).toBe(2);
     expect(noId.stderr).toContain('has no workspaceId');
   });

@@ -159,7 +159,7 @@ describe('btg test (CLI)', () => {
   });
 
   it('--live without a workspace id exits 2 and says what to set', async () => {
-    const r = await runCli('test', '--live', '-c', writeConfig(configWith(() => undefined)), '--rule', 'btg-interactive-signin');
+    const r = await runCli('test', '--live', '-c', writeConfig(configWith((c) => void delete c.workspaces![0].workspaceId)), '--rule', 'btg-interactive-signin');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('workspaces[0] (prod) has no workspaceId: set it to the workspace\'s customer id');
     expect((await runCli('test', '--live', '-c', liveConfig(), '--endpoint', 'http://127.0.0.1:1', '--rule', 'btg-interactive-signin')).stderr).toContain('expected an https URL');
