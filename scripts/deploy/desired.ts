@@ -10,7 +10,7 @@
  * every field the pack sends still has its value (which catches edits made in the portal).
  */
 import { metadataSourceId, PACK_ID_TAG, PACK_SOURCE_NAME, packNames, SAVED_SEARCH_PACK_TAG, SAVED_SEARCH_TEMPLATE_TAG } from '../content/ids';
-import { substitute, TargetValues } from '../emit/placeholders';
+import { PlaceholderName, placeholdersIn, substitute, TargetValues } from '../emit/placeholders';
 import { LEVELS, PACK_TAG, ResourceKind, stableHash, WorkspaceResource } from '../emit/resources';
 import { Json } from './clients';
 import { KindSpec, METADATA_KIND, resourceId, ScopeIds, specFor } from './kinds';
@@ -48,15 +48,10 @@ export interface DesiredItem {
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const keyOf = (r: { kind: string; name: string }) => `${r.kind}:${r.name}`;
-const PLACEHOLDER_RE = /"\{(workspaceResourceId|resourceGroupId|subscriptionId|tenantId|location|workspaceName)\}/;
-
-/** Placeholders (`{tenantId}` …) the resources use: deploy looks up only the values that are needed. */
+/** Placeholders (`ph('tenantId')` …, emit/placeholders.ts) the resources use: deploy looks up only the values that are needed. */
 export function placeholdersUsed(resources: readonly WorkspaceResource[]): Set<string> {
   const used = new Set<string>();
-  for (const r of resources) {
-    const text = JSON.stringify(r.body);
-    for (const m of text.matchAll(new RegExp(PLACEHOLDER_RE, 'g'))) used.add(m[1]);
-  }
+  for (const r of resources) placeholdersIn(r.body, used as Set<PlaceholderName>);
   return used;
 }
 
