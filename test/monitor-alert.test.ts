@@ -1,5 +1,6 @@
 /** The Azure Monitor alert for workspaces without Sentinel: what ships, and the checks on it. */
 import * as fs from 'fs';
+import { ph } from '../scripts/emit/placeholders';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { packExtras } from '../scripts/content/extras';
@@ -33,8 +34,8 @@ describe('the Azure Monitor alert', () => {
 
   it('is the guidance: SigninLogs by object id, more than 0 results, severity 0, every 5 minutes over 5 minutes, enabled', () => {
     expect(alert).toMatchObject({ scope: 'resourceGroup', type: 'Microsoft.Insights/scheduledQueryRules', apiVersion: '2023-12-01', dependsOn: [`actionGroup:${ACTION_GROUP_NAME}`] });
-    expect(alert.body).toMatchObject({ kind: 'LogAlert', location: '{location}', tags: { [PACK_TAG]: 'btg-signin-monitor-alert' } });
-    expect(p).toMatchObject({ severity: 0, enabled: true, scopes: ['{workspaceResourceId}'], evaluationFrequency: 'PT5M', windowSize: 'PT5M', autoMitigate: false });
+    expect(alert.body).toMatchObject({ kind: 'LogAlert', location: ph('location'), tags: { [PACK_TAG]: 'btg-signin-monitor-alert' } });
+    expect(p).toMatchObject({ severity: 0, enabled: true, scopes: [ph('workspaceResourceId')], evaluationFrequency: 'PT5M', windowSize: 'PT5M', autoMitigate: false });
     expect(p.criteria.allOf).toEqual([expect.objectContaining({ timeAggregation: 'Count', operator: 'GreaterThan', threshold: 0, failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } })]);
     expect(p.criteria.allOf[0].query).toMatch(/^let BtgAccountIds = dynamic\(\["00000000-0000-4000-8000-00000000b701", "00000000-0000-4000-8000-00000000b702"\]\);/);
     expect(p.criteria.allOf[0].query).toContain('SigninLogs\n| where tolower(UserId) in (BtgAccountIds)');
@@ -46,7 +47,7 @@ describe('the Azure Monitor alert', () => {
     const g = group.body.properties as Json;
     expect(g.groupShortName.length).toBeLessThanOrEqual(12);
     expect(g.emailReceivers.map((r: Json) => r.emailAddress)).toEqual(['soc@contoso.example', 'ciso@contoso.example']);
-    expect(p.actions.actionGroups).toEqual([`{resourceGroupId}/providers/Microsoft.Insights/actionGroups/${ACTION_GROUP_NAME}`]);
+    expect(p.actions.actionGroups).toEqual([ph('resourceGroupId', `/providers/Microsoft.Insights/actionGroups/${ACTION_GROUP_NAME}`)]);
   });
 
   it('carries notify.emailSubject in its name, display name and custom properties', () => {

@@ -1,5 +1,6 @@
 /** Playbooks and the automation rules that run them: what ships, the lock-out safety invariant and the other checks. */
 import * as fs from 'fs';
+import { ph } from '../scripts/emit/placeholders';
 import * as path from 'path';
 import { packExtras } from '../scripts/content/extras';
 import { contentId, PACK_ID_TAG, packIdOf } from '../scripts/content/ids';
@@ -104,7 +105,7 @@ describe('the shipped playbooks', () => {
     for (const res of emitted.resources) {
       expect(res).toMatchObject({ kind: 'playbook', scope: 'resourceGroup', type: 'Microsoft.Resources/deployments', apiVersion: '2025-03-01', name: `breakglass-sentinel-${PACK_ID}-${res.templateId}` });
       expect(res.name.length).toBeLessThanOrEqual(64);
-      expect(res.body.properties).toMatchObject({ mode: 'Incremental', parameters: { PlaybookName: { value: `${res.templateId}-${PACK_ID}` }, workspace: { value: '{workspaceName}' } } });
+      expect(res.body.properties).toMatchObject({ mode: 'Incremental', parameters: { PlaybookName: { value: `${res.templateId}-${PACK_ID}` }, workspace: { value: ph('workspaceName') } } });
       expect(res.body.properties.template).toEqual(templates[res.templateId]);
       expect(res.body.tags).toEqual({ [PACK_TAG]: res.templateId, [PACK_ID_TAG]: PACK_ID });
     }
@@ -283,8 +284,8 @@ describe('automation rules', () => {
     expect(p.triggeringLogic).toMatchObject({ isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created' });
     const cond = p.triggeringLogic.conditions[0];
     expect(cond).toMatchObject({ conditionType: 'Property', conditionProperties: { propertyName: 'IncidentRelatedAnalyticRuleIds', operator: 'Contains' } });
-    expect(cond.conditionProperties.propertyValues).toEqual(pack.rules.map((r) => `{workspaceResourceId}/providers/Microsoft.SecurityInsights/alertRules/${r.rule.id}`));
-    expect(p.actions).toEqual([{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: `{resourceGroupId}/providers/Microsoft.Logic/workflows/btg-notify-enrich-${PACK_ID}`, tenantId: '{tenantId}' } }]);
+    expect(cond.conditionProperties.propertyValues).toEqual(pack.rules.map((r) => ph('workspaceResourceId', `/providers/Microsoft.SecurityInsights/alertRules/${r.rule.id}`)));
+    expect(p.actions).toEqual([{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: ph('resourceGroupId', `/providers/Microsoft.Logic/workflows/btg-notify-enrich-${PACK_ID}`), tenantId: ph('tenantId') } }]);
     expect(p.order).toBeLessThan((byPlaybook['btg-custodian-confirmation'].body.properties as Json).order);
   });
 

@@ -1,5 +1,6 @@
 /** The workbook: rendering, query validation with parameter stand-ins, structure checks and what ships. */
 import * as fs from 'fs';
+import { ph } from '../scripts/emit/placeholders';
 import * as path from 'path';
 import { PACK_ID_TAG, packNames } from '../scripts/content/ids';
 import { packExtras } from '../scripts/content/extras';
@@ -216,8 +217,8 @@ describe('what ships for the workbook', () => {
     expect(res).toMatchObject({ kind: 'workbook', scope: 'resourceGroup', type: 'Microsoft.Insights/workbooks', apiVersion: '2023-06-01', name: packNames.workbook('btg-accounts', 'team-a') });
     expect(workbookResource(wb, 'team-b').name).not.toBe(res.name);
     expect(res.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(res.body).toMatchObject({ location: '{location}', kind: 'shared', tags: { [PACK_TAG]: 'btg-accounts', [PACK_ID_TAG]: 'team-a', 'hidden-title': wb.displayName } });
-    expect(res.body.properties).toMatchObject({ category: 'sentinel', sourceId: '{workspaceResourceId}', version: 'Notebook/1.0', displayName: wb.displayName });
+    expect(res.body).toMatchObject({ location: ph('location'), kind: 'shared', tags: { [PACK_TAG]: 'btg-accounts', [PACK_ID_TAG]: 'team-a', 'hidden-title': wb.displayName } });
+    expect(res.body.properties).toMatchObject({ category: 'sentinel', sourceId: ph('workspaceResourceId'), version: 'Notebook/1.0', displayName: wb.displayName });
   });
 
   it('serializes the same document as the gallery JSON', () => {

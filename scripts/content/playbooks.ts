@@ -51,12 +51,27 @@ export function declaredParameters(text: string): { start: number; end: number; 
  */
 export const DATETIME_BINDING = /^@\{formatDateTime\((.+), 'yyyy-MM-ddTHH:mm:ssZ'\)\}$/;
 
-/** The query text that ships: the declaration replaced by `let` statements bound to Logic App expressions. */
+/**
+ * A literal string inside a Logic App definition: the workflow language reads a string that starts with `@` as an
+ * expression and `@{…}` anywhere as an interpolation. `@{` becomes `@@{` and a leading `@` becomes `@@`, which the
+ * engine reads back as the literal text.
+ */
+export function escapeWorkflowString(s: string): string {
+  const t = s.replace(/@\{/g, '@@{');
+  return s.startsWith('@') && !s.startsWith('@{') ? `@${t}` : t;
+}
+
+/**
+ * The query text that ships: the declaration replaced by `let` statements bound to Logic App expressions. The
+ * query itself (config values included) is escaped for the workflow language; only the bindings are expressions.
+ */
 export function bindQuery(text: string, bind: Record<string, string>): string {
   const decl = declaredParameters(text);
-  if (!decl) return text;
+  if (!decl) return escapeWorkflowString(text);
   const lets = decl.params.map((p) => `let ${p.name} = datetime(${bind[p.name]});\n`).join('');
-  return text.slice(0, decl.start) + lets + text.slice(decl.end);
+  const before = text.slice(0, decl.start);
+  // a query that starts with the declaration would start with a binding's "let", never with "@"
+  return (before ? escapeWorkflowString(before) : '') + lets + text.slice(decl.end).replace(/@\{/g, '@@{');
 }
 
 export function loadPlaybookQueries(dir: string, ctx: PackContext, config: Config): { queries: Map<string, PlaybookQuery>; diagnostics: Diagnostic[] } {
@@ -160,6 +175,76 @@ export function features(config: Config): Record<Feature, boolean> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// HTML bodies
+
+const HTML_TAG = /<\/?[a-z][a-z0-9]*(\s[^<>]*)?>/i;
+
+/** A workflow expression whose value is HTML-encoded (there is no htmlEncode function in the workflow language). */
+export function htmlEncodedExpression(expr: string): string {
+  let e = `string(coalesce(${expr}, ''))`;
+  for (const [ch, entity] of [['&', '&amp;'], ['<', '&lt;'], ['>', '&gt;'], ['"', '&quot;'], ["''", '&#39;']]) e = `replace(${e}, '${ch}', '${entity}')`;
+  return e;
+}
+
+/** The `@{…}` interpolations of a workflow string (not the escaped `@@{`), with their offsets. */
+export function interpolations(s: string): { start: number; end: number; expr: string }[] {
+  const out: { start: number; end: number; expr: string }[] = [];
+  for (let i = 0; i < s.length - 1; i++) {
+    if (s[i] !== '@' || s[i + 1] !== '{') continue;
+    if (i > 0 && s[i - 1] === '@') continue;
+    let j = i + 2;
+    let quoted = false;
+    for (; j < s.length; j++) {
+      if (s[j] === "'") quoted = !quoted;
+      else if (s[j] === '}' && !quoted) break;
+    }
+    if (j >= s.length) break;
+    out.push({ start: i, end: j + 1, expr: s.slice(i + 2, j) });
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * In every string of the definition that holds HTML, each interpolated value is HTML-encoded, so an incident title
+ * carrying a group name like `<img src=x onerror=…>` (or a tenant name with `&`) is shown as text. The output of a
+ * Create HTML table action is HTML already (the action encodes its cells) and is left as it is; so are the inlined
+ * queries (`skip`: their paths in the definition), which are KQL, not HTML.
+ */
+export function encodeHtmlInterpolations(definition: Json, skip: readonly (readonly (string | number)[])[] = []): void {
+  const skipped = new Set(skip.map((p) => JSON.stringify(p)));
+  const tables = new Set<string>();
+  walkActions(definition.actions, [], (name, action) => {
+    if (action.type === 'Table') tables.add(name);
+  });
+  const isTableOutput = (expr: string) => {
+    const m = /^\s*body\('([^']+)'\)\s*$/.exec(expr);
+    return !!m && tables.has(m[1]);
+  };
+  const rewrite = (s: string): string => {
+    if (!HTML_TAG.test(s)) return s;
+    let out = '';
+    let last = 0;
+    for (const it of interpolations(s)) {
+      out += s.slice(last, it.start) + (isTableOutput(it.expr) ? s.slice(it.start, it.end) : `@{${htmlEncodedExpression(it.expr)}}`);
+      last = it.end;
+    }
+    return out + s.slice(last);
+  };
+  const walk = (v: unknown, p: (string | number)[]): unknown => {
+    if (skipped.has(JSON.stringify(p))) return v;
+    if (typeof v === 'string') return rewrite(v);
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, [...p, i]));
+    if (isObj(v)) {
+      for (const [k, x] of Object.entries(v)) v[k] = walk(x, [...p, k]);
+      return v;
+    }
+    return v;
+  };
+  definition.actions = walk(definition.actions, ['actions']) as Json;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // playbooks
 
 export interface PlaybookContent {
@@ -251,6 +336,9 @@ export function loadPlaybook(file: string, queries: Map<string, PlaybookQuery>, 
       if (f) out.push(diag(source, 'playbook-structure', [...p, 'runAfter', dep], `action "${name}" runs after "${dep}", which is left out when the config has no ${f}; make "${name}" not depend on it`));
     }
   });
+
+  // values inserted into HTML (mail bodies, Teams messages, incident comments) are HTML-encoded at run time
+  encodeHtmlInterpolations(definition, used.map((u) => u.path.slice(1)));
 
   const parameterValues: Partial<Record<ParameterName, unknown>> = {};
   for (const name of t.$btg.parameters) {

@@ -56,14 +56,45 @@ export function accountSetKql(config: Config): string {
   ].join('\n');
 }
 
-/** The Handlebars environment for query templates: KQL helpers + the account-set partial. */
-export function queryEnvironment(config: Config): typeof Handlebars {
+/**
+ * `{` and `}` inside the double-quoted string literals of KQL text become `\u007b` / `\u007d` (Kusto reads them back
+ * as the same characters). A workbook replaces `{Name}` in query text with a parameter's value before Kusto sees
+ * the query, so a config value inside a workbook query must not hold a brace; the query's own `{TimeRange}` outside
+ * string literals is untouched.
+ */
+export function escapeWorkbookBraces(kql: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < kql.length; i++) {
+    const ch = kql[i];
+    if (inString) {
+      if (ch === '\\') {
+        out += ch + (kql[i + 1] ?? '');
+        i++;
+        continue;
+      }
+      if (ch === '"') inString = false;
+      out += ch === '{' ? '\\u007b' : ch === '}' ? '\\u007d' : ch;
+    } else {
+      if (ch === '"') inString = true;
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/**
+ * The Handlebars environment for query templates: KQL helpers + the account-set partial. `workbook`: every value
+ * is also escaped for the workbook's parameter substitution (escapeWorkbookBraces).
+ */
+export function queryEnvironment(config: Config, opts: { workbook?: boolean } = {}): typeof Handlebars {
   const env = Handlebars.create();
+  const finish = opts.workbook ? escapeWorkbookBraces : (s: string) => s;
   for (const [name, fn] of Object.entries(KQL_HELPERS)) {
-    env.registerHelper(name, (...args: unknown[]) => (fn as (v: unknown) => string)(args[0]));
+    env.registerHelper(name, (...args: unknown[]) => finish((fn as (v: unknown) => string)(args[0])));
   }
   // a standalone `{{> btgAccounts}}` line swallows its newline, so the partial supplies one
-  env.registerPartial('btgAccounts', accountSetKql(config) + '\n');
+  env.registerPartial('btgAccounts', finish(accountSetKql(config)) + '\n');
   return env;
 }
 

@@ -114,6 +114,24 @@ function renderQueryString(src: YamlSource, p: (string | number)[], template: st
   }
 }
 
+/**
+ * Config values in workbook text (markdown, titles) are data: HTML-encoded, and `{` `}` as entities so a value can
+ * never become a workbook parameter reference (`{Account}`).
+ */
+export function workbookText(value: string): string {
+  return value.replace(/[&<>"'{}]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function workbookTextContext<T>(ctx: T): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return workbookText(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(ctx) as T;
+}
+
 /** Load and render one workbook template. */
 export function loadWorkbook(file: string, ctx: PackContext, config: Config): { item?: WorkbookContent; diagnostics: Diagnostic[] } {
   const templateId = path.basename(file).replace(/\.json$/i, '');
@@ -121,7 +139,8 @@ export function loadWorkbook(file: string, ctx: PackContext, config: Config): { 
   if (!source) return { diagnostics };
   const parsed = WorkbookTemplate.safeParse(source.data);
   const out: Diagnostic[] = parsed.success ? [] : schemaDiagnostics(parsed.error, source);
-  const env = queryEnvironment(config);
+  const env = queryEnvironment(config, { workbook: true });
+  const textCtx = workbookTextContext(ctx);
   const notebook = JSON.parse(JSON.stringify(source.data)) as Record<string, unknown>;
   const meta = isObj(notebook.$btg) ? notebook.$btg : {};
   delete notebook.$btg;
@@ -130,7 +149,7 @@ export function loadWorkbook(file: string, ctx: PackContext, config: Config): { 
   const text = (p: (string | number)[], s: unknown, itemName: string) => {
     if (typeof s !== 'string') return;
     try {
-      setAt(notebook, p, renderText(s, ctx));
+      setAt(notebook, p, renderText(s, textCtx));
     } catch (e) {
       rendersOk = false;
       const range = rangeOfPath(source, p);

@@ -369,7 +369,7 @@ export function genericSpec(kind: ResourceKind, scope: ResourceScope, type: stri
 }
 
 export function specFor(r: { kind: ResourceKind; scope: ResourceScope; type: string; apiVersion: string; body: { location?: unknown } }): KindSpec {
-  return KIND_SPECS.get(specKey(r.scope, r.type)) ?? genericSpec(r.kind, r.scope, r.type, r.apiVersion, typeof r.body.location === 'string');
+  return KIND_SPECS.get(specKey(r.scope, r.type)) ?? genericSpec(r.kind, r.scope, r.type, r.apiVersion, r.body.location !== undefined);
 }
 
 /** Sentinel metadata `kind` of the companion metadata deploy writes for a resource owned through metadata. */

@@ -1,15 +1,20 @@
 /** ARM templates from resource descriptions: one per artifact and one for the whole pack. */
-import { armExpressionFor } from './placeholders';
+import { armExpressionFor, isPlaceholder, placeholdersIn } from './placeholders';
 import { WorkspaceResource } from './resources';
 
 export const ARM_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
-/** A literal string that ARM would read as an expression gets the documented `[[` escape. */
+/**
+ * A literal string that ARM would read as an expression (it starts with `[` and ends with `]`) gets the documented
+ * `[[` escape; ARM reads it back as the literal. Strings that do not end with `]` are literals to ARM already.
+ */
+export function escapeArmString(value: string): string {
+  return value.startsWith('[') && value.endsWith(']') ? `[${value}` : value;
+}
+
+/** Every string of a body as an ARM literal; typed placeholders (placeholders.ts) become template expressions. */
 export function escapeArm(value: unknown): unknown {
-  if (typeof value === 'string') {
-    const expr = armExpressionFor(value);
-    if (expr) return expr;
-    return value.startsWith('[') && value.endsWith(']') ? `[${value}` : value;
-  }
+  if (isPlaceholder(value)) return armExpressionFor(value);
+  if (typeof value === 'string') return escapeArmString(value);
   if (Array.isArray(value)) return value.map(escapeArm);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeArm(v)]));
   return value;
@@ -26,7 +31,7 @@ export function armType(r: Pick<WorkspaceResource, 'scope' | 'type'>): string {
 export function armName(r: Pick<WorkspaceResource, 'scope' | 'name'>): string {
   if (r.scope === 'sentinel') return `[concat(parameters('workspace'), '/Microsoft.SecurityInsights/', ${q(r.name)})]`;
   if (r.scope === 'workspace') return `[concat(parameters('workspace'), '/', ${q(r.name)})]`;
-  return r.name;
+  return escapeArmString(r.name);
 }
 
 export function armResourceId(r: Pick<WorkspaceResource, 'scope' | 'type' | 'name'>): string {
@@ -62,7 +67,7 @@ export interface ArmTemplate {
 }
 
 export function armTemplate(resources: WorkspaceResource[], description: string): ArmTemplate {
-  const needsLocation = resources.some((r) => JSON.stringify(r.body).includes('"{location}'));
+  const needsLocation = resources.some((r) => placeholdersIn(r.body).has('location'));
   return {
     $schema: ARM_SCHEMA,
     contentVersion: '1.0.0.0',

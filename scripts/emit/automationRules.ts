@@ -8,6 +8,7 @@ import { packExtras } from '../content/extras';
 import { contentId, packIdOf } from '../content/ids';
 import { PlaybookContent } from '../content/playbooks';
 import { armTemplate } from './arm';
+import { ph } from './placeholders';
 import { playbookDeploymentName, playbookLogicAppName } from './playbooks';
 import { API, makeResource, WorkspaceResource } from './resources';
 
@@ -38,12 +39,12 @@ export function automationRuleResource(pb: PlaybookContent, ruleIds: string[], o
                 propertyName: 'IncidentRelatedAnalyticRuleIds',
                 operator: 'Contains',
                 // full alert-rule ARM ids, as the spec example uses
-                propertyValues: ruleIds.map((id) => `{workspaceResourceId}/providers/Microsoft.SecurityInsights/alertRules/${id}`),
+                propertyValues: ruleIds.map((id) => ph('workspaceResourceId', `/providers/Microsoft.SecurityInsights/alertRules/${id}`)),
               },
             },
           ],
         },
-        actions: [{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: `{resourceGroupId}/providers/Microsoft.Logic/workflows/${playbookLogicAppName(pb, packId)}`, tenantId: '{tenantId}' } }],
+        actions: [{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: ph('resourceGroupId', `/providers/Microsoft.Logic/workflows/${playbookLogicAppName(pb, packId)}`), tenantId: ph('tenantId') } }],
       },
     },
     dependsOn: [`playbook:${playbookDeploymentName(pb, packId)}`],

@@ -13,6 +13,7 @@ import { PACK_ID_TAG, packIdOf, packNames } from '../content/ids';
 import { MonitorAlertContent } from '../content/monitorAlert';
 import { Config } from '../config/schema';
 import { armTemplate } from './arm';
+import { ph } from './placeholders';
 import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
 
 export const MONITOR_API = { scheduledQueryRules: '2023-12-01', actionGroups: '2023-01-01' } as const;
@@ -58,7 +59,7 @@ export function monitorAlertResource(m: MonitorAlertContent, config: Config, act
     name: m.ruleName,
     apiVersion: MONITOR_API.scheduledQueryRules,
     body: {
-      location: '{location}',
+      location: ph('location'),
       kind: 'LogAlert',
       tags: { [PACK_TAG]: m.templateId, [PACK_ID_TAG]: packId },
       properties: {
@@ -66,7 +67,7 @@ export function monitorAlertResource(m: MonitorAlertContent, config: Config, act
         description: m.alert.description,
         severity: m.alert.severity,
         enabled: true,
-        scopes: ['{workspaceResourceId}'],
+        scopes: [ph('workspaceResourceId')],
         evaluationFrequency: m.alert.evaluationFrequency,
         windowSize: m.alert.windowSize,
         criteria: {
@@ -76,7 +77,7 @@ export function monitorAlertResource(m: MonitorAlertContent, config: Config, act
         autoMitigate: false,
         ...(mute ? { muteActionsDuration: mute } : {}),
         actions: {
-          actionGroups: actionGroup ? [`{resourceGroupId}/providers/Microsoft.Insights/actionGroups/${actionGroup.name}`] : [],
+          actionGroups: actionGroup ? [ph('resourceGroupId', `/providers/Microsoft.Insights/actionGroups/${actionGroup.name}`)] : [],
           customProperties: { Subject: m.subject, Accounts: config.accounts.map((a) => a.userPrincipalName).join(', '), Runbook: 'routines/break-glass-procedure.md' },
         },
         skipQueryValidation: false,

@@ -9,6 +9,7 @@ import { PACK_ID_TAG, PACK_SOURCE_NAME, packIdOf, packNames } from '../content/i
 import { PLAYBOOK_PARAMETERS, PlaybookContent } from '../content/playbooks';
 import { ParameterName } from '../content/playbookSchema';
 import { ARM_SCHEMA, ArmTemplate, escapeArm } from './arm';
+import { ph } from './placeholders';
 import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
 
 export const PLAYBOOK_API = { deployments: '2025-03-01', workflows: '2019-05-01', connections: '2016-06-01', roleAssignments: '2022-04-01' } as const;
@@ -66,7 +67,8 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
   };
   for (const n of names) {
     const spec = PLAYBOOK_PARAMETERS[n];
-    if (spec.value) armParams[n] = { type: spec.type, defaultValue: pb.parameterValues[n], metadata: { description: spec.description } };
+    // config values are data: ARM evaluates a parameter's default value, so a string like "[concat(…)]" is escaped
+    if (spec.value) armParams[n] = { type: spec.type, defaultValue: escapeArm(pb.parameterValues[n]), metadata: { description: spec.description } };
   }
   if (incident) {
     armParams.SentinelServicePrincipalObjectId = {
@@ -176,8 +178,9 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
 
 /** The playbook as one ARM deployment in the workspace's resource group; parameters carry this config's values. */
 export function playbookResource(pb: PlaybookContent, template: ArmTemplate, packId: string): WorkspaceResource {
-  const values: Record<string, { value: unknown }> = { PlaybookName: { value: playbookLogicAppName(pb, packId) }, workspace: { value: '{workspaceName}' } };
-  for (const n of usedParameters(pb)) if (PLAYBOOK_PARAMETERS[n].value) values[n] = { value: pb.parameterValues[n] };
+  const values: Record<string, { value: unknown }> = { PlaybookName: { value: playbookLogicAppName(pb, packId) }, workspace: { value: ph('workspaceName') } };
+  // escaped like the defaults: a value that reads as an ARM expression is never evaluated ("[[" reads back as "[")
+  for (const n of usedParameters(pb)) if (PLAYBOOK_PARAMETERS[n].value) values[n] = { value: escapeArm(pb.parameterValues[n]) };
   return makeResource({
     kind: 'playbook',
     templateId: pb.templateId,

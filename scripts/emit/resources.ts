@@ -6,6 +6,7 @@ import { createHash } from 'crypto';
 import { HuntingItem, RuleItem } from '../content/items';
 import { PACK_SOURCE_NAME, SAVED_SEARCH_PACK_TAG, contentId, metadataSourceId, packNames } from '../content/ids';
 import { toIsoDuration } from '../kql/literals';
+import { ph, Placeholder } from './placeholders';
 
 /** Deploy order (DESIGN §7): lower levels are applied first. */
 export const LEVELS = { watchlist: 0, function: 1, huntingQuery: 1, alertRule: 2, metadata: 2, playbook: 3, automationRule: 4, workbook: 5, actionGroup: 6, monitorAlert: 7 } as const;
@@ -26,7 +27,7 @@ export interface WorkspaceResource {
   name: string;
   apiVersion: string;
   /** the wire body: `{kind?, location?, tags?, properties}` */
-  body: { kind?: string; location?: string; tags?: Record<string, string>; properties: Record<string, unknown>; [k: string]: unknown };
+  body: { kind?: string; location?: string | Placeholder; tags?: Record<string, string>; properties: Record<string, unknown>; [k: string]: unknown };
   /** sha256 of the sorted-key body: plan compares it with what is deployed */
   hash: string;
   /** other resources (kind:name) this one needs */
@@ -124,7 +125,7 @@ function metadataFor(kind: 'AnalyticsRule' | 'HuntingQuery', templateId: string,
     body: {
       properties: {
         // parentId is relative: deploy and ARM each make it absolute for the target workspace
-        parentId: `{workspaceResourceId}/${parentType}/${parentName}`,
+        parentId: ph('workspaceResourceId', `/${parentType}/${parentName}`),
         contentId: parentName,
         kind,
         version,

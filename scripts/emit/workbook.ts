@@ -4,6 +4,7 @@ import { packExtras } from '../content/extras';
 import { WorkbookContent } from '../content/workbook';
 import { PACK_ID_TAG, packIdOf, packNames } from '../content/ids';
 import { armTemplate } from './arm';
+import { ph } from './placeholders';
 import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
 
 /** Newest stable Microsoft.Insights/workbooks version (rest-shapes §2.1). */
@@ -27,7 +28,7 @@ export function workbookResource(wb: WorkbookContent, packId: string): Workspace
     name: packNames.workbook(wb.templateId, packId),
     apiVersion: WORKBOOK_API,
     body: {
-      location: '{location}',
+      location: ph('location'),
       kind: 'shared',
       tags: { 'hidden-title': wb.displayName, [PACK_TAG]: wb.templateId, [PACK_ID_TAG]: packId },
       properties: {
@@ -35,7 +36,7 @@ export function workbookResource(wb: WorkbookContent, packId: string): Workspace
         serializedData: JSON.stringify(wb.notebook),
         version: 'Notebook/1.0',
         category: 'sentinel',
-        sourceId: '{workspaceResourceId}',
+        sourceId: ph('workspaceResourceId'),
         description: wb.description,
       },
     },
