@@ -139,3 +139,176 @@ export function writeCorpus(dir: string, n: number): CorpusRule[] {
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// `npm run corpus -- <Azure-Sentinel checkout>`: validate every analytic rule and hunting query of the repository with
+// its own custom-table, function and parser schemas; print counts per check; write a JSON report.
+
+export interface CorpusReport {
+  root: string;
+  commit?: string;
+  files: number;
+  shapes: Record<string, number>;
+  schemas: { tables: number; functions: number; files: number; diagnostics: number };
+  /** per check id: counts by severity */
+  checks: Record<string, { error: number; warning: number; info: number }>;
+  errors: { file: string; line?: number; code: string; message: string }[];
+  threads: number;
+  ms: number;
+  bare?: { ms: number; queries: number; ratio: number };
+}
+
+/** Rule and hunting query files of an Azure-Sentinel checkout, sorted. */
+export function corpusFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, keep: (p: string) => boolean) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p, keep);
+      else if (/\.ya?ml$/i.test(e.name) && keep(p)) out.push(p);
+    }
+  };
+  walk(path.join(root, 'Detections'), () => true);
+  walk(path.join(root, 'Hunting Queries'), () => true);
+  walk(path.join(root, 'Solutions'), (p) => /[\\/](Analytic Rules|Hunting Queries)[\\/]/i.test(path.relative(root, p)));
+  return [...new Set(out)].sort();
+}
+
+/** The repository's own schema sources: CustomTables, CustomFunctions (KQL validation tests) and the ASIM parsers. */
+export function corpusSchemaSources(root: string): string[] {
+  const kv = path.join(root, '.script', 'tests', 'KqlvalidationsTests');
+  return [path.join(kv, 'CustomTables'), path.join(kv, 'CustomFunctions'), path.join(root, 'Parsers')].filter((p) => fs.existsSync(p));
+}
+
+function gitCommit(root: string): string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require('child_process').execFileSync('git', ['-C', root, 'rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `tables`: schema sources for the built-in Log Analytics tables, which Azure-Sentinel's CI takes from its analyzer
+ * package rather than from the repository (e.g. Microsoft's published table reference converted to custom-table JSON);
+ * the repository's own CustomTables override them, as its LocalOverrideTablesLoader does.
+ */
+export async function runCorpus(root: string, opts: { jobs?: number; bench?: boolean; commit?: string; limit?: number; tables?: string[] } = {}): Promise<CorpusReport> {
+  // required lazily so `writeCorpus` users do not load the analyzer
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { loadSchemaSources } = require('../kql/schemas') as typeof import('../kql/schemas');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { validateContentFiles } = require('../validate/files') as typeof import('../validate/files');
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new Error(`${root}: not a folder (expected an Azure-Sentinel checkout)`);
+  let files = corpusFiles(root);
+  if (opts.limit) files = files.slice(0, opts.limit);
+  if (!files.length) throw new Error(`${root}: no *.yaml under Detections/, Hunting Queries/ or Solutions/*/(Analytic Rules|Hunting Queries)/`);
+  const t0 = process.hrtime.bigint();
+  const schemaSet = loadSchemaSources([...(opts.tables ?? []), ...corpusSchemaSources(root)]);
+  const run = await validateContentFiles(files, { schemaSet, jobs: opts.jobs });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const checks: CorpusReport['checks'] = {};
+  const shapes: Record<string, number> = {};
+  for (const r of run.results) shapes[r.shape ?? 'unreadable'] = (shapes[r.shape ?? 'unreadable'] ?? 0) + 1;
+  for (const d of run.diagnostics) (checks[d.code] ??= { error: 0, warning: 0, info: 0 })[d.severity]++;
+  const rel = (f?: string) => (f ? path.relative(root, f) : '');
+  const report: CorpusReport = {
+    root,
+    commit: opts.commit ?? gitCommit(root),
+    files: files.length,
+    shapes,
+    schemas: { tables: Object.keys(schemaSet.tables).length, functions: schemaSet.functions.length, files: schemaSet.files, diagnostics: schemaSet.diagnostics.length },
+    checks,
+    errors: run.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ file: rel(d.file), line: d.range ? d.range.start.line + 1 : undefined, code: d.code, message: d.message })),
+    threads: run.threads,
+    ms,
+  };
+  if (opts.bench) {
+    // the floor: one analyzer (same schemas) over the same queries, single-threaded, nothing else
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { KqlAnalyzer } = require('../kql/analyzer') as typeof import('../kql/analyzer');
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { parse } = require('yaml') as typeof import('yaml');
+    const queries: string[] = [];
+    for (const f of files) {
+      try {
+        const d = parse(fs.readFileSync(f, 'utf8').replace(/^\uFEFF/, ''), { maxAliasCount: 50 }) as { query?: unknown };
+        if (d && typeof d.query === 'string') queries.push(d.query);
+      } catch {
+        /* not a query */
+      }
+    }
+    const b0 = process.hrtime.bigint();
+    const analyzer = new KqlAnalyzer({ tables: schemaSet.tables, functions: schemaSet.functions });
+    for (const q of queries) analyzer.analyze(q);
+    const bare = Number(process.hrtime.bigint() - b0) / 1e6;
+    report.bare = { ms: bare, queries: queries.length, ratio: ms / bare };
+  }
+  return report;
+}
+
+export function formatCorpusReport(r: CorpusReport): string {
+  const lines = [`corpus ${r.root}${r.commit ? ` @ ${r.commit}` : ''}: ${r.files} files (${Object.entries(r.shapes).map(([k, v]) => `${v} ${k}`).join(', ')})`];
+  lines.push(`schemas: ${r.schemas.tables} tables, ${r.schemas.functions} functions from ${r.schemas.files} files (${r.schemas.diagnostics} schema-file notes)`);
+  lines.push('check                              errors  warnings  infos');
+  for (const [code, c] of Object.entries(r.checks).sort(([a], [b]) => a.localeCompare(b))) lines.push(`${code.padEnd(34)} ${String(c.error).padStart(6)}  ${String(c.warning).padStart(8)}  ${String(c.info).padStart(5)}`);
+  lines.push(`${r.errors.length} error(s); ${r.threads} thread(s), ${(r.ms / 1000).toFixed(1)} s`);
+  if (r.bare) lines.push(`bare single-threaded analyzer loop over the same ${r.bare.queries} queries: ${(r.bare.ms / 1000).toFixed(1)} s; ratio ${r.bare.ratio.toFixed(2)}x`);
+  return lines.join('\n') + '\n';
+}
+
+async function corpusMain(argv: string[]): Promise<number> {
+  const args = [...argv];
+  const opt = (name: string): string | undefined => {
+    const i = args.indexOf(name);
+    if (i < 0) return undefined;
+    const v = args[i + 1];
+    args.splice(i, 2);
+    return v;
+  };
+  const flag = (name: string): boolean => {
+    const i = args.indexOf(name);
+    if (i >= 0) args.splice(i, 1);
+    return i >= 0;
+  };
+  const reportFile = opt('--report') ?? 'corpus-report.json';
+  const jobs = opt('--jobs');
+  const limit = opt('--limit');
+  const commit = opt('--commit');
+  const bench = flag('--bench');
+  const tables: string[] = [];
+  for (let t = opt('--tables'); t !== undefined; t = opt('--tables')) tables.push(t);
+  if (args.length !== 1) {
+    process.stderr.write('usage: npm run corpus -- <Azure-Sentinel checkout> [--report corpus-report.json] [--jobs n] [--limit n] [--commit sha] [--bench] [--tables <built-in table schemas>]...\n');
+    return 2;
+  }
+  let report: CorpusReport;
+  try {
+    report = await runCorpus(args[0], { jobs: jobs ? Number(jobs) : undefined, limit: limit ? Number(limit) : undefined, commit, bench, tables });
+  } catch (e) {
+    process.stderr.write(`corpus: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const tmp = `${reportFile}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(report, null, 2) + '\n');
+  fs.renameSync(tmp, reportFile);
+  process.stdout.write(formatCorpusReport(report) + `report: ${reportFile}\n`);
+  return report.errors.length ? 1 : 0;
+}
+
+if (require.main === module) {
+  corpusMain(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e) => {
+      process.stderr.write(`corpus: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

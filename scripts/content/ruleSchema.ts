@@ -4,6 +4,13 @@
  */
 import { z } from 'zod';
 
+/**
+ * An enum whose value the service matches without regard to case (the Sentinel API and Azure-Sentinel CI deserialize
+ * enums by name, case-insensitively): any case is read as the canonical spelling; anything else stays an error.
+ */
+const anyCaseEnum = <T extends [string, ...string[]]>(values: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? (values.find((x) => x.toLowerCase() === v.toLowerCase()) ?? v) : v), z.enum(values));
+
 const FieldMapping = z.object({ identifier: z.string(), columnName: z.string() }).strict();
 export const EntityMapping = z.object({ entityType: z.string(), fieldMappings: z.array(FieldMapping) }).strict();
 
@@ -12,9 +19,9 @@ const GroupingConfiguration = z
     enabled: z.boolean(),
     reopenClosedIncident: z.boolean().default(false),
     lookbackDuration: z.string().default('5h'),
-    matchingMethod: z.enum(['AllEntities', 'AnyAlert', 'Selected']).default('AllEntities'),
+    matchingMethod: anyCaseEnum(['AllEntities', 'AnyAlert', 'Selected']).default('AllEntities'),
     groupByEntities: z.array(z.string()).default([]),
-    groupByAlertDetails: z.array(z.enum(['DisplayName', 'Severity'])).default([]),
+    groupByAlertDetails: z.array(anyCaseEnum(['DisplayName', 'Severity'])).default([]),
     groupByCustomDetails: z.array(z.string()).default([]),
   })
   .strict();
@@ -33,7 +40,11 @@ export const AlertDetailsOverride = z
   })
   .strict();
 
-const RequiredDataConnector = z.object({ connectorId: z.string(), dataTypes: z.array(z.string()) }).strict();
+/** Keys matched without regard to case, as Azure-Sentinel CI (Newtonsoft) reads them (`datatypes` is `dataTypes`). */
+const anyCaseKeys = (keys: string[]) => (v: unknown) =>
+  v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [keys.find((c) => c.toLowerCase() === k.toLowerCase()) ?? k, x])) : v;
+
+const RequiredDataConnector = z.preprocess(anyCaseKeys(['connectorId', 'dataTypes']), z.object({ connectorId: z.string(), dataTypes: z.array(z.string()) }).strict());
 
 /** Fields both kinds share. Unknown keys are tolerated on user files (Azure-Sentinel CI ignores them) but flagged on pack templates. */
 const common = {
@@ -49,7 +60,7 @@ const common = {
   customDetails: z.record(z.string(), z.string()).optional(),
   alertDetailsOverride: AlertDetailsOverride.optional(),
   incidentConfiguration: IncidentConfiguration.optional(),
-  eventGroupingSettings: z.object({ aggregationKind: z.enum(['SingleAlert', 'AlertPerResult']) }).strict().optional(),
+  eventGroupingSettings: z.object({ aggregationKind: anyCaseEnum(['SingleAlert', 'AlertPerResult']) }).strict().optional(),
   suppressionEnabled: z.boolean().optional(),
   suppressionDuration: z.string().optional(),
   version: z.string().optional(),
@@ -149,3 +160,23 @@ export const HuntingTemplate = z
   })
   .strict();
 export type HuntingTemplate = z.infer<typeof HuntingTemplate>;
+
+/**
+ * A user's own hunting query (Azure-Sentinel `Hunting Queries/**.yaml`): no kind, no schedule. Keys the model does not
+ * declare (metadata, tags, author...) are tolerated, as for user rule files.
+ */
+export const UserHuntingQuery = z
+  .object({
+    id: z.string().optional(),
+    name: z.string(),
+    description: z.string().default(''),
+    requiredDataConnectors: z.array(RequiredDataConnector).optional(),
+    tactics: z.array(z.string()).default([]),
+    relevantTechniques: z.array(z.string()).default([]),
+    query: z.string(),
+    entityMappings: z.array(EntityMapping).optional(),
+    version: z.string().optional(),
+    tags: z.array(z.unknown()).optional(),
+  })
+  .passthrough();
+export type UserHuntingQuery = z.infer<typeof UserHuntingQuery>;

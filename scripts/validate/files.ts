@@ -1,99 +1,288 @@
-/** Validate a user's own Azure-Sentinel rule files (not pack templates), in-process or across worker threads. */
+/**
+ * Validate a user's own Azure-Sentinel content files (analytic rules of every kind, hunting queries, moved stubs),
+ * not pack templates: in-process, or on the main thread plus worker threads when there are enough files to pay
+ * for starting them. One file's failure of any kind is a diagnostic for that file; the run goes on.
+ */
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { loadUserRuleFile } from '../content/load';
-import { rangeOfPath, lineText } from '../content/yamlSource';
 import { KqlAnalyzer } from '../kql/analyzer';
-import { loadSchemaDir, TableSchemas } from '../kql/schemas';
+import { loadSchemaSources, SchemaSet } from '../kql/schemas';
 import { Diagnostic, Range } from './diagnostic';
-import { validateRule } from './run';
+import { validateRule, validateUserHunting } from './run';
+import { ContentShape, loadUserContentFile } from './userContent';
 
 export interface FileResult {
   file: string;
+  shape?: ContentShape;
   diagnostics: Diagnostic[];
   id?: { value: string; range?: Range; line?: string };
   name?: { value: string; range?: Range; line?: string };
+  /** queries analysed (for the corpus report) */
+  queries?: number;
 }
 
-/** One file: load, analyse, run the rule checks. */
-export function validateRuleFile(file: string, analyzer: KqlAnalyzer): FileResult {
-  const loaded = loadUserRuleFile(file);
-  const out: FileResult = { file, diagnostics: [...loaded.diagnostics] };
-  for (const item of loaded.items) {
-    out.diagnostics.push(...validateRule(item, analyzer));
-    const at = (p: string) => {
-      const range = rangeOfPath(item.source, [p]);
-      return { range, line: range ? lineText(item.source, range.start.line) : undefined };
-    };
-    out.id = { value: item.rule.id, ...at('id') };
-    out.name = { value: item.rule.name, ...at('name') };
+/** One file: load, classify, analyse, run the checks of its kind. Never throws. */
+export function validateContentFile(file: string, analyzer: KqlAnalyzer): FileResult {
+  try {
+    const loaded = loadUserContentFile(file);
+    const out: FileResult = { file, shape: loaded.shape, diagnostics: [...loaded.diagnostics], id: loaded.id, name: loaded.name, queries: 0 };
+    for (const item of loaded.rules) {
+      out.diagnostics.push(...validateRule(item, analyzer));
+      out.queries!++;
+    }
+    for (const item of loaded.hunting) {
+      out.diagnostics.push(...validateUserHunting(item, analyzer));
+      out.queries!++;
+    }
+    return out;
+  } catch (e) {
+    return { file, diagnostics: [{ code: 'internal-error', severity: 'error', file, message: `validating this file failed: ${(e as Error)?.message ?? String(e)}` }] };
   }
-  return out;
 }
 
-/** Uniqueness of ids and names across the files (both files named). */
+/** @deprecated name kept for callers of the rule-only API */
+export const validateRuleFile = validateContentFile;
+
+/** Ids unique among analytic rules (Azure-Sentinel CI: NoSameTemplateIdTwice) and among hunting queries; repeated names are a warning. */
 export function acrossFiles(results: FileResult[]): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const group = (r: FileResult) => (r.shape === 'hunting' ? 'hunting query' : 'analytic rule');
   for (const key of ['id', 'name'] as const) {
     const seen = new Map<string, string>();
     for (const r of results) {
       const v = r[key];
-      if (!v) continue;
-      const k = v.value.trim().toLowerCase();
+      if (!v || !r.shape || r.shape === 'moved' || r.shape === 'unknown') continue;
+      const k = `${group(r)}\u0000${v.value.trim().toLowerCase()}`;
       const prev = seen.get(k);
-      if (prev) out.push({ code: key === 'id' ? 'pack-unique-ids' : 'pack-unique-names', severity: 'error', file: r.file, range: v.range, sourceLine: v.line, path: [key], message: `duplicate ${key} "${v.value}": also used by ${prev}` });
-      else seen.set(k, r.file);
+      if (prev === undefined) {
+        seen.set(k, r.file);
+        continue;
+      }
+      const severity = key === 'id' && r.shape !== 'hunting' ? 'error' : 'warning';
+      out.push({ code: key === 'id' ? 'pack-unique-ids' : 'pack-unique-names', severity, file: r.file, range: v.range, sourceLine: v.line, path: [key], message: `duplicate ${group(r)} ${key} "${v.value}": also used by ${prev}` });
     }
   }
   return out;
 }
 
-export interface ValidateFilesOptions {
-  schemasDir?: string;
-  /** worker threads; default: one per core (at most the number of files / 8), 1 = in-process */
-  jobs?: number;
+const GLOB_CHARS = /[*?[]/;
+
+/** A glob segment (`*`, `?`, `[abc]`) as a RegExp; `**` is handled by the walker. */
+function segmentRe(seg: string): RegExp {
+  let re = '';
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg[i];
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = seg.indexOf(']', i + 1);
+      if (end < 0) re += '\\[';
+      else {
+        re += `[${seg.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
 }
+
+function globMatch(pattern: string): string[] {
+  const abs = path.isAbsolute(pattern);
+  const segs = pattern.split(/[\\/]+/).filter((s, i) => s !== '' || (i === 0 && abs));
+  const results: string[] = [];
+  const step = (base: string, i: number) => {
+    if (i === segs.length) {
+      results.push(base);
+      return;
+    }
+    const seg = segs[i];
+    if (seg === '' && i === 0) return step(path.sep, 1);
+    if (!GLOB_CHARS.test(seg)) {
+      const next = base ? path.join(base, seg) : seg;
+      if (fs.existsSync(next)) step(next, i + 1);
+      return;
+    }
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(base || '.', { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (seg === '**') {
+      step(base, i + 1);
+      for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) step(base ? path.join(base, e.name) : e.name, i);
+      return;
+    }
+    const re = segmentRe(seg);
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) if (re.test(e.name) && (!e.name.startsWith('.') || seg.startsWith('.'))) step(base ? path.join(base, e.name) : e.name, i + 1);
+  };
+  step('', 0);
+  return [...new Set(results)];
+}
+
+function walkYaml(dir: string, out: string[]): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walkYaml(p, out);
+    else if (/\.ya?ml$/i.test(e.name)) out.push(p);
+  }
+}
+
+/**
+ * Arguments to files: a file as given, a directory walked for *.yaml / *.yml (hidden folders skipped), a glob
+ * (quoted, so the shell did not expand it: `*`, `?`, `[..]`, `**`). A missing path or a glob or folder that
+ * yields nothing is an error (the caller exits 2).
+ */
+export function expandInputs(args: string[]): { files: string[]; errors: string[] } {
+  const files: string[] = [];
+  const errors: string[] = [];
+  for (const a of args) {
+    if (fs.existsSync(a)) {
+      if (fs.statSync(a).isDirectory()) {
+        const found: string[] = [];
+        walkYaml(a, found);
+        if (!found.length) errors.push(`${a}: folder holds no *.yaml or *.yml file`);
+        files.push(...found);
+      } else files.push(a);
+      continue;
+    }
+    if (GLOB_CHARS.test(a)) {
+      const matched: string[] = [];
+      for (const m of globMatch(a)) {
+        if (fs.statSync(m).isDirectory()) walkYaml(m, matched);
+        else matched.push(m);
+      }
+      if (!matched.length) errors.push(`${a}: no file matches this pattern`);
+      files.push(...matched);
+      continue;
+    }
+    errors.push(`${a}: no such file or directory`);
+  }
+  return { files: [...new Set(files)], errors };
+}
+
+export interface ValidateFilesOptions {
+  /** `--schemas` sources: folders or files of custom-table JSON, function JSON, ASIM parser YAML */
+  schemas?: string[];
+  /** @deprecated one schema folder */
+  schemasDir?: string;
+  /** threads in all (main + workers); default: one per core, 1 = in-process */
+  jobs?: number;
+  /** a schema set already loaded (the corpus runner loads it once) */
+  schemaSet?: SchemaSet;
+}
+
+export interface ValidateFilesResult {
+  diagnostics: Diagnostic[];
+  results: FileResult[];
+  /** threads used (1 = main thread only) */
+  threads: number;
+}
+
+/** Files below this count are validated on the main thread only: a worker's start (its own analyzer) costs more than it saves. */
+export const MIN_FILES_PER_WORKER = 40;
 
 function canUseWorkers(): boolean {
   // Workers load the compiled worker script; under ts-jest (running .ts sources) stay in-process.
-  return __filename.endsWith('.js');
+  return __filename.endsWith('.js') && fs.existsSync(path.join(__dirname, 'worker.js'));
 }
 
+export function threadsFor(files: number, jobs?: number): number {
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  return Math.max(1, Math.min(jobs ?? cores, Math.floor(files / MIN_FILES_PER_WORKER) + 1));
+}
+
+export async function validateContentFiles(files: string[], opts: ValidateFilesOptions = {}): Promise<ValidateFilesResult> {
+  const sources = [...(opts.schemas ?? []), ...(opts.schemasDir ? [opts.schemasDir] : [])];
+  const schemaSet = opts.schemaSet ?? (sources.length ? loadSchemaSources(sources) : undefined);
+  const threads = canUseWorkers() ? threadsFor(files.length, opts.jobs) : 1;
+  const results = await runPool(files, threads, schemaSet);
+  return { diagnostics: [...(opts.schemaSet ? [] : (schemaSet?.diagnostics ?? [])), ...results.flatMap((r) => r.diagnostics), ...acrossFiles(results)], results, threads };
+}
+
+/** Compatibility: diagnostics only. */
 export async function validateRuleFiles(files: string[], opts: ValidateFilesOptions = {}): Promise<Diagnostic[]> {
-  const tables: TableSchemas | undefined = opts.schemasDir ? loadSchemaDir(opts.schemasDir) : undefined;
-  const jobs = Math.max(1, Math.min(opts.jobs ?? os.availableParallelism?.() ?? os.cpus().length, Math.ceil(files.length / 8)));
-  let results: FileResult[];
-  if (jobs <= 1 || !canUseWorkers()) {
-    const analyzer = new KqlAnalyzer({ tables });
-    results = files.map((f) => validateRuleFile(f, analyzer));
-  } else {
-    results = await runWorkers(files, jobs, opts.schemasDir);
-  }
-  return [...results.flatMap((r) => r.diagnostics), ...acrossFiles(results)];
+  return (await validateContentFiles(files, opts)).diagnostics;
 }
 
-/** Interleave files over the workers (neighbouring files tend to be alike in size), keep input order in the result. */
-async function runWorkers(files: string[], jobs: number, schemasDir?: string): Promise<FileResult[]> {
-  const chunks: { index: number; file: string }[][] = Array.from({ length: jobs }, () => []);
-  files.forEach((file, index) => chunks[index % jobs].push({ index, file }));
+/**
+ * The main thread and (threads - 1) workers pull files from one queue (dynamic balance: rule sizes vary a lot).
+ * Workers get small batches, two in flight, so they never wait for the main thread, which yields between files.
+ */
+async function runPool(files: string[], threads: number, schemaSet?: SchemaSet): Promise<FileResult[]> {
   const results: FileResult[] = new Array(files.length);
-  await Promise.all(
-    chunks.map(
-      (chunk) =>
-        new Promise<void>((resolve, reject) => {
-          const w = new Worker(path.join(__dirname, 'worker.js'), { workerData: { files: chunk.map((c) => c.file), schemasDir } });
-          w.once('message', (msg: FileResult[] | { error: string }) => {
-            if ('error' in msg) reject(new Error(msg.error));
-            else {
-              msg.forEach((r, i) => (results[chunk[i].index] = r));
-              resolve();
-            }
-          });
-          w.once('error', reject);
-          w.once('exit', (code) => code !== 0 && reject(new Error(`validation worker exited with ${code}`)));
-        }),
-    ),
-  );
+  let next = 0;
+  const take = (n: number): number[] => {
+    const idx: number[] = [];
+    while (idx.length < n && next < files.length) idx.push(next++);
+    return idx;
+  };
+  const workers: Promise<void>[] = [];
+  const BATCH = 4;
+  for (let w = 1; w < threads; w++) {
+    workers.push(
+      new Promise<void>((resolve) => {
+        const worker = new Worker(path.join(__dirname, 'worker.js'), { workerData: { schemaSet } });
+        const inFlight = new Map<number, number[]>();
+        let seq = 0;
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          void worker.terminate();
+          resolve();
+        };
+        const send = () => {
+          const idx = take(BATCH);
+          if (!idx.length) return false;
+          inFlight.set(++seq, idx);
+          worker.postMessage({ seq, files: idx.map((i) => files[i]) });
+          return true;
+        };
+        // a dead worker's unfinished files are done on the main thread
+        const requeue = (why: string) => {
+          for (const idx of inFlight.values()) for (const i of idx) if (!results[i]) results[i] = { file: files[i], diagnostics: [], retry: why } as FileResult & { retry: string };
+          inFlight.clear();
+          finish();
+        };
+        worker.on('message', (msg: { seq: number; results?: FileResult[]; error?: string }) => {
+          const idx = inFlight.get(msg.seq);
+          if (!idx) return;
+          inFlight.delete(msg.seq);
+          if (msg.error || !msg.results) {
+            for (const i of idx) results[i] = { file: files[i], diagnostics: [], retry: msg.error ?? 'no results' } as FileResult & { retry?: string };
+          } else msg.results.forEach((r, k) => (results[idx[k]] = r));
+          send();
+          if (!inFlight.size) finish();
+        });
+        worker.once('online', () => {
+          send() && send();
+          if (!inFlight.size) finish();
+        });
+        worker.once('error', (e) => requeue(e.message));
+        worker.once('exit', () => requeue('worker exited'));
+      }),
+    );
+  }
+  // the main thread works too; it builds its analyzer while the workers start
+  const analyzer = new KqlAnalyzer({ tables: schemaSet?.tables, functions: schemaSet?.functions });
+  for (;;) {
+    const [i] = take(1);
+    if (i === undefined) break;
+    results[i] = validateContentFile(files[i], analyzer);
+    if (threads > 1) await new Promise((r) => setImmediate(r));
+  }
+  await Promise.all(workers);
+  // anything a worker could not finish
+  for (let i = 0; i < files.length; i++) if (!results[i] || (results[i] as FileResult & { retry?: string }).retry !== undefined) results[i] = validateContentFile(files[i], analyzer);
   return results;
 }

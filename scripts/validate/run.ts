@@ -5,10 +5,13 @@ import { KqlAnalysis, KqlAnalyzer } from '../kql/analyzer';
 import { Diagnostic } from './diagnostic';
 import { packChecks } from './checks/pack';
 import { ruleChecks } from './checks/rule';
+import { ciChecks } from './checks/ci';
+import { huntingChecks } from './checks/hunting';
 import { testRowChecks } from './testRows';
 import { EXTRAS_CATALOGUE } from './checks/extrasCatalogue';
 import { Check, Finding } from './checks/types';
 import { renderedDiagnosticAt } from './locate';
+import { TACTICS } from '../content/attack';
 
 /** Every check id with its description and help (for SARIF rules and docs). */
 export const CHECK_CATALOGUE: Record<string, { description: string; help: string }> = {
@@ -25,8 +28,15 @@ export const CHECK_CATALOGUE: Record<string, { description: string; help: string
   'template-render': { description: 'templates render', help: 'A template failed to render: a raw {{value}} interpolation, a missing value, or a helper given a bad value.' },
   'kql-semantic': { description: 'the query is valid KQL for the declared tables', help: "Parsed and analysed by Microsoft's Kusto.Language analyzer against the bundled table schemas." },
   'kql-unknown-table': { description: 'every table in the query has a schema', help: 'The analyzer has no schema for this table: pass --schemas <dir> with Azure-Sentinel custom-table JSON files.' },
+  'file-size': { description: 'a content file is at most 5 MB', help: 'Files over 5 MB are not parsed (a published rule is a few KB); the run goes on with the other files.' },
+  'file-encoding': { description: 'a content file is UTF-8', help: 'Rule and hunting YAML must be UTF-8 (a BOM is allowed); re-save the file as UTF-8.' },
+  'internal-error': { description: 'validating a file did not fail unexpectedly', help: 'An unexpected failure while validating this file; the other files were still validated. Please report it with the file.' },
+  'content-moved': { description: 'a file with no query is a "moved" stub (info)', help: 'Azure-Sentinel leaves a stub (id, name, a description with the new location) where content moved into a solution; it has nothing to validate and its id is not counted as a duplicate.' },
+  'rule-kind': { description: 'kind is a rule kind, spelled as the service spells it', help: 'Scheduled and NRT rules are fully checked. Fusion, MicrosoftSecurityIncidentCreation, ThreatIntelligence, MLBehaviorAnalytics and Anomaly are built-in kinds with no query: only their id (GUID), kind and field types are checked (an info note says so). Kinds are case-sensitive (Azure-Sentinel CI RuleKindsAreValid).' },
+  'schema-file': { description: '--schemas files are readable custom-table, function or parser declarations', help: 'A --schemas file that cannot be read, or a column type that is not a Kusto type, is reported for that file (a repeated column is a warning); the other files still load.' },
+  'usage': { description: 'the files to validate exist', help: 'A missing path, a folder with no *.yaml/*.yml or a pattern that matches nothing is a usage error (exit 2).' },
   ...EXTRAS_CATALOGUE,
-  ...Object.fromEntries(Object.entries({ ...ruleChecks, ...packChecks, ...testRowChecks }).map(([k, v]) => [k, { description: v.description, help: v.help }])),
+  ...Object.fromEntries(Object.entries({ ...ruleChecks, ...ciChecks, ...huntingChecks, ...packChecks, ...testRowChecks }).map(([k, v]) => [k, { description: v.description, help: v.help }])),
 };
 
 /** Analyzer diagnostics → pack diagnostics; an unknown table is reported once and its cascade dropped. */
@@ -64,8 +74,31 @@ export function analyzeItem(item: RuleItem | HuntingItem, analyzer: KqlAnalyzer)
 /** Analyse one rule and run every rule check on it. */
 export function validateRule(item: RuleItem, analyzer: KqlAnalyzer): Diagnostic[] {
   const out = item.analysis ? kqlDiagnostics(item.query, item.analysis, item.templateId) : analyzeItem(item, analyzer);
-  for (const [code, check] of Object.entries(ruleChecks)) {
+  for (const [code, check] of Object.entries({ ...ruleChecks, ...ciChecks })) {
     for (const f of (check as Check<RuleItem>).fn(item, undefined)) out.push(toDiagnostic(item.source, item.query, code, check as Check<unknown>, f, item.templateId));
+  }
+  return out;
+}
+
+/** Rule checks that also apply to a hunting query's fields (entity mappings and techniques), reported as warnings at most. */
+const HUNTING_RULE_CHECKS = ['rule-entity-mappings', 'rule-entity-column', 'rule-techniques'] as const;
+
+/** A user's own hunting query: KQL (errors), its fields, and the entity/technique rule checks as warnings. */
+export function validateUserHunting(item: HuntingItem, analyzer: KqlAnalyzer): Diagnostic[] {
+  const out = item.analysis ? kqlDiagnostics(item.query, item.analysis, item.templateId) : analyzeItem(item, analyzer);
+  for (const [code, check] of Object.entries(huntingChecks)) {
+    for (const f of (check as Check<HuntingItem>).fn(item, undefined)) out.push(toDiagnostic(item.source, item.query, code, check as Check<unknown>, f, item.templateId));
+  }
+  // tactics as the rule checks expect them (canonical names), so technique/tactic consistency is judged on meaning
+  const tactics = item.hunting.tactics.map((t) => TACTICS.find((x) => x.toLowerCase() === String(t).replace(/[\s_-]+/g, '').toLowerCase()) ?? t);
+  const asRule = { ...item, rule: { ...item.hunting, tactics, kind: 'Hunting' } } as unknown as RuleItem;
+  for (const code of HUNTING_RULE_CHECKS) {
+    const check = ruleChecks[code] as Check<RuleItem>;
+    for (const f of check.fn(asRule, undefined)) {
+      const d = toDiagnostic(item.source, item.query, code, check as Check<unknown>, f, item.templateId);
+      if (d.severity === 'error') d.severity = 'warning';
+      out.push(d);
+    }
   }
   return out;
 }

@@ -1,13 +1,18 @@
-/** Worker thread: one analyzer per worker, validates its share of the files. */
+/** Worker thread: one analyzer per worker; validates the batches of files the main thread sends until terminated. */
 import { parentPort, workerData } from 'worker_threads';
 import { KqlAnalyzer } from '../kql/analyzer';
-import { loadSchemaDir } from '../kql/schemas';
-import { validateRuleFile } from './files';
+import type { SchemaSet } from '../kql/schemas';
+import { validateContentFile } from './files';
 
-const { files, schemasDir } = workerData as { files: string[]; schemasDir?: string };
+const { schemaSet } = workerData as { schemaSet?: SchemaSet };
+let analyzer: KqlAnalyzer | undefined;
+let failure: string | undefined;
 try {
-  const analyzer = new KqlAnalyzer({ tables: schemasDir ? loadSchemaDir(schemasDir) : undefined });
-  parentPort!.postMessage(files.map((f) => validateRuleFile(f, analyzer)));
+  analyzer = new KqlAnalyzer({ tables: schemaSet?.tables, functions: schemaSet?.functions });
 } catch (e) {
-  parentPort!.postMessage({ error: (e as Error).message });
+  failure = (e as Error).message;
 }
+parentPort!.on('message', (msg: { seq: number; files: string[] }) => {
+  if (!analyzer) return parentPort!.postMessage({ seq: msg.seq, error: failure ?? 'no analyzer' });
+  parentPort!.postMessage({ seq: msg.seq, results: msg.files.map((f) => validateContentFile(f, analyzer!)) });
+});

@@ -16,16 +16,23 @@ const cases: Record<RuleCheckId, Case[]> = {
   'rule-severity': [
     { name: 'High is valid', rule: baseRule({ severity: 'High' }), expect: 'pass' },
     { name: 'Critical is not a Sentinel severity', rule: baseRule({ severity: 'Critical' }), expect: /severity: expected one of Informational, Low, Medium, High, got "Critical"/ },
+    { name: 'the enum name in another case is accepted (the service reads enums case-insensitively)', rule: baseRule({ severity: 'high' }), expect: 'pass' },
+    { name: 'a misspelling stays an error', rule: baseRule({ severity: 'Hight' }), expect: /got "Hight"/ },
   ],
   'rule-duration-format': [
     { name: '5m / 14d spelled right', rule: baseRule({ queryFrequency: '1h', queryPeriod: '14d' }), expect: 'pass' },
-    { name: 'ISO-8601 is rejected in YAML', rule: baseRule({ queryFrequency: 'PT1H' }), expect: /queryFrequency: expected a duration like 5m, 1h or 14d, got "PT1H"/ },
+    { name: 'ISO 8601 as the service takes it (PT1H, P1D, PT5M)', rule: baseRule({ queryFrequency: 'PT1H', queryPeriod: 'P1D', suppressionDuration: 'PT5M' }), expect: 'pass' },
+    { name: 'ISO 8601 with days and hours', rule: baseRule({ queryFrequency: 'PT12H', queryPeriod: 'P1DT12H' }), expect: 'pass' },
+    { name: 'ISO 8601 in lower case is rejected', rule: baseRule({ queryFrequency: 'pt1h' }), expect: /queryFrequency: expected a duration like 5m, 1h, 14d or PT1H, got "pt1h"/ },
+    { name: 'ISO 8601 years/weeks are not a timespan', rule: baseRule({ queryPeriod: 'P1W' }), expect: /queryPeriod: expected a duration/ },
+    { name: 'an empty ISO duration', rule: baseRule({ queryPeriod: 'PT' }), expect: /queryPeriod: expected a duration/ },
     { name: 'upper-case unit is rejected', rule: baseRule({ queryPeriod: '1H' }), expect: /queryPeriod: expected a duration/ },
   ],
   'rule-frequency-bounds': [
     { name: '5m is the minimum', rule: baseRule({ queryFrequency: '5m', queryPeriod: '5m' }), expect: 'pass' },
     { name: 'below 5 minutes', rule: baseRule({ queryFrequency: '4m', queryPeriod: '5m' }), expect: /queryFrequency: must be between 5m and 14d, got 4m/ },
     { name: 'above 14 days', rule: baseRule({ queryFrequency: '1d', queryPeriod: '15d' }), expect: /queryPeriod: must be between 5m and 14d, got 15d/ },
+    { name: 'ISO 8601 is held to the same limits', rule: baseRule({ queryFrequency: 'PT4M', queryPeriod: 'P15D' }), expect: /queryFrequency: must be between 5m and 14d, got PT4M[\s\S]*queryPeriod: must be between 5m and 14d, got P15D/ },
   ],
   'rule-period-frequency': [
     { name: 'period equal to frequency', rule: baseRule({ queryFrequency: '1h', queryPeriod: '1h' }), expect: 'pass' },
@@ -56,6 +63,7 @@ const cases: Record<RuleCheckId, Case[]> = {
   'rule-tactics': [
     { name: 'valid tactics', rule: baseRule({ tactics: ['InitialAccess', 'Persistence'] }), expect: 'pass' },
     { name: 'tactic with a space', rule: baseRule({ tactics: ['Initial Access'] }), expect: /tactics\[0\]: "Initial Access" is not a Sentinel tactic/ },
+    { name: 'tactic in another case', rule: baseRule({ tactics: ['initialaccess'] }), expect: 'pass' },
   ],
   'rule-techniques': [
     { name: 'technique matches a tactic', rule: baseRule({ tactics: ['Persistence'], relevantTechniques: ['T1098'] }), expect: 'pass' },

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { checkPack } from '../../pipeline';
 import { hasErrors } from '../../validate/diagnostic';
-import { validateRuleFiles } from '../../validate/files';
+import { expandInputs, validateContentFiles } from '../../validate/files';
 import { formatters, OUTPUT_FORMATS, OutputFormat } from '../../validate/format';
 import { CHECK_CATALOGUE } from '../../validate/run';
 import { checksDocUri, toolVersion } from '../toolInfo';
@@ -12,21 +12,26 @@ import { positiveInt, requireConfig, UsageError } from '../options';
 export function register(program: Command, setExit: SetExit): void {
   program
     .command('validate')
-    .description('validate the pack (config + templates), or the Azure-Sentinel rule YAML files given as arguments')
-    .argument('[files...]', 'Azure-Sentinel analytic rule YAML files to validate instead of the pack')
+    .description('validate the pack (config + templates), or Azure-Sentinel content given as arguments: analytic rules (Scheduled, NRT, other kinds), hunting queries, moved stubs')
+    .argument('[paths...]', 'Azure-Sentinel rule / hunting query YAML files, folders (walked for *.yaml, *.yml) or quoted globs, instead of the pack')
     .option('-c, --config <file>', 'pack config (when no files are given)', 'btg.config.yaml')
-    .option('--schemas <dir>', 'extra table schemas (Azure-Sentinel custom-table JSON files)')
+    .option('--schemas <path>', 'extra schemas, repeatable: folders or files of Azure-Sentinel custom-table JSON (CustomTables), function JSON (CustomFunctions) and ASIM parser YAML (Parsers)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--functions <path>', 'same as --schemas (function / parser declarations), repeatable', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(new Option('-f, --format <format>', 'output format: stylish (default), json, sarif (GitHub code scanning) or junit (Azure DevOps test results)').choices([...OUTPUT_FORMATS]))
     .option('--json', 'same as --format json')
-    .option('-j, --jobs <n>', 'worker threads for many files (default: one per core)', (v) => parseInt(v, 10))
-    .action(async (files: string[], opts: { config: string; schemas?: string; format?: OutputFormat; json?: boolean; jobs?: number }) => {
+    .option('-j, --jobs <n>', 'worker threads for many files (default: one per core)', positiveInt('--jobs'))
+    .action(async (args: string[], opts: { config: string; schemas?: string[]; functions?: string[]; format?: OutputFormat; json?: boolean; jobs?: number }) => {
+      const schemas = [...(opts.schemas ?? []), ...(opts.functions ?? [])];
+      const expanded = args.length ? expandInputs(args) : { files: [], errors: [] };
+      if (expanded.errors.length) throw new UsageError(`nothing to validate at ${expanded.errors.join('; ')}`);
+      const files = expanded.files;
       const format: OutputFormat = opts.json ? 'json' : (opts.format ?? 'stylish');
+      if (!files.length) requireConfig(opts.config);
       const t0 = Date.now();
-      const diagnostics = files.length ? await validateRuleFiles(files, { schemasDir: opts.schemas, jobs: opts.jobs }) : checkPack({ configFile: opts.config, schemasDir: opts.schemas }).diagnostics;
+      const diagnostics = files.length ? (await validateContentFiles(files, { schemas, jobs: opts.jobs })).diagnostics : checkPack({ configFile: opts.config, schemasDir: schemas[0] }).diagnostics;
       const ms = Date.now() - t0;
       const what = files.length ? `${files.length} file(s)` : 'the pack';
       process.stdout.write(formatters[format](diagnostics, { color: isTty(process.stdout), summary: `in ${what} (${ms} ms)`, extra: { checked: what }, checks: CHECK_CATALOGUE, docsUri: checksDocUri(), version: toolVersion() }));
       setExit(hasErrors(diagnostics) ? ExitCode.Findings : ExitCode.Ok);
-      if (!files.length) requireConfig(opts.config);
     });
 }

@@ -12,7 +12,7 @@ const TIMESPAN_DOTNET = /^(\d+\.)?\d{1,2}:\d{2}:\d{2}$/;
 const TRIGGER_OPS = ['gt', 'lt', 'eq', 'ne', 'GreaterThan', 'LessThan', 'Equal', 'NotEqual'];
 const SEVERITIES = ['Informational', 'Low', 'Medium', 'High'];
 
-/** Valid identifiers per entity type and the identifier groups of which one is required (Azure-Sentinel EntityMappingIdentifiers). */
+/** Valid identifiers per entity type and the identifier groups of which one is required (Azure-Sentinel EntityMappingIdentifiers.cs: each required group is one alternative). */
 export const ENTITY_IDENTIFIERS: Record<string, { valid: string[]; required: string[][] }> = {
   Account: { valid: ['Name', 'FullName', 'NTDomain', 'DnsDomain', 'UPNSuffix', 'Sid', 'AadTenantId', 'AadUserId', 'PUID', 'IsDomainJoined', 'DisplayName', 'ObjectGuid', 'CloudAppAccountId'], required: [['FullName'], ['Sid'], ['Name'], ['AadUserId'], ['PUID'], ['ObjectGuid']] },
   IP: { valid: ['Address'], required: [['Address']] },
@@ -26,13 +26,13 @@ export const ENTITY_IDENTIFIERS: Record<string, { valid: string[]; required: str
   File: { valid: ['Directory', 'Name'], required: [['Name']] },
   FileHash: { valid: ['Algorithm', 'Value'], required: [['Algorithm', 'Value']] },
   Process: { valid: ['ProcessId', 'CommandLine', 'ElevationToken', 'CreationTimeUtc'], required: [['CommandLine'], ['ProcessId']] },
-  RegistryKey: { valid: ['Hive', 'Key'], required: [['Hive', 'Key']] },
+  RegistryKey: { valid: ['Hive', 'Key'], required: [['Key'], ['Hive']] },
   RegistryValue: { valid: ['Name', 'Value', 'ValueType'], required: [['Name']] },
   Malware: { valid: ['Name', 'Category'], required: [['Name']] },
-  IoTDevice: { valid: ['IoTHub', 'DeviceId', 'DeviceName', 'IoTSecurityAgentId', 'DeviceType', 'Source', 'SourceRef', 'Manufacturer', 'Model', 'OperatingSystem', 'IpAddress', 'MacAddress', 'Protocols', 'SerialNumber'], required: [['IoTHub', 'DeviceId']] },
-  MailCluster: { valid: ['NetworkMessageIds', 'CountByDeliveryStatus', 'CountByThreatType', 'CountByProtectionStatus', 'Threats', 'Query', 'QueryTime', 'MailCount', 'IsVolumeAnomaly', 'Source', 'ClusterSourceIdentifier', 'ClusterSourceType', 'ClusterQueryStartTime', 'ClusterQueryEndTime', 'ClusterGroup'], required: [['Query']] },
-  MailMessage: { valid: ['Recipient', 'Urls', 'Threats', 'Sender', 'P1Sender', 'P1SenderDisplayName', 'P1SenderDomain', 'SenderIP', 'P2Sender', 'P2SenderDisplayName', 'P2SenderDomain', 'ReceivedDate', 'NetworkMessageId', 'InternetMessageId', 'Subject', 'BodyFingerprintBin1', 'BodyFingerprintBin2', 'BodyFingerprintBin3', 'BodyFingerprintBin4', 'BodyFingerprintBin5', 'AntispamDirection', 'DeliveryAction', 'DeliveryLocation', 'Language', 'ThreatDetectionMethods'], required: [['NetworkMessageId', 'Recipient']] },
-  SubmissionMail: { valid: ['SubmissionId', 'SubmissionDate', 'Submitter', 'NetworkMessageId', 'Timestamp', 'Recipient', 'Sender', 'SenderIp', 'Subject', 'ReportType'], required: [['SubmissionId', 'NetworkMessageId', 'Recipient', 'Submitter']] },
+  IoTDevice: { valid: ['IoTHub', 'DeviceId', 'DeviceName', 'IoTSecurityAgentId', 'DeviceType', 'Source', 'SourceRef', 'Manufacturer', 'Model', 'OperatingSystem', 'IpAddress', 'MacAddress', 'Protocols', 'SerialNumber', 'FirmwareVersion'], required: [['DeviceId']] },
+  MailCluster: { valid: ['NetworkMessageIds', 'CountByDeliveryStatus', 'CountByThreatType', 'CountByProtectionStatus', 'Threats', 'Query', 'QueryTime', 'MailCount', 'IsVolumeAnomaly', 'Source', 'ClusterSourceIdentifier', 'ClusterSourceType', 'ClusterQueryStartTime', 'ClusterQueryEndTime', 'ClusterGroup'], required: [['Query'], ['Source']] },
+  MailMessage: { valid: ['Recipient', 'Urls', 'Threats', 'Sender', 'P1Sender', 'P1SenderDisplayName', 'P1SenderDomain', 'SenderIP', 'P2Sender', 'P2SenderDisplayName', 'P2SenderDomain', 'ReceivedDate', 'NetworkMessageId', 'InternetMessageId', 'Subject', 'BodyFingerprintBin1', 'BodyFingerprintBin2', 'BodyFingerprintBin3', 'BodyFingerprintBin4', 'BodyFingerprintBin5', 'AntispamDirection', 'DeliveryAction', 'DeliveryLocation', 'Language', 'ThreatDetectionMethods'], required: [['NetworkMessageId'], ['Recipient']] },
+  SubmissionMail: { valid: ['SubmissionId', 'SubmissionDate', 'Submitter', 'NetworkMessageId', 'Timestamp', 'Recipient', 'Sender', 'SenderIp', 'Subject', 'ReportType'], required: [['SubmissionId'], ['NetworkMessageId'], ['Recipient'], ['Submitter']] },
 };
 
 /**
@@ -60,9 +60,20 @@ const COLUMN_RE = /^[a-zA-Z_]+\w*$/;
 const CUSTOM_KEY_RE = /^[a-zA-Z]+\w*$/;
 const PLACEHOLDER_RE = /{{([^{}]*)}}/g;
 
-function minutes(v: string | undefined): number | undefined {
+/** ISO 8601 duration as .NET XmlConvert reads it for the REST API (upper-case designators; no years/months/weeks). */
+const ISO_DURATION_RE = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/** A duration in minutes: short form (5m, 1h, 14d), ISO 8601 (PT5M, PT1H, P1D, P1DT12H) or a .NET TimeSpan (00:05:00). */
+export function minutes(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
+  if (typeof v !== 'string') return undefined;
   if (YAML_DURATION.test(v)) return durationMinutes(v);
+  const iso = ISO_DURATION_RE.exec(v);
+  if (iso && v !== 'P' && !v.endsWith('T')) {
+    const [, d, h, mi, s] = iso;
+    const total = Number(d ?? 0) * 1440 + Number(h ?? 0) * 60 + Number(mi ?? 0) + Number(s ?? 0) / 60;
+    return total > 0 ? total : undefined;
+  }
   const m = TIMESPAN_DOTNET.exec(v);
   if (m) {
     const [d, rest] = v.includes('.') ? [Number(v.split('.')[0]), v.split('.')[1]] : [0, v];
@@ -98,21 +109,21 @@ export const ruleChecks = {
   'rule-severity': {
     description: 'severity is one of Informational, Low, Medium, High',
     severity: 'error',
-    help: 'Sentinel accepts only Informational, Low, Medium and High (case-sensitive).',
-    fn: (it) => (SEVERITIES.includes(it.rule.severity) ? [] : [{ path: ['severity'], message: `severity: expected one of ${SEVERITIES.join(', ')}, got "${it.rule.severity}"` }]),
+    help: 'Sentinel accepts Informational, Low, Medium and High; the name is matched without regard to case (as the service and Azure-Sentinel CI deserialize the enum), any other value is an error.',
+    fn: (it) => (SEVERITIES.some((s) => s.toLowerCase() === String(it.rule.severity).toLowerCase()) ? [] : [{ path: ['severity'], message: `severity: expected one of ${SEVERITIES.join(', ')}, got "${it.rule.severity}"` }]),
   },
   'rule-duration-format': {
-    description: 'queryFrequency/queryPeriod use the Azure-Sentinel spellings (5m, 1h, 14d)',
+    description: 'queryFrequency/queryPeriod/suppressionDuration are durations (5m, 1h, 14d, PT1H, P1D, 00:05:00)',
     severity: 'error',
-    help: 'Azure-Sentinel CI accepts <integer><m|h|d> (lower case) or a .NET TimeSpan (00:05:00); ISO-8601 (PT5M) is rejected in YAML.',
+    help: 'Accepted: <integer><m|h|d> (lower case, the Azure-Sentinel spelling), ISO 8601 as the REST API takes it (PT5M, PT1H, P1D, P1DT12H: upper-case designators, no years/months/weeks) and a .NET TimeSpan (00:05:00). Note: the Azure-Sentinel repository\'s own YAML converter reads only the short form and the TimeSpan for queryFrequency/queryPeriod.',
     fn: (it) => {
       const f: Finding[] = [];
       for (const key of ['queryFrequency', 'queryPeriod'] as const) {
         const v = it.rule[key];
-        if (v !== undefined && minutes(v) === undefined) f.push({ path: [key], message: `${key}: expected a duration like 5m, 1h or 14d, got "${v}"` });
+        if (v !== undefined && minutes(v) === undefined) f.push({ path: [key], message: `${key}: expected a duration like 5m, 1h, 14d or PT1H, got "${v}"` });
       }
       const sd = it.rule.suppressionDuration;
-      if (sd !== undefined && minutes(sd) === undefined) f.push({ path: ['suppressionDuration'], message: `suppressionDuration: expected a duration like 5h, got "${sd}"` });
+      if (sd !== undefined && minutes(sd) === undefined) f.push({ path: ['suppressionDuration'], message: `suppressionDuration: expected a duration like 5h or PT5H, got "${sd}"` });
       return f;
     },
   },
@@ -201,8 +212,8 @@ export const ruleChecks = {
   'rule-tactics': {
     description: 'tactics are valid Sentinel tactic names',
     severity: 'error',
-    help: `Tactics are written without spaces: ${TACTICS.join(', ')}.`,
-    fn: (it) => it.rule.tactics.flatMap((t, i) => ((TACTICS as readonly string[]).includes(t) ? [] : [{ path: ['tactics', i], message: `tactics[${i}]: "${t}" is not a Sentinel tactic (expected one of ${TACTICS.join(', ')})` }])),
+    help: `Tactics are written without spaces (the name is matched without regard to case, as the service and Azure-Sentinel CI deserialize the enum): ${TACTICS.join(', ')}.`,
+    fn: (it) => it.rule.tactics.flatMap((t, i) => (TACTICS.some((x) => x.toLowerCase() === String(t).toLowerCase()) ? [] : [{ path: ['tactics', i], message: `tactics[${i}]: "${t}" is not a Sentinel tactic (expected one of ${TACTICS.join(', ')})` }])),
   },
   'rule-techniques': {
     description: 'every technique is well-formed and belongs to one of the listed tactics',
@@ -213,7 +224,7 @@ export const ruleChecks = {
         if (!TECHNIQUE_RE.test(t)) return [{ path: ['relevantTechniques', i], message: `relevantTechniques[${i}]: expected T1234 or T1234.001, got "${t}"` }];
         const known = TECHNIQUE_TACTICS[t.split('.')[0]];
         if (!known) return [{ path: ['relevantTechniques', i], severity: 'warning', message: `relevantTechniques[${i}]: ${t} is not in the bundled ATT&CK table; its tactic consistency was not checked` }];
-        if (!known.tactics.some((tac) => it.rule.tactics.includes(tac))) return [{ path: ['relevantTechniques', i], message: `relevantTechniques[${i}]: no tactic of ${t} (${known.name}: ${known.tactics.join(', ')}) is listed in tactics` }];
+        if (!known.tactics.some((tac) => it.rule.tactics.some((t) => String(t).toLowerCase() === tac.toLowerCase()))) return [{ path: ['relevantTechniques', i], message: `relevantTechniques[${i}]: no tactic of ${t} (${known.name}: ${known.tactics.join(', ')}) is listed in tactics` }];
         return [];
       }),
   },
@@ -280,7 +291,14 @@ export const ruleChecks = {
       const cols = resultColumns(it);
       if (!cols || !it.rule.entityMappings) return [];
       return it.rule.entityMappings.flatMap((em, i) =>
-        em.fieldMappings.flatMap((fm, j) => (cols.has(fm.columnName) ? [] : [{ path: ['entityMappings', i, 'fieldMappings', j, 'columnName'], message: `entityMappings[${i}].fieldMappings[${j}].columnName: the query does not return a column "${fm.columnName}" (it returns ${[...cols].join(', ')})` }])),
+        em.fieldMappings.flatMap((fm, j): Finding[] => {
+          if (cols.has(fm.columnName)) return [];
+          const path = ['entityMappings', i, 'fieldMappings', j, 'columnName'];
+          // a column that differs only in case: Kusto names are case-sensitive, the service's matching is not documented
+          const near = [...cols].find((c) => c.toLowerCase() === fm.columnName.toLowerCase());
+          if (near) return [{ path, severity: 'warning', message: `entityMappings[${i}].fieldMappings[${j}].columnName: "${fm.columnName}" differs only in case from the result column "${near}"; write "${near}"` }];
+          return [{ path, message: `entityMappings[${i}].fieldMappings[${j}].columnName: the query does not return a column "${fm.columnName}" (it returns ${[...cols].join(', ')})` }];
+        }),
       );
     },
   },
