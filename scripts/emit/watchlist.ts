@@ -18,10 +18,13 @@ export const WATCHLIST_SEARCH_KEY = 'AccountObjectId';
 
 /**
  * One CSV field per RFC 4180: quoted (with inner quotes doubled) when it holds a comma, a quote, a line break, or
- * leading/trailing white space (which some readers trim); otherwise as is.
+ * leading/trailing white space (which some readers trim); otherwise as is. A value that a spreadsheet would run as a
+ * formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return: OWASP "CSV injection") is neutralised with a
+ * leading `'` first. Object ids (the watchlist's search key) are GUIDs and never change.
  */
 export function csvField(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const v = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]|^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 /** RFC 4180 text: CRLF after every record, the header included. */
