@@ -7,6 +7,7 @@ import { Config } from '../config/schema';
 import { RuleItem } from '../content/items';
 import { Column, TableSchemas } from '../kql/schemas';
 import { renderedDiagnosticAt } from '../validate/locate';
+import { defaultAnalyzer, KqlAnalyzer } from '../kql/analyzer';
 import { AccountMap, AccountRef } from './accounts';
 import { analyzeHermetic, HermeticAnalysis } from './hermetic';
 import { ShadowOptions, shadowQuery, ShadowQuery, WATCHLIST_FUNCTION_NAME, WATCHLIST_SHADOW_COLUMNS } from './shadow';
@@ -52,6 +53,13 @@ export interface PlanInput {
   watchlistAccounts?: readonly AccountRef[];
   /** only these template ids */
   only?: readonly string[];
+  /**
+   * false: skip the hermetic analysis of the shadow queries (what a live run needs); the tables a rule reads come
+   * from the analyzer's bindings of its query. For offline execution, which does not run the shadow text.
+   */
+  validate?: boolean;
+  /** the analyzer for `validate: false` (default: the bundled schemas') */
+  analyzer?: KqlAnalyzer;
 }
 
 const sameColumns = (a: readonly Column[], b: readonly Column[]) => a.length === b.length && a.every((c, i) => c.name === b[i].name && c.type === b[i].type);
@@ -156,6 +164,13 @@ export function analyseRule(item: RuleItem, schemas: TableSchemas, opts: ShadowO
   return { tables: candidates.filter((t) => referenced.has(t)), readsWatchlist: mentionsWatchlist && referenced.has(WATCHLIST_FUNCTION_NAME), problems };
 }
 
+/** The tables a rule reads, from the analyzer's bindings of its query (no hermetic shadow analysis). */
+function boundReads(item: RuleItem, schemas: TableSchemas, analyzer: KqlAnalyzer): RuleShadowing {
+  const a = analyzer.analyze(item.query.text);
+  const problems = a.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`);
+  return { tables: a.tables.filter((t) => schemas[t]), readsWatchlist: wordIn(WATCHLIST_FUNCTION_NAME, item.query.text), problems };
+}
+
 export function planTests(input: PlanInput): TestPlan {
   const notes: string[] = [];
   const rules: PlannedRule[] = [];
@@ -168,11 +183,15 @@ export function planTests(input: PlanInput): TestPlan {
     if (item.tests.length === 0) notes.push(`${item.templateId}: no tests`);
     const shadowOpts: ShadowOptions = { now: input.now, accounts: input.accounts, watchlistAccounts: input.watchlistAccounts };
     // the rule's query is analysed once, in its shadow with empty tables; each case then checks its own lets
-    const reads: RuleShadowing = item.tests.length ? analyseRule(item, input.schemas, shadowOpts) : { tables: [], readsWatchlist: false, problems: [] };
+    const reads: RuleShadowing = !item.tests.length
+      ? { tables: [], readsWatchlist: false, problems: [] }
+      : input.validate === false
+        ? boundReads(item, input.schemas, input.analyzer ?? defaultAnalyzer())
+        : analyseRule(item, input.schemas, shadowOpts);
     const shadowRule = { templateId: item.templateId, query: item.query.text, readTables: reads.tables, readsWatchlist: reads.readsWatchlist };
     const cases = item.tests.map((test): PlannedCase => {
       const shadow = shadowQuery(shadowRule, test, input.schemas, shadowOpts);
-      const problems = [...reads.problems, ...shadow.problems, ...validateShadow(shadow, input.schemas, item, 'lets')];
+      const problems = [...reads.problems, ...shadow.problems, ...(input.validate === false ? [] : validateShadow(shadow, input.schemas, item, 'lets'))];
       return { templateId: item.templateId, name: test.name, expect: test.expect, shadow, problems, skipReason: shadow.skipReason, timespan: { startTime: window.startTime, endTime: window.endTime } };
     });
     rules.push({ templateId: item.templateId, name: item.rule.name, kind: item.rule.kind, file: item.file, trigger, window: window.period, tables: reads.tables, cases });

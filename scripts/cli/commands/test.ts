@@ -158,6 +158,8 @@ async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
     const endpoint = logsOrigin(opts.endpoint);
     const credential = await testDeps.credential(opts.tenant);
     const query = await logsWorkspaceQuery({ credential, workspaceId: ws.workspaceId, endpoint, clientOptions: testDeps.clientOptions });
+    // offline the evaluator runs the rule's own tree; the hermetic analysis of the shadow text is what --live needs
+    validate: !!opts.live,
     report = await runLive(plan, query, { concurrency: opts.concurrency, showQueries: opts.showQueries, workspace: { ...ws, endpoint } });
   }
 

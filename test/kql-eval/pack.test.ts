@@ -1,0 +1,153 @@
+/**
+ * The pack's rules, executed offline: every rule's every test case runs through its real rendered query in the KQL
+ * evaluator, in both account modes (inline IDs, and a watchlist), and must come out as the case says. A rule that
+ * stops firing on its positive rows fails here. Also: every query of the pack (rules, hunting, workbook tiles with
+ * parameters substituted, playbook queries, the Monitor alert) is within the evaluator's scope, and what it returns
+ * has exactly the columns and types Microsoft's analyzer computes for it.
+ */
+import { loadConfig } from '../../scripts/config/load';
+import { Config } from '../../scripts/config/schema';
+import { RuleItem } from '../../scripts/content/items';
+import { packExtras } from '../../scripts/content/extras';
+import { loadPack, Pack } from '../../scripts/content/pack';
+import { defaultAnalyzer } from '../../scripts/kql/analyzer';
+import { compileQuery, evaluate, table } from '../../scripts/kql/eval';
+import { bundledSchemas } from '../../scripts/kql/schemas';
+import { accountMap, OfflineReport, planTests, runOffline, WATCHLIST_SHADOW_COLUMNS } from '../../scripts/livetest';
+import { EXAMPLE_CONFIG } from '../../scripts/paths';
+import { analysisRendered, parameterScopes, visibleAt } from '../../scripts/validate/workbookParams';
+
+const NOW = new Date('2026-11-26T10:00:00.000Z');
+const WATCHLIST_CONFIG = 'test/fixtures/configs/watchlist.yaml';
+const schemas = bundledSchemas();
+
+function config(file: string): Config {
+  const { config: c, diagnostics } = loadConfig(file);
+  if (!c) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+  return c;
+}
+
+function runPack(pack: Pack, example: Config, opts: { mutate?: boolean; rules?: RuleItem[] } = {}): OfflineReport {
+  const rules = opts.rules ?? pack.rules;
+  const plan = planTests({ rules, schemas, now: NOW, accounts: accountMap(example.accounts, pack.config.accounts), watchlistAccounts: pack.config.accounts, validate: false });
+  return runOffline(plan, rules, { analyzer: defaultAnalyzer(), schemas, watchlistAccounts: pack.config.accounts, accounts: accountMap(example.accounts, pack.config.accounts), mutate: opts.mutate });
+}
+
+/** What `npm test` asserts of the pack: every case executed and as expected. Lists every offender with its evidence. */
+function packOffenders(report: OfflineReport): string[] {
+  return report.rules.flatMap((r) =>
+    r.cases.filter((c) => c.status !== 'pass').map((c) => `${r.templateId} → ${c.name} → ${c.status}${c.error ? `: ${c.error}` : ''}${c.problems.length ? `: ${c.problems.join('; ')}` : ''}${c.details ? `\n    ${c.details.join('\n    ')}` : ''}`),
+  );
+}
+
+const example = config(EXAMPLE_CONFIG);
+const packs: [string, Pack][] = [
+  ['inline accounts (examples/btg.config.yaml)', loadPack(example, EXAMPLE_CONFIG)],
+  ['watchlist accounts (test/fixtures/configs/watchlist.yaml)', loadPack(config(WATCHLIST_CONFIG), WATCHLIST_CONFIG)],
+];
+
+describe.each(packs)("the pack's rule tests executed offline, %s", (_mode, pack) => {
+  let report: OfflineReport;
+  beforeAll(() => {
+    report = runPack(pack, example);
+  });
+
+  it('has rules with fire and no-fire cases (the assertion below is not vacuous)', () => {
+    const cases = report.rules.flatMap((r) => r.cases);
+    expect(report.rules.length).toBeGreaterThanOrEqual(11);
+    expect(cases.filter((c) => c.expect === 'fire').length).toBeGreaterThanOrEqual(11);
+    expect(cases.filter((c) => c.expect === 'no-fire').length).toBeGreaterThanOrEqual(11);
+    // every rule with tests has at least one case that executed
+    expect(report.rules.filter((r) => r.cases.length && !r.cases.some((c) => c.status === 'pass' || c.status === 'fail')).map((r) => r.templateId)).toEqual([]);
+  });
+
+  it('every case of every rule comes out as it says (fire / no-fire, alert values)', () => {
+    expect(packOffenders(report)).toEqual([]);
+  });
+});
+
+describe('a rule whose filter is broken on purpose fails the pack test (negative control)', () => {
+  const pack = packs[0][1];
+  const broken = (id: string, from: RegExp, to: string): RuleItem[] =>
+    pack.rules.map((r) => {
+      if (r.templateId !== id) return r;
+      const text = r.query.text.replace(from, to);
+      expect(text).not.toBe(r.query.text);
+      return { ...r, query: { ...r.query, text } };
+    });
+
+  it('`in (BtgAccountIds)` turned into `!in`: the interactive sign-in rule stops firing on its positive rows', () => {
+    const report = runPack(pack, example, { rules: broken('btg-interactive-signin', /tolower\(UserId\) in \(BtgAccountIds\) or tolower\(UserPrincipalName\) in \(BtgAccountUpns\)/, 'tolower(UserId) !in (BtgAccountIds) and tolower(UserPrincipalName) !in (BtgAccountUpns)') });
+    const offenders = packOffenders(report);
+    expect(offenders.length).toBeGreaterThan(0);
+    expect(offenders.every((o) => o.startsWith('btg-interactive-signin → '))).toBe(true);
+    // the failure shows where the rows went
+    expect(offenders.join('\n')).toMatch(/no row came out; where the rows were dropped:\n\s+query \d+:\d+ where tolower\(UserId\) !in \(BtgAccountIds\).*: 1 row\(s\) in, 0 out/);
+  });
+
+  it('a threshold loosened by one makes the failed-sign-ins rule fire on its below-threshold rows', () => {
+    const report = runPack(pack, example, { rules: broken('btg-failed-signins', /Failures >= (\d+)/, 'Failures >= 1') });
+    const offenders = packOffenders(report);
+    expect(offenders.some((o) => /^btg-failed-signins → .* → fail\n\s+1 row\(s\) came out:/.test(o))).toBe(true);
+  });
+
+  it('`has` for `contains`-style matching: an alert expectation on a wrong value fails with the values the alert has', () => {
+    const rule = pack.rules.find((r) => r.templateId === 'btg-failed-signins')!;
+    const fire = rule.tests.find((t) => t.expect === 'fire')!;
+    const wrong = { ...rule, tests: [{ ...fire, alert: { entities: { 'Account.AadUserId': '00000000-0000-4000-8000-000000000bad' } } }] };
+    const report = runPack(pack, example, { rules: [wrong] });
+    expect(packOffenders(report).join('\n')).toMatch(/entity Account\.AadUserId \(column UserId\): expected "00000000-0000-4000-8000-000000000bad", the alerts have "00000000-0000-4000-8000-00000000b701"/);
+  });
+});
+
+describe('every query of the pack is within the offline scope, and its result has the analyzer\'s columns', () => {
+  const watchlist = () => table(WATCHLIST_SHADOW_COLUMNS, []);
+  for (const [mode, pack] of packs) {
+    it(mode, () => {
+      const ex = packExtras(pack);
+      const queries: [string, string][] = [
+        ...pack.rules.map((r) => [`rule ${r.templateId}`, r.query.text] as [string, string]),
+        ...pack.hunting.map((h) => [`hunting ${h.templateId}`, h.query.text] as [string, string]),
+        ...ex.workbooks.flatMap((wb) => {
+          const scopes = parameterScopes(wb.data);
+          return wb.queries.map((q) => [`workbook ${q.itemName}`, analysisRendered(q.query.rendered, visibleAt(scopes, q.path)).text] as [string, string]);
+        }),
+        ...ex.playbookQueries.map((q) => [`playbook ${q.name}`, q.query.text] as [string, string]),
+        ...ex.monitorAlerts.map((m) => [`monitor ${m.templateId}`, m.query.text] as [string, string]),
+      ];
+      expect(queries.length).toBeGreaterThanOrEqual(30);
+      const offenders: string[] = [];
+      for (const [name, text] of queries) {
+        const q = compileQuery(text, defaultAnalyzer());
+        if (q.errors.length) continue; // workbook stand-ins the analyzer rejects are the validator's business
+        if (q.unsupported.length) {
+          offenders.push(`${name}: ${q.unsupported.map((e) => e.message).join('; ')}`);
+          continue;
+        }
+        const result = evaluate(q, { tables: {}, functions: { _GetWatchlist: watchlist }, now: NOW.getTime() });
+        const rt = q.code.ResultType;
+        if (!rt?.Columns || rt.IsOpen) continue;
+        const want: string[] = [];
+        for (let i = 0; i < rt.Columns.Count; i++) want.push(`${rt.Columns.getItem(i).Name}:${rt.Columns.getItem(i).Type.Name.replace(/^int$/, 'long')}`);
+        const got = result.columns.map((c) => `${c.name}:${c.type}`);
+        if (JSON.stringify(got) !== JSON.stringify(want)) offenders.push(`${name}: evaluator columns (${got.join(', ')}) differ from the analyzer's (${want.join(', ')})`);
+      }
+      expect(offenders).toEqual([]);
+    });
+  }
+});
+
+describe('speed', () => {
+  it("all rules' rows execute offline in under 2 s once the analyzer is warm", () => {
+    const pack = packs[0][1];
+    const accounts = accountMap(example.accounts, pack.config.accounts);
+    const plan = planTests({ rules: pack.rules, schemas, now: NOW, accounts, watchlistAccounts: pack.config.accounts, validate: false });
+    const opts = { analyzer: defaultAnalyzer(), schemas, watchlistAccounts: pack.config.accounts, accounts };
+    runOffline(plan, pack.rules, opts); // warm: the rule trees are analysed and cached
+    const t0 = performance.now();
+    const report = runOffline(plan, pack.rules, opts);
+    const ms = performance.now() - t0;
+    expect(report.summary.pass).toBeGreaterThan(50);
+    expect(ms).toBeLessThan(2000);
+  });
+});
