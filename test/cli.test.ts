@@ -352,3 +352,96 @@ describe('btg build: its last words', () => {
     expect(r.stderr).not.toMatch(/rendering the pack/);
   });
 });
+
+describe('btg init', () => {
+  const REAL1 = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
+  const REAL2 = '7e6d5c4b-3a29-4817-8f6e-5d4c3b2a1908';
+  const SUB = '0b1c2d3e-4f5a-4b6c-8d7e-8f9a0b1c2d3e';
+
+  it('non-interactive with flags: a commented config that loads, .gitignore for real ids, the next two commands', async () => {
+    const dir = tempDir();
+    const cfg = path.join(dir, 'btg.config.yaml');
+    const r = await runCli('init', '-c', cfg, '--tenant-name', 'Fabrikam "HQ" # not a comment', '--account', `${REAL1}=btg-01@fabrikam.com`, '--account', `${REAL2}=btg-02@fabrikam.com`, '--notify', 'soc@fabrikam.com',
+      '--subscription-id', SUB, '--resource-group', 'rg-sec', '--workspace-name', 'law-sec', '--location', 'northeurope', '--workspace-id', REAL2);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      `wrote ${cfg} (and added it to ${dir}/.gitignore: it names real accounts)\nnext:\n  npx btg build -c ${cfg}   # build and validate the pack into out/, then open out/report.html\n  npx btg plan -c ${cfg}    # what btg deploy would change in your workspace (needs az login)\n`,
+    );
+    const text = fs.readFileSync(cfg, 'utf8');
+    expect(text).toMatch(/^# breakglass-sentinel config, written by `btg init`/);
+    expect(text).toContain('# the break-glass (emergency access) accounts');
+    const { loadConfig } = await import('../scripts/config/load');
+    const loaded = loadConfig(cfg);
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(loaded.config).toMatchObject({
+      tenantName: 'Fabrikam "HQ" # not a comment',
+      accounts: [{ objectId: REAL1, userPrincipalName: 'btg-01@fabrikam.com' }, { objectId: REAL2, userPrincipalName: 'btg-02@fabrikam.com' }],
+      notify: { emails: ['soc@fabrikam.com'] },
+      workspaces: [{ subscriptionId: SUB, resourceGroup: 'rg-sec', workspaceName: 'law-sec', location: 'northeurope', workspaceId: REAL2 }],
+    });
+    expect(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('# btg init: the config names real accounts\n/btg.config.yaml\n');
+    // the written config builds
+    expect((await runCli('build', '-c', cfg, '-o', path.join(dir, 'out'))).code).toBe(0);
+  });
+
+  it('refuses to overwrite without --force (exit 2, file kept); --force overwrites; example ids are not gitignored', async () => {
+    const dir = tempDir();
+    const cfg = path.join(dir, 'my.yaml');
+    fs.writeFileSync(cfg, 'keep me\n');
+    const args = ['init', '-c', cfg, '--account', '00000000-0000-4000-8000-00000000b701=a@contoso.example', '--account', '00000000-0000-4000-8000-00000000b702=b@contoso.example'];
+    const refused = await runCli(...args);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`btg: ${cfg} already exists: nothing was written (use --force to overwrite it, or -c <file> for another path)\n`);
+    expect(fs.readFileSync(cfg, 'utf8')).toBe('keep me\n');
+    const forced = await runCli(...args, '--force');
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain(`npx btg check -c ${cfg}`);
+    expect(fs.existsSync(path.join(dir, '.gitignore'))).toBe(false);
+  });
+
+  it('without a terminal and without flags: exit 2 naming the flags; bad values: exit 2 naming the field, nothing written', async () => {
+    const dir = tempDir();
+    const cfg = path.join(dir, 'btg.config.yaml');
+    const none = await runCli('init', '-c', cfg);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^btg: btg init without a terminal needs flags: --account <objectId>=<userPrincipalName> at least twice/);
+    const bad = await runCli('init', '-c', cfg, '--account', `not-a-guid=a@fabrikam.com`, '--account', `${REAL2}=b@fabrikam.com`);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('accounts[0].objectId: expected a GUID, got "not-a-guid"');
+    expect(bad.stderr).toContain(`btg: ${cfg}: the values above are not valid; nothing was written`);
+    expect(fs.existsSync(cfg)).toBe(false);
+    expect((await runCli('init', '-c', cfg, '--account', `${REAL1}=a@f.com`, '--account', `${REAL2}=b@f.com`, '--subscription-id', SUB)).stderr).toContain('a workspace needs all of');
+  });
+
+  it('interactive: asks, re-asks a wrong answer, writes the config', async () => {
+    const { initDeps } = await import('../scripts/cli/commands/init');
+    const { PassThrough, Readable } = await import('stream');
+    const saved = { ...initDeps };
+    const dir = tempDir();
+    const cfg = path.join(dir, 'btg.config.yaml');
+    let prompts = '';
+    const output = new PassThrough();
+    output.on('data', (c) => (prompts += String(c)));
+    initDeps.output = output;
+    initDeps.input = Readable.from(['Northwind\n', 'abc\n', `${REAL1}\n`, 'btg-01@northwind.com\n', `${REAL2}\n`, 'btg-02@northwind.com\n', '\n', 'soc@northwind.com, ciso@northwind.com\n', '\n']);
+    initDeps.interactive = () => true;
+    try {
+      const r = await runCli('init', '-c', cfg);
+      expect(r.code).toBe(0);
+      expect(prompts).toContain('Account 1 object id: ');
+      expect(prompts).toContain('  expected a GUID, got "abc"; try again\n');
+      expect(prompts).toContain('Account 3 object id (empty when done): ');
+      const { loadConfig } = await import('../scripts/config/load');
+      expect(loadConfig(cfg).config).toMatchObject({ tenantName: 'Northwind', accounts: [{ objectId: REAL1 }, { objectId: REAL2 }], notify: { emails: ['soc@northwind.com', 'ciso@northwind.com'] }, workspaces: [] });
+      // input that ends early: exit 2, nothing written
+      initDeps.input = Readable.from(['Northwind\n']);
+      const early = await runCli('init', '-c', path.join(dir, 'other.yaml'));
+      expect(early.code).toBe(2);
+      expect(early.stderr).toContain('the input ended before "Account 1 object id" was answered; nothing was written');
+      expect(fs.existsSync(path.join(dir, 'other.yaml'))).toBe(false);
+    } finally {
+      Object.assign(initDeps, saved);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 /** Every CLI command, each in its own file exporting `register(program, setExit)`. */
 import { Command } from 'commander';
 import { SetExit } from '../exit';
+import { register as init } from './init';
 import { register as build } from './build';
 import { register as render } from './render';
 import { register as validate } from './validate';
@@ -13,6 +14,7 @@ import { register as deploy } from './deploy';
 type Register = (program: Command, setExit: SetExit) => void;
 
 const commands: Register[] = [
+  init,
   build,
   validate,
   render,

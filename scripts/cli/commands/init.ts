@@ -1,0 +1,218 @@
+/**
+ * `btg init`: write a commented btg.config.yaml from prompts (a terminal) or flags (CI, no terminal): the accounts'
+ * object ids and UPNs, the workspace, who to notify. Every answer is checked with the config schema; the file is
+ * checked whole before it is written; an existing file is kept unless --force. A config with real (non-example) ids is
+ * added to .gitignore. Prints the next two commands.
+ */
+import { Command } from 'commander';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as readline from 'readline';
+import { z } from 'zod';
+import { parseConfigText } from '../../config/load';
+import { Email, Guid, Upn } from '../../config/definitions';
+import { formatters } from '../../validate/format';
+import { ExitCode, SetExit } from '../exit';
+import { isTty } from '../io';
+import { configOption, UsageError } from '../options';
+
+/** Seams for tests: where answers come from and where prompts go, and whether to ask at all. */
+export const initDeps: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; interactive: () => boolean } = {
+  input: process.stdin,
+  output: process.stderr,
+  interactive: () => process.stdin.isTTY === true && !process.env.CI,
+};
+
+export interface InitAnswers {
+  tenantName: string;
+  accounts: { objectId: string; userPrincipalName: string }[];
+  workspace?: { subscriptionId: string; resourceGroup: string; workspaceName: string; location: string; workspaceId?: string };
+  emails: string[];
+}
+
+interface InitOptions {
+  config: string;
+  force?: boolean;
+  tenantName?: string;
+  account: string[];
+  subscriptionId?: string;
+  resourceGroup?: string;
+  workspaceName?: string;
+  location?: string;
+  workspaceId?: string;
+  notify: string[];
+  allowSingleAccount?: boolean;
+}
+
+/** Example ids (the all-zero style of examples/btg.config.yaml) are not real ones. */
+const EXAMPLE_ID = /^00000000-0000-4000-8000-/i;
+export const holdsRealIds = (a: InitAnswers) => [...a.accounts.map((x) => x.objectId), a.workspace?.subscriptionId, a.workspace?.workspaceId].some((id) => id !== undefined && !EXAMPLE_ID.test(id));
+
+const q = (v: string) => JSON.stringify(v);
+
+/** The config file text, with comments saying what each part is for. */
+export function configText(a: InitAnswers, opts: { allowSingleAccount?: boolean } = {}): string {
+  const lines = [
+    '# breakglass-sentinel config, written by `btg init`. Reference: README.md "Config", examples/btg.config.yaml.',
+    '# It holds object ids and UPNs, no secrets (webhooks and tokens are deploy-time parameters).',
+    `tenantName: ${q(a.tenantName)}`,
+    '# the break-glass (emergency access) accounts: Entra ID → Users → the account → Object ID, and its UPN',
+    'accounts:',
+    ...a.accounts.flatMap((x) => [`  - objectId: ${q(x.objectId)}`, `    userPrincipalName: ${q(x.userPrincipalName)}`]),
+  ];
+  if (opts.allowSingleAccount) lines.push('# Microsoft recommends two or more; one is allowed here on purpose', 'allowSingleAccount: true');
+  lines.push('# inline: the account ids are rendered into every query; watchlist: queries read a Sentinel watchlist', 'accountSource: inline');
+  lines.push('# who is told when an alert fires', 'notify:', `  emails: [${a.emails.map(q).join(', ')}]`);
+  lines.push('# the Log Analytics workspaces with Microsoft Sentinel to deploy to (btg plan / btg deploy)');
+  if (a.workspace) {
+    const w = a.workspace;
+    lines.push(
+      'workspaces:',
+      `  - subscriptionId: ${q(w.subscriptionId)}`,
+      `    resourceGroup: ${q(w.resourceGroup)}`,
+      `    workspaceName: ${q(w.workspaceName)}`,
+      `    location: ${q(w.location)}`,
+    );
+    if (w.workspaceId) lines.push('    # the workspace customer id (Overview → Workspace ID), for btg test --live and btg drill', `    workspaceId: ${q(w.workspaceId)}`);
+  } else lines.push('workspaces: []');
+  return lines.join('\n') + '\n';
+}
+
+/** A value checked by the config schema's own type: the message, or undefined when it is fine. */
+function problem(schema: z.ZodTypeAny, v: string): string | undefined {
+  const r = schema.safeParse(v);
+  return r.success ? undefined : r.error.issues[0].message;
+}
+
+function parseAccountFlag(v: string): { objectId: string; userPrincipalName: string } {
+  const m = /^([^=,]+)[=,](.+)$/.exec(v.trim());
+  if (!m) throw new UsageError(`--account ${v}: expected <objectId>=<userPrincipalName>, e.g. --account 3f2a…=btg-01@contoso.com`);
+  return { objectId: m[1].trim(), userPrincipalName: m[2].trim() };
+}
+
+/** Answers from flags (non-interactive): every required one must be there. */
+function fromFlags(opts: InitOptions): InitAnswers {
+  const need = opts.allowSingleAccount ? 1 : 2;
+  if (opts.account.length < need) {
+    throw new UsageError(
+      `btg init without a terminal needs flags: --account <objectId>=<userPrincipalName> at least ${need === 2 ? 'twice (Microsoft recommends two break-glass accounts; --allow-single-account for one)' : 'once'}, ` +
+        'and optionally --tenant-name, --notify <email> (repeatable), --subscription-id, --resource-group, --workspace-name, --location, --workspace-id',
+    );
+  }
+  const ws = [opts.subscriptionId, opts.resourceGroup, opts.workspaceName, opts.location];
+  if (ws.some((x) => x !== undefined) && ws.some((x) => x === undefined)) throw new UsageError('a workspace needs all of --subscription-id, --resource-group, --workspace-name and --location');
+  return {
+    tenantName: opts.tenantName ?? 'Contoso',
+    accounts: opts.account.map(parseAccountFlag),
+    workspace: opts.subscriptionId ? { subscriptionId: opts.subscriptionId!, resourceGroup: opts.resourceGroup!, workspaceName: opts.workspaceName!, location: opts.location!, workspaceId: opts.workspaceId } : undefined,
+    emails: opts.notify,
+  };
+}
+
+/** Answers from prompts (node:readline), each checked as it is typed and asked again when wrong. */
+async function fromPrompts(opts: InitOptions): Promise<InitAnswers> {
+  const rl = readline.createInterface({ input: initDeps.input, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
+  const out = initDeps.output;
+  const ask = async (question: string, check?: (v: string) => string | undefined, dflt?: string): Promise<string> => {
+    for (;;) {
+      out.write(`${question}${dflt !== undefined ? ` [${dflt}]` : ''}: `);
+      const next = await lines.next();
+      if (next.done) throw new UsageError(`btg init: the input ended before "${question}" was answered; nothing was written`);
+      const v = String(next.value).trim() || dflt || '';
+      const p = check?.(v);
+      if (!p) return v;
+      out.write(`  ${p}, got ${JSON.stringify(v)}; try again\n`);
+    }
+  };
+  try {
+    out.write('btg init: a config for your break-glass accounts (Ctrl-C to stop; nothing is written until the end)\n');
+    const tenantName = await ask('Tenant name (used in titles and routines)', (v) => (v ? undefined : 'expected a name'), opts.tenantName ?? 'Contoso');
+    const accounts: InitAnswers['accounts'] = [];
+    const need = opts.allowSingleAccount ? 1 : 2;
+    for (let i = 1; ; i++) {
+      const optional = accounts.length >= need;
+      const objectId = await ask(`Account ${i} object id${optional ? ' (empty when done)' : ''}`, (v) => (optional && !v ? undefined : problem(Guid, v)));
+      if (!objectId) break;
+      const userPrincipalName = await ask(`Account ${i} user principal name`, (v) => problem(Upn, v));
+      accounts.push({ objectId, userPrincipalName });
+    }
+    const emailList = (v: string) => v.split(/[,;\s]+/).filter(Boolean);
+    const emails = emailList(await ask('Notification emails, comma-separated (empty for none)', (v) => emailList(v).map((e) => problem(Email, e)).find(Boolean)));
+    const subscriptionId = await ask('Workspace subscription id (empty to add workspaces later)', (v) => (v ? problem(Guid, v) : undefined));
+    let workspace: InitAnswers['workspace'];
+    if (subscriptionId) {
+      const resourceGroup = await ask('Workspace resource group', (v) => (v ? undefined : 'expected a resource group name'));
+      const workspaceName = await ask('Workspace name', (v) => (v ? undefined : 'expected a workspace name'));
+      const location = await ask('Workspace location (Azure region)', (v) => (v ? undefined : 'expected a region like westeurope'), 'westeurope');
+      const workspaceId = await ask('Workspace ID (customer id, Overview → Workspace ID; empty to skip)', (v) => (v ? problem(Guid, v) : undefined));
+      workspace = { subscriptionId, resourceGroup, workspaceName, location, workspaceId: workspaceId || undefined };
+    }
+    return { tenantName, accounts, workspace, emails };
+  } finally {
+    rl.close();
+  }
+}
+
+/** Add `name` to the .gitignore beside it, unless it is listed already. Returns true when added. */
+function gitignore(file: string): boolean {
+  const dir = path.dirname(path.resolve(file));
+  const ignore = path.join(dir, '.gitignore');
+  const entry = `/${path.basename(file)}`;
+  const text = fs.existsSync(ignore) ? fs.readFileSync(ignore, 'utf8') : '';
+  if (text.split(/\r?\n/).some((l) => l.trim() === entry || l.trim() === path.basename(file))) return false;
+  fs.writeFileSync(ignore, `${text}${text && !text.endsWith('\n') ? '\n' : ''}# btg init: the config names real accounts\n${entry}\n`);
+  return true;
+}
+
+async function run(opts: InitOptions, setExit: SetExit): Promise<void> {
+  const file = opts.config;
+  if (fs.existsSync(file) && !opts.force) throw new UsageError(`${file} already exists: nothing was written (use --force to overwrite it, or -c <file> for another path)`);
+  const interactive = opts.account.length === 0 && initDeps.interactive();
+  const answers = interactive ? await fromPrompts(opts) : fromFlags(opts);
+  const text = configText(answers, { allowSingleAccount: opts.allowSingleAccount });
+  // the same schema as every other command: what init writes, build loads
+  const checked = parseConfigText(text, file);
+  const errors = checked.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) {
+    process.stderr.write(formatters.stylish(errors, { color: isTty(process.stderr) }));
+    throw new UsageError(`${file}: the values above are not valid; nothing was written`);
+  }
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, text, { mode: 0o644 });
+  fs.renameSync(tmp, file);
+  const ignored = holdsRealIds(answers) && gitignore(file);
+  const shown = file;
+  const cfg = shown === 'btg.config.yaml' ? '' : ` -c ${shown}`;
+  process.stdout.write(
+    [
+      `wrote ${shown}${ignored ? ` (and added it to ${path.join(path.dirname(shown), '.gitignore')}: it names real accounts)` : ''}`,
+      'next:',
+      `  npx btg build${cfg}   # build and validate the pack into out/, then open out/report.html`,
+      answers.workspace ? `  npx btg plan${cfg}    # what btg deploy would change in your workspace (needs az login)` : `  npx btg check${cfg}   # posture of the accounts from Microsoft Graph (needs az login)`,
+      '',
+    ].join('\n'),
+  );
+  setExit(ExitCode.Ok);
+}
+
+export function register(program: Command, setExit: SetExit): void {
+  const collect = (v: string, prev: string[]) => [...prev, v];
+  configOption(
+    program
+      .command('init')
+      .description('write a commented btg.config.yaml: asks for the accounts, workspace and notification addresses on a terminal, or takes them as flags (CI)'),
+    'config file to write',
+  )
+    .option('--force', 'overwrite an existing config file')
+    .option('--tenant-name <name>', 'tenant name used in titles and routines')
+    .option('--account <objectId=upn>', 'a break-glass account: its object id and user principal name; repeatable (two recommended)', collect, [])
+    .option('--allow-single-account', 'accept one account (Microsoft recommends two or more)')
+    .option('--notify <email>', 'who is told when an alert fires; repeatable', collect, [])
+    .option('--subscription-id <guid>', 'workspace subscription id')
+    .option('--resource-group <name>', 'workspace resource group')
+    .option('--workspace-name <name>', 'Log Analytics workspace name')
+    .option('--location <region>', 'workspace Azure region, e.g. westeurope')
+    .option('--workspace-id <guid>', 'workspace customer id (Overview → Workspace ID), for btg test --live and btg drill')
+    .action(async (opts: InitOptions) => run(opts, setExit));
+}
