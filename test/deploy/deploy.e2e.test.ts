@@ -197,8 +197,8 @@ describe('one workspace, in order', () => {
     expect(statuses[`alertRule:${rule.name}`]).toBe('skipped');
     expect(statuses['metadata:breakglass-sentinel-btg-noninteractive-signin']).toBe('skipped');
 
-    // --force: overwritten, and from then on owned
-    const forced = await deploy(emu, pack, [WS1], { force: true });
+    // --force names what it overrides: the rule by its template id, the workbook by its resource id
+    const forced = await deploy(emu, pack, [WS1], { force: ['btg-noninteractive-signin', wbPath.toLowerCase()] });
     expect(forced.result.ok).toBe(true);
     expect((emu.store.get(rulePath)!.body.properties as { displayName: string }).displayName).toBe(rule.displayName);
     const again = await deploy(emu, pack, [WS1]);

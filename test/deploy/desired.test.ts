@@ -1,4 +1,5 @@
-import { PACK_SOURCE_NAME } from '../../scripts/content/ids';
+import { PACK_ID_RE, PACK_ID_TAG, PACK_SOURCE_NAME, packIdOf } from '../../scripts/content/ids';
+import { ConfigSchema } from '../../scripts/config/schema';
 import { DesiredError, desiredItems, HASH_PREFIX, HASH_TAG, placeholdersUsed, SAVED_SEARCH_HASH_TAG } from '../../scripts/deploy/desired';
 import { PACK_TAG, stableHash } from '../../scripts/emit/resources';
 import { automationRule, IDS, P, playbook, rule, ruleMetadata, savedSearch, VALUES, workbook } from './fixtures';
@@ -72,5 +73,33 @@ describe('desiredItems', () => {
   test('placeholdersUsed finds the placeholders a pack needs', () => {
     expect([...placeholdersUsed([automationRule('a')])].sort()).toEqual(['resourceGroupId', 'tenantId']);
     expect([...placeholdersUsed([rule('r')])]).toEqual([]);
+  });
+});
+
+describe('packId: the config identity', () => {
+  const base = { tenantName: 'Contoso', workspaces: [{ subscriptionId: '00000000-0000-4000-8000-0000000000a1', resourceGroup: 'rg1', workspaceName: 'law-1' }] };
+
+  test('the config schema takes 3-16 lower-case letters, digits and hyphens, and nothing else', () => {
+    const cfg = (packId: unknown) => ConfigSchema.safeParse({ accounts: [{ objectId: '00000000-0000-4000-8000-00000000b701', userPrincipalName: 'a@b.example' }], packId });
+    for (const ok of ['soc', 'team-a', 'a1b2c3d4', 'x'.repeat(16)]) expect(cfg(ok).success).toBe(true);
+    for (const bad of ['ab', 'Team-A', '-team', 'team-', 'x'.repeat(17), 'a/b', 'a b', '[x]', '../x', 7]) expect(cfg(bad).success).toBe(false);
+    expect(cfg(undefined).success).toBe(true);
+  });
+
+  test('default: a stable short hash of tenantName + the first workspace; an explicit packId wins', () => {
+    const d = packIdOf(base);
+    expect(d).toMatch(PACK_ID_RE);
+    expect(packIdOf({ ...base, tenantName: 'CONTOSO' })).toBe(d);
+    expect(packIdOf({ ...base, workspaces: [{ ...base.workspaces[0], workspaceName: 'law-2' }] })).not.toBe(d);
+    expect(packIdOf({ ...base, tenantName: 'Fabrikam' })).not.toBe(d);
+    expect(packIdOf({ ...base, packId: 'soc-prod' })).toBe('soc-prod');
+  });
+
+  test('markers and companion metadata carry it', () => {
+    const [wb] = desiredItems([workbook()], IDS, VALUES, 'team-b');
+    expect(wb.body.tags).toMatchObject({ [PACK_TAG]: 'tpl-workbook', [PACK_ID_TAG]: 'team-b' });
+    const items = desiredItems([automationRule('ar1'), playbook()], IDS, VALUES, 'team-b');
+    const meta = items.find((i) => i.kind === 'metadata')!;
+    expect((meta.body.properties as J).source).toMatchObject({ name: PACK_SOURCE_NAME, sourceId: 'team-b/tpl-automation' });
   });
 });

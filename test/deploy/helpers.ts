@@ -2,6 +2,7 @@
 import { loadConfig } from '../../scripts/config/load';
 import { WorkspaceRef } from '../../scripts/config/schema';
 import { loadPack } from '../../scripts/content/pack';
+import { packIdOf } from '../../scripts/content/ids';
 import { emitPack } from '../../scripts/emit/emit';
 import { WorkspaceResource } from '../../scripts/emit/resources';
 import { ApplyResult } from '../../scripts/deploy/apply';
@@ -30,6 +31,13 @@ export function packResources(configFile = EXAMPLE_CONFIG): WorkspaceResource[] 
   return JSON.parse(JSON.stringify(cached.get(configFile))) as WorkspaceResource[];
 }
 
+/** The packId of a config (default: the example config's, which sets none: the default hash). */
+export function packIdFor(configFile = EXAMPLE_CONFIG): string {
+  const loaded = loadConfig(configFile);
+  if (!loaded.config) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
+  return packIdOf(loaded.config);
+}
+
 export function session(emu: Emulator, over: Partial<DeploySettings> = {}): DeploySession {
   return new DeploySession({
     target: resolveTarget({ armEndpoint: emu.url }),
@@ -52,9 +60,14 @@ export interface Run {
 }
 
 /** plan + apply, like `btg deploy --yes` */
-export async function deploy(emu: Emulator, resources: WorkspaceResource[], workspaces: WorkspaceRef[], opts: { prune?: boolean; force?: boolean; settings?: Partial<DeploySettings> } = {}): Promise<Run> {
+export async function deploy(
+  emu: Emulator,
+  resources: WorkspaceResource[],
+  workspaces: WorkspaceRef[],
+  opts: { prune?: boolean; force?: string[]; settings?: Partial<DeploySettings>; packId?: string; knownPlaybooks?: WorkspaceResource[] } = {},
+): Promise<Run> {
   const s = session(emu, opts.settings);
-  const plan = await planDeployment(s, { resources, workspaces }, { force: opts.force });
+  const plan = await planDeployment(s, { resources, workspaces, packId: opts.packId ?? packIdFor(), knownPlaybooks: opts.knownPlaybooks }, { force: opts.force });
   const result = await applyDeployment(s, plan, { prune: opts.prune });
   return { plan, result, session: s };
 }

@@ -6,7 +6,7 @@ import { applyDeployment, planDeployment } from '../../scripts/deploy/deploy';
 import { formatApplyText } from '../../scripts/deploy/report';
 import { WorkspaceResource } from '../../scripts/emit/resources';
 import { Emulator, startEmulator } from '../support/emulator';
-import { actions, deploy, packResources, rgPath, session, storeState, workspace, writeRequests } from './helpers';
+import { actions, deploy, packIdFor, packResources, rgPath, session, storeState, workspace, writeRequests } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -116,7 +116,7 @@ test('an attempt that times out is retried (per-request timeout)', () =>
 test('Ctrl-C stops cleanly: no new requests, in-flight ones finish, the result says what was applied; a re-run converges', () =>
   withEmulator({ latencyMs: 40 }, async (emu) => {
     const s = session(emu, { concurrency: 2 });
-    const plan = await planDeployment(s, { resources: pack, workspaces: [WS] });
+    const plan = await planDeployment(s, { resources: pack, workspaces: [WS], packId: packIdFor() });
     let requestsAtStop = -1;
     const result = await applyDeployment(s, plan, {
       onEvent: (e) => {

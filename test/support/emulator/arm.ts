@@ -5,6 +5,7 @@
  */
 import { ArmError, badRequest, KNOWN_NAMESPACES, PutContext, RESOURCE_TYPES, ResourceTypeSpec } from './contract';
 import { Json, normalizePath, ResourceStore, StoredResource } from './store';
+import { TemplateEngine } from './template';
 
 export interface ArmRequest {
   method: string;
@@ -338,10 +339,14 @@ export class ArmHandler {
     if (!isObject(req.body)) throw badRequest("The request content was invalid and could not be deserialized: 'expected a JSON object'.", 'InvalidRequestContent');
     const existing = this.store.get(route.path);
     this.checkPreconditions(req, route, existing, req.body);
+    const isDeployment = route.typeKey === 'microsoft.resources/deployments';
+    // the template is not kept on the deployment (a GET returns templateHash): keep it for the run at completion
+    const deployProps = isDeployment && isObject((req.body as Json).properties) ? ((req.body as Json).properties as Json) : undefined;
+    const template = deployProps && isObject(deployProps.template) ? clone(deployProps.template) : undefined;
+    const parameters = deployProps && isObject(deployProps.parameters) ? clone(deployProps.parameters) : {};
     const stored = this.write(route, spec, req.body, this.context(req, route, apiVersion, existing));
     const status = existing ? 200 : spec.createStatus ?? 201;
     const lro = spec.lro?.(apiVersion);
-    const isDeployment = route.typeKey === 'microsoft.resources/deployments';
     // ARM deployments: 200/201 + Azure-AsyncOperation on every PUT; watchlists (2025 versions): only a create (201) is async.
     if (lro?.put && (isDeployment || !existing)) {
       const props = stored.body.properties as Json;
@@ -351,12 +356,47 @@ export class ArmHandler {
         if (current === stored) {
           const p = current.body.properties as Json;
           p.provisioningState = 'Succeeded';
-          if (isDeployment) p.duration = 'PT1S';
+          if (isDeployment) {
+            p.duration = 'PT1S';
+            if (template && route.resourceGroup) {
+              try {
+                p.outputResources = this.runTemplate(req, route, template, parameters).map((id) => ({ id }));
+              } catch (e) {
+                p.provisioningState = 'Failed';
+                p.error = e instanceof ArmError ? { code: e.code, message: e.message } : { code: 'InternalServerError', message: String(e) };
+              }
+            }
+          }
         }
       });
       return { status, body: clone(stored.body), headers: { ETag: stored.etag, 'Azure-AsyncOperation': opUrl } };
     }
     return { status, body: clone(stored.body), headers: { ETag: stored.etag } };
+  }
+
+  /**
+   * Incremental deployment: create or update the template's resources in order through the same contract checks as
+   * a PUT; returns their ids (outputResources). The resources stay when the deployment record is deleted, as in ARM.
+   */
+  private runTemplate(req: ArmRequest, route: Route, template: Json, parameters: Json): string[] {
+    const rgPath = `/subscriptions/${route.subscriptionId}/resourceGroups/${route.resourceGroup}`;
+    const engine = new TemplateEngine({ subscriptionId: route.subscriptionId, resourceGroup: route.resourceGroup!, location: this.locationFor(route), store: this.store }, template, parameters);
+    const resources = Array.isArray(template.resources) ? (template.resources as Json[]) : [];
+    const ids: string[] = [];
+    for (const r of resources) {
+      const planned = engine.resource(r);
+      if (!planned) continue;
+      if (!normalizePath(planned.id).startsWith(`${normalizePath(rgPath)}/`)) throw new ArmError(400, 'InvalidTemplate', `Deployment template validation failed: '${planned.id}' is outside the resource group.`);
+      const target = parseArmPath(planned.id);
+      const spec = target && RESOURCE_TYPES[target.typeKey];
+      if (!target || !spec) throw new ArmError(400, 'InvalidTemplate', `Deployment template validation failed: the resource type '${planned.type}' is not emulated.`);
+      this.checkAncestors(target, spec);
+      const existing = this.store.get(target.path);
+      this.write(target, spec, planned.body, { apiVersion: planned.apiVersion, name: target.name!, path: target.path, scope: target.scope, existing, query: {}, store: this.store, now: new Date().toISOString() });
+      ids.push(this.store.get(target.path)!.id);
+    }
+    void req;
+    return ids;
   }
 
   private patch(req: ArmRequest, route: Route, spec: ResourceTypeSpec, apiVersion: string): ArmResponse {
