@@ -127,6 +127,15 @@ describe('config: defaults from Microsoft\'s emergency-access guidance, and the 
     expect(parsed({ caPolicyAllowList: ['5b6e3a1c-0000-4000-8000-0000000000c9'] }).diagnostics).toEqual([]);
     expect(parsed({ caPolicyAllowList: ['Require MFA'] }).diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/^options\.caPolicyAllowList\[0\]: expected a GUID/)]);
   });
+
+  it('dataSilence (btg-data-silence) defaults to 24h and takes 1h..7d', () => {
+    expect(parsed({}).config!.options.dataSilence).toBe('24h');
+    for (const ok of ['1h', '60m', '72h', '7d']) expect([ok, parsed({ dataSilence: ok }).diagnostics]).toEqual([ok, []]);
+    for (const bad of ['59m', '8d', '169h', 'P1D', '24', '']) {
+      const msgs = parsed({ dataSilence: bad }).diagnostics.map((d) => d.message);
+      expect([bad, msgs]).toEqual([bad, [expect.stringMatching(/^options\.dataSilence: expected a duration/)]]);
+    }
+  });
 });
 
 describe('config: precise messages (issue 12)', () => {

@@ -103,7 +103,8 @@ export const ConfigSchema = z
          * (fail-open). 1h..7d; default 24h: a night or a quiet evening in a small tenant is well under a day, while a
          * broken diagnostic setting or connector is reported the next day at the latest
          */
-        dataSilence: YamlDuration.refine((d) => durationMinutes(d) >= 60 && durationMinutes(d) <= 7 * 1440, { message: 'expected a duration from 1h to 7d' }).default('24h'),
+        // zod runs a refinement even after the string's own regex failed: a malformed value is that check's to report
+        dataSilence: YamlDuration.refine((d) => !/^[1-9][0-9]*[mhd]$/.test(d) || (durationMinutes(d) >= 60 && durationMinutes(d) <= 7 * 1440), { message: 'expected a duration from 1h to 7d' }).default('24h'),
         monitorAlert: z
           .object({
             enabled: z.boolean().default(true),
