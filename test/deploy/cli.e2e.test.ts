@@ -83,7 +83,8 @@ test('deploy --yes with a permanent 400 on one rule: that rule fails, the rest i
   expect(r.out).toContain('not applied Sentinel metadata metadata for btg-interactive-signin (breakglass-sentinel-btg-interactive-signin): not applied: depends on alertRule:');
   expect(r.out).toMatch(/Result: .*Not everything was applied: 1 failed, 1 not applied\./);
   expect(r.out).toContain('Microsoft Sentinel Automation Contributor for the Sentinel service principal on /subscriptions/00000000-0000-4000-8000-0000000000a1/resourceGroups/rg-sentinel-prod: granted (granted by this run)');
-  expect(r.out).toMatch(/authorise connection office365-btg-notify-enrich \(office365, .*\) once, interactively: https:\/\/portal\.azure\.com\/#resource\/subscriptions\/.*\/providers\/Microsoft\.Web\/connections\/office365-btg-notify-enrich\/edit/);
+  // the connection's name carries the config's packId (the example config sets none: the default hash)
+  expect(r.out).toMatch(/authorise connection office365-btg-notify-enrich-[0-9a-f]{8} \(office365, .*\) once, interactively: https:\/\/portal\.azure\.com\/#resource\/subscriptions\/.*\/providers\/Microsoft\.Web\/connections\/office365-btg-notify-enrich-[0-9a-f]{8}\/edit/);
   expect(writes().length).toBeGreaterThan(20);
   expect(r.out + r.err).not.toContain(TOKEN);
 });
