@@ -189,7 +189,7 @@ export const playbookChecks = {
     severity: 'error',
     help:
       'A playbook query declares its run-time inputs with declare query_parameters(...); the marker binds each one, and only datetimes are allowed, as @{formatDateTime(<expr>, \'yyyy-MM-ddTHH:mm:ssZ\')}, whose output cannot leave the datetime() literal. ' +
-      'The query returns a single dynamic column Row (the workflow turns rows into objects with json(item()[0])), and contains no "@{" (Logic Apps would evaluate it).',
+      'The query returns a single dynamic column Row (the workflow turns rows into objects with json(item()[0])). It ships escaped for the workflow language ("@{" as "@@{"), so only the bindings are expressions.',
     fn: (pb, ctx) => {
       const f: PlaybookFinding[] = [];
       for (const u of pb.queries) {
@@ -204,9 +204,13 @@ export const playbookChecks = {
           if (!declared.has(name)) f.push({ path: [...u.path, 'bind', name], message: `binds ${name}, which query ${q.name} does not declare (declare query_parameters(${name}: datetime))` });
           else if (!DATETIME_BINDING.test(expr)) f.push({ path: [...u.path, 'bind', name], message: `binding of ${name} must be @{formatDateTime(<expression>, 'yyyy-MM-ddTHH:mm:ssZ')}, got ${JSON.stringify(expr)}` });
         }
-        const at = q.query.text.indexOf('@{');
-        if (at >= 0) f.push({ queryOf: q, query: { start: at, length: 2 }, message: `query ${q.name} contains "@{", which Logic Apps would evaluate as an expression` });
-        if (q.query.text.trimStart().startsWith('@')) f.push({ queryOf: q, query: { start: 0, length: 1 }, message: `query ${q.name} starts with "@", which Logic Apps would read as an expression` });
+        // the query ships escaped for the workflow language (content/playbooks.ts bindQuery): only the bindings may evaluate
+        let shipped: unknown = pb.definition;
+        for (const seg of u.path.slice(1)) shipped = (shipped as Record<string | number, unknown> | undefined)?.[seg];
+        if (typeof shipped === 'string') {
+          const unbound = shipped.replace(/datetime\(@\{formatDateTime\((.+?), 'yyyy-MM-ddTHH:mm:ssZ'\)\}\)/g, 'datetime()');
+          if (/(^|[^@])@\{/.test(unbound) || (unbound.startsWith('@') && !unbound.startsWith('@@'))) f.push({ path: u.path, message: `query ${q.name} ships with an unescaped "@" expression, which Logic Apps would evaluate` });
+        }
         const a = ctx.analyses.get(q.name);
         if (a && !a.diagnostics.some((d) => d.severity === 'error')) {
           const cols = a.columns.map((c) => `${c.name}:${c.type}`).join(', ');
