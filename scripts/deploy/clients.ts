@@ -29,17 +29,18 @@ import {
 } from './policies';
 import { Target } from './target';
 import { tokenOriginPolicy, TokenOriginError } from '../security/tokenOrigin';
+import { redactText } from '../security/redact';
 
 export type Json = Record<string, unknown>;
 
-/** A failed ARM call, reduced to what the report needs. */
+/** A failed ARM call, reduced to what the report needs. The message is redacted: a server may echo headers or URLs with keys. */
 export class ArmCallError extends Error {
   constructor(
     message: string,
     readonly status?: number,
     readonly code?: string,
   ) {
-    super(message);
+    super(redactText(message));
   }
   /** worth another run: throttling, server errors, network (the SDK already retried these) */
   get transient(): boolean {

@@ -5,6 +5,7 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import { isLoopbackHost } from '../security/tokenOrigin';
+import { redactText } from '../security/redact';
 
 export const CLOUD_NAMES = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'] as const;
 export type CloudName = (typeof CLOUD_NAMES)[number];
@@ -137,11 +138,9 @@ export async function chooseCredential(target: Target, env: NodeJS.ProcessEnv = 
   return { credential: new DefaultAzureCredential({ authorityHost: target.cloud.authorityHost }), source: `DefaultAzureCredential (${target.cloud.name})` };
 }
 
-/** Replace every occurrence of the secrets in `text` (defence in depth: no code path prints a token on purpose). */
+/** Replace every occurrence of the secrets in `text`, and anything token-like (scripts/security/redact.ts; defence in depth: no code path prints a token on purpose). */
 export function redact(text: string, secrets: (string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 8) out = out.split(s).join('***');
-  return out;
+  return redactText(text, secrets);
 }
 
 /** The `tid` claim of a JWT access token, if it is one (no signature check: only used to fill `{tenantId}`). */

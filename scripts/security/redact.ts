@@ -73,7 +73,9 @@ const SECRET_NAMES = [
   'password',
   'passwd',
 ];
-const ASSIGN_RE = new RegExp(`\\b(${SECRET_NAMES.join('|')})((?:\\\\?["'])?\\s*[=:]\\s*(?:\\\\?["'])?)([^\\s"'&;,\\\\}\\]]+)`, 'gi');
+// `name=value` (no spaces: form bodies, connection strings; `x = iff(…)` in KQL is code) or `"name": "value"` (JSON,
+// also JSON inside a JSON string)
+const ASSIGN_RE = new RegExp(`\\b(${SECRET_NAMES.join('|')})(=|\\\\?["']\\s*[:=]\\s*\\\\?["'])([^\\s"'&;,\\\\}\\]]+)`, 'gi');
 
 const RULES: [RegExp, (m: string, ...g: string[]) => string][] = [
   // PEM private keys, whole
@@ -115,8 +117,16 @@ export function redactText(text: string, extraSecrets: readonly (string | undefi
 /** Keys whose string values are secret whatever they look like. */
 const SECRET_KEY = /^(password|passwd|pwd|secret|client_?secret|api_?key|access_?key|account_?key|shared_?access_?key|access_?token|refresh_?token|id_?token|token|sas|sas_?token|sig|signature|connection_?string|secure_?value|private_?key|webhook_?url|webhook_?key)$/i;
 
-/** A copy of a JSON value with every string redacted and secret-named keys masked. */
-export function redactValue<T>(value: T): T {
+/** Whether a dotted field path (`properties.parameters.password.value`, `a[0].sig`) passes through a secret-named key. */
+export function isSecretPath(path: string): boolean {
+  return path.split(/[.[\]]+/).some((seg) => seg !== '' && SECRET_KEY.test(seg));
+}
+
+/**
+ * A copy of a JSON value with every string redacted and secret-named keys masked. `path`: where the value sits (a
+ * plan diff's field path), so a value under a secret-named key is masked even when it is a bare string.
+ */
+export function redactValue<T>(value: T, path = ''): T {
   // under a secret-named key every literal string is secret (e.g. `password: { value: "…" }`); expressions
   // (`[parameters('x')]`, `@parameters('x')`) are references, not secrets
   const walk = (v: unknown, secret: boolean): unknown => {
@@ -125,5 +135,5 @@ export function redactValue<T>(value: T): T {
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, walk(x, secret || SECRET_KEY.test(k))]));
     return v;
   };
-  return walk(value, false) as T;
+  return walk(value, path !== '' && isSecretPath(path)) as T;
 }

@@ -5,6 +5,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { loadConfig } from '../../scripts/config/load';
+import { loadPack } from '../../scripts/content/pack';
+import { emitPack } from '../../scripts/emit/emit';
+import { EXAMPLE_CONFIG } from '../../scripts/paths';
 import { clearRegisteredSecrets, MASK, redactText, redactValue, registerEnvSecrets, registerSecret } from '../../scripts/security/redact';
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -51,6 +55,7 @@ describe('redactText', () => {
       'passwordPolicies: DisablePasswordExpiration',
       '/subscriptions/x/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/w?api-version=2022-10-01&$skipToken=abc',
       'SigninLogs | where ResultType == "50126" | extend code = ResultType',
+      '| extend AccountKey = iff(isnotempty(AccountId), AccountId, tolower(Caller))',
     ];
     for (const s of plain) expect(redactText(s)).toBe(s);
   });
@@ -71,6 +76,14 @@ describe('redactText', () => {
       const t = fs.readFileSync(f, 'utf8');
       return redactText(t) !== t;
     });
+    expect(changed).toEqual([]);
+  });
+
+  test('no false positive on the artifacts of a build of the example config', () => {
+    const loaded = loadConfig(EXAMPLE_CONFIG);
+    const emitted = emitPack(loadPack(loaded.config!, EXAMPLE_CONFIG, loaded.source), { report: false });
+    expect(emitted.artifacts.length).toBeGreaterThan(20);
+    const changed = emitted.artifacts.filter((a) => typeof a.content === 'string' && redactText(a.content) !== a.content).map((a) => a.path);
     expect(changed).toEqual([]);
   });
 });
