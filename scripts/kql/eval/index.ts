@@ -45,14 +45,14 @@ const STRUCTURAL = [
   'TokenLiteralExpression', 'NullLiteralExpression', 'DynamicExpression', 'JsonArrayExpression', 'JsonObjectExpression', 'JsonPair', 'PathExpression',
   'ElementExpression', 'BracketedExpression', 'FunctionCallExpression', 'ToScalarExpression', 'AndExpression', 'OrExpression', 'UnaryMinusExpression',
   'UnaryPlusExpression', 'BetweenExpression', 'NotBetweenExpression', 'ExpressionCouple', 'InExpression', 'NotInExpression', 'InCsExpression',
-  'NotInCsExpression', 'HasAnyExpression', 'HasAllExpression', 'BracketedName',
+  'NotInCsExpression', 'HasAnyExpression', 'HasAllExpression', 'BracketedName', 'WildcardedName',
 ];
 
 const OPERATOR_WORD: Record<string, string> = {
   ExternalDataExpression: 'externaldata', SearchOperator: 'search', FindOperator: 'find', ParseOperator: 'parse', ParseWhereOperator: 'parse-where',
   MakeSeriesOperator: 'make-series', LookupOperator: 'lookup', AsOperator: 'as', EvaluateOperator: 'evaluate', RenderOperator: 'render',
   SerializeOperator: 'serialize', ScanOperator: 'scan', InvokeOperator: 'invoke', SampleOperator: 'sample', SampleDistinctOperator: 'sample-distinct',
-  FacetOperator: 'facet', ForkOperator: 'fork', PartitionOperator: 'partition', GetSchemaOperator: 'getschema', RangeExpression: 'range',
+  FacetOperator: 'facet', ForkOperator: 'fork', PartitionOperator: 'partition', GetSchemaOperator: 'getschema', RangeExpression: 'range', RangeOperator: 'range',
   MaterializeExpression: 'materialize', ConsumeOperator: 'consume', ExecuteAndCacheOperator: 'execute_and_cache', ReduceByOperator: 'reduce',
   ProjectKeepOperator: 'project-keep', ProjectReorderOperator: 'project-reorder', ExtendOperator: 'extend', TopHittersOperator: 'top-hitters',
   TopNestedOperator: 'top-nested', JoinWhereClause: 'join ... where', MvApplyContextIdClause: 'mv-apply context_id', MvApplyRowLimitClause: 'mv-apply limit',

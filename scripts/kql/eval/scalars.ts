@@ -112,19 +112,29 @@ function datetimeDiff(part: string, a: number, b: number): number | null {
   }
 }
 
+/** Calendar months added; a day past the end of the target month is clamped to its last day (Jan 31 + 1 month = Feb 28). */
+function addMonths(d: Date, months: number): number {
+  const total = d.getUTCFullYear() * 12 + d.getUTCMonth() + months;
+  const y = Math.floor(total / 12);
+  const m = total - y * 12;
+  const last = new Date(Date.UTC(2000, m + 1, 0)).getUTCDate();
+  const leapFix = m === 1 ? new Date(Date.UTC(y, 2, 0)).getUTCDate() : last;
+  const r = new Date(d.getTime());
+  r.setUTCDate(1);
+  r.setUTCFullYear(y, m, Math.min(d.getUTCDate(), leapFix));
+  return r.getTime();
+}
+
 function datetimeAdd(part: string, amount: number, ms: number): number | null {
   const p = part.toLowerCase();
   const d = new Date(ms);
   switch (p) {
     case 'year':
-      d.setUTCFullYear(d.getUTCFullYear() + amount);
-      return d.getTime();
+      return addMonths(d, 12 * amount);
     case 'quarter':
-      d.setUTCMonth(d.getUTCMonth() + 3 * amount);
-      return d.getTime();
+      return addMonths(d, 3 * amount);
     case 'month':
-      d.setUTCMonth(d.getUTCMonth() + amount);
-      return d.getTime();
+      return addMonths(d, amount);
     case 'week':
       return ms + amount * 7 * DAY;
     case 'day':

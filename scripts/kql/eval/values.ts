@@ -62,8 +62,10 @@ export const originMs = (): number => ORIGIN_MS;
 export function formatDatetime(ms: number): string {
   const d = new Date(Math.floor(ms));
   const base = d.toISOString().slice(0, 19);
-  const fracTicks = Math.round((ms - Math.floor(ms / 1000) * 1000) * 10_000);
+  // a double holds epoch milliseconds to ~0.25 µs: print whole microseconds (Kusto's 100 ns ticks are finer)
+  const fracTicks = Math.round((ms - Math.floor(ms / 1000) * 1000) * 1000) * 10;
   if (fracTicks === 0) return `${base}Z`;
+  if (fracTicks >= 10_000_000) return formatDatetime(Math.floor(ms / 1000) * 1000 + 1000);
   return `${base}.${String(fracTicks).padStart(7, '0')}Z`;
 }
 

@@ -373,7 +373,6 @@ export class Evaluator {
     });
     const rows = input.rows.map((r) => {
       const o = newRow(r);
-      // each expression sees the columns the previous ones added (Kusto evaluates extend left to right)
       for (const s of specs) o[s.name] = this.scalar(s.expr, scope, o);
       return o;
     });
@@ -666,7 +665,8 @@ export class Evaluator {
         const resNames = new Set(res.columns.map((c) => c.name));
         outColumns = [...input.columns.filter((c) => !expanded.has(c.name) || resNames.has(c.name)).map((c) => res.columns.find((x) => x.name === c.name) ?? c)];
         for (const c of res.columns) if (!outColumns.some((x) => x.name === c.name)) outColumns.push(c);
-        if (resultCols && resultCols.length === outColumns.length) outColumns = resultCols.map((c, i) => ({ name: c.name, type: outColumns![i].type }));
+        // the analyzer knows which input columns survive (an expanded column of the same name may stay as it was)
+        if (resultCols) outColumns = resultCols.map((c) => res.columns.find((x) => x.name === c.name) ?? input.columns.find((x) => x.name === c.name) ?? c);
       }
       for (const s of res.rows) {
         const o = newRow(r);
@@ -866,7 +866,9 @@ export class Evaluator {
       case SK.NotBetweenExpression: {
         const v = this.scalar(n.Left, scope, row);
         const lo = this.scalar(n.Right.First, scope, row);
-        const hi = this.scalar(n.Right.Second, scope, row);
+        let hi = this.scalar(n.Right.Second, scope, row);
+        // `between (datetime .. timespan)`: the upper bound is the lower plus the span
+        if (lo instanceof KDate && hi instanceof KSpan) hi = new KDate(lo.ms + hi.ms);
         if (v === null || lo === null || hi === null) return null;
         const inside = compareValues(v, lo) >= 0 && compareValues(v, hi) <= 0;
         return n.Kind === SK.BetweenExpression ? inside : !inside;
