@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands';
 import { ExitCode, SetExit } from './exit';
+import { redactOutput } from './io';
 
 /** The commander program with every command registered (also read by tests, e.g. to check CI templates' flags). */
 export function buildProgram(setExit: SetExit = () => undefined): Command {
@@ -31,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram((c) => {
     code = c;
   });
+  // nothing secret in any output: every write to stdout/stderr of this run goes through the redaction module
+  const restoreOutput = redactOutput();
   try {
     await program.parseAsync(argv);
   } catch (e) {
@@ -40,6 +43,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`btg: ${(e as Error).message}\n`);
     if (program.opts().verbose) process.stderr.write(`${(e as Error).stack}\n`);
     return ExitCode.ToolError;
+  } finally {
+    restoreOutput();
   }
   return code;
 }

@@ -4,6 +4,7 @@ import { DeploymentPlan, WorkspacePlan } from './deploy';
 import { FieldChange } from './diff';
 import { Action, ACTIONS, PlanEntry } from './plan';
 import { PostDeployPlan } from './postDeploy';
+import { redactValue } from '../security/redact';
 
 const SIGN: Record<Action, string> = { create: '+', update: '~', unchanged: '=', orphaned: '-', conflict: '!' };
 const COLOR: Record<Action, string> = { create: '32', update: '33', unchanged: '90', orphaned: '35', conflict: '31' };
@@ -18,10 +19,10 @@ export interface TextOptions {
 const paint = (on: boolean | undefined, code: string, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.length));
 
-/** A deployed or desired value, short enough for one line. */
-export function showValue(v: unknown, max = 60): string {
+/** A deployed or desired value, short enough for one line; secrets masked (plan output is uploaded by CI). */
+export function showValue(v: unknown, max = 60, path = ''): string {
   if (v === undefined) return '(missing)';
-  const s = JSON.stringify(v) ?? String(v);
+  const s = JSON.stringify(redactValue(v, path)) ?? String(v);
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
@@ -32,7 +33,7 @@ export function showChange(c: FieldChange): string {
     const line = c.to.slice(0, i).split('\n').length;
     return `${c.path}: changed (${c.from.length} → ${c.to.length} characters, first difference on line ${line})`;
   }
-  return `${c.path}: ${showValue(c.from)} → ${showValue(c.to)}`;
+  return `${c.path}: ${showValue(c.from, 60, c.path)} → ${showValue(c.to, 60, c.path)}`;
 }
 
 export function countActions(entries: readonly PlanEntry[]): Record<Action, number> {
@@ -111,7 +112,8 @@ const entryJson = (e: PlanEntry, prune: boolean) => ({
   displayName: e.displayName,
   id: e.id,
   apiVersion: e.apiVersion,
-  changes: e.changes.map((c) => ({ path: c.path, from: c.from, to: c.to })),
+  // secrets (webhook keys, signed URLs, secret-named fields) masked: the plan JSON is a CI artifact
+  changes: e.changes.map((c) => ({ path: c.path, from: redactValue(c.from, c.path), to: redactValue(c.to, c.path) })),
   removed: e.removed,
   ...(e.reason ? { reason: e.reason } : {}),
   ...(e.forced ? { forced: true } : {}),

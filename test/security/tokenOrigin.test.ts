@@ -44,3 +44,40 @@ test('originOf and isLoopbackHost', () => {
   expect(['127.0.0.1', '127.255.0.9', 'localhost', 'LOCALHOST', '[::1]', '::1', 'api.localhost'].every(isLoopbackHost)).toBe(true);
   expect(['128.0.0.1', '127.0.0.1.nip.io', '10.0.0.1', '::2', 'localhost.example', '127.0.0.256'].some(isLoopbackHost)).toBe(false);
 });
+
+describe('wired into the Log Analytics and Graph clients', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { startRecorder, HOSTILE_CA } = require('../support/hostile-proxy') as typeof import('../support/hostile-proxy');
+
+  test('Log Analytics: a request moved to another origin after sign-in (a redirect-following bug) is refused; that origin receives nothing', async () => {
+    const { logsWorkspaceQuery } = await import('../../scripts/livetest/logs');
+    const home = await startRecorder();
+    const elsewhere = await startRecorder();
+    try {
+      const moveAway: PipelinePolicyLike = { name: 'moveAway', sendRequest: (r, n) => ((r.url = r.url.replace(home.url, elsewhere.url)), n(r)) };
+      const query = await logsWorkspaceQuery({
+        credential: { getToken: async () => ({ token: 'logs-token-0123456789', expiresOnTimestamp: Date.now() + 3_600_000 }) },
+        workspaceId: '00000000-0000-4000-8000-0000000000aa',
+        endpoint: home.url,
+        clientOptions: { tlsOptions: { ca: HOSTILE_CA }, retryOptions: { maxRetries: 0 }, additionalPolicies: [{ policy: moveAway, position: 'perRetry' }] } as never,
+      });
+      await expect(query('print 1', { startTime: new Date(0), endTime: new Date(1000) })).rejects.toThrow(`refused to send the Log Analytics token to ${elsewhere.url}`);
+      expect(elsewhere.requests).toEqual([]);
+      expect(home.requests).toEqual([]);
+    } finally {
+      await home.close();
+      await elsewhere.close();
+    }
+  });
+
+  test('Graph and Log Analytics endpoints are https only', async () => {
+    const { LiveGraphSource } = await import('../../scripts/posture');
+    const { logsOrigin } = await import('../../scripts/livetest/logs');
+    const credential = { getToken: async () => ({ token: 't', expiresOnTimestamp: 0 }) };
+    expect(() => new LiveGraphSource({ credential, endpoint: 'http://127.0.0.1:8080' })).toThrow(/expected an https URL \(the Graph bearer token is never sent over plain http\)/);
+    expect(() => new LiveGraphSource({ credential, endpoint: 'http://graph.microsoft.com' })).toThrow(/https/);
+    expect(() => logsOrigin('http://api.loganalytics.io')).toThrow(/https/);
+  });
+});
+
+type PipelinePolicyLike = { name: string; sendRequest: (r: PipelineRequest, n: (r: PipelineRequest) => Promise<PipelineResponse>) => Promise<PipelineResponse> };
