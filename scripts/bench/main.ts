@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints figures (wall times, rates, ratios). Timed here, never in tests.
  * Sections: build (cold `btg build` in a fresh process), validate (many files vs a bare analyzer loop),
- * deploy (emulator, when available). `npm run bench -- validate` runs one section.
+ * test (offline rule tests and mutation run), deploy (emulator, when available). `npm run bench -- validate` runs one section.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
   const sections: Record<string, Section> = {
     build: benchBuild,
     validate: () => benchValidate(Number(process.env.BTG_BENCH_RULES ?? 1000)),
+    test: async () => (await import('./offline')).benchOffline(),
     deploy: async () => {
       const modPath = path.join(__dirname, 'deploy.js');
       if (!fs.existsSync(modPath)) return console.log('deploy  (not available in this build)');
