@@ -1,4 +1,5 @@
 /** Pure formatting of plans, progress events and apply results (text for people, JSON for CI). */
+import { terminalSafe } from '../cli/io';
 import { ApplyEvent, ApplyResult, EntryResult, operationOf } from './apply';
 import { DeploymentPlan, WorkspacePlan } from './deploy';
 import { FieldChange } from './diff';
@@ -46,9 +47,9 @@ const countText = (n: Record<Action, number>) =>
   [`${n.create} to create`, `${n.update} to update`, `${n.unchanged} unchanged`, `${n.orphaned} orphaned`, `${n.conflict} conflict${n.conflict === 1 ? '' : 's'}`].join(', ');
 
 function entryLines(e: PlanEntry, o: TextOptions, widths: { label: number; name: number }): string[] {
-  const head = `  ${paint(o.color, COLOR[e.action], `${SIGN[e.action]} ${pad(e.action, 9)}`)}  ${pad(e.label, widths.label)}  ${pad(e.displayName, widths.name)}  ${e.name}`;
+  const head = `  ${paint(o.color, COLOR[e.action], `${SIGN[e.action]} ${pad(e.action, 9)}`)}  ${pad(e.label, widths.label)}  ${pad(terminalSafe(e.displayName), widths.name)}  ${terminalSafe(e.name)}`;
   const out = [head];
-  const note = (s: string) => out.push(`      ${s}`);
+  const note = (s: string) => out.push(`      ${terminalSafe(s)}`);
   for (const c of e.action === 'update' || e.action === 'conflict' ? e.changes.slice(0, 8) : []) note(showChange(c));
   if ((e.action === 'update' || e.action === 'conflict') && e.changes.length > 8) note(`… and ${e.changes.length - 8} more fields`);
   for (const r of e.removed) note(`${r}: removed from the pack`);
@@ -150,10 +151,10 @@ export function formatEvent(e: ApplyEvent): string | undefined {
   if (e.type === 'start') return undefined;
   if (e.type === 'permission') return `${e.workspace}  post-deploy  Sentinel permission on ${e.step.scope}: ${e.step.status}${e.step.reason ? ` (${e.step.reason})` : ''}`;
   const r = e.result;
-  const what = `${r.entry.label} ${r.entry.displayName} (${r.entry.name})`;
+  const what = terminalSafe(`${r.entry.label} ${r.entry.displayName} (${r.entry.name})`);
   if (r.status === 'applied') return `${e.workspace}  ${pad(VERB[r.operation], 11)}  ${what}`;
-  if (r.status === 'failed') return `${e.workspace}  ${pad('FAILED', 11)}  ${what}: ${r.message}`;
-  return `${e.workspace}  ${pad(r.status === 'interrupted' ? 'interrupted' : 'not applied', 11)}  ${what}: ${r.message ?? r.status}`;
+  if (r.status === 'failed') return `${e.workspace}  ${pad('FAILED', 11)}  ${what}: ${terminalSafe(r.message ?? '')}`;
+  return `${e.workspace}  ${pad(r.status === 'interrupted' ? 'interrupted' : 'not applied', 11)}  ${what}: ${terminalSafe(r.message ?? r.status)}`;
 }
 
 export function resultCounts(entries: readonly EntryResult[]): Record<string, number> {
@@ -184,10 +185,10 @@ export function formatApplyText(result: ApplyResult, o: { color?: boolean; listA
     }
     lines.push(`${w.label}: ${countsText(resultCounts(w.entries))}`);
     for (const r of w.entries) {
-      const what = `${r.entry.label} ${r.entry.displayName} (${r.entry.name})`;
+      const what = terminalSafe(`${r.entry.label} ${r.entry.displayName} (${r.entry.name})`);
       if (r.status === 'applied' && o.listApplied !== false) lines.push(`  ${paint(o.color, '32', pad(VERB[r.operation], 12))}${what}`);
-      else if (r.status === 'failed') lines.push(`  ${paint(o.color, '31', pad('FAILED', 12))}${what}: ${r.message}`);
-      else if (r.status === 'skipped' || r.status === 'interrupted') lines.push(`  ${paint(o.color, '33', pad(r.status === 'skipped' ? 'not applied' : 'interrupted', 12))}${what}: ${r.message ?? ''}`);
+      else if (r.status === 'failed') lines.push(`  ${paint(o.color, '31', pad('FAILED', 12))}${what}: ${terminalSafe(r.message ?? '')}`);
+      else if (r.status === 'skipped' || r.status === 'interrupted') lines.push(`  ${paint(o.color, '33', pad(r.status === 'skipped' ? 'not applied' : 'interrupted', 12))}${what}: ${terminalSafe(r.message ?? '')}`);
       if (r.leftInPlace?.length) lines.push(`      left in place (delete by hand if unused): ${r.leftInPlace.join(', ')}`);
     }
     lines.push(...postDeployLines(w.postDeploy), '');

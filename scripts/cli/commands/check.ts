@@ -7,6 +7,7 @@ import type { TokenCredential } from '@azure/identity';
 import { Command } from 'commander';
 import * as fs from 'fs';
 import { loadConfig } from '../../config/load';
+import { terminalSafe } from '../io';
 import { Config } from '../../config/schema';
 import {
   DEFAULT_GRAPH_ENDPOINT,
@@ -81,7 +82,8 @@ const COLORS: Record<Status, string> = { pass: '32', fail: '31', warn: '33', ski
 
 export function formatTable(report: PostureReport, color = false): string {
   const header = ['STATUS', 'CHECK', 'SUBJECT', 'REASON'];
-  const rows = report.findings.map((f: Finding) => [f.status.toUpperCase(), f.check, f.subject, f.reason]);
+  // subjects and reasons carry names from Microsoft Graph: printed without their control characters
+  const rows = report.findings.map((f: Finding) => [f.status.toUpperCase(), f.check, terminalSafe(f.subject), terminalSafe(f.reason)]);
   const w = [0, 1, 2].map((i) => Math.max(header[i].length, ...rows.map((r) => r[i].length)));
   const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.length));
   const line = (r: string[], status?: Status) => {
