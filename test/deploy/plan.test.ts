@@ -1,6 +1,7 @@
 import { contentId, PACK_ID_TAG, PACK_SOURCE_NAME, packNames } from '../../scripts/content/ids';
 import { desiredItems, DesiredItem, HASH_TAG } from '../../scripts/deploy/desired';
 import { KIND_SPECS } from '../../scripts/deploy/kinds';
+import { templateCreates } from '../../scripts/deploy/cascade';
 import { decide, orphans, ownershipOf, PlanEntry, planEntries, reconcileShared, snapshotOf } from '../../scripts/deploy/plan';
 import { PACK_TAG } from '../../scripts/emit/resources';
 import { IDS, P, packRule, packRuleMetadata, playbook, rule, ruleMetadata, savedSearch, VALUES, workbook } from './fixtures';
@@ -198,5 +199,29 @@ describe('reconcileShared', () => {
     expect(a[0].sharedWith).toBeUndefined();
     expect(b[0]).toMatchObject({ action: 'create', sharedWith: 'a' });
     expect(c[0]).toMatchObject({ action: 'conflict', reason: expect.stringMatching(/workspace a deploys the same resource-group resource/) });
+  });
+});
+
+describe('templateCreates: what a playbook deployment creates, for prune (cascade.ts)', () => {
+  test('names evaluated with the deployment parameters; an extension scope stays in the resource group; anything unknown has no id', () => {
+    const [pb] = desiredItems([playbook()], IDS, VALUES, P);
+    const body = clone(pb.body) as J;
+    body.properties.template.resources.push(
+      { type: 'Microsoft.Authorization/roleAssignments', name: "[guid('x')]", scope: "[format('Microsoft.OperationalInsights/workspaces/{0}', parameters('workspace'))]" },
+      { type: 'Microsoft.Logic/workflows', name: "[parameters('notGiven')]" },
+      { type: 'Microsoft.Logic/workflows', name: '../../../providers/Microsoft.Authorization/roleAssignments/x' },
+      { type: 'Microsoft.Authorization/roleAssignments', name: 'a', scope: '/subscriptions/x' },
+    );
+    const rg = IDS.resourceGroupId;
+    expect(templateCreates(body, IDS).map((r) => [r.type, r.id])).toEqual([
+      ['Microsoft.Web/connections', `${rg}/providers/Microsoft.Web/connections/azuresentinel-btg-pb-1`],
+      ['Microsoft.Web/connections', `${rg}/providers/Microsoft.Web/connections/office365-btg-pb-1`],
+      ['Microsoft.Logic/workflows', `${rg}/providers/Microsoft.Logic/workflows/btg-pb-1`],
+      ['Microsoft.Authorization/roleAssignments', undefined],
+      ['Microsoft.Logic/workflows', undefined],
+      ['Microsoft.Logic/workflows', undefined],
+      ['Microsoft.Authorization/roleAssignments', undefined],
+    ]);
+    expect(templateCreates(body, IDS)[3].scopeId).toBe(IDS.workspaceId);
   });
 });
