@@ -87,9 +87,10 @@ describe('Markdown subset', () => {
 describe('playbook flow', () => {
   const [workflow, ...rest] = findWorkflows(fixtureArtifacts());
 
-  it('finds each Logic App definition once, named from the ARM parameter default', () => {
+  it('finds each Logic App definition once, titled by the playbook display name, with the Logic App name from the ARM parameter default', () => {
     expect(rest).toEqual([]);
-    expect(workflow.name).toBe('BTG-Custodian-Confirmation');
+    expect(workflow.name).toBe('Custodian confirmation');
+    expect(workflow.resourceName).toBe('BTG-Custodian-Confirmation');
     expect(workflow.key).toBe('arm/playbooks/btg-custodian-confirmation.json');
   });
 
@@ -227,5 +228,93 @@ describe('the whole report', () => {
     expect(section(b.templateId)).toContain('data-status="invalid"');
     expect(section(b.templateId)).toMatch(/KS142: no column <span class="loc">[^<]+:5:3<\/span>/);
     expect(section(pack.rules[2].templateId)).toContain('data-status="valid" data-warnings="0"');
+  });
+});
+
+describe('read top-down (issue 12)', () => {
+  const pack = examplePack();
+  const emitted = emitPack(pack);
+  const html = emitted.artifacts.find((a) => a.kind === 'report')!.content;
+
+  it('orders detections by severity, the core alarm first, and opens only the core alarm', () => {
+    const order = [...html.matchAll(/data-detection="([^"]+)"/g)].map((m) => m[1]);
+    const sev = (id: string) => ['High', 'Medium', 'Low', 'Informational'].indexOf(pack.rules.find((r) => r.templateId === id)!.rule.severity);
+    expect(order).toHaveLength(pack.rules.length);
+    expect(order[0]).toBe('btg-interactive-signin');
+    for (let i = 1; i < order.length; i++) expect(sev(order[i])).toBeGreaterThanOrEqual(sev(order[i - 1]));
+    const opened = [...html.matchAll(/data-detection="([^"]+)">\s*<details class="item-body"( open)?>/g)].filter((m) => m[2]).map((m) => m[1]);
+    expect(opened).toEqual(['btg-interactive-signin']);
+  });
+
+  it('every top-level section folds: its heading is the summary of an open <details>', () => {
+    for (const id of ['summary', 'detections', 'hunting', 'coverage', 'playbooks', 'workbooks', 'routines']) {
+      expect(html).toMatch(new RegExp(`<section id="${id}"[^>]*><details class="section" open><summary><h2>`));
+    }
+  });
+
+  it('queries wrap instead of scrolling sideways', () => {
+    expect(html).toMatch(/pre\.kql \{ white-space:pre-wrap; overflow-wrap:anywhere;/);
+  });
+
+  it('plain words: "analytics rule (ARM)", "shown as a table", not rule-arm or "visualization: table · size 0"', () => {
+    expect(html).toContain('analytics rule (ARM)');
+    expect(html).not.toMatch(/<code>rule-arm<\/code>|visualization: |· size \d/);
+    expect(html).toContain('shown as a table');
+  });
+
+  it('tactic chips are in kill-chain order', () => {
+    const item = html.slice(html.indexOf('data-detection="btg-interactive-signin"'));
+    const dd = item.slice(item.indexOf('<dt>Tactics</dt>'), item.indexOf('</dd>', item.indexOf('<dt>Tactics</dt>')));
+    const shown = [...dd.matchAll(/tactic-chip">([^<]+)</g)].map((m) => m[1]);
+    const killChain = ['Initial Access', 'Execution', 'Persistence', 'Privilege Escalation', 'Defense Evasion', 'Credential Access'];
+    expect(shown.length).toBeGreaterThan(1);
+    expect(shown).toEqual([...shown].sort((a, b) => killChain.indexOf(a) - killChain.indexOf(b)));
+  });
+
+  it('highlighting continues after a workbook parameter like {TimeRange}', () => {
+    const q = 'SigninLogs\n| where TimeGenerated {TimeRange}\n| where UserPrincipalName in ({Account})\n| summarize count() by bin(TimeGenerated, {TimeRange:grain})';
+    const { classifyWorkbookQuery } = jest.requireActual('../../scripts/emit/report/kql');
+    const ranges: { kind: string; start: number; length: number }[] = classifyWorkbookQuery(q, classify);
+    const at = (text: string, from = 0) => ranges.find((r) => r.start === q.indexOf(text, from));
+    expect(at('{TimeRange}')?.kind).toBe('ClientParameter');
+    expect(at('{Account}')?.kind).toBe('ClientParameter');
+    expect(at('UserPrincipalName')?.kind).toBe('Column');
+    expect(at('summarize')).toBeDefined();
+    expect(at('bin')?.kind).toBe('Function');
+    expect(at('TimeGenerated', q.indexOf('bin'))?.kind).toBe('Column');
+    expect(at('{TimeRange:grain}')?.kind).toBe('ClientParameter');
+    // the plain classifier loses the thread after a parameter: columns read as identifiers or functions, the rest as plain text
+    const plain = classify(q);
+    const plainAt = (text: string, from = 0) => plain.find((r) => r.start === q.indexOf(text, from));
+    expect(plainAt('UserPrincipalName')?.kind).not.toBe('Column');
+    expect(plainAt('TimeGenerated', q.indexOf('bin'))?.kind).not.toBe('Column');
+  });
+
+  it('playbooks are titled by their display names', () => {
+    for (const a of emitted.artifacts.filter((x) => x.kind === 'playbook-arm')) expect(html).toContain(`<h3>${a.name!.replace(/&/g, '&amp;')}</h3>`);
+  });
+
+  it('a loop body is grouped in a box around exactly its actions, inside the drawing', () => {
+    const [workflow] = findWorkflows(fixtureArtifacts());
+    const g = flowGraph(workflow.definition);
+    expect(g.groups!.map((x) => x.id)).toContain('g:For_each_account');
+    const l = layoutFlow(g);
+    const box = l.groups.find((b) => b.id === 'g:For_each_account')!;
+    const members = l.nodes.filter((n) => n.group === 'g:For_each_account');
+    expect(members.length).toBeGreaterThan(0);
+    for (const n of members) {
+      expect(n.x - n.w / 2).toBeGreaterThanOrEqual(box.x);
+      expect(n.x + n.w / 2).toBeLessThanOrEqual(box.x + box.w);
+      expect(n.y - n.h / 2).toBeGreaterThanOrEqual(box.y);
+      expect(n.y + n.h / 2).toBeLessThanOrEqual(box.y + box.h);
+    }
+    // the loop itself and what follows it are outside
+    for (const n of l.nodes.filter((x) => !x.group)) expect(n.y + n.h / 2 <= box.y || n.y - n.h / 2 >= box.y + box.h || n.x + n.w / 2 <= box.x || n.x - n.w / 2 >= box.x + box.w).toBe(true);
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.h).toBeLessThanOrEqual(l.height);
+    const svg = flowSvg(g, { id: 'pb', key: workflow.key, label: 'flow' });
+    expect(svg).toContain('data-group="For_each_account"');
+    // the drawing scales to its panel
+    expect(svg).toMatch(/<svg class="flow"[^>]* width="100%" style="max-width:\d+px"/);
   });
 });

@@ -21,17 +21,23 @@ const textWidth = (s: string) => Math.ceil(s.length * CHAR_W);
 export interface PositionedFlow {
   width: number;
   height: number;
+  /** loop / scope bodies: the box around their actions */
+  groups: { id: string; label: string; x: number; y: number; w: number; h: number }[];
   nodes: (FlowNode & { x: number; y: number; w: number; h: number })[];
   edges: { from: string; to: string; label?: string; points: { x: number; y: number }[]; labelAt?: { x: number; y: number; w: number } }[];
 }
 
 export function layoutFlow(g: FlowGraph): PositionedFlow {
-  const graph = new dagre.graphlib.Graph({ multigraph: true });
-  graph.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 36, edgesep: 14, marginx: 8, marginy: 8 });
+  const groups = g.groups ?? [];
+  const graph = new dagre.graphlib.Graph({ multigraph: true, compound: groups.length > 0 });
+  graph.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 40, edgesep: 14, marginx: 12, marginy: 12 });
   graph.setDefaultEdgeLabel(() => ({}));
+  for (const grp of groups) graph.setNode(grp.id, { label: grp.label, paddingTop: 22, paddingLeft: 10, paddingRight: 10, paddingBottom: 10 });
+  for (const grp of groups) if (grp.parent) graph.setParent(grp.id, grp.parent);
   for (const n of g.nodes) {
     const w = Math.max(120, Math.min(MAX_CHARS * CHAR_W, Math.max(textWidth(clip(title(n))), textWidth(clip(subtitle(n))) * 0.92)) + 24);
     graph.setNode(n.id, { width: w, height: NODE_H });
+    if (n.group && groups.some((x) => x.id === n.group)) graph.setParent(n.id, n.group);
   }
   g.edges.forEach((e, i) => {
     const label = e.label ? clip(e.label) : undefined;
@@ -39,9 +45,53 @@ export function layoutFlow(g: FlowGraph): PositionedFlow {
   });
   dagre.layout(graph);
   const info = graph.graph();
+  // a group's box: around its laid-out members, with room for its label on top
+  const boxes = new Map<string, { x0: number; y0: number; x1: number; y1: number }>();
+  const boxOf = (id: string): { x0: number; y0: number; x1: number; y1: number } | undefined => {
+    if (boxes.has(id)) return boxes.get(id);
+    const members = [
+      ...g.nodes.filter((n) => n.group === id).map((n) => {
+        const p = graph.node(n.id);
+        return { x0: p.x - p.width / 2, y0: p.y - p.height / 2, x1: p.x + p.width / 2, y1: p.y + p.height / 2 };
+      }),
+      ...groups.filter((x) => x.parent === id).map((x) => boxOf(x.id)!).filter(Boolean),
+    ];
+    if (!members.length) return undefined;
+    const b = { x0: Math.min(...members.map((m) => m.x0)) - 10, y0: Math.min(...members.map((m) => m.y0)) - 24, x1: Math.max(...members.map((m) => m.x1)) + 10, y1: Math.max(...members.map((m) => m.y1)) + 10 };
+    boxes.set(id, b);
+    return b;
+  };
+  const placedGroups = groups.flatMap((grp) => {
+    const b = boxOf(grp.id);
+    return b ? [{ id: grp.id, label: grp.label, x: b.x0, y: b.y0, w: b.x1 - b.x0, h: b.y1 - b.y0 }] : [];
+  });
+  // the drawing holds every node and box (boxes may reach past dagre's own extent)
+  const minX = Math.min(0, ...placedGroups.map((b) => b.x - 4));
+  const minY = Math.min(0, ...placedGroups.map((b) => b.y - 4));
+  const shift = (v: number, d: number) => v - d;
+  if (minX < 0 || minY < 0) {
+    for (const n of g.nodes) {
+      const p = graph.node(n.id);
+      p.x = shift(p.x, minX);
+      p.y = shift(p.y, minY);
+    }
+    for (const b of placedGroups) {
+      b.x -= minX;
+      b.y -= minY;
+    }
+    g.edges.forEach((e, i) => {
+      const p = graph.edge(e.from, e.to, `e${i}`);
+      p.points = (p.points ?? []).map((q: { x: number; y: number }) => ({ x: q.x - minX, y: q.y - minY }));
+      if (p.x !== undefined) p.x -= minX;
+      if (p.y !== undefined) p.y -= minY;
+    });
+  }
+  const maxX = Math.max((info.width ?? 0) - minX, ...placedGroups.map((b) => b.x + b.w + 4));
+  const maxY = Math.max((info.height ?? 0) - minY, ...placedGroups.map((b) => b.y + b.h + 4));
   return {
-    width: Math.ceil(info.width ?? 0),
-    height: Math.ceil(info.height ?? 0),
+    groups: placedGroups,
+    width: Math.ceil(maxX),
+    height: Math.ceil(maxY),
     nodes: g.nodes.map((n) => {
       const p = graph.node(n.id);
       return { ...n, x: p.x ?? 0, y: p.y ?? 0, w: p.width, h: p.height };
@@ -94,9 +144,13 @@ export function flowSvg(g: FlowGraph, opts: { id: string; label: string; key: st
       );
     })
     .join('\n');
+  const groups = l.groups
+    .map((b) => `<g class="group" data-group="${esc(b.id.slice(2))}"><rect x="${n1(b.x)}" y="${n1(b.y)}" width="${n1(b.w)}" height="${n1(b.h)}" rx="8"/><text x="${n1(b.x + 8)}" y="${n1(b.y + 15)}" class="group-label">${esc(clip(b.label))}</text></g>`)
+    .join('\n');
+  // the drawing scales to its panel's width (up to 1.5× its natural size), keeping its proportions
   return (
-    `<svg class="flow" xmlns="http://www.w3.org/2000/svg" data-playbook="${esc(opts.key)}" viewBox="0 0 ${l.width} ${l.height}" width="${l.width}" height="${l.height}" font-size="${FONT}" role="img" aria-label="${esc(opts.label)}">` +
+    `<svg class="flow" xmlns="http://www.w3.org/2000/svg" data-playbook="${esc(opts.key)}" viewBox="0 0 ${l.width} ${l.height}" width="100%" style="max-width:${Math.round(l.width * 1.5)}px" preserveAspectRatio="xMidYMin meet" font-size="${FONT}" role="img" aria-label="${esc(opts.label)}">` +
     `<defs><marker id="${esc(marker)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z"/></marker></defs>\n` +
-    `${edges}\n${nodes}\n</svg>`
+    `${groups}${groups ? '\n' : ''}${edges}\n${nodes}\n</svg>`
   );
 }

@@ -30,6 +30,18 @@ export interface ReportInput {
 
 export const REPORT_PATH = 'report.html';
 
+/** The core alarm: any interactive sign-in by a break-glass account (shown first among its severity). */
+export const CORE_ALARM = 'btg-interactive-signin';
+const SEVERITY_RANK: Record<string, number> = { High: 0, Medium: 1, Low: 2, Informational: 3 };
+
+/** A top-level section as an open `<details>`: its heading is the summary, so the reader can fold it away. */
+function collapsible(html: string): string {
+  const h = /<h2>[\s\S]*?<\/h2>/.exec(html);
+  const end = html.lastIndexOf('</section>');
+  if (!h || end < h.index) return html;
+  return `${html.slice(0, h.index)}<details class="section" open><summary>${h[0]}</summary>${html.slice(h.index + h[0].length, end)}</details>${html.slice(end)}`;
+}
+
 /**
  * No network at all: the policy blocks every fetch (scripts, fonts, images, frames), so the page
  * behaves the same on a closed network; inline styles and data: images are all it may use.
@@ -39,27 +51,32 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-
 export function renderReport(input: ReportInput): string {
   const { pack, artifacts, diagnostics, classify } = input;
   const ctx = { artifacts, diagnostics, classify };
-  const rules = [...pack.rules].sort((a, b) => a.rule.name.localeCompare(b.rule.name));
+  // what matters first: severity, then the core alarm, then by name
+  const rules = [...pack.rules].sort((a, b) => SEVERITY_RANK[a.rule.severity] - SEVERITY_RANK[b.rule.severity] || Number(b.templateId === CORE_ALARM) - Number(a.templateId === CORE_ALARM) || a.rule.name.localeCompare(b.rule.name));
   const hunting = [...pack.hunting].sort((a, b) => a.hunting.name.localeCompare(b.hunting.name));
   const manifest = manifestOf(artifacts);
 
   const sections: { id: string; title: string; html: string }[] = [
     { id: 'summary', title: 'Summary', html: renderSummary(pack, artifacts, diagnostics) },
-    { id: 'coverage', title: 'ATT&CK coverage', html: renderCoverage([...rules.map(mappedRule), ...hunting.map(mappedHunting)]) },
     {
       id: 'detections',
       title: `Detections (${rules.length})`,
-      html: rules.length ? `<section id="detections"><h2>Detections</h2>\n${rules.map((r) => ruleSection(r, ctx)).join('\n')}\n</section>` : '',
+      html: rules.length
+        ? `<section id="detections"><h2>Detections (${rules.length})</h2>\n<p class="meta">Highest severity first, the core alarm (any interactive sign-in) at the top; open one for its schedule, query and tests.</p>\n${rules.map((r) => ruleSection(r, ctx, { open: r.templateId === CORE_ALARM })).join('\n')}\n</section>`
+        : '',
     },
     {
       id: 'hunting',
       title: `Hunting (${hunting.length})`,
-      html: hunting.length ? `<section id="hunting"><h2>Hunting queries</h2>\n${hunting.map((h) => huntingSection(h, ctx)).join('\n')}\n</section>` : '',
+      html: hunting.length ? `<section id="hunting"><h2>Hunting queries (${hunting.length})</h2>\n${hunting.map((h) => huntingSection(h, ctx)).join('\n')}\n</section>` : '',
     },
+    { id: 'coverage', title: 'ATT&CK coverage', html: renderCoverage([...rules.map(mappedRule), ...hunting.map(mappedHunting)]) },
     { id: 'playbooks', title: 'Playbooks', html: renderPlaybooks(artifacts) },
     { id: 'workbooks', title: 'Workbook', html: renderWorkbooks(findNotebooks(artifacts), classify) },
     { id: 'routines', title: 'Routines', html: renderRoutines(artifacts) },
-  ].filter((s) => s.html);
+  ]
+    .filter((s) => s.html)
+    .map((s) => ({ ...s, html: collapsible(s.html) }));
 
   const title = `breakglass-sentinel — ${pack.config.tenantName}`;
   return `<!DOCTYPE html>

@@ -6,6 +6,8 @@ import type { Artifact } from '../artifacts';
 import { attackUrl, MappedItem, techniqueName } from './coverage';
 import { esc, humanize, paragraphs, plural, relHref, table } from './html';
 import { KqlClassifier, kqlBlock } from './kql';
+import { TACTICS } from '../../content/attack';
+import { kindLabel } from './words';
 
 export const ruleAnchor = (templateId: string) => `rule-${templateId}`;
 export const huntingAnchor = (templateId: string) => `hunting-${templateId}`;
@@ -45,7 +47,7 @@ function techniquesHtml(ids: readonly string[]): string {
 
 function filesHtml(templateId: string, artifacts: readonly Artifact[]): string {
   const own = artifacts.filter((a) => a.templateId === templateId);
-  return own.map((a) => `<a href="${esc(relHref(a.path))}">${esc(a.path)}</a>`).join(' · ');
+  return own.map((a) => `${esc(kindLabel(a.kind))}: <a href="${esc(relHref(a.path))}">${esc(a.path)}</a>`).join(' · ');
 }
 
 function entityTable(mappings: RuleItem['rule']['entityMappings']): string {
@@ -77,7 +79,16 @@ export interface SectionContext {
   classify: KqlClassifier;
 }
 
-export function ruleSection(item: RuleItem, ctx: SectionContext): string {
+/** Tactics in kill-chain order (Reconnaissance … Impact), unknown ones after, as the coverage view shows them. */
+export function killChainOrder(tactics: readonly string[]): string[] {
+  const rank = (t: string) => {
+    const i = (TACTICS as readonly string[]).indexOf(t);
+    return i < 0 ? TACTICS.length : i;
+  };
+  return [...tactics].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+export function ruleSection(item: RuleItem, ctx: SectionContext, opts: { open?: boolean } = {}): string {
   const r = item.rule;
   const sev = r.severity.toLowerCase();
   const custom = Object.entries(r.customDetails ?? {}).map(([k, v]) => [esc(k), `<code>${esc(v)}</code>`]);
@@ -97,10 +108,10 @@ export function ruleSection(item: RuleItem, ctx: SectionContext): string {
     ? `<h4>Tests</h4><ul class="tests">${item.tests.map((t) => `<li><span class="chip expect-${esc(t.expect)}">${esc(t.expect)}</span> ${esc(t.name)}</li>`).join('')}</ul>`
     : '';
   return `<section class="item detection" id="${esc(ruleAnchor(item.templateId))}" data-detection="${esc(item.templateId)}">
-<h3>${esc(r.name)} <span class="sev sev-${esc(sev)}">${esc(r.severity)}</span> <span class="chip kind">${esc(r.kind)}</span>${item.enabled ? '' : ' <span class="chip disabled">disabled</span>'}</h3>
+<details class="item-body"${opts.open ? ' open' : ''}><summary><h3>${esc(r.name)} <span class="sev sev-${esc(sev)}">${esc(r.severity)}</span> <span class="chip kind" title="${r.kind === 'NRT' ? 'near-real-time rule' : 'scheduled rule'}">${esc(r.kind)}</span>${item.enabled ? '' : ' <span class="chip disabled">disabled</span>'}</h3><span class="oneline">${esc(schedule(r))}</span></summary>
 <dl class="facts">
 ${fact('Schedule', esc(schedule(r)))}
-${fact('Tactics', chips(r.tactics, "tactic-chip", humanize))}
+${fact('Tactics', chips(killChainOrder(r.tactics), 'tactic-chip', humanize))}
 ${fact('Techniques', techniquesHtml(r.relevantTechniques))}
 ${fact('Incident', incident)}
 ${fact('Validation', statusHtml(ctx.diagnostics ? diagnosticsFor(item, ctx.diagnostics) : undefined))}
@@ -114,15 +125,16 @@ ${entityTable(r.entityMappings)}
 ${custom.length ? `<h4>Custom details</h4>${table(['Detail', 'Column'], custom, 'mappings')}` : ''}
 ${overrides.length ? `<h4>Alert details</h4>${table(['Field', 'Format'], overrides, 'mappings')}` : ''}
 ${tests}
+</details>
 </section>`;
 }
 
 export function huntingSection(item: HuntingItem, ctx: SectionContext): string {
   const h = item.hunting;
   return `<section class="item hunting" id="${esc(huntingAnchor(item.templateId))}" data-hunting="${esc(item.templateId)}">
-<h3>${esc(h.name)} <span class="chip kind">hunting</span></h3>
+<details class="item-body"><summary><h3>${esc(h.name)} <span class="chip kind">hunting</span></h3></summary>
 <dl class="facts">
-${fact('Tactics', chips(h.tactics, "tactic-chip", humanize))}
+${fact('Tactics', chips(killChainOrder(h.tactics), 'tactic-chip', humanize))}
 ${fact('Techniques', techniquesHtml(h.relevantTechniques))}
 ${fact('Validation', statusHtml(ctx.diagnostics ? diagnosticsFor(item, ctx.diagnostics) : undefined))}
 ${fact('Template', `<code>${esc(item.templateId)}</code> · id <code>${esc(item.id)}</code>`)}
@@ -132,5 +144,6 @@ ${fact('Files', filesHtml(item.templateId, ctx.artifacts))}
 <h4>Query</h4>
 ${kqlBlock(item.query.text, ctx.classify)}
 ${entityTable(h.entityMappings)}
+</details>
 </section>`;
 }

@@ -12,8 +12,10 @@ const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && 
 export interface Workflow {
   /** stable key: artifact path, plus `#n` for the n-th workflow when a file holds several */
   key: string;
-  /** display name */
+  /** display name: the playbook's own (the artifact's name), else the Logic App name */
   name: string;
+  /** the Logic App resource name (ARM parameter default or literal name), when it differs from the display name */
+  resourceName?: string;
   artifact: Artifact;
   definition: Json;
 }
@@ -27,6 +29,8 @@ export interface FlowNode {
   type: string;
   /** short extra: the connector of an ApiConnection, the method of an Http action ... */
   detail?: string;
+  /** the loop (Foreach / Until) or Scope whose body holds this action, innermost: drawn inside its group */
+  group?: string;
 }
 
 export interface FlowEdge {
@@ -36,9 +40,19 @@ export interface FlowEdge {
   label?: string;
 }
 
+/** A loop or scope body, drawn as a box around its actions (`parent`: the enclosing group, for nested loops). */
+export interface FlowGroup {
+  id: string;
+  /** the container action's node id */
+  owner: string;
+  label: string;
+  parent?: string;
+}
+
 export interface FlowGraph {
   nodes: FlowNode[];
   edges: FlowEdge[];
+  groups?: FlowGroup[];
 }
 
 const isWorkflowResource = (o: Json) => typeof o.type === 'string' && o.type.toLowerCase() === 'microsoft.logic/workflows' && isObj(o.properties) && isObj((o.properties as Json).definition);
@@ -68,12 +82,15 @@ export function findWorkflows(artifacts: readonly Artifact[]): Workflow[] {
     } catch {
       continue; // not JSON: nothing to draw
     }
-    const found: { name: string; definition: Json }[] = [];
+    const found: { name: string; resourceName?: string; definition: Json }[] = [];
     const fallback = artifact.name ?? artifact.templateId ?? artifact.path;
     const walk = (v: unknown) => {
       if (Array.isArray(v)) return v.forEach(walk);
       if (!isObj(v)) return;
-      if (isWorkflowResource(v)) found.push({ name: displayName(v, isObj(doc) ? doc : {}, fallback), definition: (v.properties as Json).definition as Json });
+      if (isWorkflowResource(v)) {
+        const resourceName = displayName(v, isObj(doc) ? doc : {}, fallback);
+        found.push({ name: artifact.name ?? resourceName, resourceName: resourceName !== (artifact.name ?? resourceName) ? resourceName : undefined, definition: (v.properties as Json).definition as Json });
+      }
       else if (isDefinition(v)) found.push({ name: fallback, definition: v });
       else Object.values(v).forEach(walk);
     };
@@ -82,7 +99,7 @@ export function findWorkflows(artifacts: readonly Artifact[]): Workflow[] {
       const hash = stableStringify(f.definition);
       if (seen.has(hash)) return; // the same playbook emitted twice (bare + ARM) is drawn once
       seen.add(hash);
-      out.push({ key: found.length > 1 ? `${artifact.path}#${i}` : artifact.path, name: f.name, artifact, definition: f.definition });
+      out.push({ key: found.length > 1 ? `${artifact.path}#${i}` : artifact.path, name: f.name, resourceName: f.resourceName, artifact, definition: f.definition });
     });
   }
   return out;
@@ -147,17 +164,23 @@ export function flowGraph(definition: Json): FlowGraph {
   const triggers = isObj(definition.triggers) ? Object.entries(definition.triggers as Json) : [];
   for (const [name, t] of triggers) nodes.push({ id: `t:${name}`, name, role: 'trigger', type: String(isObj(t) ? t.type ?? '' : ''), detail: isObj(t) ? detailOf(t) : undefined });
   // one scope = the actions map of the workflow or of one branch, entered from `parents` with `label`
-  const scope = (actions: Json, parents: string[], label?: string) => {
+  const groups: FlowGroup[] = [];
+  const scope = (actions: Json, parents: string[], label?: string, group?: string) => {
     for (const [name, a] of Object.entries(actions)) {
       const action = isObj(a) ? a : {};
       const id = `a:${name}`;
-      nodes.push({ id, name, role: 'action', type: String(action.type ?? ''), detail: detailOf(action) });
+      const type = String(action.type ?? '');
+      nodes.push({ id, name, role: 'action', type, detail: detailOf(action), ...(group ? { group } : {}) });
       const deps = isObj(action.runAfter) ? Object.entries(action.runAfter as Json).filter(([dep]) => dep in actions) : [];
       if (deps.length) for (const [dep, statuses] of deps) edges.push({ from: `a:${dep}`, to: id, label: runAfterLabel(statuses) });
       else for (const p of parents) edges.push({ from: p, to: id, label });
-      for (const [branch, sub] of branches(action)) scope(sub, [id], branch);
+      // a loop's (or scope's) body is grouped in a box; condition and switch branches stay in the main flow
+      const boxed = ['foreach', 'until', 'scope'].includes(type.toLowerCase());
+      const inner = boxed ? `g:${name}` : group;
+      if (boxed) groups.push({ id: inner!, owner: id, label: `${type.toLowerCase() === 'foreach' ? 'for each' : type.toLowerCase()}: ${name.replace(/_/g, ' ')}`, ...(group ? { parent: group } : {}) });
+      for (const [branch, sub] of branches(action)) scope(sub, [id], branch, inner);
     }
   };
   if (isObj(definition.actions)) scope(definition.actions as Json, triggers.map(([n]) => `t:${n}`));
-  return { nodes, edges };
+  return { nodes, edges, groups };
 }

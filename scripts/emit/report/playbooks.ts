@@ -12,7 +12,7 @@ export function renderPlaybooks(artifacts: readonly Artifact[]): string {
     const triggers = g.nodes.filter((n) => n.role === 'trigger').length;
     const id = `pb-${i}-${slug(w.name)}`;
     return `<article class="playbook" id="${esc(id)}"><h3>${esc(w.name)}</h3>
-<p class="meta">${plural(triggers, 'trigger')} · ${plural(countActions(w.definition), 'action')} · <a href="${esc(relHref(w.artifact.path))}">${esc(w.artifact.path)}</a></p>
+<p class="meta">${w.resourceName ? `Logic App <code>${esc(w.resourceName)}</code> · ` : ''}${plural(triggers, 'trigger')} · ${plural(countActions(w.definition), 'action')} · <a href="${esc(relHref(w.artifact.path))}">${esc(w.artifact.path)}</a></p>
 <div class="diagram">${flowSvg(g, { id, key: w.key, label: `Flow of the playbook ${w.name}` })}</div></article>`;
   });
   return `<section id="playbooks"><h2>Playbooks</h2>

@@ -15,11 +15,23 @@ h3 { font-size:16px; margin:16px 0 8px; } h4 { font-size:14px; margin:16px 0 6px
 a { color:var(--accent); }
 code, pre { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace; font-size:12.5px; }
 pre { background:var(--panel); border:1px solid var(--line); border-radius:6px; padding:10px 12px; overflow-x:auto; line-height:1.45; }
+/* queries wrap instead of scrolling sideways; a wrapped line is indented under its start */
+pre.kql { white-space:pre-wrap; overflow-wrap:anywhere; word-break:normal; overflow-x:visible; }
+/* collapsible sections and items: the heading is the handle */
+details > summary { cursor:pointer; list-style:none; } details > summary::-webkit-details-marker { display:none; }
+details > summary > h2, details > summary > h3 { display:inline; }
+details.section > summary::before, details.item-body > summary::before { content:"▸"; display:inline-block; width:1.1em; color:var(--muted); transition:transform .1s; }
+details[open].section > summary::before, details[open].item-body > summary::before { transform:rotate(90deg); }
+details.section > summary { margin:32px 0 12px; padding-bottom:4px; border-bottom:2px solid var(--line); }
+details.section > summary > h2 { border:0; margin:0; padding:0; }
+details.item-body > summary { padding:10px 0 6px; } details.item-body > summary > h3 { margin:0; }
+.oneline { display:block; margin:2px 0 0 1.1em; color:var(--muted); font-size:13px; }
+details[open].item-body > summary .oneline { display:none; }
 table { border-collapse:collapse; margin:4px 0 8px; } th, td { border:1px solid var(--line); padding:4px 8px; text-align:left; vertical-align:top; }
 th { background:var(--panel); font-weight:600; }
 .cards { display:flex; flex-wrap:wrap; gap:16px; } .card { border:1px solid var(--line); border-radius:8px; padding:4px 14px 10px; }
 .meta, .count { color:var(--muted); margin:2px 0 8px; }
-.item { border:1px solid var(--line); border-radius:8px; padding:4px 18px 12px; margin:16px 0; }
+.item { border:1px solid var(--line); border-radius:8px; padding:2px 18px 6px; margin:10px 0; }
 .item h3 { font-size:17px; }
 dl.facts { display:grid; grid-template-columns:max-content 1fr; gap:4px 16px; margin:8px 0; } dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
 .chip { display:inline-block; padding:0 8px; border-radius:10px; background:#eaeef2; font-size:12px; text-decoration:none; color:var(--fg); margin:1px 0; }
@@ -52,6 +64,8 @@ svg.flow .node.loop rect { fill:#f3e8ff; stroke:#6f42c1; } svg.flow .node.connec
 svg.flow .node.trigger rect { fill:#e6f4ea; stroke:#1f6f43; }
 svg.flow .node.terminate rect { fill:#fde2e1; stroke:#b42318; }
 svg.flow text { font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif; fill:var(--fg); } svg.flow text.type { fill:var(--muted); font-size:10.5px; }
+svg.flow { display:block; height:auto; margin:0 auto; }
+svg.flow .group rect { fill:#f6f0ff; stroke:#b8a1e3; stroke-dasharray:4 3; } svg.flow .group-label { font-size:11px; fill:#6f42c1; font-weight:600; }
 svg.flow .edge path { fill:none; stroke:#8c959f; stroke-width:1.3; } svg.flow marker path { fill:#8c959f; }
 svg.flow .edge-label rect { fill:#fff; stroke:#d0d7de; } svg.flow .edge-label text { font-size:10.5px; fill:var(--muted); }
 /* workbook outline */

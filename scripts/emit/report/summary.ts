@@ -3,6 +3,7 @@ import type { Pack } from '../../content/pack';
 import type { Diagnostic } from '../../validate/diagnostic';
 import type { Artifact, Manifest } from '../artifacts';
 import { esc, plural, table } from './html';
+import { kindLabel } from './words';
 
 /** The manifest among the artifacts; counts from the artifacts themselves when there is none. */
 export function manifestOf(artifacts: readonly Artifact[]): Pick<Manifest, 'counts' | 'resources'> & Partial<Manifest> {
@@ -15,8 +16,8 @@ export function manifestOf(artifacts: readonly Artifact[]): Pick<Manifest, 'coun
 
 function countRows(counts: Record<string, number>): string[][] {
   return Object.entries(counts)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, n]) => [`<code>${esc(k)}</code>`, String(n)]);
+    .sort(([a], [b]) => kindLabel(a).localeCompare(kindLabel(b)))
+    .map(([k, n]) => [esc(kindLabel(k)), String(n)]);
 }
 
 export function renderSummary(pack: Pack, artifacts: readonly Artifact[], diagnostics: readonly Diagnostic[] | undefined): string {

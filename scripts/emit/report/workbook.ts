@@ -7,6 +7,7 @@ import { stableStringify } from '../resources';
 import { esc, plural, relHref } from './html';
 import { KqlClassifier, kqlBlock } from './kql';
 import { renderMarkdown } from './markdown';
+import { visualizationLabel } from './words';
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -82,13 +83,13 @@ function tile(item: Json, classify: KqlClassifier): string {
     label = str(c.title) ?? str(c.chartSettings && isObj(c.chartSettings) ? c.chartSettings.title : undefined);
     const vis = str(c.visualization);
     const q = str(c.query);
-    body = (vis ? `<p class="meta">visualization: ${esc(vis)}${c.size !== undefined ? ` · size ${esc(c.size)}` : ''}</p>` : '') + (q ? kqlBlock(q, classify) : '');
+    body = (vis ? `<p class="meta">shown as a ${esc(visualizationLabel(vis, c.size))}</p>` : '') + (q ? kqlBlock(q, classify, { workbook: true }) : '');
   } else if (type === 9) {
     const params = Array.isArray(c.parameters) ? (c.parameters as unknown[]).filter(isObj) : [];
     label = plural(params.length, 'parameter');
     body = params.length
       ? `<ul class="params">${params
-          .map((p) => `<li><code>${esc(p.name)}</code>${str(p.label) ? ` ${esc(p.label)}` : ''}${str(p.query) ? kqlBlock(p.query as string, classify) : ''}</li>`)
+          .map((p) => `<li><code>${esc(p.name)}</code>${str(p.label) ? ` ${esc(p.label)}` : ''}${str(p.query) ? kqlBlock(p.query as string, classify, { workbook: true }) : ''}</li>`)
           .join('')}</ul>`
       : '';
   } else if (type === 12) {
