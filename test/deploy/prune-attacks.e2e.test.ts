@@ -193,8 +193,17 @@ test("a playbook that leaves the pack is pruned with exactly its own Logic App, 
   const dep = emu.store.get(depPath)!;
   const own = ((dep.body.properties as J).outputResources as { id: string }[]).map((o) => o.id);
   expect(own.length).toBeGreaterThanOrEqual(3);
+  // the playbook's own identity also holds Owner on the resource group (granted by hand): never the pack's to delete
+  const wf = emu.store.get(`${RG}/providers/Microsoft.Logic/workflows/${packNames.playbook('btg-custodian-confirmation', 'team-a')}`)!;
+  const rgOwner = `${RG}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-0000000000ac`;
+  emu.seed(rgOwner, { properties: { roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${OWNER_ROLE}`, principalId: (wf.body.identity as J).principalId, principalType: 'ServicePrincipal' } });
   // someone points our deployment's record at foreign resources too
-  const foreign = [`${RG}/providers/Microsoft.Logic/workflows/team-x-app`, `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-0000000000aa`, `${wsPath(WS_A)}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-0000000000ab`];
+  const foreign = [
+    `${RG}/providers/Microsoft.Logic/workflows/team-x-app`,
+    `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-0000000000aa`,
+    `${wsPath(WS_A)}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-0000000000ab`,
+    rgOwner,
+  ];
   emu.store.put({ ...dep, body: { ...dep.body, properties: { ...(dep.body.properties as J), outputResources: [...own, ...foreign].map((id) => ({ id })) } } });
   const foreignBefore = snapshotOf(foreign);
   const notify = packNames.playbook('btg-notify-enrich', 'team-a');
@@ -210,6 +219,7 @@ test("a playbook that leaves the pack is pruned with exactly its own Logic App, 
     "the pack's template for this deployment does not create it",
     'outside the target resource group',
     "its principal is not the managed identity of the playbook's own Logic App",
+    "a role assignment outside the workspace's scope",
   ]);
   const planned = plan.workspaces[0].entries.filter((e: J) => e.operation === 'delete').flatMap((e: J) => [e.id, ...(e.cascade?.deletes ?? []).map((d: J) => d.id)]);
 
