@@ -56,6 +56,8 @@ function entryLines(e: PlanEntry, o: TextOptions, widths: { label: number; name:
   if (e.reason && e.action !== 'orphaned') note(e.reason);
   if (e.action === 'orphaned') note(`${e.reason ?? ''}; ${o.prune ? '--prune: it will be deleted' : 'deploy --prune deletes it'}`);
   if (e.sharedWith) note(`resource-group resource: applied with workspace ${e.sharedWith}`);
+    // by id: what a prune deletes is exactly what the plan lists
+    note(`id ${e.id}`);
   if (e.action === 'orphaned') {
     for (const d of e.cascade?.deletes ?? []) note(`${o.prune ? 'deleted with it' : 'deleted with it by --prune'}: ${d.id} (${d.why})`);
     for (const k of e.cascade?.keeps ?? []) note(`left in place: ${k.id} (${k.reason})`);
