@@ -138,7 +138,8 @@ function evaluate(text: string, ctx: ArmEvalContext, depth: number): unknown {
 /** The value of an ARM template string (a literal, or an expression built from the supported functions), or undefined. */
 export function evalArmString(value: unknown, ctx: ArmEvalContext): string | undefined {
   if (typeof value !== 'string') return undefined;
-  if (!isExpression(value)) return value.startsWith('[[') ? value.slice(1) : value;
+  // ARM's escape: "[[x]" reads as "[x]"; a string that does not end with "]" is a literal as written ("[[x" stays "[[x")
+  if (!isExpression(value)) return value.startsWith('[[') && value.endsWith(']') ? value.slice(1) : value;
   try {
     const v = evaluate(value, ctx, 0);
     return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
