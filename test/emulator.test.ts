@@ -258,6 +258,57 @@ describe('contract: CRUD', () => {
     expect((await raw('GET', loc)).status).toBe(204);
   });
 
+  it("creates the deployment's template resources when it completes, lists them in outputResources, and leaves them when the record is deleted", async () => {
+    const rg = `/subscriptions/${SUB}/resourceGroups/${RG}`;
+    const path = `${rg}/providers/Microsoft.Resources/deployments/btg-2`;
+    const template = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      parameters: { name: { type: 'string', defaultValue: 'app-1' }, workspace: { type: 'string' }, sp: { type: 'string', defaultValue: '' } },
+      variables: { conn: "[concat('office365-', parameters('name'))]" },
+      resources: [
+        { type: 'Microsoft.Web/connections', apiVersion: '2016-06-01', name: "[variables('conn')]", location: '[resourceGroup().location]', properties: { api: { id: "[subscriptionResourceId('Microsoft.Web/locations/managedApis', resourceGroup().location, 'office365')]" } } },
+        { type: 'Microsoft.Logic/workflows', apiVersion: '2019-05-01', name: "[parameters('name')]", location: '[resourceGroup().location]', identity: { type: 'SystemAssigned' }, properties: { state: 'Enabled', definition: { x: '[[literal' } } },
+        {
+          type: 'Microsoft.Authorization/roleAssignments',
+          apiVersion: '2022-04-01',
+          name: "[guid(resourceId('Microsoft.Logic/workflows', parameters('name')), parameters('workspace'))]",
+          scope: "[format('Microsoft.OperationalInsights/workspaces/{0}', parameters('workspace'))]",
+          properties: { roleDefinitionId: '/r/3e150937-b8fe-4cfb-8069-0eaf05ecd056', principalId: "[reference(resourceId('Microsoft.Logic/workflows', parameters('name')), '2019-05-01', 'full').identity.principalId]", principalType: 'ServicePrincipal' },
+        },
+        { condition: "[not(empty(parameters('sp')))]", type: 'Microsoft.Authorization/roleAssignments', apiVersion: '2022-04-01', name: "[guid('x')]", properties: { roleDefinitionId: '/r', principalId: "[parameters('sp')]" } },
+      ],
+    };
+    const put = await arm('PUT', path, { properties: { mode: 'Incremental', template, parameters: { workspace: { value: WS.workspaceName } } } }, '2025-03-01');
+    expect(put.status).toBe(201);
+    // nothing exists before the operation completes
+    expect(emu.store.get(`${rg}/providers/Microsoft.Logic/workflows/app-1`)).toBeUndefined();
+    const op = put.headers.get('azure-asyncoperation')!;
+    await raw('GET', op);
+    expect((await raw('GET', op)).body.status).toBe('Succeeded');
+    const dep = (await arm('GET', path, undefined, '2025-03-01')).body.properties;
+    expect(dep.provisioningState).toBe('Succeeded');
+    const ids = dep.outputResources.map((o: { id: string }) => o.id);
+    expect(ids).toHaveLength(3);
+    expect(ids.slice(0, 2)).toEqual([`${rg}/providers/Microsoft.Web/connections/office365-app-1`, `${rg}/providers/Microsoft.Logic/workflows/app-1`]);
+    expect(ids[2]).toMatch(new RegExp(`^${WS_PATH}/providers/Microsoft.Authorization/roleAssignments/[0-9a-f-]{36}$`));
+    const wf = emu.store.get(ids[1])!.body as { identity: { principalId: string }; properties: { definition: unknown } };
+    expect(wf.properties.definition).toEqual({ x: '[literal' });
+    expect((emu.store.get(ids[2])!.body.properties as { principalId: string }).principalId).toBe(wf.identity.principalId);
+    // deleting the record leaves what it created, as in ARM
+    const del = await arm('DELETE', path, undefined, '2025-03-01');
+    await raw('GET', del.headers.get('location')!);
+    await raw('GET', del.headers.get('location')!);
+    for (const id of ids) expect(emu.store.get(id)).toBeDefined();
+    // a function the emulator does not know fails the deployment, nothing is created
+    const bad = `${rg}/providers/Microsoft.Resources/deployments/btg-3`;
+    const badTemplate = { ...template, resources: [{ type: 'Microsoft.Logic/workflows', apiVersion: '2019-05-01', name: "[uniqueString('x')]", location: 'westeurope', properties: {} }] };
+    const op3 = (await arm('PUT', bad, { properties: { mode: 'Incremental', template: badTemplate, parameters: { workspace: { value: 'w' } } } }, '2025-03-01')).headers.get('azure-asyncoperation')!;
+    await raw('GET', op3);
+    await raw('GET', op3);
+    expect((await arm('GET', bad, undefined, '2025-03-01')).body.properties).toMatchObject({ provisioningState: 'Failed', error: { code: 'InvalidTemplate', message: expect.stringMatching(/uniqueString/i) } });
+  });
+
   it('makes a watchlist create long-running from api-version 2025-06-01 only', async () => {
     const wl = { properties: { displayName: 'BTG', provider: 'btg', itemsSearchKey: 'UserPrincipalName', rawContent: 'UserPrincipalName\nbtg@contoso.example\n', contentType: 'text/csv' } };
     const plain = await arm('PUT', `${SI}/watchlists/old`, wl);
