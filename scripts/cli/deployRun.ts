@@ -175,7 +175,7 @@ export async function makePlan(p: Prepared, opts: DeployCliOptions): Promise<Dep
   // a --force value that names no conflict is most likely a typo: say so (it overrides nothing)
   const entries = plan.workspaces.flatMap((w) => w.entries);
   for (const f of plan.force) {
-    if (!entries.some((e) => e.action === 'conflict' && forcedBy([f], e))) err(`btg: --force ${f}: no conflict has this resource id or template id; it overrides nothing\n`);
+    if (!entries.some((e) => e.action === 'conflict' && (forcedBy([f], e) || (e.reason ?? '').toLowerCase().includes(`${f.toLowerCase()} exists`)))) err(`btg: --force ${f}: no conflict has this resource id or template id; it overrides nothing\n`);
   }
   return plan;
 }
