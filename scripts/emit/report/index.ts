@@ -62,7 +62,7 @@ export function renderReport(input: ReportInput): string {
       id: 'detections',
       title: `Detections (${rules.length})`,
       html: rules.length
-        ? `<section id="detections"><h2>Detections (${rules.length})</h2>\n<p class="meta">Highest severity first, the core alarm (any interactive sign-in) at the top; open one for its schedule, query and tests.</p>\n${rules.map((r) => ruleSection(r, ctx, { open: r.templateId === CORE_ALARM })).join('\n')}\n</section>`
+        ? `<section id="detections"><h2>Detections (${rules.length})</h2>\n<p class="meta">Highest severity first, the core alarm (any interactive sign-in) at the top; each line opens to its description, query, mappings and tests.</p>\n${rules.map((r) => ruleSection(r, ctx)).join('\n')}\n</section>`
         : '',
     },
     {

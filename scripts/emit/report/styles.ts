@@ -25,6 +25,7 @@ details[open].section > summary::before, details[open].item-body > summary::befo
 details.section > summary { margin:32px 0 12px; padding-bottom:4px; border-bottom:2px solid var(--line); }
 details.section > summary > h2 { border:0; margin:0; padding:0; }
 details.item-body > summary { padding:10px 0 6px; } details.item-body > summary > h3 { margin:0; }
+details.files > summary { color:var(--accent); margin:10px 0; } details.files > summary::before { content:"▸ "; }
 .oneline { display:block; margin:2px 0 0 1.1em; color:var(--muted); font-size:13px; }
 details[open].item-body > summary .oneline { display:none; }
 table { border-collapse:collapse; margin:4px 0 8px; } th, td { border:1px solid var(--line); padding:4px 8px; text-align:left; vertical-align:top; }

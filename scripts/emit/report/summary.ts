@@ -55,9 +55,13 @@ ${validation}
 <div class="cards">
 ${accounts ? `<div class="card"><h3>Break-glass accounts</h3>${accounts}</div>` : ''}
 ${workspaces ? `<div class="card"><h3>Workspaces</h3>${workspaces}</div>` : ''}
-<div class="card"><h3>Emitted files</h3>${table(['Kind', 'Files'], countRows(manifest.counts), 'counts')}</div>
-${Object.keys(resourceCounts).length ? `<div class="card"><h3>Resources per workspace</h3>${table(['Kind', 'Count'], countRows(resourceCounts), 'counts')}</div>` : ''}
 </div>
+<details class="files"><summary>What was written: ${plural(Object.values(manifest.counts).reduce((a, b) => a + b, 0), 'file')}${(manifest.resources ?? []).length ? `, ${plural((manifest.resources ?? []).length, 'resource')} per workspace` : ''}</summary>
+<div class="cards">
+<div class="card"><h3>Emitted files</h3>${table(['What', 'Files'], countRows(manifest.counts), 'counts')}</div>
+${Object.keys(resourceCounts).length ? `<div class="card"><h3>Resources per workspace</h3>${table(['What', 'Count'], countRows(resourceCounts), 'counts')}</div>` : ''}
+</div>
+</details>
 ${skipped ? `<h3>Not emitted for this config</h3>${skipped}` : ''}
 </section>`;
 }
