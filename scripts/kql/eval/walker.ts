@@ -59,10 +59,27 @@ export const kindName = (n: any): string => {
   return kindNames.get(n.Kind) ?? String(n.Kind);
 };
 
+// Kusto.Language's tree is read through Bridge.NET property getters, which cost more than the evaluation itself:
+// what the walker reads repeatedly per row is cached per node (the tree is immutable).
+const elemsCache = new WeakMap<object, any[]>();
+const typeCache = new WeakMap<object, string>();
+const columnsCache = new WeakMap<object, Column[] | null>();
+/** A property of a tree node, read once (kept on the node itself: the fastest cache there is). */
+export function prop(n: any, name: string): any {
+  let o = n.$btgProps;
+  if (o === undefined) n.$btgProps = o = {};
+  const v = o[name];
+  if (v !== undefined) return v;
+  return (o[name] = n[name] ?? null);
+}
+
 /** The elements of a SyntaxList (unwrapping SeparatedElement). */
 export function elems(list: any): any[] {
+  if (!list) return [];
+  const hit = elemsCache.get(list);
+  if (hit) return hit;
   const out: any[] = [];
-  if (!list) return out;
+  elemsCache.set(list, out);
   for (let i = 0; i < list.ChildCount; i++) {
     const c = list.GetChild(i);
     if (!c) continue;
@@ -72,14 +89,27 @@ export function elems(list: any): any[] {
 }
 
 const typeName = (n: any): string => {
-  const t = n?.ResultType;
+  if (!n) return 'dynamic';
+  const hit = typeCache.get(n);
+  if (hit) return hit;
+  const t = n.ResultType;
   const name: string = t?.Name ?? 'unknown';
-  return name === 'unknown' || name === 'error' ? 'dynamic' : name === 'int' ? 'long' : name;
+  const out = name === 'unknown' || name === 'error' ? 'dynamic' : name === 'int' ? 'long' : name;
+  typeCache.set(n, out);
+  return out;
 };
 
 /** Result columns the analyzer computed for a tabular node (undefined when open or not a table). */
 function analyzerColumns(n: any): Column[] | undefined {
-  const t = n?.ResultType;
+  if (!n) return undefined;
+  const hit = columnsCache.get(n);
+  if (hit !== undefined) return hit ?? undefined;
+  const out = readColumns(n);
+  columnsCache.set(n, out ?? null);
+  return out;
+}
+function readColumns(n: any): Column[] | undefined {
+  const t = n.ResultType;
   if (!t || !t.Columns || t.IsOpen) return undefined;
   const out: Column[] = [];
   const cols = t.Columns;
@@ -96,11 +126,8 @@ const text = (n: any): string => String(n.ToString()).trim();
 const and3 = (a: KValue, b: KValue): KValue => (a === false || b === false ? false : a === null || b === null ? null : true);
 const or3 = (a: KValue, b: KValue): KValue => (a === true || b === true ? true : a === null || b === null ? null : false);
 
-const newRow = (r?: Row): Row => {
-  const o = Object.assign(Object.create(null), r ?? {}) as Row;
-  if (r && r[INGESTION] !== undefined) o[INGESTION] = r[INGESTION];
-  return o;
-};
+/** A row that starts as a copy of `r` (its columns and ingestion time, read through the prototype: no copying). */
+const newRow = (r?: Row): Row => Object.create(r ?? null) as Row;
 
 export class Evaluator {
   constructor(
@@ -120,18 +147,18 @@ export class Evaluator {
   run(root: any): Table {
     const scope = new Scope();
     let result: Table | undefined;
-    for (const st of elems(root.Statements)) {
-      switch (st.Kind) {
+    for (const st of elems(prop(root, 'Statements'))) {
+      switch (prop(st, 'Kind')) {
         case SK.LetStatement:
           this.bindLet(st, scope);
           break;
         case SK.ExpressionStatement:
-          result = this.tabular(st.Expression, scope);
+          result = this.tabular(prop(st, 'Expression'), scope);
           break;
         case SK.QueryParametersStatement:
-          for (const p of elems(st.Parameters)) {
-            const name = p.NameAndType.Name.SimpleName;
-            const type = text(p.NameAndType.Type);
+          for (const p of elems(prop(st, 'Parameters'))) {
+            const name = prop(prop(prop(p, 'NameAndType'), 'Name'), 'SimpleName');
+            const type = text(prop(prop(p, 'NameAndType'), 'Type'));
             const given = this.env.parameters?.[name];
             scope.set(name, { kind: 'scalar', value: given === undefined ? nullOf(type) : coerce(given, type) });
           }
@@ -145,8 +172,8 @@ export class Evaluator {
   }
 
   private bindLet(st: any, scope: Scope): void {
-    const name: string = st.Name.SimpleName;
-    const e = st.Expression;
+    const name: string = prop(prop(st, 'Name'), 'SimpleName');
+    const e = prop(st, 'Expression');
     if (e.Kind === SK.FunctionDeclaration) {
       scope.set(name, { kind: 'function', node: e, scope });
       return;
@@ -163,15 +190,15 @@ export class Evaluator {
   // ---------------------------------------------------------------- tabular
 
   tabular(n: any, scope: Scope, input?: Table): Table {
-    switch (n.Kind) {
+    switch (prop(n, 'Kind')) {
       case SK.PipeExpression: {
-        const left = this.tabular(n.Expression, scope, input);
-        const out = this.operator(n.Operator, scope, left);
-        this.env.trace?.(n.Operator, left.rows.length, out.rows.length);
+        const left = this.tabular(prop(n, 'Expression'), scope, input);
+        const out = this.operator(prop(n, 'Operator'), scope, left);
+        this.env.trace?.(prop(n, 'Operator'), left.rows.length, out.rows.length);
         return out;
       }
       case SK.ParenthesizedExpression:
-        return this.tabular(n.Expression, scope, input);
+        return this.tabular(prop(n, 'Expression'), scope, input);
       case SK.NameReference:
         return this.tableRef(n, scope);
       case SK.FunctionCallExpression:
@@ -189,13 +216,13 @@ export class Evaluator {
   }
 
   private tableRef(n: any, scope: Scope): Table {
-    const name: string = n.SimpleName;
+    const name: string = prop(n, 'SimpleName');
     const b = scope.get(name);
     if (b?.kind === 'table') return b.table;
     if (b?.kind === 'function') return this.callUser(b, [], n, scope);
     const t = this.env.tables[name];
     if (t) return t;
-    if (n.ReferencedSymbol?.Kind === SymK.Table) {
+    if (prop(n, 'ReferencedSymbol')?.Kind === SymK.Table) {
       const cols = analyzerColumns(n) ?? [];
       return { columns: cols, rows: [] };
     }
@@ -203,9 +230,9 @@ export class Evaluator {
   }
 
   private tableCall(n: any, scope: Scope): Table {
-    const name: string = n.Name.SimpleName;
+    const name: string = prop(prop(n, 'Name'), 'SimpleName');
     const b = scope.get(name);
-    const args = elems(n.ArgumentList.Expressions);
+    const args = elems(prop(prop(n, 'ArgumentList'), 'Expressions'));
     if (b?.kind === 'function') return this.callUser(b, args, n, scope);
     const db = this.env.functions?.[name];
     if (db) return db(args.map((a) => this.scalar(a, scope, undefined)));
@@ -215,27 +242,27 @@ export class Evaluator {
   private callUser(b: Binding & { kind: 'function' }, args: any[], n: any, scope: Scope): any {
     const decl = b.node;
     const inner = new Scope(b.scope);
-    const params = elems(decl.Parameters.Parameters);
+    const params = elems(prop(prop(decl, 'Parameters'), 'Parameters'));
     params.forEach((p, i) => {
-      const pname = p.NameAndType.Name.SimpleName;
-      const arg = args[i] ?? p.DefaultValue?.Value;
+      const pname = prop(prop(prop(p, 'NameAndType'), 'Name'), 'SimpleName');
+      const arg = args[i] ?? prop(p, 'DefaultValue')?.Value;
       if (!arg) return inner.set(pname, { kind: 'scalar', value: null });
       if (this.isTabular(arg)) inner.set(pname, { kind: 'table', table: this.tabular(arg, scope) });
       else inner.set(pname, { kind: 'scalar', value: this.scalar(arg, scope, undefined) });
     });
-    const body = decl.Body;
-    for (const st of elems(body.Statements)) {
+    const body = prop(decl, 'Body');
+    for (const st of elems(prop(body, 'Statements'))) {
       if (st.Kind === SK.LetStatement) this.bindLet(st, inner);
       else this.unsupported(`statement ${kindName(st)} in a function body`, st);
     }
-    if (this.isTabular(body.Expression)) return this.tabular(body.Expression, inner);
-    return this.scalar(body.Expression, inner, undefined);
+    if (this.isTabular(prop(body, 'Expression'))) return this.tabular(prop(body, 'Expression'), inner);
+    return this.scalar(prop(body, 'Expression'), inner, undefined);
   }
 
   private datatable(n: any, scope: Scope): Table {
-    const columns: Column[] = elems(n.Schema.Columns).map((c: any) => ({ name: c.Name.SimpleName, type: text(c.Type) === 'int' ? 'long' : text(c.Type) }));
-    const values = elems(n.Values).map((v: any) => this.scalar(v, scope, undefined));
-    if (values.length % columns.length !== 0) throw new KqlRuntimeError('datatable: the number of values is not a multiple of the columns', n.TextStart);
+    const columns: Column[] = elems(prop(n, 'Schema').Columns).map((c: any) => ({ name: prop(prop(c, 'Name'), 'SimpleName'), type: text(prop(c, 'Type')) === 'int' ? 'long' : text(prop(c, 'Type')) }));
+    const values = elems(prop(n, 'Values')).map((v: any) => this.scalar(v, scope, undefined));
+    if (values.length % columns.length !== 0) throw new KqlRuntimeError('datatable: the number of values is not a multiple of the columns', prop(n, 'TextStart'));
     const rows: Row[] = [];
     for (let i = 0; i < values.length; i += columns.length) {
       const r = newRow();
@@ -246,7 +273,7 @@ export class Evaluator {
   }
 
   private print(n: any, scope: Scope): Table {
-    const exprs = elems(n.Expressions);
+    const exprs = elems(prop(n, 'Expressions'));
     const names = analyzerColumns(n);
     const columns: Column[] = [];
     const r = newRow();
@@ -259,10 +286,10 @@ export class Evaluator {
   }
 
   private union(n: any, scope: Scope, input?: Table): Table {
-    for (const p of elems(n.Parameters)) this.unsupported(`union ${text(p)}`, p);
-    let legs = elems(n.Expressions).map((e) => ({ node: e, table: () => this.tabular(e, scope) }));
+    for (const p of elems(prop(n, 'Parameters'))) this.unsupported(`union ${text(p)}`, p);
+    let legs = elems(prop(n, 'Expressions')).map((e) => ({ node: e, table: () => this.tabular(e, scope) }));
     const m = this.env.mutation;
-    if (m?.kind === 'drop-union-leg' && m.start === n.TextStart) legs = legs.filter((_l, i) => i !== m.index);
+    if (m?.kind === 'drop-union-leg' && m.start === prop(n, 'TextStart')) legs = legs.filter((_l, i) => i !== m.index);
     const tables = [...(input ? [input] : []), ...legs.map((l) => l.table())];
     const columns: Column[] = [];
     const seen = new Map<string, Column>();
@@ -285,7 +312,7 @@ export class Evaluator {
   // ---------------------------------------------------------------- operators
 
   operator(op: any, scope: Scope, input: Table): Table {
-    switch (op.Kind) {
+    switch (prop(op, 'Kind')) {
       case SK.FilterOperator:
         return this.filter(op, scope, input);
       case SK.ExtendOperator:
@@ -301,14 +328,14 @@ export class Evaluator {
       case SK.SortOperator:
         return this.sort(op, scope, input);
       case SK.TakeOperator:
-        for (const p of elems(op.Parameters)) this.unsupported(`take ${text(p)}`, p);
-        return { columns: input.columns, rows: input.rows.slice(0, Math.max(0, Number(this.scalar(op.Expression, scope, undefined)) || 0)) };
+        for (const p of elems(prop(op, 'Parameters'))) this.unsupported(`take ${text(p)}`, p);
+        return { columns: input.columns, rows: input.rows.slice(0, Math.max(0, Number(this.scalar(prop(op, 'Expression'), scope, undefined)) || 0)) };
       case SK.TopOperator:
         return this.top(op, scope, input);
       case SK.DistinctOperator:
         return this.distinct(op, scope, input);
       case SK.CountOperator:
-        return { columns: [{ name: op.AsIdentifier ? this.unsupported('count as', op) : 'Count', type: 'long' }], rows: [Object.assign(newRow(), { Count: input.rows.length })] };
+        return { columns: [{ name: prop(op, 'AsIdentifier') ? this.unsupported('count as', op) : 'Count', type: 'long' }], rows: [Object.assign(newRow(), { Count: input.rows.length })] };
       case SK.MvExpandOperator:
         return this.mvExpand(op, scope, input);
       case SK.MvApplyOperator:
@@ -323,13 +350,13 @@ export class Evaluator {
   }
 
   private filter(op: any, scope: Scope, input: Table): Table {
-    for (const p of elems(op.Parameters)) this.unsupported(`where ${text(p)}`, p);
+    for (const p of elems(prop(op, 'Parameters'))) this.unsupported(`where ${text(p)}`, p);
     const m = this.env.mutation;
-    const here = m && m.start === op.TextStart;
+    const here = m && m.start === prop(op, 'TextStart');
     if (here && m.kind === 'drop-where') return input;
     const negate = here && m.kind === 'negate-where';
     const rows = input.rows.filter((r) => {
-      const v = this.scalar(op.Condition, scope, r);
+      const v = this.scalar(prop(op, 'Condition'), scope, r);
       return negate ? v === false : v === true;
     });
     return { columns: input.columns, rows };
@@ -337,39 +364,39 @@ export class Evaluator {
 
   /** name, value and type of an (optionally named) expression in extend/project/summarize by/print. */
   private named(e: any, scope: Scope, row: Row | undefined, fallback: string): { name: string; value: KValue; type: string } {
-    if (e.Kind === SK.SimpleNamedExpression) return { name: e.Name.SimpleName, value: this.scalar(e.Expression, scope, row), type: typeName(e.Expression) };
+    if (e.Kind === SK.SimpleNamedExpression) return { name: prop(prop(e, 'Name'), 'SimpleName'), value: this.scalar(prop(e, 'Expression'), scope, row), type: typeName(prop(e, 'Expression')) };
     if (e.Kind === SK.CompoundNamedExpression) return this.unsupported('(a, b) = tuple assignment', e);
     return { name: this.defaultName(e) ?? fallback, value: this.scalar(e, scope, row), type: typeName(e) };
   }
 
   /** Kusto's name for an unnamed expression: a column keeps its name; a path `a.b` becomes `a_b`. */
   private defaultName(e: any): string | undefined {
-    if (e.Kind === SK.NameReference) return e.SimpleName;
+    if (e.Kind === SK.NameReference) return prop(e, 'SimpleName');
     if (e.Kind === SK.PathExpression) {
-      const l = this.defaultName(e.Expression);
-      const r = e.Selector?.SimpleName;
+      const l = this.defaultName(prop(e, 'Expression'));
+      const r = prop(e, 'Selector')?.SimpleName;
       return l && r ? `${l}_${r}` : undefined;
     }
-    if (e.Kind === SK.FunctionCallExpression && e.Name.SimpleName === 'bin') {
-      const first = elems(e.ArgumentList.Expressions)[0];
+    if (e.Kind === SK.FunctionCallExpression && prop(e, 'Name').SimpleName === 'bin') {
+      const first = elems(prop(prop(e, 'ArgumentList'), 'Expressions'))[0];
       return first ? this.defaultName(first) : undefined;
     }
     return undefined;
   }
 
   private extend(op: any, scope: Scope, input: Table): Table {
-    const exprs = elems(op.Expressions);
+    const exprs = elems(prop(op, 'Expressions'));
     const names = analyzerColumns(op);
     const columns = [...input.columns];
     const specs = exprs.map((e, i) => {
       let fallback = `Column${i + 1}`;
       if (names) fallback = names[input.columns.length + i]?.name ?? fallback;
-      const name = e.Kind === SK.SimpleNamedExpression ? e.Name.SimpleName : this.defaultName(e) ?? fallback;
-      const type = typeName(e.Kind === SK.SimpleNamedExpression ? e.Expression : e);
+      const name = e.Kind === SK.SimpleNamedExpression ? prop(prop(e, 'Name'), 'SimpleName') : this.defaultName(e) ?? fallback;
+      const type = typeName(e.Kind === SK.SimpleNamedExpression ? prop(e, 'Expression') : e);
       const at = columns.findIndex((c) => c.name === name);
       if (at >= 0) columns[at] = { name, type };
       else columns.push({ name, type });
-      return { name, expr: e.Kind === SK.SimpleNamedExpression ? e.Expression : e };
+      return { name, expr: e.Kind === SK.SimpleNamedExpression ? prop(e, 'Expression') : e };
     });
     const rows = input.rows.map((r) => {
       const o = newRow(r);
@@ -380,13 +407,13 @@ export class Evaluator {
   }
 
   private project(op: any, scope: Scope, input: Table): Table {
-    const exprs = elems(op.Expressions);
+    const exprs = elems(prop(op, 'Expressions'));
     const names = analyzerColumns(op);
     const specs = exprs.map((e, i) => {
-      const inner = e.Kind === SK.SimpleNamedExpression ? e.Expression : e;
-      const name = e.Kind === SK.SimpleNamedExpression ? e.Name.SimpleName : this.defaultName(e) ?? names?.[i]?.name ?? `Column${i + 1}`;
-      if (inner.Kind === SK.NameReference && inner.ReferencedSymbol?.Kind === SymK.Column) {
-        const col = input.columns.find((c) => c.name === inner.SimpleName);
+      const inner = e.Kind === SK.SimpleNamedExpression ? prop(e, 'Expression') : e;
+      const name = e.Kind === SK.SimpleNamedExpression ? prop(prop(e, 'Name'), 'SimpleName') : this.defaultName(e) ?? names?.[i]?.name ?? `Column${i + 1}`;
+      if (inner.Kind === SK.NameReference && prop(inner, 'ReferencedSymbol')?.Kind === SymK.Column) {
+        const col = input.columns.find((c) => c.name === prop(inner, 'SimpleName'));
         return { name, expr: inner, type: col?.type ?? typeName(inner) };
       }
       return { name, expr: inner, type: typeName(inner) };
@@ -401,7 +428,7 @@ export class Evaluator {
   }
 
   private columnPatterns(op: any): RegExp[] {
-    return elems(op.Expressions).map((e: any) => {
+    return elems(prop(op, 'Expressions')).map((e: any) => {
       const t = text(e);
       return new RegExp(`^${t.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
     });
@@ -421,9 +448,9 @@ export class Evaluator {
 
   private projectRename(op: any, input: Table): Table {
     const renames = new Map<string, string>();
-    for (const e of elems(op.Expressions)) {
-      if (e.Kind !== SK.SimpleNamedExpression) this.unsupported('project-rename without =', e);
-      renames.set(text(e.Expression), e.Name.SimpleName);
+    for (const e of elems(prop(op, 'Expressions'))) {
+      if (prop(e, 'Kind') !== SK.SimpleNamedExpression) this.unsupported('project-rename without =', e);
+      renames.set(text(prop(e, 'Expression')), prop(prop(e, 'Name'), 'SimpleName'));
     }
     const columns = input.columns.map((c) => ({ ...c, name: renames.get(c.name) ?? c.name }));
     const rows = input.rows.map((r) => {
@@ -436,36 +463,36 @@ export class Evaluator {
   }
 
   private summarize(op: any, scope: Scope, input: Table): Table {
-    for (const p of elems(op.Parameters)) this.unsupported(`summarize ${text(p)}`, p);
-    const byExprs = op.ByClause ? elems(op.ByClause.Expressions) : [];
-    const aggExprs = elems(op.Aggregates);
+    for (const p of elems(prop(op, 'Parameters'))) this.unsupported(`summarize ${text(p)}`, p);
+    const byExprs = prop(op, 'ByClause') ? elems(prop(prop(op, 'ByClause'), 'Expressions')) : [];
+    const aggExprs = elems(prop(op, 'Aggregates'));
     const resultCols = analyzerColumns(op);
     type AggSpec = { kind: 'plain'; fn: string; args: any[]; name: string; type: string; node: any } | { kind: 'arg'; sign: 1 | -1; by: any; outs: { name: string; expr?: any; star?: boolean }[]; node: any };
     // output columns: by-columns, then aggregates (arg_max expands into its columns)
     const byCols = byExprs.map((e, i) => {
-      const inner = e.Kind === SK.SimpleNamedExpression ? e.Expression : e;
-      const name = e.Kind === SK.SimpleNamedExpression ? e.Name.SimpleName : this.defaultName(e) ?? resultCols?.[i]?.name ?? `Column${i + 1}`;
+      const inner = e.Kind === SK.SimpleNamedExpression ? prop(e, 'Expression') : e;
+      const name = e.Kind === SK.SimpleNamedExpression ? prop(prop(e, 'Name'), 'SimpleName') : this.defaultName(e) ?? resultCols?.[i]?.name ?? `Column${i + 1}`;
       return { name, expr: inner, type: typeName(inner) };
     });
     let pos = byCols.length;
     const aggs: AggSpec[] = aggExprs.map((e) => {
-      const call = e.Kind === SK.SimpleNamedExpression ? e.Expression : e;
-      if (call.Kind !== SK.FunctionCallExpression) return this.unsupported(`summarize expression ${text(call)}`, call);
-      const fn: string = call.Name.SimpleName;
-      const args = elems(call.ArgumentList.Expressions);
+      const call = e.Kind === SK.SimpleNamedExpression ? prop(e, 'Expression') : e;
+      if (prop(call, 'Kind') !== SK.FunctionCallExpression) return this.unsupported(`summarize expression ${text(call)}`, call);
+      const fn: string = prop(prop(call, 'Name'), 'SimpleName');
+      const args = elems(prop(prop(call, 'ArgumentList'), 'Expressions'));
       if (fn === 'arg_max' || fn === 'arg_min') {
         const outs: { name: string; expr?: any; star?: boolean }[] = [];
         const first = args[0];
-        outs.push({ name: e.Kind === SK.SimpleNamedExpression ? e.Name.SimpleName : this.defaultName(first) ?? resultCols?.[pos]?.name ?? `${fn}_`, expr: first });
+        outs.push({ name: e.Kind === SK.SimpleNamedExpression ? prop(prop(e, 'Name'), 'SimpleName') : this.defaultName(first) ?? resultCols?.[pos]?.name ?? `${fn}_`, expr: first });
         for (const a of args.slice(1)) {
           if (a.Kind === SK.StarExpression) outs.push({ name: '*', star: true });
-          else outs.push({ name: a.Kind === SK.SimpleNamedExpression ? a.Name.SimpleName : this.defaultName(a) ?? `${fn}_${outs.length}`, expr: a.Kind === SK.SimpleNamedExpression ? a.Expression : a });
+          else outs.push({ name: a.Kind === SK.SimpleNamedExpression ? prop(prop(a, 'Name'), 'SimpleName') : this.defaultName(a) ?? `${fn}_${outs.length}`, expr: a.Kind === SK.SimpleNamedExpression ? prop(a, 'Expression') : a });
         }
         pos += outs.length;
         return { kind: 'arg', sign: fn === 'arg_max' ? 1 : -1, by: first, outs, node: call };
       }
       if (!AGGREGATES[fn]) return this.unsupported(`aggregation ${fn}()`, call);
-      const name = e.Kind === SK.SimpleNamedExpression ? e.Name.SimpleName : resultCols?.[pos]?.name ?? `${fn}_`;
+      const name = e.Kind === SK.SimpleNamedExpression ? prop(prop(e, 'Name'), 'SimpleName') : resultCols?.[pos]?.name ?? `${fn}_`;
       pos++;
       return { kind: 'plain', fn, args, name, type: typeName(call), node: call };
     });
@@ -531,9 +558,9 @@ export class Evaluator {
   private sortKeys(exprs: any[]): { expr: any; desc: boolean; nullsFirst: boolean }[] {
     return exprs.map((e) => {
       const ordered = e.Kind === SK.OrderedExpression;
-      const inner = ordered ? e.Expression : e;
-      const dir = ordered ? String(e.Ordering?.AscOrDescKeyword?.Text ?? 'desc').toLowerCase() : 'desc';
-      const nullsText = ordered && e.Ordering?.NullsClause ? text(e.Ordering.NullsClause).toLowerCase() : '';
+      const inner = ordered ? prop(e, 'Expression') : e;
+      const dir = ordered ? String(prop(e, 'Ordering')?.AscOrDescKeyword?.Text ?? 'desc').toLowerCase() : 'desc';
+      const nullsText = ordered && prop(e, 'Ordering')?.NullsClause ? text(prop(prop(e, 'Ordering'), 'NullsClause')).toLowerCase() : '';
       const desc = dir !== 'asc';
       const nullsFirst = nullsText ? nullsText.includes('first') : !desc;
       return { expr: inner, desc, nullsFirst };
@@ -561,18 +588,18 @@ export class Evaluator {
   }
 
   private sort(op: any, scope: Scope, input: Table): Table {
-    for (const p of elems(op.Parameters)) this.unsupported(`sort ${text(p)}`, p);
-    return { columns: input.columns, rows: this.sortRows(input.rows, this.sortKeys(elems(op.Expressions)), scope) };
+    for (const p of elems(prop(op, 'Parameters'))) this.unsupported(`sort ${text(p)}`, p);
+    return { columns: input.columns, rows: this.sortRows(input.rows, this.sortKeys(elems(prop(op, 'Expressions'))), scope) };
   }
 
   private top(op: any, scope: Scope, input: Table): Table {
-    const n = Number(this.scalar(op.Expression, scope, undefined)) || 0;
-    const rows = this.sortRows(input.rows, this.sortKeys([op.ByExpression]), scope).slice(0, n);
+    const n = Number(this.scalar(prop(op, 'Expression'), scope, undefined)) || 0;
+    const rows = this.sortRows(input.rows, this.sortKeys([prop(op, 'ByExpression')]), scope).slice(0, n);
     return { columns: input.columns, rows };
   }
 
   private distinct(op: any, scope: Scope, input: Table): Table {
-    const exprs = elems(op.Expressions);
+    const exprs = elems(prop(op, 'Expressions'));
     if (exprs.length === 1 && exprs[0].Kind === SK.StarExpression) {
       const seen = new Set<string>();
       const rows = input.rows.filter((r) => {
@@ -598,15 +625,15 @@ export class Evaluator {
   }
 
   private expansions(op: any, scope: Scope): { name: string; expr: any; type: string; node: any }[] {
-    for (const p of elems(op.Parameters)) this.unsupported(`${kindName(op) === 'MvApplyOperator' ? 'mv-apply' : 'mv-expand'} ${text(p)}`, p);
-    if (op.RowLimitClause) this.unsupported('mv-expand limit', op.RowLimitClause);
-    return elems(op.Expressions).map((x: any) => {
-      const e = x.Expression;
-      const inner = e.Kind === SK.SimpleNamedExpression ? e.Expression : e;
-      const name = e.Kind === SK.SimpleNamedExpression ? e.Name.SimpleName : this.defaultName(inner) ?? this.unsupported('mv-expand of an unnamed expression', e);
+    for (const p of elems(prop(op, 'Parameters'))) this.unsupported(`${kindName(op) === 'MvApplyOperator' ? 'mv-apply' : 'mv-expand'} ${text(p)}`, p);
+    if (prop(op, 'RowLimitClause')) this.unsupported('mv-expand limit', prop(op, 'RowLimitClause'));
+    return elems(prop(op, 'Expressions')).map((x: any) => {
+      const e = prop(x, 'Expression');
+      const inner = e.Kind === SK.SimpleNamedExpression ? prop(e, 'Expression') : e;
+      const name = e.Kind === SK.SimpleNamedExpression ? prop(prop(e, 'Name'), 'SimpleName') : this.defaultName(inner) ?? this.unsupported('mv-expand of an unnamed expression', e);
       let type = 'dynamic';
-      if (x.ToTypeOf) {
-        const types = elems(x.ToTypeOf.TypeOf.Types);
+      if (prop(x, 'ToTypeOf')) {
+        const types = elems(prop(prop(prop(x, 'ToTypeOf'), 'TypeOf'), 'Types'));
         type = text(types[0]).replace(/^int$/, 'long');
       }
       return { name, expr: inner, type, node: x };
@@ -649,10 +676,10 @@ export class Evaluator {
   }
 
   private mvApply(op: any, scope: Scope, input: Table): Table {
-    if (op.ContextIdClause) this.unsupported('mv-apply with context id', op.ContextIdClause);
+    if (prop(op, 'ContextIdClause')) this.unsupported('mv-apply with context id', prop(op, 'ContextIdClause'));
     const specs = this.expansions(op, scope);
     const subColumns = this.expandedColumns(input, specs);
-    const sub = op.Subquery.Expression;
+    const sub = prop(prop(op, 'Subquery'), 'Expression');
     const resultCols = analyzerColumns(op);
     let outColumns: Column[] | undefined;
     const rows: Row[] = [];
@@ -684,24 +711,24 @@ export class Evaluator {
 
   private join(op: any, scope: Scope, left: Table): Table {
     let kind = 'innerunique';
-    for (const p of elems(op.Parameters)) {
-      const name = text(p.Name).toLowerCase();
-      const value = text(p.Expression).toLowerCase();
+    for (const p of elems(prop(op, 'Parameters'))) {
+      const name = text(prop(p, 'Name')).toLowerCase();
+      const value = text(prop(p, 'Expression')).toLowerCase();
       if (name !== 'kind') this.unsupported(`join ${name}=${value}`, p);
       kind = value;
     }
     if (!['inner', 'innerunique', 'leftouter', 'leftanti', 'leftantisemi', 'leftsemi', 'rightouter', 'rightanti', 'rightantisemi', 'rightsemi', 'fullouter'].includes(kind)) this.unsupported(`join kind=${kind}`, op);
     if (kind === 'leftantisemi') kind = 'leftanti';
     if (kind === 'rightantisemi') kind = 'rightanti';
-    const right = this.tabular(op.Expression, scope);
-    const cond = op.ConditionClause;
-    if (!cond || cond.Kind !== SK.JoinOnClause) this.unsupported('join without on', op);
-    const pairs: { l: string; r: string }[] = elems(cond.Expressions).map((e: any) => {
-      if (e.Kind === SK.NameReference) return { l: e.SimpleName, r: e.SimpleName };
+    const right = this.tabular(prop(op, 'Expression'), scope);
+    const cond = prop(op, 'ConditionClause');
+    if (!cond || prop(cond, 'Kind') !== SK.JoinOnClause) this.unsupported('join without on', op);
+    const pairs: { l: string; r: string }[] = elems(prop(cond, 'Expressions')).map((e: any) => {
+      if (e.Kind === SK.NameReference) return { l: prop(e, 'SimpleName'), r: prop(e, 'SimpleName') };
       if (e.Kind === SK.EqualExpression) {
-        const side = (x: any) => (x.Kind === SK.PathExpression ? { side: text(x.Expression), col: x.Selector.SimpleName } : undefined);
-        const a = side(e.Left);
-        const b = side(e.Right);
+        const side = (x: any) => (x.Kind === SK.PathExpression ? { side: text(prop(x, 'Expression')), col: prop(prop(x, 'Selector'), 'SimpleName') } : undefined);
+        const a = side(prop(e, 'Left'));
+        const b = side(prop(e, 'Right'));
         if (a && b && a.side === '$left' && b.side === '$right') return { l: a.col, r: b.col };
         if (a && b && a.side === '$right' && b.side === '$left') return { l: b.col, r: a.col };
       }
@@ -783,7 +810,7 @@ export class Evaluator {
   // ---------------------------------------------------------------- scalars
 
   scalar(n: any, scope: Scope, row: Row | undefined): KValue {
-    switch (n.Kind) {
+    switch (prop(n, 'Kind')) {
       case SK.LongLiteralExpression:
       case SK.IntLiteralExpression:
       case SK.RealLiteralExpression:
@@ -823,19 +850,19 @@ export class Evaluator {
         return null;
       }
       case SK.DynamicExpression:
-        return this.dynamicLiteral(n.Expression);
+        return this.dynamicLiteral(prop(n, 'Expression'));
       case SK.ParenthesizedExpression:
-        return this.scalar(n.Expression, scope, row);
+        return this.scalar(prop(n, 'Expression'), scope, row);
       case SK.NameReference:
         return this.nameValue(n, scope, row);
       case SK.PathExpression: {
-        const base = this.scalar(n.Expression, scope, row);
-        const key: string = n.Selector.SimpleName ?? text(n.Selector).replace(/^\[['"]|['"]\]$/g, '');
+        const base = this.scalar(prop(n, 'Expression'), scope, row);
+        const key: string = prop(prop(n, 'Selector'), 'SimpleName') ?? text(prop(n, 'Selector')).replace(/^\[['"]|['"]\]$/g, '');
         return isObject(base) && Object.prototype.hasOwnProperty.call(base, key) ? base[key] : null;
       }
       case SK.ElementExpression: {
-        const base = this.scalar(n.Expression, scope, row);
-        const idx = this.scalar(n.Selector.Expression, scope, row);
+        const base = this.scalar(prop(n, 'Expression'), scope, row);
+        const idx = this.scalar(prop(prop(n, 'Selector'), 'Expression'), scope, row);
         if (Array.isArray(base) && typeof idx === 'number') {
           const i = idx < 0 ? base.length + idx : idx;
           return i >= 0 && i < base.length ? base[i] : null;
@@ -846,27 +873,27 @@ export class Evaluator {
       case SK.FunctionCallExpression:
         return this.call(n, scope, row);
       case SK.ToScalarExpression: {
-        if (n.KindParameter) this.unsupported(`toscalar ${text(n.KindParameter)}`, n.KindParameter);
-        const t = this.tabular(n.Expression, scope);
+        if (prop(n, 'KindParameter')) this.unsupported(`toscalar ${text(prop(n, 'KindParameter'))}`, prop(n, 'KindParameter'));
+        const t = this.tabular(prop(n, 'Expression'), scope);
         const first = t.rows[0];
         const c = t.columns[0];
         return first && c ? first[c.name] ?? null : null;
       }
       case SK.AndExpression:
-        return and3(this.scalar(n.Left, scope, row), this.scalar(n.Right, scope, row));
+        return and3(this.scalar(prop(n, 'Left'), scope, row), this.scalar(prop(n, 'Right'), scope, row));
       case SK.OrExpression:
-        return or3(this.scalar(n.Left, scope, row), this.scalar(n.Right, scope, row));
+        return or3(this.scalar(prop(n, 'Left'), scope, row), this.scalar(prop(n, 'Right'), scope, row));
       case SK.UnaryMinusExpression: {
-        const v = this.scalar(n.Expression, scope, row);
+        const v = this.scalar(prop(n, 'Expression'), scope, row);
         return typeof v === 'number' ? -v : v instanceof KSpan ? new KSpan(-v.ms) : null;
       }
       case SK.UnaryPlusExpression:
-        return this.scalar(n.Expression, scope, row);
+        return this.scalar(prop(n, 'Expression'), scope, row);
       case SK.BetweenExpression:
       case SK.NotBetweenExpression: {
-        const v = this.scalar(n.Left, scope, row);
-        const lo = this.scalar(n.Right.First, scope, row);
-        let hi = this.scalar(n.Right.Second, scope, row);
+        const v = this.scalar(prop(n, 'Left'), scope, row);
+        const lo = this.scalar(prop(prop(n, 'Right'), 'First'), scope, row);
+        let hi = this.scalar(prop(prop(n, 'Right'), 'Second'), scope, row);
         // `between (datetime .. timespan)`: the upper bound is the lower plus the span
         if (lo instanceof KDate && hi instanceof KSpan) hi = new KDate(lo.ms + hi.ms);
         if (v === null || lo === null || hi === null) return null;
@@ -887,12 +914,12 @@ export class Evaluator {
   }
 
   private dynamicLiteral(n: any): KValue {
-    switch (n.Kind) {
+    switch (prop(n, 'Kind')) {
       case SK.JsonArrayExpression:
-        return elems(n.Values).map((v: any) => this.dynamicLiteral(v) as KDynamic);
+        return elems(prop(n, 'Values')).map((v: any) => this.dynamicLiteral(v) as KDynamic);
       case SK.JsonObjectExpression: {
         const o: Record<string, KDynamic> = {};
-        for (const p of elems(n.Pairs)) o[String(p.Name.LiteralValue ?? text(p.Name).replace(/^["']|["']$/g, ''))] = this.dynamicLiteral(p.Value) as KDynamic;
+        for (const p of elems(prop(n, 'Pairs'))) o[String(prop(p, 'Name').LiteralValue ?? text(prop(p, 'Name')).replace(/^["']|["']$/g, ''))] = this.dynamicLiteral(prop(p, 'Value')) as KDynamic;
         return o;
       }
       case SK.NullLiteralExpression:
@@ -905,8 +932,8 @@ export class Evaluator {
   }
 
   private nameValue(n: any, scope: Scope, row: Row | undefined): KValue {
-    const sym = n.ReferencedSymbol;
-    const name: string = n.SimpleName;
+    const sym = prop(n, 'ReferencedSymbol');
+    const name: string = prop(n, 'SimpleName');
     if (sym?.Kind === SymK.Column) {
       if (row && name in row) return row[name] ?? null;
       return nullOf(typeName(n));
@@ -920,8 +947,8 @@ export class Evaluator {
   }
 
   private call(n: any, scope: Scope, row: Row | undefined): KValue {
-    const name: string = n.Name.SimpleName;
-    const argNodes = elems(n.ArgumentList.Expressions);
+    const name: string = prop(prop(n, 'Name'), 'SimpleName');
+    const argNodes = elems(prop(prop(n, 'ArgumentList'), 'Expressions'));
     const b = scope.get(name);
     if (b?.kind === 'function') return this.callUser(b, argNodes, n, scope);
     if (name === 'ingestion_time') {
@@ -937,7 +964,7 @@ export class Evaluator {
 
   private inList(n: any, scope: Scope, row: Row | undefined): KValue[] {
     const out: KValue[] = [];
-    for (const e of elems(n.Right.Expressions)) {
+    for (const e of elems(prop(prop(n, 'Right'), 'Expressions'))) {
       if (this.isTabular(e)) {
         const t = this.tabular(e, scope);
         const c = t.columns[0];
@@ -952,10 +979,10 @@ export class Evaluator {
   }
 
   private inOp(n: any, scope: Scope, row: Row | undefined): KValue {
-    let kind = n.Kind;
+    let kind = prop(n, 'Kind');
     const m = this.env.mutation;
-    if (m?.kind === 'swap-in' && m.start === n.TextStart) kind = { [SK.InExpression]: SK.NotInExpression, [SK.NotInExpression]: SK.InExpression, [SK.InCsExpression]: SK.NotInCsExpression, [SK.NotInCsExpression]: SK.InCsExpression }[kind];
-    const v = this.scalar(n.Left, scope, row);
+    if (m?.kind === 'swap-in' && m.start === prop(n, 'TextStart')) kind = { [SK.InExpression]: SK.NotInExpression, [SK.NotInExpression]: SK.InExpression, [SK.InCsExpression]: SK.NotInCsExpression, [SK.NotInCsExpression]: SK.InCsExpression }[kind];
+    const v = this.scalar(prop(n, 'Left'), scope, row);
     const list = this.inList(n, scope, row);
     const ci = kind === SK.InCsExpression || kind === SK.NotInCsExpression; // InCs is `in~` in Kusto.Language's naming
     let hit = false;
@@ -974,23 +1001,23 @@ export class Evaluator {
   }
 
   private hasAnyAll(n: any, scope: Scope, row: Row | undefined): KValue {
-    const hay = toKString(this.scalar(n.Left, scope, row));
+    const hay = toKString(this.scalar(prop(n, 'Left'), scope, row));
     const list = this.inList(n, scope, row).map(toKString);
     return n.Kind === SK.HasAnyExpression ? list.some((x) => hasTerm(hay, x)) : list.every((x) => hasTerm(hay, x));
   }
 
   private binary(n: any, scope: Scope, row: Row | undefined): KValue {
-    let kind = n.Kind;
+    let kind = prop(n, 'Kind');
     const m = this.env.mutation;
-    if (m && m.start === n.TextStart) {
+    if (m && m.start === prop(n, 'TextStart')) {
       if (m.kind === 'swap-eq') kind = SWAP_EQ()[kind] ?? kind;
       else if (m.kind === 'swap-has') kind = SWAP_HAS()[kind] ?? kind;
     }
     const op = BINARY()[kind];
-    if (!op) return this.unsupported(`${kindName(n).replace(/Expression$/, '')} ${n.Operator ? text(n.Operator) : ''}`.trim(), n);
-    let l = this.scalar(n.Left, scope, row);
-    let r = this.scalar(n.Right, scope, row);
-    if (m?.kind === 'threshold' && m.start === n.TextStart) [l, r] = applyThreshold(m, l, r);
+    if (!op) return this.unsupported(`${kindName(n).replace(/Expression$/, '')} ${prop(n, 'Operator') ? text(prop(n, 'Operator')) : ''}`.trim(), n);
+    let l = this.scalar(prop(n, 'Left'), scope, row);
+    let r = this.scalar(prop(n, 'Right'), scope, row);
+    if (m?.kind === 'threshold' && m.start === prop(n, 'TextStart')) [l, r] = applyThreshold(m, l, r);
     return op(l, r, n);
   }
 }
