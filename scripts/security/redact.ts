@@ -18,6 +18,11 @@
 export const MASK = '***';
 
 const registered = new Set<string>();
+/** the registered secrets, longest first (so a secret containing another is masked whole); rebuilt on change */
+let ordered: string[] = [];
+const reorder = () => {
+  ordered = [...registered].sort((a, b) => b.length - a.length);
+};
 
 /** Environment variables whose values are secrets wherever they show up. */
 export const SECRET_ENV = [
@@ -37,6 +42,7 @@ export function registerSecret(value: string | undefined): void {
   if (!v) return;
   const bare = v.replace(/^Bearer\s+/i, '');
   for (const s of [v, bare]) if (s.length >= 8) registered.add(s);
+  reorder();
 }
 
 /** Register the secrets held in the environment (SECRET_ENV). */
@@ -47,6 +53,7 @@ export function registerEnvSecrets(env: NodeJS.ProcessEnv = process.env): void {
 /** For tests: forget the registered secrets. */
 export function clearRegisteredSecrets(): void {
   registered.clear();
+  reorder();
 }
 
 const TOKEN_CHARS = "[A-Za-z0-9\\-._~+/%]";
@@ -102,11 +109,17 @@ const RULES: [RegExp, (m: string, ...g: string[]) => string][] = [
   [ASSIGN_RE, (m, name, sep, value) => (value === MASK ? m : `${name}${sep}${MASK}`)],
 ];
 
+/** Every rule needs one of these (case-insensitive) to match: text without any skips the patterns. */
+const TRIGGER = new RegExp(['eyJ', 'bearer', 'authorization', 'PRIVATE KEY', 'webhook', 'hooks\\.slack', 'discord', '@', '=', ...SECRET_NAMES].join('|'), 'i');
+
 /** `text` with every registered secret and every token-like string replaced by `***`. */
 export function redactText(text: string, extraSecrets: readonly (string | undefined)[] = []): string {
   let out = text;
-  const secrets = [...registered, ...extraSecrets.filter((s): s is string => !!s && s.length >= 8)].sort((a, b) => b.length - a.length);
+  const extra = extraSecrets.filter((s): s is string => !!s && s.length >= 8);
+  const secrets = extra.length ? [...ordered, ...extra].sort((a, b) => b.length - a.length) : ordered;
   for (const s of secrets) if (out.includes(s)) out = out.split(s).join(MASK);
+  // fast path (progress lines, tables): none of the patterns can match without one of these
+  if (!TRIGGER.test(out)) return out;
   for (const [re, fn] of RULES) {
     re.lastIndex = 0;
     out = out.replace(re, fn as (m: string, ...g: unknown[]) => string);

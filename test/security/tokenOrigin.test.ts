@@ -81,3 +81,45 @@ describe('wired into the Log Analytics and Graph clients', () => {
 });
 
 type PipelinePolicyLike = { name: string; sendRequest: (r: PipelineRequest, n: (r: PipelineRequest) => Promise<PipelineResponse>) => Promise<PipelineResponse> };
+
+describe('btg check: the Graph token', () => {
+  const GRAPH_TOKEN = 'graph-token-must-never-be-printed-0123';
+  test('http --graph-endpoint is a usage error (exit 2); a Graph error echoing the token prints no token', async () => {
+    const { checkDeps } = await import('../../scripts/cli/commands/check');
+    const { runCli } = await import('../helpers/cli');
+    const { startGraphServer } = await import('../support/graph-server');
+    const { CLEAN, EXAMPLE_CONFIG, NOW } = await import('../posture/helpers');
+    const saved = { ...checkDeps };
+    const server = await startGraphServer({
+      dir: CLEAN,
+      token: GRAPH_TOKEN,
+      // a server that echoes the Authorization header and a signed URL in its error body
+      override: ({ path }) => (path.startsWith('users/') ? { status: 400, body: { error: { code: 'BadRequest', message: `Authorization: Bearer ${GRAPH_TOKEN} rejected; see https://x.blob.core.windows.net/c?sv=2022&sig=SIGNATURE0123456` } } } : undefined),
+    });
+    try {
+      checkDeps.credential = async () => ({ getToken: async () => ({ token: GRAPH_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) });
+      checkDeps.now = () => NOW;
+      checkDeps.graphCa = server.ca;
+      checkDeps.armCredential = async () => {
+        throw new Error('not signed in');
+      };
+      const insecure = await runCli('check', '--config', EXAMPLE_CONFIG, '--graph-endpoint', server.url.replace('https:', 'http:'));
+      expect(insecure.code).toBe(2);
+      expect(insecure.stderr).toContain('expected an https URL (the Graph bearer token is never sent over plain http)');
+      expect(server.requests).toEqual([]);
+
+      for (const json of [true, false]) {
+        const r = await runCli('check', '--config', EXAMPLE_CONFIG, '--graph-endpoint', server.url, ...(json ? ['--json'] : []));
+        expect(server.requests.some((q) => q.path.startsWith('users/'))).toBe(true);
+        const all = r.stdout + r.stderr;
+        expect(all).toContain('Authorization: Bearer ***');
+        expect(all).not.toContain(GRAPH_TOKEN);
+        expect(all).not.toContain('SIGNATURE0123456');
+      }
+    } finally {
+      Object.assign(checkDeps, saved);
+      checkDeps.graphCa = undefined;
+      await server.close();
+    }
+  }, 60_000);
+});
