@@ -109,3 +109,25 @@ describe('redactValue (plan diffs)', () => {
     expect(redactValue({ password: 'P@ssw0rd!', token: 'abc' })).toEqual({ password: MASK, token: MASK });
   });
 });
+
+describe('SARIF and JUnit through the redaction (what `btg validate --format sarif|junit` prints)', () => {
+  const leaky = [
+    {
+      code: 'playbook-secret',
+      severity: 'error' as const,
+      message: `contains a signed Logic Apps callback URL: https://prod-1.westeurope.logic.azure.com/workflows/x/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=SIGabc123def456`,
+      file: 'playbooks/notify.json',
+      range: { start: { line: 3, character: 4 }, end: { line: 3, character: 40 } },
+      sourceLine: `"uri": "https://contoso.webhook.office.com/webhookb2/a@b/IncomingWebhook/KEYKEYKEY123/c", "auth": "Bearer ${JWT}"`,
+    },
+  ];
+  test.each(['sarif', 'junit', 'json', 'stylish'] as const)('%s: still well-formed, no secret left', async (format) => {
+    const { formatters } = await import('../../scripts/validate/format');
+    const raw = formatters[format](leaky, { color: false });
+    expect(raw).toContain('SIGabc123def456'); // the formatter alone would print it
+    const out = redactText(raw);
+    for (const secret of ['SIGabc123def456', 'KEYKEYKEY123', JWT]) expect(out).not.toContain(secret);
+    if (format === 'sarif' || format === 'json') expect(() => JSON.parse(out)).not.toThrow();
+    if (format === 'junit') expect(out).toMatch(/^<\?xml[\s\S]*<\/testsuites>\s*$/);
+  });
+});
