@@ -12,6 +12,10 @@ import { automationRuleEmitter } from './automationRules';
 import { monitorAlertEmitter } from './monitorAlert';
 import { routineEmitter } from './routines';
 import { REPORT_PATH, renderReport } from './report';
+import { loadConfig } from '../config/load';
+import { accountMap } from '../livetest/accounts';
+import { ruleTestSummaries } from '../livetest/offline';
+import { EXAMPLE_CONFIG } from '../paths';
 import { defaultAnalyzer } from '../kql/analyzer';
 import { Diagnostic } from '../validate/diagnostic';
 
@@ -67,7 +71,12 @@ export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[]
   });
   artifacts.push({ kind: 'manifest', path: 'manifest.json', content: json(manifest) });
   // last: the report reads every other artifact, the manifest included
-  if (opts.report !== false) artifacts.push({ kind: 'report', path: REPORT_PATH, content: renderReport({ pack, artifacts, diagnostics: opts.diagnostics, classify: (q) => defaultAnalyzer().classify(q) }) });
+  if (opts.report !== false) {
+    // each rule's rows executed offline and its mutants scored, for the report (btg test --mutate)
+    const example = loadConfig(EXAMPLE_CONFIG).config;
+    const tests = ruleTestSummaries(pack.rules, { accounts: example ? accountMap(example.accounts, pack.config.accounts) : undefined, watchlistAccounts: pack.config.accounts });
+    artifacts.push({ kind: 'report', path: REPORT_PATH, content: renderReport({ pack, artifacts, diagnostics: opts.diagnostics, classify: (q) => defaultAnalyzer().classify(q), tests }) });
+  }
   return { artifacts, resources };
 }
 

@@ -10,13 +10,13 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { RuleItem } from '../content/items';
-import { KqlAnalyzer } from '../kql/analyzer';
+import { defaultAnalyzer, KqlAnalyzer } from '../kql/analyzer';
 import { compileQuery, CompiledQuery, evaluate, KqlRuntimeError, lineColOf, Mutation, mutationSites, NotSupportedOffline, table } from '../kql/eval';
 import { Column as KColumn, KDate, KValue, parseDatetimeText, parseTimespanText, KSpan, Table, toKString } from '../kql/eval/values';
-import { TableSchemas } from '../kql/schemas';
+import { bundledSchemas, TableSchemas } from '../kql/schemas';
 import { renderedDiagnosticAt } from '../validate/locate';
 import { AccountMap, AccountRef, rewriteAccounts } from './accounts';
-import { PlannedCase, PlannedRule, TestPlan } from './plan';
+import { PlannedCase, PlannedRule, planTests, TestPlan } from './plan';
 import { CaseResult, RuleResult, TestReport, TIME_SHIFT_POLICY } from './run';
 import { WATCHLIST_SHADOW_COLUMNS } from './shadow';
 import { describeTrigger, fires } from './trigger';
@@ -287,4 +287,28 @@ export function mutationScore(q: CompiledQuery, r: PlannedRule, verdicts: { c: P
     else survivors.push(m.label);
   }
   return { total: sites.length, killed, score: sites.length ? killed / sites.length : 1, survivors };
+}
+
+/** Per rule, for the report: how many of its cases pass offline, and its mutation score. */
+export interface RuleTestSummary {
+  cases: number;
+  passed: number;
+  mutation?: { killed: number; total: number; score: number };
+}
+
+/**
+ * The offline test results of the pack's rules as the report shows them: each rule's rows executed and its mutants
+ * scored (`btg test --mutate`), with the rows' example accounts mapped to the configured ones.
+ */
+export function ruleTestSummaries(rules: readonly RuleItem[], input: { accounts?: AccountMap; watchlistAccounts: readonly AccountRef[]; now?: Date; analyzer?: KqlAnalyzer; schemas?: TableSchemas }): Record<string, RuleTestSummary> {
+  const schemas = input.schemas ?? bundledSchemas();
+  const analyzer = input.analyzer ?? defaultAnalyzer();
+  const plan = planTests({ rules, schemas, now: input.now ?? new Date(), accounts: input.accounts, watchlistAccounts: input.watchlistAccounts, validate: false, analyzer });
+  const report = runOffline(plan, rules, { analyzer, schemas, watchlistAccounts: input.watchlistAccounts, accounts: input.accounts, mutate: true });
+  const out: Record<string, RuleTestSummary> = {};
+  for (const r of report.rules) {
+    const m = r.mutation && !r.mutation.notScored ? { killed: r.mutation.killed, total: r.mutation.total, score: r.mutation.score } : undefined;
+    out[r.templateId] = { cases: r.cases.length, passed: r.cases.filter((c) => c.status === 'pass').length, ...(m ? { mutation: m } : {}) };
+  }
+  return out;
 }

@@ -13,7 +13,8 @@ import { loadPack, Pack } from '../../scripts/content/pack';
 import { defaultAnalyzer } from '../../scripts/kql/analyzer';
 import { compileQuery, evaluate, table } from '../../scripts/kql/eval';
 import { bundledSchemas } from '../../scripts/kql/schemas';
-import { accountMap, OfflineReport, planTests, runOffline, WATCHLIST_SHADOW_COLUMNS } from '../../scripts/livetest';
+import { accountMap, OfflineReport, planTests, ruleTestSummaries, runOffline, WATCHLIST_SHADOW_COLUMNS } from '../../scripts/livetest';
+import { ruleSection } from '../../scripts/emit/report/items';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
 import { analysisRendered, parameterScopes, visibleAt } from '../../scripts/validate/workbookParams';
 
@@ -149,5 +150,20 @@ describe('speed', () => {
     const ms = performance.now() - t0;
     expect(report.summary.pass).toBeGreaterThan(50);
     expect(ms).toBeLessThan(2000);
+  });
+});
+
+describe('report.html shows each detection\'s offline tests and mutation score', () => {
+  it('from the real mutation run of the pack', () => {
+    const pack = packs[0][1];
+    const tests = ruleTestSummaries(pack.rules, { accounts: accountMap(example.accounts, pack.config.accounts), watchlistAccounts: pack.config.accounts, now: NOW });
+    const rule = pack.rules.find((r) => r.templateId === 'btg-failed-signins')!;
+    const t = tests[rule.templateId];
+    expect(t.passed).toBe(t.cases);
+    expect(t.mutation!.total).toBeGreaterThan(5);
+    const html = ruleSection(rule, { artifacts: [], classify: () => [], tests });
+    const pct = Math.round(t.mutation!.score * 100);
+    expect(html).toContain(`<dt>Tests</dt><dd>${t.passed}/${t.cases} cases pass offline · <span class="mutation-score${pct < 80 ? ' low' : ''}" data-mutation-score="${pct}"`);
+    expect(html).toContain(`mutation score ${pct}% (${t.mutation!.killed}/${t.mutation!.total} mutants killed)`);
   });
 });

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../../validate/diagnostic';
 import type { Artifact } from '../artifacts';
 import { renderCoverage } from './coverage';
 import { esc } from './html';
-import { huntingSection, mappedHunting, mappedRule, ruleSection } from './items';
+import { huntingSection, mappedHunting, mappedRule, ruleSection, RuleTests } from './items';
 import { KqlClassifier } from './kql';
 import { renderPlaybooks } from './playbooks';
 import { renderRoutines } from './routines';
@@ -26,6 +26,8 @@ export interface ReportInput {
   diagnostics?: readonly Diagnostic[];
   /** KQL token classifier for highlighting (the analyzer's `classify`) */
   classify: KqlClassifier;
+  /** per rule: its test cases executed offline and its mutation score (livetest ruleTestSummaries) */
+  tests?: Readonly<Record<string, RuleTests>>;
 }
 
 export const REPORT_PATH = 'report.html';
@@ -49,8 +51,8 @@ function collapsible(html: string): string {
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 export function renderReport(input: ReportInput): string {
-  const { pack, artifacts, diagnostics, classify } = input;
-  const ctx = { artifacts, diagnostics, classify };
+  const { pack, artifacts, diagnostics, classify, tests } = input;
+  const ctx = { artifacts, diagnostics, classify, tests };
   // what matters first: severity, then the core alarm, then by name
   const rules = [...pack.rules].sort((a, b) => SEVERITY_RANK[a.rule.severity] - SEVERITY_RANK[b.rule.severity] || Number(b.templateId === CORE_ALARM) - Number(a.templateId === CORE_ALARM) || a.rule.name.localeCompare(b.rule.name));
   const hunting = [...pack.hunting].sort((a, b) => a.hunting.name.localeCompare(b.hunting.name));

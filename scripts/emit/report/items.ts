@@ -77,6 +77,22 @@ export interface SectionContext {
   artifacts: readonly Artifact[];
   diagnostics?: readonly Diagnostic[];
   classify: KqlClassifier;
+  tests?: Readonly<Record<string, RuleTests>>;
+}
+
+/** A rule's test cases executed offline, and how many query mutants they kill (btg test --mutate). */
+export interface RuleTests {
+  cases: number;
+  passed: number;
+  mutation?: { killed: number; total: number; score: number };
+}
+
+function testsHtml(t: RuleTests | undefined): string {
+  if (!t) return '';
+  const cases = `${t.passed}/${t.cases} cases pass offline`;
+  if (!t.mutation) return esc(cases);
+  const pct = Math.round(t.mutation.score * 100);
+  return `${esc(cases)} · <span class="mutation-score${pct < 80 ? ' low' : ''}" data-mutation-score="${pct}" title="query mutants (a negated or dropped where, == / !=, has / !has, in / !in, a threshold ±1, a union leg dropped) that the rows tell apart from the rule">mutation score ${pct}% (${t.mutation.killed}/${t.mutation.total} mutants killed)</span>`;
 }
 
 /** Tactics in kill-chain order (Reconnaissance … Impact), unknown ones after, as the coverage view shows them. */
@@ -115,6 +131,7 @@ ${fact('Tactics', chips(killChainOrder(r.tactics), 'tactic-chip', humanize))}
 ${fact('Techniques', techniquesHtml(r.relevantTechniques))}
 ${fact('Incident', incident)}
 ${fact('Validation', statusHtml(ctx.diagnostics ? diagnosticsFor(item, ctx.diagnostics) : undefined))}
+${fact('Tests', testsHtml(ctx.tests?.[item.templateId]))}
 ${fact('Template', `<code>${esc(item.templateId)}</code> · id <code>${esc(r.id)}</code>${r.version ? ` · version ${esc(r.version)}` : ''}`)}
 ${fact('Files', filesHtml(item.templateId, ctx.artifacts))}
 </dl>
