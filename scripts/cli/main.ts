@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands';
 import { ExitCode, SetExit } from './exit';
 import { redactOutput } from './io';
+import { toolVersion } from './toolInfo';
 
 /** The commander program with every command registered (also read by tests, e.g. to check CI templates' flags). */
 export function buildProgram(setExit: SetExit = () => undefined): Command {
@@ -10,9 +11,11 @@ export function buildProgram(setExit: SetExit = () => undefined): Command {
   program
     .name('btg')
     .description('breakglass-sentinel: build, validate and deploy the break-glass account detection pack for Microsoft Sentinel')
-    .option('--verbose', 'print stack traces on tool errors')
-    .exitOverride()
     .version(toolVersion() ?? '0.0.0', '-V, --version', 'print the version')
+    .option('--verbose', 'print stack traces on tool errors')
+    .option('--no-color', 'no colours in the output (also when NO_COLOR is set, CI is set, or the output is not a terminal)')
+    .allowExcessArguments(false)
+    .exitOverride()
     .showHelpAfterError()
     .addHelpText(
       'after',
@@ -21,8 +24,6 @@ export function buildProgram(setExit: SetExit = () => undefined): Command {
     .hook('preAction', (cmd) => {
       if (cmd.opts().color === false) process.env.NO_COLOR = '1';
     });
-    .option('--no-color', 'no colours in the output (also when NO_COLOR is set, CI is set, or the output is not a terminal)')
-    .allowExcessArguments(false)
   registerCommands(program, setExit);
   return program;
 }
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram((c) => {
     code = c;
   });
+  const noColor = process.env.NO_COLOR;
   // nothing secret in any output: every write to stdout/stderr of this run goes through the redaction module
   const restoreOutput = redactOutput();
   try {
@@ -45,6 +47,9 @@ export async function main(argv: string[]): Promise<number> {
     return ExitCode.ToolError;
   } finally {
     restoreOutput();
+    // --no-color sets NO_COLOR for this run only (in-process callers keep their environment)
+    if (noColor === undefined) delete process.env.NO_COLOR;
+    else process.env.NO_COLOR = noColor;
   }
   return code;
 }
