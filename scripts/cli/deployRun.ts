@@ -20,12 +20,12 @@ import { hasErrors } from '../validate/diagnostic';
 import { formatters } from '../validate/format';
 import { ExitCode } from './exit';
 import { isTty } from './io';
+import { signInMessage } from './credential';
+import { configOption, duration, formatDuration, requireConfig, UsageError } from './options';
 
 export interface DeployCliOptions {
   config: string;
   workspace: string[];
-import { signInMessage } from './credential';
-import { configOption, duration, formatDuration, requireConfig, UsageError } from './options';
   json?: boolean;
   concurrency: number;
   prune?: boolean;
@@ -123,6 +123,7 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
         '(repeatable; `btg plan` lists each conflict with both). A bare --force that overwrote every conflict is no longer accepted.',
     );
   }
+  requireConfig(opts.config);
   const checked = checkPack({ configFile: opts.config, schemasDir: opts.schemas });
   const problems = checked.diagnostics.filter((d) => d.severity !== 'info');
   if (!checked.pack || hasErrors(checked.diagnostics)) {
