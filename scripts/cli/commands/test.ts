@@ -17,7 +17,8 @@ import { accountMap, CaseResult, chooseWorkspace, logsOrigin, logsWorkspaceQuery
 import { defaultAnalyzer, KqlAnalyzer } from '../../kql/analyzer';
 import { EXAMPLE_CONFIG } from '../../paths';
 import { Diagnostic } from '../../validate/diagnostic';
-import { azureCredential } from '../credential';
+import { azureCredential, signIn } from '../credential';
+import { configOption, requireConfig, unknownId } from '../options';
 import { withLogsWorkspaceOptions } from '../logsOptions';
 import { ExitCode, SetExit } from '../exit';
 import { isTty } from '../io';
@@ -45,8 +46,8 @@ interface TestOptions {
   json?: boolean;
   showQueries?: boolean;
   schemas?: string;
-}
   mutate?: boolean;
+}
 
 function formatDiagnostic(d: Diagnostic): string {
   const where = d.file ? `${d.file}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}: ` : '';
@@ -75,7 +76,7 @@ export function formatReport(r: TestReport, color = false): string {
   const out: string[] = [];
   const paint = (s: string, status: CaseResult['status']) => (color ? `\x1b[${STATUS_COLOR[status]}m${s}\x1b[0m` : s);
   if (r.mode === 'live') out.push(`btg test --live: workspace ${r.workspace?.label} (${r.workspace?.workspaceId}) at ${r.workspace?.endpoint}, now ${r.now}`);
-  else out.push(`btg test (offline): shadow queries checked by the KQL analyzer (add --live to run them against a workspace)`);
+  else out.push(`btg test (offline): each case's rows executed through the rule's query by the offline KQL evaluator (add --live to run them against a workspace)`);
   out.push(`time: ${r.timeShift}`, '');
   const width = Math.max(0, ...r.rules.flatMap((x) => x.cases.map((c) => c.name.length)));
   for (const rule of r.rules) {
@@ -84,10 +85,9 @@ export function formatReport(r: TestReport, color = false): string {
     for (const c of rule.cases) {
       out.push(`  ${paint(c.status.toUpperCase().padEnd(7), c.status)}  ${c.name.padEnd(width)}  ${outcome(c)}`);
       for (const p of c.problems) out.push(`           - ${p}`);
-      if (c.query) out.push(...c.query.replace(/\n$/, '').split('\n').map((l) => `           | ${l}`));
       for (const d of c.details ?? []) out.push(`           ${d}`);
+      if (c.query) out.push(...c.query.replace(/\n$/, '').split('\n').map((l) => `           | ${l}`));
     }
-    out.push('');
     const m = (rule as OfflineReport['rules'][number]).mutation;
     if (m) {
       if (m.notScored) out.push(`  mutation score: not scored (${m.notScored}; ${m.total} mutants)`);
@@ -96,6 +96,7 @@ export function formatReport(r: TestReport, color = false): string {
         for (const sv of m.survivors) out.push(`    survived: ${sv}`);
       }
     }
+    out.push('');
   }
   if (r.notes.length) out.push('notes:', ...r.notes.map((n) => `  - ${n}`), '');
   if (r.fatal) out.push(`stopped: ${r.fatal}`, '');
@@ -118,6 +119,11 @@ function schemasFor(opts: TestOptions): TableSchemas {
 }
 
 async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
+  if (opts.mutate && opts.live) {
+    process.stderr.write('btg test: --mutate runs offline only (the offline KQL evaluator runs the mutants), not with --live\n');
+    return setExit(ExitCode.ToolError);
+  }
+  requireConfig(opts.config);
   const loaded = loadConfig(opts.config);
   for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (!loaded.config) return setExit(ExitCode.ToolError);
@@ -126,7 +132,21 @@ async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
   if (!example) throw new Error(`cannot load ${EXAMPLE_CONFIG}, which the pack's test rows are written for`);
 
   const cfgFile = path.relative(process.cwd(), path.resolve(opts.config)) || opts.config;
+  // --live: the workspace and a token before any work (one message and exit 2, not one error per case)
+  let live: { ws: ReturnType<typeof chooseWorkspace>; endpoint: string; credential: TokenCredential } | undefined;
+  if (opts.live) {
+    const ws = chooseWorkspace(config, { workspace: opts.workspace, workspaceId: opts.workspaceId });
+    const endpoint = logsOrigin(opts.endpoint);
+    const credential = await testDeps.credential(opts.tenant);
+    await signIn(credential, `${endpoint}/.default`);
+    live = { ws, endpoint, credential };
+  }
+
   const pack = loadPack(config, cfgFile, loaded.source);
+  if (opts.rule) {
+    const known = [...pack.rules.map((r) => r.templateId), ...pack.skipped.map((s) => s.templateId)];
+    for (const id of opts.rule) if (!known.includes(id)) throw unknownId('rule', id, pack.rules.map((r) => r.templateId));
+  }
   const errors = pack.diagnostics.filter((d) => d.severity === 'error');
   for (const d of errors) process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (errors.length) process.stderr.write(`btg test: ${errors.length} template error(s); the rules that loaded are tested (run btg validate)\n`);
@@ -138,6 +158,8 @@ async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
     accounts: accountMap(example.accounts, config.accounts),
     watchlistAccounts: config.accounts,
     only: opts.rule,
+    // offline the evaluator runs the rule's own tree; the hermetic analysis of the shadow text is what --live needs
+    validate: !!opts.live,
   });
   plan.notes.push(...optionNotes(config, example), ...pack.skipped.filter((s) => !opts.rule || opts.rule.includes(s.templateId)).map((s) => `${s.templateId}: not tested, not in the pack for this config (${s.reason})`));
 
@@ -154,12 +176,8 @@ async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
       mutate: opts.mutate,
     });
   } else {
-    const ws = chooseWorkspace(config, { workspace: opts.workspace, workspaceId: opts.workspaceId });
-    const endpoint = logsOrigin(opts.endpoint);
-    const credential = await testDeps.credential(opts.tenant);
+    const { ws, endpoint, credential } = live!;
     const query = await logsWorkspaceQuery({ credential, workspaceId: ws.workspaceId, endpoint, clientOptions: testDeps.clientOptions });
-    // offline the evaluator runs the rule's own tree; the hermetic analysis of the shadow text is what --live needs
-    validate: !!opts.live,
     report = await runLive(plan, query, { concurrency: opts.concurrency, showQueries: opts.showQueries, workspace: { ...ws, endpoint } });
   }
 
@@ -179,18 +197,18 @@ const positiveInt = (flag: string) => (v: string) => {
 
 export function register(program: Command, setExit: SetExit): void {
   withLogsWorkspaceOptions(
-    program
-      .command('test')
-      .description("run each rule's tests: rows through the rule's own query, shadowing its tables with datatable rows (no data ingested); offline the shadow queries are checked by the KQL analyzer, --live runs them against a workspace")
-      .option('-c, --config <file>', 'pack config', 'btg.config.yaml')
-      .option('--live', 'run the shadow queries against the workspace (Log Analytics query API) and compare with the expected result'),
+    configOption(
+      program
+        .command('test')
+        .description("run each rule's tests: rows through the rule's own query, shadowing its tables with datatable rows (no data ingested); offline the offline KQL evaluator executes them, --live runs them against a workspace"),
+    ).option('--live', 'run the shadow queries against the workspace (Log Analytics query API) and compare with the expected result'),
     'the configured workspace to query (its name or workspaceName), when several are configured',
   )
     .option('--rule <templateId...>', 'test only these rules')
     .option('--concurrency <n>', 'queries in flight at once (the query API allows 5 per user)', positiveInt('--concurrency'), 4)
     .option('--schemas <dir>', 'extra table schemas (Azure-Sentinel custom-table JSON) for tables the rules read')
     .option('--show-queries', 'print each generated shadow query')
+    .option('--mutate', "offline: also apply small mutations to each rule's query (negate/drop a where, swap ==/!=, has/!has, in/!in, threshold ±1, drop a union leg) and report how many each rule's cases kill")
     .option('--json', 'print the report as JSON (for CI)')
     .action(async (opts: TestOptions) => run(opts, setExit));
 }
-    .option('--mutate', "offline: also apply small mutations to each rule's query (negate/drop a where, swap ==/!=, has/!has, in/!in, threshold ±1, drop a union leg) and report how many each rule's cases kill")
