@@ -67,6 +67,16 @@ describe('btg validate: every content type by its shape', () => {
     ]);
   });
 
+  it('a file under "Hunting Queries" is a hunting query even with a rule\'s kind (a warning says the rule fields are ignored)', async () => {
+    const hq = path.join(dir, 'Hunting Queries', 'X');
+    fs.mkdirSync(hq, { recursive: true });
+    const d = await validate([writeRule(hq, 'kinded.yaml', { ...HUNTING, kind: 'Scheduled' })]);
+    expect(errorsOf(d)).toEqual([]);
+    expect(d.filter((x) => x.code === 'hunting-fields').map((x) => `${x.severity} ${x.message}`)).toEqual([expect.stringMatching(/^warning kind: rule fields in a hunting query/)]);
+    // outside such a folder the same file is a Scheduled rule without its schedule
+    expect(errorsOf(await validate([writeRule(dir, 'kinded.yaml', { ...HUNTING, kind: 'Scheduled' })])).map((x) => x.code)).toContain('rule-schema');
+  });
+
   it('NRT rule: scheduling fields are errors, the rest is checked', async () => {
     const nrt = baseRule({ kind: 'NRT' });
     for (const k of ['queryFrequency', 'queryPeriod', 'triggerOperator', 'triggerThreshold']) delete nrt[k];
@@ -242,8 +252,8 @@ describe('--schemas in the forms Azure-Sentinel writes', () => {
     fs.mkdirSync(path.join(dir, 'Parsers', 'ASimAuthentication', 'Parsers'), { recursive: true });
     // lower-case keys, type names in other cases and .NET spellings, a repeated column, a trailing comma (Newtonsoft reads it)
     fs.writeFileSync(path.join(dir, 'CustomTables', 'Contoso_CL.json'), '{\n "name": "Contoso_CL",\n "Properties": [\n  {"name": "TimeGenerated", "type": "DateTime"},\n  {"Name": "User_s", "Type": "string "},\n  {"Name": "Count_d", "Type": "Double"},\n  {"Name": "Flag_b", "Type": "Boolean"},\n  {"Name": "Bytes", "Type": "Int64"},\n  {"Name": "User_s", "Type": "String"},\n ]\n}\n');
-    fs.writeFileSync(path.join(dir, 'CustomFunctions', '_Im_Dns.json'), JSON.stringify({ FunctionName: '_Im_Dns', FunctionParameters: [{ Name: 'starttime', Type: 'datetime', IsRequired: false }], FunctionResultColumns: [{ Name: 'TimeGenerated', Type: 'datetime' }, { Name: 'DnsQuery', Type: 'string' }, { Name: 'SrcIpAddr', Type: 'string' }] }));
-    fs.writeFileSync(path.join(dir, 'Parsers', 'ASimDns', 'Parsers', 'imDns.yaml'), stringify({ Parser: { Title: 'DNS' }, Normalization: { Schema: 'Dns' }, ParserName: 'imDns', EquivalentBuiltInParser: '_Im_Dns_Builtin', ParserParams: [{ Name: 'starttime', Type: 'datetime', Default: 'datetime(null)' }], ParserQuery: 'union isfuzzy=true vimDnsEmpty' }));
+    fs.writeFileSync(path.join(dir, 'CustomFunctions', '_Im_Dns.json'), JSON.stringify({ FunctionName: '_Im_Dns', FunctionParameters: [{ Name: 'starttime', Type: 'datetime', IsRequired: false }, { Name: 'response_has_any_prefix', Type: 'datetime', IsRequired: false }], FunctionResultColumns: [{ Name: 'TimeGenerated', Type: 'datetime' }, { Name: 'DnsQuery', Type: 'string' }, { Name: 'SrcIpAddr', Type: 'string' }] }));
+    fs.writeFileSync(path.join(dir, 'Parsers', 'ASimDns', 'Parsers', 'imDns.yaml'), stringify({ Parser: { Title: 'DNS' }, Normalization: { Schema: 'Dns' }, ParserName: 'imDns', EquivalentBuiltInParser: '_Im_Dns_Builtin', ParserParams: [{ Name: 'starttime', Type: 'datetime', Default: 'datetime(null)' }, { Name: 'response_has_any_prefix', Type: 'dynamic', Default: 'dynamic([])' }], ParserQuery: 'union isfuzzy=true vimDnsEmpty' }));
     fs.writeFileSync(path.join(dir, 'Parsers', 'ASimAuthentication', 'Parsers', 'imAuthentication.yaml'), stringify({ Normalization: { Schema: 'Authentication' }, ParserName: 'imAuthentication', ParserParams: [{ Name: 'starttime', Type: 'datetime', Default: 'datetime(null)' }, { Name: 'targetusername_has', Type: 'string', Default: '*' }], ParserQuery: 'x' }));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -252,13 +262,16 @@ describe('--schemas in the forms Azure-Sentinel writes', () => {
     const set = loadSchemaSources([dir]);
     expect(set.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(set.diagnostics.map((d) => `${d.severity} ${d.message}`)).toEqual(['warning Properties[5]: column "User_s" is listed twice; the first is kept']);
-    expect(set.tables.Contoso_CL).toEqual([
+    expect(set.tables.Contoso_CL.slice(0, 5)).toEqual([
       { name: 'TimeGenerated', type: 'datetime' },
       { name: 'User_s', type: 'string' },
       { name: 'Count_d', type: 'real' },
       { name: 'Flag_b', type: 'bool' },
       { name: 'Bytes', type: 'long' },
     ]);
+    // standard Log Analytics columns the file leaves out are added (a custom log also has SourceSystem, Computer ...)
+    expect(set.tables.Contoso_CL.map((c) => c.name)).toEqual(expect.arrayContaining(['TenantId', 'Type', '_ResourceId', '_ItemId', 'SourceSystem', 'Computer']));
+    expect(set.tables.Contoso_CL.filter((c) => c.name === 'TimeGenerated')).toEqual([{ name: 'TimeGenerated', type: 'datetime' }]);
     expect(set.functions.map((f) => f.name).sort()).toEqual(['_Im_Authentication', '_Im_Dns', '_Im_Dns_Builtin', 'imAuthentication', 'imDns'].sort());
     // a parser of a schema with a sample function gets its columns; without one its result is open
     expect(set.functions.find((f) => f.name === 'imDns')).toMatchObject({ open: false, columns: expect.arrayContaining([{ name: 'DnsQuery', type: 'string' }]) });
@@ -270,7 +283,7 @@ describe('--schemas in the forms Azure-Sentinel writes', () => {
     fs.mkdirSync(dirR, { recursive: true });
     const ok = writeRule(dirR, 'ok.yaml', baseRule({ requiredDataConnectors: [], query: 'Contoso_CL\n| where Count_d > 1 and Flag_b\n| project TimeGenerated, User_s, Bytes', entityMappings: [{ entityType: 'Account', fieldMappings: [{ identifier: 'Name', columnName: 'User_s' }] }] }));
     const parser = writeRule(dirR, 'parser.yaml', baseRule({ id: GUID2, name: 'P', query: 'imAuthentication(starttime=ago(1h), targetusername_has="admin")\n| where EventResult == "Failure"\n| summarize n = count() by TargetUsername, SrcIpAddr\n| project TargetUsername, SrcIpAddr', entityMappings: [{ entityType: 'Account', fieldMappings: [{ identifier: 'Name', columnName: 'TargetUsername' }] }] }));
-    const dns = writeRule(dirR, 'dns.yaml', { ...HUNTING, query: '_Im_Dns(starttime=ago(1d))\n| where DnsQuery has "evil"\n| project TimeGenerated, SrcIpAddr, DnsQueryy', entityMappings: undefined });
+    const dns = writeRule(dirR, 'dns.yaml', { ...HUNTING, query: '_Im_Dns(starttime=ago(1d), response_has_any_prefix=dynamic(["10.1."]))\n| where DnsQuery has "evil"\n| project TimeGenerated, SrcIpAddr, DnsQueryy', entityMappings: undefined });
     const d = await validate([ok, parser, dns], { schemas: [path.join(dir, 'CustomTables'), path.join(dir, 'CustomFunctions'), path.join(dir, 'Parsers')] });
     expect(errorsOf(d).map((x) => `${path.basename(x.file!)} ${x.code} ${x.message}`)).toEqual([expect.stringMatching(/^dns.yaml kql-semantic KS142: The name 'DnsQueryy'/)]);
   });
@@ -283,7 +296,7 @@ describe('--schemas in the forms Azure-Sentinel writes', () => {
     fs.writeFileSync(path.join(bad, 'C.json'), '{"Name": "C", "Properties": [{"Name": "y", "Type": "Blob"}]}');
     const set = loadSchemaSources([bad, path.join(dir, 'missing')]);
     expect(Object.keys(set.tables).sort()).toEqual(['A', 'C']);
-    expect(set.tables.C).toEqual([{ name: 'y', type: 'dynamic' }]);
+    expect(set.tables.C[0]).toEqual({ name: 'y', type: 'dynamic' });
     expect(set.diagnostics.map((d) => `${d.severity} ${path.basename(d.file!)}`)).toEqual(['error missing', 'error B.json', 'warning C.json']);
   });
 
@@ -307,17 +320,21 @@ describe('corpus runner (npm run corpus) on a small generated Azure-Sentinel-sha
     w('Solutions/Contoso/Hunting Queries/h.yaml', HUNTING);
     w('Solutions/Contoso/Workbooks/ignored.yaml', { not: 'content' });
     w('Hunting Queries/SigninLogs/h2.yaml', { ...HUNTING, id: GUID2, name: 'H2', query: 'SigninLogs | project Nope' });
+    // a solution parser function saved from a .txt file ("... alias as ContosoEvent"), used by a hunting query
+    w('Solutions/Contoso/Parsers/ContosoEvent.txt', '// Usage: save as a function with the name and alias as ContosoEvent\nContoso_CL\n| extend User = User_s\n');
+    w('Solutions/Contoso/Hunting Queries/h3.yaml', { ...HUNTING, id: 'c1d2e3f4-0000-4000-8000-000000000003', name: 'H3', query: 'ContosoEvent\n| where User == "x"\n| project TimeGenerated, User' });
     w('.script/tests/KqlvalidationsTests/CustomTables/Contoso_CL.json', { name: 'Contoso_CL', properties: [{ name: 'TimeGenerated', type: 'datetime' }, { name: 'User_s', type: 'String' }] });
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it('validates every rule and hunting query with the repository schemas, counts per check, lists errors', async () => {
     const r = await runCorpus(root, { jobs: 1, commit: 'abc123' });
-    expect(r.files).toBe(6);
-    expect(r.shapes).toEqual({ rule: 3, moved: 1, hunting: 2 });
+    expect(r.files).toBe(7);
+    expect(r.shapes).toEqual({ rule: 3, moved: 1, hunting: 3 });
     expect(r.schemas.tables).toBe(1);
+    expect(r.schemas.functions).toBe(1);
     expect(r.checks['content-moved']).toEqual({ error: 0, warning: 0, info: 1 });
     expect(r.errors.map((e) => `${e.file} ${e.code}`).sort()).toEqual(['Hunting Queries/SigninLogs/h2.yaml kql-semantic', 'Solutions/Contoso/Analytic Rules/dup.yaml pack-unique-ids']);
-    expect(formatCorpusReport(r)).toMatch(/corpus .* @ abc123: 6 files \(3 rule, 1 moved, 2 hunting\)[\s\S]*pack-unique-ids\s+1\s+0\s+0/);
+    expect(formatCorpusReport(r)).toMatch(/corpus .* @ abc123: 7 files \(3 rule, 1 moved, 3 hunting\)[\s\S]*pack-unique-ids\s+1\s+0\s+0/);
   });
 });

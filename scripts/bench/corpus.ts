@@ -180,10 +180,13 @@ export function corpusFiles(root: string): string[] {
   return [...new Set(out)].sort();
 }
 
-/** The repository's own schema sources: CustomTables, CustomFunctions (KQL validation tests) and the ASIM parsers. */
+/** The repository's own schema sources: CustomTables, CustomFunctions (KQL validation tests), the ASIM parsers and the solutions' parser functions. */
 export function corpusSchemaSources(root: string): string[] {
   const kv = path.join(root, '.script', 'tests', 'KqlvalidationsTests');
-  return [path.join(kv, 'CustomTables'), path.join(kv, 'CustomFunctions'), path.join(root, 'Parsers')].filter((p) => fs.existsSync(p));
+  const solutionParsers = fs.existsSync(path.join(root, 'Solutions'))
+    ? fs.readdirSync(path.join(root, 'Solutions')).sort().map((s) => path.join(root, 'Solutions', s, 'Parsers'))
+    : [];
+  return [path.join(kv, 'CustomTables'), path.join(kv, 'CustomFunctions'), path.join(root, 'Parsers'), ...solutionParsers].filter((p) => fs.existsSync(p));
 }
 
 function gitCommit(root: string): string | undefined {
@@ -211,7 +214,16 @@ export async function runCorpus(root: string, opts: { jobs?: number; bench?: boo
   if (opts.limit) files = files.slice(0, opts.limit);
   if (!files.length) throw new Error(`${root}: no *.yaml under Detections/, Hunting Queries/ or Solutions/*/(Analytic Rules|Hunting Queries)/`);
   const t0 = process.hrtime.bigint();
-  const schemaSet = loadSchemaSources([...(opts.tables ?? []), ...corpusSchemaSources(root)]);
+  const schemaSet = loadSchemaSources(corpusSchemaSources(root));
+  if (opts.tables?.length) {
+    // built-in tables: only those neither bundled with btg nor declared by the repository (its CustomTables win)
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { bundledSchemas } = require('../kql/schemas') as typeof import('../kql/schemas');
+    const builtin = loadSchemaSources(opts.tables);
+    const bundled = new Set(Object.keys(bundledSchemas()).map((t) => t.toLowerCase()));
+    const declared = new Set(Object.keys(schemaSet.tables).map((t) => t.toLowerCase()));
+    for (const [name, cols] of Object.entries(builtin.tables)) if (!bundled.has(name.toLowerCase()) && !declared.has(name.toLowerCase())) schemaSet.tables[name] = cols;
+  }
   const run = await validateContentFiles(files, { schemaSet, jobs: opts.jobs });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const checks: CorpusReport['checks'] = {};
@@ -264,6 +276,13 @@ export function formatCorpusReport(r: CorpusReport): string {
   return lines.join('\n') + '\n';
 }
 
+/** The errors of a report as a Markdown table (file, line, check, what is wrong), for docs/corpus.md. */
+export function corpusMarkdown(r: CorpusReport): string {
+  const cell = (x: string) => x.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const rows = r.errors.map((e) => `| \`${cell(e.file)}\`${e.line ? `:${e.line}` : ''} | \`${e.code}\` | ${cell(e.message.length > 300 ? `${e.message.slice(0, 297)}...` : e.message)} |`);
+  return ['| file | check | why it is a defect (the diagnostic) |', '| --- | --- | --- |', ...rows, ''].join('\n');
+}
+
 async function corpusMain(argv: string[]): Promise<number> {
   const args = [...argv];
   const opt = (name: string): string | undefined => {
@@ -283,10 +302,11 @@ async function corpusMain(argv: string[]): Promise<number> {
   const limit = opt('--limit');
   const commit = opt('--commit');
   const bench = flag('--bench');
+  const markdown = opt('--markdown');
   const tables: string[] = [];
   for (let t = opt('--tables'); t !== undefined; t = opt('--tables')) tables.push(t);
   if (args.length !== 1) {
-    process.stderr.write('usage: npm run corpus -- <Azure-Sentinel checkout> [--report corpus-report.json] [--jobs n] [--limit n] [--commit sha] [--bench] [--tables <built-in table schemas>]...\n');
+    process.stderr.write('usage: npm run corpus -- <Azure-Sentinel checkout> [--report corpus-report.json] [--jobs n] [--limit n] [--commit sha] [--bench] [--tables <built-in table schemas>]... [--markdown errors.md]\n');
     return 2;
   }
   let report: CorpusReport;
@@ -299,6 +319,7 @@ async function corpusMain(argv: string[]): Promise<number> {
   const tmp = `${reportFile}.tmp-${process.pid}`;
   fs.writeFileSync(tmp, JSON.stringify(report, null, 2) + '\n');
   fs.renameSync(tmp, reportFile);
+  if (markdown) fs.writeFileSync(markdown, corpusMarkdown(report));
   process.stdout.write(formatCorpusReport(report) + `report: ${reportFile}\n`);
   return report.errors.length ? 1 : 0;
 }

@@ -103,7 +103,7 @@ function walk(p: string, out: string[]): void {
   }
   if (st.isDirectory()) {
     for (const n of fs.readdirSync(p).sort()) if (n !== 'node_modules' && !n.startsWith('.')) walk(path.join(p, n), out);
-  } else if (/\.(json|ya?ml)$/i.test(p)) out.push(p);
+  } else if (/\.(json|ya?ml|txt|kql)$/i.test(p)) out.push(p);
 }
 
 /** Declared parameters (optional unless required / without a default); undefined when one is not a named scalar. */
@@ -150,11 +150,12 @@ export function loadSchemaSources(sources: string[]): SchemaSet {
     const found: string[] = [];
     walk(src, found);
     const explicit = !fs.statSync(src).isDirectory();
-    if (explicit && !found.length) err(src, `--schemas ${src}: expected a .json or .yaml file or a folder of them`);
+    if (explicit && !found.length) err(src, `--schemas ${src}: expected a .json, .yaml, .txt or .kql file or a folder of them`);
     for (const f of found) files.push({ file: f, explicit });
   }
   const parsers: { file: string; names: string[]; params: KqlFunctionDecl['parameters']; schema?: string }[] = [];
   const samples = new Map<string, KqlFunctionDecl>();
+  const textParsers: { file: string; name: string }[] = [];
   for (const { file, explicit } of files) {
     try {
       if (fs.statSync(file).size > MAX_SCHEMA_FILE) {
@@ -162,7 +163,17 @@ export function loadSchemaSources(sources: string[]): SchemaSet {
         continue;
       }
       const text = new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(file));
-      if (/\.json$/i.test(file)) {
+      if (/\.(txt|kql)$/i.test(file)) {
+        // a solution parser saved as a workspace function (Solutions/*/Parsers/*.txt|.kql): "... function name and alias as X"
+        const alias = /alias\s+(?:as\s+|is\s+|:\s*)?['"]?([A-Za-z_][A-Za-z0-9_]*)/i.exec(text.split('\n').slice(0, 40).filter((l) => l.trim().startsWith('//')).join('\n'))?.[1];
+        const name = alias ?? path.basename(file).replace(/\.(txt|kql)$/i, '');
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || !/\|/.test(text)) {
+          if (explicit) err(file, 'expected a KQL parser function (a query, with "alias as <Name>" in its header comment or named by its file)');
+          continue;
+        }
+        textParsers.push({ file, name });
+        set.files++;
+      } else if (/\.json$/i.test(file)) {
         let data: unknown;
         try {
           data = parseLenientJson(text);
@@ -205,16 +216,51 @@ export function loadSchemaSources(sources: string[]): SchemaSet {
       err(file, `cannot read: ${(e as Error).message}`);
     }
   }
-  const declared = new Set(set.functions.map((f) => f.name.toLowerCase()));
+  const declared = new Set([...set.functions.map((f) => f.name.toLowerCase()), ...Object.keys(set.tables).map((t) => t.toLowerCase())]);
+  // KQL parser files: open result (their columns are whatever the query projects), no parameters
+  for (const p of textParsers) {
+    if (declared.has(p.name.toLowerCase())) continue;
+    declared.add(p.name.toLowerCase());
+    set.functions.push({ name: p.name, columns: [], open: true });
+  }
   for (const p of parsers) {
     const sample = p.schema ? samples.get(`_Im_${p.schema}`) : undefined;
     for (const name of p.names) {
-      if (declared.has(name.toLowerCase())) continue;
+      if (declared.has(name.toLowerCase())) {
+        // a function both in CustomFunctions and as a parser: the parser's own ParserParams are its real parameters
+        // (the repository's sample JSON types every _Im_Dns parameter as datetime)
+        const f = set.functions.find((x) => x.name.toLowerCase() === name.toLowerCase());
+        if (f && p.params) f.parameters = p.params;
+        continue;
+      }
       declared.add(name.toLowerCase());
       set.functions.push({ name, parameters: p.params, columns: sample ? sample.columns : [], open: !sample });
     }
   }
   return set;
+}
+
+/**
+ * Standard columns every Log Analytics table has (Azure Monitor "Standard columns in Azure Monitor Logs"); custom tables
+ * written by the HTTP Data Collector API (`*_CL`) also carry SourceSystem, Computer, MG, ManagementGroupName and RawData.
+ * Azure-Sentinel's CustomTables files often leave them out; a declared column of the same name keeps its declared type.
+ */
+const STANDARD_COLUMNS: Column[] = [
+  { name: 'TenantId', type: 'string' },
+  { name: 'TimeGenerated', type: 'datetime' },
+  { name: 'Type', type: 'string' },
+  { name: '_ResourceId', type: 'string' },
+  { name: '_SubscriptionId', type: 'string' },
+  { name: '_ItemId', type: 'string' },
+  { name: '_IsBillable', type: 'string' },
+  { name: '_BilledSize', type: 'real' },
+];
+const CUSTOM_LOG_COLUMNS: Column[] = ['SourceSystem', 'Computer', 'MG', 'ManagementGroupName', 'RawData'].map((name) => ({ name, type: 'string' }));
+
+export function withStandardColumns(table: string, cols: Column[]): Column[] {
+  const have = new Set(cols.map((c) => c.name));
+  const extra = [...STANDARD_COLUMNS, ...(/_CL$/i.test(table) ? CUSTOM_LOG_COLUMNS : [])].filter((c) => !have.has(c.name));
+  return [...cols, ...extra];
 }
 
 /** One JSON schema file into `set`; returns what it declared, or undefined (with a diagnostic when the shape was recognised but wrong). */
@@ -263,7 +309,7 @@ function jsonSchema(file: string, data: unknown, set: SchemaSet): 'table' | 'fun
     const cols = columnsOf(props, 'Properties');
     if (!cols) return undefined;
     if (set.tables[name]) err(`table ${name} is declared again; this file's columns replace the earlier ones`, 'info');
-    set.tables[name] = cols;
+    set.tables[name] = withStandardColumns(name, cols);
     return 'table';
   }
   // this pack's own {"T": [{name, type}]}
@@ -271,7 +317,7 @@ function jsonSchema(file: string, data: unknown, set: SchemaSet): 'table' | 'fun
   if (entries.length && entries.every(([, v]) => Array.isArray(v))) {
     for (const [table, cols] of entries) {
       const c = columnsOf(cols, table);
-      if (c) set.tables[table] = c;
+      if (c) set.tables[table] = withStandardColumns(table, c);
     }
     return 'pack';
   }

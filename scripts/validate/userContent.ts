@@ -95,6 +95,17 @@ function parseSafely(file: string, text: string): { source?: YamlSource; diagnos
   }
 }
 
+/** Fields that mean "none" when left empty (`entityMappings:` with no value): Azure-Sentinel CI (Newtonsoft) reads null as absent. */
+const OPTIONAL_KEYS = ['entityMappings', 'customDetails', 'alertDetailsOverride', 'incidentConfiguration', 'eventGroupingSettings', 'tactics', 'relevantTechniques', 'requiredDataConnectors', 'tags', 'metadata', 'version', 'status', 'suppressionEnabled', 'suppressionDuration'];
+
+/** Optional keys with a null value are dropped (required ones stay, and are reported as missing); empty list items too. */
+function dropNulls(data: Record<string, unknown>): void {
+  for (const k of OPTIONAL_KEYS) if (data[k] === null) delete data[k];
+  const ado = data.alertDetailsOverride;
+  if (ado && typeof ado === 'object' && !Array.isArray(ado)) for (const [k, v] of Object.entries(ado)) if (v === null) delete (ado as Record<string, unknown>)[k];
+  for (const k of ['tactics', 'relevantTechniques']) if (Array.isArray(data[k])) data[k] = (data[k] as unknown[]).filter((v) => v !== null);
+}
+
 const KindOnly = z.object({ kind: z.string() }).passthrough();
 const OtherRule = z
   .object({
@@ -123,6 +134,7 @@ export function loadUserContentFile(file: string): LoadedContent {
     out.diagnostics.push({ code: 'rule-schema', severity: 'error', file, message: 'expected an Azure-Sentinel analytic rule or hunting query (a YAML mapping)' });
     return out;
   }
+  dropNulls(data);
   if (typeof data.id === 'string') out.id = { value: data.id, ...at(source, ['id']) };
   if (typeof data.name === 'string') out.name = { value: data.name, ...at(source, ['name']) };
   const kind = data.kind;
@@ -140,7 +152,14 @@ export function loadUserContentFile(file: string): LoadedContent {
     }
   }
 
-  if (kind !== undefined || SCHEDULE_KEYS.some((k) => k in data)) {
+  // Azure-Sentinel sorts content by folder: a file under "Hunting Queries" is a hunting query even when it carries a
+  // rule's kind or schedule (copied from a rule); those keys do nothing there and are reported as a warning
+  const inHuntingFolder = /(^|[\\/])hunting queries[\\/]/i.test(file);
+  if (inHuntingFolder && hasQuery && (kind !== undefined || SCHEDULE_KEYS.some((k) => k in data))) {
+    const keys = ['kind', ...SCHEDULE_KEYS].filter((k) => k in data);
+    const where = at(source, [keys[0]]);
+    out.diagnostics.push({ code: 'hunting-fields', severity: 'warning', file, path: [keys[0]], range: where.range, sourceLine: where.line, message: `${keys.join(', ')}: rule fields in a hunting query (a file under "Hunting Queries"); they are ignored, and the file is validated as a hunting query` });
+  } else if (kind !== undefined || SCHEDULE_KEYS.some((k) => k in data)) {
     if (kind === undefined) {
       out.shape = 'rule';
       out.diagnostics.push({ code: 'rule-schema', severity: 'error', file, message: `(top level): kind is required on an analytic rule (it has ${SCHEDULE_KEYS.filter((k) => k in data).join(', ')}); expected kind: Scheduled or NRT`, ...(out.id ? { range: out.id.range, sourceLine: out.id.line } : {}) });
