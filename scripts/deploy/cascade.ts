@@ -111,11 +111,17 @@ export async function orphanCascade(c: ArmClients, ids: ScopeIds, e: PlanEntry, 
   const wf = creates.find((r) => lower(r.type) === 'microsoft.logic/workflows' && r.id && outputSet.has(lower(r.id)));
   let principalId: string | undefined;
   const checked = new Map<string, { ok: boolean; reason: string; body?: Json }>();
+  // what cannot be read cannot be proven: it stays (the reason says why)
+  const unreadable = (e: unknown) => ({ ok: false, reason: `cannot read it (${(e as Error).message.split('\n')[0]})` });
   const check = async (id: string, type: string) => {
     let r = checked.get(lower(id));
     if (!r) {
-      const body = await getOrUndefined(c, id, INNER_API[lower(type)]);
-      r = body ? { ...marked(type, id, body, packId, templateId), body } : { ok: false, reason: 'gone' };
+      try {
+        const body = await getOrUndefined(c, id, INNER_API[lower(type)]);
+        r = body ? { ...marked(type, id, body, packId, templateId), body } : { ok: false, reason: 'gone' };
+      } catch (e) {
+        r = unreadable(e);
+      }
       checked.set(lower(id), r);
     }
     return r;
@@ -142,7 +148,13 @@ export async function orphanCascade(c: ArmClients, ids: ScopeIds, e: PlanEntry, 
         keeps.push({ id, reason: "the pack's template for this deployment assigns no role at the workspace" });
         continue;
       }
-      const ra = await getOrUndefined(c, id, API_DEFAULTS.roleAssignments);
+      let ra: Json | undefined;
+      try {
+        ra = await getOrUndefined(c, id, API_DEFAULTS.roleAssignments);
+      } catch (e) {
+        keeps.push({ id, reason: unreadable(e).reason });
+        continue;
+      }
       if (!ra) continue;
       const p = (ra.properties ?? {}) as Json;
       if (!principalId || String(p.principalId ?? '').toLowerCase() !== principalId.toLowerCase()) {
@@ -164,7 +176,7 @@ export async function orphanCascade(c: ArmClients, ids: ScopeIds, e: PlanEntry, 
       const r = await check(id, type);
       if (r.reason === 'gone') continue;
       if (!r.ok) {
-        keeps.push({ id, reason: `not marked as this config's (${r.reason})` });
+        keeps.push({ id, reason: r.reason.startsWith('cannot read') ? r.reason : `not marked as this config's (${r.reason})` });
         continue;
       }
       deletes.push({ id, type, apiVersion: INNER_API[t], why: `created by the pack's template ${templateId}, marked as this config's` });

@@ -12,7 +12,7 @@ import { connectionsOf, SENTINEL_APP_ID } from '../../scripts/deploy/postDeploy'
 import { WorkspaceResource } from '../../scripts/emit/resources';
 import { Emulator, startEmulator, workspacePath } from '../support/emulator';
 import { workspaceRuleReader } from '../../scripts/deploy/deploy';
-import { actions, deploy, packResources, rgPath, SENTINEL_SP, session, TENANT, workspace, writeRequests } from './helpers';
+import { actions, deploy, packIdFor, packResources, rgPath, SENTINEL_SP, session, TENANT, workspace, writeRequests } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -81,9 +81,13 @@ describe('one workspace, in order', () => {
     expect(result.workspaces[0].postDeploy?.permission.status).toBe('granted');
     expect(result.workspaces[0].postDeploy?.consents.map((c) => c.api)).toEqual(expect.arrayContaining(['office365']));
     // automation rules run the playbooks in this tenant
-    const ar = emu.store.list({ under: `${SI}/automationRules` })[0].body.properties as { actions: { actionConfiguration: { tenantId: string; logicAppResourceId: string } }[] };
-    expect(ar.actions[0].actionConfiguration.tenantId).toBe(TENANT);
-    expect(ar.actions[0].actionConfiguration.logicAppResourceId.startsWith(`${rgPath(WS1)}/providers/Microsoft.Logic/workflows/`)).toBe(true);
+    const ar = emu.store.list({ under: `${SI}/automationRules` })[0].body.properties as { actions: { actionType: string; actionConfiguration: { tenantId: string; logicAppResourceId: string } }[] };
+    const run = ar.actions.filter((x) => x.actionType === 'RunPlaybook');
+    expect(run.length).toBeGreaterThan(0);
+    for (const x of run) {
+      expect(x.actionConfiguration.tenantId).toBe(TENANT);
+      expect(x.actionConfiguration.logicAppResourceId.startsWith(`${rgPath(WS1)}/providers/Microsoft.Logic/workflows/`)).toBe(true);
+    }
   });
 
   test('the rule reader for `btg check` sees the deployed rules', async () => {
@@ -204,6 +208,33 @@ describe('one workspace, in order', () => {
     const again = await deploy(emu, pack, [WS1]);
     expect(Object.values(actions(again.plan)).every((a) => a === 'unchanged')).toBe(true);
   });
+});
+
+test('prune of a playbook: what cannot be read cannot be proven, so it stays; the rest of its own resources go', async () => {
+  const ws = workspace(41);
+  const e = await startEmulator({ workspaces: [ws] });
+  try {
+    const packId = packIdFor();
+    const known = pack.filter((r) => r.kind === 'playbook');
+    expect((await deploy(e, pack, [ws])).result.ok).toBe(true);
+    const leaving = known.find((r) => r.templateId === 'btg-custodian-confirmation')!;
+    const dep = e.store.get(`${rgPath(ws)}/providers/Microsoft.Resources/deployments/${leaving.name}`)!;
+    const outputs = ((dep.body.properties as { outputResources: { id: string }[] }).outputResources).map((o) => o.id);
+    const assignment = outputs.find((id) => /roleAssignments/i.test(id))!;
+    // reading role assignments is forbidden to this identity
+    e.setFaults({ rules: [{ fault: 'error', status: 403, code: 'AuthorizationFailed', message: 'no read on role assignments', path: '/roleAssignments/', method: 'GET' }] });
+    const without = pack.filter((r) => r.templateId !== 'btg-custodian-confirmation');
+    const run = await deploy(e, without, [ws], { prune: true, packId, knownPlaybooks: known });
+    e.clearFaults();
+    const entry = run.plan.workspaces[0].entries.find((x) => x.name === leaving.name)!;
+    expect(entry.cascade!.keeps).toEqual([{ id: assignment, reason: expect.stringMatching(/^cannot read it \(.*no read on role assignments/) }]);
+    expect(entry.cascade!.deletes.map((d) => d.id).sort()).toEqual(outputs.filter((id) => id !== assignment).sort());
+    expect(run.result.ok).toBe(true);
+    expect(e.store.get(assignment)).toBeDefined();
+    for (const id of outputs.filter((x) => x !== assignment)) expect(e.store.get(id)).toBeUndefined();
+  } finally {
+    await e.close();
+  }
 });
 
 test('deploy to 3 workspaces at once: all created, one Sentinel-less workspace reported, then no writes', async () => {
