@@ -141,10 +141,10 @@ export function shadowQuery(rule: ShadowRule, test: RuleTest, schemas: TableSche
   const anchor = opts.now.getTime() - NEWEST_ROW_OFFSET_MS;
   let newest: number | undefined;
   for (const [t, rows] of tableRows) {
-    for (const c of schemas[t]) {
-      if (c.type !== 'datetime') continue;
+    // a row's ingestion time counts too: it is never later than now
+    for (const name of [...schemas[t].filter((c) => c.type === 'datetime').map((c) => c.name), INGESTION_TIME_KEY]) {
       for (const row of rows) {
-        const ms = row[c.name] === undefined || row[c.name] === null ? undefined : parseDatetime(row[c.name]);
+        const ms = row[name] === undefined || row[name] === null ? undefined : parseDatetime(row[name]);
         if (ms !== undefined && (newest === undefined || ms > newest)) newest = ms;
       }
     }
