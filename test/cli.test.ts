@@ -286,7 +286,8 @@ describe('btg render: every artifact', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^  btg-interactive-signin +analytics rule: Break-glass account interactive sign-in +\[yaml, arm, kql\]$/m);
     expect(r.stdout).toMatch(/^  btg-accounts +workbook: .* +\[json, arm\]$/m);
-    expect(r.stdout).toMatch(/^  btg-notify-enrich +playbook: Break-glass: notify and enrich +\[arm, automation\]$/m);
+    expect(r.stdout).toMatch(/^  btg-notify-enrich +playbook: Break-glass: notify and enrich +\[arm\]$/m);
+    expect(r.stdout).toMatch(/^  btg-incident-alert-added +automation rule: .* +\[automation\]$/m);
     expect(r.stdout).toMatch(/^  btg-test-reminder +playbook: .*\[arm\]$/m);
     expect(r.stdout).toMatch(/^  btg-signin-monitor-alert +Azure Monitor alert: .*\[arm\]$/m);
     expect(r.stdout).toMatch(/^  test-routine +routine +\[md\]$/m);
@@ -303,7 +304,8 @@ describe('btg render: every artifact', () => {
       [['workbook'], 'workbooks/btg-accounts.json'],
       [['btg-accounts', '--format', 'arm'], 'arm/workbooks/btg-accounts.json'],
       [['btg-notify-enrich'], 'playbooks/btg-notify-enrich/azuredeploy.json'],
-      [['btg-notify-enrich', '--format', 'automation'], 'arm/automation/btg-notify-enrich.json'],
+      [['btg-incident-created'], 'arm/automation/btg-incident-created.json'],
+      [['btg-incident-alert-added', '--format', 'automation'], 'arm/automation/btg-incident-alert-added.json'],
       [['monitor-alert'], 'arm/monitor/btg-signin-monitor-alert.json'],
       [['break-glass-procedure'], 'routines/break-glass-procedure.md'],
       [['pack'], 'arm/breakglass-sentinel.json'],
@@ -442,6 +444,59 @@ describe('btg init', () => {
       expect(fs.existsSync(path.join(dir, 'other.yaml'))).toBe(false);
     } finally {
       Object.assign(initDeps, saved);
+    }
+  });
+});
+
+describe('CLI scenarios: config messages and the build progress line', () => {
+  it('an invalid config is exit 1 (a finding) in every command, the unknown key at its own line with the nearest valid key', async () => {
+    const dir = tempDir();
+    const cfg = path.join(dir, 'typo.yaml');
+    const text = fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace('    displayName: Emergency Access 02', '    dispalyName: Emergency Access 02');
+    fs.writeFileSync(cfg, text);
+    const line = text.split('\n').findIndex((l) => l.includes('dispalyName')) + 1;
+    const runs: string[][] = [
+      ['build', '-c', cfg, '-o', path.join(dir, 'out')],
+      ['validate', '-c', cfg],
+      ['render', 'btg-interactive-signin', '-c', cfg],
+      ['check', '-c', cfg, '--from', 'test/fixtures/posture/clean'],
+      ['test', '-c', cfg],
+      ['drill', '-c', cfg],
+      ['plan', '-c', cfg],
+    ];
+    for (const args of runs) {
+      const r = await runCli(...args);
+      const all = r.stdout + r.stderr;
+      expect({ args, code: r.code, at: all.includes(`typo.yaml:${line}:5`), hint: all.includes('accounts[1].dispalyName: unknown key "dispalyName" (did you mean displayName?)') }).toEqual({ args, code: 1, at: true, hint: true });
+    }
+  });
+
+  it('an IP range, a country code and an auth method outside their real sets fail the build with the value named', async () => {
+    const dir = tempDir();
+    const cfg = path.join(dir, 'sets.yaml');
+    fs.writeFileSync(
+      cfg,
+      fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace('countries: [NO, SE]', 'countries: [NO, XX]').replace('ipRanges: [203.0.113.0/24]', 'ipRanges: [999.1.1.1/24, 10.0.0.0/33]').replace('    - X.509 Certificate', '    - Yubikey'),
+    );
+    const r = await runCli('build', '-c', cfg, '-o', path.join(dir, 'out'));
+    expect(r.code).toBe(1);
+    for (const v of ['"999.1.1.1/24"', '"10.0.0.0/33"', '"XX"', '"Yubikey"']) expect(r.stderr).toContain(`got ${v}`);
+  });
+
+  it('build shows a progress line on a terminal only, erased when done', async () => {
+    const out = path.join(tempDir(), 'out');
+    const saved = { tty: process.stderr.isTTY, ci: process.env.CI, noColor: process.env.NO_COLOR };
+    delete process.env.CI;
+    delete process.env.NO_COLOR;
+    Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true });
+    try {
+      const r = await runCli('build', '-c', EXAMPLE_CONFIG, '-o', out);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/^btg build: rendering the pack from .* and checking every query with the Kusto analyzer…\r\x1b\[K/);
+    } finally {
+      Object.defineProperty(process.stderr, 'isTTY', { value: saved.tty, configurable: true });
+      if (saved.ci !== undefined) process.env.CI = saved.ci;
+      if (saved.noColor !== undefined) process.env.NO_COLOR = saved.noColor;
     }
   });
 });

@@ -115,7 +115,8 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
   const loaded = loadConfig(opts.config);
   for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (!loaded.config) {
-    setExit(ExitCode.ToolError);
+    // an invalid config is a finding (exit 1), as in build and validate; a missing one is a usage error (2)
+    setExit(ExitCode.Findings);
     return;
   }
   const config: Config = loaded.config;

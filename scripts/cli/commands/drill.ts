@@ -2,7 +2,7 @@
  * `btg drill`: the six-monthly break-glass test. Prints what the custodian does, then polls the workspace
  * (read-only) until the interactive-sign-in rule's incident for that account appears or --timeout passes, prints
  * the time from sign-in to incident, and appends the result to --record <file.jsonl>.
- * Exit 0 passed, 1 timed out, 2 could not run (config, workspace, credential, query refused).
+ * Exit 0 passed, 1 timed out (or an invalid config), 2 could not run (missing config, workspace, sign-in, query refused; nothing is recorded).
  */
 import type { TokenCredential } from '@azure/identity';
 import type { LogsQueryClientOptions } from '@azure/monitor-query-logs';
@@ -87,8 +87,9 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
   const clock = drillDeps.clock;
   requireConfig(opts.config);
   const loaded = loadConfig(opts.config);
-  for (const d of loaded.diagnostics) process.stderr.write(`${d.file ?? opts.config}: ${d.severity}: ${d.message}\n`);
-  if (!loaded.config) return setExit(ExitCode.ToolError);
+  for (const d of loaded.diagnostics) process.stderr.write(`${d.file ?? opts.config}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}: ${d.severity}: ${d.message}\n`);
+  // an invalid config is a finding (exit 1), as in build and validate; a missing one is a usage error (2)
+  if (!loaded.config) return setExit(ExitCode.Findings);
   const config = loaded.config;
 
   const pack = loadPack(config, path.relative(process.cwd(), path.resolve(opts.config)) || opts.config, loaded.source);

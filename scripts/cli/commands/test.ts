@@ -126,7 +126,8 @@ async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
   requireConfig(opts.config);
   const loaded = loadConfig(opts.config);
   for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-  if (!loaded.config) return setExit(ExitCode.ToolError);
+  // an invalid config is a finding (exit 1), as in build and validate; a missing one is a usage error (2)
+  if (!loaded.config) return setExit(ExitCode.Findings);
   const config: Config = loaded.config;
   const example = loadConfig(EXAMPLE_CONFIG).config;
   if (!example) throw new Error(`cannot load ${EXAMPLE_CONFIG}, which the pack's test rows are written for`);
