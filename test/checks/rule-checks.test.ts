@@ -43,9 +43,9 @@ const cases: Record<RuleCheckId, Case[]> = {
     { name: 'frequency + 30m look-back and the ingestion_time() filter', rule: baseRule({ queryPeriod: '90m', query: delayedQuery('1h') }), expect: 'pass' },
     { name: 'a longer buffer is fine, spelled as a TimeSpan', rule: baseRule({ queryFrequency: '1h', queryPeriod: '02:00:00', query: delayedQuery('60min') }), expect: 'pass' },
     { name: 'NRT rules are not concerned', rule: nrt({}), expect: 'pass' },
-    { name: 'look-back equal to the frequency', rule: baseRule({ query: delayedQuery('1h') }), expect: /queryPeriod \(1h\) must exceed queryFrequency \(1h\) by the default ingestion delay \(30m\), i\.e\. be at least 90m/ },
+    { name: 'look-back equal to the frequency', rule: baseRule({ queryPeriod: '1h', query: delayedQuery('1h') }), expect: /queryPeriod \(1h\) must exceed queryFrequency \(1h\) by the default ingestion delay \(30m\), i\.e\. be at least 90m/ },
     { name: 'buffer shorter than 30m', rule: baseRule({ queryPeriod: '80m', query: delayedQuery('1h') }), expect: /queryPeriod \(80m\) must exceed queryFrequency \(1h\)/ },
-    { name: 'no ingestion_time() filter', rule: baseRule({ queryPeriod: '90m' }), expect: /the query has no `\| where ingestion_time\(\) > ago\(1h\)`/ },
+    { name: 'no ingestion_time() filter', rule: baseRule({ queryPeriod: '90m', query: 'SigninLogs\n| where ResultType != "0"\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n' }), expect: /the query has no `\| where ingestion_time\(\) > ago\(1h\)`/ },
     { name: 'ingestion_time() only in a comment or a string does not count', rule: baseRule({ queryPeriod: '90m', query: 'SigninLogs\n// | where ingestion_time() > ago(1h)\n| where UserAgent != "ingestion_time() > ago(1h)"\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n' }), expect: /the query has no `\| where ingestion_time\(\) > ago\(1h\)`/ },
     { name: 'ago() longer than the frequency evaluates events twice', rule: baseRule({ queryPeriod: '3h', query: delayedQuery('2h') }), expect: /ingestion_time\(\) > ago\(2h\) must use the rule's queryFrequency \(1h\): events are evaluated \(and alerted\) in more than one run/ },
     { name: 'ago() shorter than the frequency misses events', rule: baseRule({ queryPeriod: '90m', query: delayedQuery('30m') }), expect: /ingestion_time\(\) > ago\(30m\) must use the rule's queryFrequency \(1h\): events ingested between runs are never evaluated/ },
@@ -131,7 +131,7 @@ function nrt(over: Record<string, unknown>): Record<string, unknown> {
 
 describe('rule-ingestion-delay on user rule files', () => {
   it('is a warning, not an error, outside the pack', () => {
-    const diags = validateRuleObject(baseRule()).filter((d) => d.code === 'rule-ingestion-delay');
+    const diags = validateRuleObject(baseRule({ queryPeriod: '1h', query: 'SigninLogs\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n' })).filter((d) => d.code === 'rule-ingestion-delay');
     expect(diags.map((d) => d.severity)).toEqual(['warning', 'warning']);
   });
 });

@@ -20,12 +20,13 @@ export function baseRule(overrides: Record<string, unknown> = {}): Record<string
     severity: 'Medium',
     requiredDataConnectors: [{ connectorId: 'AzureActiveDirectory', dataTypes: ['SigninLogs'] }],
     queryFrequency: '1h',
-    queryPeriod: '1h',
+    // frequency + the default 30m ingestion delay, with the ingestion_time() filter (rule-ingestion-delay)
+    queryPeriod: '90m',
     triggerOperator: 'gt',
     triggerThreshold: 0,
     tactics: ['InitialAccess'],
     relevantTechniques: ['T1078.004'],
-    query: 'SigninLogs\n| where ResultType != "0"\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n',
+    query: 'SigninLogs\n| where ingestion_time() > ago(1h)\n| where ResultType != "0"\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n',
     entityMappings: [
       { entityType: 'Account', fieldMappings: [{ identifier: 'AadUserId', columnName: 'UserId' }] },
       { entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'IPAddress' }] },
