@@ -150,13 +150,13 @@ export function desiredItems(resources: readonly WorkspaceResource[], ids: Scope
     const props = (meta.body.properties ??= {}) as Json;
     props.customVersion = `${HASH_PREFIX}${item.hash}`;
   }
-    // …and this config's packId with the template id (plan.ts ownershipOf)
-    props.source = { ...source, sourceId: metadataSourceId(packId, m.templateId) };
   for (const m of [...metadata, ...extra]) {
     const props = (m.body.properties ?? {}) as Json;
     const source = (props.source ?? {}) as Json;
     // the metadata is the ownership mark: it must name the pack as its source
     if (source.name !== PACK_SOURCE_NAME) throw new DesiredError(`metadata ${m.name}: properties.source.name must be "${PACK_SOURCE_NAME}", got ${JSON.stringify(source.name)}`);
+    // …and this config's packId with the template id (plan.ts ownershipOf)
+    props.source = { ...source, sourceId: metadataSourceId(packId, m.templateId) };
     m.hash = stableHash(m.body);
   }
   return [...items, ...extra].sort((a, b) => a.level - b.level);

@@ -55,13 +55,13 @@ function entryLines(e: PlanEntry, o: TextOptions, widths: { label: number; name:
   for (const r of e.removed) note(`${r}: removed from the pack`);
   if (e.reason && e.action !== 'orphaned') note(e.reason);
   if (e.action === 'orphaned') note(`${e.reason ?? ''}; ${o.prune ? '--prune: it will be deleted' : 'deploy --prune deletes it'}`);
-  if (e.sharedWith) note(`resource-group resource: applied with workspace ${e.sharedWith}`);
+  if (e.action === 'orphaned') {
     // by id: what a prune deletes is exactly what the plan lists
     note(`id ${e.id}`);
-  if (e.action === 'orphaned') {
     for (const d of e.cascade?.deletes ?? []) note(`${o.prune ? 'deleted with it' : 'deleted with it by --prune'}: ${d.id} (${d.why})`);
     for (const k of e.cascade?.keeps ?? []) note(`left in place: ${k.id} (${k.reason})`);
   }
+  if (e.sharedWith) note(`resource-group resource: applied with workspace ${e.sharedWith}`);
   return out;
 }
 
@@ -120,11 +120,11 @@ const entryJson = (e: PlanEntry, prune: boolean) => ({
   removed: e.removed,
   ...(e.reason ? { reason: e.reason } : {}),
   ...(e.forced ? { forced: true } : {}),
-  ...(e.sharedWith ? { sharedWith: e.sharedWith } : {}),
-});
   ...(e.templateId ? { templateId: e.templateId } : {}),
   // every resource a prune deletes with this one, by id (the apply deletes exactly these), and what it leaves
   ...(e.cascade ? { cascade: { deletes: e.cascade.deletes.map((d) => ({ id: d.id, type: d.type, why: d.why })), keeps: e.cascade.keeps } } : {}),
+  ...(e.sharedWith ? { sharedWith: e.sharedWith } : {}),
+});
 
 /** The plan as JSON for CI (stable field names; bodies are not included, ids and changed fields are). */
 export function planJson(plan: DeploymentPlan, opts: { prune?: boolean } = {}): unknown {
