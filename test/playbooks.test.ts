@@ -97,7 +97,7 @@ describe('the shipped playbooks', () => {
     expect(q).toMatch(/let IncidentStart = datetime\(@\{formatDateTime\(.*, 'yyyy-MM-ddTHH:mm:ssZ'\)\}\);/);
     expect(q).toContain('"00000000-0000-4000-8000-00000000b701"');
     const r: string = workflowOf(templates['btg-test-reminder']).properties.definition.actions.Query_overdue_accounts.inputs.body.query;
-    expect(r).toContain('let TestInterval = 180d;');
+    expect(r).toContain('let TestInterval = 90d;');
     expect(r).not.toContain('@{');
   });
 
@@ -251,6 +251,7 @@ describe('playbook-no-secrets, playbook-structure and playbook-query', () => {
     const diags = validateFolder({ 'btg-notify-enrich.json': doc, 'queries/btg-incident-signins.kql': kql });
     expect(diags.filter((d) => d.code === 'playbook-query').map((d) => d.message)).toEqual([
       `binding of IncidentStart must be @{formatDateTime(<expression>, 'yyyy-MM-ddTHH:mm:ssZ')}, got "@{triggerBody()?['object']?['properties']?['title']}"`,
+      'query btg-incident-signins ships with an unescaped "@" expression, which Logic Apps would evaluate',
       'btg-notify-enrich: query btg-incident-signins must return one dynamic column Row (end with | project Row = bag_pack(...)); it returns (TimeGenerated:datetime, UserPrincipalName:string)',
     ]);
   });
@@ -274,31 +275,101 @@ describe('playbook-no-secrets, playbook-structure and playbook-query', () => {
 
 describe('automation rules', () => {
   const out = automationRuleEmitter(pack);
-  const byPlaybook = Object.fromEntries(out.resources.map((r) => [r.templateId, r]));
+  const byId = Object.fromEntries(out.resources.map((r) => [r.templateId, r]));
+  const props = (id: string) => byId[id].body.properties as Json;
+  const ruleIds = pack.rules.map((r) => ph('workspaceResourceId', `/providers/Microsoft.SecurityInsights/alertRules/${r.rule.id}`));
+  const run = (name: string) => ({ actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: ph('resourceGroupId', `/providers/Microsoft.Logic/workflows/${name}-${PACK_ID}`), tenantId: ph('tenantId') } });
 
-  it('run the notify playbook, then the confirmation playbook, on incidents of every pack rule', () => {
-    expect(Object.keys(byPlaybook).sort()).toEqual(['btg-custodian-confirmation', 'btg-notify-enrich']);
-    const notify = byPlaybook['btg-notify-enrich'];
-    expect(notify).toMatchObject({ kind: 'automationRule', scope: 'sentinel', type: 'automationRules', name: contentId('automationRule', 'btg-notify-enrich'), apiVersion: '2025-09-01', dependsOn: [`playbook:breakglass-sentinel-${PACK_ID}-btg-notify-enrich`] });
-    const p = notify.body.properties as Json;
-    expect(p.triggeringLogic).toMatchObject({ isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created' });
-    const cond = p.triggeringLogic.conditions[0];
-    expect(cond).toMatchObject({ conditionType: 'Property', conditionProperties: { propertyName: 'IncidentRelatedAnalyticRuleIds', operator: 'Contains' } });
-    expect(cond.conditionProperties.propertyValues).toEqual(pack.rules.map((r) => ph('workspaceResourceId', `/providers/Microsoft.SecurityInsights/alertRules/${r.rule.id}`)));
-    expect(p.actions).toEqual([{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: ph('resourceGroupId', `/providers/Microsoft.Logic/workflows/btg-notify-enrich-${PACK_ID}`), tenantId: ph('tenantId') } }]);
-    expect(p.order).toBeLessThan((byPlaybook['btg-custodian-confirmation'].body.properties as Json).order);
+  it('are two: incident created, and alert added to an incident; first in the workspace (orders 1 and 2)', () => {
+    expect(Object.keys(byId).sort()).toEqual(['btg-incident-alert-added', 'btg-incident-created']);
+    expect(byId['btg-incident-created']).toMatchObject({ kind: 'automationRule', scope: 'sentinel', type: 'automationRules', name: contentId('automationRule', 'btg-incident-created'), apiVersion: '2025-09-01' });
+    expect([...byId['btg-incident-created'].dependsOn!].sort()).toEqual([`playbook:breakglass-sentinel-${PACK_ID}-btg-custodian-confirmation`, `playbook:breakglass-sentinel-${PACK_ID}-btg-notify-enrich`]);
+    expect([props('btg-incident-created').order, props('btg-incident-alert-added').order]).toEqual([1, 2]);
+  });
+
+  it('on creation: labels and tasks (native) first, then notify, then the confirmation playbook', () => {
+    const p = props('btg-incident-created');
+    expect(p.triggeringLogic).toEqual({ isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created', conditions: [{ conditionType: 'Property', conditionProperties: { propertyName: 'IncidentRelatedAnalyticRuleIds', operator: 'Contains', propertyValues: ruleIds } }] });
+    const types = p.actions.map((a: Json) => a.actionType);
+    expect(types[0]).toBe('ModifyProperties');
+    expect(p.actions[0].actionConfiguration.labels).toEqual([{ labelName: 'break-glass' }]);
+    const lastNative = types.lastIndexOf('AddIncidentTask');
+    expect(lastNative).toBeGreaterThan(0);
+    expect(types.slice(lastNative + 1)).toEqual(['RunPlaybook', 'RunPlaybook']);
+    expect(p.actions.slice(lastNative + 1).map((a: Json) => ({ actionType: a.actionType, actionConfiguration: a.actionConfiguration }))).toEqual([run('btg-notify-enrich'), run('btg-custodian-confirmation')]);
+    expect(p.actions.map((a: Json) => a.order)).toEqual(p.actions.map((_: Json, i: number) => i + 1));
+    expect(p.actions.length).toBeLessThanOrEqual(20);
+  });
+
+  it('the incident tasks are the break-glass procedure\'s "Incident tasks", in order', () => {
+    const tasks = props('btg-incident-created').actions.filter((a: Json) => a.actionType === 'AddIncidentTask').map((a: Json) => a.actionConfiguration);
+    const proc = extras.routines.find((r) => r.templateId === 'break-glass-procedure')!.text;
+    expect(tasks.map((t: Json) => t.title)).toEqual(['Confirm the use', 'Review the sign-in', 'Match every change against the witness\'s log', 'Make sure the sessions were revoked', 'Preserve the logs for the review', 'Close or escalate']);
+    for (const t of tasks) {
+      expect(proc).toContain(`**${t.title}.**`);
+      expect(t.description.length).toBeGreaterThan(20);
+      expect(t.title.length).toBeLessThanOrEqual(150);
+    }
+  });
+
+  it('an alert added to an existing incident (open, or a closed test reopened by grouping) runs the notification again', () => {
+    const p = props('btg-incident-alert-added');
+    expect(p.triggeringLogic).toMatchObject({ isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Updated' });
+    expect(p.triggeringLogic.conditions).toEqual([
+      { conditionType: 'PropertyArrayChanged', conditionProperties: { arrayType: 'Alerts', changeType: 'Added' } },
+      { conditionType: 'Property', conditionProperties: { propertyName: 'IncidentRelatedAnalyticRuleIds', operator: 'Contains', propertyValues: ruleIds } },
+    ]);
+    expect(p.actions[0]).toEqual({ order: 1, actionType: 'ModifyProperties', actionConfiguration: { status: 'Active', severity: 'High', labels: [{ labelName: 'break-glass' }, { labelName: 'btg-alert-added' }] } });
+    expect(p.actions.slice(1)).toEqual([{ order: 2, ...run('btg-notify-enrich') }, { order: 3, ...run('btg-custodian-confirmation') }]);
+  });
+
+  it('a closed test incident that receives a real sign-in: the update rule matches it (emulated service evaluation)', () => {
+    // the incident as the service sees it when grouping reopened a closed test incident with a new alert
+    const incident = { status: 'Closed', classification: 'BenignPositive', relatedAnalyticRuleIds: [pack.rules.find((r) => r.templateId === 'btg-interactive-signin')!.rule.id], alertsAdded: 1 };
+    const matches = (p: Json, trigger: 'Created' | 'Updated') =>
+      p.triggeringLogic.triggersWhen === trigger &&
+      p.triggeringLogic.conditions.every((c: Json) =>
+        c.conditionType === 'PropertyArrayChanged'
+          ? c.conditionProperties.arrayType === 'Alerts' && c.conditionProperties.changeType === 'Added' && incident.alertsAdded > 0
+          : c.conditionProperties.propertyValues.some((v: Json) => incident.relatedAnalyticRuleIds.some((id) => String(v.suffix).endsWith(`/alertRules/${id}`))),
+      );
+    const fired = out.resources.filter((r) => matches(r.body.properties as Json, 'Updated'));
+    expect(fired.map((r) => r.templateId)).toEqual(['btg-incident-alert-added']);
+    const acts = (fired[0].body.properties as Json).actions;
+    expect(acts.some((a: Json) => a.actionType === 'RunPlaybook' && a.actionConfiguration.logicAppResourceId.suffix.endsWith(`btg-notify-enrich-${PACK_ID}`))).toBe(true);
+    // and it is reopened (Active) whatever the test's classification
+    expect(acts[0].actionConfiguration.status).toBe('Active');
+    // without an added alert (a comment, a status change) nothing runs
+    incident.alertsAdded = 0;
+    expect(out.resources.filter((r) => matches(r.body.properties as Json, 'Updated'))).toEqual([]);
+  });
+
+  it('grouping: a use after the test incident was closed gets its own incident from the core sign-in rules', () => {
+    for (const id of ['btg-interactive-signin', 'btg-noninteractive-signin']) {
+      const g = pack.rules.find((r) => r.templateId === id)!.rule.incidentConfiguration!.groupingConfiguration!;
+      expect({ id, reopen: g.reopenClosedIncident }).toEqual({ id, reopen: false });
+    }
+  });
+
+  it('assign the owner natively when notify.incidentOwnerObjectId is set', () => {
+    const oid = '00000000-0000-4000-8000-0000000000f1';
+    const owned = automationRuleEmitter(packFor(configWith((c) => (c.notify.incidentOwnerObjectId = oid))));
+    const p = owned.resources.find((r) => r.templateId === 'btg-incident-created')!.body.properties as Json;
+    expect(p.actions[0].actionConfiguration.owner).toEqual({ objectId: oid, email: 'soc-lead@contoso.example', ownerType: 'User' });
+    expect(props('btg-incident-created').actions[0].actionConfiguration.owner).toBeUndefined();
   });
 
   it('are emitted as ARM with the placeholders turned into expressions', () => {
-    const a = out.artifacts.find((x) => x.templateId === 'btg-notify-enrich')!;
-    expect(a.path).toBe('arm/automation/btg-notify-enrich.json');
+    const a = out.artifacts.find((x) => x.templateId === 'btg-incident-created')!;
+    expect(a.path).toBe('arm/automation/btg-incident-created.json');
     const r = JSON.parse(a.content).resources[0];
     expect(r.type).toBe('Microsoft.OperationalInsights/workspaces/providers/automationRules');
-    expect(r.properties.actions[0].actionConfiguration).toEqual({ logicAppResourceId: `[concat(resourceGroup().id, '/providers/Microsoft.Logic/workflows/btg-notify-enrich-${PACK_ID}')]`, tenantId: '[subscription().tenantId]' });
+    const pb = r.properties.actions.find((x: Json) => x.actionType === 'RunPlaybook');
+    expect(pb.actionConfiguration).toEqual({ logicAppResourceId: `[concat(resourceGroup().id, '/providers/Microsoft.Logic/workflows/btg-notify-enrich-${PACK_ID}')]`, tenantId: '[subscription().tenantId]' });
   });
 
-  it('leave the confirmation playbook out when no account has custodians', () => {
+  it('leave the confirmation playbook out when no account has custodians and no identity owner is set', () => {
     const bare = automationRuleEmitter(packFor(configWith((c) => c.accounts.forEach((a: Json) => (a.custodians = [])))));
-    expect(bare.resources.map((r) => r.templateId)).toEqual(['btg-notify-enrich']);
+    for (const r of bare.resources) expect((r.body.properties as Json).actions.filter((a: Json) => a.actionType === 'RunPlaybook').map((a: Json) => a.actionConfiguration.logicAppResourceId.suffix)).toEqual([`/providers/Microsoft.Logic/workflows/btg-notify-enrich-${PACK_ID}`]);
   });
 });

@@ -162,6 +162,15 @@ export function checkConfigData(data: unknown, file: string, source?: YamlSource
     if (first !== undefined) diagnostics.push({ code: 'config-duplicate-account', severity: 'error', message: `accounts[${i}].userPrincipalName: duplicate of accounts[${first}].userPrincipalName (${a.userPrincipalName})`, ...at(['accounts', i, 'userPrincipalName']) });
     else upns.set(key, i);
   });
+  // an approval must never come from the account it is about: no BTG account may be a custodian or identity owner
+  config.accounts.forEach((a, i) =>
+    a.custodians.forEach((c, j) => {
+      if (upns.has(c.toLowerCase())) diagnostics.push({ code: 'config-approver-is-account', severity: 'error', message: `accounts[${i}].custodians[${j}]: ${c} is a break-glass account; custodians confirm a use of the account, so they must be people with their own accounts`, ...at(['accounts', i, 'custodians', j]) });
+    }),
+  );
+  config.notify.identityOwners.forEach((c, j) => {
+    if (upns.has(c.toLowerCase())) diagnostics.push({ code: 'config-approver-is-account', severity: 'error', message: `notify.identityOwners[${j}]: ${c} is a break-glass account; the identity owner confirms changes of these accounts and must not be one of them`, ...at(['notify', 'identityOwners', j]) });
+  });
   if (config.accounts.length < 2) {
     diagnostics.push({
       code: 'config-account-count',

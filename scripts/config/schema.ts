@@ -33,6 +33,17 @@ const Workspace = z
 
 const Cidr = IpRange;
 
+/** YAML reads `countryCode: 47` as a number: a whole number is taken as its digits (a string is checked as written). */
+const digitsOf = (v: unknown): unknown => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : v);
+
+/** An action-group phone receiver: country calling code and national number, digits only (Azure Monitor's form). */
+export const PhoneNumber = z
+  .object({
+    countryCode: z.preprocess(digitsOf, z.string()).pipe(z.string().regex(/^[1-9][0-9]{0,2}$/, { message: 'expected a country calling code of 1-3 digits without "+" or "00", like "47"' })),
+    phoneNumber: z.preprocess(digitsOf, z.string()).pipe(z.string().regex(/^[0-9]{4,14}$/, { message: 'expected the national phone number as 4-14 digits, no spaces, "+" or leading country code, like "40000000"' })),
+  })
+  .strict();
+
 const RuleOverride = z
   .object({
     enabled: z.boolean().optional(),
@@ -67,6 +78,21 @@ export const ConfigSchema = z
         emailSubject: z.string().min(1).max(200).default('Break-glass account activity: {{alertName}}'),
         teams: z.object({ groupId: Guid, channelId: z.string().min(1) }).strict().optional(),
         incidentOwner: Email.optional(),
+        /** object id of the incident owner: the automation rule assigns incidents natively (before any playbook) when set */
+        incidentOwnerObjectId: Guid.optional(),
+        /**
+         * who answers for change incidents (account, role, method, Conditional Access, group, federation ...): asked by
+         * the confirmation playbook whether the change was planned; custodians are asked only about sign-ins
+         */
+        identityOwners: z.array(Email).default([]),
+        /** SMS and voice-call receivers of the Azure Monitor action group (monitor alert, playbook-failure alert) */
+        sms: z.array(PhoneNumber).max(10).default([]),
+        voice: z.array(PhoneNumber).max(10).default([]),
+        /**
+         * a webhook receiver on the action group; its URL is never in the config: a secure deploy-time parameter
+         * (`alertWebhookUri` of the ARM template; `btg deploy` reads BTG_ALERT_WEBHOOK_URI)
+         */
+        webhook: z.boolean().default(false),
       })
       .strict()
       .default({}),

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Config } from '../config/schema';
+import { EMERGENCY_ACCESS_GUIDANCE_URL } from '../config/definitions';
 import { Diagnostic } from '../validate/diagnostic';
 import { PackContext } from './context';
 import { RuleItem } from './items';
@@ -27,7 +28,11 @@ export interface RoutineContent {
 
 export interface RoutineContext extends PackContext {
   accountsTable: { upn: string; displayName: string; objectId: string; role: string; custodians: string }[];
-  notify: { emails: string; hasEmails: boolean; teams: boolean; incidentOwner: string };
+  notify: { emails: string; hasEmails: boolean; teams: boolean; incidentOwner: string; identityOwners: string; phones: boolean };
+  /** the configured sign-in methods in words ("a FIDO2 security key or a certificate (CBA)"), and which kinds they include */
+  authMethods: { text: string; fido2: boolean; certificate: boolean; other: boolean };
+  /** the guidance the routines follow */
+  guidance: { title: string; url: string };
   testInterval: { days: number; text: string };
   rules: { name: string; severity: string; kind: string }[];
   /** the incident title the sign-in rule gives a successful sign-in, per account */
@@ -38,6 +43,19 @@ export interface RoutineContext extends PackContext {
   confirmationPlaybook: boolean;
   workbook: string;
   watchlist: string;
+}
+
+const FIDO2_METHODS = /fido2|passkey \(device-bound\)/i;
+const CERT_METHODS = /x\.509|certificate/i;
+
+/** The configured sign-in methods in the words a custodian reads, e.g. "a FIDO2 security key or a certificate (CBA)". */
+export function authMethodWords(methods: readonly string[]): RoutineContext['authMethods'] {
+  const fido2 = methods.some((m) => FIDO2_METHODS.test(m));
+  const certificate = methods.some((m) => CERT_METHODS.test(m));
+  const others = methods.filter((m) => !FIDO2_METHODS.test(m) && !CERT_METHODS.test(m));
+  const words = [...(fido2 ? ['a FIDO2 security key'] : []), ...(certificate ? ['a certificate (certificate-based authentication, e.g. a smart card)'] : []), ...others.map((m) => `"${m}"`)];
+  const text = words.length <= 1 ? (words[0] ?? 'the configured method') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+  return { text, fido2, certificate, other: others.length > 0 };
 }
 
 /** "six-monthly" reads better than "every 180 days" in a routine's title. */
@@ -64,7 +82,16 @@ export function routineContext(config: Config, ctx: PackContext, rules: RuleItem
   return {
     ...ctx,
     accountsTable: ctx.accounts.map((a, i) => ({ upn: a.userPrincipalName, displayName: a.displayName, objectId: a.objectId, role: config.accounts[i].role, custodians: a.custodians.join(', ') || '(none configured)' })),
-    notify: { emails: config.notify.emails.join(', '), hasEmails: config.notify.emails.length > 0, teams: !!config.notify.teams, incidentOwner: config.notify.incidentOwner ?? '' },
+    notify: {
+      emails: config.notify.emails.join(', '),
+      hasEmails: config.notify.emails.length > 0,
+      teams: !!config.notify.teams,
+      incidentOwner: config.notify.incidentOwner ?? '',
+      identityOwners: config.notify.identityOwners.join(', '),
+      phones: config.notify.sms.length + config.notify.voice.length > 0,
+    },
+    authMethods: authMethodWords(config.options.allowedAuthMethods),
+    guidance: { title: 'Manage emergency access accounts in Microsoft Entra ID', url: EMERGENCY_ACCESS_GUIDANCE_URL },
     testInterval: { days: config.options.testIntervalDays, text: intervalText(config.options.testIntervalDays) },
     rules: enabled.map((r) => ({ name: r.rule.name, severity: r.rule.severity, kind: r.rule.kind })),
     signInRule: signIn ? { name: signIn.rule.name, incidents } : null,

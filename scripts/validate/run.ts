@@ -20,6 +20,7 @@ export const CHECK_CATALOGUE: Record<string, { description: string; help: string
   'config-account-count': { description: 'at least two break-glass accounts', help: 'Microsoft recommends two or more emergency access accounts.' },
   'config-duplicate-workspace': { description: 'workspaces are listed once', help: 'A workspace listed twice would be deployed twice.' },
   'config-auth-methods': { description: 'allowed authentication methods follow Microsoft\'s emergency-access guidance', help: 'A warning for each options.allowedAuthMethods entry other than FIDO2 security key and X.509 Certificate (certificate-based authentication): "Manage emergency access accounts in Microsoft Entra ID" recommends these because passkeys on phones and Windows Hello are bound to one person\'s device.' },
+  'config-approver-is-account': { description: 'no break-glass account approves its own use', help: 'A custodian or identity owner (notify.identityOwners) that is one of the break-glass accounts could confirm its own use: approvals must come from people with their own accounts.' },
   'config-unknown-rule': { description: 'rule overrides name existing rules', help: 'options.rules keys must be rule template ids.' },
   'yaml-syntax': { description: 'the file is valid YAML', help: 'The file could not be parsed as YAML.' },
   'file-read': { description: 'the file can be read', help: 'The file could not be read.' },

@@ -64,7 +64,7 @@ export function renderables(pack: Pack, artifacts: Artifact[]): Renderable[] {
         get(id, 'playbook', a.name).formats.arm = a.content;
         break;
       case 'automation-arm':
-        get(id, 'playbook').formats.automation = a.content;
+        get(id, 'automation rule', a.name).formats.automation = a.content;
         break;
       case 'monitor-arm':
         get(id, 'Azure Monitor alert', a.name).formats.arm = a.content;
