@@ -3,12 +3,12 @@
  * time, what is left is the old or the new output (after the recovery any next build runs first), whole, with the
  * foreign file kept and no leftovers.
  */
-import { spawn } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { recoverLeftovers } from '../scripts/emit/output';
+import { recoverLeftovers, writeOutput } from '../scripts/emit/output';
 
 jest.setTimeout(120_000);
 
@@ -51,7 +51,7 @@ describe('a build killed at any moment', () => {
     );
   });
 
-  it.each(Array.from({ length: 16 }, (_, i) => 5 + i * 7))('SIGKILL during rewriting (case %d): old or new output, never neither', async (ms) => {
+  it.each(Array.from({ length: 24 }, (_, i) => 5 + i * 7))('SIGKILL during rewriting (case %d): old or new output, never neither', async (ms) => {
     const root = fs.mkdtempSync(path.join(dir, 'run-'));
     const out = path.join(root, 'out');
     const { writeOutput } = await import('../scripts/emit/output');
@@ -79,4 +79,42 @@ describe('a build killed at any moment', () => {
     expect(fs.readFileSync(path.join(out, 'foreign.txt'), 'utf8')).toBe('keep me');
     expect(fs.readdirSync(root).sort()).toEqual(['out']);
   });
+});
+
+/** A real mount point as the output folder (needs permission to mount: root in a container; skipped elsewhere). */
+function tryMount(dir: string): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('an output folder that is a mount point', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'btg-mnt-'));
+  const out = path.join(root, 'out');
+  fs.mkdirSync(out);
+  // can this process mount at all? (probe, unmounted at once; the real mount lives only while the test runs)
+  const canMount = tryMount(out) && (execFileSync('umount', [out]), true);
+
+  (canMount ? it : it.skip)('is written and replaced in place (rename gives EBUSY), foreign files kept', () => {
+    expect(tryMount(out)).toBe(true);
+    try {
+      writeBoth();
+    } finally {
+      execFileSync('umount', [out]);
+    }
+  });
+  function writeBoth(): void {
+    expect(() => fs.renameSync(out, `${out}-moved`)).toThrow(/EBUSY|EXDEV|EPERM/);
+    expect(writeOutput(out, version('A') as never, { cwd: root }).mode).toBe('in-place');
+    fs.writeFileSync(path.join(out, 'foreign.txt'), 'keep me');
+    const res = writeOutput(out, version('B') as never, { cwd: root });
+    expect(res.mode).toBe('in-place');
+    expect(wholeVersion(out)).toBe('B');
+    expect(fs.readFileSync(path.join(out, 'foreign.txt'), 'utf8')).toBe('keep me');
+    expect(fs.readdirSync(root)).toEqual(['out']);
+    expect(fs.readdirSync(out).filter((n) => n.startsWith('.'))).toEqual([]);
+  }
 });

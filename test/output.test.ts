@@ -200,6 +200,28 @@ describe('writeOutput: a build killed at any step leaves the old or the new outp
   });
 });
 
+describe('writeOutput: a clean-up killed half-way', () => {
+  it('removes the manifest last, so a half-removed old output is still recognised; empty shells are removed', () => {
+    const root = tmpRoot();
+    const out = path.join(root, 'out');
+    writeOutput(out, V1, { cwd: root });
+    // an old output whose clean-up was killed after its last file: only empty folders are left
+    fs.mkdirSync(path.join(root, '.out-old-aaa111', 'detections', 'deep'), { recursive: true });
+    fs.mkdirSync(path.join(root, '.out-tmp-bbb222', 'arm'), { recursive: true });
+    // one killed before the manifest went: some files of ours and the manifest
+    fs.mkdirSync(path.join(root, '.out-old-ccc333', 'detections'), { recursive: true });
+    fs.writeFileSync(path.join(root, '.out-old-ccc333', 'detections', 'b.yaml'), 'b1');
+    fs.writeFileSync(path.join(root, '.out-old-ccc333', 'manifest.json'), manifest(['detections/a.yaml', 'detections/b.yaml']).content);
+    // and a look-alike with a file of someone else's and no manifest: not ours
+    fs.mkdirSync(path.join(root, '.out-old-ddd444'));
+    fs.writeFileSync(path.join(root, '.out-old-ddd444', 'precious.txt'), 'not btg');
+    writeOutput(out, V2, { cwd: root });
+    expectOutput(out, V2);
+    expect(fs.readdirSync(root).sort()).toEqual(['.out-old-ddd444', 'out']);
+    expect(fs.readFileSync(path.join(root, '.out-old-ddd444', 'precious.txt'), 'utf8')).toBe('not btg');
+  });
+});
+
 describe('writeOutput: an output folder that is a mount point', () => {
   const busy = (out: string) => (from: string, to: string) => {
     if (from === out) throw Object.assign(new Error(`EBUSY: resource busy or locked, rename '${from}'`), { code: 'EBUSY' });

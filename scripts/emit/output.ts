@@ -157,7 +157,9 @@ function foreignUnits(dir: string, owned: Set<string>): string[] {
 /** Remove exactly the listed files of `dir` and the folders that become empty; the folder itself if empty then. */
 function removeOwned(dir: string, owned: Set<string>, removeSelf = true): boolean {
   const dirs = new Set<string>();
-  for (const rel of owned) {
+  // the lists that make the folder recognisable go last: a removal killed half-way is finished by the next build
+  const last = [MANIFEST_FILE, PARTIAL_MARKER];
+  for (const rel of [...[...owned].filter((p) => !last.includes(p)), ...last.filter((p) => owned.has(p))]) {
     const p = path.join(dir, rel);
     const st = lstat(p);
     if (st && !st.isDirectory()) fs.unlinkSync(p);
@@ -254,6 +256,20 @@ function leftovers(abs: string): { tmp: string[]; old: string[] } {
 
 const isEmptyDir = (p: string) => fs.readdirSync(p).length === 0;
 
+/** A folder with nothing but (possibly nested) empty folders: what a removal killed after its last file leaves. */
+function holdsNoFiles(p: string): boolean {
+  return fs.readdirSync(p).every((n) => {
+    const st = lstat(path.join(p, n));
+    return !!st && st.isDirectory() && !st.isSymbolicLink() && holdsNoFiles(path.join(p, n));
+  });
+}
+
+/** Remove a tree of empty folders, bottom-up (rmdir refuses anything that is not empty). */
+function removeEmptyTree(p: string): void {
+  for (const n of fs.readdirSync(p)) removeEmptyTree(path.join(p, n));
+  fs.rmdirSync(p);
+}
+
 /**
  * Finish what a killed build left: an old output whose `out/` is missing is renamed back; a temp folder is removed
  * (only what it lists); an old output beside a present `out/` gives its foreign files to `out/` and loses ours.
@@ -277,22 +293,31 @@ export function recoverLeftovers(outDir: string): string[] {
     }
   }
   const { tmp, old } = leftovers(abs);
-  const recognisedOld = old.filter((o) => isEmptyDir(o) || ownedPaths(o));
+  const recognisedOld = old.filter((o) => ownedPaths(o) || holdsNoFiles(o));
   if (!lstat(abs) && recognisedOld.length) {
-    const newest = recognisedOld.map((o) => ({ o, t: fs.statSync(o).mtimeMs })).sort((a, b) => b.t - a.t)[0].o;
+    // a whole previous output before an empty shell (what an interrupted clean-up leaves), then the newest
+    const newest = recognisedOld.map((o) => ({ o, whole: ownedPaths(o) ? 1 : 0, t: fs.statSync(o).mtimeMs })).sort((a, b) => b.whole - a.whole || b.t - a.t)[0].o;
     fs.renameSync(newest, abs);
     notes.push(`restored the previous output from ${path.basename(newest)} (a build was interrupted)`);
     recognisedOld.splice(recognisedOld.indexOf(newest), 1);
   }
   for (const t of tmp) {
     const owned = ownedPaths(t);
-    if (!owned && !isEmptyDir(t)) {
+    if (!owned && holdsNoFiles(t)) {
+      removeEmptyTree(t);
+      continue;
+    }
+    if (!owned) {
       notes.push(`left ${t} alone: it looks like a btg temp folder but holds no list of what btg wrote`);
       continue;
     }
     if (!removeOwned(t, owned ?? new Set())) notes.push(`removed btg's files from the interrupted temp folder ${t}; other files in it were kept`);
   }
   for (const o of recognisedOld) {
+    if (!ownedPaths(o)) {
+      removeEmptyTree(o);
+      continue;
+    }
     const owned = ownedPaths(o) ?? new Set<string>();
     const left = lstat(abs)?.isDirectory() ? moveForeign(o, abs, owned) : [];
     if (!removeOwned(o, owned)) notes.push(`kept ${o}: it holds files that are not btg's and that could not move into ${outDir} (${left.join(', ') || 'see the folder'})`);
