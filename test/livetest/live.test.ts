@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { testDeps } from '../../scripts/cli/commands/test';
 import { ACCESS_TOKEN_ENV } from '../../scripts/cli/credential';
+import { durationMinutes } from '../../scripts/kql/literals';
 import { bundledSchemas } from '../../scripts/kql/schemas';
 import { logsWorkspaceQuery, markerOf, planTests, runLive, TestPlan, TestReport } from '../../scripts/livetest';
 import { runCli } from '../helpers/cli';
@@ -51,7 +52,7 @@ describe('btg test --live against a local query API', () => {
     for (const { rule, c } of cases()) {
       const req = server.requests.find((r) => r.body?.query === c.shadow.text);
       expect(req).toMatchObject({ method: 'POST', url: `/v1/workspaces/${WS_ID}/query`, authorization: 'Bearer fake-logs-token', contentType: 'application/json' });
-      const period = rule.kind === 'NRT' ? 24 * 60 : 60; // NRT: 1d; btg-failed-signins: queryPeriod 1h
+      const period = rule.kind === 'NRT' ? 24 * 60 : durationMinutes(rule.window); // NRT: 1d; Scheduled: its queryPeriod
       expect(req!.body!.timespan).toBe(`${new Date(NOW.getTime() - period * 60_000).toISOString()}/${NOW.toISOString()}`);
     }
     expect(credential.scopes.every((s) => s === `${server.url}/.default`)).toBe(true);
@@ -63,7 +64,7 @@ describe('btg test --live against a local query API', () => {
     expect(bad).toMatchObject({ status: 'fail', expect: 'no-fire', actual: 'fire', count: 2 });
     expect(all.filter((c) => c.marker !== wrong).every((c) => c.status === 'pass' && c.actual === c.expect)).toBe(true);
     expect(report.summary).toMatchObject({ cases: cases().length, pass: cases().length - 1, fail: 1, error: 0 });
-    expect(report.rules.find((r) => r.templateId === 'btg-failed-signins')).toMatchObject({ kind: 'Scheduled', trigger: 'count > 0', window: '1h', tables: ['SigninLogs', 'AADNonInteractiveUserSignInLogs'] });
+    expect(report.rules.find((r) => r.templateId === 'btg-failed-signins')).toMatchObject({ kind: 'Scheduled', trigger: 'count > 0', window: packForExample().rules.find((r) => r.templateId === 'btg-failed-signins')!.rule.queryPeriod, tables: ['SigninLogs', 'AADNonInteractiveUserSignInLogs'] });
   });
 
   it('a query the service rejects (400) is an error for that case only; the others still run', async () => {
@@ -165,13 +166,17 @@ describe('btg test (CLI)', () => {
     expect((await runCli('test', '--live', '-c', liveConfig(), '--endpoint', 'http://127.0.0.1:1', '--rule', 'btg-interactive-signin')).stderr).toContain('expected an https URL');
   });
 
-  it('offline: every case of the chosen rule is a valid shadow query (exit 0); a schema that contradicts the rows makes them invalid (exit 1)', async () => {
+  it('offline: every case of the chosen rule is executed and passes (exit 0); a schema that contradicts the rows makes them invalid (exit 1)', async () => {
     testDeps.now = () => NOW;
     const ok = await runCli('test', '-c', writeConfig(configWith(() => undefined)), '--rule', 'btg-interactive-signin');
     expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^btg test \(offline\): each case's rows executed through the rule's query by the offline KQL evaluator/m);
     expect(ok.stdout).toMatch(/^btg-interactive-signin \(NRT, fires when count > 0, window 1d, reads SigninLogs\)$/m);
-    expect(ok.stdout).toMatch(/^  VALID +successful interactive sign-in by a break-glass account fires +expects fire; shadow query valid$/m);
-    expect(ok.stdout).toMatch(/^1 rules, 3 cases: 3 valid, 0 invalid, 0 skipped$/m);
+    expect(ok.stdout).toMatch(/^  PASS +successful interactive sign-in by a break-glass account fires +expected fire, fired \(count 1\)$/m);
+    expect(ok.stdout).toMatch(/^  PASS +a normal user's sign-in does not fire +expected no-fire, did not fire \(count 0\)$/m);
+    const n = (ok.stdout.match(/^  PASS /gm) ?? []).length;
+    expect(n).toBeGreaterThanOrEqual(3);
+    expect(ok.stdout).toMatch(new RegExp(`^1 rules, ${n} cases: ${n} passed, 0 failed, 0 errors, 0 invalid, 0 skipped$`, 'm'));
 
     // a custom schema that says UserId is a long: the rows' GUID strings no longer fit
     const dir = tmpDir();
@@ -180,7 +185,7 @@ describe('btg test (CLI)', () => {
     const bad = await runCli('test', '-c', writeConfig(configWith(() => undefined)), '--rule', 'btg-interactive-signin', '--schemas', dir, '--json');
     expect(bad.code).toBe(1);
     const report = JSON.parse(bad.stdout);
-    expect(report.summary).toMatchObject({ valid: 0, invalid: 3 });
+    expect(report.summary).toMatchObject({ pass: 0, invalid: n });
     expect(report.rules[0].cases[0].problems).toContain('SigninLogs[0].UserId: expected an integer (long), got string "00000000-0000-4000-8000-00000000b701"');
   });
 });
