@@ -48,7 +48,7 @@ describe('btg build', () => {
 
   it('a missing config says how to start from the example', async () => {
     const r = await runCli('build', '--config', path.join(dir, 'nope.yaml'), '--out', path.join(dir, 'o2'));
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/examples\/btg.config.yaml/);
   });
 
@@ -264,10 +264,9 @@ describe('fail-fast sign-in', () => {
         throw new Error('DefaultAzureCredential failed to retrieve a token');
       },
     });
-    const cfg = path.join(tempDir(), 'live.yaml');
-    fs.writeFileSync(cfg, fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace('    location: westeurope', '    location: westeurope\n    workspaceId: 00000000-0000-4000-8000-0000000000aa'));
     try {
-      const r = await runCli('test', '--live', '-c', cfg);
+      // the example config carries workspaces[].workspaceId
+      const r = await runCli('test', '--live', '-c', EXAMPLE_CONFIG);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.match(/cannot get a token/g)).toHaveLength(1);
