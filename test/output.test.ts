@@ -245,6 +245,25 @@ describe('writeOutput: an output folder that is a mount point', () => {
     expect(siblings(out)).toEqual([]);
   });
 
+  it('never deletes or writes through a symbolic link that leads out of the folder, whatever the manifest lists', () => {
+    const root = tmpRoot();
+    const out = path.join(root, 'mnt');
+    const outside = path.join(root, 'elsewhere');
+    fs.mkdirSync(outside);
+    fs.writeFileSync(path.join(outside, 'victim.txt'), 'precious');
+    fs.mkdirSync(out);
+    fs.symlinkSync(outside, path.join(out, 'link'));
+    fs.writeFileSync(path.join(out, 'manifest.json'), manifest(['link/victim.txt']).content);
+    writeOutput(out, V1, { cwd: root, renameDir: busy(out) });
+    expect(fs.readFileSync(path.join(outside, 'victim.txt'), 'utf8')).toBe('precious');
+    expectOutput(out, V1);
+    // a new output that would write through the link is refused
+    const through = output({ 'link/victim.txt': 'overwritten' });
+    fs.writeFileSync(path.join(out, 'manifest.json'), manifest(['link/victim.txt']).content);
+    expect(() => writeOutput(out, through, { cwd: root, renameDir: busy(out) })).toThrow(/symbolic link|not a file btg wrote/);
+    expect(fs.readFileSync(path.join(outside, 'victim.txt'), 'utf8')).toBe('precious');
+  });
+
   it('an in-place update killed half-way is finished by the next build', () => {
     const root = tmpRoot();
     const out = path.join(root, 'mnt');

@@ -135,6 +135,15 @@ export function ownedPaths(dir: string): Set<string> | undefined {
 
 const posix = (p: string) => p.split(path.sep).join('/');
 
+/** The real folder of `file` is `dir` or inside it (no symbolic link on the way leads elsewhere). */
+function insideFolder(dir: string, file: string): boolean {
+  try {
+    return within(fs.realpathSync(dir), fs.realpathSync(path.dirname(file)));
+  } catch {
+    return false;
+  }
+}
+
 /** Top-most entries of `dir` that hold nothing btg wrote (a foreign file, or a folder with no file of ours inside). */
 function foreignUnits(dir: string, owned: Set<string>): string[] {
   const ownedList = [...owned].map((p) => p.replace(/\\/g, '/'));
@@ -162,7 +171,7 @@ function removeOwned(dir: string, owned: Set<string>, removeSelf = true): boolea
   for (const rel of [...[...owned].filter((p) => !last.includes(p)), ...last.filter((p) => owned.has(p))]) {
     const p = path.join(dir, rel);
     const st = lstat(p);
-    if (st && !st.isDirectory()) fs.unlinkSync(p);
+    if (st && !st.isDirectory() && insideFolder(dir, p)) fs.unlinkSync(p);
     for (let d = path.dirname(rel); d !== '.' && d !== '/' && d !== ''; d = path.dirname(d)) dirs.add(d);
   }
   // deepest first
@@ -432,6 +441,7 @@ function writeInPlace(dir: string, artifacts: readonly Artifact[], previous: Set
   for (const a of ordered) {
     const file = path.join(dir, a.path);
     fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (!insideFolder(dir, file)) throw new OutputRefusedError(dir, `${a.path} would be written through a symbolic link that leads out of the output folder`);
     const part = `${file}.btg-tmp-${randomSuffix()}`;
     fs.writeFileSync(part, a.content);
     fs.renameSync(part, file);
