@@ -248,7 +248,7 @@ test('deploy to 3 workspaces at once: all created, one Sentinel-less workspace r
     expect(first.result.ok).toBe(false); // one workspace could not be deployed to
     for (const w of first.result.workspaces.slice(0, 3)) expect(w.entries.every((r) => r.status === 'applied')).toBe(true);
     for (const ws of three) {
-      const desired = desiredItems(pack, scopeIdsOf(ws), { workspaceResourceId: workspacePath(ws), resourceGroupId: rgPath(ws), subscriptionId: ws.subscriptionId, tenantId: TENANT, location: ws.location, workspaceName: ws.workspaceName });
+      const desired = desiredItems(pack, scopeIdsOf(ws), { workspaceResourceId: workspacePath(ws), resourceGroupId: rgPath(ws), subscriptionId: ws.subscriptionId, tenantId: TENANT, location: ws.location, workspaceName: ws.workspaceName }, packIdFor());
       for (const d of desired) expect(e.store.has(d.id)).toBe(true);
     }
     // writes of the three workspaces interleaved (parallel across workspaces), not one workspace after the other
@@ -317,7 +317,7 @@ test('without the right to assign roles, deploy says exactly which `az role assi
 
 test("the pack's own playbooks: each Office 365 / Teams connection is listed for consent, the managed-identity one is not", () => {
   const ids = scopeIdsOf(WS1);
-  const items = desiredItems(pack.filter((r) => r.kind === 'playbook'), ids, { workspaceResourceId: ids.workspaceId, resourceGroupId: ids.resourceGroupId, subscriptionId: WS1.subscriptionId, tenantId: TENANT, location: 'westeurope', workspaceName: WS1.workspaceName });
+  const items = desiredItems(pack.filter((r) => r.kind === 'playbook'), ids, { workspaceResourceId: ids.workspaceId, resourceGroupId: ids.resourceGroupId, subscriptionId: WS1.subscriptionId, tenantId: TENANT, location: 'westeurope', workspaceName: WS1.workspaceName }, packIdFor());
   const refs = connectionsOf(items);
   expect(refs.length).toBeGreaterThan(0);
   for (const r of refs) {

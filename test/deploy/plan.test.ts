@@ -193,7 +193,7 @@ describe('reconcileShared', () => {
   test('one workspace applies a shared resource-group resource; a different body is a conflict', () => {
     const a = planEntries({ desired: desiredItems([workbook()], IDS, VALUES, P), snapshot: snapshot([]), packId: P });
     const b = planEntries({ desired: desiredItems([workbook()], IDS, VALUES, P), snapshot: snapshot([]), packId: P });
-    const c = planEntries({ desired: desiredItems([workbook()], IDS, { ...VALUES, workspaceResourceId: `${IDS.workspaceId}-other` }), snapshot: snapshot([]), packId: P });
+    const c = planEntries({ desired: desiredItems([workbook()], IDS, { ...VALUES, workspaceResourceId: `${IDS.workspaceId}-other` }, P), snapshot: snapshot([]), packId: P });
     reconcileShared([{ label: 'a', entries: a }, { label: 'b', entries: b }, { label: 'c', entries: c }]);
     expect(a[0].action).toBe('create');
     expect(a[0].sharedWith).toBeUndefined();

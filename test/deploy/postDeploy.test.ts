@@ -2,7 +2,7 @@ import { deploymentContext, evalArmString } from '../../scripts/deploy/armExpres
 import { desiredItems } from '../../scripts/deploy/desired';
 import { azRoleCommand, connectionsOf, SENTINEL_APP_ID } from '../../scripts/deploy/postDeploy';
 import { CLOUDS } from '../../scripts/deploy/target';
-import { IDS, playbook, VALUES } from './fixtures';
+import { IDS, playbook, VALUES, P } from './fixtures';
 
 describe('evalArmString', () => {
   const ctx = { parameters: { PlaybookName: 'btg-x', n: 3 }, variables: { conn: "[concat('office365-', parameters('PlaybookName'))]" } };
@@ -26,7 +26,7 @@ describe('evalArmString', () => {
 });
 
 test('connectionsOf names the connections of a playbook deployment and which need consent', () => {
-  const items = desiredItems([playbook()], IDS, VALUES);
+  const items = desiredItems([playbook()], IDS, VALUES, P);
   expect(connectionsOf(items)).toEqual([
     { name: 'azuresentinel-btg-pb-1', api: 'azuresentinel', needsConsent: false, playbook: 'Playbook' },
     { name: 'office365-btg-pb-1', api: 'office365', needsConsent: true, playbook: 'Playbook' },
