@@ -300,15 +300,32 @@ export interface RuleTestSummary {
  * The offline test results of the pack's rules as the report shows them: each rule's rows executed and its mutants
  * scored (`btg test --mutate`), with the rows' example accounts mapped to the configured ones.
  */
+const summaryCache = new Map<string, RuleTestSummary>();
+
 export function ruleTestSummaries(rules: readonly RuleItem[], input: { accounts?: AccountMap; watchlistAccounts: readonly AccountRef[]; now?: Date; analyzer?: KqlAnalyzer; schemas?: TableSchemas }): Record<string, RuleTestSummary> {
   const schemas = input.schemas ?? bundledSchemas();
   const analyzer = input.analyzer ?? defaultAnalyzer();
-  const plan = planTests({ rules, schemas, now: input.now ?? new Date(), accounts: input.accounts, watchlistAccounts: input.watchlistAccounts, validate: false, analyzer });
-  const report = runOffline(plan, rules, { analyzer, schemas, watchlistAccounts: input.watchlistAccounts, accounts: input.accounts, mutate: true });
+  // a rule's result depends only on its query, trigger, tests and the accounts: cached per rule, so builds of the
+  // same pack (or of config variants that change a few rules) in one process run each rule once
+  const keyOf = (r: RuleItem) =>
+    JSON.stringify([r.templateId, r.query.text, r.rule.kind, r.rule.triggerOperator, r.rule.triggerThreshold, r.tests, input.accounts?.pairs ?? null, input.watchlistAccounts, input.schemas ? Object.keys(schemas).length : 0]);
   const out: Record<string, RuleTestSummary> = {};
+  const todo = rules.filter((r) => {
+    const hit = summaryCache.get(keyOf(r));
+    if (hit) out[r.templateId] = hit;
+    return !hit;
+  });
+  if (!todo.length) return out;
+  const plan = planTests({ rules: todo, schemas, now: input.now ?? new Date(), accounts: input.accounts, watchlistAccounts: input.watchlistAccounts, validate: false, analyzer });
+  const report = runOffline(plan, todo, { analyzer, schemas, watchlistAccounts: input.watchlistAccounts, accounts: input.accounts, mutate: true });
   for (const r of report.rules) {
     const m = r.mutation && !r.mutation.notScored ? { killed: r.mutation.killed, total: r.mutation.total, score: r.mutation.score } : undefined;
     out[r.templateId] = { cases: r.cases.length, passed: r.cases.filter((c) => c.status === 'pass').length, ...(m ? { mutation: m } : {}) };
+    const item = todo.find((i) => i.templateId === r.templateId);
+    if (item) {
+      if (summaryCache.size > 512) summaryCache.clear();
+      summaryCache.set(keyOf(item), out[r.templateId]);
+    }
   }
   return out;
 }
