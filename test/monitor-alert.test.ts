@@ -32,13 +32,14 @@ describe('the Azure Monitor alert', () => {
     expect(validateMonitorAlerts(ex, pack, defaultAnalyzer())).toEqual([]);
   });
 
-  it('is the guidance: SigninLogs by object id, more than 0 results, severity 0, every 5 minutes over 5 minutes, enabled', () => {
+  it('is the guidance: SigninLogs by object id, more than 0 results, severity 0, every 5 minutes, enabled; late records still alert once', () => {
     expect(alert).toMatchObject({ scope: 'resourceGroup', type: 'Microsoft.Insights/scheduledQueryRules', apiVersion: '2023-12-01', dependsOn: [`actionGroup:${ACTION_GROUP_NAME}`] });
     expect(alert.body).toMatchObject({ kind: 'LogAlert', location: ph('location'), tags: { [PACK_TAG]: 'btg-signin-monitor-alert' } });
-    expect(p).toMatchObject({ severity: 0, enabled: true, scopes: [ph('workspaceResourceId')], evaluationFrequency: 'PT5M', windowSize: 'PT5M', autoMitigate: false });
+    expect(p).toMatchObject({ severity: 0, enabled: true, scopes: [ph('workspaceResourceId')], evaluationFrequency: 'PT5M', windowSize: 'PT45M', autoMitigate: false });
     expect(p.criteria.allOf).toEqual([expect.objectContaining({ timeAggregation: 'Count', operator: 'GreaterThan', threshold: 0, failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } })]);
     expect(p.criteria.allOf[0].query).toMatch(/^let BtgAccountIds = dynamic\(\["00000000-0000-4000-8000-00000000b701", "00000000-0000-4000-8000-00000000b702"\]\);/);
-    expect(p.criteria.allOf[0].query).toContain('SigninLogs\n| where tolower(UserId) in (BtgAccountIds)');
+    // window 5m + options.ingestionDelay (30m) rounded up to a window the service accepts; each record counted once
+    expect(p.criteria.allOf[0].query).toContain('SigninLogs\n| where ingestion_time() > ago(5m)\n| where tolower(UserId) in (BtgAccountIds)');
     expect(p.muteActionsDuration).toBeUndefined();
   });
 
@@ -106,8 +107,16 @@ describe('monitor alert checks', () => {
     expect(diags).toEqual([expect.objectContaining({ code: 'monitor-alert-settings', file: 'btg.config.yaml', path: ['options', 'monitorAlert', 'muteActionsDuration'], message: expect.stringContaining('from PT5M to P2D, got "P3D"') })]);
   });
 
+  it('the window follows options.ingestionDelay: the smallest accepted window covering frequency + delay', () => {
+    const windowFor = (delay: string) => {
+      const pk = packFor(configWith((c) => { c.options.ingestionDelay = delay; }));
+      return (monitorAlertEmitter(pk).resources.find((r) => r.kind === 'monitorAlert')!.body.properties as Json).windowSize;
+    };
+    expect([windowFor('1m'), windowFor('10m'), windowFor('2h'), windowFor('1d')]).toEqual(['PT10M', 'PT15M', 'PT3H', 'P2D']);
+  });
+
   it('rejects an evaluation frequency longer than the window', () => {
-    const diags = validateTemplate(TEMPLATE.replace('evaluationFrequency: PT5M', 'evaluationFrequency: PT10M'));
+    const diags = validateTemplate(TEMPLATE.replace('evaluationFrequency: PT5M', 'evaluationFrequency: PT10M\nwindowSize: PT5M'));
     expect(diags.map((d) => d.message)).toEqual(['evaluationFrequency PT10M is longer than windowSize PT5M: sign-ins between two windows would never alert']);
     expect(diags[0].range!.start.line).toBe(TEMPLATE.split('\n').findIndex((l) => l.startsWith('evaluationFrequency')));
   });

@@ -14,6 +14,7 @@ import { QueryText } from './items';
 import { listYaml, zodDiagnostics } from './load';
 import { fillSubject, identityRendered, queryEnvironment, renderQuery, renderText, TemplateError } from './render';
 import { loadYamlFile, scalarOrigin, YamlSource } from './yamlSource';
+import { durationMinutes } from '../kql/literals';
 
 /** Evaluation frequencies the service accepts (rest-shapes §4.1); windowSize also allows P2D. */
 export const SQR_FREQUENCIES = ['PT1M', 'PT5M', 'PT10M', 'PT15M', 'PT30M', 'PT45M', 'PT1H', 'PT2H', 'PT3H', 'PT4H', 'PT5H', 'PT6H', 'P1D'] as const;
@@ -24,11 +25,23 @@ export const MonitorAlertTemplate = z
     description: z.string().min(1),
     severity: z.number().int().min(0).max(4),
     evaluationFrequency: z.enum(SQR_FREQUENCIES),
-    windowSize: z.enum([...SQR_FREQUENCIES, 'P2D']),
+    /** absent: the smallest window the service accepts that covers evaluationFrequency + options.ingestionDelay */
+    windowSize: z.enum([...SQR_FREQUENCIES, 'P2D']).optional(),
     query: z.string().min(1),
   })
   .strict();
 export type MonitorAlertTemplate = z.infer<typeof MonitorAlertTemplate>;
+
+const WINDOW_SIZES = [...SQR_FREQUENCIES, 'P2D'] as const;
+/**
+ * The look-back of the log alert: the smallest window the service accepts that covers evaluationFrequency +
+ * options.ingestionDelay (the query keeps only rows ingested within evaluationFrequency, as Sentinel's Scheduled
+ * rules do), at most P2D.
+ */
+export function monitorWindow(evaluationFrequency: string, ingestionDelay: string): (typeof WINDOW_SIZES)[number] {
+  const need = durationMinutes(evaluationFrequency) + durationMinutes(ingestionDelay);
+  return WINDOW_SIZES.find((w) => durationMinutes(w) >= need) ?? 'P2D';
+}
 
 export interface MonitorAlertContent {
   itemKind: 'monitorAlert';
@@ -36,7 +49,7 @@ export interface MonitorAlertContent {
   file: string;
   source: YamlSource;
   /** name and description rendered */
-  alert: MonitorAlertTemplate;
+  alert: MonitorAlertTemplate & { windowSize: NonNullable<MonitorAlertTemplate['windowSize']> };
   query: QueryText;
   /** notify.emailSubject rendered with alertName = the alert's name */
   subject: string;
@@ -85,7 +98,8 @@ export function loadMonitorAlerts(dir: string, ctx: PackContext, config: Config)
       continue;
     }
     try {
-      const alert = { ...t, name: renderText(t.name, ctx), description: renderText(t.description, ctx).trim(), query: query.text };
+      const windowSize = t.windowSize ?? monitorWindow(t.evaluationFrequency, config.options.ingestionDelay);
+      const alert = { ...t, windowSize, name: renderText(t.name, ctx), description: renderText(t.description, ctx).trim(), query: query.text };
       const subject = fillSubject(config.notify.emailSubject, { alertName: alert.name, tenantName: ctx.tenantName });
       // the packId keeps two configs' alerts in one resource group apart (content/ids.ts)
       items.push({ itemKind: 'monitorAlert', templateId, file, source, alert, query, subject, ruleName: `${ruleNameFrom(subject).slice(0, 240).replace(/[ .]+$/, '')}${packNames.monitorAlertSuffix(packIdOf(config))}` });
