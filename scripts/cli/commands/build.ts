@@ -31,7 +31,7 @@ export function register(program: Command, setExit: SetExit): void {
       const ms = Date.now() - t0;
       const counts = res.emitted ? describeCounts(res.emitted.artifacts.map((a) => a.kind)) : '';
       if (opts.json) {
-        process.stdout.write(formatters.json(res.diagnostics, { extra: { written: res.written, outDir: res.outDir, ms, skipped: res.pack?.skipped ?? [], artifacts: res.emitted?.artifacts.map((a) => a.path) ?? [] } }));
+        process.stdout.write(formatters.json(res.diagnostics, { extra: { written: res.written, outDir: res.outDir, ms, skipped: res.pack?.skipped ?? [], artifacts: res.emitted?.artifacts.map((a) => a.path) ?? [], outputNotes: res.outputNotes ?? [] } }));
       } else {
         const problems = res.diagnostics.filter((d) => d.severity !== 'info');
         if (problems.length) process.stderr.write(formatters.stylish(problems, { color: isTty(process.stderr) }));
