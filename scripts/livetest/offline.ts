@@ -256,17 +256,19 @@ export function runOffline(plan: TestPlan, items: readonly RuleItem[], opts: Off
       }
     }
     const run: OfflineRuleRun = { templateId: r.templateId, name: r.name, kind: r.kind, file: r.file, trigger: describeTrigger(r.trigger), window: r.window, tables: r.tables, cases };
-    if (opts.mutate && q && item && !refused) run.mutation = mutationScore(q, r, verdicts, opts, now);
+    if (opts.mutate && q && item && !refused) run.mutation = mutationScore(q, r, verdicts, opts, now, item);
     rules.push(run);
   }
   return { mode: 'offline', now: plan.now.toISOString(), timeShift: TIME_SHIFT_POLICY, summary: summarize(rules), rules, notes: plan.notes };
 }
 
 /**
- * Mutants of the rule's query, each run over every executed case: killed when some case's verdict (fire/no-fire)
- * differs from what the case expects, or the mutant errors. Scored only when the rule's cases all pass unmutated.
+ * Mutants of the rule's query, each run over every executed case: killed when some case no longer comes out as it
+ * says (its fire/no-fire verdict, or for a firing case its `alert:` values), or the mutant errors. Scored only when
+ * the rule's cases all pass unmutated. A mutant of an enrichment column (an `extend` that does not filter) can only
+ * be killed by an `alert:` expectation on that column.
  */
-export function mutationScore(q: CompiledQuery, r: PlannedRule, verdicts: { c: PlannedCase; ok: boolean; tables?: Record<string, Table> }[], opts: OfflineOptions, now: number): MutationScore {
+export function mutationScore(q: CompiledQuery, r: PlannedRule, verdicts: { c: PlannedCase; ok: boolean; tables?: Record<string, Table> }[], opts: OfflineOptions, now: number, item?: RuleItem): MutationScore {
   const sites = mutationSites(q.code, q.text);
   if (!verdicts.length) return { total: sites.length, killed: 0, score: 0, survivors: [], notScored: 'no executed case' };
   if (verdicts.some((v) => !v.ok)) return { total: sites.length, killed: 0, score: 0, survivors: [], notScored: 'a case fails unmutated' };
@@ -278,6 +280,7 @@ export function mutationScore(q: CompiledQuery, r: PlannedRule, verdicts: { c: P
       try {
         const out = runCase(q, v.c, r, opts, now, m, v.tables);
         if (out.actual !== v.c.expect) dead = true;
+        else if (item && v.c.expect === 'fire' && alertProblems(v.c, item, out.result, opts.accounts).length) dead = true;
       } catch {
         dead = true;
       }
