@@ -15,6 +15,7 @@ import { compileQuery, evaluate, table } from '../../scripts/kql/eval';
 import { bundledSchemas } from '../../scripts/kql/schemas';
 import { accountMap, OfflineReport, planTests, ruleTestSummaries, runOffline, WATCHLIST_SHADOW_COLUMNS } from '../../scripts/livetest';
 import { ruleSection } from '../../scripts/emit/report/items';
+import { cleanupTmp, packOf, ruleTemplate } from '../livetest/helpers';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
 import { analysisRendered, parameterScopes, visibleAt } from '../../scripts/validate/workbookParams';
 
@@ -165,5 +166,31 @@ describe('report.html shows each detection\'s offline tests and mutation score',
     const pct = Math.round(t.mutation!.score * 100);
     expect(html).toContain(`<dt>Tests</dt><dd>${t.passed}/${t.cases} cases pass offline · <span class="mutation-score${pct < 80 ? ' low' : ''}" data-mutation-score="${pct}"`);
     expect(html).toContain(`mutation score ${pct}% (${t.mutation!.killed}/${t.mutation!.total} mutants killed)`);
+  });
+});
+
+describe('btg test --mutate scores how many query mutants a rule\'s rows kill', () => {
+  const B1 = '00000000-0000-4000-8000-00000000b701';
+  const UPN1 = 'btg-emergency-01@contoso.example';
+  const query = '{{> btgAccounts}}\nSigninLogs\n| where tolower(UserId) in (BtgAccountIds) or tolower(UserPrincipalName) in (BtgAccountUpns)\n| extend Outcome = iff(ResultType == "0", "success", "failure")\n| project TimeGenerated, UserId, UserPrincipalName, Outcome\n';
+  const fire = { name: 'btg sign-in fires', expect: 'fire', tables: { SigninLogs: [{ TimeGenerated: '2026-11-20T08:15:00Z', UserId: B1, UserPrincipalName: UPN1, ResultType: '0' }] } };
+  const other = { name: "another user's sign-in does not fire", expect: 'no-fire', tables: { SigninLogs: [{ TimeGenerated: '2026-11-20T08:15:00Z', UserId: '00000000-0000-4000-8000-0000000000ff', UserPrincipalName: 'someone@contoso.example', ResultType: '0' }] } };
+  afterAll(cleanupTmp);
+  const score = (tests: unknown[]) => {
+    const pack = packOf(example, { 'btg-mutate-probe': ruleTemplate({ query, tests, customDetails: { Outcome: 'Outcome' } }) });
+    return runPack(pack, example, { mutate: true }).rules[0].mutation!;
+  };
+
+  it('a lone firing case kills only the negated filter; the survivors are listed with line:col', () => {
+    const m = score([fire]);
+    // mutants: negate/drop the where, swap each `in`, swap the `==` of the enrichment
+    expect(m.total).toBe(5);
+    expect(m.killed).toBe(1);
+    expect(m.survivors).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+:\d+ drop: where tolower\(UserId\) in \(BtgAccountIds\)/), expect.stringMatching(/^\d+:\d+ swap in: tolower\(UserId\) in \(BtgAccountIds\)$/)]));
+  });
+
+  it("another user's row kills the filter mutants; an alert: expectation kills the enrichment mutant", () => {
+    expect(score([fire, other])).toMatchObject({ total: 5, killed: 4, survivors: [expect.stringMatching(/swap ==: ResultType == "0"$/)] });
+    expect(score([{ ...fire, alert: { customDetails: { Outcome: 'success' } } }, other])).toMatchObject({ total: 5, killed: 5, score: 1, survivors: [] });
   });
 });
