@@ -194,3 +194,15 @@ describe('btg test --mutate scores how many query mutants a rule\'s rows kill', 
     expect(score([{ ...fire, alert: { customDetails: { Outcome: 'success' } } }, other])).toMatchObject({ total: 5, killed: 5, score: 1, survivors: [] });
   });
 });
+
+describe('a rule using something outside the offline scope is refused, never guessed', () => {
+  afterAll(cleanupTmp);
+  it('names the function and its place in the rule template, and points at --live', () => {
+    const query = '{{> btgAccounts}}\nSigninLogs\n| where tolower(UserId) in (BtgAccountIds)\n| extend Digest = hash_sha256(UserId)\n';
+    const pack = packOf(example, { 'btg-scope-probe': ruleTemplate({ query }) });
+    const report = runPack(pack, example);
+    const c = report.rules[0].cases[0];
+    expect(c.status).toBe('error');
+    expect(c.error).toMatch(/^not supported offline: hash_sha256\(\) at .*btg-scope-probe\.yaml:\d+:\d+ \(run btg test --live\)$/);
+  });
+});
