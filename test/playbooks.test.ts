@@ -4,7 +4,7 @@ import { ph } from '../scripts/emit/placeholders';
 import * as path from 'path';
 import { packExtras } from '../scripts/content/extras';
 import { contentId, PACK_ID_TAG, packIdOf } from '../scripts/content/ids';
-import { PlaybookContent, walkActions } from '../scripts/content/playbooks';
+import { PlaybookContent, USE_RULE_TEMPLATES, walkActions } from '../scripts/content/playbooks';
 import { automationRuleEmitter } from '../scripts/emit/automationRules';
 import { playbookEmitter, playbookTemplate, ROLES } from '../scripts/emit/playbooks';
 import { PACK_TAG } from '../scripts/emit/resources';
@@ -371,5 +371,79 @@ describe('automation rules', () => {
   it('leave the confirmation playbook out when no account has custodians and no identity owner is set', () => {
     const bare = automationRuleEmitter(packFor(configWith((c) => c.accounts.forEach((a: Json) => (a.custodians = [])))));
     for (const r of bare.resources) expect((r.body.properties as Json).actions.filter((a: Json) => a.actionType === 'RunPlaybook').map((a: Json) => a.actionConfiguration.logicAppResourceId.suffix)).toEqual([`/providers/Microsoft.Logic/workflows/btg-notify-enrich-${PACK_ID}`]);
+  });
+});
+
+describe('custodian confirmation (issue 14 item 2)', () => {
+  const wf = () => workflowOf(templates['btg-custodian-confirmation']).properties.definition;
+  const find = (def: Json, name: string): Json | undefined => {
+    let hit: Json | undefined;
+    walkActions(def.actions, [], (n, a) => {
+      if (n === name) hit = a;
+    });
+    return hit;
+  };
+  const approvals = (def: Json) => {
+    const out: Json[] = [];
+    walkActions(def.actions, [], (_n, a) => {
+      if (a.type === 'ApiConnectionWebhook' && /approvalmail/.test(String(a.inputs?.path))) out.push(a);
+    });
+    return out;
+  };
+
+  it('every approval mail shows the confirmation dialog, so a link scanner (one GET) cannot answer', () => {
+    const withOwner = playbookEmitter(packFor(configWith((c) => (c.notify.identityOwners = ['iam-lead@contoso.example']))));
+    const defs = [...emitted.artifacts, ...withOwner.artifacts].map((a) => workflowOf(JSON.parse(a.content)).properties.definition);
+    const all = defs.flatMap(approvals);
+    expect(all.length).toBe(3); // custodians (example) + custodians and identity owners (with an owner)
+    for (const a of all) expect(a.inputs.body.Message).toMatchObject({ ShowHTMLConfirmationDialog: true, HideHTMLMessage: false });
+  });
+
+  it('asks custodians only for incidents of the use rules; change incidents go to the identity owners', () => {
+    const def = wf();
+    const branch = def.actions['Is_sign-in_incident'];
+    expect(Object.keys(branch.actions)).toEqual(['Get_accounts', 'For_each_account']);
+    expect(find(def, 'Ask_custodians')).toBeDefined();
+    // no identity owner in the example config: the change branch says so on the incident
+    expect(Object.keys(branch.else.actions)).toEqual(['Comment_no_identity_owners']);
+    const t = JSON.parse(playbookEmitter(packFor(configWith((c) => (c.notify.identityOwners = ['iam-lead@contoso.example'])))).artifacts.find((a) => a.templateId === 'btg-custodian-confirmation')!.content);
+    const def2 = workflowOf(t).properties.definition;
+    expect(Object.keys(def2.actions['Is_sign-in_incident'].else.actions)).toEqual(['Confirm_with_identity_owners']);
+    const ask = find(def2, 'Ask_identity_owners')!;
+    expect(ask.inputs.body.Message.To).toBe("@parameters('IdentityOwners')");
+    expect(ask.inputs.body.Message.Options).toBe('Planned change,Not planned');
+    expect(t.parameters.IdentityOwners.defaultValue).toBe('iam-lead@contoso.example');
+    // the use rules are named by id, and every one of them is a pack rule
+    const ids: string[] = templates['btg-custodian-confirmation'].parameters.SignInRuleIds.defaultValue;
+    const byTemplate = new Map(pack.rules.map((r) => [r.rule.id.toLowerCase(), r.templateId]));
+    expect(ids.map((id) => byTemplate.get(id)).sort()).toEqual([...USE_RULE_TEMPLATES].sort());
+    for (const change of ['btg-account-changed', 'btg-role-group-membership-changed', 'btg-auth-methods-changed', 'btg-ca-policy-exclusion-removed', 'btg-exclusion-group-changed']) expect(ids).not.toContain(contentId('rule', change));
+    expect(def.actions['Sign-in_rules_of_incident'].inputs.where).toBe("@contains(parameters('SignInRuleIds'), toLower(last(split(string(item()), '/'))))");
+  });
+
+  it('an answer counts only from an address that was asked and never from a break-glass account', () => {
+    const def = wf();
+    expect(templates['btg-custodian-confirmation'].parameters.BreakGlassUpns.defaultValue).toEqual(['btg-emergency-01@contoso.example', 'btg-emergency-02@contoso.example']);
+    const cond = JSON.stringify(find(def, 'Valid_yes_from_custodian')!.expression);
+    expect(cond).toContain(`{"not":{"contains":["@parameters('BreakGlassUpns')","@toLower(coalesce(body('Ask_custodians')?['UserEmailAddress'], ''))"]}}`);
+    expect(cond).toContain(`{"contains":["@split(toLower(outputs('Custodians_of_account')?['custodians']), ';')","@toLower(coalesce(body('Ask_custodians')?['UserEmailAddress'], ''))"]}`);
+    expect(cond).toContain(`{"equals":["@body('Ask_custodians')?['SelectedOption']","Authorised"]}`);
+    // config: a break-glass UPN as custodian or identity owner is refused
+    expect(() => configWith((c) => (c.accounts[0].custodians = ['BTG-Emergency-02@contoso.example']))).toThrow(/config-approver-is-account|is a break-glass account/);
+    expect(() => configWith((c) => (c.notify.identityOwners = ['btg-emergency-01@contoso.example']))).toThrow(/is a break-glass account/);
+  });
+
+  it('records who answered what: a comment and labels on the incident', () => {
+    const def = wf();
+    const yes = find(def, 'Tag_custodian_yes')!.inputs.body.tagsToAdd.TagsToAdd.map((t: Json) => t.Tag);
+    expect(yes).toEqual(['btg-authorised', "btg-answered-by:@{outputs('Answer_of_Ask_custodians')?['responder']}"]);
+    const no = find(def, 'Escalate_custodian')!.inputs.body;
+    expect(no).toMatchObject({ severity: 'High', status: 'Active' });
+    expect(no.tagsToAdd.TagsToAdd[0].Tag).toContain("'btg-answer-from-account'");
+    expect(no.tagsToAdd.TagsToAdd[0].Tag).toContain("'btg-unauthorised'");
+    expect(no.tagsToAdd.TagsToAdd[0].Tag).toContain("'btg-unconfirmed'");
+    // the comment names the responder, HTML-encoded (the address comes from the mail service)
+    const msg: string = find(def, 'Comment_custodian_yes')!.inputs.body.message;
+    expect(msg).toMatch(/^<p>Custodian @\{replace\(.*outputs\('Answer_of_Ask_custodians'\)\?\['responder'\].*\)\} answered <b>Authorised<\/b>\./);
   });
 });

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 /** Config facts an action (or a whole playbook) can depend on; actions whose fact is false are left out. */
-export const Feature = z.enum(['teams', 'notifyEmails', 'incidentOwner', 'custodians']);
+export const Feature = z.enum(['teams', 'notifyEmails', 'incidentOwner', 'custodians', 'identityOwners', 'noIdentityOwners', 'approvers']);
 export type Feature = z.infer<typeof Feature>;
 
 /** Workflow parameters the pack can fill (see PLAYBOOK_PARAMETERS). */
@@ -17,6 +17,9 @@ export const ParameterName = z.enum([
   'TeamsChannelId',
   'IncidentOwner',
   'Custodians',
+  'IdentityOwners',
+  'BreakGlassUpns',
+  'SignInRuleIds',
   'TestIntervalDays',
   'ReminderTitlePrefix',
   'TenantName',

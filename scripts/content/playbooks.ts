@@ -9,6 +9,7 @@ import { Config } from '../config/schema';
 import { Diagnostic, formatPath } from '../validate/diagnostic';
 import { queryDiagnosticAt } from '../validate/locate';
 import { PackContext } from './context';
+import { contentId } from './ids';
 import { QueryText } from './items';
 import { loadJsonFile } from './jsonSource';
 import { zodDiagnostics } from './load';
@@ -130,7 +131,7 @@ export function walkActions(actions: unknown, base: (string | number)[], visit: 
 
 export interface ParameterSpec {
   /** ARM / workflow parameter type */
-  type: 'string' | 'int' | 'object';
+  type: 'string' | 'int' | 'object' | 'array';
   description: string;
   /** value from the config (an ARM template parameter with this default) */
   value?: (config: Config, ctx: PackContext) => unknown;
@@ -158,6 +159,9 @@ export const PLAYBOOK_PARAMETERS: Record<ParameterName, ParameterSpec> = {
     description: 'Per break-glass account object id (lower case): its UPN and the custodians who may use it, separated by semicolons.',
     value: (_c, ctx) => Object.fromEntries(ctx.accounts.map((a) => [a.objectId, { upn: a.userPrincipalName, displayName: a.displayName, custodians: a.custodians.join(';') }])),
   },
+  IdentityOwners: { type: 'string', description: 'Who confirms change incidents (account, role, method, Conditional Access, group, federation), separated by semicolons (notify.identityOwners).', value: (c) => c.notify.identityOwners.join(';') },
+  BreakGlassUpns: { type: 'array', description: 'UPNs of the break-glass accounts (lower case): an approval answered by one of them never counts.', value: (_c, ctx) => ctx.accounts.map((a) => a.userPrincipalName.toLowerCase()) },
+  SignInRuleIds: { type: 'array', description: 'Ids (lower case) of the rules whose incidents are a use of an account (sign-in or activity): their incidents ask the custodians; any other pack incident is a change and asks the identity owners.', value: () => USE_RULE_TEMPLATES.map((t) => contentId('rule', t).toLowerCase()) },
   TestIntervalDays: { type: 'int', description: 'Days within which every break-glass account must have been tested (options.testIntervalDays).', value: (_c, ctx) => ctx.options.testIntervalDays },
   ReminderTitlePrefix: { type: 'string', description: 'Title prefix of test-reminder incidents (the reminder query looks for open ones).', value: (_c, ctx) => ctx.reminderTitlePrefix },
   TenantName: { type: 'string', description: 'Tenant name used in messages.', value: (_c, ctx) => ctx.tenantName },
@@ -165,8 +169,30 @@ export const PLAYBOOK_PARAMETERS: Record<ParameterName, ParameterSpec> = {
   WorkspaceId: { type: 'string', description: 'Workspace (customer) id for the Log Analytics query API.', expression: `[reference(${WS_ID}, '2022-10-01').customerId]` },
 };
 
+/**
+ * Rules whose incidents are a use of a break-glass account (a sign-in, or what the account did while signed in): the
+ * custodians, who hold the credentials, are asked about them. Every other pack rule reports a change to an account
+ * or to what protects it; its incidents go to the identity owners (notify.identityOwners).
+ */
+export const USE_RULE_TEMPLATES = [
+  'btg-interactive-signin',
+  'btg-noninteractive-signin',
+  'btg-failed-signins',
+  'btg-signin-not-phishing-resistant',
+  'btg-signin-conditional-access-applied',
+  'btg-signin-unexpected-location',
+  'btg-admin-activity',
+  'btg-azure-activity',
+  'btg-graph-activity',
+] as const;
+
 export function features(config: Config): Record<Feature, boolean> {
+  const custodians = config.accounts.some((a) => a.custodians.length > 0);
+  const identityOwners = config.notify.identityOwners.length > 0;
   return {
+    identityOwners,
+    noIdentityOwners: !identityOwners,
+    approvers: custodians || identityOwners,
     teams: !!config.notify.teams,
     notifyEmails: config.notify.emails.length > 0,
     incidentOwner: !!config.notify.incidentOwner,

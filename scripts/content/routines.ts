@@ -99,7 +99,7 @@ export function routineContext(config: Config, ctx: PackContext, rules: RuleItem
     // the notify playbook puts the incident title where the subject says {{alertName}}
     emailSubjectExample: fillSubject(config.notify.emailSubject, { alertName: incidents[0]?.title ?? 'Break-glass account sign-in', tenantName: ctx.tenantName }),
     playbooks: emitted.map((p) => ({ name: p.templateId, displayName: p.meta.displayName, description: p.meta.description })),
-    confirmationPlaybook: emitted.some((p) => p.meta.when === 'custodians'),
+    confirmationPlaybook: emitted.some((p) => p.meta.when === 'approvers') && config.accounts.some((a) => a.custodians.length > 0),
     workbook: workbooks[0]?.displayName ?? 'Break-glass accounts',
     watchlist: config.watchlist.alias,
   };

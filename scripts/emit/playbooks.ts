@@ -43,7 +43,7 @@ export function connectionsOf(definition: unknown): string[] {
 
 const WORKFLOW_ID = "resourceId('Microsoft.Logic/workflows', parameters('PlaybookName'))";
 const managedApi = (api: string) => `[subscriptionResourceId('Microsoft.Web/locations/managedApis', resourceGroup().location, '${api}')]`;
-const WF_TYPE = { string: 'String', int: 'Int', object: 'Object' } as const;
+const WF_TYPE = { string: 'String', int: 'Int', object: 'Object', array: 'Array' } as const;
 
 /** The declared parameters the resolved definition still uses (an action left out may take its parameters along). */
 export function usedParameters(pb: PlaybookContent): ParameterName[] {
