@@ -69,15 +69,20 @@ describe('planted failures, one per derived export', () => {
     expect(finding(f, 'weaker-methods', UPN1)).toMatchObject({ status: 'warn', reason: expect.stringContaining('phone (SMS/voice), Temporary Access Pass') });
   });
 
-  it('Windows Hello for Business or a certificate counts as phishing-resistant; options.allowedAuthMethods narrows it', async () => {
-    const dir = derive((e) =>
-      e.json(P.methods(B2), (b) => void (b.value = b.value.filter((m: any) => m['@odata.type'] !== '#microsoft.graph.fido2AuthenticationMethod'))),
-    );
-    expect(finding(await checkFolder(dir), 'phishing-resistant-method', UPN2).status).toBe('pass');
-    const fidoOnly = configWith((c) => (c.options.allowedAuthMethods = ['FIDO2 security key']));
-    const f = await checkFolder(dir, fidoOnly);
+  it('Windows Hello for Business counts as phishing-resistant only when options.allowedAuthMethods lists it (not by default, per Microsoft\'s guidance); a certificate does by default', async () => {
+    const FIDO2 = '#microsoft.graph.fido2AuthenticationMethod';
+    const whfb = { '@odata.type': '#microsoft.graph.windowsHelloForBusinessAuthenticationMethod', id: '_jpuR-TGZtk6aQCLF3BQjA2', displayName: 'PAW-BTG-01', createdDateTime: '2024-03-02T11:00:00Z', keyStrength: 'normal' };
+    const cert = { '@odata.type': '#microsoft.graph.x509CertificateAuthenticationMethod', id: 'c1', createdDateTime: '2024-03-02T11:00:00Z' };
+    const hello = derive((e) => e.json(P.methods(B2), (b) => void (b.value = [...b.value.filter((m: any) => m['@odata.type'] !== FIDO2), whfb])));
+    const f = await checkFolder(hello);
     expect(finding(f, 'phishing-resistant-method', UPN2).status).toBe('fail');
     expect(finding(f, 'weaker-methods', UPN2)).toMatchObject({ status: 'warn', reason: expect.stringContaining('not in options.allowedAuthMethods: Windows Hello for Business') });
+    const withHello = configWith((c) => (c.options.allowedAuthMethods = ['FIDO2 security key', 'Windows Hello for Business']));
+    expect(finding(await checkFolder(hello, withHello), 'phishing-resistant-method', UPN2).status).toBe('pass');
+    const certOnly = derive((e) => e.json(P.methods(B2), (b) => void (b.value = [...b.value.filter((m: any) => m['@odata.type'] !== FIDO2), cert])));
+    expect(finding(await checkFolder(certOnly), 'phishing-resistant-method', UPN2).status).toBe('pass');
+    const fidoOnly = configWith((c) => (c.options.allowedAuthMethods = ['FIDO2 security key']));
+    expect(finding(await checkFolder(certOnly, fidoOnly), 'phishing-resistant-method', UPN2).status).toBe('fail');
   });
 
   it('an account not used within testIntervalDays is overdue', async () => {
@@ -89,7 +94,7 @@ describe('planted failures, one per derived export', () => {
       }),
     );
     const f = await checkFolder(dir);
-    expect(finding(f, 'tested', UPN1)).toMatchObject({ status: 'fail', reason: 'last successful sign-in 2024-11-01 (211 days ago): overdue, must be used (tested) every 180 days (was due 2025-04-30)' });
+    expect(finding(f, 'tested', UPN1)).toMatchObject({ status: 'fail', reason: 'last successful sign-in 2024-11-01 (211 days ago): overdue, must be used (tested) every 90 days (was due 2025-01-30)' });
     // the interval comes from the config, and "now" is injectable
     expect(finding(await checkFolder(dir, configWith((c) => (c.options.testIntervalDays = 365))), 'tested', UPN1).status).toBe('pass');
     expect(finding(await checkFolder(CLEAN, undefined, new Date('2026-01-01T00:00:00Z')), 'tested', UPN2).status).toBe('fail');
