@@ -58,6 +58,14 @@ describe('btg validate: every content type by its shape', () => {
     expect(e[0].range?.start.line).toBeGreaterThan(0);
   });
 
+  it('a member of a column kept by column_ifexists("X", default) is not an error (the engine keeps the column\'s own type)', async () => {
+    const q = 'AuditLogs\n| mv-expand TargetResources[0].modifiedProperties\n| extend TargetResources_0_modifiedProperties = columnifexists("TargetResources_0_modifiedProperties", \'\')\n| where TargetResources_0_modifiedProperties.displayName =~ "x"\n| extend Other = "s"\n| where Other.displayName == "y"\n| project TimeGenerated';
+    const d = await validate([writeRule(dir, 'cie.yaml', { ...HUNTING, query: q, entityMappings: undefined })]);
+    // the same member on a plain string column is still reported
+    expect(errorsOf(d).map((x) => `${x.range?.start.line} ${x.message}`)).toEqual([expect.stringMatching(/KS142: The name 'displayName'/)]);
+    expect(errorsOf(d)[0].sourceLine).toMatch(/Other\.displayName/);
+  });
+
   it('hunting tactics in other spellings are named, unknown ones warned, neither is an error', async () => {
     const d = await validate([writeRule(dir, 'h-tac.yaml', { ...HUNTING, tactics: ['Initial access', 'Ransomware'] })]);
     expect(errorsOf(d)).toEqual([]);

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { KqlAnalyzer } from '../kql/analyzer';
 import { EXAMPLE_CONFIG, PACK_ROOT } from '../paths';
 import { validateRuleFiles } from '../validate/files';
-import { writeCorpus } from './corpus';
+import { runCorpus, writeCorpus } from './corpus';
 
 const fmt = (n: number, d = 1) => n.toFixed(d);
 
@@ -52,6 +52,22 @@ async function benchValidate(n: number): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * An Azure-Sentinel checkout (BTG_CORPUS=<path>): `btg validate`'s runner on every rule and hunting query with the
+ * repository's schemas against the bare single-threaded analyzer loop over the same queries; all files on every
+ * core, then a few dozen files (where no worker is started).
+ */
+async function benchCorpus(): Promise<void> {
+  const root = process.env.BTG_CORPUS;
+  if (!root) return console.log('corpus  (set BTG_CORPUS=<Azure-Sentinel checkout> to run)');
+  const tables = process.env.BTG_CORPUS_TABLES ? [process.env.BTG_CORPUS_TABLES] : [];
+  for (const limit of [undefined, 36]) {
+    const r = await runCorpus(root, { bench: true, tables, limit });
+    const cpu = process.cpuUsage();
+    console.log(`corpus  ${r.files} files, ${r.threads} thread(s): ${fmt(r.ms, 0)} ms; bare loop over the same ${r.bare!.queries} queries (1 thread): ${fmt(r.bare!.ms, 0)} ms; ratio ${fmt(r.bare!.ratio, 2)}x (schemas loaded once: ${fmt(r.schemaMs, 0)} ms; process CPU so far ${fmt((cpu.user + cpu.system) / 1e6, 1)} s)`);
+  }
+}
+
 type Section = () => Promise<void> | void;
 
 async function main(): Promise<void> {
@@ -59,6 +75,7 @@ async function main(): Promise<void> {
   const sections: Record<string, Section> = {
     build: benchBuild,
     validate: () => benchValidate(Number(process.env.BTG_BENCH_RULES ?? 1000)),
+    corpus: benchCorpus,
     test: async () => (await import('./offline')).benchOffline(),
     deploy: async () => {
       const modPath = path.join(__dirname, 'deploy.js');

@@ -165,7 +165,7 @@ export function loadSchemaSources(sources: string[]): SchemaSet {
       const text = new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(file));
       if (/\.(txt|kql)$/i.test(file)) {
         // a solution parser saved as a workspace function (Solutions/*/Parsers/*.txt|.kql): "... function name and alias as X"
-        const alias = /alias\s+(?:as\s+|is\s+|:\s*)?['"]?([A-Za-z_][A-Za-z0-9_]*)/i.exec(text.split('\n').slice(0, 40).filter((l) => l.trim().startsWith('//')).join('\n'))?.[1];
+        const alias = /alias\s*(?:as\s+|is\s+|:\s*|\(e\.g\.\s*)?['"]?([A-Za-z_][A-Za-z0-9_]*)/i.exec(text.split('\n').slice(0, 40).filter((l) => l.trim().startsWith('//')).join('\n'))?.[1];
         const name = alias ?? path.basename(file).replace(/\.(txt|kql)$/i, '');
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || !/\|/.test(text)) {
           if (explicit) err(file, 'expected a KQL parser function (a query, with "alias as <Name>" in its header comment or named by its file)');

@@ -40,6 +40,19 @@ export const CHECK_CATALOGUE: Record<string, { description: string; help: string
   ...Object.fromEntries(Object.entries({ ...ruleChecks, ...ciChecks, ...huntingChecks, ...packChecks, ...testRowChecks }).map(([k, v]) => [k, { description: v.description, help: v.help }])),
 };
 
+/**
+ * `X.prop` where X was assigned `column_ifexists("X", <default>)`: when X exists the engine returns that column (a
+ * dynamic column from mv-expand, say) with its own type, while Kusto.Language types the result as the default
+ * (a string) and reports the member as unknown (KS142). Azure-Sentinel's analyzer has the same gap (its skip list
+ * names these rules). Such a member access is not reported.
+ */
+function columnIfExistsMember(text: string, start: number): boolean {
+  const before = /([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*$/.exec(text.slice(Math.max(0, start - 200), start));
+  if (!before) return false;
+  const name = before[1].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\b${name}\\s*=\\s*column_?ifexists\\s*\\(\\s*['"]${name}['"]`).test(text);
+}
+
 /** Analyzer diagnostics → pack diagnostics; an unknown table is reported once and its cascade dropped. */
 export function kqlDiagnostics(q: QueryText, analysis: KqlAnalysis, item?: string): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -55,6 +68,7 @@ export function kqlDiagnostics(q: QueryText, analysis: KqlAnalysis, item?: strin
     }
     // with a table unknown, column errors are a cascade of that one problem
     if (analysis.unknownTables.length && (d.code === 'KS142' || d.code === 'KS109' || d.code === 'KS107')) continue;
+    if (d.code === 'KS142' && columnIfExistsMember(q.text, d.start)) continue;
     out.push(renderedDiagnosticAt(q, d.start, d.length, 'kql-semantic', 'error', `${d.code}: ${d.message}`, item));
   }
   return out;
