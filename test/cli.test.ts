@@ -291,6 +291,9 @@ describe('btg render: every artifact', () => {
     expect(r.stdout).toMatch(/^  btg-signin-monitor-alert +Azure Monitor alert: .*\[arm\]$/m);
     expect(r.stdout).toMatch(/^  test-routine +routine +\[md\]$/m);
     expect(r.stdout).toMatch(/^  pack +combined ARM template: .*\[arm\]$/m);
+    const cfg = path.join(dir, 'no-locations-list.yaml');
+    fs.writeFileSync(cfg, fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/  expectedLocations:\n.*\n.*\n/, ''));
+    expect((await runCli('render', '-c', cfg)).stdout).toMatch(/^Not in the pack for this config:\n(.*\n)*  btg-signin-unexpected-location: .*expectedLocations/m);
   });
 
   it('prints each artifact exactly as build writes it', async () => {

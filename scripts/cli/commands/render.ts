@@ -97,10 +97,11 @@ function leftOut(pack: Pack, id: string): string | undefined {
   return undefined;
 }
 
-function listText(items: Renderable[]): string {
+function listText(items: Renderable[], pack: Pack): string {
   const w = Math.max(...items.map((r) => r.id.length));
   const lines = items.map((r) => `  ${r.id.padEnd(w)}  ${r.what}${r.name && r.name !== r.id ? `: ${r.name}` : ''}  [${Object.keys(r.formats).join(', ')}]`);
-  return `Artifacts (btg render <id> [--format <format>]; the first format is the default):\n${lines.join('\n')}\n`;
+  const out = pack.skipped.map((x) => `  ${x.templateId}: ${x.reason}`);
+  return `Artifacts (btg render <id> [--format <format>]; the first format is the default):\n${lines.join('\n')}\n${out.length ? `Not in the pack for this config:\n${out.join('\n')}\n` : ''}`;
 }
 
 export function register(program: Command, setExit: SetExit): void {
@@ -120,7 +121,7 @@ export function register(program: Command, setExit: SetExit): void {
         return setExit(ExitCode.Findings);
       }
       const items = renderables(pack, emitPack(pack, { report: false }).artifacts);
-      if (id === undefined) return void process.stdout.write(listText(items));
+      if (id === undefined) return void process.stdout.write(listText(items, pack));
       const alias = ALIASES[id];
       const item = alias ? items.find(alias) : items.find((r) => r.id === id);
       if (!item) {
