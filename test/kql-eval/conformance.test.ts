@@ -149,6 +149,8 @@ datatable(City:string, Events:long)['Redmond',1, 'Seattle',2, 'Dublin',3, 'dubli
   { doc: `${DOC}not-function`, query: 'print a = not(false), b = not(1 == 1)', rows: [['true', 'false']] },
   { doc: `${DOC}null-values`, query: 'print a = isnull(long(null) + 1), b = long(null) == long(null), c = isnull(datetime(null) - 1d)', rows: [['true', '', 'true']], note: 'null propagates through arithmetic and comparison (null, shown as empty)' },
   { doc: `${DOC}null-values`, query: 'datatable(a:long)[1, long(null), 3] | where a > 1', rows: [[3]] },
+  { doc: `${DOC}scalar-data-types/null-values`, query: 'datatable(val:int)[5, int(null)]\n| extend IsBiggerThan3 = val > 3\n| extend IsBiggerThan3OrNull = val > 3 or isnull(val)\n| extend IsEqualToNull = val == int(null)\n| extend IsNotEqualToNull = val != int(null)', rows: [[5, 'true', 'true', 'false', 'true'], ['', '', 'true', '', '']] },
+  { doc: `${DOC}scalar-data-types/null-values`, query: 'print a = long(null) == 1, b = long(null) != 1, c = isnull(long(null) == long(null))', rows: [['false', 'true', 'true']] },
   { doc: `${DOC}null-values`, query: 'datatable(a:long)[1, long(null), 3] | summarize c = count(), s = sum(a), m = min(a)', rows: [[3, 4, 1]] },
   // --- dynamic arrays and bags
   { doc: `${DOC}array-length-function`, query: 'print array_length(dynamic([1, 2, 3, "four"]))', rows: [[4]] },

@@ -206,7 +206,8 @@ export function compareValues(a: KValue, b: KValue): number {
 
 /** Kusto's comparison of mixed dynamic/scalar values for == (string vs dynamic string, long vs real). */
 export function kEquals(a: KValue, b: KValue): boolean | null {
-  if (a === null || b === null) return null;
+  // null == null is null; null == a value is false (and != true): learn.microsoft.com/kusto/query/scalar-data-types/null-values
+  if (a === null || b === null) return a === null && b === null ? null : false;
   if (typeof a === 'number' && typeof b === 'number') return a === b;
   if (a instanceof KDate || a instanceof KSpan || b instanceof KDate || b instanceof KSpan) return compareValues(a, b) === 0 && sameTimeKind(a, b);
   if (typeof a === 'string' && typeof b === 'string') return a === b;
