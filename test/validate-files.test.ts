@@ -17,6 +17,7 @@ import { MAX_CONTENT_FILE_BYTES } from '../scripts/validate/userContent';
 import { runCorpus, formatCorpusReport } from '../scripts/bench/corpus';
 import { baseRule, tempDir, writeRule } from './helpers/rules';
 import { exampleConfig } from './helpers/pack';
+import { runCli } from './helpers/cli';
 
 const GUID2 = '5a0c7e2b-41a3-4f0e-8d7e-1f2a3b4c5d02';
 const HUNTING = {
@@ -202,6 +203,33 @@ describe('btg validate: paths, folders and globs', () => {
     const r = expandInputs([path.join(dir, 'nope.yaml'), path.join(dir, 'rules', '*.json'), path.join(dir, 'empty')]);
     expect(r.files).toEqual([]);
     expect(r.errors).toEqual([`${path.join(dir, 'nope.yaml')}: no such file or directory`, `${path.join(dir, 'rules', '*.json')}: no file matches this pattern`, `${path.join(dir, 'empty')}: folder holds no *.yaml or *.yml file`]);
+  });
+});
+
+describe('btg validate (CLI): usage errors exit 2, findings exit 1 with SARIF still written', () => {
+  const dir = tempDir('btg-cli-');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('a missing path, an empty glob or a missing --schemas path is one clear error, exit 2', async () => {
+    const r = await runCli('validate', path.join(dir, 'nope'), path.join(dir, '*.yml'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${path.join(dir, 'nope')}: no such file or directory`);
+    expect(r.stderr).toContain(`${path.join(dir, '*.yml')}: no file matches this pattern`);
+    const good = writeRule(dir, 'good.yaml', baseRule());
+    const s = await runCli('validate', good, '--schemas', path.join(dir, 'no-schemas'));
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain('no-schemas: no such file or directory');
+  });
+
+  it('a folder with a broken file among good ones: exit 1, SARIF names the broken file', async () => {
+    const sub = path.join(dir, 'rules');
+    fs.mkdirSync(sub);
+    writeRule(sub, 'a.yaml', baseRule());
+    fs.writeFileSync(path.join(sub, 'b.yaml'), Buffer.from([0xff, 0xfe, 0x00, 0x41]));
+    const r = await runCli('validate', sub, '--format', 'sarif', '-j', '1');
+    expect(r.code).toBe(1);
+    const sarif = JSON.parse(r.stdout);
+    expect(sarif.runs[0].results.map((x: { ruleId: string }) => x.ruleId)).toContain('file-encoding');
   });
 });
 

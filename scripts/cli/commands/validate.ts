@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { Command, Option } from 'commander';
 import { checkPack } from '../../pipeline';
 import { hasErrors } from '../../validate/diagnostic';
@@ -22,6 +23,8 @@ export function register(program: Command, setExit: SetExit): void {
     .option('-j, --jobs <n>', 'worker threads for many files (default: one per core)', positiveInt('--jobs'))
     .action(async (args: string[], opts: { config: string; schemas?: string[]; functions?: string[]; format?: OutputFormat; json?: boolean; jobs?: number }) => {
       const schemas = [...(opts.schemas ?? []), ...(opts.functions ?? [])];
+      const missing = schemas.filter((p) => !fs.existsSync(p));
+      if (missing.length) throw new UsageError(`--schemas ${missing.join(', ')}: no such file or directory`);
       const expanded = args.length ? expandInputs(args) : { files: [], errors: [] };
       if (expanded.errors.length) throw new UsageError(`nothing to validate at ${expanded.errors.join('; ')}`);
       const files = expanded.files;
