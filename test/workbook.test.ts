@@ -62,7 +62,7 @@ describe('the shipped workbook', () => {
 
   it('marks accounts overdue past testIntervalDays, from the config', () => {
     const last = wb.queries.find((q) => q.itemName === 'last-signin')!.query.text;
-    expect(last).toContain('let TestIntervalDays = 180;');
+    expect(last).toContain('let TestIntervalDays = 90;');
     const other = packExtras(packFor(configWith((c) => (c.options.testIntervalDays = 90)))).workbooks[0];
     expect(other.queries.find((q) => q.itemName === 'last-signin')!.query.text).toContain('let TestIntervalDays = 90;');
     const grid = JSON.stringify((itemNamed(wb.notebook as never, 'last-signin').content as Record<string, unknown>).gridSettings);
