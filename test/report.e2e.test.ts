@@ -150,6 +150,24 @@ describe('out/report.html from btg build', () => {
     }
   });
 
+  it('reads top-down: detections folded to one line each, opened they wrap every query (no sideways scrolling), diagrams fill their panel', async () => {
+    const page = opened.page;
+    // folded: a detection's query is not shown until it is opened
+    const first = page.locator('section[data-detection] details.item-body').first();
+    expect(await first.locator('pre.kql').isVisible()).toBe(false);
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => d.setAttribute('open', '')));
+    expect(await first.locator('pre.kql').isVisible()).toBe(true);
+    const wide = await page.$$eval('pre.kql', (pres) => pres.filter((p) => p.scrollWidth > p.clientWidth + 1).map((p) => `${p.scrollWidth} > ${p.clientWidth}`));
+    expect(wide).toEqual([]);
+    for (const svg of await page.locator('svg.flow').all()) {
+      const [own, panel] = await svg.evaluate((el) => [el.getBoundingClientRect().width, el.parentElement!.getBoundingClientRect().width]);
+      const natural = Number((await svg.getAttribute('viewBox'))!.split(' ')[2]);
+      // as wide as the panel allows, up to 1.5x its natural size
+      expect(own).toBeGreaterThanOrEqual(Math.min(panel - 40, natural * 1.5) - 1);
+    }
+    await page.evaluate(() => document.querySelectorAll('details.item-body, details.files').forEach((d) => d.removeAttribute('open')));
+  });
+
   it('saves a screenshot (test-artifacts/report.png, copied to docs/report.png)', async () => {
     const shot = path.join(PACK_ROOT, 'test-artifacts', 'report.png');
     fs.mkdirSync(path.dirname(shot), { recursive: true });
