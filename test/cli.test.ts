@@ -350,7 +350,7 @@ describe('btg build: its last words', () => {
     const r = await runCli('build', '-c', EXAMPLE_CONFIG, '-o', out);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[lines.length - 2]).toMatch(new RegExp(`^built ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/ in \\d+ ms: the pack validated \\(0 errors, \\d+ warnings?\\); \\d+ analytics rules, 3 hunting queries, 1 workbook, 3 playbooks, 2 automation rules, 1 Azure Monitor alert, 4 routines$`));
+    expect(lines[lines.length - 2]).toMatch(new RegExp(`^built ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/ in \\d+ ms: the pack validated \\(0 errors, \\d+ warnings?\\); \\d+ analytics rules, 3 hunting queries, 1 workbook, 3 playbooks, 2 automation rules, 2 Azure Monitor alerts, 4 routines$`));
     expect(lines[lines.length - 1]).toBe(`review it in ${out}/report.html`);
     // no progress line without a terminal
     expect(r.stderr).not.toMatch(/rendering the pack/);
@@ -416,6 +416,10 @@ describe('btg init', () => {
     expect(bad.stderr).toContain(`btg: ${cfg}: the values above are not valid; nothing was written`);
     expect(fs.existsSync(cfg)).toBe(false);
     expect((await runCli('init', '-c', cfg, '--account', `${REAL1}=a@f.com`, '--account', `${REAL2}=b@f.com`, '--subscription-id', SUB)).stderr).toContain('a workspace needs all of');
+    const nowhere = await runCli('init', '-c', path.join(dir, 'no', 'such', 'btg.config.yaml'), '--account', `${REAL1}=a@f.com`, '--account', `${REAL2}=b@f.com`);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain(`the folder ${path.join(dir, 'no', 'such')} does not exist; nothing was written`);
+    expect((await runCli('init', '-c', dir, '--account', `${REAL1}=a@f.com`, '--account', `${REAL2}=b@f.com`, '--force')).stderr).toContain(`${dir} is a folder`);
   });
 
   it('interactive: asks, re-asks a wrong answer, writes the config', async () => {

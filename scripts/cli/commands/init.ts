@@ -167,6 +167,9 @@ function gitignore(file: string): boolean {
 
 async function run(opts: InitOptions, setExit: SetExit): Promise<void> {
   const file = opts.config;
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`${file}: the folder ${path.dirname(file)} does not exist; nothing was written`);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a folder; pass the config file's path, e.g. -c ${path.join(file, 'btg.config.yaml')}`);
   if (fs.existsSync(file) && !opts.force) throw new UsageError(`${file} already exists: nothing was written (use --force to overwrite it, or -c <file> for another path)`);
   const interactive = opts.account.length === 0 && initDeps.interactive();
   const answers = interactive ? await fromPrompts(opts) : fromFlags(opts);
