@@ -4,13 +4,23 @@
  * DefaultAzureCredential, for pipelines that already hold a token. The token is never printed or logged.
  */
 import type { AccessToken, TokenCredential } from '@azure/identity';
+import { staticTokenRefusal } from '../security/staticToken';
 import { UsageError } from './options';
 
 export const ACCESS_TOKEN_ENV = 'BTG_ACCESS_TOKEN';
 
 /** A credential that returns a fixed token (its expiry is unknown: claim 5 minutes, so it is asked again, for the same token). */
 export function staticTokenCredential(token: string): TokenCredential {
-  return { getToken: async (): Promise<AccessToken> => ({ token, expiresOnTimestamp: Date.now() + 5 * 60_000 }) };
+  return {
+    getToken: async (scopes: string | string[]): Promise<AccessToken> => {
+      // the scope names the endpoint (`<origin>/.default`): a fixed token goes only where it belongs (security/staticToken.ts)
+      for (const scope of Array.isArray(scopes) ? scopes : [scopes]) {
+        const refusal = staticTokenRefusal(token, scope, scope);
+        if (refusal) throw new Error(refusal);
+      }
+      return { token, expiresOnTimestamp: Date.now() + 5 * 60_000 };
+    },
+  };
 }
 
 export async function azureCredential(tenant?: string, env: NodeJS.ProcessEnv = process.env): Promise<TokenCredential> {

@@ -5,6 +5,7 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import { isLoopbackHost } from '../security/tokenOrigin';
+import { staticTokenRefusal } from '../security/staticToken';
 import { redactText } from '../security/redact';
 
 export const CLOUD_NAMES = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'] as const;
@@ -132,6 +133,9 @@ export async function chooseCredential(target: Target, env: NodeJS.ProcessEnv = 
   if (raw) {
     const token = raw.replace(/^Bearer\s+/i, '');
     if (/\s/.test(token)) throw new TargetError('BTG_ACCESS_TOKEN: expected a single bearer token without spaces or line breaks');
+    // a fixed token's audience does not follow --arm-audience: off the cloud's ARM it goes only where its aud says
+    const refusal = target.customEndpoint ? staticTokenRefusal(token, target.armEndpoint, target.armScope) : undefined;
+    if (refusal) throw new TargetError(`--arm-endpoint ${target.armEndpoint}: ${refusal}`);
     return { credential: staticTokenCredential(token), source: 'BTG_ACCESS_TOKEN', secret: token };
   }
   const { DefaultAzureCredential } = await import('@azure/identity');
