@@ -218,6 +218,11 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
     expect(errOnly(r.stderr)).toMatch(/^btg: unknown rule "btg-nope"; valid: .*btg-interactive-signin/);
     const typo = await runCli('test', '-c', EXAMPLE_CONFIG, '--rule', 'btg-interactive-signn');
     expect(errOnly(typo.stderr)).toContain('unknown rule "btg-interactive-signn" (did you mean btg-interactive-signin?)');
+    const noLoc = path.join(dir, 'no-locations.yaml');
+    fs.writeFileSync(noLoc, fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/  expectedLocations:\n.*\n.*\n/, ''));
+    const leftOut = await runCli('test', '-c', noLoc, '--rule', 'btg-signin-unexpected-location');
+    expect(leftOut.code).toBe(2);
+    expect(errOnly(leftOut.stderr)).toMatch(/^btg: nothing to test: btg-signin-unexpected-location is not in the pack for this config \(.*expectedLocations.*\)\n$/);
     const render = await runCli('render', 'btg-nope', '-c', EXAMPLE_CONFIG);
     expect(render.code).toBe(2);
     expect(errOnly(render.stderr)).toMatch(/^btg: unknown artifact id "btg-nope"; valid: .*btg-interactive-signin.*btg-accounts.*btg-notify-enrich.*test-routine.*workbook, watchlist, monitor-alert, pack\n$/);

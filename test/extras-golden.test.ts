@@ -48,6 +48,7 @@ describe('btg build', () => {
         'arm/automation/btg-incident-created.json',
         'arm/automation/btg-incident-alert-added.json',
         'arm/monitor/btg-signin-monitor-alert.json',
+        'arm/monitor/btg-response-failure-alert.json',
         'routines/emergency-access-routine.md',
         'routines/break-glass-procedure.md',
         'routines/fido2-pin-rotation.md',
@@ -60,7 +61,7 @@ describe('btg build', () => {
       const order = res.emitted!.resources.map((r) => r.kind);
       expect(order.lastIndexOf('playbook')).toBeLessThan(order.indexOf('automationRule'));
       const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
-      expect(manifest.counts).toMatchObject({ 'workbook-json': 1, 'workbook-arm': 1, 'playbook-arm': 3, 'automation-arm': 2, 'monitor-arm': 1, routine: 4 });
+      expect(manifest.counts).toMatchObject({ 'workbook-json': 1, 'workbook-arm': 1, 'playbook-arm': 3, 'automation-arm': 2, 'monitor-arm': 2, routine: 4 });
     } finally {
       fs.rmSync(path.dirname(out), { recursive: true, force: true });
     }

@@ -71,7 +71,8 @@ describe('the Azure Monitor alert', () => {
     const muted = monitorAlertEmitter(packFor(configWith((c) => (c.options.monitorAlert = { muteActionsDuration: 'PT1H' }))));
     expect(muted.resources.find((r) => r.kind === 'monitorAlert')!.body.properties).toMatchObject({ muteActionsDuration: 'PT1H', autoMitigate: false });
     const off = monitorAlertEmitter(packFor(configWith((c) => (c.options.monitorAlert = { enabled: false }))));
-    expect(off).toEqual({ artifacts: [], resources: [] });
+    // the sign-in alert is left out; the response-failure alert (Sentinel automation) stays, with the action group
+    expect(off.resources.map((r) => `${r.kind}:${r.templateId}`)).toEqual(['actionGroup:btg-response-failure-alert', 'monitorAlert:btg-response-failure-alert']);
   });
 
   it('lists the object ids inline in watchlist mode too: a workspace without Sentinel has no watchlists', () => {
@@ -85,7 +86,7 @@ describe('the Azure Monitor alert', () => {
     const cfg = configWith((c) => (c.notify.emails = []));
     const quiet = packFor(cfg);
     const r = monitorAlertEmitter(quiet);
-    expect(r.resources.map((x) => x.kind)).toEqual(['monitorAlert']);
+    expect(r.resources.map((x) => x.kind)).toEqual(['monitorAlert', 'monitorAlert']);
     const diags = validateMonitorAlerts(packExtras(quiet), quiet, defaultAnalyzer());
     expect(diags.map((d) => `${d.severity} ${d.code}: ${d.message}`)).toEqual(['warning monitor-alert-settings: notify.emails is empty: the Azure Monitor alert fires but mails nobody']);
   });
@@ -136,5 +137,59 @@ describe('monitor alert checks', () => {
     const ex = extrasWith(packFor(exampleConfig()), { monitor: dir });
     fs.rmSync(dir, { recursive: true, force: true });
     expect(ex.diagnostics.monitorAlerts.map((d) => `${d.code}: ${d.message}`)).toEqual(['monitor-alert-schema: severity: Number must be less than or equal to 4']);
+  });
+});
+
+describe('phones, webhook and the response-failure alert (issue 14 items 3, 4)', () => {
+  const PHONES = { sms: [{ countryCode: '47', phoneNumber: '40000000' }], voice: [{ countryCode: 47, phoneNumber: 40000001 }] };
+  const pack = packFor(configWith((c) => Object.assign(c.notify, PHONES)));
+  const out = monitorAlertEmitter(pack);
+  const group = out.resources.find((r) => r.kind === 'actionGroup')!;
+  const failure = out.resources.find((r) => r.templateId === 'btg-response-failure-alert')!;
+
+  it('the action group carries SMS and voice receivers from notify.sms / notify.voice (numbers from YAML as digits)', () => {
+    const g = group.body.properties as Json;
+    expect(g.smsReceivers).toEqual([{ name: 'sms-1', countryCode: '47', phoneNumber: '40000000' }]);
+    expect(g.voiceReceivers).toEqual([{ name: 'voice-1', countryCode: '47', phoneNumber: '40000001' }]);
+    expect(out.resources.filter((r) => r.kind === 'actionGroup')).toHaveLength(1);
+  });
+
+  it('refuses phone numbers that are not digits, naming the field', () => {
+    for (const [bad, field] of [
+      [{ countryCode: '+47', phoneNumber: '40000000' }, 'countryCode'],
+      [{ countryCode: '47', phoneNumber: '400 00 000' }, 'phoneNumber'],
+      [{ countryCode: '47', phoneNumber: '+4740000000' }, 'phoneNumber'],
+      [{ countryCode: '4747', phoneNumber: '40000000' }, 'countryCode'],
+    ] as const) {
+      expect(() => configWith((c) => (c.notify.sms = [bad]))).toThrow(new RegExp(`notify\\.sms\\[0\\]\\.${field}: expected`));
+    }
+    expect(() => configWith((c) => (c.notify.voice = [{ countryCode: '47', phoneNumber: '40000000', extra: 1 }]))).toThrow(/notify\.voice\[0\]/);
+  });
+
+  it('the playbook-failure alert goes to the same action group, on failed runs of the pack\'s automation rules and playbooks', () => {
+    const p = failure.body.properties as Json;
+    expect(failure).toMatchObject({ kind: 'monitorAlert', type: 'Microsoft.Insights/scheduledQueryRules', dependsOn: [`actionGroup:${group.name}`] });
+    expect(p.actions.actionGroups).toEqual([ph('resourceGroupId', `/providers/Microsoft.Insights/actionGroups/${group.name}`)]);
+    expect(failure.name.endsWith(` (${packIdOf(pack.config)})`)).toBe(true);
+    const q: string = p.criteria.allOf[0].query;
+    expect(q).toContain('let PackAutomationRules = dynamic(["Break-glass: label, assign, add tasks and run the playbooks (incident created)", "Break-glass: re-raise and run the playbooks (alert added to an incident)"]);');
+    expect(q).toContain(`"btg-notify-enrich-${packIdOf(pack.config)}"`);
+    expect(q).toContain('| where Status != "Success"');
+    expect(defaultAnalyzer().analyze(q).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    // the sign-in alert uses the same group
+    expect((out.resources.find((r) => r.kind === 'monitorAlert' && r.templateId === 'btg-signin-monitor-alert')!.body.properties as Json).actions.actionGroups).toEqual(p.actions.actionGroups);
+  });
+
+  it('the webhook is a secure deploy-time parameter of the ARM template, never a value in a file', () => {
+    expect((group.body.properties as Json).webhookReceivers).toEqual([]);
+    const hooked = monitorAlertEmitter(packFor(configWith((c) => (c.notify.webhook = true))));
+    for (const a of hooked.artifacts) {
+      const t = JSON.parse(a.content);
+      expect(t.parameters.alertWebhookUri).toMatchObject({ type: 'securestring', defaultValue: '' });
+      const ag = t.resources.find((r: Json) => r.type === 'Microsoft.Insights/actionGroups');
+      expect(ag.properties.webhookReceivers).toBe("[if(empty(parameters('alertWebhookUri')), createArray(), createArray(createObject('name', 'webhook-1', 'serviceUri', parameters('alertWebhookUri'), 'useCommonAlertSchema', true)))]");
+      expect(a.content).not.toMatch(/"serviceUri": "|hooks\./);
+    }
+    expect(() => configWith((c) => (c.notify.webhook = 'https://hooks.example/abc?key=secret'))).toThrow(/notify\.webhook/);
   });
 });

@@ -12,9 +12,12 @@ import { packExtras } from '../content/extras';
 import { PACK_ID_TAG, packIdOf, packNames } from '../content/ids';
 import { MonitorAlertContent } from '../content/monitorAlert';
 import { Config } from '../config/schema';
-import { armTemplate } from './arm';
+import { armTemplate, ArmTemplate } from './arm';
+import { kqlString } from '../kql/literals';
 import { ph } from './placeholders';
 import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
+import { automationInputs, automationRuleResources } from './automationRules';
+import { playbookLogicAppName } from './playbooks';
 
 export const MONITOR_API = { scheduledQueryRules: '2023-12-01', actionGroups: '2023-01-01' } as const;
 /** the action group's name carries the packId (two configs in one resource group), content/ids.ts */
@@ -22,10 +25,22 @@ export const actionGroupName = (packId: string): string => packNames.actionGroup
 /** groupShortName is at most 12 characters and shows as the sender of SMS/voice; mails show the alert. */
 export const ACTION_GROUP_SHORT_NAME = 'btg-alert';
 
-export function actionGroupResource(m: MonitorAlertContent, emails: string[], packId: string): WorkspaceResource {
+/** Whether the config names anyone for the action group (mail, SMS, voice or the webhook parameter). */
+export const hasActionGroupReceivers = (config: Config): boolean =>
+  config.notify.emails.length + config.notify.sms.length + config.notify.voice.length > 0 || config.notify.webhook;
+
+/** The webhook receiver's URL: a secure parameter of the ARM template, never a value in a file (notify.webhook). */
+export const WEBHOOK_PARAMETER = 'alertWebhookUri';
+
+/**
+ * The action group of the pack's Azure Monitor alerts (the sign-in alert and the response-failure alert): mails,
+ * SMS and voice calls from notify.emails / notify.sms / notify.voice. The webhook receiver, when notify.webhook is
+ * true, is added by the ARM template from its secure parameter (withWebhookParameter): its URL is a secret.
+ */
+export function actionGroupResource(templateId: string, config: Config, packId: string): WorkspaceResource {
   return makeResource({
     kind: 'actionGroup',
-    templateId: m.templateId,
+    templateId,
     displayName: 'Break-glass alert recipients',
     scope: 'resourceGroup',
     type: 'Microsoft.Insights/actionGroups',
@@ -33,18 +48,31 @@ export function actionGroupResource(m: MonitorAlertContent, emails: string[], pa
     apiVersion: MONITOR_API.actionGroups,
     body: {
       location: 'Global',
-      tags: { [PACK_TAG]: m.templateId, [PACK_ID_TAG]: packId },
+      tags: { [PACK_TAG]: templateId, [PACK_ID_TAG]: packId },
       properties: {
         groupShortName: ACTION_GROUP_SHORT_NAME,
         enabled: true,
-        emailReceivers: emails.map((e, i) => ({ name: `email-${i + 1}`, emailAddress: e, useCommonAlertSchema: true })),
-        smsReceivers: [],
+        emailReceivers: config.notify.emails.map((e, i) => ({ name: `email-${i + 1}`, emailAddress: e, useCommonAlertSchema: true })),
+        smsReceivers: config.notify.sms.map((n, i) => ({ name: `sms-${i + 1}`, countryCode: n.countryCode, phoneNumber: n.phoneNumber })),
+        voiceReceivers: config.notify.voice.map((n, i) => ({ name: `voice-${i + 1}`, countryCode: n.countryCode, phoneNumber: n.phoneNumber })),
         webhookReceivers: [],
         logicAppReceivers: [],
         armRoleReceivers: [],
       },
     },
   });
+}
+
+/**
+ * The ARM template with the webhook receiver from a secure parameter (empty: no receiver), for notify.webhook: the
+ * URL carries its key, so it is supplied at deployment (`--parameters alertWebhookUri=...`) and is in no file.
+ */
+export function withWebhookParameter(template: ArmTemplate): ArmTemplate {
+  const ag = template.resources.find((r) => r.type === 'Microsoft.Insights/actionGroups');
+  if (!ag) return template;
+  template.parameters[WEBHOOK_PARAMETER] = { type: 'securestring', defaultValue: '', metadata: { description: 'URL of a webhook that receives the alerts (common alert schema), e.g. an on-call service. A secret: pass it at deployment, never in a file. Empty: no webhook.' } };
+  (ag.properties as Record<string, unknown>).webhookReceivers = `[if(empty(parameters('${WEBHOOK_PARAMETER}')), createArray(), createArray(createObject('name', 'webhook-1', 'serviceUri', parameters('${WEBHOOK_PARAMETER}'), 'useCommonAlertSchema', true)))]`;
+  return template;
 }
 
 export function monitorAlertResource(m: MonitorAlertContent, config: Config, actionGroup?: WorkspaceResource): WorkspaceResource {
@@ -90,15 +118,95 @@ export function monitorAlertResource(m: MonitorAlertContent, config: Config, act
 
 const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 
+/** The response-failure alert: its template id, and how often it looks. */
+export const RESPONSE_FAILURE_ALERT = { templateId: 'btg-response-failure-alert', name: 'Break-glass response failed (automation rule or playbook)', evaluationFrequency: 'PT5M', windowSize: 'PT15M' } as const;
+
+/**
+ * Failed runs of the pack's response in Microsoft Sentinel's health table: an automation rule of the pack that did
+ * not run (or whose actions failed), or one of its playbooks that could not be triggered. SentinelHealth needs
+ * Sentinel health monitoring turned on (Settings > Settings > Auditing and health monitoring).
+ */
+export function responseFailureQuery(automationRuleNames: readonly string[], playbookNames: readonly string[]): string {
+  const list = (xs: readonly string[]) => `dynamic([${xs.map(kqlString).join(', ')}])`;
+  return [
+    `let PackAutomationRules = ${list(automationRuleNames)};`,
+    `let PackPlaybooks = ${list(playbookNames)};`,
+    'SentinelHealth',
+    '| where ingestion_time() > ago(5m)',
+    '| where SentinelResourceType in ("Automation rule", "Playbook")',
+    '| where Status != "Success"',
+    '| where SentinelResourceName in (PackAutomationRules) or SentinelResourceName in (PackPlaybooks)',
+    '| project TimeGenerated, SentinelResourceType, SentinelResourceName, OperationName, Status, Description, Reason, ExtendedProperties',
+    '',
+  ].join('\n');
+}
+
+export function responseFailureAlertResource(config: Config, query: string, actionGroup?: WorkspaceResource): WorkspaceResource {
+  const packId = packIdOf(config);
+  const a = RESPONSE_FAILURE_ALERT;
+  const subject = `${a.name}${packNames.monitorAlertSuffix(packId)}`;
+  return makeResource({
+    kind: 'monitorAlert',
+    templateId: a.templateId,
+    displayName: a.name,
+    scope: 'resourceGroup',
+    type: 'Microsoft.Insights/scheduledQueryRules',
+    name: subject,
+    apiVersion: MONITOR_API.scheduledQueryRules,
+    body: {
+      location: ph('location'),
+      kind: 'LogAlert',
+      tags: { [PACK_TAG]: a.templateId, [PACK_ID_TAG]: packId },
+      properties: {
+        displayName: a.name,
+        description: 'An automation rule or playbook of the break-glass pack failed: a break-glass incident may not have been labelled, notified or confirmed. Open the rule or the Logic App run history, fix it (permissions of the Sentinel service principal, connection authorisation), and check the open break-glass incidents by hand.',
+        severity: 1,
+        enabled: true,
+        scopes: [ph('workspaceResourceId')],
+        evaluationFrequency: a.evaluationFrequency,
+        windowSize: a.windowSize,
+        criteria: { allOf: [{ query, timeAggregation: 'Count', operator: 'GreaterThan', threshold: 0, dimensions: [], failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } }] },
+        autoMitigate: false,
+        actions: {
+          actionGroups: actionGroup ? [ph('resourceGroupId', `/providers/Microsoft.Insights/actionGroups/${actionGroup.name}`)] : [],
+          customProperties: { Subject: a.name, Runbook: 'routines/break-glass-procedure.md' },
+        },
+        skipQueryValidation: false,
+        checkWorkspaceAlertsStorageConfigured: false,
+      },
+    },
+    dependsOn: actionGroup ? [`actionGroup:${actionGroup.name}`] : [],
+  });
+}
+
 export const monitorAlertEmitter: Emitter = (pack): Emitted => {
   const out: Emitted = { artifacts: [], resources: [] };
-  if (!pack.config.options.monitorAlert.enabled) return out;
-  for (const m of packExtras(pack).monitorAlerts) {
-    const ag = pack.config.notify.emails.length ? actionGroupResource(m, pack.config.notify.emails, packIdOf(pack.config)) : undefined;
-    const alert = monitorAlertResource(m, pack.config, ag);
-    const res = ag ? [ag, alert] : [alert];
+  const config = pack.config;
+  const packId = packIdOf(config);
+  const extras = packExtras(pack);
+  const signIn = config.options.monitorAlert.enabled ? extras.monitorAlerts : [];
+  // the response-failure alert watches the automation rules and playbooks that run on the pack's incidents
+  const automation = pack.rules.length ? automationRuleResources(automationInputs(pack)) : [];
+  const incidentPlaybooks = extras.playbooks.filter((p) => p.emitted && p.meta.trigger === 'incident');
+  const first = signIn[0]?.templateId ?? RESPONSE_FAILURE_ALERT.templateId;
+  const ag = hasActionGroupReceivers(config) && (signIn.length || automation.length) ? actionGroupResource(first, config, packId) : undefined;
+  signIn.forEach((m, i) => {
+    const alert = monitorAlertResource(m, config, ag);
+    const res = ag && i === 0 ? [ag, alert] : [alert];
     out.resources.push(...res);
-    out.artifacts.push({ kind: 'monitor-arm', templateId: m.templateId, id: alert.name, name: m.subject, path: `arm/monitor/${m.templateId}.json`, content: json(armTemplate(res, `Azure Monitor alert (no Sentinel needed): ${m.subject}`)) });
+    const t = armTemplate(res, `Azure Monitor alert (no Sentinel needed): ${m.subject}`);
+    out.artifacts.push({ kind: 'monitor-arm', templateId: m.templateId, id: alert.name, name: m.subject, path: `arm/monitor/${m.templateId}.json`, content: json(config.notify.webhook ? withWebhookParameter(t) : t) });
+  });
+  if (automation.length) {
+    const query = responseFailureQuery(
+      automation.map((r) => r.body.properties.displayName as string),
+      incidentPlaybooks.map((p) => playbookLogicAppName(p, packId)),
+    );
+    const alert = responseFailureAlertResource(config, query, ag);
+    const res = ag && !signIn.length ? [ag, alert] : [alert];
+    out.resources.push(...res);
+    const t = armTemplate(ag && signIn.length ? [ag, alert] : res, `Azure Monitor alert: ${RESPONSE_FAILURE_ALERT.name}`);
+    out.artifacts.push({ kind: 'monitor-arm', templateId: RESPONSE_FAILURE_ALERT.templateId, id: alert.name, name: RESPONSE_FAILURE_ALERT.name, path: `arm/monitor/${RESPONSE_FAILURE_ALERT.templateId}.json`, content: json(config.notify.webhook ? withWebhookParameter(t) : t) });
   }
   return out;
 };
