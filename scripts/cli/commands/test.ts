@@ -18,7 +18,7 @@ import { defaultAnalyzer, KqlAnalyzer } from '../../kql/analyzer';
 import { EXAMPLE_CONFIG } from '../../paths';
 import { Diagnostic } from '../../validate/diagnostic';
 import { azureCredential, signIn } from '../credential';
-import { configOption, requireConfig, unknownId } from '../options';
+import { configOption, requireConfig, unknownId, UsageError } from '../options';
 import { withLogsWorkspaceOptions } from '../logsOptions';
 import { ExitCode, SetExit } from '../exit';
 import { isTty } from '../io';
@@ -147,6 +147,9 @@ async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
   if (opts.rule) {
     const known = [...pack.rules.map((r) => r.templateId), ...pack.skipped.map((s) => s.templateId)];
     for (const id of opts.rule) if (!known.includes(id)) throw unknownId('rule', id, pack.rules.map((r) => r.templateId));
+    // only rules this config leaves out: nothing would run, say why instead of a green "0 rules"
+    const left = opts.rule.map((id) => pack.skipped.find((x) => x.templateId === id));
+    if (left.every(Boolean)) throw new UsageError(`nothing to test: ${left.map((x) => `${x!.templateId} is not in the pack for this config (${x!.reason})`).join('; ')}`);
   }
   const errors = pack.diagnostics.filter((d) => d.severity === 'error');
   for (const d of errors) process.stderr.write(`${formatDiagnostic(d)}\n`);
