@@ -92,6 +92,19 @@ describe('writeOutput: what it refuses', () => {
     expect(snapshot(root)).toEqual(before);
   });
 
+  it('a manifest forged to list hidden files (.git, .env), traversal or absolute paths makes the folder not ours: refused, byte-identical', () => {
+    const victim = path.join(root, 'deploy-repo');
+    fs.mkdirSync(path.join(victim, '.git'), { recursive: true });
+    fs.writeFileSync(path.join(victim, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    fs.writeFileSync(path.join(victim, '.env'), 'SECRET=1\n');
+    for (const listed of [['.git/HEAD'], ['.env'], ['detections/../.env'], ['./.env'], ['.git'], ['../repo/notes.txt'], [path.join(repo, 'notes.txt')]]) {
+      fs.writeFileSync(path.join(victim, 'manifest.json'), manifest(listed).content);
+      const before = snapshot(root);
+      expect(() => writeOutput(victim, V1, guard())).toThrow(/not empty and holds no manifest.json written by btg/);
+      expect(snapshot(root)).toEqual(before);
+    }
+  });
+
   it('a foreign file where the new output writes one is refused before anything moves', () => {
     const out = path.join(repo, 'out');
     writeOutput(out, V1, guard());

@@ -89,10 +89,14 @@ function within(outer: string, inner: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** A manifest or marker path that stays inside its folder. */
+/**
+ * A manifest or marker path that stays inside its folder and that btg could have written: btg never writes a hidden
+ * file or folder, so a list naming `.git/HEAD`, `.env` or `.ssh/…` (a forged or tampered manifest) makes the folder
+ * not a btg output — it is refused, nothing is deleted.
+ */
 function safeRelative(p: unknown): p is string {
   if (typeof p !== 'string' || !p || p.includes('\0') || path.isAbsolute(p) || /^[a-zA-Z]:/.test(p)) return false;
-  return p.split(/[\\/]/).every((seg) => seg !== '..' && seg !== '');
+  return p.split(/[\\/]/).every((seg) => seg !== '' && !seg.startsWith('.'));
 }
 
 function lstat(p: string): fs.Stats | undefined {
