@@ -31,6 +31,9 @@ export interface CallFacts {
 
 export type ScalarFn = (args: KValue[], facts: CallFacts) => KValue;
 
+/** A function called with an argument the evaluator does not implement (the walker reports it with its place). */
+export class UnsupportedArgument extends Error {}
+
 const str = (v: KValue) => toKString(v);
 const arr = (v: KValue): KDynamic[] | null => (Array.isArray(v) ? v : null);
 
@@ -107,8 +110,10 @@ function datetimeDiff(part: string, a: number, b: number): number | null {
       const unit = { day: DAY, hour: 3_600_000, minute: 60_000, second: 1000, millisecond: 1 }[p]!;
       return Math.round((startOf(p, a) - startOf(p, b)) / unit);
     }
+    case 'microsecond':
+      return Math.floor(a * 1000) - Math.floor(b * 1000);
     default:
-      return null;
+      throw new UnsupportedArgument(`datetime_diff('${part}', ...)`);
   }
 }
 
@@ -148,7 +153,7 @@ function datetimeAdd(part: string, amount: number, ms: number): number | null {
     case 'millisecond':
       return ms + amount;
     default:
-      return null;
+      throw new UnsupportedArgument(`datetime_add('${part}', ...)`);
   }
 }
 

@@ -11,7 +11,7 @@
 import { kusto } from '../kusto';
 import { AGGREGATES, argExtreme } from './aggregates';
 import { KqlRuntimeError, lineColOf, NotSupportedOffline } from './errors';
-import { CallFacts, SCALAR_FUNCTIONS } from './scalars';
+import { CallFacts, SCALAR_FUNCTIONS, UnsupportedArgument } from './scalars';
 import { contains, endsWith, equalsCi, hasPrefix, hasSuffix, hasTerm, startsWith } from './strings';
 import { coerce, Column, compareValues, INGESTION, isObject, KDate, KDynamic, KSpan, kEquals, KValue, nullOf, parseDatetimeText, parseTimespanText, Row, Table, toBool, toKString, valueKey } from './values';
 import { applyThreshold, Mutation } from './mutations';
@@ -291,21 +291,31 @@ export class Evaluator {
     const m = this.env.mutation;
     if (m?.kind === 'drop-union-leg' && m.start === prop(n, 'TextStart')) legs = legs.filter((_l, i) => i !== m.index);
     const tables = [...(input ? [input] : []), ...legs.map((l) => l.table())];
+    // columns of every leg by name; a name whose legs disagree on the type becomes one column per type, named
+    // <name>_<type> as the engine names them (SigninLogs.Agent is dynamic, the non-interactive table's a string)
+    const types = new Map<string, string[]>();
+    for (const t of tables)
+      for (const c of t.columns) {
+        const ts = types.get(c.name);
+        if (!ts) types.set(c.name, [c.type]);
+        else if (!ts.includes(c.type)) ts.push(c.type);
+      }
+    const outName = (name: string, type: string) => ((types.get(name)?.length ?? 1) > 1 ? `${name}_${type}` : name);
     const columns: Column[] = [];
-    const seen = new Map<string, Column>();
-    for (const t of tables)
-      for (const c of t.columns)
-        if (!seen.has(c.name)) {
-          seen.set(c.name, c);
-          columns.push(c);
-        }
+    for (const [name, ts] of types) for (const type of ts) columns.push({ name: outName(name, type), type });
+    const conflicting = [...types.entries()].filter(([, ts]) => ts.length > 1).map(([name]) => name);
     const rows: Row[] = [];
-    for (const t of tables)
+    for (const t of tables) {
+      const renamed = t.columns.filter((c) => outName(c.name, c.type) !== c.name);
       for (const r of t.rows) {
         const o = newRow(r);
+        for (const c of renamed) o[outName(c.name, c.type)] = r[c.name];
         for (const c of columns) if (!(c.name in o)) o[c.name] = nullOf(c.type);
+        // the leg's own column of a renamed name must not show through from its row (the prototype)
+        for (const name of conflicting) if (name in o) o[name] = null;
         rows.push(o);
       }
+    }
     return { columns, rows };
   }
 
@@ -959,7 +969,12 @@ export class Evaluator {
     if (!fn) return this.unsupported(`${name}()`, n);
     const args = argNodes.map((a) => this.scalar(a, scope, row));
     const facts: CallFacts = { now: this.env.now, argTypes: argNodes.map(typeName), resultType: typeName(n) };
-    return fn(args, facts);
+    try {
+      return fn(args, facts);
+    } catch (e) {
+      if (e instanceof UnsupportedArgument) return this.unsupported((e as Error).message, n);
+      throw e;
+    }
   }
 
   private inList(n: any, scope: Scope, row: Row | undefined): KValue[] {
