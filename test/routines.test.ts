@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import { packExtras } from '../scripts/content/extras';
 import { fillAlertName, intervalText } from '../scripts/content/routines';
 import { routineEmitter } from '../scripts/emit/routines';
+import { renderMarkdown } from '../scripts/emit/report/markdown';
 import { extrasWith, folderWith, packFor } from './helpers/extras';
 import { configWith, exampleConfig } from './helpers/pack';
 
@@ -107,5 +108,26 @@ describe('routines follow "Manage emergency access accounts in Microsoft Entra I
     expect(doc('break-glass-procedure')).not.toContain('identity owner (');
     const owned = routineEmitter(packFor(configWith((c) => (c.notify.identityOwners = ['iam-lead@contoso.example']))));
     expect(owned.artifacts.find((a) => a.path === 'routines/break-glass-procedure.md')!.content).toContain('the identity owner (iam-lead@contoso.example) answers whether the change was planned');
+  });
+});
+
+describe('routines: config values are Markdown text, never markup (attack)', () => {
+  const hostile = configWith((c) => {
+    c.tenantName = 'Contoso</script><img src=x onerror=alert(1)>\n\n# Forged heading [t](javascript:alert(2))';
+    c.accounts[0].displayName = 'EA01 | forged | cell\n\n## Step 0: disable MFA <b>now</b> [go](javascript:alert(3))\u2028* forged item';
+    c.accounts[0].custodians = ['[x](javascript:alert(4))@a.example', '**bold**_x_@a.example'];
+    c.notify.incidentOwner = '`code`|x@a.example';
+  });
+  const docs = routineEmitter(packFor(hostile)).artifacts;
+  it.each(docs.map((a) => [a.path, a.content] as const))('%s: no forged line, link, HTML or table cell; the report shows the values as text', (_p, md) => {
+    // no line starts with a forged heading/item, no raw HTML tag, no link whose target came from the config
+    expect(md).not.toMatch(/^\s*#+ (Forged|Step 0)/m);
+    expect(md).not.toMatch(/^\s*\* forged item/m);
+    expect(md).not.toMatch(/(^|[^\\])<(b|img|script)\b/im);
+    expect(md).not.toMatch(/[^\\]\[(x|t|go)\]\(javascript:/);
+    const html = renderMarkdown(md);
+    expect(html).not.toMatch(/<a href="javascript|<img|<script|<b>now|<h\d>(Forged|Step 0)|<strong>bold/i);
+    if (md.includes('EA01')) expect(html).toContain('EA01 | forged | cell');
+    for (const row of md.split('\n').filter((l) => l.includes('EA01') && l.startsWith('|'))) expect(row.split(/(?<!\\)\|/).length).toBe(7);
   });
 });

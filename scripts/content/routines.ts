@@ -58,6 +58,15 @@ export function authMethodWords(methods: readonly string[]): RoutineContext['aut
   return { text, fido2, certificate, other: others.length > 0 };
 }
 
+/**
+ * A config value as literal Markdown text in a routine (the runbook custodians follow in an emergency): one line, and
+ * every character that could start markup, a link, raw HTML or a table cell backslash-escaped — so a display name,
+ * tenant name or custodian address can neither forge a heading or step nor carry a link or HTML.
+ */
+export function mdText(value: string): string {
+  return value.replace(/[\r\n\u2028\u2029\u0085\v\f]+/g, ' ').replace(/[\\`*_[\]<>|#!~]/g, (c) => `\\${c}`);
+}
+
 /** "six-monthly" reads better than "every 180 days" in a routine's title. */
 export function intervalText(days: number): string {
   if (days >= 178 && days <= 184) return 'six-monthly';
@@ -78,16 +87,18 @@ export function routineContext(config: Config, ctx: PackContext, rules: RuleItem
   const fmt = signIn?.rule.alertDetailsOverride?.alertDisplayNameFormat;
   const emitted = playbooks.filter((p) => p.emitted);
   const monitorOn = config.options.monitorAlert.enabled ? monitor[0] : undefined;
-  const incidents = signIn ? ctx.accounts.map((a) => ({ upn: a.userPrincipalName, title: fmt ? fillAlertName(fmt, { UserPrincipalName: a.userPrincipalName, Result: 'Success', UserDisplayName: a.displayName }) : signIn.rule.name })) : [];
+  const incidents = signIn ? ctx.accounts.map((a) => ({ upn: mdText(a.userPrincipalName), title: mdText(fmt ? fillAlertName(fmt, { UserPrincipalName: a.userPrincipalName, Result: 'Success', UserDisplayName: a.displayName }) : signIn.rule.name) })) : [];
   return {
     ...ctx,
-    accountsTable: ctx.accounts.map((a, i) => ({ upn: a.userPrincipalName, displayName: a.displayName, objectId: a.objectId, role: config.accounts[i].role, custodians: a.custodians.join(', ') || '(none configured)' })),
+    // config values are Markdown text, never markup (mdText)
+    tenantName: mdText(ctx.tenantName),
+    accountsTable: ctx.accounts.map((a, i) => ({ upn: mdText(a.userPrincipalName), displayName: mdText(a.displayName), objectId: a.objectId, role: config.accounts[i].role, custodians: mdText(a.custodians.join(', ')) || '(none configured)' })),
     notify: {
-      emails: config.notify.emails.join(', '),
+      emails: mdText(config.notify.emails.join(', ')),
       hasEmails: config.notify.emails.length > 0,
       teams: !!config.notify.teams,
-      incidentOwner: config.notify.incidentOwner ?? '',
-      identityOwners: config.notify.identityOwners.join(', '),
+      incidentOwner: mdText(config.notify.incidentOwner ?? ''),
+      identityOwners: mdText(config.notify.identityOwners.join(', ')),
       phones: config.notify.sms.length + config.notify.voice.length > 0,
     },
     authMethods: authMethodWords(config.options.allowedAuthMethods),
@@ -95,12 +106,12 @@ export function routineContext(config: Config, ctx: PackContext, rules: RuleItem
     testInterval: { days: config.options.testIntervalDays, text: intervalText(config.options.testIntervalDays) },
     rules: enabled.map((r) => ({ name: r.rule.name, severity: r.rule.severity, kind: r.rule.kind })),
     signInRule: signIn ? { name: signIn.rule.name, incidents } : null,
-    monitorAlert: monitorOn ? { name: monitorOn.ruleName, subject: monitorOn.subject } : null,
+    monitorAlert: monitorOn ? { name: mdText(monitorOn.ruleName), subject: mdText(monitorOn.subject) } : null,
     // the notify playbook puts the incident title where the subject says {{alertName}}
-    emailSubjectExample: fillSubject(config.notify.emailSubject, { alertName: incidents[0]?.title ?? 'Break-glass account sign-in', tenantName: ctx.tenantName }),
+    emailSubjectExample: mdText(fillSubject(config.notify.emailSubject, { alertName: (fmt && ctx.accounts[0] ? fillAlertName(fmt, { UserPrincipalName: ctx.accounts[0].userPrincipalName, Result: 'Success', UserDisplayName: ctx.accounts[0].displayName }) : signIn?.rule.name) ?? 'Break-glass account sign-in', tenantName: ctx.tenantName })),
     playbooks: emitted.map((p) => ({ name: p.templateId, displayName: p.meta.displayName, description: p.meta.description })),
     confirmationPlaybook: emitted.some((p) => p.meta.when === 'approvers') && config.accounts.some((a) => a.custodians.length > 0),
-    workbook: workbooks[0]?.displayName ?? 'Break-glass accounts',
+    workbook: mdText(workbooks[0]?.displayName ?? 'Break-glass accounts'),
     watchlist: config.watchlist.alias,
   };
 }

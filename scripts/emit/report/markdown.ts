@@ -1,7 +1,7 @@
 /**
  * A small, safe Markdown renderer for routines and workbook text tiles (no Markdown library is installed).
  * Supported: ATX headings, paragraphs, fenced code, lists (nested by indentation, `[ ]`/`[x]` tasks),
- * block quotes, horizontal rules, simple pipe tables; inline code, bold, italics and links.
+ * block quotes, horizontal rules, simple pipe tables; inline code, bold, italics, links and backslash escapes.
  * Everything else is text. All text is escaped; raw HTML is shown as text, images become links, and a
  * link is kept only for http(s), mailto and relative targets (no `javascript:` or `data:` URLs).
  */
@@ -180,6 +180,8 @@ export function inline(text: string): string {
   const hold = (html: string) => `\u0000${held.push(html) - 1}\u0000`;
   let s = text.replace(/\u0000/g, '');
   s = s.replace(/(`+)([\s\S]*?[^`])\1(?!`)/g, (_, __, code: string) => hold(`<code>${esc(code.trim())}</code>`));
+  // backslash escapes (CommonMark): the character is text, never markup (routines escape config values this way)
+  s = s.replace(/\\([\\`*_[\]<>|#!~(){}+.-])/g, (_, c: string) => hold(esc(c)));
   // the target may hold one level of balanced parentheses: [x](https://example/a_(b))
   s = s.replace(/(!?)\[([^\]]*)\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)>?(?:\s+"[^"]*")?\s*\)/g, (_, bang: string, label: string, url: string) => {
     const href = safeHref(url);
