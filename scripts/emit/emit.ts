@@ -74,7 +74,12 @@ export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[]
   if (opts.report !== false) {
     // each rule's rows executed offline and its mutants scored, for the report (btg test --mutate)
     const example = loadConfig(EXAMPLE_CONFIG).config;
-    const tests = ruleTestSummaries(pack.rules, { accounts: example ? accountMap(example.accounts, pack.config.accounts) : undefined, watchlistAccounts: pack.config.accounts });
+    let tests: ReturnType<typeof ruleTestSummaries> | undefined;
+    try {
+      tests = ruleTestSummaries(pack.rules, { accounts: example ? accountMap(example.accounts, pack.config.accounts) : undefined, watchlistAccounts: pack.config.accounts });
+    } catch {
+      tests = undefined; // the report then shows no test line; `btg test` reports the failure itself
+    }
     artifacts.push({ kind: 'report', path: REPORT_PATH, content: renderReport({ pack, artifacts, diagnostics: opts.diagnostics, classify: (q) => defaultAnalyzer().classify(q), tests }) });
   }
   return { artifacts, resources };

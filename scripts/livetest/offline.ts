@@ -248,11 +248,10 @@ export function runOffline(plan: TestPlan, items: readonly RuleItem[], opts: Off
         verdicts.push({ c, ok, tables });
         cases.push({ ...base, status: ok ? 'pass' : 'fail', actual: out.actual, count: out.result.rows.length, ...(details.length ? { details } : {}) });
       } catch (e) {
-        if (e instanceof NotSupportedOffline || e instanceof KqlRuntimeError) {
-          cases.push({ ...base, status: 'error', error: e instanceof NotSupportedOffline ? locate(e, item) : e.message });
-          continue;
-        }
-        throw e;
+        if (e instanceof NotSupportedOffline) cases.push({ ...base, status: 'error', error: locate(e, item) });
+        else if (e instanceof KqlRuntimeError) cases.push({ ...base, status: 'error', error: e.message });
+        // an evaluator defect must not pass for a verdict, nor stop the other rules: an error of this case
+        else cases.push({ ...base, status: 'error', error: `offline evaluator error (please report; run btg test --live): ${(e as Error).message}` });
       }
     }
     const run: OfflineRuleRun = { templateId: r.templateId, name: r.name, kind: r.kind, file: r.file, trigger: describeTrigger(r.trigger), window: r.window, tables: r.tables, cases };
