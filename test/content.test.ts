@@ -139,11 +139,11 @@ describe('detection catalogue', () => {
     })).toEqual([]);
   });
 
-  it('the watchlist is emitted in watchlist mode only', () => {
+  it('the account watchlist is emitted in watchlist mode only; the drill watchlist (empty) in both', () => {
     const emitted = (m: Mode) => m.emitted.artifacts.filter((a) => a.kind.startsWith('watchlist')).map((a) => a.path);
     expect(modes.map((m) => [m.name, emitted(m)])).toEqual([
-      ['inline', []],
-      ['watchlist', ['watchlists/BreakGlassAccounts.csv', 'arm/watchlists/BreakGlassAccounts.json']],
+      ['inline', ['arm/watchlists/BreakGlassDrills.json']],
+      ['watchlist', ['watchlists/BreakGlassAccounts.csv', 'arm/watchlists/BreakGlassAccounts.json', 'arm/watchlists/BreakGlassDrills.json']],
     ]);
   });
 
@@ -153,7 +153,7 @@ describe('detection catalogue', () => {
     const combined = JSON.parse(m.emitted.artifacts.find((a) => a.kind === 'pack-arm')!.content);
     expect(combined.resources[0].type).toBe('Microsoft.OperationalInsights/workspaces/providers/watchlists');
     const manifest = JSON.parse(m.emitted.artifacts.find((a) => a.kind === 'manifest')!.content);
-    expect(manifest.counts).toMatchObject({ 'watchlist-csv': 1, 'watchlist-arm': 1 });
+    expect(manifest.counts).toMatchObject({ 'watchlist-csv': 1, 'watchlist-arm': 2 });
   });
 
   it('the exclusion-group rule is skipped, with the reason, when no exclusion group is configured', () => {

@@ -8,6 +8,7 @@ import { loadConfig } from '../scripts/config/load';
 import { loadPack } from '../scripts/content/pack';
 import { automationRuleEmitter } from '../scripts/emit/automationRules';
 import { monitorAlertEmitter } from '../scripts/emit/monitorAlert';
+import { emitDrillWatchlist } from '../scripts/emit/drillWatchlist';
 import { playbookEmitter } from '../scripts/emit/playbooks';
 import { routineEmitter } from '../scripts/emit/routines';
 import { workbookEmitter } from '../scripts/emit/workbook';
@@ -20,7 +21,7 @@ jest.setTimeout(120_000);
 
 const loaded = loadConfig(EXAMPLE_CONFIG);
 const pack = loadPack(loaded.config!, 'examples/btg.config.yaml', loaded.source);
-const artifacts = [workbookEmitter, playbookEmitter, automationRuleEmitter, monitorAlertEmitter, routineEmitter].flatMap((e) => e(pack).artifacts);
+const artifacts = [workbookEmitter, playbookEmitter, automationRuleEmitter, monitorAlertEmitter, routineEmitter, emitDrillWatchlist].flatMap((e) => e(pack).artifacts);
 
 describe('emitted workbook, playbooks, automation rules, monitor alert and routines (example config)', () => {
   it.each(artifacts.map((a) => [a.path, a] as const))('%s matches its golden file', (_p, a) => {

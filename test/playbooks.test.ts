@@ -12,6 +12,9 @@ import { defaultAnalyzer } from '../scripts/kql/analyzer';
 import { lockoutProblems, playbookChecks, secretFindings } from '../scripts/validate/checks/playbook';
 import { validatePlaybooks } from '../scripts/validate/extras';
 import { codes, extrasWith, folderWith, packFor, shippedJson } from './helpers/extras';
+import { compileQuery, evaluate, KDate, table } from '../scripts/kql/eval';
+import { bundledSchemas } from '../scripts/kql/schemas';
+import { DRILL_WATCHLIST, drillRecord, drillWatchlistItem } from '../scripts/livetest';
 import { configWith, exampleConfig } from './helpers/pack';
 
 jest.setTimeout(60_000);
@@ -445,5 +448,59 @@ describe('custodian confirmation (issue 14 item 2)', () => {
     // the comment names the responder, HTML-encoded (the address comes from the mail service)
     const msg: string = find(def, 'Comment_custodian_yes')!.inputs.body.message;
     expect(msg).toMatch(/^<p>Custodian @\{replace\(.*outputs\('Answer_of_Ask_custodians'\)\?\['responder'\].*\)\} answered <b>Authorised<\/b>\./);
+  });
+});
+
+describe('the overdue query reads drill history from the BreakGlassDrills watchlist (issue 14 item 6)', () => {
+  const q = extras.playbookQueries.find((x) => x.name === 'btg-overdue-accounts')!;
+  const schemas = bundledSchemas();
+  const cols = (name: string) => schemas[name].map((c) => ({ name: c.name, type: c.type === 'int' ? 'long' : c.type }));
+  const NOW = Date.parse('2026-12-01T12:00:00Z');
+  const day = 86_400_000;
+  const drill = (id: string, account: string, result: string, daysAgo: number, status = 'Create') => ({
+    WatchlistAlias: 'BreakGlassDrills',
+    _DTItemType: 'watchlist-item',
+    _DTItemId: id,
+    _DTItemStatus: status,
+    _DTTimestamp: new KDate(NOW - daysAgo * day + 60_000),
+    TimeGenerated: new KDate(NOW - daysAgo * day + 60_000),
+    WatchlistItem: { DrillId: id, AccountObjectId: account.toUpperCase(), Result: result, DrillStart: new Date(NOW - daysAgo * day).toISOString() },
+  });
+  const overdue = (watchlistRows: Record<string, unknown>[], signIns: Record<string, unknown>[] = []) => {
+    const c = compileQuery(q.query.text, defaultAnalyzer());
+    expect(c.errors).toEqual([]);
+    expect(c.unsupported).toEqual([]);
+    const fill = (name: string, rows: Record<string, unknown>[]) => table(cols(name), rows.map((r) => Object.fromEntries(cols(name).map((col) => [col.name, (r[col.name] ?? null) as never]))));
+    const res = evaluate(c, { tables: { Watchlist: fill('Watchlist', watchlistRows), SigninLogs: fill('SigninLogs', signIns), SecurityIncident: fill('SecurityIncident', []) }, functions: {}, now: NOW });
+    return res.rows.map((r) => (r.Row as Json).AccountUPN);
+  };
+  const B1 = '00000000-0000-4000-8000-00000000b701';
+  const B2 = '00000000-0000-4000-8000-00000000b702';
+
+  it('names the watchlist the drill writes', () => {
+    expect(q.query.text).toContain(`WatchlistAlias == "${DRILL_WATCHLIST.alias}"`);
+    expect(q.query.text).not.toMatch(/SigninLogs/);
+  });
+
+  it('a passed drill within the interval is a test; a timed-out drill, an old one, a deleted item or a mere sign-in is not', () => {
+    expect(overdue([])).toEqual(['btg-emergency-01@contoso.example', 'btg-emergency-02@contoso.example']);
+    expect(overdue([drill('d1', B1, 'passed', 10)])).toEqual(['btg-emergency-02@contoso.example']);
+    expect(overdue([drill('d1', B1, 'passed', 10), drill('d2', B2, 'timed-out', 5)])).toEqual(['btg-emergency-02@contoso.example']);
+    expect(overdue([drill('d1', B1, 'passed', 10), drill('d2', B2, 'passed', 120)])).toEqual(['btg-emergency-02@contoso.example']);
+    expect(overdue([drill('d1', B1, 'passed', 10), drill('d1', B1, 'passed', 9, 'Delete')])).toEqual(['btg-emergency-01@contoso.example', 'btg-emergency-02@contoso.example']);
+    // an attacker's successful sign-in is not a test
+    const signIn = { TimeGenerated: new KDate(NOW - day), UserId: B2, UserPrincipalName: 'btg-emergency-02@contoso.example', ResultType: '0' };
+    expect(overdue([drill('d1', B1, 'passed', 10)], [signIn])).toEqual(['btg-emergency-02@contoso.example']);
+  });
+
+  it('the item btg drill writes is what the query reads', () => {
+    const rec = drillRecord(
+      { account: { objectId: B1, userPrincipalName: 'btg-emergency-01@contoso.example' }, rule: { templateId: 'btg-interactive-signin', name: 'x', id: 'y' }, workspace: { label: 'prod', workspaceId: 'w' }, since: new Date(NOW - day) },
+      { result: 'passed', startedAt: new Date(NOW - day), endedAt: new Date(NOW - day + 120_000), polls: 2, observation: {}, latencySeconds: 90, latencyFrom: 'drill start' },
+    );
+    const item = drillWatchlistItem(rec, 'custodian@contoso.example');
+    expect(Object.keys(item)).toEqual([...DRILL_WATCHLIST.columns]);
+    const row = { ...drill(item.DrillId, B1, 'passed', 1), WatchlistItem: item };
+    expect(overdue([row])).toEqual(['btg-emergency-02@contoso.example']);
   });
 });

@@ -69,7 +69,8 @@ function standIns(args: string[], s: { emu: Emulator; graph: GraphServer; logs: 
     case 'test':
       return args.includes('--live') ? ['--endpoint', s.logs.url] : [];
     case 'drill':
-      return ['--endpoint', s.logs.url];
+      // the drill's result goes to the BreakGlassDrills watchlist that `btg deploy` created in the emulator
+      return ['--endpoint', s.logs.url, '--arm-endpoint', s.emu.url];
     default:
       return [];
   }
@@ -160,6 +161,7 @@ describe('README commands', () => {
     });
     testDeps.clientOptions = { tlsOptions: { ca: logs.ca }, retryOptions: { maxRetries: 0 } };
     drillDeps.clientOptions = { tlsOptions: { ca: logs.ca }, retryOptions: { maxRetries: 0 } };
+    drillDeps.armCa = emu.caCert;
   });
 
   afterAll(async () => {

@@ -9,6 +9,7 @@ import { emitWatchlist } from './watchlist';
 import { workbookEmitter } from './workbook';
 import { playbookEmitter } from './playbooks';
 import { automationRuleEmitter } from './automationRules';
+import { emitDrillWatchlist } from './drillWatchlist';
 import { monitorAlertEmitter } from './monitorAlert';
 import { routineEmitter } from './routines';
 import { REPORT_PATH, renderReport } from './report';
@@ -87,4 +88,4 @@ export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[]
 
 /** Emitters of other content kinds (watchlist, workbook, playbooks, monitor alert, routines, report) register here. */
 export type Emitter = (pack: Pack) => Emitted;
-export const EXTRA_EMITTERS: Emitter[] = [emitWatchlist, workbookEmitter, playbookEmitter, automationRuleEmitter, monitorAlertEmitter, routineEmitter];
+export const EXTRA_EMITTERS: Emitter[] = [emitWatchlist, emitDrillWatchlist, workbookEmitter, playbookEmitter, automationRuleEmitter, monitorAlertEmitter, routineEmitter];

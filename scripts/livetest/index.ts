@@ -9,6 +9,7 @@
  */
 export * from './accounts';
 export * from './drill';
+export * from './drillWatchlist';
 export * from './logs';
 export * from './offline';
 export * from './plan';

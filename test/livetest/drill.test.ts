@@ -24,6 +24,7 @@ import {
   WorkspaceQueryError,
 } from '../../scripts/livetest';
 import { runCli } from '../helpers/cli';
+import { createHttpHeaders, HttpClient } from '@azure/core-rest-pipeline';
 import { LogsAnswer, LogsServer, queryError, resultTable, startLogsServer } from '../support/logs-server';
 import { B1, B2, cleanupTmp, configWith, exampleConfig, FakeCredential, NOW, packForExample, tmpDir, UPN1, UPN2, writeConfig, WS_ID } from './helpers';
 
@@ -205,9 +206,25 @@ describe('drill record and account choice', () => {
   });
 });
 
+/** A stand-in HTTP client for the watchlist write: records each request, answers with `status`. */
+function armRecorder(status = 200) {
+  const requests: { method: string; url: string; auth: string | undefined; body: Json }[] = [];
+  const client: HttpClient = {
+    sendRequest: async (req) => {
+      requests.push({ method: req.method, url: req.url, auth: req.headers.get('authorization'), body: JSON.parse(String(req.body)) });
+      return { request: req, status, headers: createHttpHeaders(), bodyAsText: status < 300 ? '{}' : JSON.stringify({ error: { code: 'AuthorizationFailed', message: 'no write permission' } }) };
+    },
+  };
+  return { client, requests };
+}
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 describe('btg drill (CLI)', () => {
   const original = { ...drillDeps };
   afterEach(() => Object.assign(drillDeps, original));
+  beforeEach(() => {
+    drillDeps.httpClient = armRecorder().client;
+  });
 
   it('passes and records, then the next drill picks the other account; a timeout exits 1 and is recorded too', async () => {
     const { clock } = fakeClock();
@@ -221,9 +238,31 @@ describe('btg drill (CLI)', () => {
     const cfg = writeConfig(configWith((c) => void (c.workspaces![0].workspaceId = WS_ID)));
     const record = path.join(tmpDir(), 'drills.jsonl');
 
+    const arm = armRecorder();
+    drillDeps.httpClient = arm.client;
     const passed = await runCli('drill', '-c', cfg, '--endpoint', server.url, '--record', record, '--interval', '30s', '--timeout', '5m');
     expect(passed.stderr).toBe('');
     expect(passed.code).toBe(0);
+    // the result is on record in Sentinel: one watchlist item, PUT with the ARM token to the ARM origin only
+    expect(arm.requests).toHaveLength(1);
+    const put = arm.requests[0];
+    expect(put.method).toBe('PUT');
+    expect(put.url).toMatch(new RegExp(`^https://management\\.azure\\.com/subscriptions/[0-9a-f-]+/resourceGroups/rg-sentinel-prod/providers/Microsoft\\.OperationalInsights/workspaces/law-sentinel-prod/providers/Microsoft\\.SecurityInsights/watchlists/BreakGlassDrills/watchlistItems/[0-9a-f-]{36}\\?api-version=2025-09-01$`));
+    expect(put.auth).toBe('Bearer fake-logs-token');
+    expect(put.body.properties.itemsKeyValue).toMatchObject({
+      AccountObjectId: B1,
+      AccountUPN: UPN1,
+      DrillStart: NOW.toISOString(),
+      SignInTime: at(12),
+      FirstAlertTime: at(40),
+      FirstIncidentTime: at(70),
+      IncidentNumber: '42',
+      AlertLatencySeconds: '28',
+      IncidentLatencySeconds: '58',
+      Result: 'passed',
+      Workspace: 'prod',
+    });
+    expect(passed.stdout).toContain('recorded in the Sentinel watchlist BreakGlassDrills');
     expect(passed.stdout).toContain(`Break-glass drill: ${UPN1} (Emergency Access 01), workspace prod (${WS_ID})`);
     expect(passed.stdout).toContain('  account: no passed drill on record for this account');
     expect(passed.stdout).toContain(`sign in to the Azure portal (https://portal.azure.com) as ${UPN1}`);
@@ -266,11 +305,32 @@ describe('btg drill (CLI)', () => {
     expect(fs.existsSync(record)).toBe(false);
   });
 
+  it('a watchlist write that is refused is reported and fails the drill (exit 1); --no-watchlist skips it', async () => {
+    const { clock } = fakeClock();
+    drillDeps.clock = clock;
+    drillDeps.credential = async () => new FakeCredential();
+    const server = await serve(() => row({ signIn: 5, alert: 20, incident: { number: 7, at: 30 } }));
+    drillDeps.clientOptions = { tlsOptions: { ca: server.ca }, retryOptions: { maxRetries: 0 } };
+    const cfg = writeConfig(configWith((c) => void (c.workspaces![0].workspaceId = WS_ID)));
+    const refused = armRecorder(403);
+    drillDeps.httpClient = refused.client;
+    const r = await runCli('drill', '-c', cfg, '--endpoint', server.url, '--interval', '30s', '--timeout', '5m');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('btg drill: could not write the drill to watchlist BreakGlassDrills: HTTP 403 AuthorizationFailed: no write permission (writing watchlist items needs Microsoft Sentinel Contributor on the workspace)');
+    const skipped = armRecorder();
+    drillDeps.httpClient = skipped.client;
+    const s2 = await runCli('drill', '-c', cfg, '--endpoint', server.url, '--interval', '30s', '--timeout', '5m', '--no-watchlist');
+    expect(s2.code).toBe(0);
+    expect(skipped.requests).toEqual([]);
+  });
+
   it('a drill whose queries never reached the workspace records nothing and exits 2 (it says nothing about the rule)', async () => {
     const { clock } = fakeClock();
     drillDeps.clock = clock;
     drillDeps.credential = async () => new FakeCredential();
     const server = await serve(() => queryError(503, 'ServiceUnavailable', 'try later'));
+    const writes = armRecorder();
+    drillDeps.httpClient = writes.client;
     drillDeps.clientOptions = { tlsOptions: { ca: server.ca }, retryOptions: { maxRetries: 0 } };
     const record = path.join(tmpDir(), 'drills.jsonl');
     const r = await runCli('drill', '-c', writeConfig(configWith((c) => void (c.workspaces![0].workspaceId = WS_ID))), '--endpoint', server.url, '--record', record, '--interval', '1m', '--timeout', '2m');
@@ -279,6 +339,8 @@ describe('btg drill (CLI)', () => {
     expect(withoutConfigWarnings(r.stderr)).toBe(`btg: the workspace ${WS_ID} did not answer any of 3 queries: the drill could not run, nothing recorded in ${record}\n`);
     expect(r.stdout).not.toContain('TIMED OUT');
     expect(fs.existsSync(record)).toBe(false);
+    // nothing in Sentinel either
+    expect(writes.requests).toEqual([]);
   });
 
   it('usage errors exit 2: unknown account, bad duration, no workspace id', async () => {

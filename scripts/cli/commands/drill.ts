@@ -6,6 +6,7 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import type { LogsQueryClientOptions } from '@azure/monitor-query-logs';
+import { createDefaultHttpClient, HttpClient } from '@azure/core-rest-pipeline';
 import { Command, Option } from 'commander';
 import * as path from 'path';
 import { loadConfig } from '../../config/load';
@@ -23,12 +24,18 @@ import {
   drillRecord,
   drillSteps,
   DrillTarget,
+  DEFAULT_ARM_ENDPOINT,
+  DRILL_WATCHLIST,
+  drillWatchlistItem,
   logsOrigin,
+  operatorFromToken,
+  upsertDrillItem,
   logsWorkspaceQuery,
   readHistory,
   runDrill,
 } from '../../livetest';
 import { azureCredential, signIn } from '../credential';
+import { originOf } from '../../security/tokenOrigin';
 import { configOption, duration, formatDuration, parseDurationMs, requireConfig, UsageError } from '../options';
 import { withLogsWorkspaceOptions } from '../logsOptions';
 import { ExitCode, SetExit } from '../exit';
@@ -38,6 +45,10 @@ export const drillDeps: {
   credential: (tenant?: string) => Promise<TokenCredential>;
   clock: DrillClock;
   clientOptions?: LogsQueryClientOptions;
+  /** the HTTP client and ARM origin of the watchlist write (tests: a recorder) */
+  httpClient?: HttpClient;
+  /** extra CA (PEM) trusted for --arm-endpoint (the local emulator in tests) */
+  armCa?: string;
 } = {
   credential: (tenant) => azureCredential(tenant),
   clock: { now: () => new Date(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
@@ -56,6 +67,9 @@ interface DrillOptions {
   since?: string;
   record?: string;
   json?: boolean;
+  /** false with --no-watchlist: do not write the result to the BreakGlassDrills watchlist */
+  watchlist: boolean;
+  armEndpoint: string;
 }
 
 /** `30s`, `5m`, `1h`, `250ms` → milliseconds (shared by every command: ../options). */
@@ -120,9 +134,21 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
     .diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new Error(`the drill query is not valid KQL: ${errors.map((d) => `${d.code} ${d.message}`).join('; ')}`);
 
+  // the drill's result goes to the Sentinel watchlist of drills (the workbook and the overdue query read it): that
+  // needs the workspace's ARM coordinates from the config
+  const wsRef = config.workspaces.find((w) => w.workspaceId?.toLowerCase() === workspace.workspaceId.toLowerCase());
+  const arm = originOf(opts.armEndpoint);
+  if (!arm || !arm.startsWith('https://')) throw new UsageError(`--arm-endpoint ${opts.armEndpoint}: expected an https URL like ${DEFAULT_ARM_ENDPOINT}`);
+  if (opts.watchlist && !wsRef) process.stderr.write(`btg drill: warning: workspace ${workspace.workspaceId} is not in the config (workspaces[].workspaceId): the result cannot be written to the ${DRILL_WATCHLIST.alias} watchlist${opts.record ? ', only to the record file' : ''}\n`);
+
   // a token before any work: no sign-in steps for the custodian, no polling, nothing recorded when it fails
   const credential = await drillDeps.credential(opts.tenant);
   await signIn(credential, `${endpoint}/.default`);
+  let operator = 'unknown';
+  if (opts.watchlist && wsRef) {
+    await signIn(credential, `${arm}/.default`);
+    operator = operatorFromToken((await credential.getToken(`${arm}/.default`).catch(() => null))?.token);
+  }
 
   // Human progress goes to stdout, or to stderr when stdout carries the JSON result.
   const say = (line: string) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`);
@@ -146,6 +172,14 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
   }
   const rec = drillRecord(target, outcome);
   if (opts.record) appendRecord(opts.record, rec);
+  let watchlistError: string | undefined;
+  if (opts.watchlist && wsRef) {
+    try {
+      await upsertDrillItem({ credential, target: wsRef, item: drillWatchlistItem(rec, operator), armEndpoint: arm, httpClient: drillDeps.httpClient ?? createDefaultHttpClient(), ca: drillDeps.armCa });
+    } catch (e) {
+      watchlistError = (e as Error).message;
+    }
+  }
 
   if (outcome.result === 'passed') {
     const inc = outcome.observation.incident!;
@@ -157,8 +191,11 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
     say(`\nTIMED OUT after ${formatLatency(Math.round(opts.timeout / 1000))} (${outcome.polls} polls): ${seen.join(', ')}, no incident. Check that the rule is deployed and enabled, and the incident settings.`);
   }
   if (opts.record) say(`recorded in ${opts.record}`);
-  if (opts.json) process.stdout.write(`${JSON.stringify({ tool: 'btg drill', ...rec }, null, 2)}\n`);
-  setExit(outcome.result === 'passed' ? ExitCode.Ok : ExitCode.Findings);
+  if (opts.watchlist && wsRef && !watchlistError) say(`recorded in the Sentinel watchlist ${DRILL_WATCHLIST.alias} (operator ${operator})`);
+  if (watchlistError) process.stderr.write(`btg drill: ${watchlistError}\n`);
+  if (opts.json) process.stdout.write(`${JSON.stringify({ tool: 'btg drill', ...rec, operator, watchlist: opts.watchlist && wsRef ? (watchlistError ? 'failed' : 'written') : 'skipped' }, null, 2)}\n`);
+  // a drill that is not on record in Sentinel is not a complete test
+  setExit(outcome.result === 'passed' && !watchlistError ? ExitCode.Ok : ExitCode.Findings);
 }
 
 export function register(program: Command, setExit: SetExit): void {
@@ -175,5 +212,7 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--since <date-time>', 'look at records from this time (default: now), e.g. when the custodian already signed in')
     .option('--record <file.jsonl>', 'append the result as one JSON line (the auditable test history; also picks the default account)')
     .option('--json', 'print the result record as JSON')
+    .option('--arm-endpoint <url>', 'Azure Resource Manager endpoint for the watchlist write (sovereign clouds)', DEFAULT_ARM_ENDPOINT)
+    .option('--no-watchlist', `do not write the result to the Sentinel watchlist ${DRILL_WATCHLIST.alias} (which the workbook and the overdue query read)`)
     .action(async (opts: DrillOptions) => run(opts, setExit));
 }

@@ -27,7 +27,7 @@ export interface Renderable {
 
 const ALIASES: Record<string, (r: Renderable) => boolean> = {
   workbook: (r) => r.what === 'workbook',
-  watchlist: (r) => r.what === 'watchlist',
+  watchlist: (r) => r.what === 'watchlist' && r.id === 'watchlist',
   'monitor-alert': (r) => r.what === 'Azure Monitor alert',
   pack: (r) => r.what === 'combined ARM template',
 };
