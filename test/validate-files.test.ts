@@ -67,6 +67,13 @@ describe('btg validate: every content type by its shape', () => {
     expect(errorsOf(d)[0].sourceLine).toMatch(/Other\.displayName/);
   });
 
+  it('todynamic() of a dynamic value is not an error (todynamic is parse_json, which returns a dynamic as it is); of a number it is', async () => {
+    const q = 'let l = dynamic(["a"]);\nSigninLogs\n| where UserId in (todynamic(l))\n| extend N = todynamic(1)\n| project TimeGenerated, UserId, N';
+    const d = await validate([writeRule(dir, 'todyn.yaml', { ...HUNTING, query: q, entityMappings: undefined })]);
+    expect(errorsOf(d).map((x) => x.message)).toEqual(['KS107: A value of type string expected.']);
+    expect(errorsOf(d)[0].sourceLine).toMatch(/todynamic\(1\)/);
+  });
+
   it('hunting tactics in other spellings are named, unknown ones warned, neither is an error', async () => {
     const d = await validate([writeRule(dir, 'h-tac.yaml', { ...HUNTING, tactics: ['Initial access', 'Ransomware'] })]);
     expect(errorsOf(d)).toEqual([]);

@@ -106,6 +106,7 @@ export class KqlAnalyzer {
     const unknownTables = new Set<string>();
     for (const d of netList(code.GetDiagnostics())) {
       const severity = d.Severity === 'Error' ? 'error' : d.Severity === 'Warning' ? 'warning' : 'info';
+      if (d.Code === 'KS107' && todynamicOfDynamic(K, code, query, d.Start, d.Length)) continue;
       diagnostics.push({ severity, code: d.Code, message: d.Message, start: d.Start, length: d.Length });
     }
     // KS204: a name in table position that resolves to nothing, i.e. a table with no schema.
@@ -156,6 +157,19 @@ export class KqlAnalyzer {
     this.classified.set(query, ranges);
     return ranges;
   }
+}
+
+/**
+ * `todynamic(x)` with a dynamic `x`: the engine's todynamic is parse_json, which returns a dynamic argument as it is,
+ * but Kusto.Language wants a string there (KS107) while it accepts the same argument in parse_json. Not an error.
+ */
+function todynamicOfDynamic(K: any, code: any, query: string, start: number, length: number): boolean {
+  if (!/\b(todynamic|toobject)\s*\(\s*$/.test(query.slice(Math.max(0, start - 40), start))) return false;
+  let dynamic = false;
+  code.Syntax.WalkNodes((n: any) => {
+    if (!dynamic && n.TextStart === start && n.Width === length && n.ResultType && (n.ResultType === K.Symbols.ScalarTypes.Dynamic || /^dynamic/.test(String(n.ResultType.Display ?? n.ResultType.Name)))) dynamic = true;
+  });
+  return dynamic;
 }
 
 /** Facts read off the analysed syntax tree. */
