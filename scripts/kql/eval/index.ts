@@ -107,17 +107,31 @@ export function checkSupported(code: any, query: string, dbFunctions: readonly s
   return out;
 }
 
-/** Parse, bind and check a query once; evaluate it any number of times. */
+const compiled = new WeakMap<KqlAnalyzer, Map<string, CompiledQuery>>();
+
+/** Parse, bind and check a query once (cached per analyzer and text); evaluate it any number of times. */
 export function compileQuery(query: string, analyzer: KqlAnalyzer, dbFunctions: readonly string[] = ['_GetWatchlist']): CompiledQuery {
+  let byText = compiled.get(analyzer);
+  if (!byText) compiled.set(analyzer, (byText = new Map()));
+  const key = `${dbFunctions.join(',')}\u0000${query}`;
+  const hit = byText.get(key);
+  if (hit) return hit;
+  if (byText.size >= 256) byText.clear();
+  const q = compileUncached(query, analyzer, dbFunctions);
+  byText.set(key, q);
+  return q;
+}
+
+function compileUncached(query: string, analyzer: KqlAnalyzer, dbFunctions: readonly string[]): CompiledQuery {
+  // the analyzer's own reading of the diagnostics (it discounts the ones it knows the engine accepts)
+  const errors = analyzer
+    .analyze(query)
+    .diagnostics.filter((d) => d.severity === 'error')
+    .map((d) => {
+      const { line, col } = lineColOf(query, d.start);
+      return `${line}:${col}: ${d.code} ${d.message}`;
+    });
   const code = analyzer.code(query);
-  const errors: string[] = [];
-  const diags = code.GetDiagnostics();
-  for (let i = 0; i < diags.Count; i++) {
-    const d = diags.getItem(i);
-    if (d.Severity !== 'Error') continue;
-    const { line, col } = lineColOf(query, d.Start);
-    errors.push(`${line}:${col}: ${d.Code} ${d.Message}`);
-  }
   return { text: query, code, errors, unsupported: errors.length ? [] : checkSupported(code, query, dbFunctions) };
 }
 
