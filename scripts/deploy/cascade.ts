@@ -42,6 +42,12 @@ export function typeOfId(id: string): string {
   return p < 0 ? '' : [segs[p + 1], ...segs.slice(p + 2).filter((_, i) => i % 2 === 0)].join('/');
 }
 
+/** `/a/b/…`: no empty, `.` or `..` segment, no percent-escape, query, fragment or backslash. */
+export function isCanonicalId(id: string): boolean {
+  if (!id.startsWith('/') || /[%?#\\\s]/.test(id)) return false;
+  return id.slice(1).split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+}
+
 /** The resources a deployment body's template creates, names evaluated with the body's parameter values. */
 export function templateCreates(deploymentBody: Json, ids: ScopeIds): TemplateResource[] {
   const props = (deploymentBody.properties ?? {}) as Json;
@@ -134,6 +140,12 @@ export async function orphanCascade(c: ArmClients, ids: ScopeIds, e: PlanEntry, 
   for (const id of outputs) {
     const type = typeOfId(id);
     const t = lower(type);
+    // `.`/`..` segments are resolved by the URL the request goes to, `%` escapes by the service: what the checks below
+    // read would not be what is deleted
+    if (!isCanonicalId(id)) {
+      keeps.push({ id, reason: 'not a canonical resource id (dot segments, escapes or empty segments)' });
+      continue;
+    }
     if (!inRg(id)) {
       keeps.push({ id, reason: 'outside the target resource group' });
       continue;

@@ -235,6 +235,36 @@ test("a playbook that leaves the pack is pruned with exactly its own Logic App, 
   expect((await btg(A, 'deploy', '--yes')).code).toBe(0);
 });
 
+test("outputResources with dot segments (resolved by the request URL after the checks) never reach another workspace's role assignment", async () => {
+  const name = packNames.deployment('btg-custodian-confirmation', 'team-a');
+  const depPath = `${RG}/providers/Microsoft.Resources/deployments/${name}`;
+  // runs on its own too (-t): team a deployed
+  if (!emu.store.get(depPath)) expect((await btg(A, 'deploy', '--yes')).code).toBe(0);
+  const dep = emu.store.get(depPath)!;
+  const wf = emu.store.get(`${RG}/providers/Microsoft.Logic/workflows/${packNames.playbook('btg-custodian-confirmation', 'team-a')}`)!;
+  // the playbook's identity also holds Responder on team b's workspace (granted by hand): not the pack's to delete
+  const elsewhere = `${wsPath(WS_B)}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-0000000000ad`;
+  emu.seed(elsewhere, { properties: { roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.sentinelResponder}`, principalId: (wf.body.identity as J).principalId, principalType: 'ServicePrincipal' } });
+  // reads as "a role assignment at workspace a" to a string check; the URL resolves it to the one at workspace b
+  const dotted = `${wsPath(WS_A)}/providers/Microsoft.Authorization/roleAssignments/x/../../../../../${WS_B.workspaceName}/providers/Microsoft.Authorization/./roleAssignments/00000000-0000-4000-8000-0000000000ad`;
+  const doubled = `${wsPath(WS_A)}/providers/Microsoft.Authorization/roleAssignments/x/../../../../../${WS_B.workspaceName}/providers/Microsoft.Authorization//roleAssignments/00000000-0000-4000-8000-0000000000ad`;
+  const encoded = `${wsPath(WS_A)}/providers/Microsoft.Authorization/roleAssignments/x%2F..%2F..%2F..%2F..%2F..%2F${WS_B.workspaceName}%2Fproviders%2FMicrosoft.Authorization%2FroleAssignments%2F00000000-0000-4000-8000-0000000000ad`;
+  const own = ((dep.body.properties as J).outputResources as { id: string }[]).map((o) => o.id);
+  emu.store.put({ ...dep, body: { ...dep.body, properties: { ...(dep.body.properties as J), outputResources: [...own, dotted, doubled, encoded].map((id) => ({ id })) } } });
+  const before = snapshotOf([elsewhere]);
+
+  const A2 = config('team-a-no-custodians-dots', 'team-a', WS_A, (c) => c.accounts.forEach((a: J) => delete a.custodians));
+  const plan = JSON.parse((await btg(A2, 'plan', '--prune', '--json')).out);
+  const entry = plan.workspaces[0].entries.find((e: J) => e.name === name);
+  for (const id of [dotted, doubled, encoded]) expect(entry.cascade.keeps).toContainEqual({ id, reason: expect.stringMatching(/not a canonical resource id/) });
+  expect(entry.cascade.deletes.map((d: J) => d.id).filter((id: string) => id.includes('0000000000ad'))).toEqual([]);
+  emu.clearRequests();
+  expect((await btg(A2, 'deploy', '--prune', '--yes')).code).toBe(0);
+  expect(snapshotOf([elsewhere])).toEqual(before);
+  expect(deletes().some((d) => d.includes('0000000000ad'))).toBe(false);
+  expect((await btg(A, 'deploy', '--yes')).code).toBe(0);
+});
+
 test('a foreign Logic App under the pack name is a conflict; --force <id> overrides only it; bare --force is a usage error', async () => {
   // another team's Logic App that already has team-a's playbook name (and the look of our tag)
   const wf = `${RG}/providers/Microsoft.Logic/workflows/${packNames.playbook('btg-test-reminder', 'team-a')}`;
