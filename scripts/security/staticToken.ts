@@ -55,7 +55,7 @@ export function staticTokenRefusal(token: string, endpoint: string, audience: st
   const origin = originOrUndefined(endpoint);
   if (!origin) return `${endpoint} is not an absolute URL`;
   const host = new URL(origin).hostname;
-  if (isLoopbackHost(host) && !host.endsWith('.localhost')) return undefined;
+  if (isLoopbackHost(host)) return undefined;
   if (KNOWN_API_ORIGINS.has(origin) && norm(audience) === origin) return undefined;
   const auds = tokenAudiences(token).map(norm);
   // the token itself names the audience the request is for (Log Analytics: the endpoint; ARM: --arm-audience)

@@ -31,10 +31,13 @@ export function originOf(url: string): string | undefined {
   }
 }
 
-/** 127.0.0.0/8, ::1 and localhost: test endpoints on this machine. */
+/**
+ * 127.0.0.0/8, ::1 and localhost: test endpoints on this machine. Not `*.localhost`: the system resolver (glibc
+ * without nss-myhostname, as in most CI images) asks DNS for those, and a DNS answer can point anywhere.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (h === 'localhost') return true;
   if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
   return !!m && Number(m[1]) === 127 && m.slice(2).every((x) => Number(x) <= 255);
