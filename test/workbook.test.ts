@@ -15,6 +15,8 @@ import { analysisRendered, DeclaredParameter, parameterRefs, standIn, substitute
 import { codes, extrasWith, folderWith, packFor, positionOf, shippedJson } from './helpers/extras';
 import { configWith, exampleConfig, WATCHLIST_CONFIG } from './helpers/pack';
 import { loadConfig } from '../scripts/config/load';
+import { compileQuery, evaluate, KDate, table } from '../scripts/kql/eval';
+import { bundledSchemas } from '../scripts/kql/schemas';
 
 jest.setTimeout(60_000);
 
@@ -234,5 +236,82 @@ describe('what ships for the workbook', () => {
     const r = t.resources[0] as { location: string; properties: { sourceId: string } };
     expect(r.location).toBe("[parameters('location')]");
     expect(r.properties.sourceId).toBe("[resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspace'))]");
+  });
+});
+
+describe('workbook tiles that do not mislead (issue 14 item 5)', () => {
+  const ex = packExtras(pack);
+  const tile = (name: string) => ex.workbooks[0].queries.find((q) => q.itemName === name)!;
+  const schemas = bundledSchemas();
+  const cols = (name: string) => schemas[name].map((c) => ({ name: c.name, type: c.type === 'int' ? 'long' : c.type }));
+  const fill = (name: string, rows: Record<string, unknown>[]) => table(cols(name), rows.map((r) => Object.fromEntries(cols(name).map((col) => [col.name, (r[col.name] ?? null) as never]))));
+  const NOW = Date.parse('2026-12-01T12:00:00Z');
+  const run = (text: string, tables: Record<string, Record<string, unknown>[]>) => {
+    const c = compileQuery(text, defaultAnalyzer());
+    expect(c.errors).toEqual([]);
+    expect(c.unsupported).toEqual([]);
+    return evaluate(c, { tables: Object.fromEntries(Object.entries(tables).map(([k, v]) => [k, fill(k, v)])), functions: {}, now: NOW }).rows;
+  };
+  const B1 = '00000000-0000-4000-8000-00000000b701';
+  const B2 = '00000000-0000-4000-8000-00000000b702';
+  const GROUP = pack.config.options.exclusionGroupIds[0];
+  const policyUpdate = (id: string, users: { excludeUsers?: string[]; excludeGroups?: string[] }) => ({
+    TimeGenerated: new KDate(NOW - 3_600_000),
+    OperationName: 'Update conditional access policy',
+    Result: 'success',
+    CorrelationId: `c-${id}`,
+    InitiatedBy: { user: { userPrincipalName: 'admin@contoso.example', id: 'u1' } },
+    TargetResources: [
+      {
+        id,
+        displayName: `Policy ${id}`,
+        modifiedProperties: [
+          {
+            oldValue: JSON.stringify({ id, displayName: `Policy ${id}`, state: 'enabled', conditions: { users: { includeUsers: ['All'], excludeUsers: [B1, B2], excludeGroups: [] } } }),
+            newValue: JSON.stringify({ id, displayName: `Policy ${id}`, state: 'enabled', conditions: { users: { includeUsers: ['All'], excludeUsers: users.excludeUsers ?? [], excludeGroups: users.excludeGroups ?? [] } } }),
+          },
+        ],
+      },
+    ],
+  });
+
+  it('CA coverage agrees with btg-ca-policy-exclusion-removed: a policy that excludes only the exclusion group is excluded', () => {
+    expect(GROUP).toBeDefined();
+    const rule = pack.rules.find((r) => r.templateId === 'btg-ca-policy-exclusion-removed')!;
+    const cases: [string, { excludeUsers?: string[]; excludeGroups?: string[] }, string, boolean][] = [
+      ['p-group', { excludeGroups: [GROUP] }, 'excluded (exclusion group)', false],
+      ['p-users', { excludeUsers: [B1, B2] }, 'excluded (every account by user id)', false],
+      ['p-none', {}, `NOT EXCLUDED: ${B1}, ${B2}`, true],
+      ['p-one', { excludeUsers: [B1] }, `NOT EXCLUDED: ${B2}`, true],
+    ];
+    for (const [id, users, coverage, fires] of cases) {
+      const audit = { AuditLogs: [policyUpdate(id, users)] };
+      const shown = run(tile('ca-coverage').query.text, audit).map((r) => r.Coverage);
+      const alerts = run(rule.query.text, audit);
+      expect({ id, shown, fires: alerts.length > 0 }).toEqual({ id, shown: [coverage], fires });
+    }
+  });
+
+  it('last test comes from drill records, not from a sign-in; the earliest data is shown', () => {
+    const q = tile('last-signin');
+    // the workbook puts the selected accounts where {Account} is: all of them ('*')
+    const text = q.query.text.replace(/\{Account\}/g, "'*'");
+    const signIn = { TimeGenerated: new KDate(NOW - 86_400_000), UserId: B2, UserPrincipalName: 'btg-emergency-02@contoso.example', ResultType: '0' };
+    const oldest = { TimeGenerated: new KDate(NOW - 30 * 86_400_000), UserId: 'someone', ResultType: '0' };
+    const drillItem = { WatchlistAlias: 'BreakGlassDrills', _DTItemType: 'watchlist-item', _DTItemId: 'd1', _DTItemStatus: 'Create', _DTTimestamp: new KDate(NOW - 86_400_000), WatchlistItem: { AccountObjectId: B1, Result: 'passed', DrillStart: new Date(NOW - 2 * 86_400_000).toISOString() } };
+    const rows = run(text, { SigninLogs: [signIn, oldest], Watchlist: [drillItem] });
+    const byAccount = Object.fromEntries(rows.map((r) => [r.Account, r]));
+    expect(byAccount['btg-emergency-01@contoso.example'].Status).toBe('OK');
+    // B2 signed in yesterday, but that is not a test
+    expect(byAccount['btg-emergency-02@contoso.example'].Status).toBe('Overdue');
+    expect((byAccount['btg-emergency-02@contoso.example'].EarliestSignInData as KDate).ms).toBe(NOW - 30 * 86_400_000);
+  });
+
+  it('data health lists every table the pack\'s rules read, drill history and the device per sign-in are shown', () => {
+    const health = tile('data-health').query.text;
+    const read = new Set(pack.rules.flatMap((r) => defaultAnalyzer().analyze(r.query.text).tables));
+    for (const t of read) expect({ t, listed: health.includes(`"${t}"`) }).toEqual({ t, listed: true });
+    expect(tile('drill-history').query.text).toContain('IncidentLatencySeconds');
+    expect(tile('signin-details').query.text).toContain('Device = tostring(DeviceDetail.displayName)');
   });
 });

@@ -7,6 +7,7 @@
  * The write is one PUT of a watchlist item (rest-shapes §1.5) with an ARM token that goes to the ARM origin only.
  */
 import type { TokenCredential } from '@azure/core-auth';
+import * as https from 'https';
 import { bearerTokenAuthenticationPolicy, bearerTokenAuthenticationPolicyName, createEmptyPipeline, createHttpHeaders, createPipelineRequest, HttpClient } from '@azure/core-rest-pipeline';
 import { v5 as uuidv5 } from 'uuid';
 import { PACK_NAMESPACE } from '../content/ids';
@@ -123,8 +124,9 @@ export async function upsertDrillItem(o: UpsertOptions): Promise<void> {
     method: 'PUT',
     body: JSON.stringify({ properties: { itemsKeyValue: o.item } }),
     headers: createHttpHeaders({ 'content-type': 'application/json; charset=utf-8', accept: 'application/json' }),
-    ...(o.ca ? { tlsSettings: { ca: o.ca } } : {}),
   });
+  // set on the request (createPipelineRequest does not take an agent)
+  if (o.ca) request.agent = new https.Agent({ ca: o.ca, keepAlive: false });
   let res;
   try {
     res = await pipeline.sendRequest(o.httpClient, request);
