@@ -113,6 +113,7 @@ export async function runLive(plan: TestPlan, query: WorkspaceQuery, opts: LiveO
     const base = baseCase(c, !!opts.showQueries);
     if (c.problems.length) return { ...base, status: 'error', error: 'not run: the shadow query is not valid' };
     if (c.skipReason) return { ...base, status: 'skip' };
+    if (c.shadow.liveSkipReason) return { ...base, skipReason: c.shadow.liveSkipReason, status: 'skip' };
     if (fatal) return { ...base, status: 'error', error: `not run: ${fatal}` };
     try {
       const count = countOf(await query(c.shadow.text, c.timespan));

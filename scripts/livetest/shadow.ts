@@ -29,7 +29,8 @@ export const WATCHLIST_FUNCTION_NAME = '_GetWatchlist';
 /**
  * A row key that is not a column: the row's ingestion time (what `ingestion_time()` returns for it). Used by the
  * offline evaluator only (shifted with the row's other date-times; default: the row's TimeGenerated). A datatable
- * cannot carry it, so in a live run `ingestion_time()` over shadow rows is null.
+ * cannot carry it: in a live run `ingestion_time()` falls back to TimeGenerated (see liveIngestionTime), and a case
+ * whose rows give this key is skipped live.
  */
 export const INGESTION_TIME_KEY = '$IngestionTime';
 
@@ -68,6 +69,8 @@ export interface ShadowQuery {
   problems: string[];
   /** set when the case mentions example accounts that the config has no counterpart for */
   skipReason?: string;
+  /** set when the case can run offline but not in a workspace (rows give an ingestion time) */
+  liveSkipReason?: string;
   tables: ShadowTable[];
   /** datetime shift applied to every datetime cell; undefined when the rows hold no date-time */
   shift?: { ms: number; newest: string };
@@ -201,6 +204,60 @@ export function shadowQuery(rule: ShadowRule, test: RuleTest, schemas: TableSche
     : undefined;
   if (problems.length || skipReason) return { marker, text: '', problems, skipReason, tables, shift, ruleOffset: 0, data };
   const prefix = [markerComment(marker), ...lets, ''].join('\n');
-  const text = `${prefix}${rule.query.replace(/\s+$/, '')}\n| count\n`;
-  return { marker, text, problems, tables, shift, ruleOffset: prefix.length, data };
+  const text = `${prefix}${liveIngestionTime(rule.query.replace(/\s+$/, ''))}\n| count\n`;
+  const givesIngestion = [...tableRows.values()].some((rows) => rows.some((r) => r[INGESTION_TIME_KEY] !== undefined && r[INGESTION_TIME_KEY] !== null));
+  const liveSkipReason = givesIngestion ? `the rows give ${INGESTION_TIME_KEY}, which a datatable cannot carry: this case runs offline only` : undefined;
+  return { marker, text, problems, tables, shift, ruleOffset: prefix.length, data, ...(liveSkipReason ? { liveSkipReason } : {}) };
+}
+
+/** What `ingestion_time()` becomes in a live shadow query. */
+export const LIVE_INGESTION_TIME = 'coalesce(ingestion_time(), TimeGenerated)';
+
+/**
+ * A datatable row has no ingestion time, so in the workspace `ingestion_time()` over shadow rows is null and the
+ * ingestion-delay filter (`where ingestion_time() > ago(<frequency>)`) would drop every test row. In the live
+ * shadow text each `ingestion_time()` call therefore falls back to the row's TimeGenerated, which is what the
+ * offline evaluator defaults to as well. Calls inside string literals and comments are left alone (a config
+ * value is always inside a literal). Offsets after a rewritten call move by the added length.
+ */
+export function liveIngestionTime(query: string): string {
+  let out = '';
+  let i = 0;
+  const n = query.length;
+  while (i < n) {
+    const ch = query[i];
+    const next = query[i + 1];
+    let end = i;
+    if (ch === '/' && next === '/') {
+      end = query.indexOf('\n', i);
+      end = end < 0 ? n : end;
+    } else if (query.startsWith('```', i)) {
+      end = query.indexOf('```', i + 3);
+      end = end < 0 ? n : end + 3;
+    } else if ((ch === '@' && (next === '"' || next === "'"))) {
+      // verbatim literal: no escapes, a doubled quote stands for one
+      const q = next;
+      end = i + 2;
+      while (end < n && !(query[end] === q && query[end + 1] !== q)) end += query[end] === q ? 2 : 1;
+      end = Math.min(n, end + 1);
+    } else if (ch === '"' || ch === "'") {
+      end = i + 1;
+      while (end < n && query[end] !== ch) end += query[end] === '\\' ? 2 : 1;
+      end = Math.min(n, end + 1);
+    } else {
+      const m = /^ingestion_time\s*\(\s*\)/.exec(query.slice(i, i + 40));
+      const wordBefore = i > 0 && /[A-Za-z0-9_]/.test(query[i - 1]);
+      if (m && !wordBefore) {
+        out += LIVE_INGESTION_TIME;
+        i += m[0].length;
+        continue;
+      }
+      out += ch;
+      i++;
+      continue;
+    }
+    out += query.slice(i, end);
+    i = end;
+  }
+  return out;
 }
