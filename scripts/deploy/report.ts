@@ -1,5 +1,5 @@
 /** Pure formatting of plans, progress events and apply results (text for people, JSON for CI). */
-import { terminalSafe } from '../cli/io';
+import { terminalSafe } from '../security/terminal';
 import { ApplyEvent, ApplyResult, EntryResult, operationOf } from './apply';
 import { DeploymentPlan, WorkspacePlan } from './deploy';
 import { FieldChange } from './diff';
