@@ -188,3 +188,21 @@ export function workspaceRuleReader(session: DeploySession): (ws: WorkspaceRef) 
     });
   };
 }
+
+/**
+ * Read-only: the automation rules of the workspace and the Logic Apps of its resource group, for `btg check`'s
+ * other-automation warning (posture/otherAutomation.ts).
+ */
+export function otherAutomationReader(session: DeploySession): (ws: WorkspaceRef) => Promise<{ automationRules: { name: string; properties: Json }[]; workflows: { id: string; name: string; tags?: Record<string, string>; properties: Json }[] }> {
+  return async (ref) => {
+    const ws = workspaceTarget(ref);
+    const rules = KIND_SPECS.get('sentinel:automationrules')!;
+    const flows = KIND_SPECS.get('resourceGroup:microsoft.logic/workflows')!;
+    const [ar, wf] = await Promise.all([rules.list(session.clients, ws.ids, rules.defaultApiVersion, { categories: [] }), flows.list(session.clients, ws.ids, flows.defaultApiVersion, { categories: [] })]);
+    return {
+      automationRules: ar.map((r) => ({ name: String(r.name ?? ''), properties: (r.properties ?? {}) as Json })),
+      workflows: wf.map((w) => ({ id: String(w.id ?? w.name), name: String(w.name ?? ''), tags: (w.tags ?? undefined) as Record<string, string> | undefined, properties: (w.properties ?? {}) as Json })),
+    };
+  };
+}
+

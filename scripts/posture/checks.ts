@@ -23,7 +23,8 @@ export type CheckId =
   | 'tested'
   | 'ca-exclusion'
   | 'ca-policy'
-  | 'workspace-rules';
+  | 'workspace-rules'
+  | 'other-automation';
 
 export interface Finding {
   check: CheckId;

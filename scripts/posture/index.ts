@@ -4,6 +4,8 @@ import { evaluatePosture, Finding, Status, summarize } from './checks';
 import { loadPostureData, PostureData } from './load';
 import { GraphSource } from './source';
 import { checkWorkspaceRules, WorkspaceCheckInput } from './workspace';
+import { checkOtherAutomation, exclusionFacts, OtherAutomation } from './otherAutomation';
+import { WorkspaceRef } from '../config/schema';
 
 export * from './checks';
 export * from './source';
@@ -24,6 +26,8 @@ export interface PostureRunOptions {
   workspace?: Omit<WorkspaceCheckInput, 'workspaces'>;
   /** data already loaded from `source` (e.g. by an export), so it is not read twice */
   data?: PostureData;
+  /** reads the workspace's automation rules and Logic Apps for the other-automation warning (live runs only) */
+  otherAutomation?: (ws: WorkspaceRef) => Promise<OtherAutomation>;
 }
 
 export interface PostureReport {
@@ -38,5 +42,14 @@ export async function runPosture(opts: PostureRunOptions): Promise<PostureReport
   const data = opts.data ?? (await loadPostureData(opts.source, opts.config));
   const findings = evaluatePosture(data, opts.config, { now: opts.now });
   findings.push(...(await checkWorkspaceRules({ workspaces: opts.config.workspaces, ...(opts.workspace ?? {}) })));
+  if (opts.otherAutomation) {
+    for (const ws of opts.config.workspaces) {
+      try {
+        findings.push(...checkOtherAutomation(await opts.otherAutomation(ws), exclusionFacts(opts.config)).map((f) => ({ ...f, subject: `${ws.name ?? ws.workspaceName}: ${f.subject}` })));
+      } catch (e) {
+        findings.push({ check: 'other-automation', subject: ws.name ?? ws.workspaceName, status: 'skip', reason: `could not read the automation rules and Logic Apps: ${(e as Error).message.split('\n')[0]}` });
+      }
+    }
+  }
   return { tenantName: opts.config.tenantName, source: opts.source.description, asOf: opts.now.toISOString(), summary: summarize(findings), findings };
 }

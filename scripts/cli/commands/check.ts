@@ -26,7 +26,7 @@ import {
 import { Diagnostic } from '../../validate/diagnostic';
 import { loadPack } from '../../content/pack';
 import { YamlSource } from '../../content/yamlSource';
-import { DeploySession, DeploySettings, workspaceRuleReader } from '../../deploy/deploy';
+import { DeploySession, DeploySettings, otherAutomationReader, workspaceRuleReader } from '../../deploy/deploy';
 import { chooseCredential, resolveTarget, Target } from '../../deploy/target';
 import { ExitCode, SetExit } from '../exit';
 import { signIn } from '../credential';
@@ -149,12 +149,15 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
     }
   }
 
+  const ws = opts.from ? { skipReason: workspaceSkip } : (checkDeps.workspace ?? (config.workspaces.length ? await workspaceSide(config, opts, loaded.source) : { skipReason: workspaceSkip }));
   const report = await runPosture({
     config,
     source,
     now,
     data,
-    workspace: opts.from ? { skipReason: workspaceSkip } : (checkDeps.workspace ?? (config.workspaces.length ? await workspaceSide(config, opts, loaded.source) : { skipReason: workspaceSkip })),
+    workspace: ws,
+    // other automation in the workspace that can act on users without excluding the accounts (live ARM reads only)
+    otherAutomation: (ws as { otherAutomation?: ReturnType<typeof otherAutomationReader> }).otherAutomation,
   });
 
   if (opts.json) process.stdout.write(`${JSON.stringify({ tool: 'btg check', ...report }, null, 2)}\n`);
@@ -168,7 +171,7 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
  * The workspace side reads the deployed analytics rules through the deploy layer's read path (ARM, read-only),
  * and expects every enabled rule of the pack as rendered for this config. No ARM sign-in = skipped, with the reason.
  */
-async function workspaceSide(config: Config, opts: CheckOptions, source?: YamlSource): Promise<{ reader: WorkspaceRuleReader; expected: ExpectedRule[] } | { skipReason: string }> {
+async function workspaceSide(config: Config, opts: CheckOptions, source?: YamlSource): Promise<{ reader: WorkspaceRuleReader; expected: ExpectedRule[]; otherAutomation?: ReturnType<typeof otherAutomationReader> } | { skipReason: string }> {
   const pack = loadPack(config, opts.config, source);
   const expected = pack.rules.filter((r) => r.enabled).map((r) => ({ id: r.rule.id, displayName: r.rule.name }));
   // a bad --arm-endpoint / --arm-audience is a usage error, not a skipped check
@@ -177,7 +180,7 @@ async function workspaceSide(config: Config, opts: CheckOptions, source?: YamlSo
     const credential = await checkDeps.armCredential(target);
     const session = new DeploySession({ target, credential, clientOptions: checkDeps.armClientOptions });
     session.control.readOnly = true;
-    return { reader: workspaceRuleReader(session), expected };
+    return { reader: workspaceRuleReader(session), expected, otherAutomation: otherAutomationReader(session) };
   } catch (e) {
     return { skipReason: `no Azure Resource Manager sign-in to read the workspaces (${(e as Error).message.split('\n')[0]})` };
   }
