@@ -110,6 +110,10 @@ describe('watchlist emitter', () => {
     const out = emitWatchlist(pack);
     expect(out.artifacts.map((a) => a.path)).toEqual(['watchlists/Btg_Emergency.csv', 'arm/watchlists/Btg_Emergency.json']);
     expect(watchlistResource(config).name).toBe('Btg_Emergency');
-    expect(pack.rules.filter((r) => !r.query.text.includes('_GetWatchlist("Btg_Emergency")')).map((r) => r.templateId)).toEqual([]);
+    // every rule about the accounts reads the custom alias; tenant-wide rules (policy, federation, data silence) read no account set
+    const accountRules = pack.rules.filter((r) => r.scope !== 'tenant');
+    expect(accountRules.length).toBeGreaterThanOrEqual(10);
+    expect(accountRules.filter((r) => !r.query.text.includes('_GetWatchlist("Btg_Emergency")')).map((r) => r.templateId)).toEqual([]);
+    expect(pack.rules.filter((r) => r.query.text.includes('BreakGlassAccounts')).map((r) => r.templateId)).toEqual([]);
   });
 });
