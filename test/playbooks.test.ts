@@ -6,6 +6,7 @@ import { packExtras } from '../scripts/content/extras';
 import { contentId, PACK_ID_TAG, packIdOf } from '../scripts/content/ids';
 import { PlaybookContent, USE_RULE_TEMPLATES, walkActions } from '../scripts/content/playbooks';
 import { automationRuleEmitter } from '../scripts/emit/automationRules';
+import { renderResponseFlow } from '../scripts/emit/report/playbooks';
 import { playbookEmitter, playbookTemplate, ROLES } from '../scripts/emit/playbooks';
 import { PACK_TAG } from '../scripts/emit/resources';
 import { defaultAnalyzer } from '../scripts/kql/analyzer';
@@ -502,5 +503,15 @@ describe('the overdue query reads drill history from the BreakGlassDrills watchl
     expect(Object.keys(item)).toEqual([...DRILL_WATCHLIST.columns]);
     const row = { ...drill(item.DrillId, B1, 'passed', 1), WatchlistItem: item };
     expect(overdue([row])).toEqual(['btg-emergency-02@contoso.example']);
+  });
+});
+
+describe('the report shows the response flow', () => {
+  it('lists the automation rules in order with their triggers and actions, natives before playbooks', () => {
+    const html = renderResponseFlow(automationRuleEmitter(pack).artifacts);
+    const items = html.split('<li>').slice(1);
+    expect(items).toHaveLength(2);
+    expect(items[0]).toMatch(/order 1; incident created\): label break-glass → task “Confirm the use” → .* → run playbook <code>btg-notify-enrich-[a-z0-9-]+<\/code> → run playbook <code>btg-custodian-confirmation-/);
+    expect(items[1]).toMatch(/order 2; incident updated: an alert was added\): status Active, severity High, label break-glass, label btg-alert-added → run playbook/);
   });
 });

@@ -4,6 +4,36 @@ import { flowSvg } from './flowSvg';
 import { esc, plural, relHref, slug } from './html';
 import { countActions, findWorkflows, flowGraph } from './logicApp';
 
+/** The automation rules in the order they run, each with its trigger and actions: the response flow of an incident. */
+export function renderResponseFlow(artifacts: readonly Artifact[]): string {
+  type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const rules: Json[] = [];
+  for (const a of artifacts.filter((x) => x.kind === 'automation-arm')) {
+    try {
+      for (const r of (JSON.parse(a.content) as Json).resources ?? []) if (r?.properties?.triggeringLogic) rules.push(r.properties);
+    } catch {
+      /* not JSON: shown nowhere else either */
+    }
+  }
+  if (!rules.length) return '';
+  rules.sort((x, y) => (x.order ?? 0) - (y.order ?? 0));
+  const action = (a: Json): string => {
+    const c = a.actionConfiguration ?? {};
+    if (a.actionType === 'RunPlaybook') return `run playbook <code>${esc(/workflows\/([^'"\]/]+)/.exec(String(c.logicAppResourceId ?? ''))?.[1] ?? String(c.logicAppResourceId ?? ''))}</code>`;
+    if (a.actionType === 'AddIncidentTask') return `task “${esc(String(c.title ?? ''))}”`;
+    const parts = [c.status ? `status ${c.status}` : '', c.severity ? `severity ${c.severity}` : '', ...(c.labels ?? []).map((l: Json) => `label ${l.labelName}`), c.owner ? 'owner' : ''].filter(Boolean);
+    return esc(parts.join(', ') || String(a.actionType));
+  };
+  const items = rules.map((p) => {
+    const t = p.triggeringLogic;
+    const added = (t.conditions ?? []).some((c: Json) => c.conditionType === 'PropertyArrayChanged');
+    return `<li><b>${esc(String(p.displayName))}</b> (order ${esc(String(p.order))}; incident ${t.triggersWhen === 'Created' ? 'created' : added ? 'updated: an alert was added' : 'updated'}): ${(p.actions ?? []).map(action).join(' → ')}</li>`;
+  });
+  return `<h3>Response flow</h3>
+<p>The automation rules run on every incident of the pack's rules, lowest order first, native actions before the playbooks. Nothing in them disables, blocks or resets an account.</p>
+<ol class="response-flow">${items.join('\n')}</ol>`;
+}
+
 export function renderPlaybooks(artifacts: readonly Artifact[]): string {
   const workflows = findWorkflows(artifacts);
   if (!workflows.length) return '';
@@ -16,6 +46,7 @@ export function renderPlaybooks(artifacts: readonly Artifact[]): string {
 <div class="diagram">${flowSvg(g, { id, key: w.key, label: `Flow of the playbook ${w.name}` })}</div></article>`;
   });
   return `<section id="playbooks"><h2>Playbooks</h2>
+${renderResponseFlow(artifacts)}
 <p>Each diagram is drawn from the Logic App definition: the trigger at the top, then every action; edges follow <code>runAfter</code>, labels name the branch of a condition, switch or loop, or the statuses an action runs after when not just success.</p>
 ${parts.join('\n')}
 </section>`;
