@@ -145,7 +145,7 @@ describe('README commands', () => {
     const now = new Date();
     testDeps.now = () => now;
     const plan = planTests({ rules: pack.rules, schemas: bundledSchemas(), now, accounts: accountMap(config.accounts, config.accounts), watchlistAccounts: config.accounts });
-    const expected = new Map(plan.rules.flatMap((r) => r.cases.map((c) => [`${r.templateId}/${c.name}`, c.expect] as const)));
+    const expected = new Map<string, string>(plan.rules.flatMap((r) => r.cases.map((c) => [`${r.templateId}/${c.name}`, c.expect] as const)));
     const t0 = Date.now();
     logs = await startLogsServer({
       token: TOKEN,

@@ -75,7 +75,7 @@ describe('sarif', () => {
     const r = run.results!.find((x) => x.ruleId === 'rule-limits')!;
     expect(r.message.text).toBe(`description: ${MIXED[3].message.replace(/^description: /, '')}`);
     const cfg = run.results!.find((x) => x.ruleId === 'config-account-count')!;
-    expect(cfg.message.text.startsWith('accounts: ')).toBe(true);
+    expect(cfg.message.text?.startsWith('accounts: ')).toBe(true);
   });
 
   it('gives a pack-level diagnostic without a file a logical location', () => {
