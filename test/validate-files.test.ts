@@ -39,7 +39,6 @@ async function validate(paths: string[], opts: { schemas?: string[] } = {}): Pro
   return (await validateContentFiles(files, { schemas: opts.schemas, jobs: 1 })).diagnostics;
 }
 const errorsOf = (d: Diagnostic[]) => d.filter((x) => x.severity === 'error');
-const codes = (d: Diagnostic[]) => [...new Set(d.map((x) => x.code))].sort();
 
 describe('btg validate: every content type by its shape', () => {
   const dir = tempDir('btg-shapes-');

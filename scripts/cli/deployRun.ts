@@ -110,7 +110,6 @@ export interface Prepared {
   credential: CredentialChoice;
 }
 
-const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
 
 /** Validate the pack (errors stop here), pick the workspaces, set up target + credential + session. */

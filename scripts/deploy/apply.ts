@@ -4,7 +4,7 @@
  * artifacts were applied, failed, or not applied and why. Never throws for one artifact's failure.
  */
 import { LEVELS } from '../emit/resources';
-import { ArmCallError, ArmClients, Json, RawResponse, toArmError, wireBody } from './clients';
+import { ArmCallError, ArmClients, RawResponse, toArmError, wireBody } from './clients';
 import { flattenBody, ScopeIds } from './kinds';
 import { PlanEntry, writes } from './plan';
 import { grantPermission, PermissionStep, PostDeployPlan } from './postDeploy';

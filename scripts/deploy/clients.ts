@@ -106,13 +106,6 @@ export interface ClientSettings {
   clientOptions?: Partial<ServiceClientOptions> & { tlsOptions?: { ca?: string } };
 }
 
-type TypedClients = {
-  si: SecurityInsights;
-  oi: OperationalInsightsManagementClient;
-  ai: ApplicationInsightsManagementClient;
-  monitor: MonitorClient;
-  logic: LogicManagementClient;
-};
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {

@@ -68,7 +68,6 @@ const deletes = () => emu.requests().filter((r) => r.method === 'DELETE').map((r
 
 let A: string;
 let B: string;
-let foreign: string[];
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'btg-attacks-'));

@@ -37,7 +37,6 @@ const sorted = (rows: string[][]) => [...rows].map((r) => JSON.stringify(r)).sor
 
 /** One `print` of boolean examples: every expression must be true. */
 const truths = (page: string, exprs: string[]): Case[] => exprs.map((e) => ({ doc: page, query: `print r = ${e}`, rows: [['true']] }));
-const falses = (page: string, exprs: string[]): Case[] => exprs.map((e) => ({ doc: page, query: `print r = ${e}`, rows: [['false']] }));
 
 const STRING_OPS = `${DOC}datatypes-string-operators`;
 const JOIN_XY = `let X = datatable(Key:string, Value1:long) ['a',1, 'b',2, 'b',3, 'c',4];

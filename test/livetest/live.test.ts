@@ -120,6 +120,7 @@ describe('btg test (CLI)', () => {
   };
 
   it('--live: exit 0 when every case comes out as expected, 1 when one does not, JSON report for CI', async () => {
+    // eslint-disable-next-line prefer-const -- the server closure reads it before it is assigned
     let flip: string | undefined;
     const server = await serve((_req, marker) => count(marker === flip ? 1 - honest(marker) : honest(marker)));
     wire(server);

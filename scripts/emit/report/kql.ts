@@ -38,7 +38,7 @@ export function classifyWorkbookQuery(text: string, classify: KqlClassifier): Kq
   const blanked = text.replace(WORKBOOK_PARAM, (m, offset: number) => {
     params.push({ kind: 'ClientParameter', start: offset, length: m.length } as KqlClassifiedRange);
     const before = text.slice(0, offset).trimEnd();
-    const valueExpected = /[(,=<>!+\-*/\[]$|\b(in|has|contains|startswith|endswith|between|ago)$/i.test(before);
+    const valueExpected = /[(,=<>!+\-*/[]$|\b(in|has|contains|startswith|endswith|between|ago)$/i.test(before);
     return (valueExpected ? '0' : ' ').padEnd(m.length, ' ');
   });
   if (!params.length) return classify(text);

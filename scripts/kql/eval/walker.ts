@@ -634,7 +634,7 @@ export class Evaluator {
     return [v];
   }
 
-  private expansions(op: any, scope: Scope): { name: string; expr: any; type: string; node: any }[] {
+  private expansions(op: any, _scope: Scope): { name: string; expr: any; type: string; node: any }[] {
     for (const p of elems(prop(op, 'Parameters'))) this.unsupported(`${kindName(op) === 'MvApplyOperator' ? 'mv-apply' : 'mv-expand'} ${text(p)}`, p);
     if (prop(op, 'RowLimitClause')) this.unsupported('mv-expand limit', prop(op, 'RowLimitClause'));
     return elems(prop(op, 'Expressions')).map((x: any) => {
