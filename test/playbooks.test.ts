@@ -261,11 +261,11 @@ describe('playbook-no-secrets, playbook-structure and playbook-query', () => {
   });
 
   it('reports a KQL error in a playbook query at its line in the .kql file', () => {
-    const kql = fs.readFileSync('playbooks/queries/btg-overdue-accounts.kql', 'utf8').replace('| where ResultType == "0"', '| where ResultTyp == "0"');
+    const kql = fs.readFileSync('playbooks/queries/btg-overdue-accounts.kql', 'utf8').replace('| where Status != "Closed"', '| where Statuss != "Closed"');
     const diags = validateFolder({ 'btg-test-reminder.json': base(), 'queries/btg-overdue-accounts.kql': kql });
     expect(codes(diags)).toEqual(['kql-semantic']);
-    const line = kql.split('\n').findIndex((l) => l.includes('ResultTyp =='));
-    expect(diags[0].range!.start).toEqual({ line, character: kql.split('\n')[line].indexOf('ResultTyp') });
+    const line = kql.split('\n').findIndex((l) => l.includes('Statuss !='));
+    expect(diags[0].range!.start).toEqual({ line, character: kql.split('\n')[line].indexOf('Statuss') });
   });
 
   it('rejects a marker naming a query that does not exist', () => {
