@@ -14,7 +14,7 @@ import { QueryText } from './items';
 import { loadJsonFile } from './jsonSource';
 import { zodDiagnostics } from './load';
 import { Feature, ParameterName, PlaybookMeta, PlaybookTemplate, QueryMarker } from './playbookSchema';
-import { fillSubject, identityRendered, queryEnvironment, renderQuery, renderText, TemplateError } from './render';
+import { fillSubject, identityRendered, queryEnvironment, renderQuery, TemplateError } from './render';
 import { lineText, rangeOfPath, YamlSource } from './yamlSource';
 
 // ---------------------------------------------------------------------------------------------------------------
