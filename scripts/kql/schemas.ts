@@ -3,7 +3,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { packPath } from '../paths';
-import type { Diagnostic } from '../validate/diagnostic';
 import type { KqlFunctionDecl } from './analyzer';
 
 export interface Column {
@@ -33,6 +32,15 @@ export function bundledSchemas(): TableSchemas {
 }
 
 export class SchemaLoadError extends Error {}
+
+/** A problem with one schema file (the shape of validate's Diagnostic, which kql may not import). */
+export interface SchemaDiagnostic {
+  code: 'schema-file';
+  severity: 'error' | 'warning' | 'info';
+  file: string;
+  message: string;
+}
+type Diagnostic = SchemaDiagnostic;
 
 /** Tables and functions declared by `--schemas` sources, and what was wrong with them (per file, never thrown). */
 export interface SchemaSet {
