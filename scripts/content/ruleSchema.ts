@@ -99,17 +99,6 @@ export const RuleTest = z
     expect: z.enum(['fire', 'no-fire']),
     /** rows per table; column names and types must match the table schema */
     tables: z.record(z.string(), z.array(z.record(z.string(), z.unknown())).min(1)),
-  })
-  .strict();
-export type RuleTest = z.infer<typeof RuleTest>;
-
-/**
- * A pack rule template: the Azure-Sentinel fields (query a Handlebars KQL template, no `id`: it is
- * derived from the template id) plus pack fields.
- */
-export const RuleTemplate = z
-  .object({
-    ...common,
     /**
      * expect: fire only: values one alert (result row) must carry, checked by the offline evaluator. `entities` keys
      * are `<entityType>.<identifier>` of the rule's entityMappings, `customDetails` keys the rule's customDetails keys;
@@ -122,6 +111,17 @@ export const RuleTemplate = z
       })
       .strict()
       .optional(),
+  })
+  .strict();
+export type RuleTest = z.infer<typeof RuleTest>;
+
+/**
+ * A pack rule template: the Azure-Sentinel fields (query a Handlebars KQL template, no `id`: it is
+ * derived from the template id) plus pack fields.
+ */
+export const RuleTemplate = z
+  .object({
+    ...common,
     id: z.undefined({ invalid_type_error: 'rule templates carry no id: it is derived from the file name (UUID v5)' }).optional(),
     kind: z.enum(['Scheduled', 'NRT']),
     queryFrequency: z.string().optional(),

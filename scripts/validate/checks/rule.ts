@@ -257,8 +257,6 @@ export const ruleChecks = {
       const f: Finding[] = [];
       const colTypes = resultColumnTypes(it);
       if (ems.length < 1 || ems.length > 10) f.push({ path: ['entityMappings'], message: `entityMappings: expected 1..10 mappings, got ${ems.length}` });
-
-      if (ems.length < 1 || ems.length > 10) f.push({ path: ['entityMappings'], message: `entityMappings: expected 1..10 mappings, got ${ems.length}` });
       ems.forEach((em, i) => {
         const spec = ENTITY_IDENTIFIERS[em.entityType];
         if (!spec) {
