@@ -6,7 +6,7 @@ import { emitPack, Emitted } from './emit/emit';
 import { checkOutputPath, writeOutput } from './emit/output';
 import { defaultAnalyzer, KqlAnalyzer } from './kql/analyzer';
 import { loadSchemaDir } from './kql/schemas';
-import { Diagnostic, hasErrors } from './validate/diagnostic';
+import { Diagnostic, hasErrors } from './core/diagnostic';
 import { validatePack } from './validate/pack';
 import { PACK_ROOT } from './paths';
 

@@ -7,7 +7,7 @@ import { Config } from '../scripts/config/schema';
 import { HuntingItem, RuleItem } from '../scripts/content/items';
 import { Pack } from '../scripts/content/pack';
 import { emitPack, Emitted } from '../scripts/emit/emit';
-import { Diagnostic } from '../scripts/validate/diagnostic';
+import { Diagnostic } from '../scripts/core/diagnostic';
 import { configWith, exampleConfig, shippedPack, WATCHLIST_CONFIG } from './helpers/pack';
 import { defaultAnalyzer } from '../scripts/kql/analyzer';
 import { bundledSchemas } from '../scripts/kql/schemas';

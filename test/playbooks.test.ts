@@ -390,7 +390,7 @@ describe('custodian confirmation (issue 14 item 2)', () => {
   const approvals = (def: Json) => {
     const out: Json[] = [];
     walkActions(def.actions, [], (_n, a) => {
-      if (a.type === 'ApiConnectionWebhook' && /approvalmail/.test(String(a.inputs?.path))) out.push(a);
+      if (a.type === 'ApiConnectionWebhook' && /approvalmail/.test(String((a.inputs as { path?: unknown } | undefined)?.path))) out.push(a);
     });
     return out;
   };

@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { emitPack } from '../scripts/emit/emit';
 import { loadPack } from '../scripts/content/pack';
 import { loadSchemaSources, parseLenientJson } from '../scripts/kql/schemas';
-import { Diagnostic } from '../scripts/validate/diagnostic';
+import { Diagnostic } from '../scripts/core/diagnostic';
 import { expandInputs, validateContentFiles } from '../scripts/validate/files';
 import { formatters } from '../scripts/validate/format';
 import { CHECK_CATALOGUE } from '../scripts/validate/run';

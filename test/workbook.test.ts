@@ -9,7 +9,7 @@ import { armTemplate } from '../scripts/emit/arm';
 import { workbookEmitter, workbookResource } from '../scripts/emit/workbook';
 import { PACK_TAG } from '../scripts/emit/resources';
 import { defaultAnalyzer } from '../scripts/kql/analyzer';
-import { Diagnostic } from '../scripts/validate/diagnostic';
+import { Diagnostic } from '../scripts/core/diagnostic';
 import { validateWorkbooks } from '../scripts/validate/extras';
 import { analysisRendered, DeclaredParameter, parameterRefs, standIn, substituteRendered } from '../scripts/validate/workbookParams';
 import { codes, extrasWith, folderWith, packFor, positionOf, shippedJson } from './helpers/extras';

@@ -16,7 +16,7 @@ import { playbookResource, playbookTemplate } from '../emit/playbooks';
 import { forcedBy } from '../deploy/plan';
 import { WorkspaceResource } from '../emit/resources';
 import { checkPack } from '../pipeline';
-import { hasErrors } from '../validate/diagnostic';
+import { hasErrors } from '../core/diagnostic';
 import { formatters } from '../validate/format';
 import { ExitCode } from './exit';
 import { isTty } from './io';

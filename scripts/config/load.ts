@@ -1,12 +1,12 @@
 /** Load and check `btg.config.yaml`. Every problem becomes a Diagnostic naming the path and the expected form. */
 import * as fs from 'fs';
 import { z } from 'zod';
-import { Diagnostic, formatPath } from '../validate/diagnostic';
-import { lineText, offsetsToRange, parseYamlSource, rangeOfPath, YamlSource } from '../content/yamlSource';
+import { Diagnostic, formatPath } from '../core/diagnostic';
+import { lineText, offsetsToRange, parseYamlSource, rangeOfPath, YamlSource } from '../core/yamlSource';
 import { isMap, isScalar } from 'yaml';
 import { nearest } from './nearest';
 import { Config, ConfigSchema } from './schema';
-import { AUTH_METHODS, EMERGENCY_ACCESS_GUIDANCE_URL, RECOMMENDED_AUTH_METHODS } from './definitions';
+import { AUTH_METHODS, EMERGENCY_ACCESS_GUIDANCE_URL, RECOMMENDED_AUTH_METHODS } from '../core/definitions';
 
 export interface LoadedConfig {
   config?: Config;

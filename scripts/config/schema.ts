@@ -1,6 +1,6 @@
 /** `btg.config.yaml`: one strict schema; the TypeScript type is inferred from it. */
 import { z } from 'zod';
-import { AuthMethod, CountryCode, DEFAULT_INGESTION_DELAY, Email, Guid, IpRange, RECOMMENDED_AUTH_METHODS, Severity, Upn, YamlDuration } from './definitions';
+import { AuthMethod, CountryCode, DEFAULT_INGESTION_DELAY, Email, Guid, IpRange, RECOMMENDED_AUTH_METHODS, Severity, Upn, YamlDuration } from '../core/definitions';
 import { durationMinutes } from '../kql/literals';
 
 /** Letters (any script), digits, `_ - . ( )`, 1-90 characters, not ending in a period. */

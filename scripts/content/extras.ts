@@ -10,7 +10,7 @@ import { Pack } from './pack';
 import { loadPlaybooks, PlaybookContent, PlaybookQuery } from './playbooks';
 import { loadRoutines, RoutineContent, routineContext } from './routines';
 import { loadWorkbooks, WorkbookContent } from './workbook';
-import { Diagnostic } from '../validate/diagnostic';
+import { Diagnostic } from '../core/diagnostic';
 
 /** Monitor alert templates sit with the detections; routines with the playbooks whose human half they are. */
 export const MONITOR_DIR = packPath('detections', 'monitor');

@@ -2,7 +2,7 @@
 import { KqlAnalysis } from '../kql/analyzer';
 import { Rendered } from './render';
 import { HuntingTemplate, RuleTest, SentinelRule } from './ruleSchema';
-import { ScalarOrigin, YamlSource } from './yamlSource';
+import { ScalarOrigin, YamlSource } from '../core/yamlSource';
 
 /** A KQL query with the way back to its source text. */
 export interface QueryText {

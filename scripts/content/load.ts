@@ -3,13 +3,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
 import { Config } from '../config/schema';
-import { Diagnostic, formatPath } from '../validate/diagnostic';
+import { Diagnostic, formatPath } from '../core/diagnostic';
 import { contentId } from './ids';
 import { HuntingItem, QueryText, RuleItem } from './items';
 import { identityRendered, queryEnvironment, renderQuery, renderText, TemplateError } from './render';
 import { HuntingTemplate, RuleTemplate, SentinelRule } from './ruleSchema';
-import { lineText, loadYamlFile, rangeOfPath, scalarOrigin, YamlSource } from './yamlSource';
-import { queryDiagnosticAt } from '../validate/locate';
+import { lineText, loadYamlFile, rangeOfPath, scalarOrigin, YamlSource } from '../core/yamlSource';
+import { queryDiagnosticAt } from './locate';
 import { durationMinutes } from '../kql/literals';
 import { packPath } from '../paths';
 

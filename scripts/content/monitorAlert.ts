@@ -7,13 +7,13 @@ import * as path from 'path';
 import { z } from 'zod';
 import { Config } from '../config/schema';
 import { packIdOf, packNames } from './ids';
-import { Diagnostic } from '../validate/diagnostic';
-import { queryDiagnosticAt } from '../validate/locate';
+import { Diagnostic } from '../core/diagnostic';
+import { queryDiagnosticAt } from './locate';
 import { PackContext } from './context';
 import { QueryText } from './items';
 import { listYaml, zodDiagnostics } from './load';
 import { fillSubject, identityRendered, queryEnvironment, renderQuery, renderText, TemplateError } from './render';
-import { loadYamlFile, scalarOrigin, YamlSource } from './yamlSource';
+import { loadYamlFile, scalarOrigin, YamlSource } from '../core/yamlSource';
 import { durationMinutes } from '../kql/literals';
 
 /** Evaluation frequencies the service accepts (rest-shapes §4.1); windowSize also allows P2D. */

@@ -3,9 +3,9 @@
  * New content kinds add a loader here; later stages read the typed Pack.
  */
 import { Config } from '../config/schema';
-import { YamlSource, rangeOfPath, lineText } from './yamlSource';
+import { YamlSource, rangeOfPath, lineText } from '../core/yamlSource';
 import { DETECTIONS_DIR, HUNTING_DIR } from '../paths';
-import { Diagnostic } from '../validate/diagnostic';
+import { Diagnostic } from '../core/diagnostic';
 import { HuntingItem, RuleItem } from './items';
 import { loadHuntingTemplates, loadRuleTemplates } from './load';
 

@@ -6,16 +6,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Config } from '../config/schema';
-import { Diagnostic, formatPath } from '../validate/diagnostic';
-import { queryDiagnosticAt } from '../validate/locate';
+import { Diagnostic, formatPath } from '../core/diagnostic';
+import { queryDiagnosticAt } from './locate';
 import { PackContext } from './context';
 import { contentId } from './ids';
 import { QueryText } from './items';
-import { loadJsonFile } from './jsonSource';
+import { loadJsonFile } from '../core/jsonSource';
 import { zodDiagnostics } from './load';
 import { Feature, ParameterName, PlaybookMeta, PlaybookTemplate, QueryMarker } from './playbookSchema';
 import { fillSubject, identityRendered, queryEnvironment, renderQuery, TemplateError } from './render';
-import { lineText, rangeOfPath, YamlSource } from './yamlSource';
+import { lineText, rangeOfPath, YamlSource } from '../core/yamlSource';
 
 // ---------------------------------------------------------------------------------------------------------------
 // queries

@@ -6,8 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Config } from '../config/schema';
-import { EMERGENCY_ACCESS_GUIDANCE_URL } from '../config/definitions';
-import { Diagnostic } from '../validate/diagnostic';
+import { EMERGENCY_ACCESS_GUIDANCE_URL } from '../core/definitions';
+import { Diagnostic } from '../core/diagnostic';
 import { PackContext } from './context';
 import { RuleItem } from './items';
 import { MonitorAlertContent } from './monitorAlert';

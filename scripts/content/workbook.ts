@@ -6,15 +6,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
-import { Diagnostic, formatPath } from '../validate/diagnostic';
-import { queryDiagnosticAt } from '../validate/locate';
+import { Diagnostic, formatPath } from '../core/diagnostic';
+import { queryDiagnosticAt } from './locate';
 import { contentId } from './ids';
 import { QueryText } from './items';
-import { jsonStringMap, JsonStringMap, loadJsonFile, remapToJsonString } from './jsonSource';
+import { jsonStringMap, JsonStringMap, loadJsonFile, remapToJsonString } from '../core/jsonSource';
 import { PackContext } from './context';
 import { identityRendered, queryEnvironment, renderQuery, renderText, TemplateError } from './render';
 import { WorkbookTemplate, ITEM_TYPES } from './workbookSchema';
-import { lineText, rangeOfPath, YamlSource } from './yamlSource';
+import { lineText, rangeOfPath, YamlSource } from '../core/yamlSource';
 import { Config } from '../config/schema';
 
 /** One KQL query of a workbook: a tile's query or a parameter's query. */

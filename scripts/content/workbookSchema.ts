@@ -3,7 +3,7 @@
  * is `passthrough`: grid, tile and chart settings are free-form; what the pack relies on is typed here.
  */
 import { z } from 'zod';
-import { GUID_RE } from '../config/definitions';
+import { GUID_RE } from '../core/definitions';
 
 export const LA_RESOURCE_TYPE = 'microsoft.operationalinsights/workspaces';
 /** Parameter type codes (rest-shapes §2.2): 1 text, 2 drop-down, 4 time range, 5 resource, 6 subscription. */

@@ -18,7 +18,7 @@ import { accountMap } from '../livetest/accounts';
 import { ruleTestSummaries } from '../livetest/offline';
 import { EXAMPLE_CONFIG } from '../paths';
 import { defaultAnalyzer } from '../kql/analyzer';
-import { Diagnostic } from '../validate/diagnostic';
+import { Diagnostic } from '../core/diagnostic';
 
 export const PACK_VERSION = '1.0.0';
 

@@ -3,7 +3,7 @@
  * that the Kusto parser reads back as exactly the input value (property-tested), so no
  * input can end the literal early and add an operator.
  */
-import { GUID_RE } from '../config/definitions';
+import { GUID_RE } from '../core/definitions';
 
 export class KqlLiteralError extends Error {}
 

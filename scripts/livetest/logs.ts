@@ -6,7 +6,7 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import type { LogsQueryClientOptions } from '@azure/monitor-query-logs';
-import { GUID_RE } from '../config/definitions';
+import { GUID_RE } from '../core/definitions';
 import { tokenOriginPolicy } from '../security/tokenOrigin';
 
 /** One result table as the query API returns it (rows as JSON values; datetimes as ISO strings). */

@@ -14,7 +14,7 @@ import { defaultAnalyzer, KqlAnalyzer } from '../kql/analyzer';
 import { compileQuery, CompiledQuery, evaluate, KqlRuntimeError, lineColOf, Mutation, mutationSites, NotSupportedOffline, table } from '../kql/eval';
 import { Column as KColumn, KDate, KValue, parseDatetimeText, parseTimespanText, KSpan, Table, toKString } from '../kql/eval/values';
 import { bundledSchemas, TableSchemas } from '../kql/schemas';
-import { renderedDiagnosticAt } from '../validate/locate';
+import { renderedDiagnosticAt } from '../content/locate';
 import { AccountMap, AccountRef, rewriteAccounts } from './accounts';
 import { PlannedCase, PlannedRule, planTests, TestPlan } from './plan';
 import { CaseResult, RuleResult, TestReport, TIME_SHIFT_POLICY } from './run';

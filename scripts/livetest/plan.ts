@@ -6,7 +6,7 @@
 import { Config } from '../config/schema';
 import { RuleItem } from '../content/items';
 import { Column, TableSchemas } from '../kql/schemas';
-import { renderedDiagnosticAt } from '../validate/locate';
+import { renderedDiagnosticAt } from '../content/locate';
 import { defaultAnalyzer, KqlAnalyzer } from '../kql/analyzer';
 import { AccountMap, AccountRef } from './accounts';
 import { analyzeHermetic, HermeticAnalysis } from './hermetic';

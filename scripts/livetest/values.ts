@@ -3,7 +3,7 @@
  * in kql/literals.ts; a value that does not fit its column is a problem (named by column and expected form), never
  * coerced silently: a test row that Kusto would read differently from what its author wrote is a broken test.
  */
-import { GUID_RE } from '../config/definitions';
+import { GUID_RE } from '../core/definitions';
 import { kqlBool, kqlDatetime, kqlDynamicValue, kqlGuid, kqlInt, kqlReal, kqlString, kqlTimespan, KqlLiteralError } from '../kql/literals';
 import { Column } from '../kql/schemas';
 

@@ -1,5 +1,5 @@
 /** Which workspace `btg test --live` and `btg drill` query, and by which id (the query API needs the customer id). */
-import { GUID_RE } from '../config/definitions';
+import { GUID_RE } from '../core/definitions';
 import { Config } from '../config/schema';
 
 export interface QueryWorkspace {

@@ -5,7 +5,7 @@
 import { packExtras, PackExtras } from '../content/extras';
 import { Pack } from '../content/pack';
 import { KqlAnalyzer } from '../kql/analyzer';
-import { Diagnostic } from './diagnostic';
+import { Diagnostic } from '../core/diagnostic';
 import { validateMonitorAlert } from './monitorAlert';
 import { analyzePlaybookQueries, validatePlaybook } from './playbook';
 import { validateWorkbook } from './workbook';

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { KqlAnalyzer } from '../kql/analyzer';
 import { loadSchemaSources, SchemaSet } from '../kql/schemas';
-import { Diagnostic, Range } from './diagnostic';
+import { Diagnostic, Range } from '../core/diagnostic';
 import { validateRule, validateUserHunting } from './run';
 import { ContentShape, loadUserContentFile } from './userContent';
 

@@ -1,11 +1,11 @@
 /** Validate the Azure Monitor alert: its query analysed, then the monitor checks. */
 import { Config } from '../config/schema';
 import { MonitorAlertContent } from '../content/monitorAlert';
-import { lineText, rangeOfPath } from '../content/yamlSource';
+import { lineText, rangeOfPath } from '../core/yamlSource';
 import { KqlAnalyzer } from '../kql/analyzer';
 import { monitorAlertChecks, MonitorFinding } from './checks/monitorAlert';
 import { Check } from './checks/types';
-import { Diagnostic } from './diagnostic';
+import { Diagnostic } from '../core/diagnostic';
 import { kqlDiagnostics } from './run';
 
 export function validateMonitorAlert(m: MonitorAlertContent, config: Config, configFile: string, analyzer: KqlAnalyzer): Diagnostic[] {

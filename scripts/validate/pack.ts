@@ -1,7 +1,7 @@
 /** Validate a whole pack: every query analysed once, every check run, diagnostics collected for all items. */
 import { Pack } from '../content/pack';
 import { KqlAnalyzer } from '../kql/analyzer';
-import { Diagnostic } from './diagnostic';
+import { Diagnostic } from '../core/diagnostic';
 import { validateAcross, validateHunting, validateRule } from './run';
 import { validateTestRows } from './testRows';
 import { monitorAlertValidator, playbookValidator, routineValidator, workbookValidator } from './extras';

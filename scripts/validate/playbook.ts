@@ -1,11 +1,11 @@
 /** Validate playbooks: each query they use analysed once, then the playbook checks. */
 import { PlaybookContent, PlaybookQuery } from '../content/playbooks';
-import { lineText, rangeOfPath } from '../content/yamlSource';
+import { lineText, rangeOfPath } from '../core/yamlSource';
 import { KqlAnalysis, KqlAnalyzer } from '../kql/analyzer';
 import { PlaybookCheckContext, playbookChecks, PlaybookFinding } from './checks/playbook';
 import { Check } from './checks/types';
-import { Diagnostic } from './diagnostic';
-import { renderedDiagnosticAt } from './locate';
+import { Diagnostic } from '../core/diagnostic';
+import { renderedDiagnosticAt } from '../content/locate';
 import { kqlDiagnostics } from './run';
 
 function findingDiagnostic(pb: PlaybookContent, code: string, check: Check<unknown>, f: PlaybookFinding): Diagnostic {

@@ -1,8 +1,8 @@
 /** The validation runner: analyse each query, run the checks, attach locations. Pure over loaded items. */
 import { HuntingItem, QueryText, RuleItem } from '../content/items';
-import { lineText, rangeOfPath, YamlSource } from '../content/yamlSource';
+import { lineText, rangeOfPath, YamlSource } from '../core/yamlSource';
 import { KqlAnalysis, KqlAnalyzer } from '../kql/analyzer';
-import { Diagnostic } from './diagnostic';
+import { Diagnostic } from '../core/diagnostic';
 import { packChecks } from './checks/pack';
 import { ruleChecks } from './checks/rule';
 import { ciChecks } from './checks/ci';
@@ -10,7 +10,7 @@ import { huntingChecks } from './checks/hunting';
 import { testRowChecks } from './testRows';
 import { EXTRAS_CATALOGUE } from './checks/extrasCatalogue';
 import { Check, Finding } from './checks/types';
-import { renderedDiagnosticAt } from './locate';
+import { renderedDiagnosticAt } from '../content/locate';
 import { TACTICS } from '../content/attack';
 
 /** Every check id with its description and help (for SARIF rules and docs). */

@@ -8,11 +8,11 @@ import { isMap, isScalar } from 'yaml';
 import { Pack } from '../content/pack';
 import { RuleItem } from '../content/items';
 import { RuleTest } from '../content/ruleSchema';
-import { lineText, offsetsToRange, rangeOfPath, YamlSource } from '../content/yamlSource';
-import { GUID_RE } from '../config/definitions';
+import { lineText, offsetsToRange, rangeOfPath, YamlSource } from '../core/yamlSource';
+import { GUID_RE } from '../core/definitions';
 import { KqlAnalyzer } from '../kql/analyzer';
 import { Column, TableSchemas } from '../kql/schemas';
-import { Diagnostic, formatPath, Range } from './diagnostic';
+import { Diagnostic, formatPath, Range } from '../core/diagnostic';
 import { Check, Finding } from './checks/types';
 
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;

@@ -10,8 +10,8 @@ import { HuntingItem, QueryText, RuleItem } from '../content/items';
 import { zodDiagnostics } from '../content/load';
 import { identityRendered } from '../content/render';
 import { SentinelRule, UserHuntingQuery } from '../content/ruleSchema';
-import { parseYamlSource, rangeOfPath, lineText, scalarOrigin, YamlSource } from '../content/yamlSource';
-import { Diagnostic } from './diagnostic';
+import { parseYamlSource, rangeOfPath, lineText, scalarOrigin, YamlSource } from '../core/yamlSource';
+import { Diagnostic } from '../core/diagnostic';
 
 /** Files above this size are not parsed (published rules are a few KB; 5 MB is far above any real one). */
 export const MAX_CONTENT_FILE_BYTES = 5 * 1024 * 1024;

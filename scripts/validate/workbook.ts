@@ -1,13 +1,13 @@
 /** Validate a workbook: every query analysed (parameter references stood in for), then the structure checks. */
 import { QueryText } from '../content/items';
-import { remapToJsonString } from '../content/jsonSource';
+import { remapToJsonString } from '../core/jsonSource';
 import { WorkbookContent, WorkbookQuery } from '../content/workbook';
-import { lineText, rangeOfPath } from '../content/yamlSource';
+import { lineText, rangeOfPath } from '../core/yamlSource';
 import { KqlAnalyzer } from '../kql/analyzer';
 import { workbookChecks, WorkbookFinding } from './checks/workbook';
 import { Check } from './checks/types';
-import { Diagnostic } from './diagnostic';
-import { renderedDiagnosticAt } from './locate';
+import { Diagnostic } from '../core/diagnostic';
+import { renderedDiagnosticAt } from '../content/locate';
 import { kqlDiagnostics } from './run';
 import { analysisRendered, FORMATS, ParameterRef, parameterRefs, parameterScopes, visibleAt } from './workbookParams';
 

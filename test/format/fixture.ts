@@ -1,7 +1,7 @@
 /** The one diagnostics fixture every formatter test uses (test/fixtures/diagnostics/mixed.json). */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Diagnostic } from '../../scripts/validate/diagnostic';
+import { Diagnostic } from '../../scripts/core/diagnostic';
 import { FormatOptions } from '../../scripts/validate/format';
 import { CHECK_CATALOGUE } from '../../scripts/validate/run';
 

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Config } from '../../scripts/config/schema';
 import { DEFAULT_EXTRAS_DIRS, ExtrasDirs, loadExtras, PackExtras } from '../../scripts/content/extras';
 import { loadPack, Pack } from '../../scripts/content/pack';
-import { Diagnostic } from '../../scripts/validate/diagnostic';
+import { Diagnostic } from '../../scripts/core/diagnostic';
 import { tempDir } from './rules';
 
 export function packFor(config: Config): Pack {

@@ -7,7 +7,7 @@ import { Config } from '../../scripts/config/schema';
 import { loadPack, Pack } from '../../scripts/content/pack';
 import { defaultAnalyzer } from '../../scripts/kql/analyzer';
 import { EXAMPLE_CONFIG, packPath } from '../../scripts/paths';
-import { Diagnostic } from '../../scripts/validate/diagnostic';
+import { Diagnostic } from '../../scripts/core/diagnostic';
 import { validatePack } from '../../scripts/validate/pack';
 import { tempDir } from './rules';
 

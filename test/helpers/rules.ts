@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { defaultAnalyzer } from '../../scripts/kql/analyzer';
-import { Diagnostic } from '../../scripts/validate/diagnostic';
+import { Diagnostic } from '../../scripts/core/diagnostic';
 import { validateRuleFile } from '../../scripts/validate/files';
 
 export function tempDir(prefix = 'btg-test-'): string {

@@ -11,7 +11,7 @@ import { inline, renderMarkdown, safeHref } from '../../scripts/emit/report/mark
 import { countTiles, findNotebooks, renderWorkbooks } from '../../scripts/emit/report/workbook';
 import { defaultAnalyzer } from '../../scripts/kql/analyzer';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
-import { Diagnostic } from '../../scripts/validate/diagnostic';
+import { Diagnostic } from '../../scripts/core/diagnostic';
 import { fixtureArtifacts, PLAYBOOK_ACTIONS } from './fixtures';
 
 const classify = (q: string) => defaultAnalyzer().classify(q);

@@ -23,9 +23,9 @@ import {
   Status,
   WorkspaceRuleReader,
 } from '../../posture';
-import { Diagnostic } from '../../validate/diagnostic';
+import { Diagnostic } from '../../core/diagnostic';
 import { loadPack } from '../../content/pack';
-import { YamlSource } from '../../content/yamlSource';
+import { YamlSource } from '../../core/yamlSource';
 import { DeploySession, DeploySettings, otherAutomationReader, workspaceRuleReader } from '../../deploy/deploy';
 import { chooseCredential, resolveTarget, Target } from '../../deploy/target';
 import { ExitCode, SetExit } from '../exit';

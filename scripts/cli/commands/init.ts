@@ -10,7 +10,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { z } from 'zod';
 import { parseConfigText } from '../../config/load';
-import { Email, Guid, Upn } from '../../config/definitions';
+import { Email, Guid, Upn } from '../../core/definitions';
 import { formatters } from '../../validate/format';
 import { ExitCode, SetExit } from '../exit';
 import { isTty } from '../io';

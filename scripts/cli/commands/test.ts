@@ -16,7 +16,7 @@ import { bundledSchemas, loadSchemaDir, TableSchemas } from '../../kql/schemas';
 import { accountMap, CaseResult, chooseWorkspace, logsOrigin, logsWorkspaceQuery, OfflineReport, optionNotes, planTests, runLive, runOffline, TestReport } from '../../livetest';
 import { defaultAnalyzer, KqlAnalyzer } from '../../kql/analyzer';
 import { EXAMPLE_CONFIG } from '../../paths';
-import { Diagnostic } from '../../validate/diagnostic';
+import { Diagnostic } from '../../core/diagnostic';
 import { azureCredential, signIn } from '../credential';
 import { configOption, requireConfig, unknownId, UsageError } from '../options';
 import { withLogsWorkspaceOptions } from '../logsOptions';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { Command, Option } from 'commander';
 import { checkPack } from '../../pipeline';
-import { hasErrors } from '../../validate/diagnostic';
+import { hasErrors } from '../../core/diagnostic';
 import { expandInputs, validateContentFiles } from '../../validate/files';
 import { formatters, OUTPUT_FORMATS, OutputFormat } from '../../validate/format';
 import { CHECK_CATALOGUE } from '../../validate/run';

@@ -4,7 +4,7 @@
  * Sections with nothing to show are left out.
  */
 import type { Pack } from '../../content/pack';
-import type { Diagnostic } from '../../validate/diagnostic';
+import type { Diagnostic } from '../../core/diagnostic';
 import type { Artifact } from '../artifacts';
 import { renderCoverage } from './coverage';
 import { esc } from './html';

@@ -1,7 +1,7 @@
 /** One section per detection and per hunting query: facts, description, highlighted KQL, mappings, status. */
 import * as path from 'path';
 import type { HuntingItem, RuleItem } from '../../content/items';
-import type { Diagnostic } from '../../validate/diagnostic';
+import type { Diagnostic } from '../../core/diagnostic';
 import type { Artifact } from '../artifacts';
 import { attackUrl, MappedItem, techniqueName } from './coverage';
 import { esc, humanize, paragraphs, plural, relHref, table } from './html';

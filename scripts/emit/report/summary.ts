@@ -1,6 +1,6 @@
 /** The pack summary: accounts (UPN and display name only), workspaces, what was emitted, what was skipped. */
 import type { Pack } from '../../content/pack';
-import type { Diagnostic } from '../../validate/diagnostic';
+import type { Diagnostic } from '../../core/diagnostic';
 import type { Artifact, Manifest } from '../artifacts';
 import { esc, plural, table } from './html';
 import { kindLabel } from './words';

@@ -1,5 +1,5 @@
 /** A check is pure: it returns findings with a path (or a query offset); the runner adds file, range and severity. */
-import { Severity } from '../diagnostic';
+import { Severity } from '../../core/diagnostic';
 
 export interface Finding {
   message: string;

@@ -1,4 +1,4 @@
-import { sortDiagnostics } from '../diagnostic';
+import { sortDiagnostics } from '../../core/diagnostic';
 import { Formatter } from './types';
 
 /** Machine output: 1-based line/column, as editors and CI expect. */

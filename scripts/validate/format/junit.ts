@@ -3,7 +3,7 @@
  * testcase per file and check. A testcase fails when the check found errors there; warnings and notes
  * keep it passing and appear in its output. A clean run is one passing testcase, so the run shows as passed.
  */
-import { Diagnostic, sortDiagnostics } from '../diagnostic';
+import { Diagnostic, sortDiagnostics } from '../../core/diagnostic';
 import { Formatter } from './types';
 import { xmlEscape as x } from './xml';
 

@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'url';
 import type * as Sarif from 'sarif';
-import { Diagnostic, formatPath, sortDiagnostics } from '../diagnostic';
+import { Diagnostic, formatPath, sortDiagnostics } from '../../core/diagnostic';
 import { Formatter } from './types';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';

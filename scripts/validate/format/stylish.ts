@@ -1,5 +1,5 @@
 /** Human output: `file:line:col  severity  message  [code]` with the source line and a caret. */
-import { Diagnostic, sortDiagnostics } from '../diagnostic';
+import { sortDiagnostics } from '../../core/diagnostic';
 import { Formatter } from './types';
 
 export const stylish: Formatter = (diags, opts) => {

@@ -1,4 +1,4 @@
-import { Diagnostic } from '../diagnostic';
+import { Diagnostic } from '../../core/diagnostic';
 
 export interface FormatOptions {
   color?: boolean;

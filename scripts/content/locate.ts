@@ -1,7 +1,7 @@
 /** Turn offsets inside a rendered query into file positions of its template. */
-import { QueryText } from '../content/items';
-import { toTemplateOffset } from '../content/render';
-import { Diagnostic, Range, Severity } from './diagnostic';
+import { QueryText } from './items';
+import { toTemplateOffset } from './render';
+import { Diagnostic, Range, Severity } from '../core/diagnostic';
 
 function lineCol(text: string, offset: number): { line: number; character: number } {
   let line = 0;

@@ -4,7 +4,7 @@
  * file:line:col like the YAML templates.
  */
 import * as fs from 'fs';
-import { Diagnostic } from '../validate/diagnostic';
+import { Diagnostic } from './diagnostic';
 import { parseYamlSource, YamlSource } from './yamlSource';
 
 export function parseJsonSource(file: string, text: string): { source?: YamlSource; diagnostics: Diagnostic[] } {

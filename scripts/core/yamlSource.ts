@@ -1,7 +1,7 @@
 /** YAML parsed with its source map, so any path in the data can be pointed at in the file. */
 import * as fs from 'fs';
 import { Document, LineCounter, parseDocument, isScalar, Scalar } from 'yaml';
-import { Diagnostic, Range } from '../validate/diagnostic';
+import { Diagnostic, Range } from './diagnostic';
 
 export interface YamlSource {
   file: string;
