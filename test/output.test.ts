@@ -163,6 +163,21 @@ describe('writeOutput: replacing a previous output', () => {
 });
 
 describe('writeOutput: a build killed at any step leaves the old or the new output; the next build recovers', () => {
+  it.each([['empty', ''], ['cut short', '["detections/a.y'], ['whole', '["detections/a.yaml"]']])(
+    'killed while writing the in-flight list (%s): the temp folder goes, the output stays',
+    (_what, list) => {
+      const root = tmpRoot();
+      const out = path.join(root, 'out');
+      writeOutput(out, V1, { cwd: root });
+      const tmp = path.join(root, '.out-tmp-abc123');
+      fs.mkdirSync(tmp);
+      fs.writeFileSync(path.join(tmp, PARTIAL_MARKER), list);
+      recoverLeftovers(out);
+      expect(siblings(out)).toEqual([]);
+      expectOutput(out, V1);
+    },
+  );
+
   const steps: WriteStep[] = ['tmp-written', 'old-aside', 'new-in', 'foreign-moved'];
   it.each(steps)('killed after %s', (step) => {
     const root = tmpRoot();

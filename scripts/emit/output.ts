@@ -277,6 +277,12 @@ function holdsNoFiles(p: string): boolean {
   });
 }
 
+/** A temp folder holding nothing but the in-flight list (possibly cut short by a kill). */
+function holdsOnlyMarker(p: string): boolean {
+  const names = fs.readdirSync(p);
+  return names.length === 1 && names[0] === PARTIAL_MARKER && !!lstat(path.join(p, PARTIAL_MARKER))?.isFile();
+}
+
 /** Remove a tree of empty folders, bottom-up (rmdir refuses anything that is not empty). */
 function removeEmptyTree(p: string): void {
   for (const n of fs.readdirSync(p)) removeEmptyTree(path.join(p, n));
@@ -318,6 +324,12 @@ export function recoverLeftovers(outDir: string): string[] {
     const owned = ownedPaths(t);
     if (!owned && holdsNoFiles(t)) {
       removeEmptyTree(t);
+      continue;
+    }
+    if (!owned && holdsOnlyMarker(t)) {
+      // killed while writing the list itself (the first file a build writes): nothing else was written yet
+      fs.unlinkSync(path.join(t, PARTIAL_MARKER));
+      fs.rmdirSync(t);
       continue;
     }
     if (!owned) {
