@@ -165,18 +165,5 @@ export type HuntingTemplate = z.infer<typeof HuntingTemplate>;
  * A user's own hunting query (Azure-Sentinel `Hunting Queries/**.yaml`): no kind, no schedule. Keys the model does not
  * declare (metadata, tags, author...) are tolerated, as for user rule files.
  */
-export const UserHuntingQuery = z
-  .object({
-    id: z.string().optional(),
-    name: z.string(),
-    description: z.string().default(''),
-    requiredDataConnectors: z.array(RequiredDataConnector).optional(),
-    tactics: z.array(z.string()).default([]),
-    relevantTechniques: z.array(z.string()).default([]),
-    query: z.string(),
-    entityMappings: z.array(EntityMapping).optional(),
-    version: z.string().optional(),
-    tags: z.array(z.unknown()).optional(),
-  })
-  .passthrough();
+export const UserHuntingQuery = HuntingTemplate.extend({ id: z.string().optional(), description: z.string().default('') }).passthrough();
 export type UserHuntingQuery = z.infer<typeof UserHuntingQuery>;
