@@ -2,6 +2,7 @@
  * `btg plan` / `btg deploy` as a user runs them (in-process `main`, real SDK clients over HTTPS to the emulator):
  * output, exit codes, the confirmation rule, and that the bearer token never reaches the terminal.
  */
+import { runCli } from '../helpers/cli';
 import { loadConfig } from '../../scripts/config/load';
 import { deployCliDeps } from '../../scripts/cli/deployRun';
 import { main } from '../../scripts/cli/main';
@@ -34,17 +35,8 @@ afterAll(async () => {
 });
 
 async function btg(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(['node', 'btg', ...args, '-c', EXAMPLE_CONFIG, '--arm-endpoint', emu.url, '--sentinel-principal-id', SENTINEL_SP]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+  const r = await runCli(...args, '-c', EXAMPLE_CONFIG, '--arm-endpoint', emu.url, '--sentinel-principal-id', SENTINEL_SP);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 const writes = () => emu.requests().filter((r) => r.method !== 'GET');

@@ -8,12 +8,12 @@
  * deployments tagged like ours whose outputResources point at all of those. `deploy --prune` of either config
  * deletes none of them and nothing of the other config; it deletes exactly what its plan lists.
  */
+import { runCli } from '../helpers/cli';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { deployCliDeps } from '../../scripts/cli/deployRun';
-import { main } from '../../scripts/cli/main';
 import { contentId, packNames } from '../../scripts/content/ids';
 import { ROLES } from '../../scripts/emit/playbooks';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
@@ -49,17 +49,8 @@ function config(name: string, packId: string, ws: typeof WS_A, over: (c: J) => v
 }
 
 async function btg(cfg: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(['node', 'btg', ...args, '-c', cfg, '--arm-endpoint', emu.url, '--sentinel-principal-id', SENTINEL_SP]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+  const r = await runCli(...args, '-c', cfg, '--arm-endpoint', emu.url, '--sentinel-principal-id', SENTINEL_SP);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 const ids = (under: string) => emu.store.list({ under }).map((r) => r.id.toLowerCase());

@@ -5,9 +5,9 @@
  * on 127.0.0.1 at another port, whose certificate the client trusts), or echoes the Authorization header in an error.
  * The recorder must receive nothing, the command must fail naming that origin, and no output may hold the token.
  */
+import { runCli } from '../helpers/cli';
 import { AccessToken } from '@azure/identity';
 import { deployCliDeps } from '../../scripts/cli/deployRun';
-import { main } from '../../scripts/cli/main';
 import { loadConfig } from '../../scripts/config/load';
 import { DeploySession } from '../../scripts/deploy/deploy';
 import { resolveTarget } from '../../scripts/deploy/target';
@@ -60,17 +60,8 @@ async function hostile(options: Omit<Parameters<typeof startHostileProxy>[1], 't
 }
 
 async function btg(endpoint: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(['node', 'btg', ...args, '-c', EXAMPLE_CONFIG, '--arm-endpoint', endpoint, '--sentinel-principal-id', SENTINEL_SP]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+  const r = await runCli(...args, '-c', EXAMPLE_CONFIG, '--arm-endpoint', endpoint, '--sentinel-principal-id', SENTINEL_SP);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 /** foreign rules beside ours: more than a page (pageSize 2), so every read of the collection follows a nextLink */
