@@ -46,8 +46,12 @@ function oid(dotted: string): Buffer {
   return tlv(0x06, Buffer.from(out));
 }
 
-function positiveInt(b: Buffer): Buffer {
-  return tlv(0x02, b[0] & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
+/** DER INTEGER, minimal form: leading zero bytes dropped (OpenSSL rejects them as "illegal padding"), one 0x00 added back when the top bit is set. */
+export function positiveInt(b: Buffer): Buffer {
+  let start = 0;
+  while (start < b.length - 1 && b[start] === 0) start++;
+  const v = b.subarray(start);
+  return tlv(0x02, v[0] & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v);
 }
 
 function utcTime(d: Date): Buffer {
@@ -75,7 +79,8 @@ export function generateSelfSignedCert(days = 30): SelfSignedCert {
     set(seq(oid(OID.commonName), tlv(0x0c, Buffer.from('127.0.0.1')))),
   );
   const serial = crypto.randomBytes(16);
-  serial[0] &= 0x7f;
+  // Positive and never starting with 0x00 (a 1-in-256 serial used to start with a zero byte, which is not minimal DER).
+  serial[0] = (serial[0] & 0x7f) | 0x40;
   const now = Date.now();
   const sigAlg = seq(oid(OID.ecdsaWithSha256));
   const extensions = seq(
