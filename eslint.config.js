@@ -26,7 +26,9 @@ const at = (p) => `./scripts/${p}`;
 const zones = LAYERS.slice(0, -1).flatMap((layer, i) =>
   layer.map((target) => ({
     target: at(target),
-    from: LAYERS.slice(i + 1).flat().map(at),
+    from: LAYERS.slice(i + 1)
+      .flat()
+      .map(at),
     message: `scripts/${target} is below these in the pipeline and must not import them (core -> kql -> config -> content -> validate -> livetest -> emit -> deploy -> posture -> cli).`,
   })),
 );
@@ -46,23 +48,55 @@ module.exports = tseslint.config(
       'no-console': 'error',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@kusto/language-service-next', '@kusto/language-service-next/*'], message: 'Only scripts/kql/ touches the Kusto bridge: use its analyzer API.' }] },
+        {
+          patterns: [
+            {
+              group: ['@kusto/language-service-next', '@kusto/language-service-next/*'],
+              message: 'Only scripts/kql/ touches the Kusto bridge: use its analyzer API.',
+            },
+          ],
+        },
       ],
       // the bridge and the ARM/Graph payloads are untyped at their edges; those files say so locally
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-require-imports': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // terse loops use comma sequences (`(a++, b.push(x))`)
       '@typescript-eslint/no-unused-expressions': 'off',
     },
   },
   // these match control characters on purpose: they strip them from output
-  { files: ['scripts/security/**/*.ts', 'scripts/emit/report/markdown.ts', 'scripts/content/monitorAlert.ts'], rules: { 'no-control-regex': 'off' } },
+  {
+    files: ['scripts/security/**/*.ts', 'scripts/emit/report/markdown.ts', 'scripts/content/monitorAlert.ts'],
+    rules: { 'no-control-regex': 'off' },
+  },
   { files: ['scripts/kql/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
   { files: ['scripts/cli/**/*.ts', 'scripts/bench/**/*.ts', 'test/**/*.ts'], rules: { 'no-console': 'off' } },
   {
     files: ['test/**/*.ts'],
-    rules: { 'import-x/no-restricted-paths': 'off', 'no-restricted-imports': 'off', 'no-control-regex': 'off', 'no-regex-spaces': 'off' },
+    rules: {
+      'import-x/no-restricted-paths': 'off',
+      'no-restricted-imports': 'off',
+      'no-control-regex': 'off',
+      'no-regex-spaces': 'off',
+    },
   },
-  { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', globalThis: 'readonly', console: 'readonly' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  {
+    files: ['**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        globalThis: 'readonly',
+        console: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

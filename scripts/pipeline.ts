@@ -28,7 +28,9 @@ export function checkPack(opts: PipelineOptions): CheckedPack {
   if (!loaded.config) return { diagnostics: loaded.diagnostics.map((d) => ({ ...d, file: d.file ?? cfgFile })) };
   const pack = loadPack(loaded.config, cfgFile, loaded.source);
   const analyzer = opts.schemasDir ? new KqlAnalyzer({ tables: loadSchemaDir(opts.schemasDir) }) : defaultAnalyzer();
-  const diagnostics = [...loaded.diagnostics, ...validatePack(pack, analyzer)].map((d) => (d.file ? { ...d, file: relative(d.file) } : d));
+  const diagnostics = [...loaded.diagnostics, ...validatePack(pack, analyzer)].map((d) =>
+    d.file ? { ...d, file: relative(d.file) } : d,
+  );
   return { pack, diagnostics, analyzer };
 }
 

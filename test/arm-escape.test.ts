@@ -8,7 +8,14 @@ import { escapeWorkbookBraces } from '../scripts/content/render';
 import { kqlString } from '../scripts/kql/literals';
 
 const ctx = { parameters: {}, variables: {} };
-const values: TargetValues = { workspaceResourceId: '/W', resourceGroupId: '/RG', subscriptionId: 'SUB', tenantId: 'TEN', location: 'LOC', workspaceName: 'WS' };
+const values: TargetValues = {
+  workspaceResourceId: '/W',
+  resourceGroupId: '/RG',
+  subscriptionId: 'SUB',
+  tenantId: 'TEN',
+  location: 'LOC',
+  workspaceName: 'WS',
+};
 
 describe('ARM escaping', () => {
   it.each([
@@ -22,18 +29,35 @@ describe('ARM escaping', () => {
 
   it('every string reads back as itself through ARM evaluation (property)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string().map((s) => `[${s}]`), fc.string().map((s) => `[[${s}`)), (s) => {
-        expect(evalArmString(escapeArmString(s), ctx)).toBe(s);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `[${s}]`),
+          fc.string().map((s) => `[[${s}`),
+        ),
+        (s) => {
+          expect(evalArmString(escapeArmString(s), ctx)).toBe(s);
+        },
+      ),
       { seed: 11, numRuns: 2000 },
     );
   });
 
   it('escapes every string of a body, deep; a placeholder is the one expression', () => {
-    const body = { tags: { t: '[x]' }, properties: { list: ['[y]', ph('workspaceResourceId', "/providers/it's")], id: ph('tenantId'), n: 3 } };
+    const body = {
+      tags: { t: '[x]' },
+      properties: { list: ['[y]', ph('workspaceResourceId', "/providers/it's")], id: ph('tenantId'), n: 3 },
+    };
     expect(escapeArm(body)).toEqual({
       tags: { t: '[[x]' },
-      properties: { list: ['[[y]', "[concat(resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspace')), '/providers/it''s')]"], id: '[subscription().tenantId]', n: 3 },
+      properties: {
+        list: [
+          '[[y]',
+          "[concat(resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspace')), '/providers/it''s')]",
+        ],
+        id: '[subscription().tenantId]',
+        n: 3,
+      },
     });
   });
 });
@@ -53,7 +77,10 @@ describe('typed placeholders', () => {
     expect(isPlaceholder({ $btgPlaceholder: 'location', extra: 1 })).toBe(false);
     expect(isPlaceholder({ $btgPlaceholder: 'constructor' })).toBe(false);
     expect(isPlaceholder({ $btgPlaceholder: 'location', suffix: 3 })).toBe(false);
-    expect(substitute({ a: ph('workspaceResourceId', '/providers/x'), b: [ph('location')] }, values)).toEqual({ a: '/W/providers/x', b: ['LOC'] });
+    expect(substitute({ a: ph('workspaceResourceId', '/providers/x'), b: [ph('location')] }, values)).toEqual({
+      a: '/W/providers/x',
+      b: ['LOC'],
+    });
     expect([...placeholdersIn({ a: [ph('tenantId')], b: '{location}' })]).toEqual(['tenantId']);
   });
 });
@@ -69,6 +96,8 @@ describe('workflow-language and workbook escaping', () => {
 
   it('workbook braces are escaped inside KQL string literals only', () => {
     const kql = `print x = ${kqlString('{TimeRange} "q" \\ {x}')} | where t {TimeRange}`;
-    expect(escapeWorkbookBraces(kql)).toBe('print x = "\\u007bTimeRange\\u007d \\"q\\" \\\\ \\u007bx\\u007d" | where t {TimeRange}');
+    expect(escapeWorkbookBraces(kql)).toBe(
+      'print x = "\\u007bTimeRange\\u007d \\"q\\" \\\\ \\u007bx\\u007d" | where t {TimeRange}',
+    );
   });
 });

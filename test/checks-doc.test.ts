@@ -16,12 +16,17 @@ describe('docs/checks.md', () => {
   });
 
   it('has a heading per check id, so docs/checks.md#<id> resolves on GitHub', () => {
-    const headings = expected.split('\n').filter((l) => l.startsWith('### ')).map((l) => l.slice(4));
+    const headings = expected
+      .split('\n')
+      .filter((l) => l.startsWith('### '))
+      .map((l) => l.slice(4));
     expect(headings.sort()).toEqual(Object.keys(CHECK_CATALOGUE).sort());
     for (const id of Object.keys(CHECK_CATALOGUE)) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/); // GitHub's anchor of the heading is the id itself
   });
 
   it('changes when a check is added', () => {
-    expect(checksMarkdown({ ...CHECK_CATALOGUE, 'zz-new-check': { description: 'new', help: 'Help.' } })).not.toBe(expected);
+    expect(checksMarkdown({ ...CHECK_CATALOGUE, 'zz-new-check': { description: 'new', help: 'Help.' } })).not.toBe(
+      expected,
+    );
   });
 });

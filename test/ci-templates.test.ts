@@ -20,7 +20,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 function load(name: string): { text: string; doc: Json } {
   const text = fs.readFileSync(path.join(CI_DIR, name), 'utf8');
   const parsed = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (parsed.errors.length || parsed.warnings.length) throw new Error(`${name}: ${[...parsed.errors, ...parsed.warnings].map((e) => e.message).join('\n')}`);
+  if (parsed.errors.length || parsed.warnings.length)
+    throw new Error(`${name}: ${[...parsed.errors, ...parsed.warnings].map((e) => e.message).join('\n')}`);
   return { text, doc: parsed.toJS() as Json };
 }
 
@@ -68,7 +69,10 @@ function btgInvocations(script: string): Invocation[] {
       .replace(/(^|\s)#.*$/, '$1');
     const re = /(?:^|[;&|(]|\b(?:then|do|else)\b)\s*(?:!\s*)?btg\s+([^\s;&|<>()]+)([^;&|<>()]*)/g;
     for (const m of line.matchAll(re)) {
-      const flags = m[2].split(/\s+/).filter((t) => t.startsWith('-')).map((t) => t.replace(/=.*$/, ''));
+      const flags = m[2]
+        .split(/\s+/)
+        .filter((t) => t.startsWith('-'))
+        .map((t) => t.replace(/=.*$/, ''));
       out.push({ command: m[1], flags, line: raw.trim() });
     }
   }
@@ -77,14 +81,31 @@ function btgInvocations(script: string): Invocation[] {
 
 function unknownUse(program: Command, inv: Invocation): string[] {
   const cmd = program.commands.find((c) => c.name() === inv.command || c.aliases().includes(inv.command));
-  if (!cmd) return [`${inv.line}: no command "btg ${inv.command}" (known: ${program.commands.map((c) => c.name()).join(', ')})`];
-  const known = new Set(['--help', '-h', ...[...cmd.options, ...program.options].flatMap((o) => [o.long, o.short].filter((f): f is string => !!f))]);
+  if (!cmd)
+    return [
+      `${inv.line}: no command "btg ${inv.command}" (known: ${program.commands.map((c) => c.name()).join(', ')})`,
+    ];
+  const known = new Set([
+    '--help',
+    '-h',
+    ...[...cmd.options, ...program.options].flatMap((o) => [o.long, o.short].filter((f): f is string => !!f)),
+  ]);
   return inv.flags.filter((f) => !known.has(f)).map((f) => `${inv.line}: "btg ${inv.command}" has no option ${f}`);
 }
 
 describe('the btg invocation parser', () => {
   it('finds commands in command position only, with their flags', () => {
-    const found = btgInvocations(['status=0', 'btg plan --config "$X" --json > plan.json || status=$?', 'echo "# btg plan --nope"', "echo '## btg deploy'", 'cat btg-out/x # btg build --bogus', 'if true; then btg deploy --yes --config=x | tee d.txt; fi', 'btg validate \\\n  --format junit'].join('\n'));
+    const found = btgInvocations(
+      [
+        'status=0',
+        'btg plan --config "$X" --json > plan.json || status=$?',
+        'echo "# btg plan --nope"',
+        "echo '## btg deploy'",
+        'cat btg-out/x # btg build --bogus',
+        'if true; then btg deploy --yes --config=x | tee d.txt; fi',
+        'btg validate \\\n  --format junit',
+      ].join('\n'),
+    );
     expect(found.map((i) => [i.command, i.flags])).toEqual([
       ['plan', ['--config', '--json']],
       ['deploy', ['--yes', '--config']],
@@ -94,8 +115,12 @@ describe('the btg invocation parser', () => {
 
   it('reports an unknown command and an unknown flag', () => {
     const program = buildProgram();
-    expect(unknownUse(program, { command: 'frobnicate', flags: [], line: 'btg frobnicate' })[0]).toMatch(/no command "btg frobnicate"/);
-    expect(unknownUse(program, { command: 'validate', flags: ['--format', '--bogus'], line: 'x' })).toEqual(['x: "btg validate" has no option --bogus']);
+    expect(unknownUse(program, { command: 'frobnicate', flags: [], line: 'btg frobnicate' })[0]).toMatch(
+      /no command "btg frobnicate"/,
+    );
+    expect(unknownUse(program, { command: 'validate', flags: ['--format', '--bogus'], line: 'x' })).toEqual([
+      'x: "btg validate" has no option --bogus',
+    ]);
   });
 });
 

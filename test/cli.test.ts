@@ -19,7 +19,8 @@ describe('btg build', () => {
     expect(r.stdout).toMatch(/built .* in \d+ ms/);
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(manifest.artifacts.filter((a: { kind: string }) => a.kind === 'rule-yaml').length).toBeGreaterThanOrEqual(3);
-    for (const a of manifest.artifacts) expect(contentHash({ path: a.path, content: fs.readFileSync(path.join(out, a.path), 'utf8') })).toBe(a.sha256);
+    for (const a of manifest.artifacts)
+      expect(contentHash({ path: a.path, content: fs.readFileSync(path.join(out, a.path), 'utf8') })).toBe(a.sha256);
     expect(JSON.stringify(manifest)).not.toMatch(/secret|password/i);
   });
 
@@ -58,7 +59,8 @@ describe('btg build', () => {
     const m1 = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     const m2 = JSON.parse(fs.readFileSync(path.join(out2, 'manifest.json'), 'utf8'));
     expect(m2.artifacts).toEqual(m1.artifacts);
-    for (const a of m1.artifacts.filter((x: { kind: string }) => x.kind === 'rule-yaml')) expect(a.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const a of m1.artifacts.filter((x: { kind: string }) => x.kind === 'rule-yaml'))
+      expect(a.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });
 
@@ -66,22 +68,42 @@ describe('btg validate (user rule files)', () => {
   const dir = tempDir();
 
   it('rejects a query with an unknown column, with file:line:col and a caret', async () => {
-    const file = writeRule(dir, 'unknown-column.yaml', baseRule({ query: 'SigninLogs\n| where UserPrincipalNam =~ "x"\n| project TimeGenerated, UserId, IPAddress\n' }));
+    const file = writeRule(
+      dir,
+      'unknown-column.yaml',
+      baseRule({ query: 'SigninLogs\n| where UserPrincipalNam =~ "x"\n| project TimeGenerated, UserId, IPAddress\n' }),
+    );
     const r = await runCli('validate', file);
     expect(r.code).toBe(1);
     const lines = fs.readFileSync(file, 'utf8').split('\n');
-    const line = lines.findIndex((l) => l.includes('UserPrincipalNam ')) ;
+    const line = lines.findIndex((l) => l.includes('UserPrincipalNam '));
     const col = lines[line].indexOf('UserPrincipalNam') + 1;
-    expect(r.stdout).toContain(`${path.relative(process.cwd(), file) === file ? file : file}:${line + 1}:${col}  error  KS142: The name 'UserPrincipalNam' does not refer to any known column`);
+    expect(r.stdout).toContain(
+      `${path.relative(process.cwd(), file) === file ? file : file}:${line + 1}:${col}  error  KS142: The name 'UserPrincipalNam' does not refer to any known column`,
+    );
     expect(r.stdout).toMatch(/\n\s+\^{16}/);
   });
 
   it('rejects an entity mapping that names a column the query does not return', async () => {
-    const file = writeRule(dir, 'bad-entity.yaml', baseRule({ entityMappings: [{ entityType: 'Account', fieldMappings: [{ identifier: 'AadUserId', columnName: 'TargetUserId' }] }] }));
+    const file = writeRule(
+      dir,
+      'bad-entity.yaml',
+      baseRule({
+        entityMappings: [
+          { entityType: 'Account', fieldMappings: [{ identifier: 'AadUserId', columnName: 'TargetUserId' }] },
+        ],
+      }),
+    );
     const r = await runCli('validate', '--json', file);
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
-    expect(j.diagnostics).toEqual([expect.objectContaining({ code: 'rule-entity-column', line: expect.any(Number), message: expect.stringMatching(/does not return a column "TargetUserId"/) })]);
+    expect(j.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'rule-entity-column',
+        line: expect.any(Number),
+        message: expect.stringMatching(/does not return a column "TargetUserId"/),
+      }),
+    ]);
   });
 
   it('a valid rule passes with exit 0', async () => {
@@ -100,7 +122,8 @@ describe('btg validate (user rule files)', () => {
   });
 
   it('a table with no schema is reported once, not as a cascade; --schemas supplies it', async () => {
-    const q = 'MyApp_CL\n| where Account_s == "x" and Ip_s != ""\n| project TimeGenerated, UserId = Account_s, IPAddress = Ip_s, UserPrincipalName = Account_s\n';
+    const q =
+      'MyApp_CL\n| where Account_s == "x" and Ip_s != ""\n| project TimeGenerated, UserId = Account_s, IPAddress = Ip_s, UserPrincipalName = Account_s\n';
     const file = writeRule(dir, 'custom.yaml', baseRule({ query: q }));
     const r = await runCli('validate', '--json', file);
     const diags = JSON.parse(r.stdout).diagnostics;
@@ -108,7 +131,17 @@ describe('btg validate (user rule files)', () => {
     expect(diags[0].message).toMatch(/no schema for table 'MyApp_CL'/);
     const schemas = path.join(dir, 'schemas');
     fs.mkdirSync(schemas);
-    fs.writeFileSync(path.join(schemas, 'MyApp_CL.json'), JSON.stringify({ Name: 'MyApp_CL', Properties: [{ Name: 'TimeGenerated', Type: 'DateTime' }, { Name: 'Account_s', Type: 'String' }, { Name: 'Ip_s', Type: 'String' }] }));
+    fs.writeFileSync(
+      path.join(schemas, 'MyApp_CL.json'),
+      JSON.stringify({
+        Name: 'MyApp_CL',
+        Properties: [
+          { Name: 'TimeGenerated', Type: 'DateTime' },
+          { Name: 'Account_s', Type: 'String' },
+          { Name: 'Ip_s', Type: 'String' },
+        ],
+      }),
+    );
     const r2 = await runCli('validate', '--schemas', schemas, file);
     expect(r2.code).toBe(0);
   });
@@ -138,7 +171,11 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
   const dir = tempDir();
   const missing = path.join(dir, 'no-such.yaml');
   /** stderr without the config's own warnings (advice about the config, not about the command) */
-  const errOnly = (s: string) => s.split(/(?<=\n)/).filter((l) => !/^\S+: warning: /.test(l)).join('');
+  const errOnly = (s: string) =>
+    s
+      .split(/(?<=\n)/)
+      .filter((l) => !/^\S+: warning: /.test(l))
+      .join('');
 
   it('--version and -V print the package version, exit 0', async () => {
     const version = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version;
@@ -153,7 +190,10 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
     expect(r.stdout).toMatch(/--no-color +no colours/);
     expect(r.stdout).toContain('NO_COLOR');
     expect(r.stdout).toContain('Exit codes: 0 clean, 1 findings');
-    expect((await runCli('--no-color', 'render', '--config', EXAMPLE_CONFIG, 'btg-interactive-signin', '--format', 'kql')).code).toBe(0);
+    expect(
+      (await runCli('--no-color', 'render', '--config', EXAMPLE_CONFIG, 'btg-interactive-signin', '--format', 'kql'))
+        .code,
+    ).toBe(0);
   });
 
   it('an extra positional argument is a usage error (exit 2), not silently ignored', async () => {
@@ -179,7 +219,12 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
     ];
     for (const args of runs) {
       const r = await runCli(...args);
-      expect({ args, code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ args, code: 2, stderr: message, stdout: '' });
+      expect({ args, code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({
+        args,
+        code: 2,
+        stderr: message,
+        stdout: '',
+      });
     }
   });
 
@@ -188,7 +233,10 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
     const commands = [...top.stdout.matchAll(/^  (\w[\w-]*) /gm)].map((m) => m[1]).filter((c) => c !== 'help');
     for (const c of commands) {
       const help = (await runCli(c, '--help')).stdout.replace(/\s+/g, ' ');
-      expect({ c, option: /-c, --config <file> [^-]*\(default: "btg\.config\.yaml"\)/.test(help) }).toEqual({ c, option: true });
+      expect({ c, option: /-c, --config <file> [^-]*\(default: "btg\.config\.yaml"\)/.test(help) }).toEqual({
+        c,
+        option: true,
+      });
     }
     const r = await runCli('check', '-c', EXAMPLE_CONFIG, '--from', 'test/fixtures/posture/clean', '--json');
     expect(r.code).toBe(0);
@@ -201,13 +249,19 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
     const r = await runCli('plan', '-c', EXAMPLE_CONFIG, '--timeout', '60');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--timeout 60: expected a duration like 30s, 5m or 1h');
-    expect((await runCli('drill', '-c', EXAMPLE_CONFIG, '--interval', '30000')).stderr).toContain('--interval 30000: expected a duration like 30s, 5m or 1h');
+    expect((await runCli('drill', '-c', EXAMPLE_CONFIG, '--interval', '30000')).stderr).toContain(
+      '--interval 30000: expected a duration like 30s, 5m or 1h',
+    );
   });
 
   it('validate -j takes a whole number ≥ 1, else a usage error (exit 2)', async () => {
     for (const bad of ['0', '-1', 'abc', '1.5']) {
       const r = await runCli('validate', '-j', bad, '-c', EXAMPLE_CONFIG);
-      expect({ bad, code: r.code, msg: r.stderr.includes(`--jobs ${bad}: expected a whole number ≥ 1`) }).toEqual({ bad, code: 2, msg: true });
+      expect({ bad, code: r.code, msg: r.stderr.includes(`--jobs ${bad}: expected a whole number ≥ 1`) }).toEqual({
+        bad,
+        code: 2,
+        msg: true,
+      });
     }
   });
 
@@ -217,15 +271,21 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
     expect(r.stdout).toBe('');
     expect(errOnly(r.stderr)).toMatch(/^btg: unknown rule "btg-nope"; valid: .*btg-interactive-signin/);
     const typo = await runCli('test', '-c', EXAMPLE_CONFIG, '--rule', 'btg-interactive-signn');
-    expect(errOnly(typo.stderr)).toContain('unknown rule "btg-interactive-signn" (did you mean btg-interactive-signin?)');
+    expect(errOnly(typo.stderr)).toContain(
+      'unknown rule "btg-interactive-signn" (did you mean btg-interactive-signin?)',
+    );
     const noLoc = path.join(dir, 'no-locations.yaml');
     fs.writeFileSync(noLoc, fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/  expectedLocations:\n.*\n.*\n/, ''));
     const leftOut = await runCli('test', '-c', noLoc, '--rule', 'btg-signin-unexpected-location');
     expect(leftOut.code).toBe(2);
-    expect(errOnly(leftOut.stderr)).toMatch(/^btg: nothing to test: btg-signin-unexpected-location is not in the pack for this config \(.*expectedLocations.*\)\n$/);
+    expect(errOnly(leftOut.stderr)).toMatch(
+      /^btg: nothing to test: btg-signin-unexpected-location is not in the pack for this config \(.*expectedLocations.*\)\n$/,
+    );
     const render = await runCli('render', 'btg-nope', '-c', EXAMPLE_CONFIG);
     expect(render.code).toBe(2);
-    expect(errOnly(render.stderr)).toMatch(/^btg: unknown artifact id "btg-nope"; valid: .*btg-interactive-signin.*btg-accounts.*btg-notify-enrich.*test-routine.*workbook, watchlist, monitor-alert, pack\n$/);
+    expect(errOnly(render.stderr)).toMatch(
+      /^btg: unknown artifact id "btg-nope"; valid: .*btg-interactive-signin.*btg-accounts.*btg-notify-enrich.*test-routine.*workbook, watchlist, monitor-alert, pack\n$/,
+    );
   });
 
   it('check --from a folder that is not an export is exit 2 (an empty folder used to pass with every check skipped)', async () => {
@@ -234,7 +294,9 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
     const r = await runCli('check', '-c', EXAMPLE_CONFIG, '--from', empty);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(errOnly(r.stderr)).toBe(`btg: --from ${empty}: not an export written by btg check --export (no valid btg-export.json in it)\n`);
+    expect(errOnly(r.stderr)).toBe(
+      `btg: --from ${empty}: not an export written by btg check --export (no valid btg-export.json in it)\n`,
+    );
   });
 });
 
@@ -275,7 +337,9 @@ describe('fail-fast sign-in', () => {
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.match(/cannot get a token/g)).toHaveLength(1);
-      expect(r.stderr).toContain('btg: cannot get a token for https://api.loganalytics.io/.default with DefaultAzureCredential: DefaultAzureCredential failed to retrieve a token\nSign in with `az login`');
+      expect(r.stderr).toContain(
+        'btg: cannot get a token for https://api.loganalytics.io/.default with DefaultAzureCredential: DefaultAzureCredential failed to retrieve a token\nSign in with `az login`',
+      );
     } finally {
       Object.assign(testDeps, saved);
     }
@@ -288,7 +352,9 @@ describe('btg render: every artifact', () => {
   it('without an id lists every artifact with its formats', async () => {
     const r = await runCli('render', '-c', EXAMPLE_CONFIG);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^  btg-interactive-signin +analytics rule: Break-glass account interactive sign-in +\[yaml, arm, kql\]$/m);
+    expect(r.stdout).toMatch(
+      /^  btg-interactive-signin +analytics rule: Break-glass account interactive sign-in +\[yaml, arm, kql\]$/m,
+    );
     expect(r.stdout).toMatch(/^  btg-accounts +workbook: .* +\[json, arm\]$/m);
     expect(r.stdout).toMatch(/^  btg-notify-enrich +playbook: Break-glass: notify and enrich +\[arm\]$/m);
     expect(r.stdout).toMatch(/^  btg-incident-alert-added +automation rule: .* +\[automation\]$/m);
@@ -298,7 +364,9 @@ describe('btg render: every artifact', () => {
     expect(r.stdout).toMatch(/^  pack +combined ARM template: .*\[arm\]$/m);
     const cfg = path.join(dir, 'no-locations-list.yaml');
     fs.writeFileSync(cfg, fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/  expectedLocations:\n.*\n.*\n/, ''));
-    expect((await runCli('render', '-c', cfg)).stdout).toMatch(/^Not in the pack for this config:\n(.*\n)*  btg-signin-unexpected-location: .*expectedLocations/m);
+    expect((await runCli('render', '-c', cfg)).stdout).toMatch(
+      /^Not in the pack for this config:\n(.*\n)*  btg-signin-unexpected-location: .*expectedLocations/m,
+    );
   });
 
   it('prints each artifact exactly as build writes it', async () => {
@@ -319,7 +387,11 @@ describe('btg render: every artifact', () => {
     ];
     for (const [args, file] of cases) {
       const r = await runCli('render', ...args, '-c', EXAMPLE_CONFIG);
-      expect({ args, code: r.code, same: r.stdout === fs.readFileSync(path.join(out, file), 'utf8') }).toEqual({ args, code: 0, same: true });
+      expect({ args, code: r.code, same: r.stdout === fs.readFileSync(path.join(out, file), 'utf8') }).toEqual({
+        args,
+        code: 0,
+        same: true,
+      });
     }
     const bad = await runCli('render', 'test-routine', '--format', 'arm', '-c', EXAMPLE_CONFIG);
     expect(bad.code).toBe(2);
@@ -331,12 +403,17 @@ describe('btg render: every artifact', () => {
     expect(inline.code).toBe(2);
     expect(inline.stderr).toContain('the watchlist is not in the pack for this config: accountSource is inline');
     const cfg = path.join(dir, 'watchlist.yaml');
-    fs.writeFileSync(cfg, fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace('accountSource: inline', 'accountSource: watchlist'));
+    fs.writeFileSync(
+      cfg,
+      fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace('accountSource: inline', 'accountSource: watchlist'),
+    );
     const csv = await runCli('render', 'watchlist', '-c', cfg);
     expect(csv.code).toBe(0);
     expect(csv.stdout.split('\n')[0]).toMatch(/AccountObjectId/);
     expect(csv.stdout).toContain('00000000-0000-4000-8000-00000000b701');
-    expect(JSON.parse((await runCli('render', 'watchlist', '--format', 'arm', '-c', cfg)).stdout).resources.length).toBeGreaterThan(0);
+    expect(
+      JSON.parse((await runCli('render', 'watchlist', '--format', 'arm', '-c', cfg)).stdout).resources.length,
+    ).toBeGreaterThan(0);
   });
 
   it('a rule the config leaves out says why (exit 2)', async () => {
@@ -345,7 +422,9 @@ describe('btg render: every artifact', () => {
     const r = await runCli('render', 'btg-signin-unexpected-location', '-c', cfg);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^btg: btg-signin-unexpected-location is not in the pack for this config: .*expectedLocations/m);
+    expect(r.stderr).toMatch(
+      /^btg: btg-signin-unexpected-location is not in the pack for this config: .*expectedLocations/m,
+    );
   });
 });
 
@@ -355,7 +434,11 @@ describe('btg build: its last words', () => {
     const r = await runCli('build', '-c', EXAMPLE_CONFIG, '-o', out);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[lines.length - 2]).toMatch(new RegExp(`^built ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/ in \\d+ ms: the pack validated \\(0 errors, \\d+ warnings?\\); \\d+ analytics rules, 3 hunting queries, 1 workbook, 3 playbooks, 2 automation rules, 2 Azure Monitor alerts, 4 routines$`));
+    expect(lines[lines.length - 2]).toMatch(
+      new RegExp(
+        `^built ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/ in \\d+ ms: the pack validated \\(0 errors, \\d+ warnings?\\); \\d+ analytics rules, 3 hunting queries, 1 workbook, 3 playbooks, 2 automation rules, 2 Azure Monitor alerts, 4 routines$`,
+      ),
+    );
     expect(lines[lines.length - 1]).toBe(`review it in ${out}/report.html`);
     // no progress line without a terminal
     expect(r.stderr).not.toMatch(/rendering the pack/);
@@ -370,8 +453,29 @@ describe('btg init', () => {
   it('non-interactive with flags: a commented config that loads, .gitignore for real ids, the next two commands', async () => {
     const dir = tempDir();
     const cfg = path.join(dir, 'btg.config.yaml');
-    const r = await runCli('init', '-c', cfg, '--tenant-name', 'Fabrikam "HQ" # not a comment', '--account', `${REAL1}=btg-01@fabrikam.com`, '--account', `${REAL2}=btg-02@fabrikam.com`, '--notify', 'soc@fabrikam.com',
-      '--subscription-id', SUB, '--resource-group', 'rg-sec', '--workspace-name', 'law-sec', '--location', 'northeurope', '--workspace-id', REAL2);
+    const r = await runCli(
+      'init',
+      '-c',
+      cfg,
+      '--tenant-name',
+      'Fabrikam "HQ" # not a comment',
+      '--account',
+      `${REAL1}=btg-01@fabrikam.com`,
+      '--account',
+      `${REAL2}=btg-02@fabrikam.com`,
+      '--notify',
+      'soc@fabrikam.com',
+      '--subscription-id',
+      SUB,
+      '--resource-group',
+      'rg-sec',
+      '--workspace-name',
+      'law-sec',
+      '--location',
+      'northeurope',
+      '--workspace-id',
+      REAL2,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
@@ -385,11 +489,24 @@ describe('btg init', () => {
     expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(loaded.config).toMatchObject({
       tenantName: 'Fabrikam "HQ" # not a comment',
-      accounts: [{ objectId: REAL1, userPrincipalName: 'btg-01@fabrikam.com' }, { objectId: REAL2, userPrincipalName: 'btg-02@fabrikam.com' }],
+      accounts: [
+        { objectId: REAL1, userPrincipalName: 'btg-01@fabrikam.com' },
+        { objectId: REAL2, userPrincipalName: 'btg-02@fabrikam.com' },
+      ],
       notify: { emails: ['soc@fabrikam.com'] },
-      workspaces: [{ subscriptionId: SUB, resourceGroup: 'rg-sec', workspaceName: 'law-sec', location: 'northeurope', workspaceId: REAL2 }],
+      workspaces: [
+        {
+          subscriptionId: SUB,
+          resourceGroup: 'rg-sec',
+          workspaceName: 'law-sec',
+          location: 'northeurope',
+          workspaceId: REAL2,
+        },
+      ],
     });
-    expect(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('# btg init: the config names real accounts\n/btg.config.yaml\n');
+    expect(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe(
+      '# btg init: the config names real accounts\n/btg.config.yaml\n',
+    );
     // the written config builds
     expect((await runCli('build', '-c', cfg, '-o', path.join(dir, 'out'))).code).toBe(0);
   });
@@ -398,10 +515,20 @@ describe('btg init', () => {
     const dir = tempDir();
     const cfg = path.join(dir, 'my.yaml');
     fs.writeFileSync(cfg, 'keep me\n');
-    const args = ['init', '-c', cfg, '--account', '00000000-0000-4000-8000-00000000b701=a@contoso.example', '--account', '00000000-0000-4000-8000-00000000b702=b@contoso.example'];
+    const args = [
+      'init',
+      '-c',
+      cfg,
+      '--account',
+      '00000000-0000-4000-8000-00000000b701=a@contoso.example',
+      '--account',
+      '00000000-0000-4000-8000-00000000b702=b@contoso.example',
+    ];
     const refused = await runCli(...args);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe(`btg: ${cfg} already exists: nothing was written (use --force to overwrite it, or -c <file> for another path)\n`);
+    expect(refused.stderr).toBe(
+      `btg: ${cfg} already exists: nothing was written (use --force to overwrite it, or -c <file> for another path)\n`,
+    );
     expect(fs.readFileSync(cfg, 'utf8')).toBe('keep me\n');
     const forced = await runCli(...args, '--force');
     expect(forced.code).toBe(0);
@@ -414,17 +541,52 @@ describe('btg init', () => {
     const cfg = path.join(dir, 'btg.config.yaml');
     const none = await runCli('init', '-c', cfg);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/^btg: btg init without a terminal needs flags: --account <objectId>=<userPrincipalName> at least twice/);
-    const bad = await runCli('init', '-c', cfg, '--account', `not-a-guid=a@fabrikam.com`, '--account', `${REAL2}=b@fabrikam.com`);
+    expect(none.stderr).toMatch(
+      /^btg: btg init without a terminal needs flags: --account <objectId>=<userPrincipalName> at least twice/,
+    );
+    const bad = await runCli(
+      'init',
+      '-c',
+      cfg,
+      '--account',
+      `not-a-guid=a@fabrikam.com`,
+      '--account',
+      `${REAL2}=b@fabrikam.com`,
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('accounts[0].objectId: expected a GUID, got "not-a-guid"');
     expect(bad.stderr).toContain(`btg: ${cfg}: the values above are not valid; nothing was written`);
     expect(fs.existsSync(cfg)).toBe(false);
-    expect((await runCli('init', '-c', cfg, '--account', `${REAL1}=a@f.com`, '--account', `${REAL2}=b@f.com`, '--subscription-id', SUB)).stderr).toContain('a workspace needs all of');
-    const nowhere = await runCli('init', '-c', path.join(dir, 'no', 'such', 'btg.config.yaml'), '--account', `${REAL1}=a@f.com`, '--account', `${REAL2}=b@f.com`);
+    expect(
+      (
+        await runCli(
+          'init',
+          '-c',
+          cfg,
+          '--account',
+          `${REAL1}=a@f.com`,
+          '--account',
+          `${REAL2}=b@f.com`,
+          '--subscription-id',
+          SUB,
+        )
+      ).stderr,
+    ).toContain('a workspace needs all of');
+    const nowhere = await runCli(
+      'init',
+      '-c',
+      path.join(dir, 'no', 'such', 'btg.config.yaml'),
+      '--account',
+      `${REAL1}=a@f.com`,
+      '--account',
+      `${REAL2}=b@f.com`,
+    );
     expect(nowhere.code).toBe(2);
     expect(nowhere.stderr).toContain(`the folder ${path.join(dir, 'no', 'such')} does not exist; nothing was written`);
-    expect((await runCli('init', '-c', dir, '--account', `${REAL1}=a@f.com`, '--account', `${REAL2}=b@f.com`, '--force')).stderr).toContain(`${dir} is a folder`);
+    expect(
+      (await runCli('init', '-c', dir, '--account', `${REAL1}=a@f.com`, '--account', `${REAL2}=b@f.com`, '--force'))
+        .stderr,
+    ).toContain(`${dir} is a folder`);
   });
 
   it('interactive: asks, re-asks a wrong answer, writes the config', async () => {
@@ -437,7 +599,17 @@ describe('btg init', () => {
     const output = new PassThrough();
     output.on('data', (c) => (prompts += String(c)));
     initDeps.output = output;
-    initDeps.input = Readable.from(['Northwind\n', 'abc\n', `${REAL1}\n`, 'btg-01@northwind.com\n', `${REAL2}\n`, 'btg-02@northwind.com\n', '\n', 'soc@northwind.com, ciso@northwind.com\n', '\n']);
+    initDeps.input = Readable.from([
+      'Northwind\n',
+      'abc\n',
+      `${REAL1}\n`,
+      'btg-01@northwind.com\n',
+      `${REAL2}\n`,
+      'btg-02@northwind.com\n',
+      '\n',
+      'soc@northwind.com, ciso@northwind.com\n',
+      '\n',
+    ]);
     initDeps.interactive = () => true;
     try {
       const r = await runCli('init', '-c', cfg);
@@ -446,7 +618,12 @@ describe('btg init', () => {
       expect(prompts).toContain('  expected a GUID, got "abc"; try again\n');
       expect(prompts).toContain('Account 3 object id (empty when done): ');
       const { loadConfig } = await import('../scripts/config/load');
-      expect(loadConfig(cfg).config).toMatchObject({ tenantName: 'Northwind', accounts: [{ objectId: REAL1 }, { objectId: REAL2 }], notify: { emails: ['soc@northwind.com', 'ciso@northwind.com'] }, workspaces: [] });
+      expect(loadConfig(cfg).config).toMatchObject({
+        tenantName: 'Northwind',
+        accounts: [{ objectId: REAL1 }, { objectId: REAL2 }],
+        notify: { emails: ['soc@northwind.com', 'ciso@northwind.com'] },
+        workspaces: [],
+      });
       // input that ends early: exit 2, nothing written
       initDeps.input = Readable.from(['Northwind\n']);
       const early = await runCli('init', '-c', path.join(dir, 'other.yaml'));
@@ -463,7 +640,9 @@ describe('CLI scenarios: config messages and the build progress line', () => {
   it('an invalid config is exit 1 (a finding) in every command, the unknown key at its own line with the nearest valid key', async () => {
     const dir = tempDir();
     const cfg = path.join(dir, 'typo.yaml');
-    const text = fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace('    displayName: Emergency Access 02', '    dispalyName: Emergency Access 02');
+    const text = fs
+      .readFileSync(EXAMPLE_CONFIG, 'utf8')
+      .replace('    displayName: Emergency Access 02', '    dispalyName: Emergency Access 02');
     fs.writeFileSync(cfg, text);
     const line = text.split('\n').findIndex((l) => l.includes('dispalyName')) + 1;
     const runs: string[][] = [
@@ -478,7 +657,12 @@ describe('CLI scenarios: config messages and the build progress line', () => {
     for (const args of runs) {
       const r = await runCli(...args);
       const all = r.stdout + r.stderr;
-      expect({ args, code: r.code, at: all.includes(`typo.yaml:${line}:5`), hint: all.includes('accounts[1].dispalyName: unknown key "dispalyName" (did you mean displayName?)') }).toEqual({ args, code: 1, at: true, hint: true });
+      expect({
+        args,
+        code: r.code,
+        at: all.includes(`typo.yaml:${line}:5`),
+        hint: all.includes('accounts[1].dispalyName: unknown key "dispalyName" (did you mean displayName?)'),
+      }).toEqual({ args, code: 1, at: true, hint: true });
     }
   });
 
@@ -487,7 +671,11 @@ describe('CLI scenarios: config messages and the build progress line', () => {
     const cfg = path.join(dir, 'sets.yaml');
     fs.writeFileSync(
       cfg,
-      fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace('countries: [NO, SE]', 'countries: [NO, XX]').replace('ipRanges: [203.0.113.0/24]', 'ipRanges: [999.1.1.1/24, 10.0.0.0/33]').replace('    - X.509 Certificate', '    - Yubikey'),
+      fs
+        .readFileSync(EXAMPLE_CONFIG, 'utf8')
+        .replace('countries: [NO, SE]', 'countries: [NO, XX]')
+        .replace('ipRanges: [203.0.113.0/24]', 'ipRanges: [999.1.1.1/24, 10.0.0.0/33]')
+        .replace('    - X.509 Certificate', '    - Yubikey'),
     );
     const r = await runCli('build', '-c', cfg, '-o', path.join(dir, 'out'));
     expect(r.code).toBe(1);
@@ -503,7 +691,9 @@ describe('CLI scenarios: config messages and the build progress line', () => {
     try {
       const r = await runCli('build', '-c', EXAMPLE_CONFIG, '-o', out);
       expect(r.code).toBe(0);
-      expect(r.stderr).toMatch(/^btg build: rendering the pack from .* and checking every query with the Kusto analyzer…\r\x1b\[K/);
+      expect(r.stderr).toMatch(
+        /^btg build: rendering the pack from .* and checking every query with the Kusto analyzer…\r\x1b\[K/,
+      );
     } finally {
       Object.defineProperty(process.stderr, 'isTTY', { value: saved.tty, configurable: true });
       if (saved.ci !== undefined) process.env.CI = saved.ci;

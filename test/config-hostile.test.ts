@@ -10,7 +10,12 @@ const accounts = [
   { objectId: '00000000-0000-4000-8000-00000000b701', userPrincipalName: 'btg1@contoso.example' },
   { objectId: '00000000-0000-4000-8000-00000000b702', userPrincipalName: 'btg2@contoso.example' },
 ];
-const ws = { subscriptionId: '00000000-0000-4000-8000-0000000000a1', resourceGroup: 'rg-sentinel', workspaceName: 'law-sentinel', location: 'westeurope' };
+const ws = {
+  subscriptionId: '00000000-0000-4000-8000-0000000000a1',
+  resourceGroup: 'rg-sentinel',
+  workspaceName: 'law-sentinel',
+  location: 'westeurope',
+};
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'btg-cfg-'));
 const write = (name: string, data: string | Buffer) => {
   const f = path.join(dir, name);
@@ -21,7 +26,12 @@ const write = (name: string, data: string | Buffer) => {
 describe('hostile config files', () => {
   it('a YAML alias bomb is a diagnostic, not a hang or a crash', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 10; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 10; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     bomb.push('accounts: *j');
     const t0 = Date.now();
     const r = loadConfig(write('bomb.yaml', bomb.join('\n') + '\n'));
@@ -40,15 +50,22 @@ describe('hostile config files', () => {
   });
 
   it('invalid UTF-8 is a clear error naming the byte and line', () => {
-    const text = Buffer.concat([Buffer.from(stringify({ tenantName: 'Contoso', accounts }) + 'x: "caf'), Buffer.from([0xe9, 0x22, 0x0a])]);
+    const text = Buffer.concat([
+      Buffer.from(stringify({ tenantName: 'Contoso', accounts }) + 'x: "caf'),
+      Buffer.from([0xe9, 0x22, 0x0a]),
+    ]);
     const r = loadConfig(write('latin1.yaml', text));
     expect(r.config).toBeUndefined();
     expect(r.diagnostics).toHaveLength(1);
     const line = text.subarray(0, text.indexOf(0xe9)).toString('latin1').split('\n').length;
     expect(r.diagnostics[0]).toMatchObject({ code: 'config-encoding', range: { start: { line: line - 1 } } });
-    expect(r.diagnostics[0].message).toContain(`not valid UTF-8 (byte 0xe9 at offset ${text.indexOf(0xe9)}, line ${line})`);
+    expect(r.diagnostics[0].message).toContain(
+      `not valid UTF-8 (byte 0xe9 at offset ${text.indexOf(0xe9)}, line ${line})`,
+    );
     // a valid multi-byte file (and a BOM) is fine
-    expect(loadConfig(write('utf8.yaml', '\ufeff' + stringify({ tenantName: 'Café ø 日本', accounts }))).diagnostics).toEqual([]);
+    expect(
+      loadConfig(write('utf8.yaml', '\ufeff' + stringify({ tenantName: 'Café ø 日本', accounts }))).diagnostics,
+    ).toEqual([]);
   });
 
   it.each([
@@ -75,7 +92,9 @@ describe('hostile config files', () => {
   });
 
   it.each(['rg-sentinel-prod', 'RG_(test).v2', 'rg-ø-日本', 'a'])('resource group %j is accepted', (rg) => {
-    expect(parseConfigText(stringify({ accounts, workspaces: [{ ...ws, resourceGroup: rg }] })).diagnostics).toEqual([]);
+    expect(parseConfigText(stringify({ accounts, workspaces: [{ ...ws, resourceGroup: rg }] })).diagnostics).toEqual(
+      [],
+    );
   });
 
   it('an emailSubject with any {{…}} is data: it loads, and only {{alertName}} / {{tenantName}} are filled in', () => {
@@ -83,6 +102,8 @@ describe('hostile config files', () => {
       expect(parseConfigText(stringify({ accounts, notify: { emailSubject: subject } })).diagnostics).toEqual([]);
       expect(fillSubject(subject, { alertName: 'A', tenantName: 'T' })).toBe(subject);
     }
-    expect(fillSubject('{{ alertName }} in {{tenantName}} {{foo}}', { alertName: '{{tenantName}}', tenantName: '[x]' })).toBe('{{tenantName}} in [x] {{foo}}');
+    expect(
+      fillSubject('{{ alertName }} in {{tenantName}} {{foo}}', { alertName: '{{tenantName}}', tenantName: '[x]' }),
+    ).toBe('{{tenantName}} in [x] {{foo}}');
   });
 });

@@ -21,7 +21,9 @@ describe('config', () => {
   });
 
   it('names the path and the expected form of a malformed object id, with its line', () => {
-    const text = stringify({ accounts: [good.accounts[0], { objectId: 'abc', userPrincipalName: 'btg2@contoso.example' }] });
+    const text = stringify({
+      accounts: [good.accounts[0], { objectId: 'abc', userPrincipalName: 'btg2@contoso.example' }],
+    });
     const r = parseConfigText(text);
     expect(r.config).toBeUndefined();
     expect(r.diagnostics).toHaveLength(1);
@@ -32,7 +34,11 @@ describe('config', () => {
   });
 
   it('reports duplicate object ids with both positions', () => {
-    const msgs = messages(stringify({ accounts: [good.accounts[0], { ...good.accounts[1], objectId: good.accounts[0].objectId.toUpperCase() }] }));
+    const msgs = messages(
+      stringify({
+        accounts: [good.accounts[0], { ...good.accounts[1], objectId: good.accounts[0].objectId.toUpperCase() }],
+      }),
+    );
     expect(msgs).toEqual([expect.stringMatching(/^accounts\[1\].objectId: duplicate of accounts\[0\].objectId/)]);
   });
 
@@ -47,7 +53,14 @@ describe('config', () => {
   });
 
   it('catches unknown keys and wrong types, all at once', () => {
-    const msgs = messages(stringify({ ...good, colour: 'red', options: { testIntervalDays: 'soon', failedSignInThreshold: 0 }, accountSource: 'ldap' }));
+    const msgs = messages(
+      stringify({
+        ...good,
+        colour: 'red',
+        options: { testIntervalDays: 'soon', failedSignInThreshold: 0 },
+        accountSource: 'ldap',
+      }),
+    );
     expect(msgs).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^colour: unknown key "colour"; valid keys: tenantName, .*accounts/),
@@ -59,7 +72,9 @@ describe('config', () => {
   });
 
   it('a missing required field says it is required', () => {
-    expect(messages(stringify({ accounts: [{ objectId: good.accounts[0].objectId }, good.accounts[1]] }))).toEqual(['accounts[0].userPrincipalName: required, expected string']);
+    expect(messages(stringify({ accounts: [{ objectId: good.accounts[0].objectId }, good.accounts[1]] }))).toEqual([
+      'accounts[0].userPrincipalName: required, expected string',
+    ]);
   });
 
   it('YAML syntax errors carry a position', () => {
@@ -69,7 +84,9 @@ describe('config', () => {
   });
 
   it('a missing config file says how to start', () => {
-    expect(loadConfig('/nonexistent/btg.config.yaml').diagnostics[0].message).toMatch(/cp examples\/btg.config.yaml btg.config.yaml/);
+    expect(loadConfig('/nonexistent/btg.config.yaml').diagnostics[0].message).toMatch(
+      /cp examples\/btg.config.yaml btg.config.yaml/,
+    );
   });
 
   it('never throws, whatever the YAML holds (property)', () => {
@@ -85,38 +102,51 @@ describe('config', () => {
 
   it('object ids of any form other than a GUID are rejected (property)', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 50 }).filter((s) => !/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(s)), (id) => {
-        const r = parseConfigText(stringify({ accounts: [{ objectId: id, userPrincipalName: 'a@b.example' }, good.accounts[1]] }));
-        expect(r.config).toBeUndefined();
-        expect(r.diagnostics.some((d) => d.message.startsWith('accounts[0].objectId: expected a GUID'))).toBe(true);
-      }),
+      fc.property(
+        fc.string({ maxLength: 50 }).filter((s) => !/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(s)),
+        (id) => {
+          const r = parseConfigText(
+            stringify({ accounts: [{ objectId: id, userPrincipalName: 'a@b.example' }, good.accounts[1]] }),
+          );
+          expect(r.config).toBeUndefined();
+          expect(r.diagnostics.some((d) => d.message.startsWith('accounts[0].objectId: expected a GUID'))).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 });
 
-describe('config: defaults from Microsoft\'s emergency-access guidance, and the ingestion delay', () => {
-  const parsed = (options: Record<string, unknown>) => parseConfigText(stringify({ ...good, options }), 'btg.config.yaml');
+describe("config: defaults from Microsoft's emergency-access guidance, and the ingestion delay", () => {
+  const parsed = (options: Record<string, unknown>) =>
+    parseConfigText(stringify({ ...good, options }), 'btg.config.yaml');
 
   it('defaults: test every 90 days, FIDO2 security keys and certificates, 30m ingestion delay, no allow-listed policy', () => {
     const r = parsed({});
     expect(r.diagnostics).toEqual([]);
     expect(r.config!.options.testIntervalDays).toBe(90);
-    expect(r.config!.options.allowedAuthMethods).toEqual(['FIDO2 security key', 'Passkey (device-bound)', 'X.509 Certificate']);
+    expect(r.config!.options.allowedAuthMethods).toEqual([
+      'FIDO2 security key',
+      'Passkey (device-bound)',
+      'X.509 Certificate',
+    ]);
     expect(r.config!.options.ingestionDelay).toBe('30m');
     expect(r.config!.options.caPolicyAllowList).toEqual([]);
   });
 
-  it('a method bound to one person\'s device is allowed with a warning that names the guidance', () => {
+  it("a method bound to one person's device is allowed with a warning that names the guidance", () => {
     const r = parsed({ allowedAuthMethods: ['FIDO2 security key', 'Windows Hello for Business', 'X.509 Certificate'] });
     expect(r.config).toBeDefined();
     expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([['config-auth-methods', 'warning']]);
-    expect(r.diagnostics[0].message).toMatch(/^options\.allowedAuthMethods\[1\]: "Windows Hello for Business" is not one of the methods Microsoft recommends .*"Manage emergency access accounts in Microsoft Entra ID", https:\/\/learn\.microsoft\.com\//);
+    expect(r.diagnostics[0].message).toMatch(
+      /^options\.allowedAuthMethods\[1\]: "Windows Hello for Business" is not one of the methods Microsoft recommends .*"Manage emergency access accounts in Microsoft Entra ID", https:\/\/learn\.microsoft\.com\//,
+    );
     expect(r.diagnostics[0].range).toBeDefined();
   });
 
   it('ingestionDelay takes 1m..1d in the Azure-Sentinel spelling', () => {
-    for (const ok of ['1m', '30m', '2h', '1d', '1440m']) expect([ok, parsed({ ingestionDelay: ok }).diagnostics]).toEqual([ok, []]);
+    for (const ok of ['1m', '30m', '2h', '1d', '1440m'])
+      expect([ok, parsed({ ingestionDelay: ok }).diagnostics]).toEqual([ok, []]);
     for (const bad of ['0m', '25h', '2d', 'PT30M', '30', '-5m', '']) {
       const msgs = parsed({ ingestionDelay: bad }).diagnostics.map((d) => d.message);
       expect([bad, msgs]).toEqual([bad, [expect.stringMatching(/^options\.ingestionDelay: expected a duration/)]]);
@@ -125,12 +155,15 @@ describe('config: defaults from Microsoft\'s emergency-access guidance, and the 
 
   it('caPolicyAllowList holds policy ids', () => {
     expect(parsed({ caPolicyAllowList: ['5b6e3a1c-0000-4000-8000-0000000000c9'] }).diagnostics).toEqual([]);
-    expect(parsed({ caPolicyAllowList: ['Require MFA'] }).diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/^options\.caPolicyAllowList\[0\]: expected a GUID/)]);
+    expect(parsed({ caPolicyAllowList: ['Require MFA'] }).diagnostics.map((d) => d.message)).toEqual([
+      expect.stringMatching(/^options\.caPolicyAllowList\[0\]: expected a GUID/),
+    ]);
   });
 
   it('dataSilence (btg-data-silence) defaults to 24h and takes 1h..7d', () => {
     expect(parsed({}).config!.options.dataSilence).toBe('24h');
-    for (const ok of ['1h', '60m', '72h', '7d']) expect([ok, parsed({ dataSilence: ok }).diagnostics]).toEqual([ok, []]);
+    for (const ok of ['1h', '60m', '72h', '7d'])
+      expect([ok, parsed({ dataSilence: ok }).diagnostics]).toEqual([ok, []]);
     for (const bad of ['59m', '8d', '169h', 'P1D', '24', '']) {
       const msgs = parsed({ dataSilence: bad }).diagnostics.map((d) => d.message);
       expect([bad, msgs]).toEqual([bad, [expect.stringMatching(/^options\.dataSilence: expected a duration/)]]);
@@ -151,8 +184,13 @@ ${extra}`;
     const text = base('    dispalyName: Emergency 02\n');
     const [d, ...rest] = errors(text);
     expect(rest).toEqual([]);
-    expect(d.message).toBe('accounts[1].dispalyName: unknown key "dispalyName" (did you mean displayName?); valid keys in accounts[1]: objectId, userPrincipalName, displayName, custodians, role');
-    expect(d.range!.start).toEqual({ line: text.split('\n').findIndex((l) => l.includes('dispalyName')), character: 4 });
+    expect(d.message).toBe(
+      'accounts[1].dispalyName: unknown key "dispalyName" (did you mean displayName?); valid keys in accounts[1]: objectId, userPrincipalName, displayName, custodians, role',
+    );
+    expect(d.range!.start).toEqual({
+      line: text.split('\n').findIndex((l) => l.includes('dispalyName')),
+      character: 4,
+    });
     expect(d.sourceLine).toBe('    dispalyName: Emergency 02');
     const nested = errors(base('options:\n  testIntervalDay: 30\n  failedSignInThreshhold: 5\n'));
     expect(nested.map((x) => x.message.split(';')[0])).toEqual([
@@ -165,17 +203,20 @@ ${extra}`;
   });
 
   it('IP ranges are real addresses and prefixes', () => {
-    const ranges = (r: string[]) => errors(base(`options:\n  expectedLocations:\n    ipRanges: [${r.join(', ')}]\n`)).map((d) => d.message);
+    const ranges = (r: string[]) =>
+      errors(base(`options:\n  expectedLocations:\n    ipRanges: [${r.join(', ')}]\n`)).map((d) => d.message);
     expect(ranges(['203.0.113.0/24', '198.51.100.7', '2001:db8::/32', '::1', '0.0.0.0/0'])).toEqual([]);
     expect(ranges(['999.1.1.1/24', '10.0.0.0/33', '2001:db8::/129', '10.0.0', 'abc', '1.2.3.4/'])).toEqual(
       ['999.1.1.1/24', '10.0.0.0/33', '2001:db8::/129', '10.0.0', 'abc', '1.2.3.4/'].map(
-        (v, i) => `options.expectedLocations.ipRanges[${i}]: expected an IP address or CIDR range like 203.0.113.0/24 or 2001:db8::/32 (octets 0-255, prefix /0-32 for IPv4, /0-128 for IPv6), got "${v}"`,
+        (v, i) =>
+          `options.expectedLocations.ipRanges[${i}]: expected an IP address or CIDR range like 203.0.113.0/24 or 2001:db8::/32 (octets 0-255, prefix /0-32 for IPv4, /0-128 for IPv6), got "${v}"`,
       ),
     );
   });
 
   it('country codes are ISO 3166-1 alpha-2 codes', () => {
-    const countries = (c: string[]) => errors(base(`options:\n  expectedLocations:\n    countries: [${c.join(', ')}]\n`)).map((d) => d.message);
+    const countries = (c: string[]) =>
+      errors(base(`options:\n  expectedLocations:\n    countries: [${c.join(', ')}]\n`)).map((d) => d.message);
     expect(countries(['NO', 'SE', 'US', 'GB', 'AX'])).toEqual([]);
     expect(countries(['XX', 'UK', 'EU', 'no'])).toEqual([
       'options.expectedLocations.countries[0]: expected an ISO 3166-1 alpha-2 country code like NO, SE or US, got "XX"',
@@ -185,21 +226,32 @@ ${extra}`;
     ]);
   });
 
-  it('auth-method names are the sign-in logs\' names; a near miss gets a suggestion', () => {
-    const methods = (m: string[]) => errors(base(`options:\n  allowedAuthMethods: [${m.map((x) => JSON.stringify(x)).join(', ')}]\n`)).map((d) => d.message);
+  it("auth-method names are the sign-in logs' names; a near miss gets a suggestion", () => {
+    const methods = (m: string[]) =>
+      errors(base(`options:\n  allowedAuthMethods: [${m.map((x) => JSON.stringify(x)).join(', ')}]\n`)).map(
+        (d) => d.message,
+      );
     expect(methods(['FIDO2 security key', 'X.509 Certificate'])).toEqual([]);
     const [yubikey, typo] = methods(['Yubikey', 'FIDO2 securty key']);
-    expect(yubikey).toMatch(/^options\.allowedAuthMethods\[0\]: expected one of the authentication method names of the sign-in logs: "FIDO2 security key", .*, got "Yubikey"$/);
+    expect(yubikey).toMatch(
+      /^options\.allowedAuthMethods\[0\]: expected one of the authentication method names of the sign-in logs: "FIDO2 security key", .*, got "Yubikey"$/,
+    );
     expect(typo).toMatch(/got "FIDO2 securty key" \(did you mean "FIDO2 security key"\?\)$/);
   });
 
   it('accounts: [] says the real minimum', () => {
-    expect(errors('accounts: []\n').map((d) => d.message)).toEqual(['accounts: expected at least 2 break-glass accounts (or 1 with allowSingleAccount: true), got 0']);
-    expect(errors('accounts: []\nallowSingleAccount: true\n').map((d) => d.message)).toEqual(['accounts: expected at least 1 break-glass account (allowSingleAccount: true), got 0']);
+    expect(errors('accounts: []\n').map((d) => d.message)).toEqual([
+      'accounts: expected at least 2 break-glass accounts (or 1 with allowSingleAccount: true), got 0',
+    ]);
+    expect(errors('accounts: []\nallowSingleAccount: true\n').map((d) => d.message)).toEqual([
+      'accounts: expected at least 1 break-glass account (allowSingleAccount: true), got 0',
+    ]);
   });
 
   it('an enum value close to a valid one gets a suggestion', () => {
-    expect(errors(base('accountSource: watchlst\n'))[0].message).toBe('accountSource: expected one of "inline", "watchlist", got "watchlst" (did you mean watchlist?)');
+    expect(errors(base('accountSource: watchlst\n'))[0].message).toBe(
+      'accountSource: expected one of "inline", "watchlist", got "watchlst" (did you mean watchlist?)',
+    );
   });
 
   it('a YAML syntax error shows its first cause only, not the cascade', () => {
@@ -209,4 +261,3 @@ ${extra}`;
     expect(r.diagnostics[0]).toMatchObject({ code: 'yaml-syntax', range: { start: { line: expect.any(Number) } } });
   });
 });
-

@@ -20,7 +20,12 @@ describe('emitted rules and hunting queries (example config)', () => {
   });
 
   it('no golden file is left over from a removed artifact', () => {
-    expect(staleGoldens('default', goldenArtifacts.map((a) => a.path))).toEqual([]);
+    expect(
+      staleGoldens(
+        'default',
+        goldenArtifacts.map((a) => a.path),
+      ),
+    ).toEqual([]);
   });
 
   it('NRT rules use a preview api-version, Scheduled rules a stable one', () => {
@@ -41,8 +46,13 @@ describe('emitted rules and hunting queries (example config)', () => {
   it('every rule has ownership metadata naming the pack', () => {
     const rules = emitted.resources.filter((x) => x.kind === 'alertRule');
     for (const r of rules) {
-      const meta = emitted.resources.find((m) => m.kind === 'metadata' && (m.body.properties as { contentId: string }).contentId === r.name);
-      expect(meta?.body.properties).toMatchObject({ kind: 'AnalyticsRule', source: { kind: 'LocalWorkspace', name: 'breakglass-sentinel' } });
+      const meta = emitted.resources.find(
+        (m) => m.kind === 'metadata' && (m.body.properties as { contentId: string }).contentId === r.name,
+      );
+      expect(meta?.body.properties).toMatchObject({
+        kind: 'AnalyticsRule',
+        source: { kind: 'LocalWorkspace', name: 'breakglass-sentinel' },
+      });
     }
   });
 });

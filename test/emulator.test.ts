@@ -35,7 +35,10 @@ const scheduledProps = {
   suppressionEnabled: false,
   tactics: ['InitialAccess'],
 };
-const scheduled = (over: Record<string, unknown> = {}) => ({ kind: 'Scheduled', properties: { ...scheduledProps, ...over } });
+const scheduled = (over: Record<string, unknown> = {}) => ({
+  kind: 'Scheduled',
+  properties: { ...scheduledProps, ...over },
+});
 
 let emu: Emulator;
 
@@ -46,7 +49,11 @@ interface Raw {
 }
 
 /** A plain HTTP call to the emulator (its http side), for asserting the wire contract directly. */
-async function raw(method: string, pathOrUrl: string, opts: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Raw> {
+async function raw(
+  method: string,
+  pathOrUrl: string,
+  opts: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string> } = {},
+): Promise<Raw> {
   const url = new URL(pathOrUrl.startsWith('http') ? pathOrUrl : `${emu.httpUrl}${pathOrUrl}`);
   for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
   const res = await fetch(url, {
@@ -108,21 +115,35 @@ describe('contract: api-version', () => {
       [`${rgPath}/providers/Microsoft.Resources/deployments`, '2025-03-01'],
     ];
     for (const [path, v] of cases) expect([path, (await arm('GET', path, undefined, v)).status]).toEqual([path, 200]);
-    expect((await raw('GET', `${rgPath}/providers/Microsoft.Insights/workbooks`, { query: { 'api-version': '2023-06-01', category: 'sentinel' } })).status).toBe(200);
-    const unknown = await arm('GET', `${rgPath}/providers/Microsoft.Logic/integrationAccounts`, undefined, '2019-05-01');
+    expect(
+      (
+        await raw('GET', `${rgPath}/providers/Microsoft.Insights/workbooks`, {
+          query: { 'api-version': '2023-06-01', category: 'sentinel' },
+        })
+      ).status,
+    ).toBe(200);
+    const unknown = await arm(
+      'GET',
+      `${rgPath}/providers/Microsoft.Logic/integrationAccounts`,
+      undefined,
+      '2019-05-01',
+    );
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'InvalidResourceType']);
   });
 });
 
 describe('contract: alert rule bodies', () => {
-  it.each(Object.keys(scheduledProps).filter((k) => k !== 'tactics'))('rejects a Scheduled rule without %s', async (prop) => {
-    const body = scheduled();
-    delete (body.properties as Record<string, unknown>)[prop];
-    const r = await arm('PUT', `${SI}/alertRules/r1`, body);
-    expect(r.status).toBe(400);
-    expect(r.body.error.code).toBe('BadRequest');
-    expect(r.body.error.message).toContain(`'${prop}'`);
-  });
+  it.each(Object.keys(scheduledProps).filter((k) => k !== 'tactics'))(
+    'rejects a Scheduled rule without %s',
+    async (prop) => {
+      const body = scheduled();
+      delete (body.properties as Record<string, unknown>)[prop];
+      const r = await arm('PUT', `${SI}/alertRules/r1`, body);
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('BadRequest');
+      expect(r.body.error.message).toContain(`'${prop}'`);
+    },
+  );
 
   it.each([
     ['severity', { severity: 'Critical' }],
@@ -139,7 +160,13 @@ describe('contract: alert rule bodies', () => {
 
   it('rejects an unknown kind and accepts NRT only on preview api-versions', async () => {
     expect((await arm('PUT', `${SI}/alertRules/r1`, { ...scheduled(), kind: 'Sheduled' })).status).toBe(400);
-    const { queryFrequency: _f, queryPeriod: _p, triggerOperator: _o, triggerThreshold: _t, ...nrtProps } = scheduledProps;
+    const {
+      queryFrequency: _f,
+      queryPeriod: _p,
+      triggerOperator: _o,
+      triggerThreshold: _t,
+      ...nrtProps
+    } = scheduledProps;
     const nrt = { kind: 'NRT', properties: nrtProps };
     const stable = await arm('PUT', `${SI}/alertRules/nrt`, nrt, STABLE);
     expect(stable.status).toBe(400);
@@ -149,15 +176,42 @@ describe('contract: alert rule bodies', () => {
   });
 
   it('validates the other resource types it knows (automation rule, watchlist, metadata, monitor, deployment)', async () => {
-    const auto = { properties: { displayName: 'BTG', order: 1001, triggeringLogic: { isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created' }, actions: [] } };
+    const auto = {
+      properties: {
+        displayName: 'BTG',
+        order: 1001,
+        triggeringLogic: { isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created' },
+        actions: [],
+      },
+    };
     expect((await arm('PUT', `${SI}/automationRules/a1`, auto)).body.error.message).toMatch(/order/);
-    const wl = { properties: { displayName: 'BTG', provider: 'btg', itemsSearchKey: 'Upn', rawContent: 'UserPrincipalName,ObjectId\nx,y\n', contentType: 'text/csv' } };
+    const wl = {
+      properties: {
+        displayName: 'BTG',
+        provider: 'btg',
+        itemsSearchKey: 'Upn',
+        rawContent: 'UserPrincipalName,ObjectId\nx,y\n',
+        contentType: 'text/csv',
+      },
+    };
     expect((await arm('PUT', `${SI}/watchlists/btg`, wl)).body.error.message).toMatch(/itemsSearchKey/);
-    expect((await arm('PUT', `${SI}/metadata/m1`, { properties: { parentId: 'x', kind: 'Rule' } })).body.error.code).toBe('BadRequest');
+    expect(
+      (await arm('PUT', `${SI}/metadata/m1`, { properties: { parentId: 'x', kind: 'Rule' } })).body.error.code,
+    ).toBe('BadRequest');
     const rgPath = `/subscriptions/${SUB}/resourceGroups/${RG}`;
-    const ag = await arm('PUT', `${rgPath}/providers/Microsoft.Insights/actionGroups/ag`, { properties: { groupShortName: 'x', enabled: true } }, '2021-09-01');
+    const ag = await arm(
+      'PUT',
+      `${rgPath}/providers/Microsoft.Insights/actionGroups/ag`,
+      { properties: { groupShortName: 'x', enabled: true } },
+      '2021-09-01',
+    );
     expect(ag.body.error.code).toBe('LocationRequired');
-    const dep = await arm('PUT', `${rgPath}/providers/Microsoft.Resources/deployments/d1`, { properties: { mode: 'Incremental', template: { resources: [] } } }, '2025-03-01');
+    const dep = await arm(
+      'PUT',
+      `${rgPath}/providers/Microsoft.Resources/deployments/d1`,
+      { properties: { mode: 'Incremental', template: { resources: [] } } },
+      '2025-03-01',
+    );
     expect(dep.body.error.code).toBe('InvalidTemplate');
   });
 });
@@ -166,7 +220,12 @@ describe('contract: CRUD', () => {
   it('answers 201 on create and 200 on update with id, name, type, etag and properties', async () => {
     const c = await arm('PUT', `${SI}/alertRules/Rule-1`, scheduled());
     expect(c.status).toBe(201);
-    expect(c.body).toMatchObject({ id: `${SI}/alertRules/Rule-1`, name: 'Rule-1', type: 'Microsoft.SecurityInsights/alertRules', kind: 'Scheduled' });
+    expect(c.body).toMatchObject({
+      id: `${SI}/alertRules/Rule-1`,
+      name: 'Rule-1',
+      type: 'Microsoft.SecurityInsights/alertRules',
+      kind: 'Scheduled',
+    });
     expect(c.body.etag).toMatch(/^".+"$/);
     expect(c.headers.get('etag')).toBe(c.body.etag);
     expect(c.body.properties).toMatchObject(scheduledProps);
@@ -176,7 +235,12 @@ describe('contract: CRUD', () => {
     expect(u.body.etag).not.toBe(c.body.etag);
     expect((await arm('GET', `${SI}/alertRules/rule-1`)).body.properties.severity).toBe('Low');
     // saved searches answer 200 for a create too (the only status in their swagger)
-    const s = await arm('PUT', `${WS_PATH}/savedSearches/f1`, { properties: { category: 'btg', displayName: 'f', query: 'print 1' } }, '2020-08-01');
+    const s = await arm(
+      'PUT',
+      `${WS_PATH}/savedSearches/f1`,
+      { properties: { category: 'btg', displayName: 'f', query: 'print 1' } },
+      '2020-08-01',
+    );
     expect(s.status).toBe(200);
   });
 
@@ -211,7 +275,12 @@ describe('contract: CRUD', () => {
     const r = await arm('PUT', missingWs, scheduled());
     expect([r.status, r.body.error.code]).toEqual([404, 'ResourceNotFound']);
     expect(r.body.error.message).toContain('Microsoft.OperationalInsights/workspaces/law-missing');
-    const l = await arm('GET', `${workspacePath({ ...WS, workspaceName: 'law-missing' })}/savedSearches`, undefined, '2020-08-01');
+    const l = await arm(
+      'GET',
+      `${workspacePath({ ...WS, workspaceName: 'law-missing' })}/savedSearches`,
+      undefined,
+      '2020-08-01',
+    );
     expect(l.status).toBe(404);
     const g = await arm('GET', workspacePath({ ...WS, resourceGroup: 'rg-missing' }), undefined, '2022-10-01');
     expect([g.status, g.body.error.code]).toEqual([404, 'ResourceGroupNotFound']);
@@ -232,16 +301,31 @@ describe('contract: CRUD', () => {
     const c = await arm('PUT', `${SI}/alertRules/r1`, scheduled());
     const stale = await arm('PUT', `${SI}/alertRules/r1`, scheduled(), SI_VERSION, { 'If-Match': '"stale"' });
     expect([stale.status, stale.body.error.code]).toEqual([412, 'PreconditionFailed']);
-    expect((await arm('PUT', `${SI}/alertRules/r1`, scheduled(), SI_VERSION, { 'If-Match': c.body.etag })).status).toBe(200);
+    expect((await arm('PUT', `${SI}/alertRules/r1`, scheduled(), SI_VERSION, { 'If-Match': c.body.etag })).status).toBe(
+      200,
+    );
     expect((await arm('PATCH', `${SI}/alertRules/r1`, { properties: { enabled: false } })).status).toBe(405);
-    const p = await arm('PATCH', WS_PATH, { tags: { owner: 'soc' }, properties: { retentionInDays: 120 } }, '2022-10-01');
+    const p = await arm(
+      'PATCH',
+      WS_PATH,
+      { tags: { owner: 'soc' }, properties: { retentionInDays: 120 } },
+      '2022-10-01',
+    );
     expect(p.status).toBe(200);
-    expect(p.body).toMatchObject({ location: 'westeurope', tags: { owner: 'soc' }, properties: { retentionInDays: 120, sku: { name: 'PerGB2018' } } });
+    expect(p.body).toMatchObject({
+      location: 'westeurope',
+      tags: { owner: 'soc' },
+      properties: { retentionInDays: 120, sku: { name: 'PerGB2018' } },
+    });
   });
 
   it('runs an ARM deployment PUT as a long-running operation (201 + Azure-AsyncOperation)', async () => {
     const path = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Resources/deployments/btg-1`;
-    const template = { $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0', resources: [] };
+    const template = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      resources: [],
+    };
     const put = await arm('PUT', path, { properties: { mode: 'Incremental', template } }, '2025-03-01');
     expect(put.status).toBe(201);
     expect(put.body.properties.provisioningState).toBe('Accepted');
@@ -264,22 +348,59 @@ describe('contract: CRUD', () => {
     const template = {
       $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
       contentVersion: '1.0.0.0',
-      parameters: { name: { type: 'string', defaultValue: 'app-1' }, workspace: { type: 'string' }, sp: { type: 'string', defaultValue: '' } },
+      parameters: {
+        name: { type: 'string', defaultValue: 'app-1' },
+        workspace: { type: 'string' },
+        sp: { type: 'string', defaultValue: '' },
+      },
       variables: { conn: "[concat('office365-', parameters('name'))]" },
       resources: [
-        { type: 'Microsoft.Web/connections', apiVersion: '2016-06-01', name: "[variables('conn')]", location: '[resourceGroup().location]', properties: { api: { id: "[subscriptionResourceId('Microsoft.Web/locations/managedApis', resourceGroup().location, 'office365')]" } } },
-        { type: 'Microsoft.Logic/workflows', apiVersion: '2019-05-01', name: "[parameters('name')]", location: '[resourceGroup().location]', identity: { type: 'SystemAssigned' }, properties: { state: 'Enabled', definition: { x: '[[literal' } } },
+        {
+          type: 'Microsoft.Web/connections',
+          apiVersion: '2016-06-01',
+          name: "[variables('conn')]",
+          location: '[resourceGroup().location]',
+          properties: {
+            api: {
+              id: "[subscriptionResourceId('Microsoft.Web/locations/managedApis', resourceGroup().location, 'office365')]",
+            },
+          },
+        },
+        {
+          type: 'Microsoft.Logic/workflows',
+          apiVersion: '2019-05-01',
+          name: "[parameters('name')]",
+          location: '[resourceGroup().location]',
+          identity: { type: 'SystemAssigned' },
+          properties: { state: 'Enabled', definition: { x: '[[literal' } },
+        },
         {
           type: 'Microsoft.Authorization/roleAssignments',
           apiVersion: '2022-04-01',
           name: "[guid(resourceId('Microsoft.Logic/workflows', parameters('name')), parameters('workspace'))]",
           scope: "[format('Microsoft.OperationalInsights/workspaces/{0}', parameters('workspace'))]",
-          properties: { roleDefinitionId: '/r/3e150937-b8fe-4cfb-8069-0eaf05ecd056', principalId: "[reference(resourceId('Microsoft.Logic/workflows', parameters('name')), '2019-05-01', 'full').identity.principalId]", principalType: 'ServicePrincipal' },
+          properties: {
+            roleDefinitionId: '/r/3e150937-b8fe-4cfb-8069-0eaf05ecd056',
+            principalId:
+              "[reference(resourceId('Microsoft.Logic/workflows', parameters('name')), '2019-05-01', 'full').identity.principalId]",
+            principalType: 'ServicePrincipal',
+          },
         },
-        { condition: "[not(empty(parameters('sp')))]", type: 'Microsoft.Authorization/roleAssignments', apiVersion: '2022-04-01', name: "[guid('x')]", properties: { roleDefinitionId: '/r', principalId: "[parameters('sp')]" } },
+        {
+          condition: "[not(empty(parameters('sp')))]",
+          type: 'Microsoft.Authorization/roleAssignments',
+          apiVersion: '2022-04-01',
+          name: "[guid('x')]",
+          properties: { roleDefinitionId: '/r', principalId: "[parameters('sp')]" },
+        },
       ],
     };
-    const put = await arm('PUT', path, { properties: { mode: 'Incremental', template, parameters: { workspace: { value: WS.workspaceName } } } }, '2025-03-01');
+    const put = await arm(
+      'PUT',
+      path,
+      { properties: { mode: 'Incremental', template, parameters: { workspace: { value: WS.workspaceName } } } },
+      '2025-03-01',
+    );
     expect(put.status).toBe(201);
     // nothing exists before the operation completes
     expect(emu.store.get(`${rg}/providers/Microsoft.Logic/workflows/app-1`)).toBeUndefined();
@@ -290,11 +411,19 @@ describe('contract: CRUD', () => {
     expect(dep.provisioningState).toBe('Succeeded');
     const ids = dep.outputResources.map((o: { id: string }) => o.id);
     expect(ids).toHaveLength(3);
-    expect(ids.slice(0, 2)).toEqual([`${rg}/providers/Microsoft.Web/connections/office365-app-1`, `${rg}/providers/Microsoft.Logic/workflows/app-1`]);
+    expect(ids.slice(0, 2)).toEqual([
+      `${rg}/providers/Microsoft.Web/connections/office365-app-1`,
+      `${rg}/providers/Microsoft.Logic/workflows/app-1`,
+    ]);
     expect(ids[2]).toMatch(new RegExp(`^${WS_PATH}/providers/Microsoft.Authorization/roleAssignments/[0-9a-f-]{36}$`));
-    const wf = emu.store.get(ids[1])!.body as { identity: { principalId: string }; properties: { definition: unknown } };
+    const wf = emu.store.get(ids[1])!.body as {
+      identity: { principalId: string };
+      properties: { definition: unknown };
+    };
     expect(wf.properties.definition).toEqual({ x: '[literal' });
-    expect((emu.store.get(ids[2])!.body.properties as { principalId: string }).principalId).toBe(wf.identity.principalId);
+    expect((emu.store.get(ids[2])!.body.properties as { principalId: string }).principalId).toBe(
+      wf.identity.principalId,
+    );
     // deleting the record leaves what it created, as in ARM
     const del = await arm('DELETE', path, undefined, '2025-03-01');
     await raw('GET', del.headers.get('location')!);
@@ -302,15 +431,44 @@ describe('contract: CRUD', () => {
     for (const id of ids) expect(emu.store.get(id)).toBeDefined();
     // a function the emulator does not know fails the deployment, nothing is created
     const bad = `${rg}/providers/Microsoft.Resources/deployments/btg-3`;
-    const badTemplate = { ...template, resources: [{ type: 'Microsoft.Logic/workflows', apiVersion: '2019-05-01', name: "[uniqueString('x')]", location: 'westeurope', properties: {} }] };
-    const op3 = (await arm('PUT', bad, { properties: { mode: 'Incremental', template: badTemplate, parameters: { workspace: { value: 'w' } } } }, '2025-03-01')).headers.get('azure-asyncoperation')!;
+    const badTemplate = {
+      ...template,
+      resources: [
+        {
+          type: 'Microsoft.Logic/workflows',
+          apiVersion: '2019-05-01',
+          name: "[uniqueString('x')]",
+          location: 'westeurope',
+          properties: {},
+        },
+      ],
+    };
+    const op3 = (
+      await arm(
+        'PUT',
+        bad,
+        { properties: { mode: 'Incremental', template: badTemplate, parameters: { workspace: { value: 'w' } } } },
+        '2025-03-01',
+      )
+    ).headers.get('azure-asyncoperation')!;
     await raw('GET', op3);
     await raw('GET', op3);
-    expect((await arm('GET', bad, undefined, '2025-03-01')).body.properties).toMatchObject({ provisioningState: 'Failed', error: { code: 'InvalidTemplate', message: expect.stringMatching(/uniqueString/i) } });
+    expect((await arm('GET', bad, undefined, '2025-03-01')).body.properties).toMatchObject({
+      provisioningState: 'Failed',
+      error: { code: 'InvalidTemplate', message: expect.stringMatching(/uniqueString/i) },
+    });
   });
 
   it('makes a watchlist create long-running from api-version 2025-06-01 only', async () => {
-    const wl = { properties: { displayName: 'BTG', provider: 'btg', itemsSearchKey: 'UserPrincipalName', rawContent: 'UserPrincipalName\nbtg@contoso.example\n', contentType: 'text/csv' } };
+    const wl = {
+      properties: {
+        displayName: 'BTG',
+        provider: 'btg',
+        itemsSearchKey: 'UserPrincipalName',
+        rawContent: 'UserPrincipalName\nbtg@contoso.example\n',
+        contentType: 'text/csv',
+      },
+    };
     const plain = await arm('PUT', `${SI}/watchlists/old`, wl);
     expect([plain.status, plain.headers.get('azure-asyncoperation')]).toEqual([201, null]);
     const lro = await arm('PUT', `${SI}/watchlists/new`, wl, STABLE);
@@ -320,14 +478,28 @@ describe('contract: CRUD', () => {
   });
 
   it('seeds foreign resources through the API and programmatically', async () => {
-    const seeded = await raw('PUT', '/_emulator/seed', { body: { path: `${SI}/alertRules/foreign`, body: scheduled({ displayName: 'Someone else' }) } });
+    const seeded = await raw('PUT', '/_emulator/seed', {
+      body: { path: `${SI}/alertRules/foreign`, body: scheduled({ displayName: 'Someone else' }) },
+    });
     expect(seeded.status).toBe(200);
     emu.seed(`${SI}/automationRules/foreign-auto`, { properties: { displayName: 'theirs' } });
     expect((await arm('GET', `${SI}/alertRules/foreign`)).body.properties.displayName).toBe('Someone else');
     expect((await arm('GET', `${SI}/automationRules/foreign-auto`)).status).toBe(200);
     // seeding under an unknown resource group creates the group, so the resource is reachable
-    emu.seed(`/subscriptions/${SUB}/resourceGroups/rg-other/providers/Microsoft.Logic/workflows/theirs`, { location: 'northeurope', properties: {} });
-    expect((await arm('GET', `/subscriptions/${SUB}/resourceGroups/rg-other/providers/Microsoft.Logic/workflows/theirs`, undefined, '2019-05-01')).status).toBe(200);
+    emu.seed(`/subscriptions/${SUB}/resourceGroups/rg-other/providers/Microsoft.Logic/workflows/theirs`, {
+      location: 'northeurope',
+      properties: {},
+    });
+    expect(
+      (
+        await arm(
+          'GET',
+          `/subscriptions/${SUB}/resourceGroups/rg-other/providers/Microsoft.Logic/workflows/theirs`,
+          undefined,
+          '2019-05-01',
+        )
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -337,7 +509,12 @@ describe('request log', () => {
     await arm('GET', `${SI}/alertRules/r1`);
     const log = (await raw('GET', '/_emulator/requests')).body;
     expect(log.map((e: { method: string }) => e.method)).toEqual(['PUT', 'GET']);
-    expect(log[0]).toMatchObject({ path: `${SI}/alertRules/r1`, query: { 'api-version': SI_VERSION }, body: scheduled(), status: 201 });
+    expect(log[0]).toMatchObject({
+      path: `${SI}/alertRules/r1`,
+      query: { 'api-version': SI_VERSION },
+      body: scheduled(),
+      status: 201,
+    });
     expect((await raw('DELETE', '/_emulator/requests')).status).toBe(204);
     expect(emu.requests()).toEqual([]);
   });
@@ -345,7 +522,13 @@ describe('request log', () => {
 
 describe('fault injection', () => {
   it('throttles with 429 and Retry-After (seconds), then lets calls through once `times` is used up', async () => {
-    expect((await raw('POST', '/_emulator/faults', { body: { rules: [{ fault: 'throttle', retryAfterSeconds: 7, path: '/alertRules', times: 1 }] } })).status).toBe(200);
+    expect(
+      (
+        await raw('POST', '/_emulator/faults', {
+          body: { rules: [{ fault: 'throttle', retryAfterSeconds: 7, path: '/alertRules', times: 1 }] },
+        })
+      ).status,
+    ).toBe(200);
     const t = await arm('GET', `${SI}/alertRules`);
     expect(t.status).toBe(429);
     expect(t.headers.get('retry-after')).toBe('7');
@@ -355,9 +538,21 @@ describe('fault injection', () => {
 
   it('injects 503 and dropped connections for a seeded fraction of calls, the same ones on every run with the same seed', async () => {
     const run = async (seed: number) => {
-      emu.setFaults({ seed, rules: [{ fault: 'error', status: 503, fraction: 0.3 }, { fault: 'drop', fraction: 0.2 }] });
+      emu.setFaults({
+        seed,
+        rules: [
+          { fault: 'error', status: 503, fraction: 0.3 },
+          { fault: 'drop', fraction: 0.2 },
+        ],
+      });
       const outcomes: (number | 'drop')[] = [];
-      for (let i = 0; i < 30; i++) outcomes.push(await arm('GET', `${SI}/alertRules`).then((r) => r.status, () => 'drop' as const));
+      for (let i = 0; i < 30; i++)
+        outcomes.push(
+          await arm('GET', `${SI}/alertRules`).then(
+            (r) => r.status,
+            () => 'drop' as const,
+          ),
+        );
       return outcomes;
     };
     const first = await run(42);
@@ -379,8 +574,14 @@ describe('fault injection', () => {
   });
 
   it('can fail one path permanently with 400 and add latency', async () => {
-    emu.setFaults({ rules: [{ fault: 'error', status: 400, path: '/alertRules/bad$', message: 'poisoned' }, { fault: 'latency', ms: 120, method: 'GET' }] });
-    for (let i = 0; i < 3; i++) expect((await arm('PUT', `${SI}/alertRules/bad`, scheduled())).body.error.message).toBe('poisoned');
+    emu.setFaults({
+      rules: [
+        { fault: 'error', status: 400, path: '/alertRules/bad$', message: 'poisoned' },
+        { fault: 'latency', ms: 120, method: 'GET' },
+      ],
+    });
+    for (let i = 0; i < 3; i++)
+      expect((await arm('PUT', `${SI}/alertRules/bad`, scheduled())).body.error.message).toBe('poisoned');
     expect((await arm('PUT', `${SI}/alertRules/good`, scheduled())).status).toBe(201);
     const t0 = Date.now();
     expect((await arm('GET', `${SI}/alertRules/good`)).status).toBe(200);
@@ -401,21 +602,35 @@ describe('real Azure SDK clients over HTTPS', () => {
     const o = emulatorClientOptions(emu, over);
     return new SecurityInsights(o.credential, SUB, o);
   };
-  const rule = (displayName: string): ScheduledAlertRule => ({ kind: 'Scheduled', ...scheduledProps, displayName, severity: 'High', triggerOperator: 'GreaterThan' });
+  const rule = (displayName: string): ScheduledAlertRule => ({
+    kind: 'Scheduled',
+    ...scheduledProps,
+    displayName,
+    severity: 'High',
+    triggerOperator: 'GreaterThan',
+  });
 
   it('SecurityInsights: createOrUpdate a Scheduled rule, read it back, list with paging, surface contract errors', async () => {
     const client = si();
     const created = await client.alertRules.createOrUpdate(RG, WS.workspaceName, 'btg-1', rule('BTG 1'));
-    expect(created).toMatchObject({ name: 'btg-1', kind: 'Scheduled', displayName: 'BTG 1', query: scheduledProps.query });
+    expect(created).toMatchObject({
+      name: 'btg-1',
+      kind: 'Scheduled',
+      displayName: 'BTG 1',
+      query: scheduledProps.query,
+    });
     expect(created.etag).toBeTruthy();
-    for (let i = 2; i <= 5; i++) await client.alertRules.createOrUpdate(RG, WS.workspaceName, `btg-${i}`, rule(`BTG ${i}`));
+    for (let i = 2; i <= 5; i++)
+      await client.alertRules.createOrUpdate(RG, WS.workspaceName, `btg-${i}`, rule(`BTG ${i}`));
     const names: string[] = [];
     for await (const r of client.alertRules.list(RG, WS.workspaceName)) names.push(r.name!);
     expect(names.sort()).toEqual(['btg-1', 'btg-2', 'btg-3', 'btg-4', 'btg-5']);
     const lists = emu.requests().filter((e) => e.method === 'GET' && /\/alertRules$/i.test(e.path));
     expect(lists.map((e) => e.query.$skipToken)).toEqual([undefined, '2', '4']);
     expect(lists[0].headers.authorization).toBe('Bearer emulator-fake-token');
-    const err = await client.alertRules.createOrUpdate(RG, WS.workspaceName, 'bad', { ...rule('x'), severity: 'Critical' }).catch((e) => e);
+    const err = await client.alertRules
+      .createOrUpdate(RG, WS.workspaceName, 'bad', { ...rule('x'), severity: 'Critical' })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(RestError);
     expect([err.statusCode, err.code]).toEqual([400, 'BadRequest']);
   });
@@ -442,10 +657,18 @@ describe('real Azure SDK clients over HTTPS', () => {
   it('client.sendRequest(createPipelineRequest(...)): a raw PUT with a stable api-version through the SDK pipeline', async () => {
     const client = si();
     const url = `${emu.url}${SI}/alertRules/raw-1?api-version=${STABLE}`;
-    const res = await client.sendRequest(createPipelineRequest({ url, method: 'PUT', body: JSON.stringify(scheduled()), headers: undefined }));
+    const res = await client.sendRequest(
+      createPipelineRequest({ url, method: 'PUT', body: JSON.stringify(scheduled()), headers: undefined }),
+    );
     expect(res.status).toBe(201);
     expect(JSON.parse(res.bodyAsText!).properties.displayName).toBe(scheduledProps.displayName);
-    const bad = await client.sendRequest(createPipelineRequest({ url: `${emu.url}${SI}/alertRules/raw-2?api-version=2099-01-01`, method: 'PUT', body: JSON.stringify(scheduled()) }));
+    const bad = await client.sendRequest(
+      createPipelineRequest({
+        url: `${emu.url}${SI}/alertRules/raw-2?api-version=2099-01-01`,
+        method: 'PUT',
+        body: JSON.stringify(scheduled()),
+      }),
+    );
     expect(bad.status).toBe(400);
     expect(emu.requests().at(-1)?.headers.authorization).toBe('Bearer emulator-fake-token');
   });
@@ -453,29 +676,55 @@ describe('real Azure SDK clients over HTTPS', () => {
   it('Monitor, Logic and AppInsights clients write what the contract accepts', async () => {
     const o = emulatorClientOptions(emu);
     const monitor = new MonitorClient(o.credential, SUB, o);
-    const ag = await monitor.actionGroups.createOrUpdate(RG, 'btg-ag', { location: 'Global', groupShortName: 'btg', enabled: true, emailReceivers: [{ name: 'soc', emailAddress: 'soc@contoso.example' }] });
+    const ag = await monitor.actionGroups.createOrUpdate(RG, 'btg-ag', {
+      location: 'Global',
+      groupShortName: 'btg',
+      enabled: true,
+      emailReceivers: [{ name: 'soc', emailAddress: 'soc@contoso.example' }],
+    });
     expect(ag.groupShortName).toBe('btg');
     const logic = new LogicManagementClient(o.credential, SUB, o);
-    const wf = await logic.workflows.createOrUpdate(RG, 'btg-notify', { location: 'westeurope', identity: { type: 'SystemAssigned' }, state: 'Enabled', definition: { triggers: {}, actions: {} } });
+    const wf = await logic.workflows.createOrUpdate(RG, 'btg-notify', {
+      location: 'westeurope',
+      identity: { type: 'SystemAssigned' },
+      state: 'Enabled',
+      definition: { triggers: {}, actions: {} },
+    });
     expect(wf.identity?.principalId).toMatch(/^[0-9a-f-]{36}$/);
     const appi = new ApplicationInsightsManagementClient(o.credential, SUB, o);
     const wb = await appi.workbooks.createOrUpdate(
       RG,
       '6a2b3c4d-0000-4000-8000-000000000001',
-      { location: 'westeurope', kind: 'shared', displayName: 'Break-glass accounts', category: 'sentinel', serializedData: JSON.stringify({ version: 'Notebook/1.0', items: [] }) },
+      {
+        location: 'westeurope',
+        kind: 'shared',
+        displayName: 'Break-glass accounts',
+        category: 'sentinel',
+        serializedData: JSON.stringify({ version: 'Notebook/1.0', items: [] }),
+      },
       { sourceId: WS_PATH },
     );
     expect(wb.sourceId).toBe(WS_PATH);
     const listed: string[] = [];
     for await (const w of appi.workbooks.listByResourceGroup(RG, 'sentinel')) listed.push(w.displayName!);
     expect(listed).toEqual(['Break-glass accounts']);
-    expect(emu.requests().filter((e) => e.method === 'PUT').map((e) => e.query['api-version'])).toEqual(['2021-09-01', '2019-05-01', '2023-06-01']);
+    expect(
+      emu
+        .requests()
+        .filter((e) => e.method === 'PUT')
+        .map((e) => e.query['api-version']),
+    ).toEqual(['2021-09-01', '2019-05-01', '2023-06-01']);
   });
 
   it('OperationalInsights LRO poller: workspaces.beginCreateOrUpdateAndWait', async () => {
     const o = emulatorClientOptions(emu);
     const client = new OperationalInsightsManagementClient(o.credential, SUB, o);
-    const ws = await client.workspaces.beginCreateOrUpdateAndWait(RG, 'law-new', { location: 'westeurope' }, { updateIntervalInMs: 10 });
+    const ws = await client.workspaces.beginCreateOrUpdateAndWait(
+      RG,
+      'law-new',
+      { location: 'westeurope' },
+      { updateIntervalInMs: 10 },
+    );
     expect(ws).toMatchObject({ name: 'law-new', provisioningState: 'Succeeded' });
   });
 
@@ -487,12 +736,19 @@ describe('real Azure SDK clients over HTTPS', () => {
     expect(emu.requests().map((e) => e.status)).toEqual([429, 201]);
 
     emu.clearRequests();
-    emu.setFaults({ rules: [{ fault: 'error', status: 503, times: 2 }, { fault: 'drop', times: 1 }] });
+    emu.setFaults({
+      rules: [
+        { fault: 'error', status: 503, times: 2 },
+        { fault: 'drop', times: 1 },
+      ],
+    });
     await si().alertRules.get(RG, WS.workspaceName, 'r1');
     expect(emu.requests().map((e) => e.status ?? e.fault)).toEqual([503, 503, 'drop', 200]);
 
     emu.setFaults({ rules: [{ fault: 'drop', times: 1 }] });
-    const err = await si({ retryOptions: { maxRetries: 0 } }).alertRules.get(RG, WS.workspaceName, 'r1').catch((e) => e);
+    const err = await si({ retryOptions: { maxRetries: 0 } })
+      .alertRules.get(RG, WS.workspaceName, 'r1')
+      .catch((e) => e);
     expect(err).toBeInstanceOf(RestError);
     expect(err.code).toBe('ECONNRESET');
   });
@@ -506,16 +762,27 @@ describe('CLI (npm run emulator)', () => {
     let text = '';
     out.on('data', (c) => (text += String(c)));
     const config = path.join(__dirname, '..', 'examples', 'btg.config.yaml');
-    const exit = emulatorCli(['node', 'cli', '--port', '0', '--workspaces', config, '--page-size', '3'], { out, err: out, stop: stopped });
+    const exit = emulatorCli(['node', 'cli', '--port', '0', '--workspaces', config, '--page-size', '3'], {
+      out,
+      err: out,
+      stop: stopped,
+    });
     let port: string | undefined;
     for (let i = 0; i < 500 && !port; i++) {
       port = /listening on http:\/\/127\.0\.0\.1:(\d+)\n/.exec(text)?.[1];
       if (!port) await new Promise((r) => setTimeout(r, 10));
     }
     expect(port).toBeDefined();
-    const ws = '/subscriptions/00000000-0000-4000-8000-0000000000a1/resourceGroups/rg-sentinel-prod/providers/Microsoft.OperationalInsights/workspaces/law-sentinel-prod';
+    const ws =
+      '/subscriptions/00000000-0000-4000-8000-0000000000a1/resourceGroups/rg-sentinel-prod/providers/Microsoft.OperationalInsights/workspaces/law-sentinel-prod';
     expect((await fetch(`http://127.0.0.1:${port}${ws}?api-version=2022-10-01`)).status).toBe(200);
-    expect((await fetch(`http://127.0.0.1:${port}${ws}/providers/Microsoft.SecurityInsights/alertRules?api-version=2025-09-01`)).status).toBe(200);
+    expect(
+      (
+        await fetch(
+          `http://127.0.0.1:${port}${ws}/providers/Microsoft.SecurityInsights/alertRules?api-version=2025-09-01`,
+        )
+      ).status,
+    ).toBe(200);
     stop();
     expect(await exit).toBe(0);
   });
@@ -524,7 +791,13 @@ describe('CLI (npm run emulator)', () => {
     const out = new PassThrough();
     let text = '';
     out.on('data', (c) => (text += String(c)));
-    expect(await emulatorCli(['node', 'cli', '--workspaces', path.join(__dirname, 'no-such-config.yaml')], { out, err: out, stop: Promise.resolve() })).toBe(2);
+    expect(
+      await emulatorCli(['node', 'cli', '--workspaces', path.join(__dirname, 'no-such-config.yaml')], {
+        out,
+        err: out,
+        stop: Promise.resolve(),
+      }),
+    ).toBe(2);
     expect(text).toContain('not found');
   });
 });

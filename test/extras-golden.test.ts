@@ -21,7 +21,14 @@ jest.setTimeout(120_000);
 
 const loaded = loadConfig(EXAMPLE_CONFIG);
 const pack = loadPack(loaded.config!, 'examples/btg.config.yaml', loaded.source);
-const artifacts = [workbookEmitter, playbookEmitter, automationRuleEmitter, monitorAlertEmitter, routineEmitter, emitDrillWatchlist].flatMap((e) => e(pack).artifacts);
+const artifacts = [
+  workbookEmitter,
+  playbookEmitter,
+  automationRuleEmitter,
+  monitorAlertEmitter,
+  routineEmitter,
+  emitDrillWatchlist,
+].flatMap((e) => e(pack).artifacts);
 
 describe('emitted workbook, playbooks, automation rules, monitor alert and routines (example config)', () => {
   it.each(artifacts.map((a) => [a.path, a] as const))('%s matches its golden file', (_p, a) => {
@@ -29,7 +36,12 @@ describe('emitted workbook, playbooks, automation rules, monitor alert and routi
   });
 
   it('no golden file is left over from a removed artifact', () => {
-    expect(staleGoldens('extras', artifacts.map((a) => a.path))).toEqual([]);
+    expect(
+      staleGoldens(
+        'extras',
+        artifacts.map((a) => a.path),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -57,12 +69,20 @@ describe('btg build', () => {
       ];
       for (const p of expected) expect(fs.existsSync(path.join(out, p))).toBe(true);
       const kinds = new Set(res.emitted!.resources.map((r) => r.kind));
-      for (const k of ['workbook', 'playbook', 'automationRule', 'actionGroup', 'monitorAlert']) expect(kinds.has(k as never)).toBe(true);
+      for (const k of ['workbook', 'playbook', 'automationRule', 'actionGroup', 'monitorAlert'])
+        expect(kinds.has(k as never)).toBe(true);
       // deploy order: playbooks before the automation rules that run them
       const order = res.emitted!.resources.map((r) => r.kind);
       expect(order.lastIndexOf('playbook')).toBeLessThan(order.indexOf('automationRule'));
       const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
-      expect(manifest.counts).toMatchObject({ 'workbook-json': 1, 'workbook-arm': 1, 'playbook-arm': 3, 'automation-arm': 2, 'monitor-arm': 2, routine: 4 });
+      expect(manifest.counts).toMatchObject({
+        'workbook-json': 1,
+        'workbook-arm': 1,
+        'playbook-arm': 3,
+        'automation-arm': 2,
+        'monitor-arm': 2,
+        routine: 4,
+      });
     } finally {
       fs.rmSync(path.dirname(out), { recursive: true, force: true });
     }

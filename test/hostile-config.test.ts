@@ -18,20 +18,49 @@ const ARM_EXPR = "[concat('evil', subscription().id)]";
 const WF_UPN = '{TimeRange}@{guid()}.example';
 const FORMULA_UPN = '=HYPERLINK("http://evil.example")@contoso.example';
 const HTML_NAME = `@{guid()} <script>alert(1)</script> {Account} "dq" 'sq'`;
-const SUBJECT = "[{{alertName}} {{foo}} @{triggerBody()} {{#each x}}]";
+const SUBJECT = '[{{alertName}} {{foo}} @{triggerBody()} {{#each x}}]';
 const PLACEHOLDER_LIKE = '{subscriptionId}/channel';
 
 const hostile = {
   tenantName: ARM_EXPR,
   accounts: [
-    { objectId: '00000000-0000-4000-8000-00000000b701', userPrincipalName: FORMULA_UPN, displayName: HTML_NAME, custodians: ['=cmd@evil.example', "[x]'@evil.example"] },
+    {
+      objectId: '00000000-0000-4000-8000-00000000b701',
+      userPrincipalName: FORMULA_UPN,
+      displayName: HTML_NAME,
+      custodians: ['=cmd@evil.example', "[x]'@evil.example"],
+    },
     { objectId: '00000000-0000-4000-8000-00000000b702', userPrincipalName: WF_UPN, displayName: 'line1\nline2 [x]' },
   ],
-  notify: { emails: ['soc@contoso.example'], emailSubject: SUBJECT, incidentOwner: '[owner]@contoso.example', teams: { groupId: '00000000-0000-4000-8000-0000000000c1', channelId: PLACEHOLDER_LIKE } },
-  workspaces: [{ name: '<b>prod</b>', subscriptionId: '00000000-0000-4000-8000-0000000000a1', resourceGroup: 'rg-sentinel', workspaceName: 'law-sentinel', location: 'westeurope' }],
+  notify: {
+    emails: ['soc@contoso.example'],
+    emailSubject: SUBJECT,
+    incidentOwner: '[owner]@contoso.example',
+    teams: { groupId: '00000000-0000-4000-8000-0000000000c1', channelId: PLACEHOLDER_LIKE },
+  },
+  workspaces: [
+    {
+      name: '<b>prod</b>',
+      subscriptionId: '00000000-0000-4000-8000-0000000000a1',
+      resourceGroup: 'rg-sentinel',
+      workspaceName: 'law-sentinel',
+      location: 'westeurope',
+    },
+  ],
 };
 /** Text that only the config holds: a string containing one of these came from the config. */
-const MARKERS = ["concat('evil'", 'guid()}', 'HYPERLINK', '<script>', 'alert(1)', '{{foo}}', 'subscriptionId}/channel', '=cmd@', '[owner]@', 'line2 [x]'];
+const MARKERS = [
+  "concat('evil'",
+  'guid()}',
+  'HYPERLINK',
+  '<script>',
+  'alert(1)',
+  '{{foo}}',
+  'subscriptionId}/channel',
+  '=cmd@',
+  '[owner]@',
+  'line2 [x]',
+];
 const fromConfig = (s: string) => MARKERS.some((m) => s.includes(m));
 
 /** ARM reads a string as an expression when it starts with `[` and ends with `]`, unless it starts with `[[`. */
@@ -93,7 +122,9 @@ describe('a config of hostile values', () => {
     // the tenant name as a parameter default is the escaped literal
     const notify = JSON.parse(read('playbooks/btg-notify-enrich/azuredeploy.json'));
     expect(notify.parameters.TenantName.defaultValue).toBe(`[${ARM_EXPR}`);
-    expect(notify.parameters.EmailSubjectTemplate.defaultValue).toBe("[[{alertName} {{foo}} @{triggerBody()} {{#each x}}]");
+    expect(notify.parameters.EmailSubjectTemplate.defaultValue).toBe(
+      '[[{alertName} {{foo}} @{triggerBody()} {{#each x}}]',
+    );
     // a placeholder-looking value is a plain string, not an expression
     expect(notify.parameters.TeamsChannelId.defaultValue).toBe(PLACEHOLDER_LIKE);
   });
@@ -116,13 +147,18 @@ describe('a config of hostile values', () => {
   });
 
   it('HTML bodies HTML-encode every inserted value', () => {
-    const wf = JSON.parse(read('playbooks/btg-notify-enrich/azuredeploy.json')).resources.find((r: { type: string }) => r.type === 'Microsoft.Logic/workflows');
+    const wf = JSON.parse(read('playbooks/btg-notify-enrich/azuredeploy.json')).resources.find(
+      (r: { type: string }) => r.type === 'Microsoft.Logic/workflows',
+    );
     const html = strings(wf.properties.definition).filter(({ s }) => /<(p|b|a)[ >]/.test(s));
     expect(html.length).toBeGreaterThan(1);
     for (const { p, s } of html) {
       for (const m of s.matchAll(/(?<!@)@\{/g)) {
         const rest = s.slice(m.index! + 2);
-        expect({ p, encoded: rest.startsWith('replace(replace(') || /^body\('Sign-in_table'\)\}/.test(rest) }).toEqual({ p, encoded: true });
+        expect({ p, encoded: rest.startsWith('replace(replace(') || /^body\('Sign-in_table'\)\}/.test(rest) }).toEqual({
+          p,
+          encoded: true,
+        });
       }
     }
   });
@@ -137,7 +173,14 @@ describe('a config of hostile values', () => {
   });
 
   it('the deploy bodies keep placeholder-looking config values as text', () => {
-    const values: TargetValues = { workspaceResourceId: '/W', resourceGroupId: '/RG', subscriptionId: 'SUB', tenantId: 'TEN', location: 'LOC', workspaceName: 'WS' };
+    const values: TargetValues = {
+      workspaceResourceId: '/W',
+      resourceGroupId: '/RG',
+      subscriptionId: 'SUB',
+      tenantId: 'TEN',
+      location: 'LOC',
+      workspaceName: 'WS',
+    };
     const bodies = res.emitted!.resources.map((r) => substitute(r.body, values));
     const text = JSON.stringify(bodies);
     expect(text).toContain(PLACEHOLDER_LIKE);

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { kusto, netList } from '../scripts/kql/kusto';
-import { kqlDatetime, kqlDynamicStrings, kqlGuid, kqlInt, kqlString, kqlTimespan, KqlLiteralError, toIsoDuration } from '../scripts/kql/literals';
+import {
+  kqlDatetime,
+  kqlDynamicStrings,
+  kqlGuid,
+  kqlInt,
+  kqlString,
+  kqlTimespan,
+  KqlLiteralError,
+  toIsoDuration,
+} from '../scripts/kql/literals';
 
 /** Tokens of a parsed query, without the end-of-text token. */
 function tokens(query: string): { kind: string; text: string; value: string }[] {
@@ -12,14 +21,43 @@ function tokens(query: string): { kind: string; text: string; value: string }[] 
     out.push({ kind: K.Syntax.SyntaxKind.$names?.[t.Kind] ?? String(t.Kind), text: t.Text, value: t.ValueText });
   });
   const diags = [...netList(code.GetSyntaxDiagnostics?.() ?? code.GetDiagnostics())];
-  if (diags.length) throw new Error(`syntax errors in ${JSON.stringify(query)}: ${diags.map((d: any) => d.Message).join('; ')}`);
+  if (diags.length)
+    throw new Error(`syntax errors in ${JSON.stringify(query)}: ${diags.map((d: any) => d.Message).join('; ')}`);
   return out;
 }
 
 // Strings rich in the characters that could break out of a literal.
 const nasty = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.string({ unit: fc.constantFrom('"', "'", '\\', '\n', '\r', '\t', '\u2028', '\u2029', '|', ';', '/', '`', '@', 'a', ' ', '\0', '\u0085', '😀', 'é', '{', '}', ']', ')', 'h'), maxLength: 40 }),
+  fc.string({
+    unit: fc.constantFrom(
+      '"',
+      "'",
+      '\\',
+      '\n',
+      '\r',
+      '\t',
+      '\u2028',
+      '\u2029',
+      '|',
+      ';',
+      '/',
+      '`',
+      '@',
+      'a',
+      ' ',
+      '\0',
+      '\u0085',
+      '😀',
+      'é',
+      '{',
+      '}',
+      ']',
+      ')',
+      'h',
+    ),
+    maxLength: 40,
+  }),
   fc.string({ unit: 'binary', maxLength: 30 }),
 );
 
@@ -54,7 +92,10 @@ describe('KQL literal helpers', () => {
         const toks = tokens(`print v = ${kqlDynamicStrings(arr)}`);
         const strs = toks.slice(3).filter((t) => t.text.startsWith('"'));
         expect(strs.map((t) => t.value)).toEqual(arr);
-        const punct = toks.slice(3).filter((t) => !t.text.startsWith('"')).map((t) => t.text);
+        const punct = toks
+          .slice(3)
+          .filter((t) => !t.text.startsWith('"'))
+          .map((t) => t.text);
         expect(punct).toEqual(['dynamic', '(', '[', ...arr.slice(1).map(() => ','), ']', ')']);
       }),
       { numRuns: 1500 },
@@ -63,7 +104,10 @@ describe('KQL literal helpers', () => {
 
   it('the analyzer agrees: dynamic literal evaluates without errors', () => {
     const K = kusto();
-    const code = K.KustoCode.ParseAndAnalyze(`print v = ${kqlDynamicStrings(['a"b', 'c\\d', 'e\u2028f', '😀'])}`, K.GlobalState.Default);
+    const code = K.KustoCode.ParseAndAnalyze(
+      `print v = ${kqlDynamicStrings(['a"b', 'c\\d', 'e\u2028f', '😀'])}`,
+      K.GlobalState.Default,
+    );
     expect([...netList(code.GetDiagnostics())]).toHaveLength(0);
   });
 
@@ -91,10 +135,20 @@ describe('KQL literal helpers', () => {
   });
 
   it('timespan, GUID and datetime literals parse as single literal tokens', () => {
-    for (const lit of [kqlTimespan('5m'), kqlTimespan('14d'), kqlGuid('00000000-0000-4000-8000-00000000b701'), kqlDatetime('2026-11-26T10:00:00Z')]) {
+    for (const lit of [
+      kqlTimespan('5m'),
+      kqlTimespan('14d'),
+      kqlGuid('00000000-0000-4000-8000-00000000b701'),
+      kqlDatetime('2026-11-26T10:00:00Z'),
+    ]) {
       const toks = tokens(`print v = ${lit}`);
       expect(toks.length).toBeLessThanOrEqual(4 + 3); // print v = then one literal (guid(...)/datetime(...) tokenise as one or three)
-      expect(toks.slice(3).map((t) => t.text).join('')).toBe(lit);
+      expect(
+        toks
+          .slice(3)
+          .map((t) => t.text)
+          .join(''),
+      ).toBe(lit);
     }
   });
 });

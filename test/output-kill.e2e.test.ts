@@ -15,12 +15,30 @@ jest.setTimeout(120_000);
 const FILES = 60;
 /** Version `v` of the output: every file says which version it belongs to. */
 const version = (v: string) => {
-  const arts = Array.from({ length: FILES }, (_, i) => ({ path: `d${i % 7}/f${i}.txt`, kind: 'x', content: `${v}:${i}:${'x'.repeat(2000)}` }));
-  return [...arts, { path: 'manifest.json', kind: 'manifest', content: JSON.stringify({ generator: 'breakglass-sentinel', version: v, artifacts: arts.map((a) => ({ path: a.path })) }) }];
+  const arts = Array.from({ length: FILES }, (_, i) => ({
+    path: `d${i % 7}/f${i}.txt`,
+    kind: 'x',
+    content: `${v}:${i}:${'x'.repeat(2000)}`,
+  }));
+  return [
+    ...arts,
+    {
+      path: 'manifest.json',
+      kind: 'manifest',
+      content: JSON.stringify({
+        generator: 'breakglass-sentinel',
+        version: v,
+        artifacts: arts.map((a) => ({ path: a.path })),
+      }),
+    },
+  ];
 };
 
 function wholeVersion(out: string): string {
-  const m = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { version: string; artifacts: { path: string }[] };
+  const m = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as {
+    version: string;
+    artifacts: { path: string }[];
+  };
   expect(m.artifacts).toHaveLength(FILES);
   for (const a of m.artifacts) expect(fs.readFileSync(path.join(out, a.path), 'utf8').split(':')[0]).toBe(m.version);
   return m.version;
@@ -34,7 +52,11 @@ describe('a build killed at any moment', () => {
   beforeAll(() => {
     // the real module, transpiled as is (it needs only node's fs/os/path/crypto)
     const src = fs.readFileSync(path.join(__dirname, '..', 'scripts', 'emit', 'output.ts'), 'utf8');
-    fs.writeFileSync(moduleFile, ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText);
+    fs.writeFileSync(
+      moduleFile,
+      ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } })
+        .outputText,
+    );
     fs.writeFileSync(
       child,
       [
@@ -51,34 +73,37 @@ describe('a build killed at any moment', () => {
     );
   });
 
-  it.each(Array.from({ length: 24 }, (_, i) => 5 + i * 7))('SIGKILL during rewriting (case %d): old or new output, never neither', async (ms) => {
-    const root = fs.mkdtempSync(path.join(dir, 'run-'));
-    const out = path.join(root, 'out');
-    const { writeOutput } = await import('../scripts/emit/output');
-    writeOutput(out, version('A') as never, { cwd: root });
-    fs.writeFileSync(path.join(out, 'foreign.txt'), 'keep me');
-    const p = spawn(process.execPath, [child, out, root], { stdio: ['ignore', 'pipe', 'inherit'] });
-    // wait until the child has finished some rewrites (whatever the machine's load), then kill it within the next ones
-    let text = '';
-    await new Promise<void>((resolve) => {
-      const onData = (d: Buffer) => {
-        text += d.toString();
-        if (text.split('\n').length > 3 + (ms % 5)) {
-          p.stdout!.off('data', onData);
-          resolve();
-        }
-      };
-      p.stdout!.on('data', onData);
-    });
-    await new Promise((r) => setTimeout(r, ms % 13));
-    p.kill('SIGKILL');
-    await new Promise((r) => p.once('exit', r));
+  it.each(Array.from({ length: 24 }, (_, i) => 5 + i * 7))(
+    'SIGKILL during rewriting (case %d): old or new output, never neither',
+    async (ms) => {
+      const root = fs.mkdtempSync(path.join(dir, 'run-'));
+      const out = path.join(root, 'out');
+      const { writeOutput } = await import('../scripts/emit/output');
+      writeOutput(out, version('A') as never, { cwd: root });
+      fs.writeFileSync(path.join(out, 'foreign.txt'), 'keep me');
+      const p = spawn(process.execPath, [child, out, root], { stdio: ['ignore', 'pipe', 'inherit'] });
+      // wait until the child has finished some rewrites (whatever the machine's load), then kill it within the next ones
+      let text = '';
+      await new Promise<void>((resolve) => {
+        const onData = (d: Buffer) => {
+          text += d.toString();
+          if (text.split('\n').length > 3 + (ms % 5)) {
+            p.stdout!.off('data', onData);
+            resolve();
+          }
+        };
+        p.stdout!.on('data', onData);
+      });
+      await new Promise((r) => setTimeout(r, ms % 13));
+      p.kill('SIGKILL');
+      await new Promise((r) => p.once('exit', r));
 
-    recoverLeftovers(out);
-    expect(['A', 'B']).toContain(wholeVersion(out));
-    expect(fs.readFileSync(path.join(out, 'foreign.txt'), 'utf8')).toBe('keep me');
-    expect(fs.readdirSync(root).sort()).toEqual(['out']);
-  });
+      recoverLeftovers(out);
+      expect(['A', 'B']).toContain(wholeVersion(out));
+      expect(fs.readFileSync(path.join(out, 'foreign.txt'), 'utf8')).toBe('keep me');
+      expect(fs.readdirSync(root).sort()).toEqual(['out']);
+    },
+  );
 });
 
 /** A real mount point as the output folder (needs permission to mount: root in a container; skipped elsewhere). */

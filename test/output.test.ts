@@ -19,7 +19,9 @@ function snapshot(p: string): Record<string, string> {
     else if (st.isDirectory()) {
       out[rel] = `dir ${(st.mode & 0o7777).toString(8)}`;
       for (const n of fs.readdirSync(abs).sort()) walk(path.join(abs, n), rel ? `${rel}/${n}` : n);
-    } else out[rel] = `file ${(st.mode & 0o7777).toString(8)} ${createHash('sha256').update(fs.readFileSync(abs)).digest('hex')}`;
+    } else
+      out[rel] =
+        `file ${(st.mode & 0o7777).toString(8)} ${createHash('sha256').update(fs.readFileSync(abs)).digest('hex')}`;
   };
   walk(p, '');
   return out;
@@ -28,7 +30,10 @@ function snapshot(p: string): Record<string, string> {
 const manifest = (paths: string[]): Artifact => ({
   kind: 'manifest',
   path: 'manifest.json',
-  content: JSON.stringify({ generator: 'breakglass-sentinel', artifacts: paths.map((p) => ({ path: p, kind: 'x', sha256: '', bytes: 0 })) }),
+  content: JSON.stringify({
+    generator: 'breakglass-sentinel',
+    artifacts: paths.map((p) => ({ path: p, kind: 'x', sha256: '', bytes: 0 })),
+  }),
 });
 /** A small output: the files plus a manifest listing them, and a report (ours by name). */
 function output(files: Record<string, string>): Artifact[] {
@@ -41,7 +46,8 @@ const V2 = output({ 'detections/a.yaml': 'a2', 'detections/c.yaml': 'c2', 'arm/n
 function expectOutput(dir: string, arts: Artifact[]): void {
   for (const a of arts) expect(fs.readFileSync(path.join(dir, a.path), 'utf8')).toBe(a.content);
 }
-const siblings = (dir: string) => fs.readdirSync(path.dirname(dir)).filter((n) => n.startsWith(`.${path.basename(dir)}-`));
+const siblings = (dir: string) =>
+  fs.readdirSync(path.dirname(dir)).filter((n) => n.startsWith(`.${path.basename(dir)}-`));
 
 describe('writeOutput: what it refuses', () => {
   let root: string;
@@ -63,14 +69,23 @@ describe('writeOutput: what it refuses', () => {
     fs.symlinkSync(path.join(repo, 'photos'), path.join(repo, 'link'));
   });
 
-  const guard = () => ({ cwd: repo, home: path.join(repo, 'home'), configFile: path.join(repo, 'cfg', 'btg.config.yaml'), packRoot: path.join(root, 'pack') });
+  const guard = () => ({
+    cwd: repo,
+    home: path.join(repo, 'home'),
+    configFile: path.join(repo, 'cfg', 'btg.config.yaml'),
+    packRoot: path.join(root, 'pack'),
+  });
   const cases: [string, (repo: string) => string, RegExp][] = [
     ['a file', (r) => path.join(r, 'notes.txt'), /it is a file/],
     ['the current directory', (r) => r, /it is the current directory/],
     ['a parent of the current directory', (r) => path.dirname(r), /it contains the current directory/],
     ['the home directory', (r) => path.join(r, 'home'), /it is your home directory/],
     ["the config's folder", (r) => path.join(r, 'cfg'), /it is the config's folder/],
-    ['a folder that is not empty and not a btg output', (r) => path.join(r, 'photos'), /not empty and holds no manifest.json written by btg/],
+    [
+      'a folder that is not empty and not a btg output',
+      (r) => path.join(r, 'photos'),
+      /not empty and holds no manifest.json written by btg/,
+    ],
     ['a symbolic link', (r) => path.join(r, 'link'), /symbolic link/],
     ['the root of the file system', () => '/', /it contains the current directory|root of the file system/],
   ];
@@ -97,7 +112,15 @@ describe('writeOutput: what it refuses', () => {
     fs.mkdirSync(path.join(victim, '.git'), { recursive: true });
     fs.writeFileSync(path.join(victim, '.git', 'HEAD'), 'ref: refs/heads/main\n');
     fs.writeFileSync(path.join(victim, '.env'), 'SECRET=1\n');
-    for (const listed of [['.git/HEAD'], ['.env'], ['detections/../.env'], ['./.env'], ['.git'], ['../repo/notes.txt'], [path.join(repo, 'notes.txt')]]) {
+    for (const listed of [
+      ['.git/HEAD'],
+      ['.env'],
+      ['detections/../.env'],
+      ['./.env'],
+      ['.git'],
+      ['../repo/notes.txt'],
+      [path.join(repo, 'notes.txt')],
+    ]) {
       fs.writeFileSync(path.join(victim, 'manifest.json'), manifest(listed).content);
       const before = snapshot(root);
       expect(() => writeOutput(victim, V1, guard())).toThrow(/not empty and holds no manifest.json written by btg/);
@@ -163,20 +186,21 @@ describe('writeOutput: replacing a previous output', () => {
 });
 
 describe('writeOutput: a build killed at any step leaves the old or the new output; the next build recovers', () => {
-  it.each([['empty', ''], ['cut short', '["detections/a.y'], ['whole', '["detections/a.yaml"]']])(
-    'killed while writing the in-flight list (%s): the temp folder goes, the output stays',
-    (_what, list) => {
-      const root = tmpRoot();
-      const out = path.join(root, 'out');
-      writeOutput(out, V1, { cwd: root });
-      const tmp = path.join(root, '.out-tmp-abc123');
-      fs.mkdirSync(tmp);
-      fs.writeFileSync(path.join(tmp, PARTIAL_MARKER), list);
-      recoverLeftovers(out);
-      expect(siblings(out)).toEqual([]);
-      expectOutput(out, V1);
-    },
-  );
+  it.each([
+    ['empty', ''],
+    ['cut short', '["detections/a.y'],
+    ['whole', '["detections/a.yaml"]'],
+  ])('killed while writing the in-flight list (%s): the temp folder goes, the output stays', (_what, list) => {
+    const root = tmpRoot();
+    const out = path.join(root, 'out');
+    writeOutput(out, V1, { cwd: root });
+    const tmp = path.join(root, '.out-tmp-abc123');
+    fs.mkdirSync(tmp);
+    fs.writeFileSync(path.join(tmp, PARTIAL_MARKER), list);
+    recoverLeftovers(out);
+    expect(siblings(out)).toEqual([]);
+    expectOutput(out, V1);
+  });
 
   const steps: WriteStep[] = ['tmp-written', 'old-aside', 'new-in', 'foreign-moved'];
   it.each(steps)('killed after %s', (step) => {
@@ -239,7 +263,10 @@ describe('writeOutput: a clean-up killed half-way', () => {
     // one killed before the manifest went: some files of ours and the manifest
     fs.mkdirSync(path.join(root, '.out-old-ccc333', 'detections'), { recursive: true });
     fs.writeFileSync(path.join(root, '.out-old-ccc333', 'detections', 'b.yaml'), 'b1');
-    fs.writeFileSync(path.join(root, '.out-old-ccc333', 'manifest.json'), manifest(['detections/a.yaml', 'detections/b.yaml']).content);
+    fs.writeFileSync(
+      path.join(root, '.out-old-ccc333', 'manifest.json'),
+      manifest(['detections/a.yaml', 'detections/b.yaml']).content,
+    );
     // and a look-alike with a file of someone else's and no manifest: not ours
     fs.mkdirSync(path.join(root, '.out-old-ddd444'));
     fs.writeFileSync(path.join(root, '.out-old-ddd444', 'precious.txt'), 'not btg');
@@ -252,7 +279,8 @@ describe('writeOutput: a clean-up killed half-way', () => {
 
 describe('writeOutput: an output folder that is a mount point', () => {
   const busy = (out: string) => (from: string, to: string) => {
-    if (from === out) throw Object.assign(new Error(`EBUSY: resource busy or locked, rename '${from}'`), { code: 'EBUSY' });
+    if (from === out)
+      throw Object.assign(new Error(`EBUSY: resource busy or locked, rename '${from}'`), { code: 'EBUSY' });
     fs.renameSync(from, to);
   };
 
@@ -288,7 +316,9 @@ describe('writeOutput: an output folder that is a mount point', () => {
     // a new output that would write through the link is refused
     const through = output({ 'link/victim.txt': 'overwritten' });
     fs.writeFileSync(path.join(out, 'manifest.json'), manifest(['link/victim.txt']).content);
-    expect(() => writeOutput(out, through, { cwd: root, renameDir: busy(out) })).toThrow(/symbolic link|not a file btg wrote/);
+    expect(() => writeOutput(out, through, { cwd: root, renameDir: busy(out) })).toThrow(
+      /symbolic link|not a file btg wrote/,
+    );
     expect(fs.readFileSync(path.join(outside, 'victim.txt'), 'utf8')).toBe('precious');
   });
 
@@ -319,7 +349,9 @@ describe('btg build -o', () => {
     expect(snapshot(root)).toEqual(before);
     const packRoot = await runCli('build', '--config', EXAMPLE_CONFIG, '--out', PACK_ROOT);
     expect(packRoot.code).toBe(2);
-    expect(packRoot.stderr).toMatch(/it is the pack root|it is the current directory|it contains the current directory/);
+    expect(packRoot.stderr).toMatch(
+      /it is the pack root|it is the current directory|it contains the current directory/,
+    );
     const dot = await runCli('build', '--config', EXAMPLE_CONFIG, '--out', '.');
     expect(dot.code).toBe(2);
     expect(dot.stderr).toMatch(/it is the current directory/);

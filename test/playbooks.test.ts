@@ -53,33 +53,62 @@ describe('the shipped playbooks', () => {
   });
 
   it('emit notify, custodian confirmation and test reminder for the example config', () => {
-    expect(emitted.artifacts.map((a) => a.path).sort()).toEqual(['playbooks/btg-custodian-confirmation/azuredeploy.json', 'playbooks/btg-notify-enrich/azuredeploy.json', 'playbooks/btg-test-reminder/azuredeploy.json']);
+    expect(emitted.artifacts.map((a) => a.path).sort()).toEqual([
+      'playbooks/btg-custodian-confirmation/azuredeploy.json',
+      'playbooks/btg-notify-enrich/azuredeploy.json',
+      'playbooks/btg-test-reminder/azuredeploy.json',
+    ]);
   });
 
-  it.each(['btg-notify-enrich', 'btg-custodian-confirmation', 'btg-test-reminder'])('%s follows the Azure-Sentinel playbook convention with a managed identity', (id) => {
-    const t = templates[id];
-    expect(t.parameters.PlaybookName).toMatchObject({ type: 'string', defaultValue: `${id}-${PACK_ID}` });
-    const wf = workflowOf(t);
-    expect(wf).toMatchObject({ apiVersion: '2019-05-01', name: "[parameters('PlaybookName')]", location: '[resourceGroup().location]', identity: { type: 'SystemAssigned' }, tags: { [PACK_TAG]: id, [PACK_ID_TAG]: PACK_ID } });
-    for (const c of t.resources.filter((r: Json) => r.type === 'Microsoft.Web/connections')) expect(c.location).toBe('[resourceGroup().location]');
-    const responder = t.resources.find((r: Json) => r.type === 'Microsoft.Authorization/roleAssignments' && r.properties.roleDefinitionId.includes(ROLES.sentinelResponder));
-    expect(responder).toMatchObject({ scope: "[format('Microsoft.OperationalInsights/workspaces/{0}', parameters('workspace'))]", properties: { principalType: 'ServicePrincipal' } });
-    expect(responder.properties.principalId).toContain("'full').identity.principalId");
-    // least privilege: no role beyond Responder for the identity
-    const roles = t.resources.filter((r: Json) => r.type === 'Microsoft.Authorization/roleAssignments' && !r.condition).map((r: Json) => r.properties.roleDefinitionId);
-    expect(roles).toHaveLength(1);
-  });
+  it.each(['btg-notify-enrich', 'btg-custodian-confirmation', 'btg-test-reminder'])(
+    '%s follows the Azure-Sentinel playbook convention with a managed identity',
+    (id) => {
+      const t = templates[id];
+      expect(t.parameters.PlaybookName).toMatchObject({ type: 'string', defaultValue: `${id}-${PACK_ID}` });
+      const wf = workflowOf(t);
+      expect(wf).toMatchObject({
+        apiVersion: '2019-05-01',
+        name: "[parameters('PlaybookName')]",
+        location: '[resourceGroup().location]',
+        identity: { type: 'SystemAssigned' },
+        tags: { [PACK_TAG]: id, [PACK_ID_TAG]: PACK_ID },
+      });
+      for (const c of t.resources.filter((r: Json) => r.type === 'Microsoft.Web/connections'))
+        expect(c.location).toBe('[resourceGroup().location]');
+      const responder = t.resources.find(
+        (r: Json) =>
+          r.type === 'Microsoft.Authorization/roleAssignments' &&
+          r.properties.roleDefinitionId.includes(ROLES.sentinelResponder),
+      );
+      expect(responder).toMatchObject({
+        scope: "[format('Microsoft.OperationalInsights/workspaces/{0}', parameters('workspace'))]",
+        properties: { principalType: 'ServicePrincipal' },
+      });
+      expect(responder.properties.principalId).toContain("'full').identity.principalId");
+      // least privilege: no role beyond Responder for the identity
+      const roles = t.resources
+        .filter((r: Json) => r.type === 'Microsoft.Authorization/roleAssignments' && !r.condition)
+        .map((r: Json) => r.properties.roleDefinitionId);
+      expect(roles).toHaveLength(1);
+    },
+  );
 
   it('connects to Sentinel with the managed identity; nothing stores a credential', () => {
     for (const t of Object.values(templates)) {
       const wf = workflowOf(t);
       const conns = wf.properties.parameters.$connections.value;
       if (conns.azuresentinel) {
-        expect(conns.azuresentinel.connectionProperties).toEqual({ authentication: { type: 'ManagedServiceIdentity' } });
-        expect(t.resources.find((r: Json) => r.name === "[variables('azuresentinelConnectionName')]").properties.parameterValueType).toBe('Alternative');
+        expect(conns.azuresentinel.connectionProperties).toEqual({
+          authentication: { type: 'ManagedServiceIdentity' },
+        });
+        expect(
+          t.resources.find((r: Json) => r.name === "[variables('azuresentinelConnectionName')]").properties
+            .parameterValueType,
+        ).toBe('Alternative');
       }
       expect(secretFindings(t, [])).toEqual([]);
-      for (const [name, p] of Object.entries(t.parameters as Record<string, Json>)) if (/secret|password|token|webhook|key$/i.test(name)) expect(p.type).toBe('securestring');
+      for (const [name, p] of Object.entries(t.parameters as Record<string, Json>))
+        if (/secret|password|token|webhook|key$/i.test(name)) expect(p.type).toBe('securestring');
     }
   });
 
@@ -88,7 +117,10 @@ describe('the shipped playbooks', () => {
       const t = templates[id];
       expect(t.parameters.SentinelServicePrincipalObjectId).toMatchObject({ type: 'string', defaultValue: '' });
       const grant = t.resources.find((r: Json) => r.condition);
-      expect(grant).toMatchObject({ condition: "[not(empty(parameters('SentinelServicePrincipalObjectId')))]", properties: { principalId: "[parameters('SentinelServicePrincipalObjectId')]" } });
+      expect(grant).toMatchObject({
+        condition: "[not(empty(parameters('SentinelServicePrincipalObjectId')))]",
+        properties: { principalId: "[parameters('SentinelServicePrincipalObjectId')]" },
+      });
       expect(grant.properties.roleDefinitionId).toContain(ROLES.sentinelAutomationContributor);
     }
     expect(templates['btg-test-reminder'].parameters.SentinelServicePrincipalObjectId).toBeUndefined();
@@ -100,22 +132,39 @@ describe('the shipped playbooks', () => {
     expect(q).not.toContain('declare query_parameters');
     expect(q).toMatch(/let IncidentStart = datetime\(@\{formatDateTime\(.*, 'yyyy-MM-ddTHH:mm:ssZ'\)\}\);/);
     expect(q).toContain('"00000000-0000-4000-8000-00000000b701"');
-    const r: string = workflowOf(templates['btg-test-reminder']).properties.definition.actions.Query_overdue_accounts.inputs.body.query;
+    const r: string = workflowOf(templates['btg-test-reminder']).properties.definition.actions.Query_overdue_accounts
+      .inputs.body.query;
     expect(r).toContain('let TestInterval = 90d;');
     expect(r).not.toContain('@{');
   });
 
   it('deploy as one Incremental ARM deployment each, with this config as parameters', () => {
     for (const res of emitted.resources) {
-      expect(res).toMatchObject({ kind: 'playbook', scope: 'resourceGroup', type: 'Microsoft.Resources/deployments', apiVersion: '2025-03-01', name: `breakglass-sentinel-${PACK_ID}-${res.templateId}` });
+      expect(res).toMatchObject({
+        kind: 'playbook',
+        scope: 'resourceGroup',
+        type: 'Microsoft.Resources/deployments',
+        apiVersion: '2025-03-01',
+        name: `breakglass-sentinel-${PACK_ID}-${res.templateId}`,
+      });
       expect(res.name.length).toBeLessThanOrEqual(64);
-      expect(res.body.properties).toMatchObject({ mode: 'Incremental', parameters: { PlaybookName: { value: `${res.templateId}-${PACK_ID}` }, workspace: { value: ph('workspaceName') } } });
+      expect(res.body.properties).toMatchObject({
+        mode: 'Incremental',
+        parameters: {
+          PlaybookName: { value: `${res.templateId}-${PACK_ID}` },
+          workspace: { value: ph('workspaceName') },
+        },
+      });
       expect(res.body.properties.template).toEqual(templates[res.templateId]);
       expect(res.body.tags).toEqual({ [PACK_TAG]: res.templateId, [PACK_ID_TAG]: PACK_ID });
     }
     const notify = emitted.resources.find((r) => r.templateId === 'btg-notify-enrich')!;
-    expect((notify.body.properties.parameters as Json).NotifyEmails).toEqual({ value: 'soc@contoso.example;ciso@contoso.example' });
-    expect((notify.body.properties.parameters as Json).EmailSubjectTemplate).toEqual({ value: 'Break-glass account activity: {alertName}' });
+    expect((notify.body.properties.parameters as Json).NotifyEmails).toEqual({
+      value: 'soc@contoso.example;ciso@contoso.example',
+    });
+    expect((notify.body.properties.parameters as Json).EmailSubjectTemplate).toEqual({
+      value: 'Break-glass account activity: {alertName}',
+    });
   });
 
   it('leave out what the config cannot use, with its connection and parameters', () => {
@@ -124,10 +173,21 @@ describe('the shipped playbooks', () => {
     expect(Object.keys(notify.properties.parameters.$connections.value).sort()).toEqual(['azuresentinel', 'office365']);
     expect(templates['btg-notify-enrich'].parameters.TeamsGroupId).toBeUndefined();
 
-    const teams = configWith((c) => (c.notify.teams = { groupId: '00000000-0000-4000-8000-0000000000c1', channelId: '19:abc@thread.tacv2' }));
-    const withTeams = workflowOf(playbookTemplate(packExtras(packFor(teams)).playbooks.find((p) => p.templateId === 'btg-notify-enrich')!, 'team-a') as Json);
+    const teams = configWith(
+      (c) => (c.notify.teams = { groupId: '00000000-0000-4000-8000-0000000000c1', channelId: '19:abc@thread.tacv2' }),
+    );
+    const withTeams = workflowOf(
+      playbookTemplate(
+        packExtras(packFor(teams)).playbooks.find((p) => p.templateId === 'btg-notify-enrich')!,
+        'team-a',
+      ) as Json,
+    );
     expect(actionNames(withTeams.properties.definition)).toContain('Post_to_Teams');
-    expect(Object.keys(withTeams.properties.parameters.$connections.value).sort()).toEqual(['azuresentinel', 'office365', 'teams']);
+    expect(Object.keys(withTeams.properties.parameters.$connections.value).sort()).toEqual([
+      'azuresentinel',
+      'office365',
+      'teams',
+    ]);
 
     const bare = configWith((c) => {
       c.notify = {};
@@ -138,7 +198,9 @@ describe('the shipped playbooks', () => {
     for (const a of bareEmitted.artifacts) {
       const wf = workflowOf(JSON.parse(a.content));
       expect(Object.keys(wf.properties.parameters.$connections.value)).not.toContain('office365');
-      expect(actionNames(wf.properties.definition)).not.toEqual(expect.arrayContaining(['Send_email', 'Assign_owner', 'Send_reminder']));
+      expect(actionNames(wf.properties.definition)).not.toEqual(
+        expect.arrayContaining(['Send_email', 'Assign_owner', 'Send_reminder']),
+      );
     }
   });
 });
@@ -149,29 +211,100 @@ describe('playbook-lockout-safety', () => {
     const text = fs.readFileSync(fixture, 'utf8');
     const diags = validateFolder({ 'disable-user.json': text });
     expect(codes(diags)).toEqual(['playbook-lockout-safety']);
-    expect(diags[0].path).toEqual(['definition', 'actions', 'For_each_account', 'actions', 'Is_high_severity', 'actions', 'Disable_user']);
-    expect(diags[0].message).toBe('action "Disable_user" sets accountEnabled to false (only a literal true is allowed)');
+    expect(diags[0].path).toEqual([
+      'definition',
+      'actions',
+      'For_each_account',
+      'actions',
+      'Is_high_severity',
+      'actions',
+      'Disable_user',
+    ]);
+    expect(diags[0].message).toBe(
+      'action "Disable_user" sets accountEnabled to false (only a literal true is allowed)',
+    );
     expect(diags[0].range!.start.line).toBe(text.split('\n').findIndex((l) => l.includes('"Disable_user"')));
   });
 
   const graph = (method: string, uri: string, body?: unknown) => ({ type: 'Http', inputs: { method, uri, body } });
-  const azuread = (method: string, p: string, body?: unknown) => ({ type: 'ApiConnection', inputs: { host: { connection: { name: "@parameters('$connections')['azuread']['connectionId']" } }, method, path: p, body } });
+  const azuread = (method: string, p: string, body?: unknown) => ({
+    type: 'ApiConnection',
+    inputs: {
+      host: { connection: { name: "@parameters('$connections')['azuread']['connectionId']" } },
+      method,
+      path: p,
+      body,
+    },
+  });
   const G = 'https://graph.microsoft.com/v1.0';
   it.each([
-    ['Graph PATCH accountEnabled=false', graph('PATCH', `${G}/users/x`, { accountEnabled: false }), 'sets accountEnabled to false'],
-    ['accountEnabled from an expression', graph('PATCH', `${G}/users/x`, { accountEnabled: "@variables('enabled')" }), 'sets accountEnabled to "@variables(\'enabled\')"'],
-    ['Entra ID connector "Update user"', azuread('patch', '/v1.0/users/@{encodeURIComponent(x)}', { accountEnabled: false }), 'sets accountEnabled to false'],
+    [
+      'Graph PATCH accountEnabled=false',
+      graph('PATCH', `${G}/users/x`, { accountEnabled: false }),
+      'sets accountEnabled to false',
+    ],
+    [
+      'accountEnabled from an expression',
+      graph('PATCH', `${G}/users/x`, { accountEnabled: "@variables('enabled')" }),
+      'sets accountEnabled to "@variables(\'enabled\')"',
+    ],
+    [
+      'Entra ID connector "Update user"',
+      azuread('patch', '/v1.0/users/@{encodeURIComponent(x)}', { accountEnabled: false }),
+      'sets accountEnabled to false',
+    ],
     ['delete user', graph('DELETE', `${G}/users/x`), 'deletes a user or its authentication methods'],
-    ['delete a FIDO2 method', graph('DELETE', `${G}/users/x/authentication/fido2Methods/y`), 'deletes a user or its authentication methods'],
-    ['reset password (method)', graph('POST', `${G}/users/x/authentication/methods/y/resetPassword`, { newPassword: '@{variables(\'p\')}' }), 'resets a password'],
-    ['reset password (passwordProfile)', graph('PATCH', `${G}/users/x`, { passwordProfile: { forceChangePasswordNextSignIn: true } }), 'sets passwordProfile'],
-    ['revoke sign-in sessions', graph('POST', `${G}/users/x/revokeSignInSessions`), "revokes the user's sign-in sessions"],
-    ['confirm compromised', graph('POST', `${G}/identityProtection/riskyUsers/confirmCompromised`, { userIds: ['x'] }), 'confirms the user compromised'],
+    [
+      'delete a FIDO2 method',
+      graph('DELETE', `${G}/users/x/authentication/fido2Methods/y`),
+      'deletes a user or its authentication methods',
+    ],
+    [
+      'reset password (method)',
+      graph('POST', `${G}/users/x/authentication/methods/y/resetPassword`, { newPassword: "@{variables('p')}" }),
+      'resets a password',
+    ],
+    [
+      'reset password (passwordProfile)',
+      graph('PATCH', `${G}/users/x`, { passwordProfile: { forceChangePasswordNextSignIn: true } }),
+      'sets passwordProfile',
+    ],
+    [
+      'revoke sign-in sessions',
+      graph('POST', `${G}/users/x/revokeSignInSessions`),
+      "revokes the user's sign-in sessions",
+    ],
+    [
+      'confirm compromised',
+      graph('POST', `${G}/identityProtection/riskyUsers/confirmCompromised`, { userIds: ['x'] }),
+      'confirms the user compromised',
+    ],
     ['a block-user endpoint', azuread('post', '/blockUser', { id: 'x' }), 'disables or blocks a user'],
-    ['a $batch with a disable inside', graph('POST', `${G}/$batch`, { requests: [{ id: '1', method: 'PATCH', url: '/users/x', body: { accountEnabled: false } }] }), 'in a $batch request: sets accountEnabled'],
+    [
+      'a $batch with a disable inside',
+      graph('POST', `${G}/$batch`, {
+        requests: [{ id: '1', method: 'PATCH', url: '/users/x', body: { accountEnabled: false } }],
+      }),
+      'in a $batch request: sets accountEnabled',
+    ],
     ['a text body', graph('PATCH', `${G}/users/x`, '{"accountEnabled": false}'), 'sets accountEnabled in a text body'],
-    ['a child workflow', { type: 'Workflow', inputs: { host: { workflow: { id: 'x' }, triggerName: 'manual' } } }, 'cannot be inspected'],
-    ['an Automation runbook', { type: 'ApiConnection', inputs: { host: { connection: { name: "@parameters('$connections')['azureautomation']['connectionId']" } }, method: 'put', path: '/jobs' } }, 'runs scripts'],
+    [
+      'a child workflow',
+      { type: 'Workflow', inputs: { host: { workflow: { id: 'x' }, triggerName: 'manual' } } },
+      'cannot be inspected',
+    ],
+    [
+      'an Automation runbook',
+      {
+        type: 'ApiConnection',
+        inputs: {
+          host: { connection: { name: "@parameters('$connections')['azureautomation']['connectionId']" } },
+          method: 'put',
+          path: '/jobs',
+        },
+      },
+      'runs scripts',
+    ],
   ])('rejects %s', (_name, action, problem) => {
     expect(lockoutProblems(action as Json).join('\n')).toContain(problem);
   });
@@ -179,7 +312,18 @@ describe('playbook-lockout-safety', () => {
   it.each([
     ['re-enabling (accountEnabled: true)', graph('PATCH', `${G}/users/x`, { accountEnabled: true })],
     ['reading the user', graph('GET', `${G}/users/x`)],
-    ['an incident comment', { type: 'ApiConnection', inputs: { host: { connection: { name: "@parameters('$connections')['azuresentinel']['connectionId']" } }, method: 'post', path: '/Incidents/Comment', body: { message: 'disable user? no' } } }],
+    [
+      'an incident comment',
+      {
+        type: 'ApiConnection',
+        inputs: {
+          host: { connection: { name: "@parameters('$connections')['azuresentinel']['connectionId']" } },
+          method: 'post',
+          path: '/Incidents/Comment',
+          body: { message: 'disable user? no' },
+        },
+      },
+    ],
   ])('allows %s', (_name, action) => {
     expect(lockoutProblems(action as Json)).toEqual([]);
   });
@@ -191,7 +335,11 @@ describe('playbook-lockout-safety', () => {
         triggers: {},
         actions: {
           Scope: { type: 'Scope', actions: { A: bad } },
-          Switch: { type: 'Switch', cases: { c1: { case: 'x', actions: { B: bad } } }, default: { actions: { C: bad } } },
+          Switch: {
+            type: 'Switch',
+            cases: { c1: { case: 'x', actions: { B: bad } } },
+            default: { actions: { C: bad } },
+          },
           Until: { type: 'Until', actions: { D: bad } },
           If: { type: 'If', actions: {}, else: { actions: { E: bad } } },
         },
@@ -224,8 +372,20 @@ describe('playbook-no-secrets, playbook-structure and playbook-query', () => {
 
   it('rejects a webhook URL, a literal password and Basic authentication', () => {
     const doc = base();
-    doc.definition.actions.Post_webhook = { type: 'Http', runAfter: {}, inputs: { method: 'POST', uri: 'https://contoso.webhook.office.com/webhookb2/abc@def/IncomingWebhook/123/456', body: { text: 'x' }, authentication: { type: 'Basic', username: 'u', password: 'hunter2' } } };
-    const diags = validateFolder({ 'btg-test-reminder.json': doc, 'queries/btg-overdue-accounts.kql': fs.readFileSync('playbooks/queries/btg-overdue-accounts.kql', 'utf8') });
+    doc.definition.actions.Post_webhook = {
+      type: 'Http',
+      runAfter: {},
+      inputs: {
+        method: 'POST',
+        uri: 'https://contoso.webhook.office.com/webhookb2/abc@def/IncomingWebhook/123/456',
+        body: { text: 'x' },
+        authentication: { type: 'Basic', username: 'u', password: 'hunter2' },
+      },
+    };
+    const diags = validateFolder({
+      'btg-test-reminder.json': doc,
+      'queries/btg-overdue-accounts.kql': fs.readFileSync('playbooks/queries/btg-overdue-accounts.kql', 'utf8'),
+    });
     expect(diags.filter((d) => d.code === 'playbook-no-secrets').map((d) => d.message)).toEqual([
       expect.stringContaining('contains an Office 365 / Teams incoming-webhook URL'),
       'authentication type Basic carries a credential; use ManagedServiceIdentity',
@@ -239,9 +399,14 @@ describe('playbook-no-secrets, playbook-structure and playbook-query', () => {
     doc.definition.actions.Query_overdue_accounts.inputs.uri += "?x=@{parameters('Secretless')}";
     doc.$btg.requires.Send_pigeon = 'teams';
     doc.$btg.trigger = 'incident';
-    const diags = validateFolder({ 'btg-test-reminder.json': doc, 'queries/btg-overdue-accounts.kql': fs.readFileSync('playbooks/queries/btg-overdue-accounts.kql', 'utf8') });
+    const diags = validateFolder({
+      'btg-test-reminder.json': doc,
+      'queries/btg-overdue-accounts.kql': fs.readFileSync('playbooks/queries/btg-overdue-accounts.kql', 'utf8'),
+    });
     expect(diags.filter((d) => d.code === 'playbook-structure').map((d) => d.message)).toEqual([
-      expect.stringMatching(/^action "Overdue_accounts" runs after "Query_everything", which is not an action at the same level/),
+      expect.stringMatching(
+        /^action "Overdue_accounts" runs after "Query_everything", which is not an action at the same level/,
+      ),
       'requires names action "Send_pigeon", which is not in the definition',
       "the definition uses parameters('Secretless'), which is not declared in $btg.parameters",
       expect.stringContaining('an incident playbook needs the Microsoft Sentinel incident trigger'),
@@ -250,8 +415,11 @@ describe('playbook-no-secrets, playbook-structure and playbook-query', () => {
 
   it('rejects a run-time binding that is not a formatted datetime, and a query that does not return one Row', () => {
     const doc = shippedJson('playbooks/btg-notify-enrich.json');
-    doc.definition.actions['Query_sign-in_details'].inputs.body.query.bind.IncidentStart = "@{triggerBody()?['object']?['properties']?['title']}";
-    const kql = fs.readFileSync('playbooks/queries/btg-incident-signins.kql', 'utf8').replace(/\| project Row = bag_pack\([\s\S]*$/, '| project TimeGenerated, UserPrincipalName\n');
+    doc.definition.actions['Query_sign-in_details'].inputs.body.query.bind.IncidentStart =
+      "@{triggerBody()?['object']?['properties']?['title']}";
+    const kql = fs
+      .readFileSync('playbooks/queries/btg-incident-signins.kql', 'utf8')
+      .replace(/\| project Row = bag_pack\([\s\S]*$/, '| project TimeGenerated, UserPrincipalName\n');
     const diags = validateFolder({ 'btg-notify-enrich.json': doc, 'queries/btg-incident-signins.kql': kql });
     expect(diags.filter((d) => d.code === 'playbook-query').map((d) => d.message)).toEqual([
       `binding of IncidentStart must be @{formatDateTime(<expression>, 'yyyy-MM-ddTHH:mm:ssZ')}, got "@{triggerBody()?['object']?['properties']?['title']}"`,
@@ -261,7 +429,9 @@ describe('playbook-no-secrets, playbook-structure and playbook-query', () => {
   });
 
   it('reports a KQL error in a playbook query at its line in the .kql file', () => {
-    const kql = fs.readFileSync('playbooks/queries/btg-overdue-accounts.kql', 'utf8').replace('| where Status != "Closed"', '| where Statuss != "Closed"');
+    const kql = fs
+      .readFileSync('playbooks/queries/btg-overdue-accounts.kql', 'utf8')
+      .replace('| where Status != "Closed"', '| where Statuss != "Closed"');
     const diags = validateFolder({ 'btg-test-reminder.json': base(), 'queries/btg-overdue-accounts.kql': kql });
     expect(codes(diags)).toEqual(['kql-semantic']);
     const line = kql.split('\n').findIndex((l) => l.includes('Statuss !='));
@@ -281,34 +451,78 @@ describe('automation rules', () => {
   const out = automationRuleEmitter(pack);
   const byId = Object.fromEntries(out.resources.map((r) => [r.templateId, r]));
   const props = (id: string) => byId[id].body.properties as Json;
-  const ruleIds = pack.rules.map((r) => ph('workspaceResourceId', `/providers/Microsoft.SecurityInsights/alertRules/${r.rule.id}`));
-  const run = (name: string) => ({ actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: ph('resourceGroupId', `/providers/Microsoft.Logic/workflows/${name}-${PACK_ID}`), tenantId: ph('tenantId') } });
+  const ruleIds = pack.rules.map((r) =>
+    ph('workspaceResourceId', `/providers/Microsoft.SecurityInsights/alertRules/${r.rule.id}`),
+  );
+  const run = (name: string) => ({
+    actionType: 'RunPlaybook',
+    actionConfiguration: {
+      logicAppResourceId: ph('resourceGroupId', `/providers/Microsoft.Logic/workflows/${name}-${PACK_ID}`),
+      tenantId: ph('tenantId'),
+    },
+  });
 
   it('are two: incident created, and alert added to an incident; first in the workspace (orders 1 and 2)', () => {
     expect(Object.keys(byId).sort()).toEqual(['btg-incident-alert-added', 'btg-incident-created']);
-    expect(byId['btg-incident-created']).toMatchObject({ kind: 'automationRule', scope: 'sentinel', type: 'automationRules', name: contentId('automationRule', 'btg-incident-created'), apiVersion: '2025-09-01' });
-    expect([...byId['btg-incident-created'].dependsOn!].sort()).toEqual([`playbook:breakglass-sentinel-${PACK_ID}-btg-custodian-confirmation`, `playbook:breakglass-sentinel-${PACK_ID}-btg-notify-enrich`]);
+    expect(byId['btg-incident-created']).toMatchObject({
+      kind: 'automationRule',
+      scope: 'sentinel',
+      type: 'automationRules',
+      name: contentId('automationRule', 'btg-incident-created'),
+      apiVersion: '2025-09-01',
+    });
+    expect([...byId['btg-incident-created'].dependsOn!].sort()).toEqual([
+      `playbook:breakglass-sentinel-${PACK_ID}-btg-custodian-confirmation`,
+      `playbook:breakglass-sentinel-${PACK_ID}-btg-notify-enrich`,
+    ]);
     expect([props('btg-incident-created').order, props('btg-incident-alert-added').order]).toEqual([1, 2]);
   });
 
   it('on creation: labels and tasks (native) first, then notify, then the confirmation playbook', () => {
     const p = props('btg-incident-created');
-    expect(p.triggeringLogic).toEqual({ isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created', conditions: [{ conditionType: 'Property', conditionProperties: { propertyName: 'IncidentRelatedAnalyticRuleIds', operator: 'Contains', propertyValues: ruleIds } }] });
+    expect(p.triggeringLogic).toEqual({
+      isEnabled: true,
+      triggersOn: 'Incidents',
+      triggersWhen: 'Created',
+      conditions: [
+        {
+          conditionType: 'Property',
+          conditionProperties: {
+            propertyName: 'IncidentRelatedAnalyticRuleIds',
+            operator: 'Contains',
+            propertyValues: ruleIds,
+          },
+        },
+      ],
+    });
     const types = p.actions.map((a: Json) => a.actionType);
     expect(types[0]).toBe('ModifyProperties');
     expect(p.actions[0].actionConfiguration.labels).toEqual([{ labelName: 'break-glass' }]);
     const lastNative = types.lastIndexOf('AddIncidentTask');
     expect(lastNative).toBeGreaterThan(0);
     expect(types.slice(lastNative + 1)).toEqual(['RunPlaybook', 'RunPlaybook']);
-    expect(p.actions.slice(lastNative + 1).map((a: Json) => ({ actionType: a.actionType, actionConfiguration: a.actionConfiguration }))).toEqual([run('btg-notify-enrich'), run('btg-custodian-confirmation')]);
+    expect(
+      p.actions
+        .slice(lastNative + 1)
+        .map((a: Json) => ({ actionType: a.actionType, actionConfiguration: a.actionConfiguration })),
+    ).toEqual([run('btg-notify-enrich'), run('btg-custodian-confirmation')]);
     expect(p.actions.map((a: Json) => a.order)).toEqual(p.actions.map((_: Json, i: number) => i + 1));
     expect(p.actions.length).toBeLessThanOrEqual(20);
   });
 
   it('the incident tasks are the break-glass procedure\'s "Incident tasks", in order', () => {
-    const tasks = props('btg-incident-created').actions.filter((a: Json) => a.actionType === 'AddIncidentTask').map((a: Json) => a.actionConfiguration);
+    const tasks = props('btg-incident-created')
+      .actions.filter((a: Json) => a.actionType === 'AddIncidentTask')
+      .map((a: Json) => a.actionConfiguration);
     const proc = extras.routines.find((r) => r.templateId === 'break-glass-procedure')!.text;
-    expect(tasks.map((t: Json) => t.title)).toEqual(['Confirm the use', 'Review the sign-in', 'Match every change against the witness\'s log', 'Make sure the sessions were revoked', 'Preserve the logs for the review', 'Close or escalate']);
+    expect(tasks.map((t: Json) => t.title)).toEqual([
+      'Confirm the use',
+      'Review the sign-in',
+      "Match every change against the witness's log",
+      'Make sure the sessions were revoked',
+      'Preserve the logs for the review',
+      'Close or escalate',
+    ]);
     for (const t of tasks) {
       expect(proc).toContain(`**${t.title}.**`);
       expect(t.description.length).toBeGreaterThan(20);
@@ -321,26 +535,59 @@ describe('automation rules', () => {
     expect(p.triggeringLogic).toMatchObject({ isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Updated' });
     expect(p.triggeringLogic.conditions).toEqual([
       { conditionType: 'PropertyArrayChanged', conditionProperties: { arrayType: 'Alerts', changeType: 'Added' } },
-      { conditionType: 'Property', conditionProperties: { propertyName: 'IncidentRelatedAnalyticRuleIds', operator: 'Contains', propertyValues: ruleIds } },
+      {
+        conditionType: 'Property',
+        conditionProperties: {
+          propertyName: 'IncidentRelatedAnalyticRuleIds',
+          operator: 'Contains',
+          propertyValues: ruleIds,
+        },
+      },
     ]);
-    expect(p.actions[0]).toEqual({ order: 1, actionType: 'ModifyProperties', actionConfiguration: { status: 'Active', severity: 'High', labels: [{ labelName: 'break-glass' }, { labelName: 'btg-alert-added' }] } });
-    expect(p.actions.slice(1)).toEqual([{ order: 2, ...run('btg-notify-enrich') }, { order: 3, ...run('btg-custodian-confirmation') }]);
+    expect(p.actions[0]).toEqual({
+      order: 1,
+      actionType: 'ModifyProperties',
+      actionConfiguration: {
+        status: 'Active',
+        severity: 'High',
+        labels: [{ labelName: 'break-glass' }, { labelName: 'btg-alert-added' }],
+      },
+    });
+    expect(p.actions.slice(1)).toEqual([
+      { order: 2, ...run('btg-notify-enrich') },
+      { order: 3, ...run('btg-custodian-confirmation') },
+    ]);
   });
 
   it('a closed test incident that receives a real sign-in: the update rule matches it (emulated service evaluation)', () => {
     // the incident as the service sees it when grouping reopened a closed test incident with a new alert
-    const incident = { status: 'Closed', classification: 'BenignPositive', relatedAnalyticRuleIds: [pack.rules.find((r) => r.templateId === 'btg-interactive-signin')!.rule.id], alertsAdded: 1 };
+    const incident = {
+      status: 'Closed',
+      classification: 'BenignPositive',
+      relatedAnalyticRuleIds: [pack.rules.find((r) => r.templateId === 'btg-interactive-signin')!.rule.id],
+      alertsAdded: 1,
+    };
     const matches = (p: Json, trigger: 'Created' | 'Updated') =>
       p.triggeringLogic.triggersWhen === trigger &&
       p.triggeringLogic.conditions.every((c: Json) =>
         c.conditionType === 'PropertyArrayChanged'
-          ? c.conditionProperties.arrayType === 'Alerts' && c.conditionProperties.changeType === 'Added' && incident.alertsAdded > 0
-          : c.conditionProperties.propertyValues.some((v: Json) => incident.relatedAnalyticRuleIds.some((id) => String(v.suffix).endsWith(`/alertRules/${id}`))),
+          ? c.conditionProperties.arrayType === 'Alerts' &&
+            c.conditionProperties.changeType === 'Added' &&
+            incident.alertsAdded > 0
+          : c.conditionProperties.propertyValues.some((v: Json) =>
+              incident.relatedAnalyticRuleIds.some((id) => String(v.suffix).endsWith(`/alertRules/${id}`)),
+            ),
       );
     const fired = out.resources.filter((r) => matches(r.body.properties as Json, 'Updated'));
     expect(fired.map((r) => r.templateId)).toEqual(['btg-incident-alert-added']);
     const acts = (fired[0].body.properties as Json).actions;
-    expect(acts.some((a: Json) => a.actionType === 'RunPlaybook' && a.actionConfiguration.logicAppResourceId.suffix.endsWith(`btg-notify-enrich-${PACK_ID}`))).toBe(true);
+    expect(
+      acts.some(
+        (a: Json) =>
+          a.actionType === 'RunPlaybook' &&
+          a.actionConfiguration.logicAppResourceId.suffix.endsWith(`btg-notify-enrich-${PACK_ID}`),
+      ),
+    ).toBe(true);
     // and it is reopened (Active) whatever the test's classification
     expect(acts[0].actionConfiguration.status).toBe('Active');
     // without an added alert (a comment, a status change) nothing runs
@@ -359,7 +606,11 @@ describe('automation rules', () => {
     const oid = '00000000-0000-4000-8000-0000000000f1';
     const owned = automationRuleEmitter(packFor(configWith((c) => (c.notify.incidentOwnerObjectId = oid))));
     const p = owned.resources.find((r) => r.templateId === 'btg-incident-created')!.body.properties as Json;
-    expect(p.actions[0].actionConfiguration.owner).toEqual({ objectId: oid, email: 'soc-lead@contoso.example', ownerType: 'User' });
+    expect(p.actions[0].actionConfiguration.owner).toEqual({
+      objectId: oid,
+      email: 'soc-lead@contoso.example',
+      ownerType: 'User',
+    });
     expect(props('btg-incident-created').actions[0].actionConfiguration.owner).toBeUndefined();
   });
 
@@ -369,12 +620,22 @@ describe('automation rules', () => {
     const r = JSON.parse(a.content).resources[0];
     expect(r.type).toBe('Microsoft.OperationalInsights/workspaces/providers/automationRules');
     const pb = r.properties.actions.find((x: Json) => x.actionType === 'RunPlaybook');
-    expect(pb.actionConfiguration).toEqual({ logicAppResourceId: `[concat(resourceGroup().id, '/providers/Microsoft.Logic/workflows/btg-notify-enrich-${PACK_ID}')]`, tenantId: '[subscription().tenantId]' });
+    expect(pb.actionConfiguration).toEqual({
+      logicAppResourceId: `[concat(resourceGroup().id, '/providers/Microsoft.Logic/workflows/btg-notify-enrich-${PACK_ID}')]`,
+      tenantId: '[subscription().tenantId]',
+    });
   });
 
   it('leave the confirmation playbook out when no account has custodians and no identity owner is set', () => {
-    const bare = automationRuleEmitter(packFor(configWith((c) => c.accounts.forEach((a: Json) => (a.custodians = [])))));
-    for (const r of bare.resources) expect((r.body.properties as Json).actions.filter((a: Json) => a.actionType === 'RunPlaybook').map((a: Json) => a.actionConfiguration.logicAppResourceId.suffix)).toEqual([`/providers/Microsoft.Logic/workflows/btg-notify-enrich-${PACK_ID}`]);
+    const bare = automationRuleEmitter(
+      packFor(configWith((c) => c.accounts.forEach((a: Json) => (a.custodians = [])))),
+    );
+    for (const r of bare.resources)
+      expect(
+        (r.body.properties as Json).actions
+          .filter((a: Json) => a.actionType === 'RunPlaybook')
+          .map((a: Json) => a.actionConfiguration.logicAppResourceId.suffix),
+      ).toEqual([`/providers/Microsoft.Logic/workflows/btg-notify-enrich-${PACK_ID}`]);
   });
 });
 
@@ -390,17 +651,26 @@ describe('custodian confirmation (issue 14 item 2)', () => {
   const approvals = (def: Json) => {
     const out: Json[] = [];
     walkActions(def.actions, [], (_n, a) => {
-      if (a.type === 'ApiConnectionWebhook' && /approvalmail/.test(String((a.inputs as { path?: unknown } | undefined)?.path))) out.push(a);
+      if (
+        a.type === 'ApiConnectionWebhook' &&
+        /approvalmail/.test(String((a.inputs as { path?: unknown } | undefined)?.path))
+      )
+        out.push(a);
     });
     return out;
   };
 
   it('every approval mail shows the confirmation dialog, so a link scanner (one GET) cannot answer', () => {
-    const withOwner = playbookEmitter(packFor(configWith((c) => (c.notify.identityOwners = ['iam-lead@contoso.example']))));
-    const defs = [...emitted.artifacts, ...withOwner.artifacts].map((a) => workflowOf(JSON.parse(a.content)).properties.definition);
+    const withOwner = playbookEmitter(
+      packFor(configWith((c) => (c.notify.identityOwners = ['iam-lead@contoso.example']))),
+    );
+    const defs = [...emitted.artifacts, ...withOwner.artifacts].map(
+      (a) => workflowOf(JSON.parse(a.content)).properties.definition,
+    );
     const all = defs.flatMap(approvals);
     expect(all.length).toBe(3); // custodians (example) + custodians and identity owners (with an owner)
-    for (const a of all) expect(a.inputs.body.Message).toMatchObject({ ShowHTMLConfirmationDialog: true, HideHTMLMessage: false });
+    for (const a of all)
+      expect(a.inputs.body.Message).toMatchObject({ ShowHTMLConfirmationDialog: true, HideHTMLMessage: false });
   });
 
   it('asks custodians only for incidents of the use rules; change incidents go to the identity owners', () => {
@@ -410,7 +680,11 @@ describe('custodian confirmation (issue 14 item 2)', () => {
     expect(find(def, 'Ask_custodians')).toBeDefined();
     // no identity owner in the example config: the change branch says so on the incident
     expect(Object.keys(branch.else.actions)).toEqual(['Comment_no_identity_owners']);
-    const t = JSON.parse(playbookEmitter(packFor(configWith((c) => (c.notify.identityOwners = ['iam-lead@contoso.example'])))).artifacts.find((a) => a.templateId === 'btg-custodian-confirmation')!.content);
+    const t = JSON.parse(
+      playbookEmitter(
+        packFor(configWith((c) => (c.notify.identityOwners = ['iam-lead@contoso.example']))),
+      ).artifacts.find((a) => a.templateId === 'btg-custodian-confirmation')!.content,
+    );
     const def2 = workflowOf(t).properties.definition;
     expect(Object.keys(def2.actions['Is_sign-in_incident'].else.actions)).toEqual(['Confirm_with_identity_owners']);
     const ask = find(def2, 'Ask_identity_owners')!;
@@ -421,20 +695,40 @@ describe('custodian confirmation (issue 14 item 2)', () => {
     const ids: string[] = templates['btg-custodian-confirmation'].parameters.SignInRuleIds.defaultValue;
     const byTemplate = new Map(pack.rules.map((r) => [r.rule.id.toLowerCase(), r.templateId]));
     expect(ids.map((id) => byTemplate.get(id)).sort()).toEqual([...USE_RULE_TEMPLATES].sort());
-    for (const change of ['btg-account-changed', 'btg-role-group-membership-changed', 'btg-auth-methods-changed', 'btg-ca-policy-exclusion-removed', 'btg-exclusion-group-changed']) expect(ids).not.toContain(contentId('rule', change));
-    expect(def.actions['Sign-in_rules_of_incident'].inputs.where).toBe("@contains(parameters('SignInRuleIds'), toLower(last(split(string(item()), '/'))))");
+    for (const change of [
+      'btg-account-changed',
+      'btg-role-group-membership-changed',
+      'btg-auth-methods-changed',
+      'btg-ca-policy-exclusion-removed',
+      'btg-exclusion-group-changed',
+    ])
+      expect(ids).not.toContain(contentId('rule', change));
+    expect(def.actions['Sign-in_rules_of_incident'].inputs.where).toBe(
+      "@contains(parameters('SignInRuleIds'), toLower(last(split(string(item()), '/'))))",
+    );
   });
 
   it('an answer counts only from an address that was asked and never from a break-glass account', () => {
     const def = wf();
-    expect(templates['btg-custodian-confirmation'].parameters.BreakGlassUpns.defaultValue).toEqual(['btg-emergency-01@contoso.example', 'btg-emergency-02@contoso.example']);
+    expect(templates['btg-custodian-confirmation'].parameters.BreakGlassUpns.defaultValue).toEqual([
+      'btg-emergency-01@contoso.example',
+      'btg-emergency-02@contoso.example',
+    ]);
     const cond = JSON.stringify(find(def, 'Valid_yes_from_custodian')!.expression);
-    expect(cond).toContain(`{"not":{"contains":["@parameters('BreakGlassUpns')","@toLower(coalesce(body('Ask_custodians')?['UserEmailAddress'], ''))"]}}`);
-    expect(cond).toContain(`{"contains":["@split(toLower(outputs('Custodians_of_account')?['custodians']), ';')","@toLower(coalesce(body('Ask_custodians')?['UserEmailAddress'], ''))"]}`);
+    expect(cond).toContain(
+      `{"not":{"contains":["@parameters('BreakGlassUpns')","@toLower(coalesce(body('Ask_custodians')?['UserEmailAddress'], ''))"]}}`,
+    );
+    expect(cond).toContain(
+      `{"contains":["@split(toLower(outputs('Custodians_of_account')?['custodians']), ';')","@toLower(coalesce(body('Ask_custodians')?['UserEmailAddress'], ''))"]}`,
+    );
     expect(cond).toContain(`{"equals":["@body('Ask_custodians')?['SelectedOption']","Authorised"]}`);
     // config: a break-glass UPN as custodian or identity owner is refused
-    expect(() => configWith((c) => (c.accounts[0].custodians = ['BTG-Emergency-02@contoso.example']))).toThrow(/config-approver-is-account|is a break-glass account/);
-    expect(() => configWith((c) => (c.notify.identityOwners = ['btg-emergency-01@contoso.example']))).toThrow(/is a break-glass account/);
+    expect(() => configWith((c) => (c.accounts[0].custodians = ['BTG-Emergency-02@contoso.example']))).toThrow(
+      /config-approver-is-account|is a break-glass account/,
+    );
+    expect(() => configWith((c) => (c.notify.identityOwners = ['btg-emergency-01@contoso.example']))).toThrow(
+      /is a break-glass account/,
+    );
   });
 
   it('records who answered what: a comment and labels on the incident', () => {
@@ -448,7 +742,9 @@ describe('custodian confirmation (issue 14 item 2)', () => {
     expect(no.tagsToAdd.TagsToAdd[0].Tag).toContain("'btg-unconfirmed'");
     // the comment names the responder, HTML-encoded (the address comes from the mail service)
     const msg: string = find(def, 'Comment_custodian_yes')!.inputs.body.message;
-    expect(msg).toMatch(/^<p>Custodian @\{replace\(.*outputs\('Answer_of_Ask_custodians'\)\?\['responder'\].*\)\} answered <b>Authorised<\/b>\./);
+    expect(msg).toMatch(
+      /^<p>Custodian @\{replace\(.*outputs\('Answer_of_Ask_custodians'\)\?\['responder'\].*\)\} answered <b>Authorised<\/b>\./,
+    );
   });
 });
 
@@ -465,14 +761,31 @@ describe('the overdue query reads drill history from the BreakGlassDrills watchl
     _DTItemStatus: status,
     _DTTimestamp: new KDate(NOW - daysAgo * day + 60_000),
     TimeGenerated: new KDate(NOW - daysAgo * day + 60_000),
-    WatchlistItem: { DrillId: id, AccountObjectId: account.toUpperCase(), Result: result, DrillStart: new Date(NOW - daysAgo * day).toISOString() },
+    WatchlistItem: {
+      DrillId: id,
+      AccountObjectId: account.toUpperCase(),
+      Result: result,
+      DrillStart: new Date(NOW - daysAgo * day).toISOString(),
+    },
   });
   const overdue = (watchlistRows: Record<string, unknown>[], signIns: Record<string, unknown>[] = []) => {
     const c = compileQuery(q.query.text, defaultAnalyzer());
     expect(c.errors).toEqual([]);
     expect(c.unsupported).toEqual([]);
-    const fill = (name: string, rows: Record<string, unknown>[]) => table(cols(name), rows.map((r) => Object.fromEntries(cols(name).map((col) => [col.name, (r[col.name] ?? null) as never]))));
-    const res = evaluate(c, { tables: { Watchlist: fill('Watchlist', watchlistRows), SigninLogs: fill('SigninLogs', signIns), SecurityIncident: fill('SecurityIncident', []) }, functions: {}, now: NOW });
+    const fill = (name: string, rows: Record<string, unknown>[]) =>
+      table(
+        cols(name),
+        rows.map((r) => Object.fromEntries(cols(name).map((col) => [col.name, (r[col.name] ?? null) as never]))),
+      );
+    const res = evaluate(c, {
+      tables: {
+        Watchlist: fill('Watchlist', watchlistRows),
+        SigninLogs: fill('SigninLogs', signIns),
+        SecurityIncident: fill('SecurityIncident', []),
+      },
+      functions: {},
+      now: NOW,
+    });
     return res.rows.map((r) => (r.Row as Json).AccountUPN);
   };
   const B1 = '00000000-0000-4000-8000-00000000b701';
@@ -486,18 +799,43 @@ describe('the overdue query reads drill history from the BreakGlassDrills watchl
   it('a passed drill within the interval is a test; a timed-out drill, an old one, a deleted item or a mere sign-in is not', () => {
     expect(overdue([])).toEqual(['btg-emergency-01@contoso.example', 'btg-emergency-02@contoso.example']);
     expect(overdue([drill('d1', B1, 'passed', 10)])).toEqual(['btg-emergency-02@contoso.example']);
-    expect(overdue([drill('d1', B1, 'passed', 10), drill('d2', B2, 'timed-out', 5)])).toEqual(['btg-emergency-02@contoso.example']);
-    expect(overdue([drill('d1', B1, 'passed', 10), drill('d2', B2, 'passed', 120)])).toEqual(['btg-emergency-02@contoso.example']);
-    expect(overdue([drill('d1', B1, 'passed', 10), drill('d1', B1, 'passed', 9, 'Delete')])).toEqual(['btg-emergency-01@contoso.example', 'btg-emergency-02@contoso.example']);
+    expect(overdue([drill('d1', B1, 'passed', 10), drill('d2', B2, 'timed-out', 5)])).toEqual([
+      'btg-emergency-02@contoso.example',
+    ]);
+    expect(overdue([drill('d1', B1, 'passed', 10), drill('d2', B2, 'passed', 120)])).toEqual([
+      'btg-emergency-02@contoso.example',
+    ]);
+    expect(overdue([drill('d1', B1, 'passed', 10), drill('d1', B1, 'passed', 9, 'Delete')])).toEqual([
+      'btg-emergency-01@contoso.example',
+      'btg-emergency-02@contoso.example',
+    ]);
     // an attacker's successful sign-in is not a test
-    const signIn = { TimeGenerated: new KDate(NOW - day), UserId: B2, UserPrincipalName: 'btg-emergency-02@contoso.example', ResultType: '0' };
+    const signIn = {
+      TimeGenerated: new KDate(NOW - day),
+      UserId: B2,
+      UserPrincipalName: 'btg-emergency-02@contoso.example',
+      ResultType: '0',
+    };
     expect(overdue([drill('d1', B1, 'passed', 10)], [signIn])).toEqual(['btg-emergency-02@contoso.example']);
   });
 
   it('the item btg drill writes is what the query reads', () => {
     const rec = drillRecord(
-      { account: { objectId: B1, userPrincipalName: 'btg-emergency-01@contoso.example' }, rule: { templateId: 'btg-interactive-signin', name: 'x', id: 'y' }, workspace: { label: 'prod', workspaceId: 'w' }, since: new Date(NOW - day) },
-      { result: 'passed', startedAt: new Date(NOW - day), endedAt: new Date(NOW - day + 120_000), polls: 2, observation: {}, latencySeconds: 90, latencyFrom: 'drill start' },
+      {
+        account: { objectId: B1, userPrincipalName: 'btg-emergency-01@contoso.example' },
+        rule: { templateId: 'btg-interactive-signin', name: 'x', id: 'y' },
+        workspace: { label: 'prod', workspaceId: 'w' },
+        since: new Date(NOW - day),
+      },
+      {
+        result: 'passed',
+        startedAt: new Date(NOW - day),
+        endedAt: new Date(NOW - day + 120_000),
+        polls: 2,
+        observation: {},
+        latencySeconds: 90,
+        latencyFrom: 'drill start',
+      },
     );
     const item = drillWatchlistItem(rec, 'custodian@contoso.example');
     expect(Object.keys(item)).toEqual([...DRILL_WATCHLIST.columns]);
@@ -511,7 +849,11 @@ describe('the report shows the response flow', () => {
     const html = renderResponseFlow(automationRuleEmitter(pack).artifacts);
     const items = html.split('<li>').slice(1);
     expect(items).toHaveLength(2);
-    expect(items[0]).toMatch(/order 1; incident created\): label break-glass → task “Confirm the use” → .* → run playbook <code>btg-notify-enrich-[a-z0-9-]+<\/code> → run playbook <code>btg-custodian-confirmation-/);
-    expect(items[1]).toMatch(/order 2; incident updated: an alert was added\): status Active, severity High, label break-glass, label btg-alert-added → run playbook/);
+    expect(items[0]).toMatch(
+      /order 1; incident created\): label break-glass → task “Confirm the use” → .* → run playbook <code>btg-notify-enrich-[a-z0-9-]+<\/code> → run playbook <code>btg-custodian-confirmation-/,
+    );
+    expect(items[1]).toMatch(
+      /order 2; incident updated: an alert was added\): status Active, severity High, label break-glass, label btg-alert-added → run playbook/,
+    );
   });
 });

@@ -51,8 +51,18 @@ function shellWords(line: string, cwd: string): { args: string[]; redirect?: str
   const args = (gt >= 0 ? words.slice(0, gt) : words).flatMap((w) => {
     if (!w.includes('*')) return [w];
     const dir = path.dirname(w);
-    const re = new RegExp(`^${path.basename(w).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-    const hits = fs.existsSync(path.join(cwd, dir)) ? fs.readdirSync(path.join(cwd, dir)).filter((f) => re.test(f)).map((f) => path.join(dir, f)) : [];
+    const re = new RegExp(
+      `^${path
+        .basename(w)
+        .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')}$`,
+    );
+    const hits = fs.existsSync(path.join(cwd, dir))
+      ? fs
+          .readdirSync(path.join(cwd, dir))
+          .filter((f) => re.test(f))
+          .map((f) => path.join(dir, f))
+      : [];
     return hits.length ? hits.sort() : [w];
   });
   return { args, redirect };
@@ -79,8 +89,12 @@ function standIns(args: string[], s: { emu: Emulator; graph: GraphServer; logs: 
 async function run(cwd: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
+  const o = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
+  const e = jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
   const before = process.cwd();
   process.chdir(cwd);
   try {
@@ -99,7 +113,12 @@ describe('README commands', () => {
   let emu: Emulator;
   let graph: GraphServer;
   let logs: LogsServer;
-  const saved = { check: { ...checkDeps }, test: { ...testDeps }, drill: { ...drillDeps }, deploy: { ...deployCliDeps } };
+  const saved = {
+    check: { ...checkDeps },
+    test: { ...testDeps },
+    drill: { ...drillDeps },
+    deploy: { ...deployCliDeps },
+  };
   const env = { ...process.env };
 
   beforeAll(async () => {
@@ -114,13 +133,34 @@ describe('README commands', () => {
     // solution with one rule over a custom table, the repository's schema folders
     const solution = path.join(cwd, 'Solutions', 'Contoso App', 'Analytic Rules');
     fs.mkdirSync(solution, { recursive: true });
-    writeRule(solution, 'app-signin.yaml', baseRule({ query: 'MyApp_CL\n| where Account_s != ""\n| project TimeGenerated, UserId = Account_s, IPAddress = Ip_s, UserPrincipalName = Account_s\n' }));
+    writeRule(
+      solution,
+      'app-signin.yaml',
+      baseRule({
+        query:
+          'MyApp_CL\n| where Account_s != ""\n| project TimeGenerated, UserId = Account_s, IPAddress = Ip_s, UserPrincipalName = Account_s\n',
+      }),
+    );
     const tables = path.join(cwd, '.script', 'tests', 'KqlvalidationsTests', 'CustomTables');
     fs.mkdirSync(tables, { recursive: true });
     fs.mkdirSync(path.join(cwd, '.script', 'tests', 'KqlvalidationsTests', 'CustomFunctions'), { recursive: true });
     fs.mkdirSync(path.join(cwd, 'Parsers'));
-    fs.writeFileSync(path.join(tables, 'MyApp_CL.json'), JSON.stringify({ Name: 'MyApp_CL', Properties: [{ Name: 'TimeGenerated', Type: 'DateTime' }, { Name: 'Account_s', Type: 'String' }, { Name: 'Ip_s', Type: 'String' }] }));
-    writeRule(path.join(cwd, 'my-rules'), 'bad.yaml', baseRule({ query: 'SigninLogs\n| where UserPrincipalNam =~ "x"\n| project TimeGenerated, UserId, IPAddress\n' }));
+    fs.writeFileSync(
+      path.join(tables, 'MyApp_CL.json'),
+      JSON.stringify({
+        Name: 'MyApp_CL',
+        Properties: [
+          { Name: 'TimeGenerated', Type: 'DateTime' },
+          { Name: 'Account_s', Type: 'String' },
+          { Name: 'Ip_s', Type: 'String' },
+        ],
+      }),
+    );
+    writeRule(
+      path.join(cwd, 'my-rules'),
+      'bad.yaml',
+      baseRule({ query: 'SigninLogs\n| where UserPrincipalNam =~ "x"\n| project TimeGenerated, UserId, IPAddress\n' }),
+    );
 
     const config = loadConfig(EXAMPLE_CONFIG).config!;
     emu = await startEmulator({ workspaces: config.workspaces });
@@ -132,7 +172,9 @@ describe('README commands', () => {
     process.env.AZURE_TENANT_ID = TENANT;
 
     graph = await startGraphServer({ dir: POSTURE_CLEAN });
-    checkDeps.credential = async () => ({ getToken: async (): Promise<AccessToken> => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) });
+    checkDeps.credential = async () => ({
+      getToken: async (): Promise<AccessToken> => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }),
+    });
     checkDeps.graphCa = graph.ca;
     checkDeps.now = () => POSTURE_TIME;
     checkDeps.armCredential = async () => {
@@ -144,8 +186,16 @@ describe('README commands', () => {
     const pack = loadPack(config, 'btg.config.yaml');
     const now = new Date();
     testDeps.now = () => now;
-    const plan = planTests({ rules: pack.rules, schemas: bundledSchemas(), now, accounts: accountMap(config.accounts, config.accounts), watchlistAccounts: config.accounts });
-    const expected = new Map<string, string>(plan.rules.flatMap((r) => r.cases.map((c) => [`${r.templateId}/${c.name}`, c.expect] as const)));
+    const plan = planTests({
+      rules: pack.rules,
+      schemas: bundledSchemas(),
+      now,
+      accounts: accountMap(config.accounts, config.accounts),
+      watchlistAccounts: config.accounts,
+    });
+    const expected = new Map<string, string>(
+      plan.rules.flatMap((r) => r.cases.map((c) => [`${r.templateId}/${c.name}`, c.expect] as const)),
+    );
     const t0 = Date.now();
     logs = await startLogsServer({
       token: TOKEN,
@@ -154,8 +204,28 @@ describe('README commands', () => {
         if (marker) return resultTable([['Count', 'long']], [[expected.get(marker) === 'fire' ? 1 : 0]]);
         const at = (s: number) => new Date(t0 + s * 1000).toISOString();
         return resultTable(
-          [['SignInTime', 'datetime'], ['AlertTime', 'datetime'], ['IncidentNumber', 'int'], ['IncidentName', 'string'], ['Title', 'string'], ['IncidentUrl', 'string'], ['IncidentTime', 'datetime'], ['CreatedTime', 'datetime']],
-          [[at(5), at(40), 7, '7b0c8d2e-0000-4000-8000-000000000007', 'Break-glass account interactive sign-in', '', at(65), at(65)]],
+          [
+            ['SignInTime', 'datetime'],
+            ['AlertTime', 'datetime'],
+            ['IncidentNumber', 'int'],
+            ['IncidentName', 'string'],
+            ['Title', 'string'],
+            ['IncidentUrl', 'string'],
+            ['IncidentTime', 'datetime'],
+            ['CreatedTime', 'datetime'],
+          ],
+          [
+            [
+              at(5),
+              at(40),
+              7,
+              '7b0c8d2e-0000-4000-8000-000000000007',
+              'Break-glass account interactive sign-in',
+              '',
+              at(65),
+              at(65),
+            ],
+          ],
         );
       },
     });
@@ -196,7 +266,10 @@ describe('README commands', () => {
   it.each(readmeCommands(README).map((l) => [l]))('%s', async (line) => {
     const { args, redirect } = shellWords(line, cwd);
     const r = await run(cwd, [...args, ...standIns(args, { emu, graph, logs })]);
-    if (r.code !== expectedExit(line)) throw new Error(`${line}\nexit ${r.code}, expected ${expectedExit(line)}\n--- stdout\n${r.out.slice(-3000)}\n--- stderr\n${r.err.slice(-3000)}`);
+    if (r.code !== expectedExit(line))
+      throw new Error(
+        `${line}\nexit ${r.code}, expected ${expectedExit(line)}\n--- stdout\n${r.out.slice(-3000)}\n--- stderr\n${r.err.slice(-3000)}`,
+      );
     if (redirect) fs.writeFileSync(path.join(cwd, redirect), r.out);
     // nothing secret reaches the terminal
     expect(r.out + r.err).not.toContain(TOKEN);

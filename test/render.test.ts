@@ -3,7 +3,13 @@ import * as path from 'path';
 import { parseConfigText } from '../scripts/config/load';
 import { Config } from '../scripts/config/schema';
 import { loadRuleTemplates } from '../scripts/content/load';
-import { accountSetKql, lintQueryTemplate, queryEnvironment, renderQuery, toTemplateOffset } from '../scripts/content/render';
+import {
+  accountSetKql,
+  lintQueryTemplate,
+  queryEnvironment,
+  renderQuery,
+  toTemplateOffset,
+} from '../scripts/content/render';
 import { defaultAnalyzer } from '../scripts/kql/analyzer';
 import { validateRule } from '../scripts/validate/run';
 import { tempDir } from './helpers/rules';
@@ -16,7 +22,9 @@ const config = (extra = ''): Config => parseConfigText(cfgText(extra)).config!;
 
 describe('query templates', () => {
   it('rejects raw interpolation, triple-stash and unknown partials', () => {
-    const problems = lintQueryTemplate('SigninLogs | where UserPrincipalName == "{{accounts.0.userPrincipalName}}" | where x == {{{raw}}}\n{{> other}}');
+    const problems = lintQueryTemplate(
+      'SigninLogs | where UserPrincipalName == "{{accounts.0.userPrincipalName}}" | where x == {{{raw}}}\n{{> other}}',
+    );
     expect(problems.map((p) => p.message)).toEqual([
       expect.stringMatching(/raw interpolation \{\{accounts.0.userPrincipalName\}\}/),
       expect.stringMatching(/raw interpolation \{\{raw\}\}/),
@@ -25,13 +33,19 @@ describe('query templates', () => {
   });
 
   it('allows helpers inside #each / #if', () => {
-    expect(lintQueryTemplate('{{#each accounts}}{{kqlString this.userPrincipalName}}{{/each}}{{#if options.hasExpectedLocations}}{{kqlInt 1}}{{/if}}')).toEqual([]);
+    expect(
+      lintQueryTemplate(
+        '{{#each accounts}}{{kqlString this.userPrincipalName}}{{/each}}{{#if options.hasExpectedLocations}}{{kqlInt 1}}{{/if}}',
+      ),
+    ).toEqual([]);
   });
 
   it('declares the account set as lower-case literals (inline) or from the watchlist', () => {
-    expect(accountSetKql(config())).toBe('let BtgAccountIds = dynamic(["00000000-0000-4000-8000-00000000b701", "00000000-0000-4000-8000-00000000b702"]);\nlet BtgAccountUpns = dynamic(["btg1@contoso.example", "btg2@contoso.example"]);');
+    expect(accountSetKql(config())).toBe(
+      'let BtgAccountIds = dynamic(["00000000-0000-4000-8000-00000000b701", "00000000-0000-4000-8000-00000000b702"]);\nlet BtgAccountUpns = dynamic(["btg1@contoso.example", "btg2@contoso.example"]);',
+    );
     const wl = accountSetKql(config('accountSource: watchlist\nwatchlist: { alias: BtgList }'));
-    expect(wl).toContain("_GetWatchlist(\"BtgList\")");
+    expect(wl).toContain('_GetWatchlist("BtgList")');
     expect(wl).toContain('AccountObjectId');
   });
 
@@ -46,11 +60,15 @@ describe('query templates', () => {
   });
 
   it('a helper given a bad value fails with the template position', () => {
-    expect(() => renderQuery('print x = {{kqlGuid id}}', { id: 'not-a-guid' }, queryEnvironment(config()))).toThrow(/kqlGuid: expected a GUID/);
+    expect(() => renderQuery('print x = {{kqlGuid id}}', { id: 'not-a-guid' }, queryEnvironment(config()))).toThrow(
+      /kqlGuid: expected a GUID/,
+    );
   });
 
   it('a missing value fails the render, naming the expression', () => {
-    expect(() => renderQuery('print x = {{kqlString nope}}', {}, queryEnvironment(config()))).toThrow('{{kqlString nope}}: kqlString: expected a string, got undefined');
+    expect(() => renderQuery('print x = {{kqlString nope}}', {}, queryEnvironment(config()))).toThrow(
+      '{{kqlString nope}}: kqlString: expected a string, got undefined',
+    );
   });
 });
 
@@ -92,7 +110,10 @@ describe('diagnostics point at the template source', () => {
 
   it('the entity mapping column not returned by the query is reported at the mapping', () => {
     // the query has an error, so result columns are not trusted: fix the query and check again
-    fs.writeFileSync(path.join(dir, 'probe.yaml'), template.replace('options.tenantish', 'tenantName').replace(', NoSuchColumn', ''));
+    fs.writeFileSync(
+      path.join(dir, 'probe.yaml'),
+      template.replace('options.tenantish', 'tenantName').replace(', NoSuchColumn', ''),
+    );
     const again = validateRule(loadRuleTemplates(dir, config()).items[0], defaultAnalyzer());
     const d = again.find((x) => x.code === 'rule-entity-column')!;
     expect(d.message).toMatch(/does not return a column "UserIdentity"/);

@@ -19,7 +19,16 @@ import { fixtureArtifacts, PLAYBOOK_ACTIONS } from './report/fixtures';
 jest.setTimeout(120_000);
 
 const CHROMIUM = process.env.BTG_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -44,7 +53,8 @@ function workflowDefinitions(doc: unknown): Json[] {
     if (Array.isArray(v)) return v.forEach(walk);
     if (!v || typeof v !== 'object') return;
     const o = v as Json;
-    if (typeof o.type === 'string' && o.type.toLowerCase() === 'microsoft.logic/workflows' && o.properties?.definition) out.push(o.properties.definition);
+    if (typeof o.type === 'string' && o.type.toLowerCase() === 'microsoft.logic/workflows' && o.properties?.definition)
+      out.push(o.properties.definition);
     else if (typeof o.$schema === 'string' && /workflowdefinition/i.test(o.$schema)) out.push(o);
     else Object.values(o).forEach(walk);
   };
@@ -84,7 +94,8 @@ beforeAll(async () => {
   outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'btg-report-'));
   built = build({ configFile: EXAMPLE_CONFIG, outDir: path.join(outDir, 'out') });
   outDir = path.join(outDir, 'out');
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium)`);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 });
 
@@ -117,9 +128,12 @@ describe('out/report.html from btg build', () => {
       const attr = a.kind === 'rule-yaml' ? 'data-detection' : 'data-hunting';
       const section = opened.page.locator(`section[${attr}="${a.templateId}"]`);
       if ((await section.count()) !== 1) missing.push(`${a.templateId}: no section`);
-      else if (!(await section.locator('h3').innerText()).includes(a.name!)) missing.push(`${a.templateId}: heading is not "${a.name}"`);
-      else if ((await section.locator('pre.kql span').count()) === 0) missing.push(`${a.templateId}: query is not highlighted`);
-      else if ((await section.locator('[data-status="valid"]').count()) !== 1) missing.push(`${a.templateId}: no "valid" status`);
+      else if (!(await section.locator('h3').innerText()).includes(a.name!))
+        missing.push(`${a.templateId}: heading is not "${a.name}"`);
+      else if ((await section.locator('pre.kql span').count()) === 0)
+        missing.push(`${a.templateId}: query is not highlighted`);
+      else if ((await section.locator('[data-status="valid"]').count()) !== 1)
+        missing.push(`${a.templateId}: no "valid" status`);
     }
     expect(missing).toEqual([]);
   });
@@ -140,7 +154,9 @@ describe('out/report.html from btg build', () => {
 
   it('draws one diagram per emitted playbook with one node per action, nested actions included', async () => {
     const emitted = manifest.artifacts.filter((a) => a.kind.includes('playbook') && a.path.endsWith('.json'));
-    const distinct = new Set(emitted.flatMap((a) => workflowDefinitions(JSON.parse(readOut(a.path))).map((d) => JSON.stringify(d))));
+    const distinct = new Set(
+      emitted.flatMap((a) => workflowDefinitions(JSON.parse(readOut(a.path))).map((d) => JSON.stringify(d))),
+    );
     const diagrams = opened.page.locator('svg.flow');
     expect(await diagrams.count()).toBe(distinct.size);
     for (const svg of await diagrams.all()) {
@@ -157,15 +173,22 @@ describe('out/report.html from btg build', () => {
     expect(await first.locator('pre.kql').isVisible()).toBe(false);
     await page.evaluate(() => document.querySelectorAll('details').forEach((d) => d.setAttribute('open', '')));
     expect(await first.locator('pre.kql').isVisible()).toBe(true);
-    const wide = await page.$$eval('pre.kql', (pres) => pres.filter((p) => p.scrollWidth > p.clientWidth + 1).map((p) => `${p.scrollWidth} > ${p.clientWidth}`));
+    const wide = await page.$$eval('pre.kql', (pres) =>
+      pres.filter((p) => p.scrollWidth > p.clientWidth + 1).map((p) => `${p.scrollWidth} > ${p.clientWidth}`),
+    );
     expect(wide).toEqual([]);
     for (const svg of await page.locator('svg.flow').all()) {
-      const [own, panel] = await svg.evaluate((el) => [el.getBoundingClientRect().width, el.parentElement!.getBoundingClientRect().width]);
+      const [own, panel] = await svg.evaluate((el) => [
+        el.getBoundingClientRect().width,
+        el.parentElement!.getBoundingClientRect().width,
+      ]);
       const natural = Number((await svg.getAttribute('viewBox'))!.split(' ')[2]);
       // as wide as the panel allows, up to 1.5x its natural size
       expect(own).toBeGreaterThanOrEqual(Math.min(panel - 40, natural * 1.5) - 1);
     }
-    await page.evaluate(() => document.querySelectorAll('details.item-body, details.files').forEach((d) => d.removeAttribute('open')));
+    await page.evaluate(() =>
+      document.querySelectorAll('details.item-body, details.files').forEach((d) => d.removeAttribute('open')),
+    );
   });
 
   it('saves a screenshot (test-artifacts/report.png, copied to docs/report.png)', async () => {
@@ -191,9 +214,20 @@ describe('report with playbook, workbook and routine fixtures', () => {
 
   beforeAll(async () => {
     // the built rules, hunting queries and manifest; the playbook, workbook and routine of the fixtures
-    artifacts = [...built.emitted!.artifacts.filter((a) => !/report|playbook|workbook|routine|automation|monitor/.test(a.kind)), ...fixtureArtifacts()];
+    artifacts = [
+      ...built.emitted!.artifacts.filter((a) => !/report|playbook|workbook|routine|automation|monitor/.test(a.kind)),
+      ...fixtureArtifacts(),
+    ];
     const file = path.join(outDir, 'report-fixtures.html');
-    fs.writeFileSync(file, renderReport({ pack: built.pack!, artifacts, diagnostics: built.diagnostics, classify: (q) => defaultAnalyzer().classify(q) }));
+    fs.writeFileSync(
+      file,
+      renderReport({
+        pack: built.pack!,
+        artifacts,
+        diagnostics: built.diagnostics,
+        classify: (q) => defaultAnalyzer().classify(q),
+      }),
+    );
     opened = await open(file);
   });
 

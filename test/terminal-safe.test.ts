@@ -24,14 +24,31 @@ describe('terminalSafe', () => {
 
 describe('printed server names', () => {
   it('btg check: a Graph display name cannot rewrite the table', () => {
-    const text = formatTable({ tenantName: 'Contoso', source: 'graph', asOf: '2026-01-01T00:00:00Z', summary: { fail: 1, warn: 0, skip: 0, info: 0, pass: 0 }, findings: [{ check: 'ca-exclusion' as never, subject: HOSTILE, status: 'fail', reason: `policy "${HOSTILE}" applies` }] });
+    const text = formatTable({
+      tenantName: 'Contoso',
+      source: 'graph',
+      asOf: '2026-01-01T00:00:00Z',
+      summary: { fail: 1, warn: 0, skip: 0, info: 0, pass: 0 },
+      findings: [
+        { check: 'ca-exclusion' as never, subject: HOSTILE, status: 'fail', reason: `policy "${HOSTILE}" applies` },
+      ],
+    });
     expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
     expect(text.split('\n').filter((l) => l.startsWith('PASS'))).toEqual([]);
     expect(text).toContain('ALL CLEAR');
   });
 
   it('btg deploy: a resource name from the server in a progress line', () => {
-    const line = formatEvent({ type: 'result', workspace: 'prod', result: { status: 'failed', operation: 'update', message: `server said ${HOSTILE}`, entry: { label: 'rule', displayName: HOSTILE, name: 'x\x1b]0;title\x07' } } } as never)!;
+    const line = formatEvent({
+      type: 'result',
+      workspace: 'prod',
+      result: {
+        status: 'failed',
+        operation: 'update',
+        message: `server said ${HOSTILE}`,
+        entry: { label: 'rule', displayName: HOSTILE, name: 'x\x1b]0;title\x07' },
+      },
+    } as never)!;
     expect(line).not.toMatch(/[\x00-\x1f\x7f-\x9f\u202e]/);
     expect(line).toContain('FAILED');
   });

@@ -27,7 +27,8 @@ const HUNTING = {
   requiredDataConnectors: [{ connectorId: 'AzureActiveDirectory', dataTypes: ['SigninLogs'] }],
   tactics: ['InitialAccess'],
   relevantTechniques: ['T1078'],
-  query: 'SigninLogs\n| where TimeGenerated > todatetime("{{StartTimeISO}}")\n| project TimeGenerated, UserId, IPAddress\n',
+  query:
+    'SigninLogs\n| where TimeGenerated > todatetime("{{StartTimeISO}}")\n| project TimeGenerated, UserId, IPAddress\n',
   entityMappings: [{ entityType: 'Account', fieldMappings: [{ identifier: 'AadUserId', columnName: 'UserId' }] }],
   version: '1.0.0',
   metadata: { source: { kind: 'Community' }, author: { name: 'someone' } },
@@ -51,7 +52,9 @@ describe('btg validate: every content type by its shape', () => {
   });
 
   it('a hunting query is still analysed: an unknown column is an error at its line', async () => {
-    const d = await validate([writeRule(dir, 'h-bad.yaml', { ...HUNTING, query: 'SigninLogs\n| where UserPrincipalNam == "x"\n' })]);
+    const d = await validate([
+      writeRule(dir, 'h-bad.yaml', { ...HUNTING, query: 'SigninLogs\n| where UserPrincipalNam == "x"\n' }),
+    ]);
     const e = errorsOf(d);
     expect(e.map((x) => x.code)).toEqual(['kql-semantic']);
     expect(e[0].message).toMatch(/UserPrincipalNam/);
@@ -59,15 +62,19 @@ describe('btg validate: every content type by its shape', () => {
   });
 
   it('a member of a column kept by column_ifexists("X", default) is not an error (the engine keeps the column\'s own type)', async () => {
-    const q = 'AuditLogs\n| mv-expand TargetResources[0].modifiedProperties\n| extend TargetResources_0_modifiedProperties = columnifexists("TargetResources_0_modifiedProperties", \'\')\n| where TargetResources_0_modifiedProperties.displayName =~ "x"\n| extend Other = "s"\n| where Other.displayName == "y"\n| project TimeGenerated';
+    const q =
+      'AuditLogs\n| mv-expand TargetResources[0].modifiedProperties\n| extend TargetResources_0_modifiedProperties = columnifexists("TargetResources_0_modifiedProperties", \'\')\n| where TargetResources_0_modifiedProperties.displayName =~ "x"\n| extend Other = "s"\n| where Other.displayName == "y"\n| project TimeGenerated';
     const d = await validate([writeRule(dir, 'cie.yaml', { ...HUNTING, query: q, entityMappings: undefined })]);
     // the same member on a plain string column is still reported
-    expect(errorsOf(d).map((x) => `${x.range?.start.line} ${x.message}`)).toEqual([expect.stringMatching(/KS142: The name 'displayName'/)]);
+    expect(errorsOf(d).map((x) => `${x.range?.start.line} ${x.message}`)).toEqual([
+      expect.stringMatching(/KS142: The name 'displayName'/),
+    ]);
     expect(errorsOf(d)[0].sourceLine).toMatch(/Other\.displayName/);
   });
 
   it('todynamic() of a dynamic value is not an error (todynamic is parse_json, which returns a dynamic as it is); of a number it is', async () => {
-    const q = 'let l = dynamic(["a"]);\nSigninLogs\n| where UserId in (todynamic(l))\n| extend N = todynamic(1)\n| project TimeGenerated, UserId, N';
+    const q =
+      'let l = dynamic(["a"]);\nSigninLogs\n| where UserId in (todynamic(l))\n| extend N = todynamic(1)\n| project TimeGenerated, UserId, N';
     const d = await validate([writeRule(dir, 'todyn.yaml', { ...HUNTING, query: q, entityMappings: undefined })]);
     expect(errorsOf(d).map((x) => x.message)).toEqual(['KS107: A value of type string expected.']);
     expect(errorsOf(d)[0].sourceLine).toMatch(/todynamic\(1\)/);
@@ -87,9 +94,13 @@ describe('btg validate: every content type by its shape', () => {
     fs.mkdirSync(hq, { recursive: true });
     const d = await validate([writeRule(hq, 'kinded.yaml', { ...HUNTING, kind: 'Scheduled' })]);
     expect(errorsOf(d)).toEqual([]);
-    expect(d.filter((x) => x.code === 'hunting-fields').map((x) => `${x.severity} ${x.message}`)).toEqual([expect.stringMatching(/^warning kind: rule fields in a hunting query/)]);
+    expect(d.filter((x) => x.code === 'hunting-fields').map((x) => `${x.severity} ${x.message}`)).toEqual([
+      expect.stringMatching(/^warning kind: rule fields in a hunting query/),
+    ]);
     // outside such a folder the same file is a Scheduled rule without its schedule
-    expect(errorsOf(await validate([writeRule(dir, 'kinded.yaml', { ...HUNTING, kind: 'Scheduled' })])).map((x) => x.code)).toContain('rule-schema');
+    expect(
+      errorsOf(await validate([writeRule(dir, 'kinded.yaml', { ...HUNTING, kind: 'Scheduled' })])).map((x) => x.code),
+    ).toContain('rule-schema');
   });
 
   it('NRT rule: scheduling fields are errors, the rest is checked', async () => {
@@ -101,16 +112,28 @@ describe('btg validate: every content type by its shape', () => {
   });
 
   it('other kinds (Fusion, ...) are checked for id/kind only, and say so', async () => {
-    const d = await validate([writeRule(dir, 'fusion.yaml', { id: GUID2, kind: 'Fusion', name: 'Advanced multistage attack detection' })]);
+    const d = await validate([
+      writeRule(dir, 'fusion.yaml', { id: GUID2, kind: 'Fusion', name: 'Advanced multistage attack detection' }),
+    ]);
     expect(errorsOf(d)).toEqual([]);
-    expect(d.find((x) => x.code === 'rule-kind')).toMatchObject({ severity: 'info', message: expect.stringMatching(/kind Fusion: .*only id \(GUID\), kind and the field types were checked/) });
-    const badId = await validate([writeRule(dir, 'fusion-id.yaml', { id: 'fusion-1', kind: 'MicrosoftSecurityIncidentCreation' })]);
+    expect(d.find((x) => x.code === 'rule-kind')).toMatchObject({
+      severity: 'info',
+      message: expect.stringMatching(/kind Fusion: .*only id \(GUID\), kind and the field types were checked/),
+    });
+    const badId = await validate([
+      writeRule(dir, 'fusion-id.yaml', { id: 'fusion-1', kind: 'MicrosoftSecurityIncidentCreation' }),
+    ]);
     expect(errorsOf(badId).map((x) => x.code)).toEqual(['rule-id']);
   });
 
   it('a kind in the wrong case or an unknown kind is an error', async () => {
     const lower = await validate([writeRule(dir, 'k1.yaml', baseRule({ kind: 'scheduled' }))]);
-    expect(errorsOf(lower)).toEqual([expect.objectContaining({ code: 'rule-kind', message: 'kind: "scheduled" must be spelled "Scheduled" (kinds are case-sensitive)' })]);
+    expect(errorsOf(lower)).toEqual([
+      expect.objectContaining({
+        code: 'rule-kind',
+        message: 'kind: "scheduled" must be spelled "Scheduled" (kinds are case-sensitive)',
+      }),
+    ]);
     const unknown = await validate([writeRule(dir, 'k2.yaml', baseRule({ kind: 'Hourly' }))]);
     expect(errorsOf(unknown)[0].message).toMatch(/kind: "Hourly" is not a rule kind/);
   });
@@ -123,10 +146,20 @@ describe('btg validate: every content type by its shape', () => {
   });
 
   it('a "moved" stub (no query) is an info note, and its id is not a duplicate of the moved content', async () => {
-    const stub = writeRule(dir, 'moved.yaml', { id: baseRule().id, name: 'Test rule', description: "'As part of content migration, this file is moved to new location. You can find here: https://github.com/Azure/Azure-Sentinel/blob/master/Solutions/X/Analytic%20Rules/r.yaml'" });
+    const stub = writeRule(dir, 'moved.yaml', {
+      id: baseRule().id,
+      name: 'Test rule',
+      description:
+        "'As part of content migration, this file is moved to new location. You can find here: https://github.com/Azure/Azure-Sentinel/blob/master/Solutions/X/Analytic%20Rules/r.yaml'",
+    });
     const d = await validate([stub, writeRule(dir, 'real.yaml', baseRule())]);
     expect(errorsOf(d)).toEqual([]);
-    expect(d.find((x) => x.code === 'content-moved')).toMatchObject({ severity: 'info', message: expect.stringMatching(/moved to https:\/\/github.com\/Azure\/Azure-Sentinel\/blob\/master\/Solutions\/X\/Analytic%20Rules\/r.yaml/) });
+    expect(d.find((x) => x.code === 'content-moved')).toMatchObject({
+      severity: 'info',
+      message: expect.stringMatching(
+        /moved to https:\/\/github.com\/Azure\/Azure-Sentinel\/blob\/master\/Solutions\/X\/Analytic%20Rules\/r.yaml/,
+      ),
+    });
   });
 
   it('ids are unique among rules (error), names repeat as a warning, a hunting query may share a rule id', async () => {
@@ -144,27 +177,62 @@ describe('btg validate: every content type by its shape', () => {
       queryPeriod: 'PT2H',
       suppressionEnabled: false,
       suppressionDuration: 'PT5H',
-      incidentConfiguration: { createIncident: true, groupingConfiguration: { enabled: true, lookbackDuration: 'PT1H', matchingMethod: 'anyalert' } },
+      incidentConfiguration: {
+        createIncident: true,
+        groupingConfiguration: { enabled: true, lookbackDuration: 'PT1H', matchingMethod: 'anyalert' },
+      },
       eventGroupingSettings: { aggregationKind: 'alertperresult' },
     });
     const d = await validate([writeRule(dir, 'iso.yaml', r)]);
     expect(errorsOf(d)).toEqual([]);
-    const bad = await validate([writeRule(dir, 'iso-bad.yaml', baseRule({ incidentConfiguration: { createIncident: true, groupingConfiguration: { enabled: true, lookbackDuration: 'P8D' } } }))]);
-    expect(errorsOf(bad).map((x) => x.message)).toEqual([expect.stringMatching(/lookbackDuration: expected 5m..7d, got "P8D"/)]);
-    const badEnum = await validate([writeRule(dir, 'enum-bad.yaml', baseRule({ eventGroupingSettings: { aggregationKind: 'PerResult' } }))]);
+    const bad = await validate([
+      writeRule(
+        dir,
+        'iso-bad.yaml',
+        baseRule({
+          incidentConfiguration: {
+            createIncident: true,
+            groupingConfiguration: { enabled: true, lookbackDuration: 'P8D' },
+          },
+        }),
+      ),
+    ]);
+    expect(errorsOf(bad).map((x) => x.message)).toEqual([
+      expect.stringMatching(/lookbackDuration: expected 5m..7d, got "P8D"/),
+    ]);
+    const badEnum = await validate([
+      writeRule(dir, 'enum-bad.yaml', baseRule({ eventGroupingSettings: { aggregationKind: 'PerResult' } })),
+    ]);
     expect(errorsOf(badEnum).map((x) => x.code)).toEqual(['rule-schema']);
   });
 
   it('requiredDataConnectors keys in another case are read as Azure-Sentinel CI reads them; a Scheduled rule without them is an error', async () => {
-    expect(errorsOf(await validate([writeRule(dir, 'dc.yaml', baseRule({ requiredDataConnectors: [{ connectorId: 'AzureActiveDirectory', datatypes: ['SigninLogs'] }] }))]))).toEqual([]);
+    expect(
+      errorsOf(
+        await validate([
+          writeRule(
+            dir,
+            'dc.yaml',
+            baseRule({ requiredDataConnectors: [{ connectorId: 'AzureActiveDirectory', datatypes: ['SigninLogs'] }] }),
+          ),
+        ]),
+      ),
+    ).toEqual([]);
     const r = baseRule();
     delete r.requiredDataConnectors;
-    expect(errorsOf(await validate([writeRule(dir, 'dc-none.yaml', r)])).map((x) => x.code)).toEqual(['rule-data-connectors']);
+    expect(errorsOf(await validate([writeRule(dir, 'dc-none.yaml', r)])).map((x) => x.code)).toEqual([
+      'rule-data-connectors',
+    ]);
   });
 
   it('a legacy *CustomEntity column must be mapped (NewEntityMappings)', async () => {
-    const r = baseRule({ query: 'SigninLogs\n| extend AccountCustomEntity = UserPrincipalName\n| project TimeGenerated, UserId, IPAddress, AccountCustomEntity\n' });
-    expect(errorsOf(await validate([writeRule(dir, 'legacy.yaml', r)])).map((x) => x.code)).toEqual(['rule-legacy-entity-columns']);
+    const r = baseRule({
+      query:
+        'SigninLogs\n| extend AccountCustomEntity = UserPrincipalName\n| project TimeGenerated, UserId, IPAddress, AccountCustomEntity\n',
+    });
+    expect(errorsOf(await validate([writeRule(dir, 'legacy.yaml', r)])).map((x) => x.code)).toEqual([
+      'rule-legacy-entity-columns',
+    ]);
   });
 
   it("the pack's own emitted detections and hunting YAML validate clean", async () => {
@@ -197,7 +265,10 @@ describe('btg validate: paths, folders and globs', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('a folder is walked for *.yaml and *.yml (sorted, other files ignored)', () => {
-    expect(expandInputs([path.join(dir, 'rules')])).toEqual({ files: [path.join(dir, 'rules', 'a.yaml'), path.join(dir, 'rules', 'nested', 'b.yml')], errors: [] });
+    expect(expandInputs([path.join(dir, 'rules')])).toEqual({
+      files: [path.join(dir, 'rules', 'a.yaml'), path.join(dir, 'rules', 'nested', 'b.yml')],
+      errors: [],
+    });
   });
 
   it('quoted globs are expanded (*, **)', () => {
@@ -208,7 +279,11 @@ describe('btg validate: paths, folders and globs', () => {
   it('a missing path, an empty glob and a folder with no YAML are each one clear error', () => {
     const r = expandInputs([path.join(dir, 'nope.yaml'), path.join(dir, 'rules', '*.json'), path.join(dir, 'empty')]);
     expect(r.files).toEqual([]);
-    expect(r.errors).toEqual([`${path.join(dir, 'nope.yaml')}: no such file or directory`, `${path.join(dir, 'rules', '*.json')}: no file matches this pattern`, `${path.join(dir, 'empty')}: folder holds no *.yaml or *.yml file`]);
+    expect(r.errors).toEqual([
+      `${path.join(dir, 'nope.yaml')}: no such file or directory`,
+      `${path.join(dir, 'rules', '*.json')}: no file matches this pattern`,
+      `${path.join(dir, 'empty')}: folder holds no *.yaml or *.yml file`,
+    ]);
   });
 });
 
@@ -246,12 +321,20 @@ describe('btg validate: hostile files fail cleanly, the run goes on', () => {
   it('alias bomb, oversized file, invalid UTF-8, a folder named as a file, a non-mapping and a good file: one diagnostic each, the good file validated', async () => {
     const bomb = path.join(dir, 'bomb.yaml');
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     fs.writeFileSync(bomb, levels.join('\n') + '\nquery: *i\n');
     const big = path.join(dir, 'big.yaml');
     fs.writeFileSync(big, `query: "${'x'.repeat(MAX_CONTENT_FILE_BYTES + 1)}"\n`);
     const latin1 = path.join(dir, 'latin1.yaml');
-    fs.writeFileSync(latin1, Buffer.concat([Buffer.from('name: caf'), Buffer.from([0xe9]), Buffer.from('\nquery: T\n')]));
+    fs.writeFileSync(
+      latin1,
+      Buffer.concat([Buffer.from('name: caf'), Buffer.from([0xe9]), Buffer.from('\nquery: T\n')]),
+    );
     const list = path.join(dir, 'list.yaml');
     fs.writeFileSync(list, '- a\n- b\n');
     const broken = path.join(dir, 'broken.yaml');
@@ -259,20 +342,35 @@ describe('btg validate: hostile files fail cleanly, the run goes on', () => {
     const good = writeRule(dir, 'good.yaml', baseRule());
     const files = [bomb, big, latin1, list, broken, good];
     const run = await validateContentFiles(files, { jobs: 1 });
-    const byFile = (f: string) => run.diagnostics.filter((d) => d.file === f && d.severity === 'error').map((d) => d.code);
+    const byFile = (f: string) =>
+      run.diagnostics.filter((d) => d.file === f && d.severity === 'error').map((d) => d.code);
     expect(byFile(bomb)).toEqual(['yaml-syntax']);
     expect(run.diagnostics.find((d) => d.file === bomb)!.message).toMatch(/alias/i);
     expect(byFile(big)).toEqual(['file-size']);
     expect(byFile(latin1)).toEqual(['file-encoding']);
-    expect(run.diagnostics.find((d) => d.file === latin1)!.message).toMatch(/not valid UTF-8 \(first bad byte at offset 9\)/);
+    expect(run.diagnostics.find((d) => d.file === latin1)!.message).toMatch(
+      /not valid UTF-8 \(first bad byte at offset 9\)/,
+    );
     expect(byFile(list)).toEqual(['rule-schema']);
     expect(byFile(broken)).toEqual(['yaml-syntax']);
     expect(byFile(good)).toEqual([]);
     expect(run.results.map((r) => r.file)).toEqual(files);
     // SARIF and JUnit are still written, naming each hostile file
-    const opts = { color: false, summary: 'x', extra: {}, checks: CHECK_CATALOGUE, docsUri: 'https://example.invalid/checks.md', version: '0.0.0' };
+    const opts = {
+      color: false,
+      summary: 'x',
+      extra: {},
+      checks: CHECK_CATALOGUE,
+      docsUri: 'https://example.invalid/checks.md',
+      version: '0.0.0',
+    };
     const sarif = JSON.parse(formatters.sarif(run.diagnostics, opts));
-    const uris = new Set(sarif.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0].physicalLocation.artifactLocation.uri));
+    const uris = new Set(
+      sarif.runs[0].results.map(
+        (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          r.locations[0].physicalLocation.artifactLocation.uri,
+      ),
+    );
     for (const f of [bomb, big, latin1]) expect([...uris].some((u) => String(u).endsWith(path.basename(f)))).toBe(true);
     const junit = formatters.junit(run.diagnostics, opts);
     for (const f of [bomb, big, latin1]) expect(junit).toContain(path.basename(f));
@@ -293,17 +391,60 @@ describe('--schemas in the forms Azure-Sentinel writes', () => {
     fs.mkdirSync(path.join(dir, 'Parsers', 'ASimDns', 'Parsers'), { recursive: true });
     fs.mkdirSync(path.join(dir, 'Parsers', 'ASimAuthentication', 'Parsers'), { recursive: true });
     // lower-case keys, type names in other cases and .NET spellings, a repeated column, a trailing comma (Newtonsoft reads it)
-    fs.writeFileSync(path.join(dir, 'CustomTables', 'Contoso_CL.json'), '{\n "name": "Contoso_CL",\n "Properties": [\n  {"name": "TimeGenerated", "type": "DateTime"},\n  {"Name": "User_s", "Type": "string "},\n  {"Name": "Count_d", "Type": "Double"},\n  {"Name": "Flag_b", "Type": "Boolean"},\n  {"Name": "Bytes", "Type": "Int64"},\n  {"Name": "User_s", "Type": "String"},\n ]\n}\n');
-    fs.writeFileSync(path.join(dir, 'CustomFunctions', '_Im_Dns.json'), JSON.stringify({ FunctionName: '_Im_Dns', FunctionParameters: [{ Name: 'starttime', Type: 'datetime', IsRequired: false }, { Name: 'response_has_any_prefix', Type: 'datetime', IsRequired: false }], FunctionResultColumns: [{ Name: 'TimeGenerated', Type: 'datetime' }, { Name: 'DnsQuery', Type: 'string' }, { Name: 'SrcIpAddr', Type: 'string' }] }));
-    fs.writeFileSync(path.join(dir, 'Parsers', 'ASimDns', 'Parsers', 'imDns.yaml'), stringify({ Parser: { Title: 'DNS' }, Normalization: { Schema: 'Dns' }, ParserName: 'imDns', EquivalentBuiltInParser: '_Im_Dns_Builtin', ParserParams: [{ Name: 'starttime', Type: 'datetime', Default: 'datetime(null)' }, { Name: 'response_has_any_prefix', Type: 'dynamic', Default: 'dynamic([])' }], ParserQuery: 'union isfuzzy=true vimDnsEmpty' }));
-    fs.writeFileSync(path.join(dir, 'Parsers', 'ASimAuthentication', 'Parsers', 'imAuthentication.yaml'), stringify({ Normalization: { Schema: 'Authentication' }, ParserName: 'imAuthentication', ParserParams: [{ Name: 'starttime', Type: 'datetime', Default: 'datetime(null)' }, { Name: 'targetusername_has', Type: 'string', Default: '*' }], ParserQuery: 'x' }));
+    fs.writeFileSync(
+      path.join(dir, 'CustomTables', 'Contoso_CL.json'),
+      '{\n "name": "Contoso_CL",\n "Properties": [\n  {"name": "TimeGenerated", "type": "DateTime"},\n  {"Name": "User_s", "Type": "string "},\n  {"Name": "Count_d", "Type": "Double"},\n  {"Name": "Flag_b", "Type": "Boolean"},\n  {"Name": "Bytes", "Type": "Int64"},\n  {"Name": "User_s", "Type": "String"},\n ]\n}\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'CustomFunctions', '_Im_Dns.json'),
+      JSON.stringify({
+        FunctionName: '_Im_Dns',
+        FunctionParameters: [
+          { Name: 'starttime', Type: 'datetime', IsRequired: false },
+          { Name: 'response_has_any_prefix', Type: 'datetime', IsRequired: false },
+        ],
+        FunctionResultColumns: [
+          { Name: 'TimeGenerated', Type: 'datetime' },
+          { Name: 'DnsQuery', Type: 'string' },
+          { Name: 'SrcIpAddr', Type: 'string' },
+        ],
+      }),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'Parsers', 'ASimDns', 'Parsers', 'imDns.yaml'),
+      stringify({
+        Parser: { Title: 'DNS' },
+        Normalization: { Schema: 'Dns' },
+        ParserName: 'imDns',
+        EquivalentBuiltInParser: '_Im_Dns_Builtin',
+        ParserParams: [
+          { Name: 'starttime', Type: 'datetime', Default: 'datetime(null)' },
+          { Name: 'response_has_any_prefix', Type: 'dynamic', Default: 'dynamic([])' },
+        ],
+        ParserQuery: 'union isfuzzy=true vimDnsEmpty',
+      }),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'Parsers', 'ASimAuthentication', 'Parsers', 'imAuthentication.yaml'),
+      stringify({
+        Normalization: { Schema: 'Authentication' },
+        ParserName: 'imAuthentication',
+        ParserParams: [
+          { Name: 'starttime', Type: 'datetime', Default: 'datetime(null)' },
+          { Name: 'targetusername_has', Type: 'string', Default: '*' },
+        ],
+        ParserQuery: 'x',
+      }),
+    );
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('reads tables, functions and parsers; a repeated column is a warning; nothing is an error', () => {
     const set = loadSchemaSources([dir]);
     expect(set.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(set.diagnostics.map((d) => `${d.severity} ${d.message}`)).toEqual(['warning Properties[5]: column "User_s" is listed twice; the first is kept']);
+    expect(set.diagnostics.map((d) => `${d.severity} ${d.message}`)).toEqual([
+      'warning Properties[5]: column "User_s" is listed twice; the first is kept',
+    ]);
     expect(set.tables.Contoso_CL.slice(0, 5)).toEqual([
       { name: 'TimeGenerated', type: 'datetime' },
       { name: 'User_s', type: 'string' },
@@ -312,22 +453,60 @@ describe('--schemas in the forms Azure-Sentinel writes', () => {
       { name: 'Bytes', type: 'long' },
     ]);
     // standard Log Analytics columns the file leaves out are added (a custom log also has SourceSystem, Computer ...)
-    expect(set.tables.Contoso_CL.map((c) => c.name)).toEqual(expect.arrayContaining(['TenantId', 'Type', '_ResourceId', '_ItemId', 'SourceSystem', 'Computer']));
-    expect(set.tables.Contoso_CL.filter((c) => c.name === 'TimeGenerated')).toEqual([{ name: 'TimeGenerated', type: 'datetime' }]);
-    expect(set.functions.map((f) => f.name).sort()).toEqual(['_Im_Authentication', '_Im_Dns', '_Im_Dns_Builtin', 'imAuthentication', 'imDns'].sort());
+    expect(set.tables.Contoso_CL.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['TenantId', 'Type', '_ResourceId', '_ItemId', 'SourceSystem', 'Computer']),
+    );
+    expect(set.tables.Contoso_CL.filter((c) => c.name === 'TimeGenerated')).toEqual([
+      { name: 'TimeGenerated', type: 'datetime' },
+    ]);
+    expect(set.functions.map((f) => f.name).sort()).toEqual(
+      ['_Im_Authentication', '_Im_Dns', '_Im_Dns_Builtin', 'imAuthentication', 'imDns'].sort(),
+    );
     // a parser of a schema with a sample function gets its columns; without one its result is open
-    expect(set.functions.find((f) => f.name === 'imDns')).toMatchObject({ open: false, columns: expect.arrayContaining([{ name: 'DnsQuery', type: 'string' }]) });
+    expect(set.functions.find((f) => f.name === 'imDns')).toMatchObject({
+      open: false,
+      columns: expect.arrayContaining([{ name: 'DnsQuery', type: 'string' }]),
+    });
     expect(set.functions.find((f) => f.name === '_Im_Authentication')).toMatchObject({ open: true });
   });
 
   it('rules over custom tables and ASIM parsers validate; a wrong column is still an error', async () => {
     const dirR = path.join(dir, 'rules');
     fs.mkdirSync(dirR, { recursive: true });
-    const ok = writeRule(dirR, 'ok.yaml', baseRule({ requiredDataConnectors: [], query: 'Contoso_CL\n| where Count_d > 1 and Flag_b\n| project TimeGenerated, User_s, Bytes', entityMappings: [{ entityType: 'Account', fieldMappings: [{ identifier: 'Name', columnName: 'User_s' }] }] }));
-    const parser = writeRule(dirR, 'parser.yaml', baseRule({ id: GUID2, name: 'P', query: 'imAuthentication(starttime=ago(1h), targetusername_has="admin")\n| where EventResult == "Failure"\n| summarize n = count() by TargetUsername, SrcIpAddr\n| project TargetUsername, SrcIpAddr', entityMappings: [{ entityType: 'Account', fieldMappings: [{ identifier: 'Name', columnName: 'TargetUsername' }] }] }));
-    const dns = writeRule(dirR, 'dns.yaml', { ...HUNTING, query: '_Im_Dns(starttime=ago(1d), response_has_any_prefix=dynamic(["10.1."]))\n| where DnsQuery has "evil"\n| project TimeGenerated, SrcIpAddr, DnsQueryy', entityMappings: undefined });
-    const d = await validate([ok, parser, dns], { schemas: [path.join(dir, 'CustomTables'), path.join(dir, 'CustomFunctions'), path.join(dir, 'Parsers')] });
-    expect(errorsOf(d).map((x) => `${path.basename(x.file!)} ${x.code} ${x.message}`)).toEqual([expect.stringMatching(/^dns.yaml kql-semantic KS142: The name 'DnsQueryy'/)]);
+    const ok = writeRule(
+      dirR,
+      'ok.yaml',
+      baseRule({
+        requiredDataConnectors: [],
+        query: 'Contoso_CL\n| where Count_d > 1 and Flag_b\n| project TimeGenerated, User_s, Bytes',
+        entityMappings: [{ entityType: 'Account', fieldMappings: [{ identifier: 'Name', columnName: 'User_s' }] }],
+      }),
+    );
+    const parser = writeRule(
+      dirR,
+      'parser.yaml',
+      baseRule({
+        id: GUID2,
+        name: 'P',
+        query:
+          'imAuthentication(starttime=ago(1h), targetusername_has="admin")\n| where EventResult == "Failure"\n| summarize n = count() by TargetUsername, SrcIpAddr\n| project TargetUsername, SrcIpAddr',
+        entityMappings: [
+          { entityType: 'Account', fieldMappings: [{ identifier: 'Name', columnName: 'TargetUsername' }] },
+        ],
+      }),
+    );
+    const dns = writeRule(dirR, 'dns.yaml', {
+      ...HUNTING,
+      query:
+        '_Im_Dns(starttime=ago(1d), response_has_any_prefix=dynamic(["10.1."]))\n| where DnsQuery has "evil"\n| project TimeGenerated, SrcIpAddr, DnsQueryy',
+      entityMappings: undefined,
+    });
+    const d = await validate([ok, parser, dns], {
+      schemas: [path.join(dir, 'CustomTables'), path.join(dir, 'CustomFunctions'), path.join(dir, 'Parsers')],
+    });
+    expect(errorsOf(d).map((x) => `${path.basename(x.file!)} ${x.code} ${x.message}`)).toEqual([
+      expect.stringMatching(/^dns.yaml kql-semantic KS142: The name 'DnsQueryy'/),
+    ]);
   });
 
   it('a broken schema file is a diagnostic for that file, the others load', () => {
@@ -339,7 +518,11 @@ describe('--schemas in the forms Azure-Sentinel writes', () => {
     const set = loadSchemaSources([bad, path.join(dir, 'missing')]);
     expect(Object.keys(set.tables).sort()).toEqual(['A', 'C']);
     expect(set.tables.C[0]).toEqual({ name: 'y', type: 'dynamic' });
-    expect(set.diagnostics.map((d) => `${d.severity} ${path.basename(d.file!)}`)).toEqual(['error missing', 'error B.json', 'warning C.json']);
+    expect(set.diagnostics.map((d) => `${d.severity} ${path.basename(d.file!)}`)).toEqual([
+      'error missing',
+      'error B.json',
+      'warning C.json',
+    ]);
   });
 
   it('lenient JSON: comments and trailing commas outside strings only', () => {
@@ -353,19 +536,51 @@ describe('corpus runner (npm run corpus) on a small generated Azure-Sentinel-sha
   beforeAll(() => {
     const w = (rel: string, data: unknown) => {
       fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-      fs.writeFileSync(path.join(root, rel), typeof data === 'string' ? data : rel.endsWith('.json') ? JSON.stringify(data) : stringify(data, { lineWidth: 0 }));
+      fs.writeFileSync(
+        path.join(root, rel),
+        typeof data === 'string'
+          ? data
+          : rel.endsWith('.json')
+            ? JSON.stringify(data)
+            : stringify(data, { lineWidth: 0 }),
+      );
     };
     w('Detections/SigninLogs/a.yaml', baseRule());
-    w('Detections/SigninLogs/moved.yaml', { id: GUID2, name: 'B', description: 'As part of content migration, this file is moved to new location.' });
-    w('Solutions/Contoso/Analytic Rules/b.yaml', baseRule({ id: GUID2, name: 'B', query: 'Contoso_CL\n| project TimeGenerated, User_s, UserId = User_s, IPAddress = User_s' }));
+    w('Detections/SigninLogs/moved.yaml', {
+      id: GUID2,
+      name: 'B',
+      description: 'As part of content migration, this file is moved to new location.',
+    });
+    w(
+      'Solutions/Contoso/Analytic Rules/b.yaml',
+      baseRule({
+        id: GUID2,
+        name: 'B',
+        query: 'Contoso_CL\n| project TimeGenerated, User_s, UserId = User_s, IPAddress = User_s',
+      }),
+    );
     w('Solutions/Contoso/Analytic Rules/dup.yaml', baseRule({ name: 'Dup' }));
     w('Solutions/Contoso/Hunting Queries/h.yaml', HUNTING);
     w('Solutions/Contoso/Workbooks/ignored.yaml', { not: 'content' });
     w('Hunting Queries/SigninLogs/h2.yaml', { ...HUNTING, id: GUID2, name: 'H2', query: 'SigninLogs | project Nope' });
     // a solution parser function saved from a .txt file ("... alias as ContosoEvent"), used by a hunting query
-    w('Solutions/Contoso/Parsers/ContosoEvent.txt', '// Usage: save as a function with the name and alias as ContosoEvent\nContoso_CL\n| extend User = User_s\n');
-    w('Solutions/Contoso/Hunting Queries/h3.yaml', { ...HUNTING, id: 'c1d2e3f4-0000-4000-8000-000000000003', name: 'H3', query: 'ContosoEvent\n| where User == "x"\n| project TimeGenerated, User' });
-    w('.script/tests/KqlvalidationsTests/CustomTables/Contoso_CL.json', { name: 'Contoso_CL', properties: [{ name: 'TimeGenerated', type: 'datetime' }, { name: 'User_s', type: 'String' }] });
+    w(
+      'Solutions/Contoso/Parsers/ContosoEvent.txt',
+      '// Usage: save as a function with the name and alias as ContosoEvent\nContoso_CL\n| extend User = User_s\n',
+    );
+    w('Solutions/Contoso/Hunting Queries/h3.yaml', {
+      ...HUNTING,
+      id: 'c1d2e3f4-0000-4000-8000-000000000003',
+      name: 'H3',
+      query: 'ContosoEvent\n| where User == "x"\n| project TimeGenerated, User',
+    });
+    w('.script/tests/KqlvalidationsTests/CustomTables/Contoso_CL.json', {
+      name: 'Contoso_CL',
+      properties: [
+        { name: 'TimeGenerated', type: 'datetime' },
+        { name: 'User_s', type: 'String' },
+      ],
+    });
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -376,7 +591,12 @@ describe('corpus runner (npm run corpus) on a small generated Azure-Sentinel-sha
     expect(r.schemas.tables).toBe(1);
     expect(r.schemas.functions).toBe(1);
     expect(r.checks['content-moved']).toEqual({ error: 0, warning: 0, info: 1 });
-    expect(r.errors.map((e) => `${e.file} ${e.code}`).sort()).toEqual(['Hunting Queries/SigninLogs/h2.yaml kql-semantic', 'Solutions/Contoso/Analytic Rules/dup.yaml pack-unique-ids']);
-    expect(formatCorpusReport(r)).toMatch(/corpus .* @ abc123: 7 files \(3 rule, 1 moved, 3 hunting\)[\s\S]*pack-unique-ids\s+1\s+0\s+0/);
+    expect(r.errors.map((e) => `${e.file} ${e.code}`).sort()).toEqual([
+      'Hunting Queries/SigninLogs/h2.yaml kql-semantic',
+      'Solutions/Contoso/Analytic Rules/dup.yaml pack-unique-ids',
+    ]);
+    expect(formatCorpusReport(r)).toMatch(
+      /corpus .* @ abc123: 7 files \(3 rule, 1 moved, 3 hunting\)[\s\S]*pack-unique-ids\s+1\s+0\s+0/,
+    );
   });
 });

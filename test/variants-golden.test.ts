@@ -19,7 +19,8 @@ function rule(config: Config, templateId: string): RuleItem {
   return item;
 }
 const props = (item: RuleItem) => ruleResources(item, 'golden')[0].body.properties as Record<string, unknown>;
-const arm = (item: RuleItem) => JSON.stringify(armTemplate(ruleResources(item, 'golden'), `Analytics rule: ${item.rule.name}`), null, 2) + '\n';
+const arm = (item: RuleItem) =>
+  JSON.stringify(armTemplate(ruleResources(item, 'golden'), `Analytics rule: ${item.rule.name}`), null, 2) + '\n';
 
 const base = exampleConfig();
 
@@ -30,28 +31,45 @@ describe('account modes', () => {
     expectGolden('modes/btg-account-changed.inline.kql', inline);
     expectGolden('modes/btg-account-changed.watchlist.kql', watchlist);
     // the modes differ only in how the account set is declared
-    const body = (q: string) => q.split('\n').filter((l) => !l.startsWith('let BtgAccount')).join('\n');
+    const body = (q: string) =>
+      q
+        .split('\n')
+        .filter((l) => !l.startsWith('let BtgAccount'))
+        .join('\n');
     expect(body(watchlist)).toBe(body(inline));
-    expect(inline).toContain('let BtgAccountIds = dynamic(["00000000-0000-4000-8000-00000000b701", "00000000-0000-4000-8000-00000000b702"]);');
-    expect(watchlist).toContain('let BtgAccountIds = toscalar(_GetWatchlist("BreakGlassAccounts") | summarize make_set(tolower(tostring(AccountObjectId))));');
+    expect(inline).toContain(
+      'let BtgAccountIds = dynamic(["00000000-0000-4000-8000-00000000b701", "00000000-0000-4000-8000-00000000b702"]);',
+    );
+    expect(watchlist).toContain(
+      'let BtgAccountIds = toscalar(_GetWatchlist("BreakGlassAccounts") | summarize make_set(tolower(tostring(AccountObjectId))));',
+    );
   });
 });
 
 describe('config variants', () => {
   it('a severity override changes the rule severity (golden ARM)', () => {
-    const item = rule(configWith((d) => (d.options.rules = { 'btg-admin-activity': { severity: 'High' } })), 'btg-admin-activity');
+    const item = rule(
+      configWith((d) => (d.options.rules = { 'btg-admin-activity': { severity: 'High' } })),
+      'btg-admin-activity',
+    );
     expectGolden('variants/severity-override/arm/detections/btg-admin-activity.json', arm(item));
     expect([props(rule(base, 'btg-admin-activity')).severity, props(item).severity]).toEqual(['Medium', 'High']);
   });
 
   it('a disabled rule is still emitted, with enabled: false (golden ARM)', () => {
-    const item = rule(configWith((d) => (d.options.rules = { 'btg-noninteractive-signin': { enabled: false } })), 'btg-noninteractive-signin');
+    const item = rule(
+      configWith((d) => (d.options.rules = { 'btg-noninteractive-signin': { enabled: false } })),
+      'btg-noninteractive-signin',
+    );
     expectGolden('variants/disabled/arm/detections/btg-noninteractive-signin.json', arm(item));
     expect([props(rule(base, 'btg-noninteractive-signin')).enabled, props(item).enabled]).toEqual([true, false]);
   });
 
   it('the failed sign-in threshold is rendered into the query and the description (golden YAML)', () => {
-    const item = rule(configWith((d) => (d.options.failedSignInThreshold = 10)), 'btg-failed-signins');
+    const item = rule(
+      configWith((d) => (d.options.failedSignInThreshold = 10)),
+      'btg-failed-signins',
+    );
     expectGolden('variants/failed-threshold/detections/btg-failed-signins.yaml', ruleYaml(item));
     expect(rule(base, 'btg-failed-signins').query.text).toContain('| where Failures >= 3\n');
     expect(item.query.text).toContain('| where Failures >= 10\n');
@@ -61,16 +79,28 @@ describe('config variants', () => {
   it('the allowed authentication methods are rendered into the query and the description (golden YAML)', () => {
     // names are checked against the sign-in logs' method names on load; quoting of odd values is the literal helpers' property test
     const methods = ['FIDO2 security key', 'Certificate-based authentication', 'Windows Hello for Business'];
-    const item = rule(configWith((d) => (d.options.allowedAuthMethods = methods)), 'btg-signin-not-phishing-resistant');
+    const item = rule(
+      configWith((d) => (d.options.allowedAuthMethods = methods)),
+      'btg-signin-not-phishing-resistant',
+    );
     expectGolden('variants/auth-methods/detections/btg-signin-not-phishing-resistant.yaml', ruleYaml(item));
-    expect(item.query.text).toContain('let AllowedMethods = dynamic(["FIDO2 security key", "Certificate-based authentication", "Windows Hello for Business"]);');
+    expect(item.query.text).toContain(
+      'let AllowedMethods = dynamic(["FIDO2 security key", "Certificate-based authentication", "Windows Hello for Business"]);',
+    );
     // the default (Microsoft's current guidance) leaves Windows Hello out: it is bound to one person's device
     expect(rule(base, 'btg-signin-not-phishing-resistant').query.text).not.toContain('"Windows Hello for Business"');
-    expect(item.rule.description).toContain('(FIDO2 security key, Certificate-based authentication, Windows Hello for Business)');
+    expect(item.rule.description).toContain(
+      '(FIDO2 security key, Certificate-based authentication, Windows Hello for Business)',
+    );
   });
 
   it('the expected locations are rendered into the location rule (golden YAML)', () => {
-    const item = rule(configWith((d) => (d.options.expectedLocations = { countries: ['DE'], ipRanges: ['192.0.2.0/24', '2001:db8::/32'] })), 'btg-signin-unexpected-location');
+    const item = rule(
+      configWith(
+        (d) => (d.options.expectedLocations = { countries: ['DE'], ipRanges: ['192.0.2.0/24', '2001:db8::/32'] }),
+      ),
+      'btg-signin-unexpected-location',
+    );
     expectGolden('variants/expected-locations/detections/btg-signin-unexpected-location.yaml', ruleYaml(item));
     expect(item.query.text).toContain('let ExpectedCountries = dynamic(["DE"]);');
     expect(item.query.text).toContain('let ExpectedRanges = dynamic(["192.0.2.0/24", "2001:db8::/32"]);');

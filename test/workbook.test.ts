@@ -11,7 +11,13 @@ import { PACK_TAG } from '../scripts/emit/resources';
 import { defaultAnalyzer } from '../scripts/kql/analyzer';
 import { Diagnostic } from '../scripts/core/diagnostic';
 import { validateWorkbooks } from '../scripts/validate/extras';
-import { analysisRendered, DeclaredParameter, parameterRefs, standIn, substituteRendered } from '../scripts/validate/workbookParams';
+import {
+  analysisRendered,
+  DeclaredParameter,
+  parameterRefs,
+  standIn,
+  substituteRendered,
+} from '../scripts/validate/workbookParams';
 import { codes, extrasWith, folderWith, packFor, positionOf, shippedJson } from './helpers/extras';
 import { configWith, exampleConfig, WATCHLIST_CONFIG } from './helpers/pack';
 import { loadConfig } from '../scripts/config/load';
@@ -36,7 +42,8 @@ function validateVariant(doc: unknown): { diags: Diagnostic[]; text: string; fil
   }
 }
 
-const itemNamed = (doc: { items: { name: string }[] }, name: string) => doc.items.find((i) => i.name === name) as { name: string; content: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+const itemNamed = (doc: { items: { name: string }[] }, name: string) =>
+  doc.items.find((i) => i.name === name) as { name: string; content: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('the shipped workbook', () => {
   it('loads, renders and validates without findings in both account modes', () => {
@@ -44,13 +51,26 @@ describe('the shipped workbook', () => {
     expect(validateWorkbooks(extras, defaultAnalyzer())).toEqual([]);
     const wl = packExtras(packFor(loadConfig(WATCHLIST_CONFIG).config!));
     expect([...wl.diagnostics.workbooks, ...validateWorkbooks(wl, defaultAnalyzer())]).toEqual([]);
-    expect(wl.workbooks[0].queries.filter((q) => q.query.text.includes('_GetWatchlist("BreakGlassAccounts")')).length).toBeGreaterThan(5);
+    expect(
+      wl.workbooks[0].queries.filter((q) => q.query.text.includes('_GetWatchlist("BreakGlassAccounts")')).length,
+    ).toBeGreaterThan(5);
   });
 
   it('has the tiles the SOC needs, each a Log Analytics query', () => {
     const names = wb.queries.map((q) => q.itemName);
     expect(names).toEqual(
-      expect.arrayContaining(['parameters.Account', 'signins-over-time', 'last-signin', 'signin-details', 'auth-methods', 'ca-exclusion-changes', 'account-changes', 'account-activity', 'pack-incidents', 'pack-alerts']),
+      expect.arrayContaining([
+        'parameters.Account',
+        'signins-over-time',
+        'last-signin',
+        'signin-details',
+        'auth-methods',
+        'ca-exclusion-changes',
+        'account-changes',
+        'account-activity',
+        'pack-incidents',
+        'pack-alerts',
+      ]),
     );
   });
 
@@ -67,7 +87,9 @@ describe('the shipped workbook', () => {
     expect(last).toContain('let TestIntervalDays = 90;');
     const other = packExtras(packFor(configWith((c) => (c.options.testIntervalDays = 90)))).workbooks[0];
     expect(other.queries.find((q) => q.itemName === 'last-signin')!.query.text).toContain('let TestIntervalDays = 90;');
-    const grid = JSON.stringify((itemNamed(wb.notebook as never, 'last-signin').content as Record<string, unknown>).gridSettings);
+    const grid = JSON.stringify(
+      (itemNamed(wb.notebook as never, 'last-signin').content as Record<string, unknown>).gridSettings,
+    );
     expect(grid).toContain('"thresholdValue":"Overdue","representation":"redBright"');
   });
 
@@ -96,7 +118,9 @@ describe('workbook validation failures name the file, the item and the position'
     item.content.query = item.content.query.replace('{TimeRange}', '{TimeWindow}');
     const { diags, text } = validateVariant(doc);
     expect(codes(diags)).toEqual(['workbook-parameters']);
-    expect(diags[0].message).toBe('item "account-activity": {TimeWindow}: parameter "TimeWindow" is not declared (declared so far: TimeRange, Account)');
+    expect(diags[0].message).toBe(
+      'item "account-activity": {TimeWindow}: parameter "TimeWindow" is not declared (declared so far: TimeRange, Account)',
+    );
     expect(diags[0].range!.start).toEqual(positionOf(text, '{TimeWindow}'));
   });
 
@@ -106,7 +130,10 @@ describe('workbook validation failures name the file, the item and the position'
     doc.items = [header, rest[0], params, ...rest.slice(1)];
     const { diags } = validateVariant(doc);
     expect(diags.filter((d) => d.code === 'workbook-parameters').map((d) => d.message)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/\{TimeRange\}: parameter "TimeRange" is declared only after this item/), expect.stringMatching(/timeContextFromParameter "TimeRange"/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/\{TimeRange\}: parameter "TimeRange" is declared only after this item/),
+        expect.stringMatching(/timeContextFromParameter "TimeRange"/),
+      ]),
     );
   });
 
@@ -115,7 +142,9 @@ describe('workbook validation failures name the file, the item and the position'
     const item = itemNamed(doc, 'account-changes');
     item.content.query = item.content.query.replace('{TimeRange}', '{TimeRange:middle}');
     const { diags } = validateVariant(doc);
-    expect(diags.map((d) => d.message)).toEqual([expect.stringContaining('{TimeRange:middle}: a time range parameter supports {TimeRange}, {TimeRange:start}')]);
+    expect(diags.map((d) => d.message)).toEqual([
+      expect.stringContaining('{TimeRange:middle}: a time range parameter supports {TimeRange}, {TimeRange:start}'),
+    ]);
   });
 
   it('a bad query: the analyzer error points at the offending name in the file', () => {
@@ -133,7 +162,10 @@ describe('workbook validation failures name the file, the item and the position'
   it('an error after a parameter reference still lands on the right characters', () => {
     const doc = shippedJson('workbooks/btg-accounts.json');
     const item = itemNamed(doc, 'auth-methods');
-    item.content.query = item.content.query.replace('| where ResultType == "0"', '| where ResultType == "0" and Bogus > {TimeRange:start}');
+    item.content.query = item.content.query.replace(
+      '| where ResultType == "0"',
+      '| where ResultType == "0" and Bogus > {TimeRange:start}',
+    );
     const { diags, text } = validateVariant(doc);
     expect(diags.map((d) => d.code)).toEqual(['kql-semantic']);
     expect(diags[0].range!.start).toEqual(positionOf(text, 'Bogus'));
@@ -142,7 +174,10 @@ describe('workbook validation failures name the file, the item and the position'
   it('a raw interpolation in a query is a render error at its position', () => {
     const doc = shippedJson('workbooks/btg-accounts.json');
     const item = itemNamed(doc, 'pack-alerts');
-    item.content.query = item.content.query.replace('SecurityAlert', 'SecurityAlert | where AlertName == {{tenantName}}');
+    item.content.query = item.content.query.replace(
+      'SecurityAlert',
+      'SecurityAlert | where AlertName == {{tenantName}}',
+    );
     const dir = folderWith({ 'btg-accounts.json': doc });
     const ex = extrasWith(pack, { workbooks: dir });
     const text = fs.readFileSync(path.join(dir, 'btg-accounts.json'), 'utf8');
@@ -156,11 +191,17 @@ describe('workbook validation failures name the file, the item and the position'
     const doc = shippedJson('workbooks/btg-accounts.json');
     doc.items.push({ type: 10, name: 'metric', content: { version: 'MetricsItem/2.0' } });
     itemNamed(doc, 'account-changes').content.timeContextFromParameter = 'Account';
-    (itemNamed(doc, 'pack-alerts') as Record<string, unknown>).conditionalVisibility = { parameterName: 'ShowAlerts', comparison: 'isEqualTo', value: 'yes' };
+    (itemNamed(doc, 'pack-alerts') as Record<string, unknown>).conditionalVisibility = {
+      parameterName: 'ShowAlerts',
+      comparison: 'isEqualTo',
+      value: 'yes',
+    };
     const { diags } = validateVariant(doc);
     expect(diags.map((d) => `${d.code}: ${d.message}`)).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^workbook-schema: item "metric": items\[\d+\]\.type: expected type to be one of 1, 3, 9, 11, 12/),
+        expect.stringMatching(
+          /^workbook-schema: item "metric": items\[\d+\]\.type: expected type to be one of 1, 3, 9, 11, 12/,
+        ),
         'workbook-parameters: item "account-changes": timeContextFromParameter "Account" is a drop-down parameter; expected a time range (type 4)',
         'workbook-parameters: item "pack-alerts": conditional visibility uses parameter "ShowAlerts", which is not declared',
       ]),
@@ -177,22 +218,43 @@ describe('workbook validation failures name the file, the item and the position'
 });
 
 describe('workbook parameter stand-ins for analysis', () => {
-  const tr: DeclaredParameter = { name: 'TimeRange', type: 4, multiSelect: false, quote: "'", value: undefined, path: [] };
-  const acc: DeclaredParameter = { name: 'Account', type: 2, multiSelect: true, quote: "'", value: undefined, path: [] };
+  const tr: DeclaredParameter = {
+    name: 'TimeRange',
+    type: 4,
+    multiSelect: false,
+    quote: "'",
+    value: undefined,
+    path: [],
+  };
+  const acc: DeclaredParameter = {
+    name: 'Account',
+    type: 2,
+    multiSelect: true,
+    quote: "'",
+    value: undefined,
+    path: [],
+  };
   const visible = new Map([
     ['TimeRange', tr],
     ['Account', acc],
   ]);
 
   it('gives each reference a value of the shape the workbook inserts', () => {
-    const refs = parameterRefs('where TimeGenerated {TimeRange} and TimeGenerated > {TimeRange:start} | where x in ({Account}) | summarize by bin(TimeGenerated, {TimeRange:grain})');
+    const refs = parameterRefs(
+      'where TimeGenerated {TimeRange} and TimeGenerated > {TimeRange:start} | where x in ({Account}) | summarize by bin(TimeGenerated, {TimeRange:grain})',
+    );
     expect(refs.map((r) => standIn(r, visible.get(r.name)))).toEqual(['> ago(1d)', 'ago(1d)', "'x'", '1h']);
   });
 
   it('makes workbook queries analysable', () => {
-    const q = 'SigninLogs\n| where TimeGenerated {TimeRange}\n| where "*" in ({Account}) or UserId in ({Account})\n| summarize count() by bin(TimeGenerated, {TimeRange:grain})';
+    const q =
+      'SigninLogs\n| where TimeGenerated {TimeRange}\n| where "*" in ({Account}) or UserId in ({Account})\n| summarize count() by bin(TimeGenerated, {TimeRange:grain})';
     const r = analysisRendered(identityRendered(q), visible);
-    expect(defaultAnalyzer().analyze(r.text).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(
+      defaultAnalyzer()
+        .analyze(r.text)
+        .diagnostics.filter((d) => d.severity === 'error'),
+    ).toEqual([]);
   });
 
   it('maps offsets after a longer or shorter stand-in back to the original text', () => {
@@ -216,11 +278,26 @@ describe('what ships for the workbook', () => {
   const res = workbookResource(wb, 'team-a');
 
   it('is a Sentinel workbook resource on the workspace with a deterministic GUID name (template id + packId)', () => {
-    expect(res).toMatchObject({ kind: 'workbook', scope: 'resourceGroup', type: 'Microsoft.Insights/workbooks', apiVersion: '2023-06-01', name: packNames.workbook('btg-accounts', 'team-a') });
+    expect(res).toMatchObject({
+      kind: 'workbook',
+      scope: 'resourceGroup',
+      type: 'Microsoft.Insights/workbooks',
+      apiVersion: '2023-06-01',
+      name: packNames.workbook('btg-accounts', 'team-a'),
+    });
     expect(workbookResource(wb, 'team-b').name).not.toBe(res.name);
     expect(res.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(res.body).toMatchObject({ location: ph('location'), kind: 'shared', tags: { [PACK_TAG]: 'btg-accounts', [PACK_ID_TAG]: 'team-a', 'hidden-title': wb.displayName } });
-    expect(res.body.properties).toMatchObject({ category: 'sentinel', sourceId: ph('workspaceResourceId'), version: 'Notebook/1.0', displayName: wb.displayName });
+    expect(res.body).toMatchObject({
+      location: ph('location'),
+      kind: 'shared',
+      tags: { [PACK_TAG]: 'btg-accounts', [PACK_ID_TAG]: 'team-a', 'hidden-title': wb.displayName },
+    });
+    expect(res.body.properties).toMatchObject({
+      category: 'sentinel',
+      sourceId: ph('workspaceResourceId'),
+      version: 'Notebook/1.0',
+      displayName: wb.displayName,
+    });
   });
 
   it('serializes the same document as the gallery JSON', () => {
@@ -235,7 +312,9 @@ describe('what ships for the workbook', () => {
     const t = armTemplate([res], 'wb');
     const r = t.resources[0] as { location: string; properties: { sourceId: string } };
     expect(r.location).toBe("[parameters('location')]");
-    expect(r.properties.sourceId).toBe("[resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspace'))]");
+    expect(r.properties.sourceId).toBe(
+      "[resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspace'))]",
+    );
   });
 });
 
@@ -244,13 +323,21 @@ describe('workbook tiles that do not mislead (issue 14 item 5)', () => {
   const tile = (name: string) => ex.workbooks[0].queries.find((q) => q.itemName === name)!;
   const schemas = bundledSchemas();
   const cols = (name: string) => schemas[name].map((c) => ({ name: c.name, type: c.type === 'int' ? 'long' : c.type }));
-  const fill = (name: string, rows: Record<string, unknown>[]) => table(cols(name), rows.map((r) => Object.fromEntries(cols(name).map((col) => [col.name, (r[col.name] ?? null) as never]))));
+  const fill = (name: string, rows: Record<string, unknown>[]) =>
+    table(
+      cols(name),
+      rows.map((r) => Object.fromEntries(cols(name).map((col) => [col.name, (r[col.name] ?? null) as never]))),
+    );
   const NOW = Date.parse('2026-12-01T12:00:00Z');
   const run = (text: string, tables: Record<string, Record<string, unknown>[]>) => {
     const c = compileQuery(text, defaultAnalyzer());
     expect(c.errors).toEqual([]);
     expect(c.unsupported).toEqual([]);
-    return evaluate(c, { tables: Object.fromEntries(Object.entries(tables).map(([k, v]) => [k, fill(k, v)])), functions: {}, now: NOW }).rows;
+    return evaluate(c, {
+      tables: Object.fromEntries(Object.entries(tables).map(([k, v]) => [k, fill(k, v)])),
+      functions: {},
+      now: NOW,
+    }).rows;
   };
   const B1 = '00000000-0000-4000-8000-00000000b701';
   const B2 = '00000000-0000-4000-8000-00000000b702';
@@ -267,8 +354,24 @@ describe('workbook tiles that do not mislead (issue 14 item 5)', () => {
         displayName: `Policy ${id}`,
         modifiedProperties: [
           {
-            oldValue: JSON.stringify({ id, displayName: `Policy ${id}`, state: 'enabled', conditions: { users: { includeUsers: ['All'], excludeUsers: [B1, B2], excludeGroups: [] } } }),
-            newValue: JSON.stringify({ id, displayName: `Policy ${id}`, state: 'enabled', conditions: { users: { includeUsers: ['All'], excludeUsers: users.excludeUsers ?? [], excludeGroups: users.excludeGroups ?? [] } } }),
+            oldValue: JSON.stringify({
+              id,
+              displayName: `Policy ${id}`,
+              state: 'enabled',
+              conditions: { users: { includeUsers: ['All'], excludeUsers: [B1, B2], excludeGroups: [] } },
+            }),
+            newValue: JSON.stringify({
+              id,
+              displayName: `Policy ${id}`,
+              state: 'enabled',
+              conditions: {
+                users: {
+                  includeUsers: ['All'],
+                  excludeUsers: users.excludeUsers ?? [],
+                  excludeGroups: users.excludeGroups ?? [],
+                },
+              },
+            }),
           },
         ],
       },
@@ -296,9 +399,25 @@ describe('workbook tiles that do not mislead (issue 14 item 5)', () => {
     const q = tile('last-signin');
     // the workbook puts the selected accounts where {Account} is: all of them ('*')
     const text = q.query.text.replace(/\{Account\}/g, "'*'");
-    const signIn = { TimeGenerated: new KDate(NOW - 86_400_000), UserId: B2, UserPrincipalName: 'btg-emergency-02@contoso.example', ResultType: '0' };
+    const signIn = {
+      TimeGenerated: new KDate(NOW - 86_400_000),
+      UserId: B2,
+      UserPrincipalName: 'btg-emergency-02@contoso.example',
+      ResultType: '0',
+    };
     const oldest = { TimeGenerated: new KDate(NOW - 30 * 86_400_000), UserId: 'someone', ResultType: '0' };
-    const drillItem = { WatchlistAlias: 'BreakGlassDrills', _DTItemType: 'watchlist-item', _DTItemId: 'd1', _DTItemStatus: 'Create', _DTTimestamp: new KDate(NOW - 86_400_000), WatchlistItem: { AccountObjectId: B1, Result: 'passed', DrillStart: new Date(NOW - 2 * 86_400_000).toISOString() } };
+    const drillItem = {
+      WatchlistAlias: 'BreakGlassDrills',
+      _DTItemType: 'watchlist-item',
+      _DTItemId: 'd1',
+      _DTItemStatus: 'Create',
+      _DTTimestamp: new KDate(NOW - 86_400_000),
+      WatchlistItem: {
+        AccountObjectId: B1,
+        Result: 'passed',
+        DrillStart: new Date(NOW - 2 * 86_400_000).toISOString(),
+      },
+    };
     const rows = run(text, { SigninLogs: [signIn, oldest], Watchlist: [drillItem] });
     const byAccount = Object.fromEntries(rows.map((r) => [r.Account, r]));
     expect(byAccount['btg-emergency-01@contoso.example'].Status).toBe('OK');
@@ -307,7 +426,7 @@ describe('workbook tiles that do not mislead (issue 14 item 5)', () => {
     expect((byAccount['btg-emergency-02@contoso.example'].EarliestSignInData as KDate).ms).toBe(NOW - 30 * 86_400_000);
   });
 
-  it('data health lists every table the pack\'s rules read, drill history and the device per sign-in are shown', () => {
+  it("data health lists every table the pack's rules read, drill history and the device per sign-in are shown", () => {
     const health = tile('data-health').query.text;
     const read = new Set(pack.rules.flatMap((r) => defaultAnalyzer().analyze(r.query.text).tables));
     for (const t of read) expect({ t, listed: health.includes(`"${t}"`) }).toEqual({ t, listed: true });

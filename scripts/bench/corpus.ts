@@ -44,7 +44,7 @@ let failures = union
 | where TimeGenerated > ago(1d)
 | where ResultType in (failureCodes)
 | summarize Failures = count(), Codes = make_set(ResultType, 10), Reasons = make_set(Reason, 5), Targets = dcount(UserPrincipalName), TargetList = make_set(UserPrincipalName, 25), FirstFailure = min(TimeGenerated), LastFailure = max(TimeGenerated) by IPAddress, bin(TimeGenerated, window)
-| where Failures >= ${20 + i % 40} and Targets >= ${3 + i % 5};
+| where Failures >= ${20 + (i % 40)} and Targets >= ${3 + (i % 5)};
 let successes = SigninLogs
 | where TimeGenerated > ago(1d)
 | where ResultType == "0"
@@ -55,7 +55,9 @@ failures
 | extend AccountName = tostring(split(UserPrincipalName, "@")[0]), UPNSuffix = tostring(split(UserPrincipalName, "@")[1])
 | summarize arg_max(SuccessTime, *) by UserPrincipalName, IPAddress
 | project SuccessTime, UserId, UserPrincipalName, AccountName, UPNSuffix, IPAddress, Failures, Targets, Codes, Reasons, AppDisplayName, AppId, ClientAppUsed, UserAgent, TargetList`,
-  (i) => `let ops = dynamic(["Update conditional access policy", "Delete conditional access policy", "Add conditional access policy", "Update policy", "Add policy"]);
+  (
+    i,
+  ) => `let ops = dynamic(["Update conditional access policy", "Delete conditional access policy", "Add conditional access policy", "Update policy", "Add policy"]);
 AuditLogs
 | where TimeGenerated > ago(${1 + (i % 13)}h)
 | where OperationName in (ops) and Result =~ "success"
@@ -107,7 +109,9 @@ export function writeCorpus(dir: string, n: number): CorpusRule[] {
   for (let i = 0; i < n; i++) {
     // the shapes average ~1.6 KB; published rules ~2 KB: add the enrichment tail many real rules carry
     const [upn, uid] = i % SHAPES.length === 2 ? ['Initiator', 'InitiatorId'] : ['UserPrincipalName', 'UserId'];
-    const query = SHAPES[i % SHAPES.length](i) + `
+    const query =
+      SHAPES[i % SHAPES.length](i) +
+      `
 | extend DetectedBy = "bench-rule-${i}", RuleIndex = ${i}, Hour = datetime_part("hour", now()), Weekday = toint(dayofweek(now()) / 1d)
 | extend Summary = strcat("rule ", tostring(RuleIndex), " at ", tostring(Hour), "h on day ", tostring(Weekday), " for ", ${upn})
 | extend Link = strcat("https://portal.azure.com/#blade/Microsoft_AAD_IAM/UsersManagementMenuBlade/MsGraphUsers/userId/", ${uid})
@@ -128,7 +132,15 @@ export function writeCorpus(dir: string, n: number): CorpusRule[] {
       relevantTechniques: ['T1078.004', 'T1098'],
       query,
       entityMappings: [
-        { entityType: 'Account', fieldMappings: isAudit ? [{ identifier: 'AadUserId', columnName: 'InitiatorId' }, { identifier: 'Name', columnName: 'AccountName' }] : cols.slice(0, 1).map((c) => ({ identifier: 'AadUserId', columnName: c })) },
+        {
+          entityType: 'Account',
+          fieldMappings: isAudit
+            ? [
+                { identifier: 'AadUserId', columnName: 'InitiatorId' },
+                { identifier: 'Name', columnName: 'AccountName' },
+              ]
+            : cols.slice(0, 1).map((c) => ({ identifier: 'AadUserId', columnName: c })),
+        },
       ],
       version: '1.0.0',
       kind: 'Scheduled',
@@ -187,15 +199,28 @@ export function corpusFiles(root: string): string[] {
 export function corpusSchemaSources(root: string): string[] {
   const kv = path.join(root, '.script', 'tests', 'KqlvalidationsTests');
   const solutionParsers = fs.existsSync(path.join(root, 'Solutions'))
-    ? fs.readdirSync(path.join(root, 'Solutions')).sort().map((s) => path.join(root, 'Solutions', s, 'Parsers'))
+    ? fs
+        .readdirSync(path.join(root, 'Solutions'))
+        .sort()
+        .map((s) => path.join(root, 'Solutions', s, 'Parsers'))
     : [];
-  return [path.join(kv, 'CustomTables'), path.join(kv, 'CustomFunctions'), path.join(root, 'Parsers'), ...solutionParsers].filter((p) => fs.existsSync(p));
+  return [
+    path.join(kv, 'CustomTables'),
+    path.join(kv, 'CustomFunctions'),
+    path.join(root, 'Parsers'),
+    ...solutionParsers,
+  ].filter((p) => fs.existsSync(p));
 }
 
 function gitCommit(root: string): string | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    return require('child_process').execFileSync('git', ['-C', root, 'rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || undefined;
+    return (
+      require('child_process')
+        .execFileSync('git', ['-C', root, 'rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -206,16 +231,23 @@ function gitCommit(root: string): string | undefined {
  * package rather than from the repository (e.g. Microsoft's published table reference converted to custom-table JSON);
  * the repository's own CustomTables override them, as its LocalOverrideTablesLoader does.
  */
-export async function runCorpus(root: string, opts: { jobs?: number; bench?: boolean; commit?: string; limit?: number; tables?: string[] } = {}): Promise<CorpusReport> {
+export async function runCorpus(
+  root: string,
+  opts: { jobs?: number; bench?: boolean; commit?: string; limit?: number; tables?: string[] } = {},
+): Promise<CorpusReport> {
   // required lazily so `writeCorpus` users do not load the analyzer
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { loadSchemaSources } = require('../kql/schemas') as typeof import('../kql/schemas');
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { validateContentFiles } = require('../validate/files') as typeof import('../validate/files');
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new Error(`${root}: not a folder (expected an Azure-Sentinel checkout)`);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
+    throw new Error(`${root}: not a folder (expected an Azure-Sentinel checkout)`);
   let files = corpusFiles(root);
   if (opts.limit) files = files.slice(0, opts.limit);
-  if (!files.length) throw new Error(`${root}: no *.yaml under Detections/, Hunting Queries/ or Solutions/*/(Analytic Rules|Hunting Queries)/`);
+  if (!files.length)
+    throw new Error(
+      `${root}: no *.yaml under Detections/, Hunting Queries/ or Solutions/*/(Analytic Rules|Hunting Queries)/`,
+    );
   const s0 = process.hrtime.bigint();
   const schemaSet = loadSchemaSources(corpusSchemaSources(root));
   if (opts.tables?.length) {
@@ -225,7 +257,8 @@ export async function runCorpus(root: string, opts: { jobs?: number; bench?: boo
     const builtin = loadSchemaSources(opts.tables);
     const bundled = new Set(Object.keys(bundledSchemas()).map((t) => t.toLowerCase()));
     const declared = new Set(Object.keys(schemaSet.tables).map((t) => t.toLowerCase()));
-    for (const [name, cols] of Object.entries(builtin.tables)) if (!bundled.has(name.toLowerCase()) && !declared.has(name.toLowerCase())) schemaSet.tables[name] = cols;
+    for (const [name, cols] of Object.entries(builtin.tables))
+      if (!bundled.has(name.toLowerCase()) && !declared.has(name.toLowerCase())) schemaSet.tables[name] = cols;
   }
   const schemaMs = Number(process.hrtime.bigint() - s0) / 1e6;
   // timed from here: both this run and the bare loop start from the same loaded schemas
@@ -242,9 +275,21 @@ export async function runCorpus(root: string, opts: { jobs?: number; bench?: boo
     commit: opts.commit ?? gitCommit(root),
     files: files.length,
     shapes,
-    schemas: { tables: Object.keys(schemaSet.tables).length, functions: schemaSet.functions.length, files: schemaSet.files, diagnostics: schemaSet.diagnostics.length },
+    schemas: {
+      tables: Object.keys(schemaSet.tables).length,
+      functions: schemaSet.functions.length,
+      files: schemaSet.files,
+      diagnostics: schemaSet.diagnostics.length,
+    },
     checks,
-    errors: run.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ file: rel(d.file), line: d.range ? d.range.start.line + 1 : undefined, code: d.code, message: d.message })),
+    errors: run.diagnostics
+      .filter((d) => d.severity === 'error')
+      .map((d) => ({
+        file: rel(d.file),
+        line: d.range ? d.range.start.line + 1 : undefined,
+        code: d.code,
+        message: d.message,
+      })),
     threads: run.threads,
     ms,
     schemaMs,
@@ -254,27 +299,53 @@ export async function runCorpus(root: string, opts: { jobs?: number; bench?: boo
     // over the same queries, single-threaded, nothing else
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { execFileSync } = require('child_process') as typeof import('child_process');
-    const args = [__filename, root, '--bare', ...(opts.limit ? ['--limit', String(opts.limit)] : []), ...(opts.tables ?? []).flatMap((t) => ['--tables', t])];
-    const bare = JSON.parse(execFileSync(process.execPath, args, { maxBuffer: 1 << 24 }).toString()) as { ms: number; queries: number };
+    const args = [
+      __filename,
+      root,
+      '--bare',
+      ...(opts.limit ? ['--limit', String(opts.limit)] : []),
+      ...(opts.tables ?? []).flatMap((t) => ['--tables', t]),
+    ];
+    const bare = JSON.parse(execFileSync(process.execPath, args, { maxBuffer: 1 << 24 }).toString()) as {
+      ms: number;
+      queries: number;
+    };
     report.bare = { ms: bare.ms, queries: bare.queries, ratio: ms / bare.ms };
   }
   return report;
 }
 
 export function formatCorpusReport(r: CorpusReport): string {
-  const lines = [`corpus ${r.root}${r.commit ? ` @ ${r.commit}` : ''}: ${r.files} files (${Object.entries(r.shapes).map(([k, v]) => `${v} ${k}`).join(', ')})`];
-  lines.push(`schemas: ${r.schemas.tables} tables, ${r.schemas.functions} functions from ${r.schemas.files} files (${r.schemas.diagnostics} schema-file notes)`);
+  const lines = [
+    `corpus ${r.root}${r.commit ? ` @ ${r.commit}` : ''}: ${r.files} files (${Object.entries(r.shapes)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')})`,
+  ];
+  lines.push(
+    `schemas: ${r.schemas.tables} tables, ${r.schemas.functions} functions from ${r.schemas.files} files (${r.schemas.diagnostics} schema-file notes)`,
+  );
   lines.push('check                              errors  warnings  infos');
-  for (const [code, c] of Object.entries(r.checks).sort(([a], [b]) => a.localeCompare(b))) lines.push(`${code.padEnd(34)} ${String(c.error).padStart(6)}  ${String(c.warning).padStart(8)}  ${String(c.info).padStart(5)}`);
-  lines.push(`${r.errors.length} error(s); ${r.threads} thread(s), ${(r.ms / 1000).toFixed(1)} s (schemas loaded in ${(r.schemaMs / 1000).toFixed(1)} s)`);
-  if (r.bare) lines.push(`bare single-threaded analyzer loop over the same ${r.bare.queries} queries: ${(r.bare.ms / 1000).toFixed(1)} s; ratio ${r.bare.ratio.toFixed(2)}x`);
+  for (const [code, c] of Object.entries(r.checks).sort(([a], [b]) => a.localeCompare(b)))
+    lines.push(
+      `${code.padEnd(34)} ${String(c.error).padStart(6)}  ${String(c.warning).padStart(8)}  ${String(c.info).padStart(5)}`,
+    );
+  lines.push(
+    `${r.errors.length} error(s); ${r.threads} thread(s), ${(r.ms / 1000).toFixed(1)} s (schemas loaded in ${(r.schemaMs / 1000).toFixed(1)} s)`,
+  );
+  if (r.bare)
+    lines.push(
+      `bare single-threaded analyzer loop over the same ${r.bare.queries} queries: ${(r.bare.ms / 1000).toFixed(1)} s; ratio ${r.bare.ratio.toFixed(2)}x`,
+    );
   return lines.join('\n') + '\n';
 }
 
 /** The errors of a report as a Markdown table (file, line, check, what is wrong), for docs/corpus.md. */
 export function corpusMarkdown(r: CorpusReport): string {
   const cell = (x: string) => x.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const rows = r.errors.map((e) => `| \`${cell(e.file)}\`${e.line ? `:${e.line}` : ''} | \`${e.code}\` | ${cell(e.message.length > 300 ? `${e.message.slice(0, 297)}...` : e.message)} |`);
+  const rows = r.errors.map(
+    (e) =>
+      `| \`${cell(e.file)}\`${e.line ? `:${e.line}` : ''} | \`${e.code}\` | ${cell(e.message.length > 300 ? `${e.message.slice(0, 297)}...` : e.message)} |`,
+  );
   return ['| file | check | why it is a defect (the diagnostic) |', '| --- | --- | --- |', ...rows, ''].join('\n');
 }
 
@@ -292,7 +363,8 @@ export function bareLoop(root: string, opts: { limit?: number; tables?: string[]
   if (opts.tables?.length) {
     const builtin = loadSchemaSources(opts.tables);
     const known = new Set([...Object.keys(bundledSchemas()), ...Object.keys(set.tables)].map((t) => t.toLowerCase()));
-    for (const [name, cols] of Object.entries(builtin.tables)) if (!known.has(name.toLowerCase())) set.tables[name] = cols;
+    for (const [name, cols] of Object.entries(builtin.tables))
+      if (!known.has(name.toLowerCase())) set.tables[name] = cols;
   }
   const queries: string[] = [];
   for (const f of files) {
@@ -333,16 +405,26 @@ async function corpusMain(argv: string[]): Promise<number> {
   const tables: string[] = [];
   for (let t = opt('--tables'); t !== undefined; t = opt('--tables')) tables.push(t);
   if (args.length !== 1) {
-    process.stderr.write('usage: npm run corpus -- <Azure-Sentinel checkout> [--report corpus-report.json] [--jobs n] [--limit n] [--commit sha] [--bench] [--tables <built-in table schemas>]... [--markdown errors.md]\n');
+    process.stderr.write(
+      'usage: npm run corpus -- <Azure-Sentinel checkout> [--report corpus-report.json] [--jobs n] [--limit n] [--commit sha] [--bench] [--tables <built-in table schemas>]... [--markdown errors.md]\n',
+    );
     return 2;
   }
   if (bareOnly) {
-    process.stdout.write(JSON.stringify(bareLoop(args[0], { limit: limit ? Number(limit) : undefined, tables })) + '\n');
+    process.stdout.write(
+      JSON.stringify(bareLoop(args[0], { limit: limit ? Number(limit) : undefined, tables })) + '\n',
+    );
     return 0;
   }
   let report: CorpusReport;
   try {
-    report = await runCorpus(args[0], { jobs: jobs ? Number(jobs) : undefined, limit: limit ? Number(limit) : undefined, commit, bench, tables });
+    report = await runCorpus(args[0], {
+      jobs: jobs ? Number(jobs) : undefined,
+      limit: limit ? Number(limit) : undefined,
+      commit,
+      bench,
+      tables,
+    });
   } catch (e) {
     process.stderr.write(`corpus: ${(e as Error).message}\n`);
     return 2;

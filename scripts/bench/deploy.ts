@@ -19,7 +19,13 @@ const TENANT = '00000000-0000-4000-8000-0000000000f1';
 const SENTINEL_SP = '00000000-0000-4000-8000-0000000000e5';
 
 function workspaces(n: number): WorkspaceRef[] {
-  return Array.from({ length: n }, (_, i) => ({ name: `ws${i + 1}`, subscriptionId: '00000000-0000-4000-8000-0000000000a1', resourceGroup: `rg-bench-${i + 1}`, workspaceName: `law-bench-${i + 1}`, location: 'westeurope' }));
+  return Array.from({ length: n }, (_, i) => ({
+    name: `ws${i + 1}`,
+    subscriptionId: '00000000-0000-4000-8000-0000000000a1',
+    resourceGroup: `rg-bench-${i + 1}`,
+    workspaceName: `law-bench-${i + 1}`,
+    location: 'westeurope',
+  }));
 }
 
 interface Figures {
@@ -31,7 +37,11 @@ interface Figures {
   ok: boolean;
 }
 
-async function once(resources: WorkspaceResource[], n: number, concurrency: number): Promise<{ first: Figures; noop: Figures }> {
+async function once(
+  resources: WorkspaceResource[],
+  n: number,
+  concurrency: number,
+): Promise<{ first: Figures; noop: Figures }> {
   const ws = workspaces(n);
   const emu = await startEmulator({ workspaces: ws, latencyMs: LATENCY_MS });
   const run = async (): Promise<Figures> => {
@@ -45,12 +55,23 @@ async function once(resources: WorkspaceResource[], n: number, concurrency: numb
       sentinelPrincipalId: SENTINEL_SP,
     });
     const t0 = process.hrtime.bigint();
-    const plan = await planDeployment(session, { resources, workspaces: ws, packId: packIdOf(loadConfig(EXAMPLE_CONFIG).config!) });
+    const plan = await planDeployment(session, {
+      resources,
+      workspaces: ws,
+      packId: packIdOf(loadConfig(EXAMPLE_CONFIG).config!),
+    });
     const result = await applyDeployment(session, plan);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const log = emu.requests();
     const gets = log.filter((r) => r.method === 'GET').length;
-    return { ms, calls: log.length, gets, writes: log.length - gets, artifacts: plan.workspaces.reduce((s, w) => s + w.entries.length, 0), ok: result.ok };
+    return {
+      ms,
+      calls: log.length,
+      gets,
+      writes: log.length - gets,
+      artifacts: plan.workspaces.reduce((s, w) => s + w.entries.length, 0),
+      ok: result.ok,
+    };
   };
   try {
     const first = await run();
@@ -68,7 +89,9 @@ export async function benchDeploy(): Promise<void> {
   const loaded = loadConfig(EXAMPLE_CONFIG);
   if (!loaded.config) throw new Error(`bench deploy: ${EXAMPLE_CONFIG} does not load`);
   const resources = emitPack(loadPack(loaded.config, EXAMPLE_CONFIG, loaded.source)).resources;
-  console.log(`deploy  example pack (${resources.length} resources per workspace), ARM emulator with ${LATENCY_MS} ms per call, default settings (LRO poll 2 s when no Retry-After)`);
+  console.log(
+    `deploy  example pack (${resources.length} resources per workspace), ARM emulator with ${LATENCY_MS} ms per call, default settings (LRO poll 2 s when no Retry-After)`,
+  );
   for (const [n, concurrency] of [
     [1, DEFAULT_CONCURRENCY],
     [50, DEFAULT_CONCURRENCY],

@@ -19,11 +19,17 @@ function benchBuild(): void {
   const runs: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = process.hrtime.bigint();
-    execFileSync(process.execPath, [path.join(PACK_ROOT, 'bin', 'btg.js'), 'build', '--config', EXAMPLE_CONFIG, '--out', path.join(out, `o${i}`)], { stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [path.join(PACK_ROOT, 'bin', 'btg.js'), 'build', '--config', EXAMPLE_CONFIG, '--out', path.join(out, `o${i}`)],
+      { stdio: 'pipe' },
+    );
     runs.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(out, 'o0', 'manifest.json'), 'utf8'));
-  console.log(`build  cold \`btg build\` (new process each run, ${manifest.artifacts.length} artifacts): ${runs.map((r) => `${fmt(r, 0)} ms`).join(', ')}; best ${fmt(Math.min(...runs), 0)} ms`);
+  console.log(
+    `build  cold \`btg build\` (new process each run, ${manifest.artifacts.length} artifacts): ${runs.map((r) => `${fmt(r, 0)} ms`).join(', ')}; best ${fmt(Math.min(...runs), 0)} ms`,
+  );
   if (!process.env.BTG_CORPUS_REPORTS) fs.rmSync(out, { recursive: true, force: true });
 }
 
@@ -31,7 +37,9 @@ async function benchValidate(n: number): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'btg-bench-rules-'));
   const corpus = writeCorpus(dir, n);
   const kb = corpus.reduce((s, r) => s + Buffer.byteLength(r.query), 0) / 1024;
-  console.log(`validate  corpus: ${n} rules, ${fmt(kb / n, 2)} KB of KQL per rule on average (${fmt(kb, 0)} KB), ${os.cpus().length} cores`);
+  console.log(
+    `validate  corpus: ${n} rules, ${fmt(kb / n, 2)} KB of KQL per rule on average (${fmt(kb, 0)} KB), ${os.cpus().length} cores`,
+  );
 
   // bare loop: one analyzer, analyse every query once, nothing else (the floor of any validator)
   const t0 = process.hrtime.bigint();
@@ -40,14 +48,21 @@ async function benchValidate(n: number): Promise<void> {
   for (const r of corpus) analyzer.analyze(r.query);
   const bare = Number(process.hrtime.bigint() - t0) / 1e6;
   const bareAnalyse = Number(process.hrtime.bigint() - tLoaded) / 1e6;
-  console.log(`validate  bare analyzer loop (1 thread): ${fmt(bare, 0)} ms (${fmt((n / bare) * 1000)} rules/s; ${fmt(bareAnalyse / kb, 2)} ms per KB)`);
+  console.log(
+    `validate  bare analyzer loop (1 thread): ${fmt(bare, 0)} ms (${fmt((n / bare) * 1000)} rules/s; ${fmt(bareAnalyse / kb, 2)} ms per KB)`,
+  );
 
   for (const jobs of [1, os.cpus().length]) {
     const t1 = process.hrtime.bigint();
-    const diags = await validateRuleFiles(corpus.map((r) => r.file), { jobs });
+    const diags = await validateRuleFiles(
+      corpus.map((r) => r.file),
+      { jobs },
+    );
     const ms = Number(process.hrtime.bigint() - t1) / 1e6;
     const errors = diags.filter((d) => d.severity === 'error').length;
-    console.log(`validate  \`btg validate\` ${n} files, ${jobs} worker(s): ${fmt(ms, 0)} ms (${fmt((n / ms) * 1000)} rules/s), ratio to bare loop ${fmt(ms / bare, 2)}x, ${errors} errors`);
+    console.log(
+      `validate  \`btg validate\` ${n} files, ${jobs} worker(s): ${fmt(ms, 0)} ms (${fmt((n / ms) * 1000)} rules/s), ratio to bare loop ${fmt(ms / bare, 2)}x, ${errors} errors`,
+    );
   }
   fs.rmSync(dir, { recursive: true, force: true });
 }
@@ -66,10 +81,24 @@ async function benchCorpus(): Promise<void> {
   for (const limit of [undefined, 36]) {
     const report = path.join(out, `r${limit ?? 'all'}.json`);
     // exit 1 means the corpus has findings, which it does; only a tool error (2) stops the bench
-    const run = spawnSync(process.execPath, [path.join(__dirname, 'corpus.js'), root, '--bench', '--report', report, ...(limit ? ['--limit', String(limit)] : []), ...tables.flatMap((t) => ['--tables', t])], { stdio: 'pipe' });
+    const run = spawnSync(
+      process.execPath,
+      [
+        path.join(__dirname, 'corpus.js'),
+        root,
+        '--bench',
+        '--report',
+        report,
+        ...(limit ? ['--limit', String(limit)] : []),
+        ...tables.flatMap((t) => ['--tables', t]),
+      ],
+      { stdio: 'pipe' },
+    );
     if (run.status !== 0 && run.status !== 1) throw new Error(`corpus run failed (${run.status}): ${run.stderr}`);
     const r = JSON.parse(fs.readFileSync(report, 'utf8')) as CorpusReport;
-    console.log(`corpus  ${r.files} files, ${r.threads} thread(s): ${fmt(r.ms, 0)} ms; bare loop over the same ${r.bare!.queries} queries (1 thread): ${fmt(r.bare!.ms, 0)} ms; ratio ${fmt(r.bare!.ratio, 2)}x (schemas loaded once: ${fmt(r.schemaMs, 0)} ms, not timed on either side)`);
+    console.log(
+      `corpus  ${r.files} files, ${r.threads} thread(s): ${fmt(r.ms, 0)} ms; bare loop over the same ${r.bare!.queries} queries (1 thread): ${fmt(r.bare!.ms, 0)} ms; ratio ${fmt(r.bare!.ratio, 2)}x (schemas loaded once: ${fmt(r.schemaMs, 0)} ms, not timed on either side)`,
+    );
   }
   if (!process.env.BTG_CORPUS_REPORTS) fs.rmSync(out, { recursive: true, force: true });
 }

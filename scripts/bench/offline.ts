@@ -17,13 +17,22 @@ export function benchOffline(): void {
   const pack = loadPack(config, EXAMPLE_CONFIG);
   const schemas = bundledSchemas();
   const accounts = accountMap(config.accounts, config.accounts);
-  const plan = planTests({ rules: pack.rules, schemas, now: new Date(), accounts, watchlistAccounts: config.accounts, validate: false });
+  const plan = planTests({
+    rules: pack.rules,
+    schemas,
+    now: new Date(),
+    accounts,
+    watchlistAccounts: config.accounts,
+    validate: false,
+  });
   const opts = { analyzer: defaultAnalyzer(), schemas, watchlistAccounts: config.accounts, accounts };
   const cases = plan.rules.reduce((n, r) => n + r.cases.length, 0);
 
   let t0 = process.hrtime.bigint();
   runOffline(plan, pack.rules, opts);
-  console.log(`test  offline, cold (analyzer warm-up: every rule query analysed once): ${ms(t0).toFixed(0)} ms for ${plan.rules.length} rules, ${cases} cases`);
+  console.log(
+    `test  offline, cold (analyzer warm-up: every rule query analysed once): ${ms(t0).toFixed(0)} ms for ${plan.rules.length} rules, ${cases} cases`,
+  );
   const runs: number[] = [];
   for (let i = 0; i < 5; i++) {
     t0 = process.hrtime.bigint();
@@ -31,7 +40,9 @@ export function benchOffline(): void {
     runs.push(ms(t0));
     if (r.summary.fail + r.summary.error) console.log(`test  (${r.summary.fail} failed, ${r.summary.error} errors)`);
   }
-  console.log(`test  offline, warm: all rules' rows executed in ${runs.map((r) => r.toFixed(0)).join(', ')} ms; best ${Math.min(...runs).toFixed(0)} ms (budget 2000 ms)`);
+  console.log(
+    `test  offline, warm: all rules' rows executed in ${runs.map((r) => r.toFixed(0)).join(', ')} ms; best ${Math.min(...runs).toFixed(0)} ms (budget 2000 ms)`,
+  );
   t0 = process.hrtime.bigint();
   const m = runOffline(plan, pack.rules, { ...opts, mutate: true });
   const t = ms(t0);
@@ -39,5 +50,7 @@ export function benchOffline(): void {
   const total = scored.reduce((a, x) => a + x!.total, 0);
   const killed = scored.reduce((a, x) => a + x!.killed, 0);
   const low = m.rules.filter((r) => r.mutation && !r.mutation.notScored && r.mutation.score < 0.8).length;
-  console.log(`test  --mutate over the pack: ${total} mutants x their rule's cases in ${t.toFixed(0)} ms (budget 60000 ms); ${killed} killed (${((killed / Math.max(1, total)) * 100).toFixed(0)}%), ${low} of ${scored.length} rules below 80%`);
+  console.log(
+    `test  --mutate over the pack: ${total} mutants x their rule's cases in ${t.toFixed(0)} ms (budget 60000 ms); ${killed} killed (${((killed / Math.max(1, total)) * 100).toFixed(0)}%), ${low} of ${scored.length} rules below 80%`,
+  );
 }

@@ -5,7 +5,15 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import * as readline from 'readline';
 import { WorkspaceRef } from '../config/schema';
-import { applyDeployment, DeploymentPlan, DeploySession, DeploySettings, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, planDeployment } from '../deploy/deploy';
+import {
+  applyDeployment,
+  DeploymentPlan,
+  DeploySession,
+  DeploySettings,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_TIMEOUT_SECONDS,
+  planDeployment,
+} from '../deploy/deploy';
 import { ApplyEvent, ApplyResult, operationOf } from '../deploy/apply';
 import { formatEvent } from '../deploy/report';
 import { chooseCredential, CLOUD_NAMES, CredentialChoice, redact, resolveTarget, TargetError } from '../deploy/target';
@@ -73,10 +81,25 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 
 export function addDeployOptions(cmd: Command, kind: 'plan' | 'deploy'): Command {
   configOption(cmd)
-    .option('-w, --workspace <name>', 'only this workspace (config `name`, or the workspace name); repeatable', collect, [])
+    .option(
+      '-w, --workspace <name>',
+      'only this workspace (config `name`, or the workspace name); repeatable',
+      collect,
+      [],
+    )
     .option('--json', 'print JSON (for CI) instead of text')
-    .option('--concurrency <n>', 'requests in flight at once, over all workspaces', positiveInt('--concurrency'), DEFAULT_CONCURRENCY)
-    .option('--prune', kind === 'plan' ? 'show what --prune would delete' : 'delete owned artifacts that are no longer in the pack (shown in the plan first)')
+    .option(
+      '--concurrency <n>',
+      'requests in flight at once, over all workspaces',
+      positiveInt('--concurrency'),
+      DEFAULT_CONCURRENCY,
+    )
+    .option(
+      '--prune',
+      kind === 'plan'
+        ? 'show what --prune would delete'
+        : 'delete owned artifacts that are no longer in the pack (shown in the plan first)',
+    )
     .option(
       '--force [id]',
       kind === 'plan'
@@ -86,13 +109,25 @@ export function addDeployOptions(cmd: Command, kind: 'plan' | 'deploy'): Command
       [],
     )
     .option('--cloud <name>', `Azure cloud: ${CLOUD_NAMES.join(' | ')}`, 'AzureCloud')
-    .option('--arm-endpoint <url>', 'another ARM endpoint (Azure Stack Hub, a proxy, a local emulator); the token audience stays the cloud\'s unless --arm-audience')
-    .option('--arm-audience <uri>', 'token audience for --arm-endpoint (default: the cloud\'s ARM audience)')
-    .addOption(new Option('--timeout <duration>', 'per-request timeout, e.g. 60s or 2m').argParser((v) => Math.ceil(duration('--timeout')(v) / 1000)).default(DEFAULT_TIMEOUT_SECONDS, formatDuration(DEFAULT_TIMEOUT_SECONDS * 1000)))
-    .option('--sentinel-principal-id <objectId>', 'object id of the "Azure Security Insights" service principal in your tenant (else looked up in Microsoft Graph)')
+    .option(
+      '--arm-endpoint <url>',
+      "another ARM endpoint (Azure Stack Hub, a proxy, a local emulator); the token audience stays the cloud's unless --arm-audience",
+    )
+    .option('--arm-audience <uri>', "token audience for --arm-endpoint (default: the cloud's ARM audience)")
+    .addOption(
+      new Option('--timeout <duration>', 'per-request timeout, e.g. 60s or 2m')
+        .argParser((v) => Math.ceil(duration('--timeout')(v) / 1000))
+        .default(DEFAULT_TIMEOUT_SECONDS, formatDuration(DEFAULT_TIMEOUT_SECONDS * 1000)),
+    )
+    .option(
+      '--sentinel-principal-id <objectId>',
+      'object id of the "Azure Security Insights" service principal in your tenant (else looked up in Microsoft Graph)',
+    )
     .option('--schemas <dir>', 'extra table schemas for validating the pack (Azure-Sentinel custom-table JSON)');
   if (kind === 'deploy') {
-    cmd.option('--dry-run', 'show the plan and write nothing').option('-y, --yes', 'do not ask for confirmation (required without a terminal, e.g. in CI)');
+    cmd
+      .option('--dry-run', 'show the plan and write nothing')
+      .option('-y, --yes', 'do not ask for confirmation (required without a terminal, e.g. in CI)');
   }
   return cmd;
 }
@@ -132,13 +167,21 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
   }
   if (problems.length && !opts.json) err(formatters.stylish(problems, { color: isTty(process.stderr) }));
   const config = checked.pack.config;
-  if (config.workspaces.length === 0) throw new UsageError(`${opts.config}: workspaces[] is empty: add the workspaces to deploy to`);
+  if (config.workspaces.length === 0)
+    throw new UsageError(`${opts.config}: workspaces[] is empty: add the workspaces to deploy to`);
   let workspaces = config.workspaces;
   if (opts.workspace.length) {
     const label = (w: WorkspaceRef) => w.name ?? w.workspaceName;
-    const unknown = opts.workspace.filter((n) => !config.workspaces.some((w) => label(w) === n || w.workspaceName === n));
-    if (unknown.length) throw new UsageError(`--workspace ${unknown.join(', ')}: not in ${opts.config} (known: ${config.workspaces.map(label).join(', ')})`);
-    workspaces = config.workspaces.filter((w) => opts.workspace.includes(label(w)) || opts.workspace.includes(w.workspaceName));
+    const unknown = opts.workspace.filter(
+      (n) => !config.workspaces.some((w) => label(w) === n || w.workspaceName === n),
+    );
+    if (unknown.length)
+      throw new UsageError(
+        `--workspace ${unknown.join(', ')}: not in ${opts.config} (known: ${config.workspaces.map(label).join(', ')})`,
+      );
+    workspaces = config.workspaces.filter(
+      (w) => opts.workspace.includes(label(w)) || opts.workspace.includes(w.workspaceName),
+    );
   }
   const credential = await chooseCredential(target);
   // fail fast with one clear message instead of one error per request
@@ -166,16 +209,37 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
       return [];
     }
   });
-  return { resources: emitPack(checked.pack, { report: false }).resources, packId, knownPlaybooks, workspaces, session, credential };
+  return {
+    resources: emitPack(checked.pack, { report: false }).resources,
+    packId,
+    knownPlaybooks,
+    workspaces,
+    session,
+    credential,
+  };
 }
 
 export async function makePlan(p: Prepared, opts: DeployCliOptions): Promise<DeploymentPlan> {
-  if (!opts.json) err(`reading ${p.workspaces.length} workspace${p.workspaces.length === 1 ? '' : 's'} at ${p.session.settings.target.armEndpoint} as ${p.credential.source}…\n`);
-  const plan = await planDeployment(p.session, { resources: p.resources, workspaces: p.workspaces, packId: p.packId, knownPlaybooks: p.knownPlaybooks }, { force: opts.force === true ? [] : opts.force });
+  if (!opts.json)
+    err(
+      `reading ${p.workspaces.length} workspace${p.workspaces.length === 1 ? '' : 's'} at ${p.session.settings.target.armEndpoint} as ${p.credential.source}…\n`,
+    );
+  const plan = await planDeployment(
+    p.session,
+    { resources: p.resources, workspaces: p.workspaces, packId: p.packId, knownPlaybooks: p.knownPlaybooks },
+    { force: opts.force === true ? [] : opts.force },
+  );
   // a --force value that names no conflict is most likely a typo: say so (it overrides nothing)
   const entries = plan.workspaces.flatMap((w) => w.entries);
   for (const f of plan.force) {
-    if (!entries.some((e) => e.action === 'conflict' && (forcedBy([f], e) || (e.reason ?? '').toLowerCase().includes(`${f.toLowerCase()} exists`)))) err(`btg: --force ${f}: no conflict has this resource id or template id; it overrides nothing\n`);
+    if (
+      !entries.some(
+        (e) =>
+          e.action === 'conflict' &&
+          (forcedBy([f], e) || (e.reason ?? '').toLowerCase().includes(`${f.toLowerCase()} exists`)),
+      )
+    )
+      err(`btg: --force ${f}: no conflict has this resource id or template id; it overrides nothing\n`);
   }
   return plan;
 }
@@ -246,14 +310,20 @@ async function withListr(p: Prepared, plan: DeploymentPlan, opts: DeployCliOptio
             update: () => {
               task.title = `${w.label}: ${h.done}/${h.total} applied${h.failed ? `, ${h.failed} not applied` : ''}`;
             },
-            finish: () => (h.failed ? reject(new Error(`${w.label}: ${h.failed} not applied (details below)`)) : resolve()),
+            finish: () =>
+              h.failed ? reject(new Error(`${w.label}: ${h.failed} not applied (details below)`)) : resolve(),
           };
           h.update();
           handles.set(w.label, h);
           if (total === 0) resolve();
         }),
     })),
-    { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false }, fallbackRendererCondition: false },
+    {
+      concurrent: true,
+      exitOnError: false,
+      rendererOptions: { collapseErrors: false },
+      fallbackRendererCondition: false,
+    },
   );
   waits.push(list.run().then(() => undefined));
   const result = await applyDeployment(p.session, plan, {

@@ -16,8 +16,17 @@ export function redactOutput(streams: NodeJS.WriteStream[] = [process.stdout, pr
   const restore = streams.map((stream) => {
     const original = stream.write;
     const wrapped = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
-      const text = typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : undefined;
-      return (original as (...a: unknown[]) => boolean).call(this, text === undefined ? chunk : redactText(text), ...rest);
+      const text =
+        typeof chunk === 'string'
+          ? chunk
+          : chunk instanceof Uint8Array
+            ? Buffer.from(chunk).toString('utf8')
+            : undefined;
+      return (original as (...a: unknown[]) => boolean).call(
+        this,
+        text === undefined ? chunk : redactText(text),
+        ...rest,
+      );
     } as typeof stream.write;
     stream.write = wrapped;
     return () => {

@@ -10,10 +10,15 @@ export function buildProgram(setExit: SetExit = () => undefined): Command {
   const program = new Command();
   program
     .name('btg')
-    .description('breakglass-sentinel: build, validate and deploy the break-glass account detection pack for Microsoft Sentinel')
+    .description(
+      'breakglass-sentinel: build, validate and deploy the break-glass account detection pack for Microsoft Sentinel',
+    )
     .version(toolVersion() ?? '0.0.0', '-V, --version', 'print the version')
     .option('--verbose', 'print stack traces on tool errors')
-    .option('--no-color', 'no colours in the output (also when NO_COLOR is set, CI is set, or the output is not a terminal)')
+    .option(
+      '--no-color',
+      'no colours in the output (also when NO_COLOR is set, CI is set, or the output is not a terminal)',
+    )
     .allowExcessArguments(false)
     .exitOverride()
     .showHelpAfterError()

@@ -51,7 +51,10 @@ export const positiveInt =
   (flag: string, max = Number.MAX_SAFE_INTEGER) =>
   (v: string): number => {
     const n = Number(v);
-    if (!/^\d+$/.test(v.trim()) || n < 1 || n > max) throw new InvalidArgumentError(`${flag} ${v}: expected a whole number ${max === Number.MAX_SAFE_INTEGER ? '≥ 1' : `from 1 to ${max}`}`);
+    if (!/^\d+$/.test(v.trim()) || n < 1 || n > max)
+      throw new InvalidArgumentError(
+        `${flag} ${v}: expected a whole number ${max === Number.MAX_SAFE_INTEGER ? '≥ 1' : `from 1 to ${max}`}`,
+      );
     return n;
   };
 

@@ -22,7 +22,8 @@ export function checksDocUri(env: NodeJS.ProcessEnv = process.env, root: string 
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha, GITHUB_WORKSPACE: ws } = env;
   if (server && repo && sha && ws) {
     const rel = path.relative(path.resolve(ws), doc);
-    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return `${server.replace(/\/+$/, '')}/${repo}/blob/${sha}/${rel.split(path.sep).map(encodeURIComponent).join('/')}`;
+    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel))
+      return `${server.replace(/\/+$/, '')}/${repo}/blob/${sha}/${rel.split(path.sep).map(encodeURIComponent).join('/')}`;
   }
   return pathToFileURL(doc).href;
 }

@@ -52,7 +52,9 @@ function issueMessage(issue: z.ZodIssue, data: unknown): string {
         const single = getAt(data, ['allowSingleAccount']) === true;
         return `expected at least ${single ? '1 break-glass account (allowSingleAccount: true)' : '2 break-glass accounts (or 1 with allowSingleAccount: true)'}, got ${Array.isArray(actual) ? actual.length : 0}`;
       }
-      return issue.type === 'array' ? `expected at least ${issue.minimum} item(s), got ${Array.isArray(actual) ? actual.length : 0}` : `${issue.message}, got ${describe(actual)}`;
+      return issue.type === 'array'
+        ? `expected at least ${issue.minimum} item(s), got ${Array.isArray(actual) ? actual.length : 0}`
+        : `${issue.message}, got ${describe(actual)}`;
     case 'too_big':
       return `${issue.message}, got ${describe(actual)}`;
     case 'custom': {
@@ -106,7 +108,8 @@ function keyRange(source: YamlSource, path: readonly (string | number)[], key: s
   const node = path.length ? source.doc.getIn(path, true) : source.doc.contents;
   if (!isMap(node)) return undefined;
   for (const pair of node.items) {
-    if (isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) return offsetsToRange(source.lines, pair.key.range[0], pair.key.range[1]);
+    if (isScalar(pair.key) && String(pair.key.value) === key && pair.key.range)
+      return offsetsToRange(source.lines, pair.key.range[0], pair.key.range[1]);
   }
   return undefined;
 }
@@ -118,7 +121,16 @@ export function checkConfigData(data: unknown, file: string, source?: YamlSource
     return { file, path, range, sourceLine: source && range ? lineText(source, range.start.line) : undefined };
   };
   if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
-    return { diagnostics: [{ code: 'config-schema', severity: 'error', file, message: `${file}: expected a mapping with at least "accounts"` }] };
+    return {
+      diagnostics: [
+        {
+          code: 'config-schema',
+          severity: 'error',
+          file,
+          message: `${file}: expected a mapping with at least "accounts"`,
+        },
+      ],
+    };
   }
   const parsed = ConfigSchema.safeParse(data);
   if (!parsed.success) {
@@ -142,7 +154,12 @@ export function checkConfigData(data: unknown, file: string, source?: YamlSource
         continue;
       }
       const p = formatPath(issue.path);
-      diagnostics.push({ code: 'config-schema', severity: 'error', message: `${p || '(top level)'}: ${issueMessage(issue, data)}`, ...at(issue.path as (string | number)[]) });
+      diagnostics.push({
+        code: 'config-schema',
+        severity: 'error',
+        message: `${p || '(top level)'}: ${issueMessage(issue, data)}`,
+        ...at(issue.path as (string | number)[]),
+      });
     }
     return { diagnostics, source };
   }
@@ -152,24 +169,47 @@ export function checkConfigData(data: unknown, file: string, source?: YamlSource
     const key = a.objectId.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
-      diagnostics.push({ code: 'config-duplicate-account', severity: 'error', message: `accounts[${i}].objectId: duplicate of accounts[${first}].objectId (${a.objectId})`, ...at(['accounts', i, 'objectId']) });
+      diagnostics.push({
+        code: 'config-duplicate-account',
+        severity: 'error',
+        message: `accounts[${i}].objectId: duplicate of accounts[${first}].objectId (${a.objectId})`,
+        ...at(['accounts', i, 'objectId']),
+      });
     } else seen.set(key, i);
   });
   const upns = new Map<string, number>();
   config.accounts.forEach((a, i) => {
     const key = a.userPrincipalName.toLowerCase();
     const first = upns.get(key);
-    if (first !== undefined) diagnostics.push({ code: 'config-duplicate-account', severity: 'error', message: `accounts[${i}].userPrincipalName: duplicate of accounts[${first}].userPrincipalName (${a.userPrincipalName})`, ...at(['accounts', i, 'userPrincipalName']) });
+    if (first !== undefined)
+      diagnostics.push({
+        code: 'config-duplicate-account',
+        severity: 'error',
+        message: `accounts[${i}].userPrincipalName: duplicate of accounts[${first}].userPrincipalName (${a.userPrincipalName})`,
+        ...at(['accounts', i, 'userPrincipalName']),
+      });
     else upns.set(key, i);
   });
   // an approval must never come from the account it is about: no BTG account may be a custodian or identity owner
   config.accounts.forEach((a, i) =>
     a.custodians.forEach((c, j) => {
-      if (upns.has(c.toLowerCase())) diagnostics.push({ code: 'config-approver-is-account', severity: 'error', message: `accounts[${i}].custodians[${j}]: ${c} is a break-glass account; custodians confirm a use of the account, so they must be people with their own accounts`, ...at(['accounts', i, 'custodians', j]) });
+      if (upns.has(c.toLowerCase()))
+        diagnostics.push({
+          code: 'config-approver-is-account',
+          severity: 'error',
+          message: `accounts[${i}].custodians[${j}]: ${c} is a break-glass account; custodians confirm a use of the account, so they must be people with their own accounts`,
+          ...at(['accounts', i, 'custodians', j]),
+        });
     }),
   );
   config.notify.identityOwners.forEach((c, j) => {
-    if (upns.has(c.toLowerCase())) diagnostics.push({ code: 'config-approver-is-account', severity: 'error', message: `notify.identityOwners[${j}]: ${c} is a break-glass account; the identity owner confirms changes of these accounts and must not be one of them`, ...at(['notify', 'identityOwners', j]) });
+    if (upns.has(c.toLowerCase()))
+      diagnostics.push({
+        code: 'config-approver-is-account',
+        severity: 'error',
+        message: `notify.identityOwners[${j}]: ${c} is a break-glass account; the identity owner confirms changes of these accounts and must not be one of them`,
+        ...at(['notify', 'identityOwners', j]),
+      });
   });
   if (config.accounts.length < 2) {
     diagnostics.push({
@@ -181,7 +221,10 @@ export function checkConfigData(data: unknown, file: string, source?: YamlSource
   }
   // Microsoft's guidance: FIDO2 security keys or certificate-based authentication, not a method bound to one person's device
   config.options.allowedAuthMethods.forEach((m, i) => {
-    if ([...RECOMMENDED_AUTH_METHODS, 'Certificate-based authentication'].some((r) => r.toLowerCase() === m.toLowerCase())) return;
+    if (
+      [...RECOMMENDED_AUTH_METHODS, 'Certificate-based authentication'].some((r) => r.toLowerCase() === m.toLowerCase())
+    )
+      return;
     diagnostics.push({
       code: 'config-auth-methods',
       severity: 'warning',
@@ -193,7 +236,13 @@ export function checkConfigData(data: unknown, file: string, source?: YamlSource
   config.workspaces.forEach((w, i) => {
     const key = `${w.subscriptionId}/${w.resourceGroup}/${w.workspaceName}`.toLowerCase();
     const first = wsKeys.get(key);
-    if (first !== undefined) diagnostics.push({ code: 'config-duplicate-workspace', severity: 'error', message: `workspaces[${i}]: same workspace as workspaces[${first}]`, ...at(['workspaces', i]) });
+    if (first !== undefined)
+      diagnostics.push({
+        code: 'config-duplicate-workspace',
+        severity: 'error',
+        message: `workspaces[${i}]: same workspace as workspaces[${first}]`,
+        ...at(['workspaces', i]),
+      });
     else wsKeys.set(key, i);
   });
   return { config: diagnostics.some((d) => d.severity === 'error') ? undefined : config, source, diagnostics };
@@ -206,7 +255,16 @@ export function parseConfigText(text: string, file = 'btg.config.yaml'): LoadedC
     parsed = parseYamlSource(file, text);
   } catch (e) {
     // the yaml library throws when expanding aliases exceeds its budget (a "billion laughs" alias bomb)
-    return { diagnostics: [{ code: 'yaml-syntax', severity: 'error', file, message: `${file}: ${(e as Error).message.split('\n')[0]} (YAML aliases expand to too much data)` }] };
+    return {
+      diagnostics: [
+        {
+          code: 'yaml-syntax',
+          severity: 'error',
+          file,
+          message: `${file}: ${(e as Error).message.split('\n')[0]} (YAML aliases expand to too much data)`,
+        },
+      ],
+    };
   }
   const { source, diagnostics } = parsed;
   // a YAML syntax error: its first cause, not the cascade of errors that follow from it
@@ -218,7 +276,12 @@ export function parseConfigText(text: string, file = 'btg.config.yaml'): LoadedC
 export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
 
 function tooLarge(file: string, bytes: number): Diagnostic {
-  return { code: 'config-too-large', severity: 'error', file, message: `${file}: ${bytes} bytes; a config may be at most ${MAX_CONFIG_BYTES} bytes (5 MB)` };
+  return {
+    code: 'config-too-large',
+    severity: 'error',
+    file,
+    message: `${file}: ${bytes} bytes; a config may be at most ${MAX_CONFIG_BYTES} bytes (5 MB)`,
+  };
 }
 
 /** Offset of the first byte that is not valid UTF-8 (the buffer is known to hold one). */
@@ -270,7 +333,14 @@ function readConfigText(file: string): { text?: string; diagnostic?: Diagnostic 
       };
     }
   } catch (e) {
-    return { diagnostic: { code: 'file-read', severity: 'error', file, message: `cannot read ${file}: ${(e as Error).message}` } };
+    return {
+      diagnostic: {
+        code: 'file-read',
+        severity: 'error',
+        file,
+        message: `cannot read ${file}: ${(e as Error).message}`,
+      },
+    };
   }
 }
 

@@ -1,6 +1,17 @@
 /** `btg.config.yaml`: one strict schema; the TypeScript type is inferred from it. */
 import { z } from 'zod';
-import { AuthMethod, CountryCode, DEFAULT_INGESTION_DELAY, Email, Guid, IpRange, RECOMMENDED_AUTH_METHODS, Severity, Upn, YamlDuration } from '../core/definitions';
+import {
+  AuthMethod,
+  CountryCode,
+  DEFAULT_INGESTION_DELAY,
+  Email,
+  Guid,
+  IpRange,
+  RECOMMENDED_AUTH_METHODS,
+  Severity,
+  Upn,
+  YamlDuration,
+} from '../core/definitions';
 import { durationMinutes } from '../kql/literals';
 
 /** Letters (any script), digits, `_ - . ( )`, 1-90 characters, not ending in a period. */
@@ -23,9 +34,15 @@ const Workspace = z
     name: z.string().min(1).optional(),
     subscriptionId: Guid,
     // Azure's naming rules; they also keep every name a single, literal segment of the request path (no "..", no "/")
-    resourceGroup: z.string().regex(RESOURCE_GROUP_RE, { message: 'expected a resource group name: 1-90 letters, digits, _ - . ( ), not ending in "."' }),
-    workspaceName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/, { message: 'expected a Log Analytics workspace name (4-63 letters, digits, hyphens)' }),
-    location: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ]{0,39}$/, { message: 'expected an Azure region like westeurope' }),
+    resourceGroup: z.string().regex(RESOURCE_GROUP_RE, {
+      message: 'expected a resource group name: 1-90 letters, digits, _ - . ( ), not ending in "."',
+    }),
+    workspaceName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/, {
+      message: 'expected a Log Analytics workspace name (4-63 letters, digits, hyphens)',
+    }),
+    location: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 ]{0,39}$/, { message: 'expected an Azure region like westeurope' }),
     /** the workspace's customer id (Overview → Workspace ID): the Log Analytics query API addresses workspaces by it (btg test --live, btg drill) */
     workspaceId: Guid.optional(),
   })
@@ -39,8 +56,17 @@ const digitsOf = (v: unknown): unknown => (typeof v === 'number' && Number.isSaf
 /** An action-group phone receiver: country calling code and national number, digits only (Azure Monitor's form). */
 export const PhoneNumber = z
   .object({
-    countryCode: z.preprocess(digitsOf, z.string()).pipe(z.string().regex(/^[1-9][0-9]{0,2}$/, { message: 'expected a country calling code of 1-3 digits without "+" or "00", like "47"' })),
-    phoneNumber: z.preprocess(digitsOf, z.string()).pipe(z.string().regex(/^[0-9]{4,14}$/, { message: 'expected the national phone number as 4-14 digits, no spaces, "+" or leading country code, like "40000000"' })),
+    countryCode: z.preprocess(digitsOf, z.string()).pipe(
+      z.string().regex(/^[1-9][0-9]{0,2}$/, {
+        message: 'expected a country calling code of 1-3 digits without "+" or "00", like "47"',
+      }),
+    ),
+    phoneNumber: z.preprocess(digitsOf, z.string()).pipe(
+      z.string().regex(/^[0-9]{4,14}$/, {
+        message:
+          'expected the national phone number as 4-14 digits, no spaces, "+" or leading country code, like "40000000"',
+      }),
+    ),
   })
   .strict();
 
@@ -61,14 +87,24 @@ export const ConfigSchema = z
      */
     packId: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]{1,14}[a-z0-9]$/, { message: 'expected a pack id: 3-16 lower-case letters, digits and hyphens, starting and ending with a letter or digit' })
+      .regex(/^[a-z0-9][a-z0-9-]{1,14}[a-z0-9]$/, {
+        message:
+          'expected a pack id: 3-16 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
+      })
       .optional(),
-    accounts: z.array(Account).min(1, { message: 'expected at least 2 break-glass accounts (1 with allowSingleAccount: true)' }),
+    accounts: z
+      .array(Account)
+      .min(1, { message: 'expected at least 2 break-glass accounts (1 with allowSingleAccount: true)' }),
     allowSingleAccount: z.boolean().default(false),
     accountSource: z.enum(['inline', 'watchlist']).default('inline'),
     watchlist: z
       .object({
-        alias: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, { message: 'expected a watchlist alias (letters, digits, underscore)' }).default('BreakGlassAccounts'),
+        alias: z
+          .string()
+          .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, {
+            message: 'expected a watchlist alias (letters, digits, underscore)',
+          })
+          .default('BreakGlassAccounts'),
       })
       .strict()
       .default({}),
@@ -76,7 +112,10 @@ export const ConfigSchema = z
       .object({
         emails: z.array(Email).default([]),
         emailSubject: z.string().min(1).max(200).default('Break-glass account activity: {{alertName}}'),
-        teams: z.object({ groupId: Guid, channelId: z.string().min(1) }).strict().optional(),
+        teams: z
+          .object({ groupId: Guid, channelId: z.string().min(1) })
+          .strict()
+          .optional(),
         incidentOwner: Email.optional(),
         /** object id of the incident owner: the automation rule assigns incidents natively (before any playbook) when set */
         incidentOwnerObjectId: Guid.optional(),
@@ -102,7 +141,10 @@ export const ConfigSchema = z
         /** Microsoft's current guidance: validate each emergency account at least every 90 days */
         testIntervalDays: z.number().int().min(1).max(365).default(90),
         /** FIDO2 security key and certificate-based authentication (Microsoft's guidance); others allowed with a warning */
-        allowedAuthMethods: z.array(AuthMethod).min(1).default([...RECOMMENDED_AUTH_METHODS]),
+        allowedAuthMethods: z
+          .array(AuthMethod)
+          .min(1)
+          .default([...RECOMMENDED_AUTH_METHODS]),
         expectedLocations: z
           .object({
             countries: z.array(CountryCode).default([]),
@@ -116,7 +158,12 @@ export const ConfigSchema = z
          * rows ingested within queryFrequency. 1m..1d, so that a rule's period stays within the service limits (≤ 14d;
          * a period of 2d or more needs an hourly frequency, which a sub-hour rule + at most 1d never reaches).
          */
-        ingestionDelay: z.string().refine((d) => /^[1-9][0-9]*[mhd]$/.test(d) && durationMinutes(d) <= 1440, { message: 'expected a duration from 1m to 1d, like 30m, 2h or 1d' }).default(DEFAULT_INGESTION_DELAY),
+        ingestionDelay: z
+          .string()
+          .refine((d) => /^[1-9][0-9]*[mhd]$/.test(d) && durationMinutes(d) <= 1440, {
+            message: 'expected a duration from 1m to 1d, like 30m, 2h or 1d',
+          })
+          .default(DEFAULT_INGESTION_DELAY),
         /**
          * Conditional Access policy ids allowed to cover the break-glass accounts (e.g. a policy that requires a FIDO2
          * key of exactly these accounts): the CA exclusion and CA-applied rules ignore them
@@ -130,11 +177,17 @@ export const ConfigSchema = z
          * broken diagnostic setting or connector is reported the next day at the latest
          */
         // zod runs a refinement even after the string's own regex failed: a malformed value is that check's to report
-        dataSilence: YamlDuration.refine((d) => !/^[1-9][0-9]*[mhd]$/.test(d) || (durationMinutes(d) >= 60 && durationMinutes(d) <= 7 * 1440), { message: 'expected a duration from 1h to 7d' }).default('24h'),
+        dataSilence: YamlDuration.refine(
+          (d) => !/^[1-9][0-9]*[mhd]$/.test(d) || (durationMinutes(d) >= 60 && durationMinutes(d) <= 7 * 1440),
+          { message: 'expected a duration from 1h to 7d' },
+        ).default('24h'),
         monitorAlert: z
           .object({
             enabled: z.boolean().default(true),
-            muteActionsDuration: z.string().regex(/^PT?\d+[HMD]$|^PT\d+M$/, { message: 'expected an ISO-8601 duration like PT1H' }).optional(),
+            muteActionsDuration: z
+              .string()
+              .regex(/^PT?\d+[HMD]$|^PT\d+M$/, { message: 'expected an ISO-8601 duration like PT1H' })
+              .optional(),
           })
           .strict()
           .default({}),

@@ -3,9 +3,23 @@
  * techniques identity detections use, the tactics each belongs to (attack.mitre.org, v15).
  */
 export const TACTICS = [
-  'Reconnaissance', 'ResourceDevelopment', 'InitialAccess', 'Execution', 'Persistence', 'PrivilegeEscalation',
-  'DefenseEvasion', 'CredentialAccess', 'Discovery', 'LateralMovement', 'Collection', 'Exfiltration',
-  'CommandAndControl', 'Impact', 'PreAttack', 'ImpairProcessControl', 'InhibitResponseFunction',
+  'Reconnaissance',
+  'ResourceDevelopment',
+  'InitialAccess',
+  'Execution',
+  'Persistence',
+  'PrivilegeEscalation',
+  'DefenseEvasion',
+  'CredentialAccess',
+  'Discovery',
+  'LateralMovement',
+  'Collection',
+  'Exfiltration',
+  'CommandAndControl',
+  'Impact',
+  'PreAttack',
+  'ImpairProcessControl',
+  'InhibitResponseFunction',
 ] as const;
 export type Tactic = (typeof TACTICS)[number];
 

@@ -22,7 +22,12 @@ export interface ExtrasDirs {
   monitor: string;
   routines: string;
 }
-export const DEFAULT_EXTRAS_DIRS: ExtrasDirs = { workbooks: WORKBOOKS_DIR, playbooks: PLAYBOOKS_DIR, monitor: MONITOR_DIR, routines: ROUTINES_DIR };
+export const DEFAULT_EXTRAS_DIRS: ExtrasDirs = {
+  workbooks: WORKBOOKS_DIR,
+  playbooks: PLAYBOOKS_DIR,
+  monitor: MONITOR_DIR,
+  routines: ROUTINES_DIR,
+};
 
 export interface PackExtras {
   ctx: PackContext;
@@ -32,12 +37,20 @@ export interface PackExtras {
   monitorAlerts: MonitorAlertContent[];
   routines: RoutineContent[];
   /** load and render problems (schema, JSON/YAML syntax, template rendering), per kind */
-  diagnostics: { workbooks: Diagnostic[]; playbooks: Diagnostic[]; monitorAlerts: Diagnostic[]; routines: Diagnostic[] };
+  diagnostics: {
+    workbooks: Diagnostic[];
+    playbooks: Diagnostic[];
+    monitorAlerts: Diagnostic[];
+    routines: Diagnostic[];
+  };
 }
 
 export function loadExtras(pack: Pack, dirs: ExtrasDirs = DEFAULT_EXTRAS_DIRS): PackExtras {
   const config = pack.config;
-  const ctx = packContext(config, pack.rules.map((r) => r.rule.id));
+  const ctx = packContext(
+    config,
+    pack.rules.map((r) => r.rule.id),
+  );
   const wb = loadWorkbooks(dirs.workbooks, ctx, config);
   const pb = loadPlaybooks(dirs.playbooks, ctx, config);
   const mon = loadMonitorAlerts(dirs.monitor, ctx, config);
@@ -50,7 +63,12 @@ export function loadExtras(pack: Pack, dirs: ExtrasDirs = DEFAULT_EXTRAS_DIRS): 
     playbookQueries: pb.queries,
     monitorAlerts: mon.items,
     routines: rt.items,
-    diagnostics: { workbooks: wb.diagnostics, playbooks: pb.diagnostics, monitorAlerts: mon.diagnostics, routines: rt.diagnostics },
+    diagnostics: {
+      workbooks: wb.diagnostics,
+      playbooks: pb.diagnostics,
+      monitorAlerts: mon.diagnostics,
+      routines: rt.diagnostics,
+    },
   };
 }
 

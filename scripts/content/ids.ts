@@ -23,11 +23,20 @@ export const PACK_ID_RE = /^[a-z0-9][a-z0-9-]{1,14}[a-z0-9]$/;
  * sha256(lower(tenantName) + "|" + lower(resource id of the first workspace)) — stable as long as the tenant name and
  * the first workspace stay the same (set `packId` explicitly to be free of that).
  */
-export function packIdOf(config: { packId?: string; tenantName: string; workspaces: readonly { subscriptionId: string; resourceGroup: string; workspaceName: string }[] }): string {
+export function packIdOf(config: {
+  packId?: string;
+  tenantName: string;
+  workspaces: readonly { subscriptionId: string; resourceGroup: string; workspaceName: string }[];
+}): string {
   if (config.packId) return config.packId;
   const w = config.workspaces[0];
-  const ws = w ? `/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.OperationalInsights/workspaces/${w.workspaceName}` : '';
-  return createHash('sha256').update(`${config.tenantName.toLowerCase()}|${ws.toLowerCase()}`).digest('hex').slice(0, 8);
+  const ws = w
+    ? `/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.OperationalInsights/workspaces/${w.workspaceName}`
+    : '';
+  return createHash('sha256')
+    .update(`${config.tenantName.toLowerCase()}|${ws.toLowerCase()}`)
+    .digest('hex')
+    .slice(0, 8);
 }
 
 /** ARM tag that carries the packId next to the `breakglass-sentinel` tag (whose value is the template id). */
@@ -43,9 +52,11 @@ export const packNames = {
   /** Sentinel metadata the pack emits for a rule or hunting query */
   metadata: (templateId: string): string => `${PACK_SOURCE_NAME}-${templateId}`,
   /** Sentinel metadata deploy adds for a resource owned through metadata (automation rule, watchlist) */
-  companionMetadata: (kind: string, parentName: string): string => `${PACK_SOURCE_NAME}-${kind}-${parentName}`.replace(/\s+/g, '-'),
+  companionMetadata: (kind: string, parentName: string): string =>
+    `${PACK_SOURCE_NAME}-${kind}-${parentName}`.replace(/\s+/g, '-'),
   /** the ARM deployment of a playbook (ARM allows 64 characters) */
-  deployment: (templateId: string, packId: string): string => `${PACK_SOURCE_NAME}-${packId}-${templateId}`.slice(0, 64),
+  deployment: (templateId: string, packId: string): string =>
+    `${PACK_SOURCE_NAME}-${packId}-${templateId}`.slice(0, 64),
   /** the Logic App of a playbook (its API connections are `<api>-<this>`) */
   playbook: (templateId: string, packId: string): string => `${templateId}-${packId}`.slice(0, 80),
   workbook: (templateId: string, packId: string): string => uuidv5(`workbook:${templateId}:${packId}`, PACK_NAMESPACE),

@@ -34,10 +34,13 @@ export function zodDiagnostics(err: z.ZodError, src: YamlSource, code: string): 
   return err.issues.map((issue) => {
     const range = rangeOfPath(src, issue.path as (string | number)[]);
     let msg = issue.message;
-    if (issue.code === 'unrecognized_keys') msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    else if (issue.code === 'invalid_type' && issue.received === 'undefined') msg = `required, expected ${issue.expected}`;
+    if (issue.code === 'unrecognized_keys')
+      msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    else if (issue.code === 'invalid_type' && issue.received === 'undefined')
+      msg = `required, expected ${issue.expected}`;
     else if (issue.code === 'invalid_type') msg = `expected ${issue.expected}, got ${issue.received}`;
-    else if (issue.code === 'invalid_union_discriminator') msg = `expected kind to be one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}`;
+    else if (issue.code === 'invalid_union_discriminator')
+      msg = `expected kind to be one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}`;
     return {
       code,
       severity: 'error' as const,
@@ -77,7 +80,12 @@ export function renderContext(config: Config): RenderContext {
     tenantName: config.tenantName,
     accountSource: config.accountSource,
     watchlistAlias: config.watchlist.alias,
-    accounts: config.accounts.map((a) => ({ objectId: a.objectId.toLowerCase(), userPrincipalName: a.userPrincipalName, displayName: a.displayName ?? a.userPrincipalName, custodians: a.custodians })),
+    accounts: config.accounts.map((a) => ({
+      objectId: a.objectId.toLowerCase(),
+      userPrincipalName: a.userPrincipalName,
+      displayName: a.displayName ?? a.userPrincipalName,
+      custodians: a.custodians,
+    })),
     options: {
       testIntervalDays: config.options.testIntervalDays,
       failedSignInThreshold: config.options.failedSignInThreshold,
@@ -93,7 +101,13 @@ export function renderContext(config: Config): RenderContext {
   };
 }
 
-function renderQueryField(src: YamlSource, queryPath: (string | number)[], template: string, ctx: RenderContext, env: ReturnType<typeof queryEnvironment>): { query?: QueryText; diagnostics: Diagnostic[] } {
+function renderQueryField(
+  src: YamlSource,
+  queryPath: (string | number)[],
+  template: string,
+  ctx: RenderContext,
+  env: ReturnType<typeof queryEnvironment>,
+): { query?: QueryText; diagnostics: Diagnostic[] } {
   const origin = scalarOrigin(src, queryPath);
   const base = { template, file: src.file, origin, fileText: src.text };
   try {
@@ -102,19 +116,32 @@ function renderQueryField(src: YamlSource, queryPath: (string | number)[], templ
   } catch (e) {
     if (!(e instanceof TemplateError)) throw e;
     const q: QueryText = { ...base, text: template, rendered: identityRendered(template) };
-    return { diagnostics: e.problems.map((p) => queryDiagnosticAt(q, p.offset, p.length, 'template-render', 'error', p.message)) };
+    return {
+      diagnostics: e.problems.map((p) =>
+        queryDiagnosticAt(q, p.offset, p.length, 'template-render', 'error', p.message),
+      ),
+    };
   }
 }
 
 function requirementMet(req: string, ctx: RenderContext): string | undefined {
-  if (req === 'expectedLocations' && !ctx.options.hasExpectedLocations) return 'options.expectedLocations is not configured (countries or ipRanges)';
-  if (req === 'exclusionGroupIds' && !ctx.options.exclusionGroupIds.length) return 'options.exclusionGroupIds is not configured (no exclusion group to watch)';
-  if (req === 'watchlist' && ctx.accountSource !== 'watchlist') return 'accountSource is inline (no account watchlist to watch)';
+  if (req === 'expectedLocations' && !ctx.options.hasExpectedLocations)
+    return 'options.expectedLocations is not configured (countries or ipRanges)';
+  if (req === 'exclusionGroupIds' && !ctx.options.exclusionGroupIds.length)
+    return 'options.exclusionGroupIds is not configured (no exclusion group to watch)';
+  if (req === 'watchlist' && ctx.accountSource !== 'watchlist')
+    return 'accountSource is inline (no account watchlist to watch)';
   return undefined;
 }
 
 /** Each YAML template in `dir`, parsed and checked against `schema`; problems go to `out.diagnostics`. */
-function eachTemplate<S extends z.ZodTypeAny, T>(dir: string, schema: S, code: string, out: Loaded<T>, fn: (t: { templateId: string; file: string; source: YamlSource; data: z.infer<S> }) => void): void {
+function eachTemplate<S extends z.ZodTypeAny, T>(
+  dir: string,
+  schema: S,
+  code: string,
+  out: Loaded<T>,
+  fn: (t: { templateId: string; file: string; source: YamlSource; data: z.infer<S> }) => void,
+): void {
   for (const file of listYaml(dir)) {
     const { source, diagnostics } = loadYamlFile(file);
     out.diagnostics.push(...diagnostics);
@@ -129,11 +156,21 @@ function eachTemplate<S extends z.ZodTypeAny, T>(dir: string, schema: S, code: s
 }
 
 /** name and description are text templates (not KQL); a failure is a diagnostic, the raw text is kept. */
-function renderTitles(t: { name: string; description: string }, ctx: RenderContext, file: string, out: Loaded<unknown>): { name: string; description: string } {
+function renderTitles(
+  t: { name: string; description: string },
+  ctx: RenderContext,
+  file: string,
+  out: Loaded<unknown>,
+): { name: string; description: string } {
   try {
     return { name: renderText(t.name, ctx), description: renderText(t.description, ctx) };
   } catch (e) {
-    out.diagnostics.push({ code: 'template-render', severity: 'error', file, message: `name/description: ${(e as Error).message.split('\n')[0]}` });
+    out.diagnostics.push({
+      code: 'template-render',
+      severity: 'error',
+      file,
+      message: `name/description: ${(e as Error).message.split('\n')[0]}`,
+    });
     return { name: t.name, description: t.description };
   }
 }
@@ -179,11 +216,34 @@ export function loadRuleTemplates(dir: string, config: Config): Loaded<RuleItem>
     // ingestion delay (Microsoft's "Handle ingestion delay in scheduled analytics rules"): a Scheduled template names its
     // frequency; its look-back is frequency + options.ingestionDelay unless the template sets a longer one
     // an absence rule (evaluation: absence) looks back options.dataSilence + the ingestion delay: it looks for the last arrival
-    const period = t.kind === 'Scheduled' && evaluation === 'absence'
-      ? yamlDuration(durationMinutes(config.options.dataSilence) + durationMinutes(config.options.ingestionDelay))
-      : t.kind === 'Scheduled' && t.queryPeriod === undefined ? scheduledPeriod(t.queryFrequency, config.options.ingestionDelay) : t.queryPeriod;
-    const rule = { ...fields, ...(period !== undefined ? { queryPeriod: period } : {}), ...renderTitles(t, ctx, file, out), id: contentId('rule', templateId), query: query.text, severity: override.severity ?? t.severity } as SentinelRule;
-    out.items.push({ itemKind: 'rule', templateId, file, source, fromPack: true, rule, query, enabled: override.enabled ?? true, tests, ingestionDelay: config.options.ingestionDelay, ...(scope ? { scope } : {}), ...(evaluation ? { evaluation } : {}) });
+    const period =
+      t.kind === 'Scheduled' && evaluation === 'absence'
+        ? yamlDuration(durationMinutes(config.options.dataSilence) + durationMinutes(config.options.ingestionDelay))
+        : t.kind === 'Scheduled' && t.queryPeriod === undefined
+          ? scheduledPeriod(t.queryFrequency, config.options.ingestionDelay)
+          : t.queryPeriod;
+    const rule = {
+      ...fields,
+      ...(period !== undefined ? { queryPeriod: period } : {}),
+      ...renderTitles(t, ctx, file, out),
+      id: contentId('rule', templateId),
+      query: query.text,
+      severity: override.severity ?? t.severity,
+    } as SentinelRule;
+    out.items.push({
+      itemKind: 'rule',
+      templateId,
+      file,
+      source,
+      fromPack: true,
+      rule,
+      query,
+      enabled: override.enabled ?? true,
+      tests,
+      ingestionDelay: config.options.ingestionDelay,
+      ...(scope ? { scope } : {}),
+      ...(evaluation ? { evaluation } : {}),
+    });
   });
   return out;
 }
@@ -198,7 +258,16 @@ export function loadHuntingTemplates(dir: string, config: Config): Loaded<Huntin
     out.diagnostics.push(...qd);
     if (!query) return;
     const hunting = { ...data, ...renderTitles(data, ctx, file, out), query: query.text };
-    out.items.push({ itemKind: 'hunting', templateId, file, source, fromPack: true, id: contentId('hunting', templateId), hunting, query });
+    out.items.push({
+      itemKind: 'hunting',
+      templateId,
+      file,
+      source,
+      fromPack: true,
+      id: contentId('hunting', templateId),
+      hunting,
+      query,
+    });
   });
   return out;
 }
@@ -211,7 +280,12 @@ export function loadUserRuleFile(file: string): Loaded<RuleItem> {
   if (!source) return out;
   const data = source.data as Record<string, unknown> | null;
   if (!data || typeof data !== 'object') {
-    out.diagnostics.push({ code: 'rule-schema', severity: 'error', file, message: 'expected an Azure-Sentinel analytic rule (a YAML mapping)' });
+    out.diagnostics.push({
+      code: 'rule-schema',
+      severity: 'error',
+      file,
+      message: 'expected an Azure-Sentinel analytic rule (a YAML mapping)',
+    });
     return out;
   }
   // Azure-Sentinel tolerates keys its model does not declare; so do we, for user files.
@@ -222,7 +296,24 @@ export function loadUserRuleFile(file: string): Loaded<RuleItem> {
   }
   const rule = parsed.data;
   const origin = scalarOrigin(source, ['query']);
-  const query: QueryText = { text: rule.query, rendered: identityRendered(rule.query), template: rule.query, file, origin, fileText: source.text };
-  out.items.push({ itemKind: 'rule', templateId: file, file, source, fromPack: false, rule, query, enabled: true, tests: [] });
+  const query: QueryText = {
+    text: rule.query,
+    rendered: identityRendered(rule.query),
+    template: rule.query,
+    file,
+    origin,
+    fileText: source.text,
+  };
+  out.items.push({
+    itemKind: 'rule',
+    templateId: file,
+    file,
+    source,
+    fromPack: false,
+    rule,
+    query,
+    enabled: true,
+    tests: [],
+  });
   return out;
 }

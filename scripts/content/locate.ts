@@ -25,14 +25,38 @@ export function templateRange(q: QueryText, tplOffset: number, length: number): 
   return { start: map(a), end: map(b) };
 }
 
-export function queryDiagnosticAt(q: QueryText, tplOffset: number, length: number, code: string, severity: Severity, message: string, item?: string): Diagnostic {
+export function queryDiagnosticAt(
+  q: QueryText,
+  tplOffset: number,
+  length: number,
+  code: string,
+  severity: Severity,
+  message: string,
+  item?: string,
+): Diagnostic {
   const range = templateRange(q, tplOffset, length);
   const fileLines = (q.fileText ?? q.template).split(/\r?\n/);
-  return { code, severity, message, file: q.file, range, item, sourceLine: range ? fileLines[range.start.line] : undefined };
+  return {
+    code,
+    severity,
+    message,
+    file: q.file,
+    range,
+    item,
+    sourceLine: range ? fileLines[range.start.line] : undefined,
+  };
 }
 
 /** Same, from an offset in the rendered query text. */
-export function renderedDiagnosticAt(q: QueryText, outOffset: number, length: number, code: string, severity: Severity, message: string, item?: string): Diagnostic {
+export function renderedDiagnosticAt(
+  q: QueryText,
+  outOffset: number,
+  length: number,
+  code: string,
+  severity: Severity,
+  message: string,
+  item?: string,
+): Diagnostic {
   const tpl = toTemplateOffset(q.rendered, outOffset);
   // a whole helper output maps to its `{{`; keep length inside static text only
   return queryDiagnosticAt(q, tpl, length, code, severity, message, item);

@@ -17,7 +17,21 @@ import { loadYamlFile, scalarOrigin, YamlSource } from '../core/yamlSource';
 import { durationMinutes } from '../kql/literals';
 
 /** Evaluation frequencies the service accepts (rest-shapes §4.1); windowSize also allows P2D. */
-export const SQR_FREQUENCIES = ['PT1M', 'PT5M', 'PT10M', 'PT15M', 'PT30M', 'PT45M', 'PT1H', 'PT2H', 'PT3H', 'PT4H', 'PT5H', 'PT6H', 'P1D'] as const;
+export const SQR_FREQUENCIES = [
+  'PT1M',
+  'PT5M',
+  'PT10M',
+  'PT15M',
+  'PT30M',
+  'PT45M',
+  'PT1H',
+  'PT2H',
+  'PT3H',
+  'PT4H',
+  'PT5H',
+  'PT6H',
+  'P1D',
+] as const;
 
 export const MonitorAlertTemplate = z
   .object({
@@ -68,7 +82,11 @@ export function ruleNameFrom(subject: string): string {
     .replace(/[ .]+$/, '');
 }
 
-export function loadMonitorAlerts(dir: string, ctx: PackContext, config: Config): { items: MonitorAlertContent[]; diagnostics: Diagnostic[] } {
+export function loadMonitorAlerts(
+  dir: string,
+  ctx: PackContext,
+  config: Config,
+): { items: MonitorAlertContent[]; diagnostics: Diagnostic[] } {
   const items: MonitorAlertContent[] = [];
   const diagnostics: Diagnostic[] = [];
   // A workspace without Sentinel has no _GetWatchlist: the alert always carries the object ids inline.
@@ -94,17 +112,43 @@ export function loadMonitorAlerts(dir: string, ctx: PackContext, config: Config)
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
       const q: QueryText = { ...base, text: t.query, rendered: identityRendered(t.query) };
-      diagnostics.push(...e.problems.map((p) => queryDiagnosticAt(q, p.offset, p.length, 'template-render', 'error', p.message, templateId)));
+      diagnostics.push(
+        ...e.problems.map((p) =>
+          queryDiagnosticAt(q, p.offset, p.length, 'template-render', 'error', p.message, templateId),
+        ),
+      );
       continue;
     }
     try {
       const windowSize = t.windowSize ?? monitorWindow(t.evaluationFrequency, config.options.ingestionDelay);
-      const alert = { ...t, windowSize, name: renderText(t.name, ctx), description: renderText(t.description, ctx).trim(), query: query.text };
+      const alert = {
+        ...t,
+        windowSize,
+        name: renderText(t.name, ctx),
+        description: renderText(t.description, ctx).trim(),
+        query: query.text,
+      };
       const subject = fillSubject(config.notify.emailSubject, { alertName: alert.name, tenantName: ctx.tenantName });
       // the packId keeps two configs' alerts in one resource group apart (content/ids.ts)
-      items.push({ itemKind: 'monitorAlert', templateId, file, source, alert, query, subject, ruleName: `${ruleNameFrom(subject).slice(0, 240).replace(/[ .]+$/, '')}${packNames.monitorAlertSuffix(packIdOf(config))}` });
+      items.push({
+        itemKind: 'monitorAlert',
+        templateId,
+        file,
+        source,
+        alert,
+        query,
+        subject,
+        ruleName: `${ruleNameFrom(subject)
+          .slice(0, 240)
+          .replace(/[ .]+$/, '')}${packNames.monitorAlertSuffix(packIdOf(config))}`,
+      });
     } catch (e) {
-      diagnostics.push({ code: 'template-render', severity: 'error', file, message: `name, description or notify.emailSubject: ${(e as Error).message.split('\n')[0]}` });
+      diagnostics.push({
+        code: 'template-render',
+        severity: 'error',
+        file,
+        message: `name, description or notify.emailSubject: ${(e as Error).message.split('\n')[0]}`,
+      });
     }
   }
   return { items, diagnostics };

@@ -26,7 +26,12 @@ export interface Pack {
   diagnostics: Diagnostic[];
 }
 
-export function loadPack(config: Config, configFile: string, configSource?: YamlSource, dirs: PackDirs = DEFAULT_DIRS): Pack {
+export function loadPack(
+  config: Config,
+  configFile: string,
+  configSource?: YamlSource,
+  dirs: PackDirs = DEFAULT_DIRS,
+): Pack {
   const rules = loadRuleTemplates(dirs.detections, config);
   const hunting = loadHuntingTemplates(dirs.hunting, config);
   const diagnostics = [...rules.diagnostics, ...hunting.diagnostics];
@@ -45,5 +50,12 @@ export function loadPack(config: Config, configFile: string, configSource?: Yaml
       message: `options.rules.${key}: no rule template "${key}" (known: ${[...known].sort().join(', ')})`,
     });
   }
-  return { config, configFile, rules: rules.items, hunting: hunting.items, skipped: [...rules.skipped, ...hunting.skipped], diagnostics };
+  return {
+    config,
+    configFile,
+    rules: rules.items,
+    hunting: hunting.items,
+    skipped: [...rules.skipped, ...hunting.skipped],
+    diagnostics,
+  };
 }

@@ -6,7 +6,15 @@
 import { z } from 'zod';
 
 /** Config facts an action (or a whole playbook) can depend on; actions whose fact is false are left out. */
-export const Feature = z.enum(['teams', 'notifyEmails', 'incidentOwner', 'custodians', 'identityOwners', 'noIdentityOwners', 'approvers']);
+export const Feature = z.enum([
+  'teams',
+  'notifyEmails',
+  'incidentOwner',
+  'custodians',
+  'identityOwners',
+  'noIdentityOwners',
+  'approvers',
+]);
 export type Feature = z.infer<typeof Feature>;
 
 /** Workflow parameters the pack can fill (see PLAYBOOK_PARAMETERS). */
@@ -28,7 +36,9 @@ export const ParameterName = z.enum([
 ]);
 export type ParameterName = z.infer<typeof ParameterName>;
 
-const ActionName = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, { message: 'expected a Logic App action name (letters, digits, _ and -)' });
+const ActionName = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,80}$/, { message: 'expected a Logic App action name (letters, digits, _ and -)' });
 
 export const PlaybookMeta = z
   .object({
@@ -49,9 +59,13 @@ export type PlaybookMeta = z.infer<typeof PlaybookMeta>;
 
 export const WorkflowDefinition = z
   .object({
-    $schema: z.literal('https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#'),
+    $schema: z.literal(
+      'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
+    ),
     contentVersion: z.string(),
-    triggers: z.record(z.record(z.unknown())).refine((t) => Object.keys(t).length === 1, { message: 'expected exactly one trigger' }),
+    triggers: z
+      .record(z.record(z.unknown()))
+      .refine((t) => Object.keys(t).length === 1, { message: 'expected exactly one trigger' }),
     actions: z.record(z.record(z.unknown())),
     outputs: z.record(z.unknown()).optional(),
   })
@@ -61,5 +75,7 @@ export const PlaybookTemplate = z.object({ $btg: PlaybookMeta, definition: Workf
 export type PlaybookTemplate = z.infer<typeof PlaybookTemplate>;
 
 /** `{"$btgQuery": "btg-incident-signins", "bind": {"IncidentStart": "@{formatDateTime(…, 'yyyy-MM-ddTHH:mm:ssZ')}"}}` */
-export const QueryMarker = z.object({ $btgQuery: z.string().regex(/^[a-z0-9-]+$/), bind: z.record(z.string()).default({}) }).strict();
+export const QueryMarker = z
+  .object({ $btgQuery: z.string().regex(/^[a-z0-9-]+$/), bind: z.record(z.string()).default({}) })
+  .strict();
 export type QueryMarker = z.infer<typeof QueryMarker>;

@@ -32,7 +32,9 @@ export interface PlaybookQuery {
 const DECLARE_RE = /declare\s+query_parameters\s*\(([^)]*)\)\s*;[ \t]*\n?/;
 
 /** The query's `declare query_parameters(...)` statement and its parameters. */
-export function declaredParameters(text: string): { start: number; end: number; params: { name: string; type: string }[] } | undefined {
+export function declaredParameters(
+  text: string,
+): { start: number; end: number; params: { name: string; type: string }[] } | undefined {
   const m = DECLARE_RE.exec(text);
   if (!m) return undefined;
   const params = m[1]
@@ -75,23 +77,37 @@ export function bindQuery(text: string, bind: Record<string, string>): string {
   return (before ? escapeWorkflowString(before) : '') + lets + text.slice(decl.end).replace(/@\{/g, '@@{');
 }
 
-export function loadPlaybookQueries(dir: string, ctx: PackContext, config: Config): { queries: Map<string, PlaybookQuery>; diagnostics: Diagnostic[] } {
+export function loadPlaybookQueries(
+  dir: string,
+  ctx: PackContext,
+  config: Config,
+): { queries: Map<string, PlaybookQuery>; diagnostics: Diagnostic[] } {
   const queries = new Map<string, PlaybookQuery>();
   const diagnostics: Diagnostic[] = [];
   if (!fs.existsSync(dir)) return { queries, diagnostics };
   const env = queryEnvironment(config);
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.kql')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.kql'))
+    .sort()) {
     const file = path.join(dir, f);
     const template = fs.readFileSync(file, 'utf8');
     const base = { template, file, fileText: template, origin: { line: 0, indent: 0, block: true } };
     try {
       const rendered = renderQuery(template, ctx, env);
       const query: QueryText = { ...base, text: rendered.text, rendered };
-      queries.set(f.replace(/\.kql$/, ''), { name: f.replace(/\.kql$/, ''), file, query, declared: declaredParameters(rendered.text)?.params ?? [] });
+      queries.set(f.replace(/\.kql$/, ''), {
+        name: f.replace(/\.kql$/, ''),
+        file,
+        query,
+        declared: declaredParameters(rendered.text)?.params ?? [],
+      });
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
       const q: QueryText = { ...base, text: template, rendered: identityRendered(template) };
-      diagnostics.push(...e.problems.map((p) => queryDiagnosticAt(q, p.offset, p.length, 'template-render', 'error', p.message)));
+      diagnostics.push(
+        ...e.problems.map((p) => queryDiagnosticAt(q, p.offset, p.length, 'template-render', 'error', p.message)),
+      );
     }
   }
   return { queries, diagnostics };
@@ -107,16 +123,23 @@ const isObj = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.
 export function childContainers(action: Json): { actions: Json; path: string[] }[] {
   const out: { actions: Json; path: string[] }[] = [];
   if (isObj(action.actions)) out.push({ actions: action.actions, path: ['actions'] });
-  if (isObj(action.else) && isObj(action.else.actions)) out.push({ actions: action.else.actions, path: ['else', 'actions'] });
+  if (isObj(action.else) && isObj(action.else.actions))
+    out.push({ actions: action.else.actions, path: ['else', 'actions'] });
   if (isObj(action.cases)) {
-    for (const [k, c] of Object.entries(action.cases)) if (isObj(c) && isObj(c.actions)) out.push({ actions: c.actions, path: ['cases', k, 'actions'] });
+    for (const [k, c] of Object.entries(action.cases))
+      if (isObj(c) && isObj(c.actions)) out.push({ actions: c.actions, path: ['cases', k, 'actions'] });
   }
-  if (isObj(action.default) && isObj(action.default.actions)) out.push({ actions: action.default.actions, path: ['default', 'actions'] });
+  if (isObj(action.default) && isObj(action.default.actions))
+    out.push({ actions: action.default.actions, path: ['default', 'actions'] });
   return out;
 }
 
 /** Visit every action, nested ones included, with its path and the container (siblings) it sits in. */
-export function walkActions(actions: unknown, base: (string | number)[], visit: (name: string, action: Json, p: (string | number)[], siblings: Json) => void): void {
+export function walkActions(
+  actions: unknown,
+  base: (string | number)[],
+  visit: (name: string, action: Json, p: (string | number)[], siblings: Json) => void,
+): void {
   if (!isObj(actions)) return;
   for (const [name, action] of Object.entries(actions)) {
     if (!isObj(action)) continue;
@@ -143,7 +166,11 @@ const WS_ID = "resourceId('Microsoft.OperationalInsights/workspaces', parameters
 
 /** Every workflow parameter a playbook template may use, and where its value comes from. */
 export const PLAYBOOK_PARAMETERS: Record<ParameterName, ParameterSpec> = {
-  NotifyEmails: { type: 'string', description: 'Recipients of notifications, separated by semicolons (notify.emails).', value: (c) => c.notify.emails.join(';') },
+  NotifyEmails: {
+    type: 'string',
+    description: 'Recipients of notifications, separated by semicolons (notify.emails).',
+    value: (c) => c.notify.emails.join(';'),
+  },
   EmailSubjectTemplate: {
     type: 'string',
     description: 'Mail subject (notify.emailSubject); {alertName} is replaced by the incident title at run time.',
@@ -151,22 +178,67 @@ export const PLAYBOOK_PARAMETERS: Record<ParameterName, ParameterSpec> = {
     // never evaluated as a Logic Apps expression, so nothing in the configured subject can become one
     value: (c, ctx) => fillSubject(c.notify.emailSubject, { alertName: '{alertName}', tenantName: ctx.tenantName }),
   },
-  TeamsGroupId: { type: 'string', description: 'Microsoft Teams team (group) id (notify.teams.groupId).', value: (c) => c.notify.teams?.groupId ?? '' },
-  TeamsChannelId: { type: 'string', description: 'Microsoft Teams channel id (notify.teams.channelId).', value: (c) => c.notify.teams?.channelId ?? '' },
-  IncidentOwner: { type: 'string', description: 'User the incident is assigned to (notify.incidentOwner).', value: (c) => c.notify.incidentOwner ?? '' },
+  TeamsGroupId: {
+    type: 'string',
+    description: 'Microsoft Teams team (group) id (notify.teams.groupId).',
+    value: (c) => c.notify.teams?.groupId ?? '',
+  },
+  TeamsChannelId: {
+    type: 'string',
+    description: 'Microsoft Teams channel id (notify.teams.channelId).',
+    value: (c) => c.notify.teams?.channelId ?? '',
+  },
+  IncidentOwner: {
+    type: 'string',
+    description: 'User the incident is assigned to (notify.incidentOwner).',
+    value: (c) => c.notify.incidentOwner ?? '',
+  },
   Custodians: {
     type: 'object',
-    description: 'Per break-glass account object id (lower case): its UPN and the custodians who may use it, separated by semicolons.',
-    value: (_c, ctx) => Object.fromEntries(ctx.accounts.map((a) => [a.objectId, { upn: a.userPrincipalName, displayName: a.displayName, custodians: a.custodians.join(';') }])),
+    description:
+      'Per break-glass account object id (lower case): its UPN and the custodians who may use it, separated by semicolons.',
+    value: (_c, ctx) =>
+      Object.fromEntries(
+        ctx.accounts.map((a) => [
+          a.objectId,
+          { upn: a.userPrincipalName, displayName: a.displayName, custodians: a.custodians.join(';') },
+        ]),
+      ),
   },
-  IdentityOwners: { type: 'string', description: 'Who confirms change incidents (account, role, method, Conditional Access, group, federation), separated by semicolons (notify.identityOwners).', value: (c) => c.notify.identityOwners.join(';') },
-  BreakGlassUpns: { type: 'array', description: 'UPNs of the break-glass accounts (lower case): an approval answered by one of them never counts.', value: (_c, ctx) => ctx.accounts.map((a) => a.userPrincipalName.toLowerCase()) },
-  SignInRuleIds: { type: 'array', description: 'Ids (lower case) of the rules whose incidents are a use of an account (sign-in or activity): their incidents ask the custodians; any other pack incident is a change and asks the identity owners.', value: () => USE_RULE_TEMPLATES.map((t) => contentId('rule', t).toLowerCase()) },
-  TestIntervalDays: { type: 'int', description: 'Days within which every break-glass account must have been tested (options.testIntervalDays).', value: (_c, ctx) => ctx.options.testIntervalDays },
-  ReminderTitlePrefix: { type: 'string', description: 'Title prefix of test-reminder incidents (the reminder query looks for open ones).', value: (_c, ctx) => ctx.reminderTitlePrefix },
+  IdentityOwners: {
+    type: 'string',
+    description:
+      'Who confirms change incidents (account, role, method, Conditional Access, group, federation), separated by semicolons (notify.identityOwners).',
+    value: (c) => c.notify.identityOwners.join(';'),
+  },
+  BreakGlassUpns: {
+    type: 'array',
+    description: 'UPNs of the break-glass accounts (lower case): an approval answered by one of them never counts.',
+    value: (_c, ctx) => ctx.accounts.map((a) => a.userPrincipalName.toLowerCase()),
+  },
+  SignInRuleIds: {
+    type: 'array',
+    description:
+      'Ids (lower case) of the rules whose incidents are a use of an account (sign-in or activity): their incidents ask the custodians; any other pack incident is a change and asks the identity owners.',
+    value: () => USE_RULE_TEMPLATES.map((t) => contentId('rule', t).toLowerCase()),
+  },
+  TestIntervalDays: {
+    type: 'int',
+    description: 'Days within which every break-glass account must have been tested (options.testIntervalDays).',
+    value: (_c, ctx) => ctx.options.testIntervalDays,
+  },
+  ReminderTitlePrefix: {
+    type: 'string',
+    description: 'Title prefix of test-reminder incidents (the reminder query looks for open ones).',
+    value: (_c, ctx) => ctx.reminderTitlePrefix,
+  },
   TenantName: { type: 'string', description: 'Tenant name used in messages.', value: (_c, ctx) => ctx.tenantName },
   WorkspaceResourceId: { type: 'string', description: 'ARM id of the Sentinel workspace.', expression: `[${WS_ID}]` },
-  WorkspaceId: { type: 'string', description: 'Workspace (customer) id for the Log Analytics query API.', expression: `[reference(${WS_ID}, '2022-10-01').customerId]` },
+  WorkspaceId: {
+    type: 'string',
+    description: 'Workspace (customer) id for the Log Analytics query API.',
+    expression: `[reference(${WS_ID}, '2022-10-01').customerId]`,
+  },
 };
 
 /**
@@ -208,7 +280,14 @@ const HTML_TAG = /<\/?[a-z][a-z0-9]*(\s[^<>]*)?>/i;
 /** A workflow expression whose value is HTML-encoded (there is no htmlEncode function in the workflow language). */
 export function htmlEncodedExpression(expr: string): string {
   let e = `string(coalesce(${expr}, ''))`;
-  for (const [ch, entity] of [['&', '&amp;'], ['<', '&lt;'], ['>', '&gt;'], ['"', '&quot;'], ["''", '&#39;']]) e = `replace(${e}, '${ch}', '${entity}')`;
+  for (const [ch, entity] of [
+    ['&', '&amp;'],
+    ['<', '&lt;'],
+    ['>', '&gt;'],
+    ['"', '&quot;'],
+    ["''", '&#39;'],
+  ])
+    e = `replace(${e}, '${ch}', '${entity}')`;
   return e;
 }
 
@@ -252,7 +331,9 @@ export function encodeHtmlInterpolations(definition: Json, skip: readonly (reado
     let out = '';
     let last = 0;
     for (const it of interpolations(s)) {
-      out += s.slice(last, it.start) + (isTableOutput(it.expr) ? s.slice(it.start, it.end) : `@{${htmlEncodedExpression(it.expr)}}`);
+      out +=
+        s.slice(last, it.start) +
+        (isTableOutput(it.expr) ? s.slice(it.start, it.end) : `@{${htmlEncodedExpression(it.expr)}}`);
       last = it.end;
     }
     return out + s.slice(last);
@@ -295,7 +376,15 @@ export interface PlaybookContent {
 
 function diag(src: YamlSource, code: string, p: (string | number)[], message: string): Diagnostic {
   const range = rangeOfPath(src, p);
-  return { code, severity: 'error', file: src.file, path: p, range, sourceLine: range ? lineText(src, range.start.line) : undefined, message: `${formatPath(p)}: ${message}` };
+  return {
+    code,
+    severity: 'error',
+    file: src.file,
+    path: p,
+    range,
+    sourceLine: range ? lineText(src, range.start.line) : undefined,
+    message: `${formatPath(p)}: ${message}`,
+  };
 }
 
 /** Markers `{"$btgQuery": …}` anywhere in the definition, with their paths. */
@@ -318,7 +407,12 @@ function setAt(root: Json, p: readonly (string | number)[], value: unknown): voi
   node[p[p.length - 1]] = value;
 }
 
-export function loadPlaybook(file: string, queries: Map<string, PlaybookQuery>, ctx: PackContext, config: Config): { item?: PlaybookContent; diagnostics: Diagnostic[] } {
+export function loadPlaybook(
+  file: string,
+  queries: Map<string, PlaybookQuery>,
+  ctx: PackContext,
+  config: Config,
+): { item?: PlaybookContent; diagnostics: Diagnostic[] } {
   const templateId = path.basename(file).replace(/\.json$/i, '');
   const { source, diagnostics } = loadJsonFile(file);
   if (!source) return { diagnostics };
@@ -335,13 +429,26 @@ export function loadPlaybook(file: string, queries: Map<string, PlaybookQuery>, 
     const p = ['definition', ...m.path];
     const marker = QueryMarker.safeParse(m.raw);
     if (!marker.success) {
-      out.push(...zodDiagnostics(marker.error, source, 'playbook-schema').map((d) => ({ ...d, path: [...p, ...(d.path ?? [])], range: rangeOfPath(source, [...p, ...(d.path ?? [])]) })));
+      out.push(
+        ...zodDiagnostics(marker.error, source, 'playbook-schema').map((d) => ({
+          ...d,
+          path: [...p, ...(d.path ?? [])],
+          range: rangeOfPath(source, [...p, ...(d.path ?? [])]),
+        })),
+      );
       continue;
     }
     const q = queries.get(marker.data.$btgQuery);
     used.push({ path: p, marker: marker.data, query: q });
     if (!q) {
-      out.push(diag(source, 'playbook-schema', [...p, '$btgQuery'], `no query "${marker.data.$btgQuery}" (known: ${[...queries.keys()].join(', ') || 'none'}) in playbooks/queries/`));
+      out.push(
+        diag(
+          source,
+          'playbook-schema',
+          [...p, '$btgQuery'],
+          `no query "${marker.data.$btgQuery}" (known: ${[...queries.keys()].join(', ') || 'none'}) in playbooks/queries/`,
+        ),
+      );
       continue;
     }
     setAt(definition, m.path, bindQuery(q.query.text, marker.data.bind));
@@ -359,12 +466,23 @@ export function loadPlaybook(file: string, queries: Map<string, PlaybookQuery>, 
   walkActions(definition.actions, ['definition', 'actions'], (name, action, p) => {
     for (const dep of Object.keys(isObj(action.runAfter) ? action.runAfter : {})) {
       const f = dropped.get(dep);
-      if (f) out.push(diag(source, 'playbook-structure', [...p, 'runAfter', dep], `action "${name}" runs after "${dep}", which is left out when the config has no ${f}; make "${name}" not depend on it`));
+      if (f)
+        out.push(
+          diag(
+            source,
+            'playbook-structure',
+            [...p, 'runAfter', dep],
+            `action "${name}" runs after "${dep}", which is left out when the config has no ${f}; make "${name}" not depend on it`,
+          ),
+        );
     }
   });
 
   // values inserted into HTML (mail bodies, Teams messages, incident comments) are HTML-encoded at run time
-  encodeHtmlInterpolations(definition, used.map((u) => u.path.slice(1)));
+  encodeHtmlInterpolations(
+    definition,
+    used.map((u) => u.path.slice(1)),
+  );
 
   const parameterValues: Partial<Record<ParameterName, unknown>> = {};
   for (const name of t.$btg.parameters) {
@@ -373,20 +491,48 @@ export function loadPlaybook(file: string, queries: Map<string, PlaybookQuery>, 
     try {
       parameterValues[name] = spec.value(config, ctx);
     } catch (e) {
-      out.push({ code: 'template-render', severity: 'error', file: source.file, path: ['$btg', 'parameters'], message: `parameter ${name}: ${(e as Error).message.split('\n')[0]}` });
+      out.push({
+        code: 'template-render',
+        severity: 'error',
+        file: source.file,
+        path: ['$btg', 'parameters'],
+        message: `parameter ${name}: ${(e as Error).message.split('\n')[0]}`,
+      });
     }
   }
   const emitted = !t.$btg.when || feats[t.$btg.when];
   const ok = !out.some((d) => d.severity === 'error');
-  return { item: { itemKind: 'playbook', templateId, file, source, meta: t.$btg, data: source.data, definition, queries: used, parameterValues, emitted, ok }, diagnostics: out };
+  return {
+    item: {
+      itemKind: 'playbook',
+      templateId,
+      file,
+      source,
+      meta: t.$btg,
+      data: source.data,
+      definition,
+      queries: used,
+      parameterValues,
+      emitted,
+      ok,
+    },
+    diagnostics: out,
+  };
 }
 
-export function loadPlaybooks(dir: string, ctx: PackContext, config: Config): { items: PlaybookContent[]; queries: PlaybookQuery[]; diagnostics: Diagnostic[] } {
+export function loadPlaybooks(
+  dir: string,
+  ctx: PackContext,
+  config: Config,
+): { items: PlaybookContent[]; queries: PlaybookQuery[]; diagnostics: Diagnostic[] } {
   const q = loadPlaybookQueries(path.join(dir, 'queries'), ctx, config);
   const items: PlaybookContent[] = [];
   const diagnostics = [...q.diagnostics];
   if (fs.existsSync(dir)) {
-    for (const f of fs.readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.json')).sort()) {
+    for (const f of fs
+      .readdirSync(dir)
+      .filter((n) => n.toLowerCase().endsWith('.json'))
+      .sort()) {
       const r = loadPlaybook(path.join(dir, f), q.queries, ctx, config);
       diagnostics.push(...r.diagnostics);
       if (r.item) items.push(r.item);

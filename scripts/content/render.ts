@@ -145,18 +145,31 @@ export function lintQueryTemplate(template: string): TemplateProblem[] {
       }
       case 'BlockStatement':
         if (!BLOCK_HELPERS.has(n.path?.original)) {
-          problems.push({ message: `block helper {{#${n.path?.original}}} is not allowed in a query template (use if, unless, each, with)`, offset: locOffset(offs, n.loc.start), length: 3 });
+          problems.push({
+            message: `block helper {{#${n.path?.original}}} is not allowed in a query template (use if, unless, each, with)`,
+            offset: locOffset(offs, n.loc.start),
+            length: 3,
+          });
         }
         visit(n.program);
         visit(n.inverse);
         return;
       case 'PartialStatement':
-        if (n.name?.original !== 'btgAccounts') problems.push({ message: `unknown partial {{> ${n.name?.original}}}; available: btgAccounts`, offset: locOffset(offs, n.loc.start), length: 3 });
+        if (n.name?.original !== 'btgAccounts')
+          problems.push({
+            message: `unknown partial {{> ${n.name?.original}}}; available: btgAccounts`,
+            offset: locOffset(offs, n.loc.start),
+            length: 3,
+          });
         return;
       case 'PartialBlockStatement':
       case 'DecoratorBlock':
       case 'Decorator':
-        problems.push({ message: `${node.type} is not allowed in a query template`, offset: locOffset(offs, n.loc.start), length: 3 });
+        problems.push({
+          message: `${node.type} is not allowed in a query template`,
+          offset: locOffset(offs, n.loc.start),
+          length: 3,
+        });
         return;
       default:
         return; // ContentStatement, CommentStatement
@@ -177,13 +190,19 @@ export function renderQuery(template: string, context: object, env: typeof Handl
   const offs = lineOffsets(template);
   const segments: Segment[] = [];
   let text = '';
-  for (const stmt of ast.body as any[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const stmt of ast.body as any[]) {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     const tplStart = locOffset(offs, stmt.loc.start);
     let out: string;
     if (stmt.type === 'ContentStatement') {
       out = stmt.value as string;
       const lead = out.length ? (stmt.original as string).indexOf(out) : 0;
-      segments.push({ outStart: text.length, outEnd: text.length + out.length, tplStart: tplStart + Math.max(0, lead), exact: true });
+      segments.push({
+        outStart: text.length,
+        outEnd: text.length + out.length,
+        tplStart: tplStart + Math.max(0, lead),
+        exact: true,
+      });
       text += out;
       continue;
     }
@@ -195,7 +214,9 @@ export function renderQuery(template: string, context: object, env: typeof Handl
       const end = locOffset(offs, stmt.loc.end);
       const msg = (e as Error).message.split('\n')[0].replace(/ - \d+:\d+$/, '');
       const snippet = template.slice(tplStart, Math.min(end, tplStart + 80)).split('\n')[0];
-      throw new TemplateError([{ message: `${snippet}: ${msg}`, offset: tplStart, length: Math.max(1, end - tplStart) }]);
+      throw new TemplateError([
+        { message: `${snippet}: ${msg}`, offset: tplStart, length: Math.max(1, end - tplStart) },
+      ]);
     }
     segments.push({ outStart: text.length, outEnd: text.length + out.length, tplStart, exact: false });
     text += out;
@@ -206,7 +227,8 @@ export function renderQuery(template: string, context: object, env: typeof Handl
 /** Map an offset in rendered output back to an offset in the template. */
 export function toTemplateOffset(r: Rendered, outOffset: number): number {
   for (const s of r.segments) {
-    if (outOffset >= s.outStart && outOffset < s.outEnd) return s.exact ? s.tplStart + (outOffset - s.outStart) : s.tplStart;
+    if (outOffset >= s.outStart && outOffset < s.outEnd)
+      return s.exact ? s.tplStart + (outOffset - s.outStart) : s.tplStart;
   }
   const last = r.segments[r.segments.length - 1];
   return last ? (last.exact ? last.tplStart + (last.outEnd - last.outStart) : last.tplStart) : 0;

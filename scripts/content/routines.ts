@@ -28,7 +28,14 @@ export interface RoutineContent {
 
 export interface RoutineContext extends PackContext {
   accountsTable: { upn: string; displayName: string; objectId: string; role: string; custodians: string }[];
-  notify: { emails: string; hasEmails: boolean; teams: boolean; incidentOwner: string; identityOwners: string; phones: boolean };
+  notify: {
+    emails: string;
+    hasEmails: boolean;
+    teams: boolean;
+    incidentOwner: string;
+    identityOwners: string;
+    phones: boolean;
+  };
   /** the configured sign-in methods in words ("a FIDO2 security key or a certificate (CBA)"), and which kinds they include */
   authMethods: { text: string; fido2: boolean; certificate: boolean; other: boolean };
   /** the guidance the routines follow */
@@ -53,8 +60,15 @@ export function authMethodWords(methods: readonly string[]): RoutineContext['aut
   const fido2 = methods.some((m) => FIDO2_METHODS.test(m));
   const certificate = methods.some((m) => CERT_METHODS.test(m));
   const others = methods.filter((m) => !FIDO2_METHODS.test(m) && !CERT_METHODS.test(m));
-  const words = [...(fido2 ? ['a FIDO2 security key'] : []), ...(certificate ? ['a certificate (certificate-based authentication, e.g. a smart card)'] : []), ...others.map((m) => `"${m}"`)];
-  const text = words.length <= 1 ? (words[0] ?? 'the configured method') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+  const words = [
+    ...(fido2 ? ['a FIDO2 security key'] : []),
+    ...(certificate ? ['a certificate (certificate-based authentication, e.g. a smart card)'] : []),
+    ...others.map((m) => `"${m}"`),
+  ];
+  const text =
+    words.length <= 1
+      ? (words[0] ?? 'the configured method')
+      : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
   return { text, fido2, certificate, other: others.length > 0 };
 }
 
@@ -81,18 +95,44 @@ export function fillAlertName(format: string, row: Record<string, string>): stri
   return format.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_m, col: string) => row[col] ?? `<${col}>`);
 }
 
-export function routineContext(config: Config, ctx: PackContext, rules: RuleItem[], playbooks: PlaybookContent[], monitor: MonitorAlertContent[], workbooks: WorkbookContent[]): RoutineContext {
+export function routineContext(
+  config: Config,
+  ctx: PackContext,
+  rules: RuleItem[],
+  playbooks: PlaybookContent[],
+  monitor: MonitorAlertContent[],
+  workbooks: WorkbookContent[],
+): RoutineContext {
   const enabled = rules.filter((r) => r.enabled);
   const signIn = enabled.find((r) => r.templateId === SIGNIN_RULE_TEMPLATE);
   const fmt = signIn?.rule.alertDetailsOverride?.alertDisplayNameFormat;
   const emitted = playbooks.filter((p) => p.emitted);
   const monitorOn = config.options.monitorAlert.enabled ? monitor[0] : undefined;
-  const incidents = signIn ? ctx.accounts.map((a) => ({ upn: mdText(a.userPrincipalName), title: mdText(fmt ? fillAlertName(fmt, { UserPrincipalName: a.userPrincipalName, Result: 'Success', UserDisplayName: a.displayName }) : signIn.rule.name) })) : [];
+  const incidents = signIn
+    ? ctx.accounts.map((a) => ({
+        upn: mdText(a.userPrincipalName),
+        title: mdText(
+          fmt
+            ? fillAlertName(fmt, {
+                UserPrincipalName: a.userPrincipalName,
+                Result: 'Success',
+                UserDisplayName: a.displayName,
+              })
+            : signIn.rule.name,
+        ),
+      }))
+    : [];
   return {
     ...ctx,
     // config values are Markdown text, never markup (mdText)
     tenantName: mdText(ctx.tenantName),
-    accountsTable: ctx.accounts.map((a, i) => ({ upn: mdText(a.userPrincipalName), displayName: mdText(a.displayName), objectId: a.objectId, role: config.accounts[i].role, custodians: mdText(a.custodians.join(', ')) || '(none configured)' })),
+    accountsTable: ctx.accounts.map((a, i) => ({
+      upn: mdText(a.userPrincipalName),
+      displayName: mdText(a.displayName),
+      objectId: a.objectId,
+      role: config.accounts[i].role,
+      custodians: mdText(a.custodians.join(', ')) || '(none configured)',
+    })),
     notify: {
       emails: mdText(config.notify.emails.join(', ')),
       hasEmails: config.notify.emails.length > 0,
@@ -108,9 +148,26 @@ export function routineContext(config: Config, ctx: PackContext, rules: RuleItem
     signInRule: signIn ? { name: signIn.rule.name, incidents } : null,
     monitorAlert: monitorOn ? { name: mdText(monitorOn.ruleName), subject: mdText(monitorOn.subject) } : null,
     // the notify playbook puts the incident title where the subject says {{alertName}}
-    emailSubjectExample: mdText(fillSubject(config.notify.emailSubject, { alertName: (fmt && ctx.accounts[0] ? fillAlertName(fmt, { UserPrincipalName: ctx.accounts[0].userPrincipalName, Result: 'Success', UserDisplayName: ctx.accounts[0].displayName }) : signIn?.rule.name) ?? 'Break-glass account sign-in', tenantName: ctx.tenantName })),
-    playbooks: emitted.map((p) => ({ name: p.templateId, displayName: p.meta.displayName, description: p.meta.description })),
-    confirmationPlaybook: emitted.some((p) => p.meta.when === 'approvers') && config.accounts.some((a) => a.custodians.length > 0),
+    emailSubjectExample: mdText(
+      fillSubject(config.notify.emailSubject, {
+        alertName:
+          (fmt && ctx.accounts[0]
+            ? fillAlertName(fmt, {
+                UserPrincipalName: ctx.accounts[0].userPrincipalName,
+                Result: 'Success',
+                UserDisplayName: ctx.accounts[0].displayName,
+              })
+            : signIn?.rule.name) ?? 'Break-glass account sign-in',
+        tenantName: ctx.tenantName,
+      }),
+    ),
+    playbooks: emitted.map((p) => ({
+      name: p.templateId,
+      displayName: p.meta.displayName,
+      description: p.meta.description,
+    })),
+    confirmationPlaybook:
+      emitted.some((p) => p.meta.when === 'approvers') && config.accounts.some((a) => a.custodians.length > 0),
     workbook: mdText(workbooks[0]?.displayName ?? 'Break-glass accounts'),
     watchlist: config.watchlist.alias,
   };
@@ -120,15 +177,25 @@ export function loadRoutines(dir: string, ctx: RoutineContext): { items: Routine
   const items: RoutineContent[] = [];
   const diagnostics: Diagnostic[] = [];
   if (!fs.existsSync(dir)) return { items, diagnostics };
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.md.hbs')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.md.hbs'))
+    .sort()) {
     const file = path.join(dir, f);
     const template = fs.readFileSync(file, 'utf8');
     try {
-      items.push({ itemKind: 'routine', templateId: f.replace(/\.md\.hbs$/, ''), file, text: renderText(template, ctx) });
+      items.push({
+        itemKind: 'routine',
+        templateId: f.replace(/\.md\.hbs$/, ''),
+        file,
+        text: renderText(template, ctx),
+      });
     } catch (e) {
       const msg = (e as Error).message.split('\n')[0];
       const line = /line (\d+)/.exec(msg);
-      const range = line ? { start: { line: Number(line[1]) - 1, character: 0 }, end: { line: Number(line[1]) - 1, character: 1 } } : undefined;
+      const range = line
+        ? { start: { line: Number(line[1]) - 1, character: 0 }, end: { line: Number(line[1]) - 1, character: 1 } }
+        : undefined;
       diagnostics.push({ code: 'template-render', severity: 'error', file, range, message: `routine ${f}: ${msg}` });
     }
   }

@@ -9,7 +9,10 @@ import { z } from 'zod';
  * enums by name, case-insensitively): any case is read as the canonical spelling; anything else stays an error.
  */
 const anyCaseEnum = <T extends [string, ...string[]]>(values: T) =>
-  z.preprocess((v) => (typeof v === 'string' ? (values.find((x) => x.toLowerCase() === v.toLowerCase()) ?? v) : v), z.enum(values));
+  z.preprocess(
+    (v) => (typeof v === 'string' ? (values.find((x) => x.toLowerCase() === v.toLowerCase()) ?? v) : v),
+    z.enum(values),
+  );
 
 const FieldMapping = z.object({ identifier: z.string(), columnName: z.string() }).strict();
 export const EntityMapping = z.object({ entityType: z.string(), fieldMappings: z.array(FieldMapping) }).strict();
@@ -42,9 +45,19 @@ export const AlertDetailsOverride = z
 
 /** Keys matched without regard to case, as Azure-Sentinel CI (Newtonsoft) reads them (`datatypes` is `dataTypes`). */
 const anyCaseKeys = (keys: string[]) => (v: unknown) =>
-  v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [keys.find((c) => c.toLowerCase() === k.toLowerCase()) ?? k, x])) : v;
+  v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).map(([k, x]) => [
+          keys.find((c) => c.toLowerCase() === k.toLowerCase()) ?? k,
+          x,
+        ]),
+      )
+    : v;
 
-const RequiredDataConnector = z.preprocess(anyCaseKeys(['connectorId', 'dataTypes']), z.object({ connectorId: z.string(), dataTypes: z.array(z.string()) }).strict());
+const RequiredDataConnector = z.preprocess(
+  anyCaseKeys(['connectorId', 'dataTypes']),
+  z.object({ connectorId: z.string(), dataTypes: z.array(z.string()) }).strict(),
+);
 
 /** Fields both kinds share. Unknown keys are tolerated on user files (Azure-Sentinel CI ignores them) but flagged on pack templates. */
 const common = {
@@ -60,7 +73,10 @@ const common = {
   customDetails: z.record(z.string(), z.string()).optional(),
   alertDetailsOverride: AlertDetailsOverride.optional(),
   incidentConfiguration: IncidentConfiguration.optional(),
-  eventGroupingSettings: z.object({ aggregationKind: anyCaseEnum(['SingleAlert', 'AlertPerResult']) }).strict().optional(),
+  eventGroupingSettings: z
+    .object({ aggregationKind: anyCaseEnum(['SingleAlert', 'AlertPerResult']) })
+    .strict()
+    .optional(),
   suppressionEnabled: z.boolean().optional(),
   suppressionDuration: z.string().optional(),
   version: z.string().optional(),
@@ -122,7 +138,9 @@ export type RuleTest = z.infer<typeof RuleTest>;
 export const RuleTemplate = z
   .object({
     ...common,
-    id: z.undefined({ invalid_type_error: 'rule templates carry no id: it is derived from the file name (UUID v5)' }).optional(),
+    id: z
+      .undefined({ invalid_type_error: 'rule templates carry no id: it is derived from the file name (UUID v5)' })
+      .optional(),
     kind: z.enum(['Scheduled', 'NRT']),
     queryFrequency: z.string().optional(),
     queryPeriod: z.string().optional(),
@@ -165,5 +183,8 @@ export type HuntingTemplate = z.infer<typeof HuntingTemplate>;
  * A user's own hunting query (Azure-Sentinel `Hunting Queries/**.yaml`): no kind, no schedule. Keys the model does not
  * declare (metadata, tags, author...) are tolerated, as for user rule files.
  */
-export const UserHuntingQuery = HuntingTemplate.extend({ id: z.string().optional(), description: z.string().default('') }).passthrough();
+export const UserHuntingQuery = HuntingTemplate.extend({
+  id: z.string().optional(),
+  description: z.string().default(''),
+}).passthrough();
 export type UserHuntingQuery = z.infer<typeof UserHuntingQuery>;

@@ -69,12 +69,24 @@ function schemaDiagnostics(err: z.ZodError, src: YamlSource): Diagnostic[] {
     const p = issue.path as (string | number)[];
     const range = rangeOfPath(src, p);
     let msg = issue.message;
-    if (issue.code === 'unrecognized_keys') msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    else if (issue.code === 'invalid_union_discriminator') msg = `expected type to be one of ${ITEM_TYPES.join(', ')} (text, query, parameters, links, group)`;
-    else if (issue.code === 'invalid_type' && issue.received === 'undefined') msg = `required, expected ${issue.expected}`;
+    if (issue.code === 'unrecognized_keys')
+      msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    else if (issue.code === 'invalid_union_discriminator')
+      msg = `expected type to be one of ${ITEM_TYPES.join(', ')} (text, query, parameters, links, group)`;
+    else if (issue.code === 'invalid_type' && issue.received === 'undefined')
+      msg = `required, expected ${issue.expected}`;
     else if (issue.code === 'invalid_type') msg = `expected ${issue.expected}, got ${issue.received}`;
     const item = itemNameAt(src.data, p);
-    return { code: 'workbook-schema', severity: 'error' as const, file: src.file, path: p, range, item, sourceLine: range ? lineText(src, range.start.line) : undefined, message: `${item ? `item "${item}": ` : ''}${formatPath(p) || '(top level)'}: ${msg}` };
+    return {
+      code: 'workbook-schema',
+      severity: 'error' as const,
+      file: src.file,
+      path: p,
+      range,
+      item,
+      sourceLine: range ? lineText(src, range.start.line) : undefined,
+      message: `${item ? `item "${item}": ` : ''}${formatPath(p) || '(top level)'}: ${msg}`,
+    };
   });
 }
 
@@ -96,7 +108,14 @@ function setAt(root: unknown, p: readonly (string | number)[], value: unknown): 
   node[p[p.length - 1]] = value;
 }
 
-function renderQueryString(src: YamlSource, p: (string | number)[], template: string, itemName: string, ctx: PackContext, env: ReturnType<typeof queryEnvironment>): { q?: WorkbookQuery; diagnostics: Diagnostic[] } {
+function renderQueryString(
+  src: YamlSource,
+  p: (string | number)[],
+  template: string,
+  itemName: string,
+  ctx: PackContext,
+  env: ReturnType<typeof queryEnvironment>,
+): { q?: WorkbookQuery; diagnostics: Diagnostic[] } {
   const map = jsonStringMap(src, p);
   const base = { template, file: src.file };
   try {
@@ -107,7 +126,17 @@ function renderQueryString(src: YamlSource, p: (string | number)[], template: st
     const q: QueryText = { ...base, text: template, rendered: identityRendered(template) };
     return {
       diagnostics: e.problems.map((pr) => {
-        const d = { ...queryDiagnosticAt(q, pr.offset, pr.length, 'template-render', 'error', `item "${itemName}": ${pr.message}`), item: itemName };
+        const d = {
+          ...queryDiagnosticAt(
+            q,
+            pr.offset,
+            pr.length,
+            'template-render',
+            'error',
+            `item "${itemName}": ${pr.message}`,
+          ),
+          item: itemName,
+        };
         return map ? remapToJsonString(d, template, src, map) : d;
       }),
     };
@@ -133,7 +162,11 @@ function workbookTextContext<T>(ctx: T): T {
 }
 
 /** Load and render one workbook template. */
-export function loadWorkbook(file: string, ctx: PackContext, config: Config): { item?: WorkbookContent; diagnostics: Diagnostic[] } {
+export function loadWorkbook(
+  file: string,
+  ctx: PackContext,
+  config: Config,
+): { item?: WorkbookContent; diagnostics: Diagnostic[] } {
   const templateId = path.basename(file).replace(/\.json$/i, '');
   const { source, diagnostics } = loadJsonFile(file);
   if (!source) return { diagnostics };
@@ -153,7 +186,16 @@ export function loadWorkbook(file: string, ctx: PackContext, config: Config): { 
     } catch (e) {
       rendersOk = false;
       const range = rangeOfPath(source, p);
-      out.push({ code: 'template-render', severity: 'error', file, path: p, range, item: itemName, sourceLine: range ? lineText(source, range.start.line) : undefined, message: `item "${itemName}": ${formatPath(p)}: ${(e as Error).message.split('\n')[0]}` });
+      out.push({
+        code: 'template-render',
+        severity: 'error',
+        file,
+        path: p,
+        range,
+        item: itemName,
+        sourceLine: range ? lineText(source, range.start.line) : undefined,
+        message: `item "${itemName}": ${formatPath(p)}: ${(e as Error).message.split('\n')[0]}`,
+      });
     }
   };
   const kql = (p: (string | number)[], s: unknown, itemName: string) => {
@@ -174,7 +216,8 @@ export function loadWorkbook(file: string, ctx: PackContext, config: Config): { 
     }
     if (it.type === 9 && Array.isArray(content.parameters)) {
       content.parameters.forEach((param, i) => {
-        if (isObj(param) && typeof param.query === 'string') kql([...p, 'content', 'parameters', i, 'query'], param.query, `${name}.${String(param.name)}`);
+        if (isObj(param) && typeof param.query === 'string')
+          kql([...p, 'content', 'parameters', i, 'query'], param.query, `${name}.${String(param.name)}`);
       });
     }
   });
@@ -185,20 +228,46 @@ export function loadWorkbook(file: string, ctx: PackContext, config: Config): { 
     description = renderText(description, ctx).trim();
   } catch (e) {
     rendersOk = false;
-    out.push({ code: 'template-render', severity: 'error', file, path: ['$btg'], range: rangeOfPath(source, ['$btg']), message: `$btg: ${(e as Error).message.split('\n')[0]}` });
+    out.push({
+      code: 'template-render',
+      severity: 'error',
+      file,
+      path: ['$btg'],
+      range: rangeOfPath(source, ['$btg']),
+      message: `$btg: ${(e as Error).message.split('\n')[0]}`,
+    });
   }
   return {
-    item: { itemKind: 'workbook', templateId, file, source, id: contentId('workbook', templateId), displayName, description, data: source.data, notebook, queries, ok: parsed.success && rendersOk },
+    item: {
+      itemKind: 'workbook',
+      templateId,
+      file,
+      source,
+      id: contentId('workbook', templateId),
+      displayName,
+      description,
+      data: source.data,
+      notebook,
+      queries,
+      ok: parsed.success && rendersOk,
+    },
     diagnostics: out,
   };
 }
 
 /** Every `*.json` directly in `dir`, sorted. */
-export function loadWorkbooks(dir: string, ctx: PackContext, config: Config): { items: WorkbookContent[]; diagnostics: Diagnostic[] } {
+export function loadWorkbooks(
+  dir: string,
+  ctx: PackContext,
+  config: Config,
+): { items: WorkbookContent[]; diagnostics: Diagnostic[] } {
   const items: WorkbookContent[] = [];
   const diagnostics: Diagnostic[] = [];
   if (!fs.existsSync(dir)) return { items, diagnostics };
-  for (const f of fs.readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.json')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((n) => n.toLowerCase().endsWith('.json'))
+    .sort()) {
     const r = loadWorkbook(path.join(dir, f), ctx, config);
     diagnostics.push(...r.diagnostics);
     if (r.item) items.push(r.item);

@@ -4,12 +4,18 @@ import { z } from 'zod';
 
 export const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const Guid = z.string().regex(GUID_RE, { message: 'expected a GUID' });
-export const Upn = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { message: 'expected a user principal name like name@tenant.example' });
-export const Email = z.string().regex(/^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$/, { message: 'expected an email address' });
+export const Upn = z
+  .string()
+  .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { message: 'expected a user principal name like name@tenant.example' });
+export const Email = z
+  .string()
+  .regex(/^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$/, { message: 'expected an email address' });
 export const Severity = z.enum(['Informational', 'Low', 'Medium', 'High']);
 export type Severity = z.infer<typeof Severity>;
 /** Durations in Azure-Sentinel YAML spelling: integer + lower-case m / h / d. */
-export const YamlDuration = z.string().regex(/^[1-9][0-9]*[mhd]$/, { message: 'expected a duration like 5m, 1h or 14d' });
+export const YamlDuration = z
+  .string()
+  .regex(/^[1-9][0-9]*[mhd]$/, { message: 'expected a duration like 5m, 1h or 14d' });
 
 export const AUTH_METHODS = [
   'FIDO2 security key',
@@ -28,15 +34,28 @@ export const AUTH_METHODS = [
  * in newer sign-in records, "Passkey (device-bound)"; certificate-based authentication is "X.509 Certificate".
  */
 export const RECOMMENDED_AUTH_METHODS = ['FIDO2 security key', 'Passkey (device-bound)', 'X.509 Certificate'] as const;
-export const EMERGENCY_ACCESS_GUIDANCE_URL = 'https://learn.microsoft.com/entra/identity/role-based-access-control/security-emergency-access';
+export const EMERGENCY_ACCESS_GUIDANCE_URL =
+  'https://learn.microsoft.com/entra/identity/role-based-access-control/security-emergency-access';
 /** default options.ingestionDelay: the buffer Scheduled rules add to their look-back for late events */
 export const DEFAULT_INGESTION_DELAY = '30m';
 
 /** ISO 3166-1 alpha-2: the 249 officially assigned country codes (what SigninLogs.Location holds). */
-export const COUNTRY_CODES: ReadonlySet<string> = new Set('AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'.split(' '));
-export const CountryCode = z.string().refine((c) => COUNTRY_CODES.has(c), (c) => ({
-  message: /^[a-z]{2}$/.test(c) && COUNTRY_CODES.has(c.toUpperCase()) ? `expected an upper-case ISO 3166-1 alpha-2 country code (${c.toUpperCase()})` : c === 'UK' ? 'expected an ISO 3166-1 alpha-2 country code (the United Kingdom is GB)' : 'expected an ISO 3166-1 alpha-2 country code like NO, SE or US',
-}));
+export const COUNTRY_CODES: ReadonlySet<string> = new Set(
+  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'.split(
+    ' ',
+  ),
+);
+export const CountryCode = z.string().refine(
+  (c) => COUNTRY_CODES.has(c),
+  (c) => ({
+    message:
+      /^[a-z]{2}$/.test(c) && COUNTRY_CODES.has(c.toUpperCase())
+        ? `expected an upper-case ISO 3166-1 alpha-2 country code (${c.toUpperCase()})`
+        : c === 'UK'
+          ? 'expected an ISO 3166-1 alpha-2 country code (the United Kingdom is GB)'
+          : 'expected an ISO 3166-1 alpha-2 country code like NO, SE or US',
+  }),
+);
 
 /** An IPv4 or IPv6 address, optionally with a prefix length (/0-32, /0-128): each octet 0-255. */
 export function isIpOrCidr(v: string): boolean {
@@ -46,7 +65,12 @@ export function isIpOrCidr(v: string): boolean {
   if (!kind) return false;
   return m[2] === undefined || Number(m[2]) <= (kind === 4 ? 32 : 128);
 }
-export const IpRange = z.string().refine(isIpOrCidr, { message: 'expected an IP address or CIDR range like 203.0.113.0/24 or 2001:db8::/32 (octets 0-255, prefix /0-32 for IPv4, /0-128 for IPv6)' });
+export const IpRange = z.string().refine(isIpOrCidr, {
+  message:
+    'expected an IP address or CIDR range like 203.0.113.0/24 or 2001:db8::/32 (octets 0-255, prefix /0-32 for IPv4, /0-128 for IPv6)',
+});
 
 /** An authentication method name exactly as Entra writes it in SigninLogs (AUTH_METHODS). */
-export const AuthMethod = z.string().refine((m) => (AUTH_METHODS as readonly string[]).includes(m), { message: `expected one of the authentication method names of the sign-in logs: ${AUTH_METHODS.map((m) => JSON.stringify(m)).join(', ')}` });
+export const AuthMethod = z.string().refine((m) => (AUTH_METHODS as readonly string[]).includes(m), {
+  message: `expected one of the authentication method names of the sign-in logs: ${AUTH_METHODS.map((m) => JSON.stringify(m)).join(', ')}`,
+});

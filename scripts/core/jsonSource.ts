@@ -23,7 +23,18 @@ export function parseJsonSource(file: string, text: string): { source?: YamlSour
       // newer V8 messages carry no position: the YAML parser (JSON is YAML) usually finds the spot
       range = parseYamlSource(file, text).diagnostics[0]?.range;
     }
-    return { diagnostics: [{ code: 'json-syntax', severity: 'error', file, message: `not valid JSON: ${msg}`, range, sourceLine: range ? text.split(/\r?\n/)[range.start.line] : undefined }] };
+    return {
+      diagnostics: [
+        {
+          code: 'json-syntax',
+          severity: 'error',
+          file,
+          message: `not valid JSON: ${msg}`,
+          range,
+          sourceLine: range ? text.split(/\r?\n/)[range.start.line] : undefined,
+        },
+      ],
+    };
   }
   const parsed = parseYamlSource(file, text);
   if (!parsed.source) return { diagnostics: parsed.diagnostics.map((d) => ({ ...d, code: 'json-syntax' })) };
@@ -35,7 +46,11 @@ export function loadJsonFile(file: string): { source?: YamlSource; diagnostics: 
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    return { diagnostics: [{ code: 'file-read', severity: 'error', file, message: `cannot read ${file}: ${(e as Error).message}` }] };
+    return {
+      diagnostics: [
+        { code: 'file-read', severity: 'error', file, message: `cannot read ${file}: ${(e as Error).message}` },
+      ],
+    };
   }
   return parseJsonSource(file, text);
 }
@@ -71,7 +86,11 @@ export function jsonStringMap(src: YamlSource, path: readonly (string | number)[
 }
 
 /** 0-based file position of decoded offset `offset` of the string. */
-export function jsonStringPosition(src: YamlSource, map: JsonStringMap, offset: number): { line: number; character: number } {
+export function jsonStringPosition(
+  src: YamlSource,
+  map: JsonStringMap,
+  offset: number,
+): { line: number; character: number } {
   const rel = map.rawOffsets[Math.max(0, Math.min(offset, map.rawOffsets.length - 1))];
   const p = src.lines.linePos(map.start + rel);
   return { line: p.line - 1, character: p.col - 1 };

@@ -41,7 +41,9 @@ export function loadYamlFile(file: string): { source?: YamlSource; diagnostics: 
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     return {
-      diagnostics: [{ code: 'file-read', severity: 'error', file, message: `cannot read ${file}: ${(e as Error).message}` }],
+      diagnostics: [
+        { code: 'file-read', severity: 'error', file, message: `cannot read ${file}: ${(e as Error).message}` },
+      ],
     };
   }
   return parseYamlSource(file, text);

@@ -74,7 +74,9 @@ export function operationOf(e: PlanEntry, prune: boolean): EntryResult['operatio
 
 /** Whether applying this plan would change anything (ignoring orphans without --prune). */
 export const hasChanges = (plans: readonly WorkspacePlan[], prune: boolean): boolean =>
-  plans.some((p) => p.entries.some((e) => operationOf(e, prune) !== 'none') || p.postDeploy?.permission.status === 'missing');
+  plans.some(
+    (p) => p.entries.some((e) => operationOf(e, prune) !== 'none') || p.postDeploy?.permission.status === 'missing',
+  );
 
 async function put(c: ArmClients, ids: ScopeIds, e: PlanEntry): Promise<void> {
   const item = e.item!;
@@ -84,7 +86,10 @@ async function put(c: ArmClients, ids: ScopeIds, e: PlanEntry): Promise<void> {
   const typed = spec.typedPut;
   if (typed && (typed.sdkApiVersion === undefined || typed.sdkApiVersion === item.apiVersion)) {
     const flat = flattenBody(item.body);
-    if (flat) res = await c.typedWrite(item.body, item.apiVersion, (o) => typed.call(c, ids, item.name, item.apiVersion, flat, o));
+    if (flat)
+      res = await c.typedWrite(item.body, item.apiVersion, (o) =>
+        typed.call(c, ids, item.name, item.apiVersion, flat, o),
+      );
   }
   if (!res) res = await c.send(client, 'PUT', c.url(item.id, item.apiVersion), item.body);
   await c.waitForOperation(client, res);
@@ -127,7 +132,11 @@ async function deleteUrl(c: ArmClients, client: ReturnType<ArmClients['generic']
 
 const PERMISSION_LEVEL = LEVELS.playbook + 0.5;
 
-export async function applyPlans(c: ArmClients, plans: readonly WorkspacePlan[], opts: ApplyOptions): Promise<ApplyResult> {
+export async function applyPlans(
+  c: ArmClients,
+  plans: readonly WorkspacePlan[],
+  opts: ApplyOptions,
+): Promise<ApplyResult> {
   const tasks: Task[] = [];
   const meta = new Map<string, { ws: WorkspacePlan; entry: PlanEntry; operation: EntryResult['operation'] }>();
   const leftovers = new Map<string, string[]>();
@@ -145,7 +154,12 @@ export async function applyPlans(c: ArmClients, plans: readonly WorkspacePlan[],
       meta.set(key, { ws, entry, operation });
       const deps = entry.dependsOn.map(g);
       if (entry.sharedWith) deps.push(`${ownerIndex.get(entry.sharedWith)}|${entry.key}`);
-      const task: Task = { key, group: String(wi), level: entry.action === 'orphaned' ? 100 + (100 - entry.level) : entry.level, deps };
+      const task: Task = {
+        key,
+        group: String(wi),
+        level: entry.action === 'orphaned' ? 100 + (100 - entry.level) : entry.level,
+        deps,
+      };
       if (entry.action === 'conflict' && !entry.forced) task.refuse = entry.reason ?? 'conflict';
       else if (operation !== 'none') {
         task.run = async () => {
@@ -182,7 +196,12 @@ export async function applyPlans(c: ArmClients, plans: readonly WorkspacePlan[],
     stopped: () => c.control.stopRequested,
     onEnd: (t, o) => {
       const m = meta.get(t.key);
-      if (m && (t.run || t.refuse)) opts.onEvent?.({ type: 'end', workspace: m.ws.label, result: toResult(m.entry, m.operation, o, leftovers.get(t.key)) });
+      if (m && (t.run || t.refuse))
+        opts.onEvent?.({
+          type: 'end',
+          workspace: m.ws.label,
+          result: toResult(m.entry, m.operation, o, leftovers.get(t.key)),
+        });
     },
   });
 
@@ -197,26 +216,55 @@ export async function applyPlans(c: ArmClients, plans: readonly WorkspacePlan[],
       const after = permissions.get(postDeploy.permission.scope.toLowerCase());
       const outcome = outcomes.get(`${wi}|post:permission`);
       let permission = after && after.status !== 'missing' ? after : postDeploy.permission;
-      if (outcome && outcome.status !== 'done') permission = { ...permission, status: 'manual', reason: `not granted (${outcome.error?.message ?? outcome.status}); run` };
+      if (outcome && outcome.status !== 'done')
+        permission = {
+          ...permission,
+          status: 'manual',
+          reason: `not granted (${outcome.error?.message ?? outcome.status}); run`,
+        };
       postDeploy = { ...postDeploy, permission };
     }
     return { label: ws.label, ids: ws.ids, status: 'ok', entries, postDeploy };
   });
   const interrupted = c.control.stopRequested;
-  const ok = !interrupted && workspaces.every((w) => w.status === 'ok' && w.entries.every((e) => e.status === 'applied' || e.status === 'unchanged' || e.status === 'kept'));
+  const ok =
+    !interrupted &&
+    workspaces.every(
+      (w) =>
+        w.status === 'ok' &&
+        w.entries.every((e) => e.status === 'applied' || e.status === 'unchanged' || e.status === 'kept'),
+    );
   return { workspaces, interrupted, ok };
 }
 
-function toResult(entry: PlanEntry, operation: EntryResult['operation'], o: TaskOutcome, leftInPlace?: string[]): EntryResult {
+function toResult(
+  entry: PlanEntry,
+  operation: EntryResult['operation'],
+  o: TaskOutcome,
+  leftInPlace?: string[],
+): EntryResult {
   const base = { entry, operation, ...(leftInPlace?.length ? { leftInPlace } : {}) };
   if (o.status === 'failed') return { ...base, status: 'failed', message: o.error?.message };
-  if (o.status === 'interrupted') return { ...base, status: 'interrupted', message: o.error?.message ?? 'not started: interrupted' };
+  if (o.status === 'interrupted')
+    return { ...base, status: 'interrupted', message: o.error?.message ?? 'not started: interrupted' };
   if (o.status === 'skipped') {
-    if (o.blockedBy?.length) return { ...base, status: 'skipped', blockedBy: o.blockedBy.map((k) => k.slice(k.indexOf('|') + 1)), message: `not applied: depends on ${o.blockedBy.map((k) => k.slice(k.indexOf('|') + 1)).join(', ')}, which was not applied` };
+    if (o.blockedBy?.length)
+      return {
+        ...base,
+        status: 'skipped',
+        blockedBy: o.blockedBy.map((k) => k.slice(k.indexOf('|') + 1)),
+        message: `not applied: depends on ${o.blockedBy.map((k) => k.slice(k.indexOf('|') + 1)).join(', ')}, which was not applied`,
+      };
     return { ...base, status: 'skipped', message: o.error?.message };
   }
   if (writes(entry) || operation === 'delete') return { ...base, status: 'applied' };
-  if (entry.sharedWith) return { ...base, status: 'unchanged', message: `resource-group resource applied with workspace ${entry.sharedWith}` };
-  if (entry.action === 'orphaned') return { ...base, status: 'kept', message: 'orphan kept (deploy --prune deletes it)' };
+  if (entry.sharedWith)
+    return {
+      ...base,
+      status: 'unchanged',
+      message: `resource-group resource applied with workspace ${entry.sharedWith}`,
+    };
+  if (entry.action === 'orphaned')
+    return { ...base, status: 'kept', message: 'orphan kept (deploy --prune deletes it)' };
   return { ...base, status: 'unchanged' };
 }

@@ -151,10 +151,14 @@ export function evalArmString(value: unknown, ctx: ArmEvalContext): string | und
 
 /** Parameter values of a deployment: `properties.parameters.<name>.value` over the template's `defaultValue`s. */
 export function deploymentContext(deploymentProperties: Record<string, unknown>): ArmEvalContext {
-  const template = (deploymentProperties.template ?? {}) as { parameters?: Record<string, { defaultValue?: unknown }>; variables?: Record<string, unknown> };
+  const template = (deploymentProperties.template ?? {}) as {
+    parameters?: Record<string, { defaultValue?: unknown }>;
+    variables?: Record<string, unknown>;
+  };
   const given = (deploymentProperties.parameters ?? {}) as Record<string, { value?: unknown }>;
   const parameters: Record<string, unknown> = {};
-  for (const [k, p] of Object.entries(template.parameters ?? {})) if (p && 'defaultValue' in p) parameters[k] = p.defaultValue;
+  for (const [k, p] of Object.entries(template.parameters ?? {}))
+    if (p && 'defaultValue' in p) parameters[k] = p.defaultValue;
   for (const [k, p] of Object.entries(given)) if (p && 'value' in p) parameters[k] = p.value;
   return { parameters, variables: template.variables ?? {} };
 }

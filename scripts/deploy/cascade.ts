@@ -45,7 +45,10 @@ export function typeOfId(id: string): string {
 /** `/a/b/…`: no empty, `.` or `..` segment, no percent-escape, query, fragment or backslash. */
 export function isCanonicalId(id: string): boolean {
   if (!id.startsWith('/') || /[%?#\\\s]/.test(id)) return false;
-  return id.slice(1).split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+  return id
+    .slice(1)
+    .split('/')
+    .every((seg) => seg !== '' && seg !== '.' && seg !== '..');
 }
 
 /** The resources a deployment body's template creates, names evaluated with the body's parameter values. */
@@ -74,7 +77,11 @@ const INNER_API: Record<string, string> = {
   'microsoft.authorization/roleassignments': API_DEFAULTS.roleAssignments,
 };
 /** children first: the role assignment of the identity, the Logic App, then its connections */
-const DELETE_ORDER = ['microsoft.authorization/roleassignments', 'microsoft.logic/workflows', 'microsoft.web/connections'];
+const DELETE_ORDER = [
+  'microsoft.authorization/roleassignments',
+  'microsoft.logic/workflows',
+  'microsoft.web/connections',
+];
 
 async function getOrUndefined(c: ArmClients, id: string, apiVersion: string): Promise<Json | undefined> {
   try {
@@ -89,7 +96,13 @@ async function getOrUndefined(c: ArmClients, id: string, apiVersion: string): Pr
 const specOf = (type: string) => KIND_SPECS.get(`resourceGroup:${lower(type)}`);
 
 /** Whether a Logic App / API connection carries this config's marker for template `templateId`. */
-function marked(type: string, id: string, body: Json, packId: string, templateId: string): { ok: boolean; reason: string } {
+function marked(
+  type: string,
+  id: string,
+  body: Json,
+  packId: string,
+  templateId: string,
+): { ok: boolean; reason: string } {
   const spec = specOf(type);
   if (!spec) return { ok: false, reason: `${type} is not a type the pack marks` };
   const own = ownershipOf(spec, id, body, { metadataByParent: new Map() }, { packId, templateId });
@@ -97,15 +110,28 @@ function marked(type: string, id: string, body: Json, packId: string, templateId
 }
 
 /** The inner resources a prune of the orphaned deployment `e` deletes, and the ones it leaves, with why. */
-export async function orphanCascade(c: ArmClients, ids: ScopeIds, e: PlanEntry, packId: string, template: Json | undefined): Promise<{ deletes: CascadeItem[]; keeps: { id: string; reason: string }[] }> {
+export async function orphanCascade(
+  c: ArmClients,
+  ids: ScopeIds,
+  e: PlanEntry,
+  packId: string,
+  template: Json | undefined,
+): Promise<{ deletes: CascadeItem[]; keeps: { id: string; reason: string }[] }> {
   let deployed = e.deployed ?? {};
-  if (!Array.isArray(((deployed.properties ?? {}) as Json).outputResources)) deployed = (await getOrUndefined(c, e.id, e.apiVersion)) ?? {};
-  const outputs = ((((deployed.properties ?? {}) as Json).outputResources ?? []) as { id?: unknown }[]).map((o) => o.id).filter((id): id is string => typeof id === 'string' && id.length > 0);
+  if (!Array.isArray(((deployed.properties ?? {}) as Json).outputResources))
+    deployed = (await getOrUndefined(c, e.id, e.apiVersion)) ?? {};
+  const outputs = ((((deployed.properties ?? {}) as Json).outputResources ?? []) as { id?: unknown }[])
+    .map((o) => o.id)
+    .filter((id): id is string => typeof id === 'string' && id.length > 0);
   const keeps: { id: string; reason: string }[] = [];
   const deletes: CascadeItem[] = [];
   const templateId = e.templateId;
   if (!template || !templateId) {
-    for (const id of outputs) keeps.push({ id, reason: `the pack has no template for ${templateId ?? 'this deployment'} any more, so it cannot prove it created this` });
+    for (const id of outputs)
+      keeps.push({
+        id,
+        reason: `the pack has no template for ${templateId ?? 'this deployment'} any more, so it cannot prove it created this`,
+      });
     return { deletes, keeps };
   }
   const creates = templateCreates(template, ids);
@@ -173,11 +199,20 @@ export async function orphanCascade(c: ArmClients, ids: ScopeIds, e: PlanEntry, 
         keeps.push({ id, reason: "its principal is not the managed identity of the playbook's own Logic App" });
         continue;
       }
-      if (!String(p.roleDefinitionId ?? '').toLowerCase().endsWith(`/${ROLES.sentinelResponder}`)) {
+      if (
+        !String(p.roleDefinitionId ?? '')
+          .toLowerCase()
+          .endsWith(`/${ROLES.sentinelResponder}`)
+      ) {
         keeps.push({ id, reason: 'not the Microsoft Sentinel Responder role the template assigns' });
         continue;
       }
-      deletes.push({ id, type, apiVersion: API_DEFAULTS.roleAssignments, why: "Microsoft Sentinel Responder of the playbook's own managed identity on the workspace" });
+      deletes.push({
+        id,
+        type,
+        apiVersion: API_DEFAULTS.roleAssignments,
+        why: "Microsoft Sentinel Responder of the playbook's own managed identity on the workspace",
+      });
       continue;
     }
     if (t === 'microsoft.logic/workflows' || t === 'microsoft.web/connections') {
@@ -188,10 +223,18 @@ export async function orphanCascade(c: ArmClients, ids: ScopeIds, e: PlanEntry, 
       const r = await check(id, type);
       if (r.reason === 'gone') continue;
       if (!r.ok) {
-        keeps.push({ id, reason: r.reason.startsWith('cannot read') ? r.reason : `not marked as this config's (${r.reason})` });
+        keeps.push({
+          id,
+          reason: r.reason.startsWith('cannot read') ? r.reason : `not marked as this config's (${r.reason})`,
+        });
         continue;
       }
-      deletes.push({ id, type, apiVersion: INNER_API[t], why: `created by the pack's template ${templateId}, marked as this config's` });
+      deletes.push({
+        id,
+        type,
+        apiVersion: INNER_API[t],
+        why: `created by the pack's template ${templateId}, marked as this config's`,
+      });
       continue;
     }
     keeps.push({ id, reason: `${type || 'unknown type'}: not a type prune deletes with a playbook` });
@@ -205,7 +248,13 @@ export async function orphanCascade(c: ArmClients, ids: ScopeIds, e: PlanEntry, 
  * else's. Returns the reasons (empty: no conflict); `--force` with the deployment's id, template id, or the inner
  * resource's id overrides.
  */
-export async function innerConflicts(c: ArmClients, e: PlanEntry, ids: ScopeIds, packId: string, force: readonly string[] | undefined): Promise<{ reasons: string[]; forced: boolean }> {
+export async function innerConflicts(
+  c: ArmClients,
+  e: PlanEntry,
+  ids: ScopeIds,
+  packId: string,
+  force: readonly string[] | undefined,
+): Promise<{ reasons: string[]; forced: boolean }> {
   const reasons: string[] = [];
   let forced = true;
   for (const r of templateCreates(e.item!.body, ids)) {
@@ -215,24 +264,40 @@ export async function innerConflicts(c: ArmClients, e: PlanEntry, ids: ScopeIds,
     if (!body) continue;
     const m = marked(r.type, r.id, body, packId, e.item!.templateId);
     if (m.ok) continue;
-    reasons.push(`${r.type === 'Microsoft.Logic/workflows' ? 'Logic App' : 'API connection'} ${r.id} exists and is not this config's (${m.reason}): the deployment would overwrite it`);
+    reasons.push(
+      `${r.type === 'Microsoft.Logic/workflows' ? 'Logic App' : 'API connection'} ${r.id} exists and is not this config's (${m.reason}): the deployment would overwrite it`,
+    );
     if (!forcedBy(force, e) && !forcedBy(force, { id: r.id })) forced = false;
   }
   return { reasons, forced: reasons.length > 0 && forced };
 }
 
 /** Fill in the cascade of every deployment entry of one workspace's plan (reads only). */
-export async function planCascades(c: ArmClients, ids: ScopeIds, entries: PlanEntry[], packId: string, knownTemplates: ReadonlyMap<string, Json>, force: readonly string[] | undefined, limit: <T>(fn: () => Promise<T>) => Promise<T>): Promise<void> {
+export async function planCascades(
+  c: ArmClients,
+  ids: ScopeIds,
+  entries: PlanEntry[],
+  packId: string,
+  knownTemplates: ReadonlyMap<string, Json>,
+  force: readonly string[] | undefined,
+  limit: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<void> {
   await Promise.all(
     entries.map(async (e) => {
       if (lower(e.spec.type) !== 'microsoft.resources/deployments' || e.spec.scope !== 'resourceGroup') return;
       if (e.action === 'orphaned') {
-        e.cascade = await limit(() => orphanCascade(c, ids, e, packId, e.templateId ? knownTemplates.get(e.templateId) : undefined));
+        e.cascade = await limit(() =>
+          orphanCascade(c, ids, e, packId, e.templateId ? knownTemplates.get(e.templateId) : undefined),
+        );
       } else if (e.item && (e.action === 'create' || e.action === 'update')) {
         const { reasons, forced } = await limit(() => innerConflicts(c, e, ids, packId, force));
-        if (reasons.length) Object.assign(e, { action: 'conflict', forced, reason: `${reasons.join('; ')}${forced ? '; --force: it will be overwritten' : `; left untouched (--force ${e.templateId} overwrites it)`}` });
+        if (reasons.length)
+          Object.assign(e, {
+            action: 'conflict',
+            forced,
+            reason: `${reasons.join('; ')}${forced ? '; --force: it will be overwritten' : `; left untouched (--force ${e.templateId} overwrites it)`}`,
+          });
       }
     }),
   );
 }
-

@@ -50,18 +50,31 @@ export class ArmCallError extends Error {
 
 const errorBody = (body: unknown): { code?: string; message?: string } => {
   const e = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  return { code: typeof e?.code === 'string' ? e.code : undefined, message: typeof e?.message === 'string' ? e.message : undefined };
+  return {
+    code: typeof e?.code === 'string' ? e.code : undefined,
+    message: typeof e?.message === 'string' ? e.message : undefined,
+  };
 };
 
 /** Any error thrown by a client call, as an ArmCallError (interrupts, aborts and read-only refusals pass through). */
 export function toArmError(e: unknown): Error {
-  if (e instanceof ArmCallError || e instanceof InterruptedError || e instanceof ReadOnlyViolation || e instanceof TokenOriginError) return e;
+  if (
+    e instanceof ArmCallError ||
+    e instanceof InterruptedError ||
+    e instanceof ReadOnlyViolation ||
+    e instanceof TokenOriginError
+  )
+    return e;
   if (isRestError(e)) {
     const parsed = errorBody(e.response?.bodyAsText ? safeJson(e.response.bodyAsText) : undefined);
     const status = e.statusCode;
     const code = parsed.code ?? e.code;
     const message = parsed.message ?? e.message;
-    return new ArmCallError(status ? `${status}${code ? ` ${code}` : ''}: ${message}` : `${code ?? 'network error'}: ${message}`, status, code);
+    return new ArmCallError(
+      status ? `${status}${code ? ` ${code}` : ''}: ${message}` : `${code ?? 'network error'}: ${message}`,
+      status,
+      code,
+    );
   }
   return e instanceof Error ? e : new Error(String(e));
 }
@@ -106,7 +119,6 @@ export interface ClientSettings {
   clientOptions?: Partial<ServiceClientOptions> & { tlsOptions?: { ca?: string } };
 }
 
-
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
@@ -131,7 +143,10 @@ export class ArmClients {
       // before the others: a typed write that is refused (and sent raw instead) takes no slot and is not counted
       { policy: typedWritePolicy(this.expectations, stats), position: 'perRetry' },
       // before attemptPolicy: the per-request timeout starts when the request leaves the queue
-      { policy: requestLimitPolicy(new Semaphore(settings.concurrency ?? Number.MAX_SAFE_INTEGER), control), position: 'perRetry' },
+      {
+        policy: requestLimitPolicy(new Semaphore(settings.concurrency ?? Number.MAX_SAFE_INTEGER), control),
+        position: 'perRetry',
+      },
       { policy: attemptPolicy({ control, stats, timeoutMs, retry }), position: 'perRetry' },
       // last, after the bearer policy (perRetry = after the Sign phase) and on every hop: the ARM token goes to the
       // ARM endpoint of the run only, never to a nextLink / Azure-AsyncOperation / Location on another origin
@@ -166,13 +181,22 @@ export class ArmClients {
 
   /** SecurityInsights with its api-version set to the one the resource uses (the SDK rewrites api-version on every request of the client). */
   securityInsights(sub: string, apiVersion: string): SecurityInsights {
-    return this.memo(`si|${sub}|${apiVersion}`, () => new SecurityInsights(this.settings.credential, sub, this.options({ apiVersion })));
+    return this.memo(
+      `si|${sub}|${apiVersion}`,
+      () => new SecurityInsights(this.settings.credential, sub, this.options({ apiVersion })),
+    );
   }
   operationalInsights(sub: string): OperationalInsightsManagementClient {
-    return this.memo(`oi|${sub}`, () => new OperationalInsightsManagementClient(this.settings.credential, sub, this.options()));
+    return this.memo(
+      `oi|${sub}`,
+      () => new OperationalInsightsManagementClient(this.settings.credential, sub, this.options()),
+    );
   }
   appInsights(sub: string): ApplicationInsightsManagementClient {
-    return this.memo(`ai|${sub}`, () => new ApplicationInsightsManagementClient(this.settings.credential, sub, this.options()));
+    return this.memo(
+      `ai|${sub}`,
+      () => new ApplicationInsightsManagementClient(this.settings.credential, sub, this.options()),
+    );
   }
   monitor(sub: string): MonitorClient {
     return this.memo(`mon|${sub}`, () => new MonitorClient(this.settings.credential, sub, this.options()));
@@ -191,7 +215,10 @@ export class ArmClients {
   }
 
   /** Options for a typed SDK call: the run's abort signal and a capture of the raw (wire) response. */
-  callOptions(extra: OperationOptions & Json = {}): { options: OperationOptions & Json; raw: () => FullOperationResponse | undefined } {
+  callOptions(extra: OperationOptions & Json = {}): {
+    options: OperationOptions & Json;
+    raw: () => FullOperationResponse | undefined;
+  } {
     let captured: FullOperationResponse | undefined;
     const options = {
       ...extra,
@@ -207,7 +234,11 @@ export class ArmClients {
    * Run a typed SDK write whose serialized request must equal `body` at `apiVersion`. Returns the raw response, or
    * undefined when the SDK would have changed the body (then nothing was sent, and the caller sends it raw).
    */
-  async typedWrite(body: unknown, apiVersion: string, call: (options: OperationOptions) => Promise<unknown>): Promise<RawResponse | undefined> {
+  async typedWrite(
+    body: unknown,
+    apiVersion: string,
+    call: (options: OperationOptions) => Promise<unknown>,
+  ): Promise<RawResponse | undefined> {
     const reg = this.expectations.register({ body, apiVersion });
     let captured: FullOperationResponse | undefined;
     try {
@@ -221,7 +252,12 @@ export class ArmClients {
     } catch (e) {
       // The SDK would change the body, or its serializer refused it before sending (a client-side constraint of its
       // older model, e.g. a format check): either way nothing was sent, and the exact body goes raw instead.
-      const unsent = !isRestError(e) && !(e instanceof InterruptedError) && !(e instanceof ReadOnlyViolation) && (e as Error).name !== 'AbortError' && !captured;
+      const unsent =
+        !isRestError(e) &&
+        !(e instanceof InterruptedError) &&
+        !(e instanceof ReadOnlyViolation) &&
+        (e as Error).name !== 'AbortError' &&
+        !captured;
       if (e instanceof TypedSerializationMismatch || unsent) {
         this.settings.stats.rawFallbacks++;
         return undefined;
@@ -235,12 +271,22 @@ export class ArmClients {
   }
 
   /** One request through `client`'s pipeline; an ARM error status throws ArmCallError. */
-  async send(client: ServiceClient, method: 'GET' | 'PUT' | 'DELETE' | 'PATCH' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
+  async send(
+    client: ServiceClient,
+    method: 'GET' | 'PUT' | 'DELETE' | 'PATCH' | 'POST',
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<RawResponse> {
     const request = createPipelineRequest({
       url,
       method,
       body: body === undefined ? undefined : JSON.stringify(body),
-      headers: createHttpHeaders({ accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }), ...headers }),
+      headers: createHttpHeaders({
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+        ...headers,
+      }),
       abortSignal: this.control.signal,
     });
     let res;
@@ -252,7 +298,11 @@ export class ArmClients {
     const parsed = res.bodyAsText ? safeJson(res.bodyAsText) : undefined;
     if (res.status >= 400) {
       const { code, message } = errorBody(parsed);
-      throw new ArmCallError(`${res.status}${code ? ` ${code}` : ''}: ${message ?? (typeof parsed === 'string' ? parsed.slice(0, 300) : 'no error message')}`, res.status, code);
+      throw new ArmCallError(
+        `${res.status}${code ? ` ${code}` : ''}: ${message ?? (typeof parsed === 'string' ? parsed.slice(0, 300) : 'no error message')}`,
+        res.status,
+        code,
+      );
     }
     return { status: res.status, headers: res.headers.toJSON(), body: parsed };
   }
@@ -289,12 +339,21 @@ export class ArmClients {
         const status = String(body.status ?? '').toLowerCase();
         if (status === 'succeeded') return;
         if (status === 'failed' || status === 'canceled' || status === 'cancelled') {
-          throw new ArmCallError(`long-running operation ${status}${body.error?.code ? ` (${body.error.code})` : ''}: ${body.error?.message ?? 'no error message'}`, undefined, body.error?.code ?? 'OperationFailed');
+          throw new ArmCallError(
+            `long-running operation ${status}${body.error?.code ? ` (${body.error.code})` : ''}: ${body.error?.message ?? 'no error message'}`,
+            undefined,
+            body.error?.code ?? 'OperationFailed',
+          );
         }
       } else if (poll.status !== 202) {
         return;
       }
-      if (Date.now() > deadline) throw new ArmCallError(`long-running operation did not finish within ${Math.round(this.settings.operationTimeoutMs / 1000)} s`, undefined, 'OperationTimeout');
+      if (Date.now() > deadline)
+        throw new ArmCallError(
+          `long-running operation did not finish within ${Math.round(this.settings.operationTimeoutMs / 1000)} s`,
+          undefined,
+          'OperationTimeout',
+        );
       await sleep(retryAfterMs(poll.headers) ?? this.settings.pollIntervalMs, this.control.signal);
     }
   }

@@ -103,7 +103,11 @@ const memo = <T>(f: () => Promise<T>): (() => Promise<T>) => {
 };
 
 /** Read every workspace and plan it (read-only: the session's pipelines refuse writes). */
-export async function planDeployment(session: DeploySession, input: PlanInput, opts: { force?: readonly string[] } = {}): Promise<DeploymentPlan> {
+export async function planDeployment(
+  session: DeploySession,
+  input: PlanInput,
+  opts: { force?: readonly string[] } = {},
+): Promise<DeploymentPlan> {
   const c = session.clients;
   const { settings } = session;
   session.control.readOnly = true;
@@ -116,7 +120,13 @@ export async function planDeployment(session: DeploySession, input: PlanInput, o
   const principal = memo(async () => {
     const given = settings.sentinelPrincipalId ?? process.env.BTG_SENTINEL_PRINCIPAL_ID;
     if (given) return given;
-    return settings.graphLookup ? graphSentinelPrincipalId(settings.credential, settings.target.cloud, (settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000) : undefined;
+    return settings.graphLookup
+      ? graphSentinelPrincipalId(
+          settings.credential,
+          settings.target.cloud,
+          (settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+        )
+      : undefined;
   });
 
   const workspaces = await Promise.all(
@@ -145,7 +155,10 @@ export async function planDeployment(session: DeploySession, input: PlanInput, o
         const snapshot = await readDeployed(c, ws, desired, limit, rgCache);
         const entries = planEntries({ desired, snapshot, packId: input.packId }, { force: opts.force });
         const known = new Map<string, Json>();
-        for (const r of [...(input.knownPlaybooks ?? []), ...input.resources.filter((x) => x.type === 'Microsoft.Resources/deployments')]) {
+        for (const r of [
+          ...(input.knownPlaybooks ?? []),
+          ...input.resources.filter((x) => x.type === 'Microsoft.Resources/deployments'),
+        ]) {
           known.set(r.templateId, substitute(JSON.parse(JSON.stringify(r.body)) as Json, values));
         }
         await planCascades(c, ws.ids, entries, input.packId, known, opts.force, limit);
@@ -161,12 +174,20 @@ export async function planDeployment(session: DeploySession, input: PlanInput, o
 }
 
 /** Apply a plan made by planDeployment with the same session. */
-export async function applyDeployment(session: DeploySession, plan: DeploymentPlan, opts: { prune?: boolean; onEvent?: (e: ApplyEvent) => void } = {}): Promise<ApplyResult> {
+export async function applyDeployment(
+  session: DeploySession,
+  plan: DeploymentPlan,
+  opts: { prune?: boolean; onEvent?: (e: ApplyEvent) => void } = {},
+): Promise<ApplyResult> {
   session.control.readOnly = false;
   try {
     // artifacts are not limited here: the clients bound the requests in flight (--concurrency), so an artifact
     // waiting for a long-running operation does not hold back the others
-    return await applyPlans(session.clients, plan.workspaces, { prune: !!opts.prune, concurrency: Number.MAX_SAFE_INTEGER, onEvent: opts.onEvent });
+    return await applyPlans(session.clients, plan.workspaces, {
+      prune: !!opts.prune,
+      concurrency: Number.MAX_SAFE_INTEGER,
+      onEvent: opts.onEvent,
+    });
   } finally {
     session.control.readOnly = true;
   }
@@ -177,11 +198,15 @@ export async function applyDeployment(session: DeploySession, plan: DeploymentPl
  * `btg check`'s workspace check needs (scripts/posture/workspace.ts `WorkspaceRuleReader`), typed structurally so
  * deploy does not depend on posture.
  */
-export function workspaceRuleReader(session: DeploySession): (ws: WorkspaceRef) => Promise<{ id: string; displayName: string; enabled: boolean }[]> {
+export function workspaceRuleReader(
+  session: DeploySession,
+): (ws: WorkspaceRef) => Promise<{ id: string; displayName: string; enabled: boolean }[]> {
   return async (ref) => {
     const ws = workspaceTarget(ref);
     const spec = KIND_SPECS.get('sentinel:alertrules')!;
-    const items = await spec.list(session.clients, ws.ids, spec.listApiVersion ?? spec.defaultApiVersion, { categories: [] });
+    const items = await spec.list(session.clients, ws.ids, spec.listApiVersion ?? spec.defaultApiVersion, {
+      categories: [],
+    });
     return items.map((r) => {
       const p = (r.properties ?? {}) as Json;
       return { id: String(r.id ?? r.name), displayName: String(p.displayName ?? r.name), enabled: p.enabled === true };
@@ -193,16 +218,26 @@ export function workspaceRuleReader(session: DeploySession): (ws: WorkspaceRef) 
  * Read-only: the automation rules of the workspace and the Logic Apps of its resource group, for `btg check`'s
  * other-automation warning (posture/otherAutomation.ts).
  */
-export function otherAutomationReader(session: DeploySession): (ws: WorkspaceRef) => Promise<{ automationRules: { name: string; properties: Json }[]; workflows: { id: string; name: string; tags?: Record<string, string>; properties: Json }[] }> {
+export function otherAutomationReader(session: DeploySession): (ws: WorkspaceRef) => Promise<{
+  automationRules: { name: string; properties: Json }[];
+  workflows: { id: string; name: string; tags?: Record<string, string>; properties: Json }[];
+}> {
   return async (ref) => {
     const ws = workspaceTarget(ref);
     const rules = KIND_SPECS.get('sentinel:automationrules')!;
     const flows = KIND_SPECS.get('resourceGroup:microsoft.logic/workflows')!;
-    const [ar, wf] = await Promise.all([rules.list(session.clients, ws.ids, rules.defaultApiVersion, { categories: [] }), flows.list(session.clients, ws.ids, flows.defaultApiVersion, { categories: [] })]);
+    const [ar, wf] = await Promise.all([
+      rules.list(session.clients, ws.ids, rules.defaultApiVersion, { categories: [] }),
+      flows.list(session.clients, ws.ids, flows.defaultApiVersion, { categories: [] }),
+    ]);
     return {
       automationRules: ar.map((r) => ({ name: String(r.name ?? ''), properties: (r.properties ?? {}) as Json })),
-      workflows: wf.map((w) => ({ id: String(w.id ?? w.name), name: String(w.name ?? ''), tags: (w.tags ?? undefined) as Record<string, string> | undefined, properties: (w.properties ?? {}) as Json })),
+      workflows: wf.map((w) => ({
+        id: String(w.id ?? w.name),
+        name: String(w.name ?? ''),
+        tags: (w.tags ?? undefined) as Record<string, string> | undefined,
+        properties: (w.properties ?? {}) as Json,
+      })),
     };
   };
 }
-

@@ -9,7 +9,14 @@
  * rules and watchlists have no tags). Plan then says "unchanged" only when the recorded hash equals the new one AND
  * every field the pack sends still has its value (which catches edits made in the portal).
  */
-import { metadataSourceId, PACK_ID_TAG, PACK_SOURCE_NAME, packNames, SAVED_SEARCH_PACK_TAG, SAVED_SEARCH_TEMPLATE_TAG } from '../content/ids';
+import {
+  metadataSourceId,
+  PACK_ID_TAG,
+  PACK_SOURCE_NAME,
+  packNames,
+  SAVED_SEARCH_PACK_TAG,
+  SAVED_SEARCH_TEMPLATE_TAG,
+} from '../content/ids';
 import { PlaceholderName, placeholdersIn, substitute, TargetValues } from '../emit/placeholders';
 import { LEVELS, PACK_TAG, ResourceKind, stableHash, WorkspaceResource } from '../emit/resources';
 import { Json } from './clients';
@@ -103,15 +110,24 @@ export class DesiredError extends Error {}
  * The desired items of one workspace, in deploy order. Throws DesiredError for a pack that cannot be deployed
  * (duplicate keys, a placeholder without a value).
  */
-export function desiredItems(resources: readonly WorkspaceResource[], ids: ScopeIds, values: TargetValues, packId: string): DesiredItem[] {
+export function desiredItems(
+  resources: readonly WorkspaceResource[],
+  ids: ScopeIds,
+  values: TargetValues,
+  packId: string,
+): DesiredItem[] {
   const seen = new Map<string, WorkspaceResource>();
   for (const r of resources) {
     const k = keyOf(r);
-    if (seen.has(k)) throw new DesiredError(`two pack resources have the key ${k} (templates ${seen.get(k)!.templateId} and ${r.templateId}): resource names must be unique per kind`);
+    if (seen.has(k))
+      throw new DesiredError(
+        `two pack resources have the key ${k} (templates ${seen.get(k)!.templateId} and ${r.templateId}): resource names must be unique per kind`,
+      );
     seen.set(k, r);
   }
   const missing = [...placeholdersUsed(resources)].filter((p) => !values[p as keyof TargetValues]);
-  if (missing.length) throw new DesiredError(`no value for ${missing.map((m) => `{${m}}`).join(', ')} in workspace ${ids.workspaceName}`);
+  if (missing.length)
+    throw new DesiredError(`no value for ${missing.map((m) => `{${m}}`).join(', ')} in workspace ${ids.workspaceName}`);
 
   const items: DesiredItem[] = resources.map((r) => {
     const spec = specFor(r);
@@ -154,7 +170,10 @@ export function desiredItems(resources: readonly WorkspaceResource[], ids: Scope
     const props = (m.body.properties ?? {}) as Json;
     const source = (props.source ?? {}) as Json;
     // the metadata is the ownership mark: it must name the pack as its source
-    if (source.name !== PACK_SOURCE_NAME) throw new DesiredError(`metadata ${m.name}: properties.source.name must be "${PACK_SOURCE_NAME}", got ${JSON.stringify(source.name)}`);
+    if (source.name !== PACK_SOURCE_NAME)
+      throw new DesiredError(
+        `metadata ${m.name}: properties.source.name must be "${PACK_SOURCE_NAME}", got ${JSON.stringify(source.name)}`,
+      );
     // …and this config's packId with the template id (plan.ts ownershipOf)
     props.source = { ...source, sourceId: metadataSourceId(packId, m.templateId) };
     m.hash = stableHash(m.body);
@@ -165,7 +184,13 @@ export function desiredItems(resources: readonly WorkspaceResource[], ids: Scope
 /** The Sentinel metadata deploy writes for a resource owned through metadata when the pack emitted none. */
 function companionMetadata(parent: DesiredItem, ids: ScopeIds, packId: string): DesiredItem {
   const name = packNames.companionMetadata(parent.kind, parent.name);
-  const spec = specFor({ kind: 'metadata', scope: 'sentinel', type: 'metadata', apiVersion: METADATA_API_VERSION, body: {} });
+  const spec = specFor({
+    kind: 'metadata',
+    scope: 'sentinel',
+    type: 'metadata',
+    apiVersion: METADATA_API_VERSION,
+    body: {},
+  });
   return {
     key: `metadata:${name}`,
     kind: 'metadata',
@@ -181,7 +206,11 @@ function companionMetadata(parent: DesiredItem, ids: ScopeIds, packId: string): 
         contentId: parent.name,
         kind: METADATA_KIND[parent.kind] ?? 'AnalyticsRule',
         version: '1.0.0',
-        source: { kind: 'LocalWorkspace', name: PACK_SOURCE_NAME, sourceId: metadataSourceId(packId, parent.templateId) },
+        source: {
+          kind: 'LocalWorkspace',
+          name: PACK_SOURCE_NAME,
+          sourceId: metadataSourceId(packId, parent.templateId),
+        },
         author: { name: PACK_SOURCE_NAME },
         support: { tier: 'Community', name: PACK_SOURCE_NAME },
       },

@@ -66,7 +66,9 @@ const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 export function diffDesired(desired: unknown, deployed: unknown, path = ''): FieldChange[] {
   if (desired === undefined || desired === null) return [];
   if (typeof desired === 'string') {
-    return typeof deployed === 'string' && equalStrings(desired, deployed, path) ? [] : [{ path, from: deployed, to: desired }];
+    return typeof deployed === 'string' && equalStrings(desired, deployed, path)
+      ? []
+      : [{ path, from: deployed, to: desired }];
   }
   if (Array.isArray(desired)) {
     if (!Array.isArray(deployed) || deployed.length !== desired.length) return [{ path, from: deployed, to: desired }];
@@ -76,7 +78,8 @@ export function diffDesired(desired: unknown, deployed: unknown, path = ''): Fie
     if (!isObject(deployed)) return [{ path, from: deployed, to: desired }];
     // tag names are case-insensitive in ARM
     const caseless = path === 'tags';
-    const lookup = (k: string) => (caseless ? Object.entries(deployed).find(([dk]) => dk.toLowerCase() === k.toLowerCase())?.[1] : deployed[k]);
+    const lookup = (k: string) =>
+      caseless ? Object.entries(deployed).find(([dk]) => dk.toLowerCase() === k.toLowerCase())?.[1] : deployed[k];
     return Object.keys(desired).flatMap((k) => diffDesired(desired[k], lookup(k), join(path, k)));
   }
   return desired === deployed ? [] : [{ path, from: deployed, to: desired }];
@@ -87,14 +90,56 @@ export function diffDesired(desired: unknown, deployed: unknown, path = ''): Fie
  * can name the fields a pack removed without also naming these.
  */
 const SERVER_FIELDS = new Set([
-  'id', 'name', 'type', 'etag', 'systemData', 'lastModifiedUtc', 'createdTimeUtc', 'lastModifiedTimeUtc', 'createdBy', 'lastModifiedBy',
-  'provisioningState', 'watchlistId', 'watchlistAlias', 'created', 'updated', 'updatedBy', 'tenantId', 'isDeleted', 'uploadStatus',
-  'timeModified', 'revision', 'userId', 'createdTime', 'changedTime', 'accessEndpoint', 'endpointsConfiguration', 'templateHash',
-  'timestamp', 'duration', 'correlationId', 'outputs', 'outputResources', 'isWorkspaceAlertsStorageConfigured', 'customerId',
-  'createdDate', 'modifiedDate', 'principalId', 'identity', 'statuses', 'connectionState', 'alertRuleTemplateName', 'templateVersion',
+  'id',
+  'name',
+  'type',
+  'etag',
+  'systemData',
+  'lastModifiedUtc',
+  'createdTimeUtc',
+  'lastModifiedTimeUtc',
+  'createdBy',
+  'lastModifiedBy',
+  'provisioningState',
+  'watchlistId',
+  'watchlistAlias',
+  'created',
+  'updated',
+  'updatedBy',
+  'tenantId',
+  'isDeleted',
+  'uploadStatus',
+  'timeModified',
+  'revision',
+  'userId',
+  'createdTime',
+  'changedTime',
+  'accessEndpoint',
+  'endpointsConfiguration',
+  'templateHash',
+  'timestamp',
+  'duration',
+  'correlationId',
+  'outputs',
+  'outputResources',
+  'isWorkspaceAlertsStorageConfigured',
+  'customerId',
+  'createdDate',
+  'modifiedDate',
+  'principalId',
+  'identity',
+  'statuses',
+  'connectionState',
+  'alertRuleTemplateName',
+  'templateVersion',
 ]);
 
-const isEmpty = (v: unknown) => v === null || v === undefined || v === false || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+const isEmpty = (v: unknown) =>
+  v === null ||
+  v === undefined ||
+  v === false ||
+  (Array.isArray(v) && v.length === 0) ||
+  (isObject(v) && Object.keys(v).length === 0);
 
 /** Top-level and `properties.*` fields deployed but no longer sent by the pack (best effort, for display). */
 export function removedFields(desired: Record<string, unknown>, deployed: Record<string, unknown>): string[] {
@@ -106,6 +151,7 @@ export function removedFields(desired: Record<string, unknown>, deployed: Record
     }
   };
   scan(desired, deployed, '');
-  if (isObject(desired.properties) && isObject(deployed.properties)) scan(desired.properties, deployed.properties, 'properties');
+  if (isObject(desired.properties) && isObject(deployed.properties))
+    scan(desired.properties, deployed.properties, 'properties');
   return out.filter((p) => p !== 'properties');
 }

@@ -36,7 +36,14 @@ export interface ScopeIds {
 export interface TypedCall {
   /** the api-version the SDK sends; undefined: the client is built for the resource's api-version (SecurityInsights) */
   sdkApiVersion?: string;
-  call: (c: ArmClients, ids: ScopeIds, name: string, apiVersion: string, flat: Json, options: OperationOptions) => Promise<unknown>;
+  call: (
+    c: ArmClients,
+    ids: ScopeIds,
+    name: string,
+    apiVersion: string,
+    flat: Json,
+    options: OperationOptions,
+  ) => Promise<unknown>;
 }
 
 export interface TypedDelete {
@@ -89,7 +96,10 @@ export function collectionId(scope: ResourceScope, type: string, ids: ScopeIds):
 }
 
 /** Run a typed paged list and collect the wire items of every page (the typed models are not what we compare). */
-async function typedPages(c: ArmClients, start: (options: OperationOptions) => { byPage: () => AsyncIterableIterator<unknown> }): Promise<Json[]> {
+async function typedPages(
+  c: ArmClients,
+  start: (options: OperationOptions) => { byPage: () => AsyncIterableIterator<unknown> },
+): Promise<Json[]> {
   const items: Json[] = [];
   const options: OperationOptions = {
     abortSignal: c.control.signal,
@@ -104,8 +114,10 @@ async function typedPages(c: ArmClients, start: (options: OperationOptions) => {
   return items;
 }
 
-const rawList = (spec: Pick<KindSpec, 'scope' | 'type'>) => (c: ArmClients, ids: ScopeIds, apiVersion: string, client: import('@azure/core-client').ServiceClient) =>
-  c.list(client, c.url(collectionId(spec.scope, spec.type, ids), apiVersion));
+const rawList =
+  (spec: Pick<KindSpec, 'scope' | 'type'>) =>
+  (c: ArmClients, ids: ScopeIds, apiVersion: string, client: import('@azure/core-client').ServiceClient) =>
+    c.list(client, c.url(collectionId(spec.scope, spec.type, ids), apiVersion));
 
 const si = (c: ArmClients, ids: ScopeIds, v: string) => c.securityInsights(ids.subscriptionId, v);
 
@@ -117,7 +129,11 @@ function sentinelSpec(
   defaultApiVersion: string,
   marker: Marker,
   ops: {
-    list: (c: SecurityInsightsLike, ids: ScopeIds, o: OperationOptions) => { byPage: () => AsyncIterableIterator<unknown> };
+    list: (
+      c: SecurityInsightsLike,
+      ids: ScopeIds,
+      o: OperationOptions,
+    ) => { byPage: () => AsyncIterableIterator<unknown> };
     put: (c: SecurityInsightsLike, ids: ScopeIds, name: string, flat: Json, o: OperationOptions) => Promise<unknown>;
     del: (c: SecurityInsightsLike, ids: ScopeIds, name: string, o: OperationOptions) => Promise<unknown>;
   },
@@ -145,7 +161,8 @@ type SecurityInsightsLike = ReturnType<ArmClients['securityInsights']>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModel = any;
 
-const omit = (o: Json, keys: string[]): Json => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+const omit = (o: Json, keys: string[]): Json =>
+  Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 
 export const API_DEFAULTS = {
   alertRulesList: '2025-07-01-preview',
@@ -173,7 +190,8 @@ const SPECS: KindSpec[] = [
     'metadata',
     {
       list: (c, ids, o) => c.alertRules.list(ids.resourceGroup, ids.workspaceName, o),
-      put: (c, ids, name, flat, o) => c.alertRules.createOrUpdate(ids.resourceGroup, ids.workspaceName, name, flat as AnyModel, o),
+      put: (c, ids, name, flat, o) =>
+        c.alertRules.createOrUpdate(ids.resourceGroup, ids.workspaceName, name, flat as AnyModel, o),
       del: (c, ids, name, o) => c.alertRules.delete(ids.resourceGroup, ids.workspaceName, name, o),
     },
     { listApiVersion: API_DEFAULTS.alertRulesList },
@@ -191,19 +209,32 @@ const SPECS: KindSpec[] = [
     'metadata',
     {
       list: (c, ids, o) => c.watchlists.list(ids.resourceGroup, ids.workspaceName, o),
-      put: (c, ids, name, flat, o) => c.watchlists.createOrUpdate(ids.resourceGroup, ids.workspaceName, name, flat as AnyModel, o),
+      put: (c, ids, name, flat, o) =>
+        c.watchlists.createOrUpdate(ids.resourceGroup, ids.workspaceName, name, flat as AnyModel, o),
       del: (c, ids, name, o) => c.watchlists.delete(ids.resourceGroup, ids.workspaceName, name, o),
     },
     {
       // The upload fields are write-only in the service (a GET returns the watchlist, not the CSV) and the items are
       // meant to be edited by the SOC in watchlist mode: changes to the CSV are detected through the pack hash only.
-      comparable: (b) => ({ ...b, properties: omit((b.properties ?? {}) as Json, ['rawContent', 'contentType', 'numberOfLinesToSkip', 'sourceType']) }),
+      comparable: (b) => ({
+        ...b,
+        properties: omit((b.properties ?? {}) as Json, [
+          'rawContent',
+          'contentType',
+          'numberOfLinesToSkip',
+          'sourceType',
+        ]),
+      }),
     },
   ),
   sentinelSpec('automationRule', 'automationRules', 'automation rule', API_DEFAULTS.automationRules, 'metadata', {
     list: (c, ids, o) => c.automationRules.list(ids.resourceGroup, ids.workspaceName, o),
     // SDK gotcha (rest-shapes.md §1.4): the body goes in the options bag
-    put: (c, ids, name, flat, o) => c.automationRules.createOrUpdate(ids.resourceGroup, ids.workspaceName, name, { ...o, automationRuleToUpsert: flat as AnyModel }),
+    put: (c, ids, name, flat, o) =>
+      c.automationRules.createOrUpdate(ids.resourceGroup, ids.workspaceName, name, {
+        ...o,
+        automationRuleToUpsert: flat as AnyModel,
+      }),
     del: (c, ids, name, o) => c.automationRules.delete(ids.resourceGroup, ids.workspaceName, name, o),
   }),
   {
@@ -218,18 +249,23 @@ const SPECS: KindSpec[] = [
     client: (c, ids) => c.operationalInsights(ids.subscriptionId),
     list: async (c, ids, v) => {
       const oi = c.operationalInsights(ids.subscriptionId);
-      if (v !== API_DEFAULTS.savedSearches) return rawList({ scope: 'workspace', type: 'savedSearches' })(c, ids, v, oi);
+      if (v !== API_DEFAULTS.savedSearches)
+        return rawList({ scope: 'workspace', type: 'savedSearches' })(c, ids, v, oi);
       const { options, raw } = c.callOptions();
       await oi.savedSearches.listByWorkspace(ids.resourceGroup, ids.workspaceName, options);
       return ((wireBody(raw()) as { value?: Json[] } | undefined)?.value ?? []) as Json[];
     },
     typedPut: {
       sdkApiVersion: API_DEFAULTS.savedSearches,
-      call: (c, ids, name, _v, flat, o) => c.operationalInsights(ids.subscriptionId).savedSearches.createOrUpdate(ids.resourceGroup, ids.workspaceName, name, flat as AnyModel, o),
+      call: (c, ids, name, _v, flat, o) =>
+        c
+          .operationalInsights(ids.subscriptionId)
+          .savedSearches.createOrUpdate(ids.resourceGroup, ids.workspaceName, name, flat as AnyModel, o),
     },
     typedDelete: {
       sdkApiVersion: API_DEFAULTS.savedSearches,
-      call: (c, ids, name, _v, o) => c.operationalInsights(ids.subscriptionId).savedSearches.delete(ids.resourceGroup, ids.workspaceName, name, o),
+      call: (c, ids, name, _v, o) =>
+        c.operationalInsights(ids.subscriptionId).savedSearches.delete(ids.resourceGroup, ids.workspaceName, name, o),
     },
   },
   {
@@ -248,9 +284,21 @@ const SPECS: KindSpec[] = [
       // the list operation needs a category; Sentinel workbooks use "sentinel"
       for (const category of [...new Set(['sentinel', ...extra.categories])]) {
         if (v === API_DEFAULTS.workbooks) {
-          out.push(...(await typedPages(c, (o) => ai.workbooks.listByResourceGroup(ids.resourceGroup, category, { ...o, canFetchContent: true }))));
+          out.push(
+            ...(await typedPages(c, (o) =>
+              ai.workbooks.listByResourceGroup(ids.resourceGroup, category, { ...o, canFetchContent: true }),
+            )),
+          );
         } else {
-          out.push(...(await c.list(ai, c.url(collectionId('resourceGroup', 'Microsoft.Insights/workbooks', ids), v, { category, canFetchContent: 'true' }))));
+          out.push(
+            ...(await c.list(
+              ai,
+              c.url(collectionId('resourceGroup', 'Microsoft.Insights/workbooks', ids), v, {
+                category,
+                canFetchContent: 'true',
+              }),
+            )),
+          );
         }
       }
       return out;
@@ -259,10 +307,15 @@ const SPECS: KindSpec[] = [
       sdkApiVersion: API_DEFAULTS.workbooks,
       call: (c, ids, name, _v, flat, o) => {
         const sourceId = typeof flat.sourceId === 'string' ? flat.sourceId : undefined;
-        return c.appInsights(ids.subscriptionId).workbooks.createOrUpdate(ids.resourceGroup, name, flat as AnyModel, { ...o, sourceId });
+        return c
+          .appInsights(ids.subscriptionId)
+          .workbooks.createOrUpdate(ids.resourceGroup, name, flat as AnyModel, { ...o, sourceId });
       },
     },
-    typedDelete: { sdkApiVersion: API_DEFAULTS.workbooks, call: (c, ids, name, _v, o) => c.appInsights(ids.subscriptionId).workbooks.delete(ids.resourceGroup, name, o) },
+    typedDelete: {
+      sdkApiVersion: API_DEFAULTS.workbooks,
+      call: (c, ids, name, _v, o) => c.appInsights(ids.subscriptionId).workbooks.delete(ids.resourceGroup, name, o),
+    },
   },
   {
     key: specKey('resourceGroup', 'Microsoft.Insights/actionGroups'),
@@ -280,8 +333,15 @@ const SPECS: KindSpec[] = [
       return rawList({ scope: 'resourceGroup', type: 'Microsoft.Insights/actionGroups' })(c, ids, v, mon);
     },
     // @azure/arm-monitor@7 sends 2021-09-01
-    typedPut: { sdkApiVersion: '2021-09-01', call: (c, ids, name, _v, flat, o) => c.monitor(ids.subscriptionId).actionGroups.createOrUpdate(ids.resourceGroup, name, flat as AnyModel, o) },
-    typedDelete: { sdkApiVersion: '2021-09-01', call: (c, ids, name, _v, o) => c.monitor(ids.subscriptionId).actionGroups.delete(ids.resourceGroup, name, o) },
+    typedPut: {
+      sdkApiVersion: '2021-09-01',
+      call: (c, ids, name, _v, flat, o) =>
+        c.monitor(ids.subscriptionId).actionGroups.createOrUpdate(ids.resourceGroup, name, flat as AnyModel, o),
+    },
+    typedDelete: {
+      sdkApiVersion: '2021-09-01',
+      call: (c, ids, name, _v, o) => c.monitor(ids.subscriptionId).actionGroups.delete(ids.resourceGroup, name, o),
+    },
   },
   {
     // @azure/arm-monitor@7 only knows the legacy 2018-04-16 model of this type (rest-shapes.md §4.1): raw REST only
@@ -294,7 +354,13 @@ const SPECS: KindSpec[] = [
     marker: 'tags',
     orphanScan: true,
     client: (c, ids) => c.monitor(ids.subscriptionId),
-    list: (c, ids, v) => rawList({ scope: 'resourceGroup', type: 'Microsoft.Insights/scheduledQueryRules' })(c, ids, v, c.monitor(ids.subscriptionId)),
+    list: (c, ids, v) =>
+      rawList({ scope: 'resourceGroup', type: 'Microsoft.Insights/scheduledQueryRules' })(
+        c,
+        ids,
+        v,
+        c.monitor(ids.subscriptionId),
+      ),
   },
   {
     key: specKey('resourceGroup', 'Microsoft.Logic/workflows'),
@@ -308,11 +374,19 @@ const SPECS: KindSpec[] = [
     client: (c, ids) => c.logic(ids.subscriptionId),
     list: (c, ids, v) => {
       const logic = c.logic(ids.subscriptionId);
-      if (v === API_DEFAULTS.workflows) return typedPages(c, (o) => logic.workflows.listByResourceGroup(ids.resourceGroup, o));
+      if (v === API_DEFAULTS.workflows)
+        return typedPages(c, (o) => logic.workflows.listByResourceGroup(ids.resourceGroup, o));
       return rawList({ scope: 'resourceGroup', type: 'Microsoft.Logic/workflows' })(c, ids, v, logic);
     },
-    typedPut: { sdkApiVersion: API_DEFAULTS.workflows, call: (c, ids, name, _v, flat, o) => c.logic(ids.subscriptionId).workflows.createOrUpdate(ids.resourceGroup, name, flat as AnyModel, o) },
-    typedDelete: { sdkApiVersion: API_DEFAULTS.workflows, call: (c, ids, name, _v, o) => c.logic(ids.subscriptionId).workflows.delete(ids.resourceGroup, name, o) },
+    typedPut: {
+      sdkApiVersion: API_DEFAULTS.workflows,
+      call: (c, ids, name, _v, flat, o) =>
+        c.logic(ids.subscriptionId).workflows.createOrUpdate(ids.resourceGroup, name, flat as AnyModel, o),
+    },
+    typedDelete: {
+      sdkApiVersion: API_DEFAULTS.workflows,
+      call: (c, ids, name, _v, o) => c.logic(ids.subscriptionId).workflows.delete(ids.resourceGroup, name, o),
+    },
   },
   {
     // playbook bundles (connections + workflow + role assignment) as one ARM deployment; no Deployments SDK is
@@ -326,7 +400,8 @@ const SPECS: KindSpec[] = [
     marker: 'tags',
     orphanScan: true,
     client: (c) => c.generic(),
-    list: (c, ids, v) => rawList({ scope: 'resourceGroup', type: 'Microsoft.Resources/deployments' })(c, ids, v, c.generic()),
+    list: (c, ids, v) =>
+      rawList({ scope: 'resourceGroup', type: 'Microsoft.Resources/deployments' })(c, ids, v, c.generic()),
     // a deployment GET returns a templateHash, not the template: only the tags (owner + pack hash) can be compared
     comparable: (b) => (b.tags ? { tags: b.tags } : {}),
     unhealthy: (d) => {
@@ -351,7 +426,13 @@ const SPECS: KindSpec[] = [
 export const KIND_SPECS: ReadonlyMap<string, KindSpec> = new Map(SPECS.map((s) => [s.key, s]));
 
 /** The spec for a type the table does not know: raw REST at the resource's api-version. */
-export function genericSpec(kind: ResourceKind, scope: ResourceScope, type: string, apiVersion: string, tracked: boolean): KindSpec {
+export function genericSpec(
+  kind: ResourceKind,
+  scope: ResourceScope,
+  type: string,
+  apiVersion: string,
+  tracked: boolean,
+): KindSpec {
   const clientFor = (c: ArmClients, ids: ScopeIds, v: string) => (scope === 'sentinel' ? si(c, ids, v) : c.generic());
   return {
     key: specKey(scope, type),
@@ -368,8 +449,17 @@ export function genericSpec(kind: ResourceKind, scope: ResourceScope, type: stri
   };
 }
 
-export function specFor(r: { kind: ResourceKind; scope: ResourceScope; type: string; apiVersion: string; body: { location?: unknown } }): KindSpec {
-  return KIND_SPECS.get(specKey(r.scope, r.type)) ?? genericSpec(r.kind, r.scope, r.type, r.apiVersion, r.body.location !== undefined);
+export function specFor(r: {
+  kind: ResourceKind;
+  scope: ResourceScope;
+  type: string;
+  apiVersion: string;
+  body: { location?: unknown };
+}): KindSpec {
+  return (
+    KIND_SPECS.get(specKey(r.scope, r.type)) ??
+    genericSpec(r.kind, r.scope, r.type, r.apiVersion, r.body.location !== undefined)
+  );
 }
 
 /** Sentinel metadata `kind` of the companion metadata deploy writes for a resource owned through metadata. */

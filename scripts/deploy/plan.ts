@@ -12,7 +12,14 @@
  *   already exactly the pack's is adopted (its metadata is written; the resource itself is not touched), because
  *   the rule and its metadata are two writes and the second may have failed.
  */
-import { contentId, PACK_ID_TAG, PACK_SOURCE_NAME, packNames, SAVED_SEARCH_PACK_TAG, SAVED_SEARCH_TEMPLATE_TAG } from '../content/ids';
+import {
+  contentId,
+  PACK_ID_TAG,
+  PACK_SOURCE_NAME,
+  packNames,
+  SAVED_SEARCH_PACK_TAG,
+  SAVED_SEARCH_TEMPLATE_TAG,
+} from '../content/ids';
 import { LEVELS, PACK_TAG } from '../emit/resources';
 import { Json } from './clients';
 import { HASH_PREFIX, HASH_TAG, SAVED_SEARCH_HASH_TAG, DesiredItem } from './desired';
@@ -103,7 +110,9 @@ function lookAlikeTag(body: Json, name: string): string | undefined {
 function savedSearchTag(body: Json, name: string, value?: string): string | undefined {
   const tags = ((body.properties ?? {}) as Json).tags;
   if (!Array.isArray(tags)) return undefined;
-  const hit = (tags as { name?: unknown; value?: unknown }[]).find((t) => t.name === name && (value === undefined || t.value === value));
+  const hit = (tags as { name?: unknown; value?: unknown }[]).find(
+    (t) => t.name === name && (value === undefined || t.value === value),
+  );
   return hit === undefined ? undefined : String(hit.value);
 }
 
@@ -114,7 +123,12 @@ const lastSegment = (id: string) => id.split('/').filter(Boolean).pop() ?? '';
  * (content/ids.ts): the first of the three ownership proofs. Types whose names come from config values the
  * template id does not determine (watchlist aliases, generic types) are never pack-derived for an orphan.
  */
-export function isPackDerivedName(spec: Pick<KindSpec, 'key'>, name: string, templateId: string, packId: string): boolean {
+export function isPackDerivedName(
+  spec: Pick<KindSpec, 'key'>,
+  name: string,
+  templateId: string,
+  packId: string,
+): boolean {
   const n = name.toLowerCase();
   const is = (v: string) => n === v.toLowerCase();
   switch (spec.key.toLowerCase()) {
@@ -125,7 +139,10 @@ export function isPackDerivedName(spec: Pick<KindSpec, 'key'>, name: string, tem
     case 'sentinel:automationrules':
       return is(contentId('automationRule', templateId));
     case 'sentinel:metadata':
-      return is(packNames.metadata(templateId)) || is(packNames.companionMetadata('automationRule', contentId('automationRule', templateId)));
+      return (
+        is(packNames.metadata(templateId)) ||
+        is(packNames.companionMetadata('automationRule', contentId('automationRule', templateId)))
+      );
     case 'resourcegroup:microsoft.insights/workbooks':
       return is(packNames.workbook(templateId, packId));
     case 'resourcegroup:microsoft.insights/actiongroups':
@@ -144,7 +161,10 @@ export function isPackDerivedName(spec: Pick<KindSpec, 'key'>, name: string, tem
 }
 
 /** The parent names a metadata item of the pack may point at for template `templateId`. */
-const metadataParents = (templateId: string) => [contentId('rule', templateId), contentId('hunting', templateId), contentId('automationRule', templateId)].map((s) => s.toLowerCase());
+const metadataParents = (templateId: string) =>
+  [contentId('rule', templateId), contentId('hunting', templateId), contentId('automationRule', templateId)].map((s) =>
+    s.toLowerCase(),
+  );
 
 interface Mark {
   /** the marker is there in some form */
@@ -161,7 +181,8 @@ function markOf(spec: KindSpec, id: string, body: Json, snapshot: Pick<DeployedS
   if (spec.marker === 'self') {
     const name = sourceName(body);
     if (name === undefined) return { present: false, via: 'metadata without a source' };
-    if (name !== PACK_SOURCE_NAME) return { present: true, foreign: `metadata of source ${JSON.stringify(name)}`, via: 'source.name' };
+    if (name !== PACK_SOURCE_NAME)
+      return { present: true, foreign: `metadata of source ${JSON.stringify(name)}`, via: 'source.name' };
     return { present: true, ...metadataMarker(body), via: `source ${PACK_SOURCE_NAME}` };
   }
   const claims = snapshot.metadataByParent.get(id.toLowerCase()) ?? [];
@@ -171,37 +192,89 @@ function markOf(spec: KindSpec, id: string, body: Json, snapshot: Pick<DeployedS
     const p = tagValue(body, PACK_ID_TAG);
     const alike = lookAlikeTag(body, PACK_TAG) ?? lookAlikeTag(body, PACK_ID_TAG);
     if (t === undefined && p === undefined) {
-      if (alike) return { present: true, foreign: `tag ${JSON.stringify(alike)} is not the pack's tag ${PACK_TAG}`, via: 'tags' };
-      if (foreignClaim) return { present: true, foreign: `Sentinel metadata ${String(foreignClaim.name ?? '')} names source ${JSON.stringify(sourceName(foreignClaim))}`, via: 'metadata' };
+      if (alike)
+        return {
+          present: true,
+          foreign: `tag ${JSON.stringify(alike)} is not the pack's tag ${PACK_TAG}`,
+          via: 'tags',
+        };
+      if (foreignClaim)
+        return {
+          present: true,
+          foreign: `Sentinel metadata ${String(foreignClaim.name ?? '')} names source ${JSON.stringify(sourceName(foreignClaim))}`,
+          via: 'metadata',
+        };
       return { present: false, via: `no ${PACK_TAG} tag` };
     }
-    return { present: true, templateId: t, packId: p, recordedHash: tagValue(body, HASH_TAG), via: `tags ${PACK_TAG}/${PACK_ID_TAG}` };
+    return {
+      present: true,
+      templateId: t,
+      packId: p,
+      recordedHash: tagValue(body, HASH_TAG),
+      via: `tags ${PACK_TAG}/${PACK_ID_TAG}`,
+    };
   }
   if (spec.marker === 'savedSearchTags') {
     const created = savedSearchTag(body, 'createdBy', PACK_SOURCE_NAME) !== undefined;
     const t = savedSearchTag(body, SAVED_SEARCH_TEMPLATE_TAG);
     const p = savedSearchTag(body, SAVED_SEARCH_PACK_TAG);
     if (!created && t === undefined && p === undefined) {
-      if (foreignClaim) return { present: true, foreign: `Sentinel metadata ${String(foreignClaim.name ?? '')} names source ${JSON.stringify(sourceName(foreignClaim))}`, via: 'metadata' };
+      if (foreignClaim)
+        return {
+          present: true,
+          foreign: `Sentinel metadata ${String(foreignClaim.name ?? '')} names source ${JSON.stringify(sourceName(foreignClaim))}`,
+          via: 'metadata',
+        };
       return { present: false, via: `no createdBy: ${PACK_SOURCE_NAME} tag` };
     }
-    if (!created) return { present: true, foreign: `tags ${SAVED_SEARCH_TEMPLATE_TAG}/${SAVED_SEARCH_PACK_TAG} without createdBy: ${PACK_SOURCE_NAME}`, via: 'tags' };
-    return { present: true, templateId: t, packId: p, recordedHash: savedSearchTag(body, SAVED_SEARCH_HASH_TAG), via: `tags createdBy/${SAVED_SEARCH_TEMPLATE_TAG}/${SAVED_SEARCH_PACK_TAG}` };
+    if (!created)
+      return {
+        present: true,
+        foreign: `tags ${SAVED_SEARCH_TEMPLATE_TAG}/${SAVED_SEARCH_PACK_TAG} without createdBy: ${PACK_SOURCE_NAME}`,
+        via: 'tags',
+      };
+    return {
+      present: true,
+      templateId: t,
+      packId: p,
+      recordedHash: savedSearchTag(body, SAVED_SEARCH_HASH_TAG),
+      via: `tags createdBy/${SAVED_SEARCH_TEMPLATE_TAG}/${SAVED_SEARCH_PACK_TAG}`,
+    };
   }
   // marker 'metadata': a Sentinel metadata item of the pack, pack-named, whose parentId is this resource
   const ours = claims.filter((m) => sourceName(m) === PACK_SOURCE_NAME);
   const proper = ours.find((m) => {
     const mk = metadataMarker(m);
-    return mk.templateId !== undefined && isPackDerivedName({ key: 'sentinel:metadata' }, String(m.name ?? lastSegment(String(m.id ?? ''))), mk.templateId, mk.packId ?? '') || isCompanionOf(m, id);
+    return (
+      (mk.templateId !== undefined &&
+        isPackDerivedName(
+          { key: 'sentinel:metadata' },
+          String(m.name ?? lastSegment(String(m.id ?? ''))),
+          mk.templateId,
+          mk.packId ?? '',
+        )) ||
+      isCompanionOf(m, id)
+    );
   });
   const chosen = proper ?? ours[0];
   if (chosen) {
     const cv = ((chosen.properties ?? {}) as Json).customVersion;
-    const recordedHash = typeof cv === 'string' && cv.startsWith(HASH_PREFIX) ? cv.slice(HASH_PREFIX.length) : undefined;
-    if (!proper) return { present: true, foreign: `metadata ${String(chosen.name ?? '')} names ${PACK_SOURCE_NAME} but is not named by the pack`, via: 'metadata' };
+    const recordedHash =
+      typeof cv === 'string' && cv.startsWith(HASH_PREFIX) ? cv.slice(HASH_PREFIX.length) : undefined;
+    if (!proper)
+      return {
+        present: true,
+        foreign: `metadata ${String(chosen.name ?? '')} names ${PACK_SOURCE_NAME} but is not named by the pack`,
+        via: 'metadata',
+      };
     return { present: true, ...metadataMarker(chosen), recordedHash, via: `metadata ${String(chosen.name ?? '')}` };
   }
-  if (foreignClaim) return { present: true, foreign: `Sentinel metadata ${String(foreignClaim.name ?? '')} names source ${JSON.stringify(sourceName(foreignClaim))}`, via: 'metadata' };
+  if (foreignClaim)
+    return {
+      present: true,
+      foreign: `Sentinel metadata ${String(foreignClaim.name ?? '')} names source ${JSON.stringify(sourceName(foreignClaim))}`,
+      via: 'metadata',
+    };
   return { present: false, via: `no Sentinel metadata of ${PACK_SOURCE_NAME}` };
 }
 
@@ -217,22 +290,48 @@ function isCompanionOf(metadata: Json, parentId: string): boolean {
  * exactly this config's packId and the template id (the desired item's, or for an orphan one from which the pack
  * derives exactly this name): three proofs, name + marker + config identity.
  */
-export function ownershipOf(spec: KindSpec, id: string, body: Json, snapshot: Pick<DeployedSnapshot, 'metadataByParent'>, ctx: OwnerContext): Ownership {
+export function ownershipOf(
+  spec: KindSpec,
+  id: string,
+  body: Json,
+  snapshot: Pick<DeployedSnapshot, 'metadataByParent'>,
+  ctx: OwnerContext,
+): Ownership {
   const mark = markOf(spec, id, body, snapshot);
   if (mark.foreign) return { owner: 'foreign', reason: mark.foreign };
   if (!mark.present) return { owner: 'unmarked', reason: mark.via };
   if (mark.packId !== ctx.packId) {
-    return { owner: 'foreign', reason: mark.packId === undefined ? `${mark.via}: no packId (this config's is ${JSON.stringify(ctx.packId)})` : `${mark.via}: packId ${JSON.stringify(mark.packId)}, this config's is ${JSON.stringify(ctx.packId)}` };
+    return {
+      owner: 'foreign',
+      reason:
+        mark.packId === undefined
+          ? `${mark.via}: no packId (this config's is ${JSON.stringify(ctx.packId)})`
+          : `${mark.via}: packId ${JSON.stringify(mark.packId)}, this config's is ${JSON.stringify(ctx.packId)}`,
+    };
   }
   if (mark.templateId === undefined) return { owner: 'foreign', reason: `${mark.via}: no template id` };
-  if (ctx.templateId !== undefined && mark.templateId !== ctx.templateId) return { owner: 'foreign', reason: `${mark.via}: template ${JSON.stringify(mark.templateId)}, not ${JSON.stringify(ctx.templateId)}` };
+  if (ctx.templateId !== undefined && mark.templateId !== ctx.templateId)
+    return {
+      owner: 'foreign',
+      reason: `${mark.via}: template ${JSON.stringify(mark.templateId)}, not ${JSON.stringify(ctx.templateId)}`,
+    };
   const name = String(body.name ?? lastSegment(id));
   if (ctx.templateId === undefined) {
-    if (!isPackDerivedName(spec, name, mark.templateId, ctx.packId)) return { owner: 'foreign', reason: `${mark.via}, but the pack does not name a ${spec.label} of template ${mark.templateId} ${JSON.stringify(name)}` };
+    if (!isPackDerivedName(spec, name, mark.templateId, ctx.packId))
+      return {
+        owner: 'foreign',
+        reason: `${mark.via}, but the pack does not name a ${spec.label} of template ${mark.templateId} ${JSON.stringify(name)}`,
+      };
     if (spec.marker === 'self') {
       const parent = String(((body.properties ?? {}) as Json).parentId ?? '');
-      if (!metadataParents(mark.templateId).includes(lastSegment(parent).toLowerCase()) && !isCompanionOf(body, parent)) {
-        return { owner: 'foreign', reason: `metadata of template ${mark.templateId} pointing at ${parent}, which the pack does not name` };
+      if (
+        !metadataParents(mark.templateId).includes(lastSegment(parent).toLowerCase()) &&
+        !isCompanionOf(body, parent)
+      ) {
+        return {
+          owner: 'foreign',
+          reason: `metadata of template ${mark.templateId} pointing at ${parent}, which the pack does not name`,
+        };
       }
     }
   }
@@ -296,14 +395,22 @@ export interface PlanOptions {
 
 /** Whether `--force` names this entry (by resource id, or by the template id it comes from). */
 export function forcedBy(force: readonly string[] | undefined, e: { id: string; templateId?: string }): boolean {
-  return !!force?.some((f) => f.toLowerCase() === e.id.toLowerCase() || (e.templateId !== undefined && f === e.templateId));
+  return !!force?.some(
+    (f) => f.toLowerCase() === e.id.toLowerCase() || (e.templateId !== undefined && f === e.templateId),
+  );
 }
 
 /** Whether apply writes this entry. */
-export const writes = (e: PlanEntry): boolean => !e.sharedWith && (e.action === 'create' || e.action === 'update' || (e.action === 'conflict' && !!e.forced));
+export const writes = (e: PlanEntry): boolean =>
+  !e.sharedWith && (e.action === 'create' || e.action === 'update' || (e.action === 'conflict' && !!e.forced));
 
 /** The entry for one desired item. */
-export function decide(item: DesiredItem, snapshot: DeployedSnapshot, packId: string, opts: PlanOptions = {}): PlanEntry {
+export function decide(
+  item: DesiredItem,
+  snapshot: DeployedSnapshot,
+  packId: string,
+  opts: PlanOptions = {},
+): PlanEntry {
   const base: PlanEntry = {
     key: item.key,
     kind: item.kind,
@@ -333,7 +440,11 @@ export function decide(item: DesiredItem, snapshot: DeployedSnapshot, packId: st
   if (own.owner !== 'pack') {
     // adoption: identical content, ownership recorded by a separate metadata write (see the module comment)
     if (own.owner === 'unmarked' && item.spec.marker === 'metadata' && changes.length === 0) {
-      return { ...withDeployed, action: 'unchanged', reason: `identical to the pack but ${own.reason}: adopted (its metadata records ownership)` };
+      return {
+        ...withDeployed,
+        action: 'unchanged',
+        reason: `identical to the pack but ${own.reason}: adopted (its metadata records ownership)`,
+      };
     }
     const forced = forcedBy(opts.force, item);
     return {
@@ -345,16 +456,25 @@ export function decide(item: DesiredItem, snapshot: DeployedSnapshot, packId: st
   }
   const unhealthy = item.spec.unhealthy?.(body);
   if (unhealthy) return { ...withDeployed, action: 'update', reason: unhealthy };
-  if (changes.length > 0) return { ...withDeployed, action: 'update', removed: hashChanged(own, item) ? removedFields(wanted, body) : [] };
+  if (changes.length > 0)
+    return { ...withDeployed, action: 'update', removed: hashChanged(own, item) ? removedFields(wanted, body) : [] };
   if (hashChanged(own, item)) {
     const removed = removedFields(wanted, body);
-    return { ...withDeployed, action: 'update', removed, reason: removed.length ? undefined : 'the pack changed fields the service does not return (recorded pack hash differs)' };
+    return {
+      ...withDeployed,
+      action: 'update',
+      removed,
+      reason: removed.length
+        ? undefined
+        : 'the pack changed fields the service does not return (recorded pack hash differs)',
+    };
   }
   return { ...withDeployed, action: 'unchanged' };
 }
 
 /** A recorded hash that differs from the new one; a missing record (e.g. deployed from the ARM templates) is not a change. */
-const hashChanged = (own: Ownership, item: DesiredItem) => own.recordedHash !== undefined && own.recordedHash !== item.hash;
+const hashChanged = (own: Ownership, item: DesiredItem) =>
+  own.recordedHash !== undefined && own.recordedHash !== item.hash;
 
 /**
  * Saved searches: `properties.tags` is a list of name/value pairs that also holds the hash record (and may hold tags
@@ -368,7 +488,8 @@ function savedSearchChanges(wanted: Json, deployed: Json): FieldChange[] {
   const haveList = Array.isArray(have) ? (have as { name?: unknown; value?: unknown }[]) : [];
   for (const t of (Array.isArray(tags) ? tags : []) as { name: string; value: string }[]) {
     const got = haveList.find((h) => h.name === t.name);
-    if (!got || got.value !== t.value) changes.push({ path: `properties.tags[${t.name}]`, from: got?.value, to: t.value });
+    if (!got || got.value !== t.value)
+      changes.push({ path: `properties.tags[${t.name}]`, from: got?.value, to: t.value });
   }
   return changes;
 }
@@ -379,7 +500,8 @@ function withoutHashRecord(item: DesiredItem): Json {
   if (item.spec.marker === 'tags' && body.tags) delete (body.tags as Json)[HASH_TAG];
   if (item.spec.marker === 'savedSearchTags') {
     const props = (body.properties ?? {}) as Json;
-    if (Array.isArray(props.tags)) props.tags = (props.tags as { name?: string }[]).filter((t) => t.name !== SAVED_SEARCH_HASH_TAG);
+    if (Array.isArray(props.tags))
+      props.tags = (props.tags as { name?: string }[]).filter((t) => t.name !== SAVED_SEARCH_HASH_TAG);
   }
   // marker 'metadata': the hash lives in the metadata item; 'self': customVersion compares like any field (it is
   // how a parent's change shows up on its metadata)
@@ -434,7 +556,10 @@ export interface WorkspacePlanInput {
 
 /** Every entry of one workspace: the desired items in deploy order, then the orphans. */
 export function planEntries(input: WorkspacePlanInput, opts: PlanOptions = {}): PlanEntry[] {
-  return [...input.desired.map((d) => decide(d, input.snapshot, input.packId, opts)), ...orphans(input.desired, input.snapshot, input.packId)];
+  return [
+    ...input.desired.map((d) => decide(d, input.snapshot, input.packId, opts)),
+    ...orphans(input.desired, input.snapshot, input.packId),
+  ];
 }
 
 /**

@@ -32,9 +32,17 @@ export interface CallStats {
   rawFallbacks: number;
 }
 
-export const newStats = (): CallStats => ({ total: 0, byMethod: {}, retries: 0, throttled: 0, typedWrites: 0, rawFallbacks: 0 });
+export const newStats = (): CallStats => ({
+  total: 0,
+  byMethod: {},
+  retries: 0,
+  throttled: 0,
+  typedWrites: 0,
+  rawFallbacks: 0,
+});
 
-export const writesOf = (s: CallStats): number => Object.entries(s.byMethod).reduce((n, [m, c]) => (m === 'GET' ? n : n + c), 0);
+export const writesOf = (s: CallStats): number =>
+  Object.entries(s.byMethod).reduce((n, [m, c]) => (m === 'GET' ? n : n + c), 0);
 
 /** Shared state of one run: read-only mode, graceful stop (Ctrl-C once) and hard abort (twice). */
 export class RunControl {
@@ -82,12 +90,21 @@ export const DEFAULT_RETRY: RetrySettings = { maxRetries: 5, retryDelayInMs: 100
 const RETRY_AFTER_HEADERS = ['retry-after', 'retry-after-ms', 'x-ms-retry-after-ms'];
 
 /** Exponential back-off with jitter (half to full), like the SDK's own strategy. */
-export function backoffMs(attempt: number, r: Pick<RetrySettings, 'retryDelayInMs' | 'maxRetryDelayInMs'>, random: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  r: Pick<RetrySettings, 'retryDelayInMs' | 'maxRetryDelayInMs'>,
+  random: () => number = Math.random,
+): number {
   const full = Math.min(r.maxRetryDelayInMs, r.retryDelayInMs * 2 ** attempt);
   return Math.round(full / 2 + (random() * full) / 2);
 }
 
-export function attemptPolicy(opts: { control: RunControl; stats: CallStats; timeoutMs: number; retry: RetrySettings }): PipelinePolicy {
+export function attemptPolicy(opts: {
+  control: RunControl;
+  stats: CallStats;
+  timeoutMs: number;
+  retry: RetrySettings;
+}): PipelinePolicy {
   const attempts = new WeakMap<PipelineRequest, number>();
   return {
     name: 'btgAttemptPolicy',
@@ -200,7 +217,13 @@ export class TypedExpectations {
 /** First difference between two JSON values, as a path (for the fallback message). */
 export function firstDifference(want: unknown, got: unknown, path = ''): string | undefined {
   if (stableStringify(want) === stableStringify(got)) return undefined;
-  if (want && got && typeof want === 'object' && typeof got === 'object' && Array.isArray(want) === Array.isArray(got)) {
+  if (
+    want &&
+    got &&
+    typeof want === 'object' &&
+    typeof got === 'object' &&
+    Array.isArray(want) === Array.isArray(got)
+  ) {
     const w = want as Record<string, unknown>;
     const g = got as Record<string, unknown>;
     for (const k of new Set([...Object.keys(w), ...Object.keys(g)])) {
@@ -222,7 +245,8 @@ export function typedWritePolicy(expectations: TypedExpectations, stats: CallSta
       const want = expectations.get(id);
       if (want) {
         const apiVersion = new URL(request.url).searchParams.get('api-version');
-        if (apiVersion !== want.apiVersion) throw new TypedSerializationMismatch(`api-version ${apiVersion} instead of ${want.apiVersion}`);
+        if (apiVersion !== want.apiVersion)
+          throw new TypedSerializationMismatch(`api-version ${apiVersion} instead of ${want.apiVersion}`);
         let got: unknown;
         try {
           got = typeof request.body === 'string' ? JSON.parse(request.body) : undefined;

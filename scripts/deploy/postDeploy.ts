@@ -6,7 +6,12 @@
  *    Automation Contributor on the playbooks' resource group, or automation rules cannot run them: granted when the
  *    deploying identity may create role assignments, otherwise the exact `az role assignment create` is printed.
  */
-import { createDefaultHttpClient, createPipelineFromOptions, createPipelineRequest, bearerTokenAuthenticationPolicy } from '@azure/core-rest-pipeline';
+import {
+  createDefaultHttpClient,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  bearerTokenAuthenticationPolicy,
+} from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { v5 as uuidv5 } from 'uuid';
 import { PACK_NAMESPACE } from '../content/ids';
@@ -57,12 +62,26 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 /** The API connections of the pack's playbooks (deployment templates, or connection resources emitted directly). Pure. */
 export function connectionsOf(playbooks: readonly DesiredItem[]): ConnectionRef[] {
   const out: ConnectionRef[] = [];
-  const add = (playbook: string, name: string | undefined, nameExpr: unknown, props: Json, ctx?: ReturnType<typeof deploymentContext>) => {
+  const add = (
+    playbook: string,
+    name: string | undefined,
+    nameExpr: unknown,
+    props: Json,
+    ctx?: ReturnType<typeof deploymentContext>,
+  ) => {
     const api = isObject(props.api) ? props.api.id : undefined;
     const apiText = (ctx ? evalArmString(api, ctx) : typeof api === 'string' ? api : undefined) ?? String(api ?? '');
     // the managed API is the last segment of its id (…/managedApis/office365), or the last literal of the expression
-    const apiName = /managedApis\/([^/'"\]]+)/i.exec(apiText)?.[1] ?? [...String(api ?? '').matchAll(/'([^']+)'/g)].pop()?.[1] ?? 'unknown';
-    out.push({ name: name ?? String(nameExpr), api: apiName.toLowerCase(), needsConsent: props.parameterValueType !== 'Alternative', playbook });
+    const apiName =
+      /managedApis\/([^/'"\]]+)/i.exec(apiText)?.[1] ??
+      [...String(api ?? '').matchAll(/'([^']+)'/g)].pop()?.[1] ??
+      'unknown';
+    out.push({
+      name: name ?? String(nameExpr),
+      api: apiName.toLowerCase(),
+      needsConsent: props.parameterValueType !== 'Alternative',
+      playbook,
+    });
   };
   for (const p of playbooks) {
     const props = (p.body.properties ?? {}) as Json;
@@ -73,7 +92,11 @@ export function connectionsOf(playbooks: readonly DesiredItem[]): ConnectionRef[
     const template = props.template;
     if (!isObject(template)) continue;
     const ctx = deploymentContext(props);
-    const resources = Array.isArray(template.resources) ? template.resources : isObject(template.resources) ? Object.values(template.resources) : [];
+    const resources = Array.isArray(template.resources)
+      ? template.resources
+      : isObject(template.resources)
+        ? Object.values(template.resources)
+        : [];
     for (const r of resources as Json[]) {
       if (!isObject(r) || String(r.type).toLowerCase() !== 'microsoft.web/connections') continue;
       add(p.displayName, evalArmString(r.name, ctx), r.name, (r.properties ?? {}) as Json, ctx);
@@ -88,7 +111,9 @@ export function roleDefinitionId(subscriptionId: string): string {
 
 /** The command a user with the rights runs when deploy could not grant the permission itself. */
 export function azRoleCommand(scope: string, principalId: string | undefined, cloud: Cloud): string {
-  const who = principalId ? `--assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal` : `--assignee ${SENTINEL_APP_ID}`;
+  const who = principalId
+    ? `--assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal`
+    : `--assignee ${SENTINEL_APP_ID}`;
   const cloudPart = cloud.name === 'AzureCloud' ? '' : `az cloud set --name ${cloud.name} && `;
   return `${cloudPart}az role assignment create --role ${AUTOMATION_CONTRIBUTOR_ROLE} ${who} --scope ${scope}`;
 }
@@ -96,11 +121,19 @@ export function azRoleCommand(scope: string, principalId: string | undefined, cl
 export const connectionPortalUrl = (cloud: Cloud, id: string) => `${cloud.portal}/#resource${id}/edit`;
 
 /** Object id of the Sentinel service principal in the tenant, from Microsoft Graph (undefined if it cannot be read). */
-export async function graphSentinelPrincipalId(credential: TokenCredential, cloud: Cloud, timeoutMs: number): Promise<string | undefined> {
+export async function graphSentinelPrincipalId(
+  credential: TokenCredential,
+  cloud: Cloud,
+  timeoutMs: number,
+): Promise<string | undefined> {
   const pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 2 } });
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: cloud.graphScope }));
   pipeline.addPolicy(tokenOriginPolicy([cloud.graph], 'Microsoft Graph'), { afterPhase: 'Sign' });
-  const request = createPipelineRequest({ url: `${cloud.graph}/v1.0/servicePrincipals(appId='${SENTINEL_APP_ID}')?$select=id`, method: 'GET', timeout: timeoutMs });
+  const request = createPipelineRequest({
+    url: `${cloud.graph}/v1.0/servicePrincipals(appId='${SENTINEL_APP_ID}')?$select=id`,
+    method: 'GET',
+    timeout: timeoutMs,
+  });
   try {
     const res = await pipeline.sendRequest(createDefaultHttpClient(), request);
     if (res.status !== 200 || !res.bodyAsText) return undefined;
@@ -112,10 +145,18 @@ export async function graphSentinelPrincipalId(credential: TokenCredential, clou
 }
 
 const roleAssignmentsUrl = (c: ArmClients, scope: string, principalId: string) =>
-  c.url(`${scope}/providers/Microsoft.Authorization/roleAssignments`, API_DEFAULTS.roleAssignments, { $filter: `principalId eq '${principalId}'` });
+  c.url(`${scope}/providers/Microsoft.Authorization/roleAssignments`, API_DEFAULTS.roleAssignments, {
+    $filter: `principalId eq '${principalId}'`,
+  });
 
 /** Read-only: which connections need consent and whether the permission is already there. */
-export async function planPostDeploy(c: ArmClients, ids: ScopeIds, desired: readonly DesiredItem[], cloud: Cloud, principal: () => Promise<string | undefined>): Promise<PostDeployPlan | undefined> {
+export async function planPostDeploy(
+  c: ArmClients,
+  ids: ScopeIds,
+  desired: readonly DesiredItem[],
+  cloud: Cloud,
+  principal: () => Promise<string | undefined>,
+): Promise<PostDeployPlan | undefined> {
   const playbooks = desired.filter((d) => d.kind === 'playbook');
   if (playbooks.length === 0) return undefined;
   const consents: Consent[] = [];
@@ -125,7 +166,8 @@ export async function planPostDeploy(c: ArmClients, ids: ScopeIds, desired: read
     try {
       const res = await c.send(c.generic(), 'GET', c.url(id, API_DEFAULTS.connections));
       const statuses = ((res.body as Json | undefined)?.properties as Json | undefined)?.statuses;
-      if (Array.isArray(statuses) && statuses.some((s) => isObject(s) && /^connected$/i.test(String(s.status)))) status = 'connected';
+      if (Array.isArray(statuses) && statuses.some((s) => isObject(s) && /^connected$/i.test(String(s.status))))
+        status = 'connected';
     } catch {
       /* not created yet (or not readable): consent is needed after the deploy */
     }
@@ -154,28 +196,52 @@ export async function planPostDeploy(c: ArmClients, ids: ScopeIds, desired: read
     const has = items.some((a) => {
       const p = (a.properties ?? {}) as Json;
       const atOrAbove = scope.toLowerCase().startsWith(String(p.scope ?? scope).toLowerCase());
-      return String(p.principalId).toLowerCase() === principalId.toLowerCase() && String(p.roleDefinitionId).toLowerCase().endsWith(`/${AUTOMATION_CONTRIBUTOR_ROLE}`) && atOrAbove;
+      return (
+        String(p.principalId).toLowerCase() === principalId.toLowerCase() &&
+        String(p.roleDefinitionId).toLowerCase().endsWith(`/${AUTOMATION_CONTRIBUTOR_ROLE}`) &&
+        atOrAbove
+      );
     });
     if (has) status = 'granted';
   } catch (e) {
     status = 'manual';
     reason = `cannot read the role assignments of ${scope} (${(e as Error).message}); check, or run`;
   }
-  return { playbooks: playbooks.map((p) => p.displayName), consents, permission: { ...base, status, reason, command: azRoleCommand(scope, principalId, cloud) } };
+  return {
+    playbooks: playbooks.map((p) => p.displayName),
+    consents,
+    permission: { ...base, status, reason, command: azRoleCommand(scope, principalId, cloud) },
+  };
 }
 
 /** Write: grant the permission (deterministic assignment name, so a re-run finds it). */
 export async function grantPermission(c: ArmClients, step: PermissionStep): Promise<PermissionStep> {
   if (step.status !== 'missing' || !step.principalId) return step;
-  const name = uuidv5(`role:${step.scope.toLowerCase()}|${AUTOMATION_CONTRIBUTOR_ROLE}|${step.principalId.toLowerCase()}`, PACK_NAMESPACE);
-  const url = c.url(`${step.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`, API_DEFAULTS.roleAssignments);
+  const name = uuidv5(
+    `role:${step.scope.toLowerCase()}|${AUTOMATION_CONTRIBUTOR_ROLE}|${step.principalId.toLowerCase()}`,
+    PACK_NAMESPACE,
+  );
+  const url = c.url(
+    `${step.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+    API_DEFAULTS.roleAssignments,
+  );
   try {
-    await c.send(c.generic(), 'PUT', url, { properties: { roleDefinitionId: step.roleDefinitionId, principalId: step.principalId, principalType: 'ServicePrincipal' } });
+    await c.send(c.generic(), 'PUT', url, {
+      properties: {
+        roleDefinitionId: step.roleDefinitionId,
+        principalId: step.principalId,
+        principalType: 'ServicePrincipal',
+      },
+    });
     return { ...step, status: 'granted', reason: 'granted by this run' };
   } catch (e) {
     if (e instanceof ArmCallError && e.status === 409) return { ...step, status: 'granted', reason: 'already granted' };
     if (e instanceof ArmCallError && (e.status === 403 || e.status === 401)) {
-      return { ...step, status: 'manual', reason: `the deploying identity may not create role assignments (${e.message}); someone with User Access Administrator or Owner on the resource group runs` };
+      return {
+        ...step,
+        status: 'manual',
+        reason: `the deploying identity may not create role assignments (${e.message}); someone with User Access Administrator or Owner on the resource group runs`,
+      };
     }
     throw e;
   }

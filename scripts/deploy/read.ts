@@ -17,7 +17,11 @@ export interface WorkspaceTarget {
   ids: ScopeIds;
 }
 
-export const workspaceTarget = (ref: WorkspaceRef): WorkspaceTarget => ({ label: ref.name ?? ref.workspaceName, ref, ids: scopeIdsOf(ref) });
+export const workspaceTarget = (ref: WorkspaceRef): WorkspaceTarget => ({
+  label: ref.name ?? ref.workspaceName,
+  ref,
+  ids: scopeIdsOf(ref),
+});
 
 /** A workspace that cannot be deployed to, with what to do about it. */
 export class PreflightError extends Error {}
@@ -30,25 +34,37 @@ export interface WorkspaceFacts {
 const statusOf = (e: unknown) => (isRestError(e) ? e.statusCode : e instanceof ArmCallError ? e.status : undefined);
 
 /** The workspace exists, is readable, and (when `needSentinel`) has Microsoft Sentinel onboarded. */
-export async function checkWorkspace(c: ArmClients, ws: WorkspaceTarget, needSentinel: boolean): Promise<WorkspaceFacts> {
+export async function checkWorkspace(
+  c: ArmClients,
+  ws: WorkspaceTarget,
+  needSentinel: boolean,
+): Promise<WorkspaceFacts> {
   const { ids } = ws;
   const where = `workspace ${ids.workspaceName} (resource group ${ids.resourceGroup}, subscription ${ids.subscriptionId})`;
   let location: string;
   try {
     const { options } = c.callOptions();
-    const w = await c.operationalInsights(ids.subscriptionId).workspaces.get(ids.resourceGroup, ids.workspaceName, options);
+    const w = await c
+      .operationalInsights(ids.subscriptionId)
+      .workspaces.get(ids.resourceGroup, ids.workspaceName, options);
     location = w.location;
   } catch (e) {
     const err = toArmError(e);
     const status = statusOf(e);
-    if (status === 404) throw new PreflightError(`${where} does not exist (${err.message}); check workspaces[] in the config`);
-    if (status === 401 || status === 403) throw new PreflightError(`${where}: no read access (${err.message}); the deploying identity needs at least Microsoft Sentinel Contributor on the workspace`);
+    if (status === 404)
+      throw new PreflightError(`${where} does not exist (${err.message}); check workspaces[] in the config`);
+    if (status === 401 || status === 403)
+      throw new PreflightError(
+        `${where}: no read access (${err.message}); the deploying identity needs at least Microsoft Sentinel Contributor on the workspace`,
+      );
     throw err;
   }
   if (!needSentinel) return { location, sentinel: false };
   try {
     const { options } = c.callOptions();
-    await c.securityInsights(ids.subscriptionId, API_DEFAULTS.automationRules).sentinelOnboardingStates.get(ids.resourceGroup, ids.workspaceName, 'default', options);
+    await c
+      .securityInsights(ids.subscriptionId, API_DEFAULTS.automationRules)
+      .sentinelOnboardingStates.get(ids.resourceGroup, ids.workspaceName, 'default', options);
   } catch (e) {
     const status = statusOf(e);
     // a workspace without Sentinel answers 404 for onboardingStates/default (and 400 "not onboarded" for the rest)
@@ -64,7 +80,12 @@ export async function checkWorkspace(c: ArmClients, ws: WorkspaceTarget, needSen
 }
 
 /** The tenant id for `{tenantId}`: given, else the subscription's (ARM), else the token's `tid`, else AZURE_TENANT_ID. */
-export async function lookupTenant(c: ArmClients, subscriptionId: string, given: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function lookupTenant(
+  c: ArmClients,
+  subscriptionId: string,
+  given: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   if (given) return given;
   try {
     const res = await c.send(c.generic(), 'GET', c.url(`/subscriptions/${subscriptionId}`, API_DEFAULTS.subscriptions));
@@ -77,13 +98,18 @@ export async function lookupTenant(c: ArmClients, subscriptionId: string, given:
   const fromToken = token ? tenantOfToken(token.token) : undefined;
   if (fromToken) return fromToken;
   if (env.AZURE_TENANT_ID) return env.AZURE_TENANT_ID;
-  throw new PreflightError(`cannot tell the tenant id of subscription ${subscriptionId} (the pack needs {tenantId}): set AZURE_TENANT_ID`);
+  throw new PreflightError(
+    `cannot tell the tenant id of subscription ${subscriptionId} (the pack needs {tenantId}): set AZURE_TENANT_ID`,
+  );
 }
 
 /** Specs to list in a workspace: every orphan-scanned type, plus the types of the pack's resources. */
-export function specsToList(desired: readonly DesiredItem[]): { spec: KindSpec; apiVersion: string; categories: string[] }[] {
+export function specsToList(
+  desired: readonly DesiredItem[],
+): { spec: KindSpec; apiVersion: string; categories: string[] }[] {
   const byKey = new Map<string, { spec: KindSpec; versions: string[]; categories: string[] }>();
-  for (const spec of KIND_SPECS.values()) if (spec.orphanScan) byKey.set(spec.key, { spec, versions: [], categories: [] });
+  for (const spec of KIND_SPECS.values())
+    if (spec.orphanScan) byKey.set(spec.key, { spec, versions: [], categories: [] });
   for (const d of desired) {
     const e = byKey.get(d.spec.key) ?? { spec: d.spec, versions: [], categories: [] };
     e.versions.push(d.apiVersion);
@@ -105,7 +131,13 @@ export type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
  * List what is deployed. Resource-group lists are shared by the workspaces of one resource group through `rgCache`.
  * A list that fails fails the workspace: a plan without it could miss a conflict or an orphan.
  */
-export async function readDeployed(c: ArmClients, ws: WorkspaceTarget, desired: readonly DesiredItem[], limit: Limit, rgCache: Map<string, Promise<Json[]>>): Promise<DeployedSnapshot> {
+export async function readDeployed(
+  c: ArmClients,
+  ws: WorkspaceTarget,
+  desired: readonly DesiredItem[],
+  limit: Limit,
+  rgCache: Map<string, Promise<Json[]>>,
+): Promise<DeployedSnapshot> {
   const plan = specsToList(desired);
   const lists = await Promise.all(
     plan.map(async ({ spec, apiVersion, categories }) => {
@@ -125,7 +157,10 @@ export async function readDeployed(c: ArmClients, ws: WorkspaceTarget, desired: 
         }
       } catch (e) {
         const err = toArmError(e);
-        throw Object.assign(new PreflightError(`cannot list the ${spec.label}s (${spec.type}) of workspace ${ws.label}: ${err.message}`), { cause: err });
+        throw Object.assign(
+          new PreflightError(`cannot list the ${spec.label}s (${spec.type}) of workspace ${ws.label}: ${err.message}`),
+          { cause: err },
+        );
       }
       return { spec, items };
     }),

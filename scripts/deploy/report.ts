@@ -44,21 +44,30 @@ export function countActions(entries: readonly PlanEntry[]): Record<Action, numb
 }
 
 const countText = (n: Record<Action, number>) =>
-  [`${n.create} to create`, `${n.update} to update`, `${n.unchanged} unchanged`, `${n.orphaned} orphaned`, `${n.conflict} conflict${n.conflict === 1 ? '' : 's'}`].join(', ');
+  [
+    `${n.create} to create`,
+    `${n.update} to update`,
+    `${n.unchanged} unchanged`,
+    `${n.orphaned} orphaned`,
+    `${n.conflict} conflict${n.conflict === 1 ? '' : 's'}`,
+  ].join(', ');
 
 function entryLines(e: PlanEntry, o: TextOptions, widths: { label: number; name: number }): string[] {
   const head = `  ${paint(o.color, COLOR[e.action], `${SIGN[e.action]} ${pad(e.action, 9)}`)}  ${pad(e.label, widths.label)}  ${pad(terminalSafe(e.displayName), widths.name)}  ${terminalSafe(e.name)}`;
   const out = [head];
   const note = (s: string) => out.push(`      ${terminalSafe(s)}`);
   for (const c of e.action === 'update' || e.action === 'conflict' ? e.changes.slice(0, 8) : []) note(showChange(c));
-  if ((e.action === 'update' || e.action === 'conflict') && e.changes.length > 8) note(`… and ${e.changes.length - 8} more fields`);
+  if ((e.action === 'update' || e.action === 'conflict') && e.changes.length > 8)
+    note(`… and ${e.changes.length - 8} more fields`);
   for (const r of e.removed) note(`${r}: removed from the pack`);
   if (e.reason && e.action !== 'orphaned') note(e.reason);
-  if (e.action === 'orphaned') note(`${e.reason ?? ''}; ${o.prune ? '--prune: it will be deleted' : 'deploy --prune deletes it'}`);
+  if (e.action === 'orphaned')
+    note(`${e.reason ?? ''}; ${o.prune ? '--prune: it will be deleted' : 'deploy --prune deletes it'}`);
   if (e.action === 'orphaned') {
     // by id: what a prune deletes is exactly what the plan lists
     note(`id ${e.id}`);
-    for (const d of e.cascade?.deletes ?? []) note(`${o.prune ? 'deleted with it' : 'deleted with it by --prune'}: ${d.id} (${d.why})`);
+    for (const d of e.cascade?.deletes ?? [])
+      note(`${o.prune ? 'deleted with it' : 'deleted with it by --prune'}: ${d.id} (${d.why})`);
     for (const k of e.cascade?.keeps ?? []) note(`left in place: ${k.id} (${k.reason})`);
   }
   if (e.sharedWith) note(`resource-group resource: applied with workspace ${e.sharedWith}`);
@@ -69,7 +78,11 @@ function postDeployLines(p: PostDeployPlan | undefined): string[] {
   if (!p) return [];
   const out = ['  post-deploy (playbooks):'];
   for (const c of p.consents) {
-    out.push(c.status === 'connected' ? `    connection ${c.name} (${c.api}): authorised` : `    authorise connection ${c.name} (${c.api}, playbook ${c.playbook}) once, interactively: ${c.portalUrl}`);
+    out.push(
+      c.status === 'connected'
+        ? `    connection ${c.name} (${c.api}): authorised`
+        : `    authorise connection ${c.name} (${c.api}, playbook ${c.playbook}) once, interactively: ${c.portalUrl}`,
+    );
   }
   const perm = p.permission;
   const what = `Microsoft Sentinel Automation Contributor for the Sentinel service principal on ${perm.scope}`;
@@ -94,14 +107,19 @@ export function formatPlanText(plan: DeploymentPlan, o: TextOptions = {}): strin
     }
     lines.push(workspaceHeader(w));
     const shown = o.showUnchanged === false ? w.entries.filter((e) => e.action !== 'unchanged') : w.entries;
-    const widths = { label: Math.max(0, ...shown.map((e) => e.label.length)), name: Math.min(60, Math.max(0, ...shown.map((e) => e.displayName.length))) };
+    const widths = {
+      label: Math.max(0, ...shown.map((e) => e.label.length)),
+      name: Math.min(60, Math.max(0, ...shown.map((e) => e.displayName.length))),
+    };
     for (const e of shown) lines.push(...entryLines(e, o, widths));
     lines.push(...postDeployLines(w.postDeploy));
     lines.push(`  ${countText(countActions(w.entries))}`, '');
     all.push(...w.entries);
   }
   const failed = plan.workspaces.filter((w) => w.status === 'error').length;
-  lines.push(`Plan: ${countText(countActions(all))} in ${plan.workspaces.length - failed} workspace${plan.workspaces.length - failed === 1 ? '' : 's'}${failed ? `; ${failed} workspace${failed === 1 ? '' : 's'} could not be read` : ''}.`);
+  lines.push(
+    `Plan: ${countText(countActions(all))} in ${plan.workspaces.length - failed} workspace${plan.workspaces.length - failed === 1 ? '' : 's'}${failed ? `; ${failed} workspace${failed === 1 ? '' : 's'} could not be read` : ''}.`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -122,7 +140,14 @@ const entryJson = (e: PlanEntry, prune: boolean) => ({
   ...(e.forced ? { forced: true } : {}),
   ...(e.templateId ? { templateId: e.templateId } : {}),
   // every resource a prune deletes with this one, by id (the apply deletes exactly these), and what it leaves
-  ...(e.cascade ? { cascade: { deletes: e.cascade.deletes.map((d) => ({ id: d.id, type: d.type, why: d.why })), keeps: e.cascade.keeps } } : {}),
+  ...(e.cascade
+    ? {
+        cascade: {
+          deletes: e.cascade.deletes.map((d) => ({ id: d.id, type: d.type, why: d.why })),
+          keeps: e.cascade.keeps,
+        },
+      }
+    : {}),
   ...(e.sharedWith ? { sharedWith: e.sharedWith } : {}),
 });
 
@@ -131,7 +156,11 @@ export function planJson(plan: DeploymentPlan, opts: { prune?: boolean } = {}): 
   const all = plan.workspaces.flatMap((w) => w.entries);
   return {
     version: 1,
-    summary: { ...countActions(all), workspaces: plan.workspaces.length, workspaceErrors: plan.workspaces.filter((w) => w.status === 'error').length },
+    summary: {
+      ...countActions(all),
+      workspaces: plan.workspaces.length,
+      workspaceErrors: plan.workspaces.filter((w) => w.status === 'error').length,
+    },
     workspaces: plan.workspaces.map((w) => ({
       name: w.label,
       subscriptionId: w.ref.subscriptionId,
@@ -146,12 +175,19 @@ export function planJson(plan: DeploymentPlan, opts: { prune?: boolean } = {}): 
   };
 }
 
-const VERB: Record<EntryResult['operation'], string> = { create: 'created', update: 'updated', overwrite: 'overwritten', delete: 'deleted', none: 'unchanged' };
+const VERB: Record<EntryResult['operation'], string> = {
+  create: 'created',
+  update: 'updated',
+  overwrite: 'overwritten',
+  delete: 'deleted',
+  none: 'unchanged',
+};
 
 /** One plain progress line (non-TTY). */
 export function formatEvent(e: ApplyEvent): string | undefined {
   if (e.type === 'start') return undefined;
-  if (e.type === 'permission') return `${e.workspace}  post-deploy  Sentinel permission on ${e.step.scope}: ${e.step.status}${e.step.reason ? ` (${e.step.reason})` : ''}`;
+  if (e.type === 'permission')
+    return `${e.workspace}  post-deploy  Sentinel permission on ${e.step.scope}: ${e.step.status}${e.step.reason ? ` (${e.step.reason})` : ''}`;
   const r = e.result;
   const what = terminalSafe(`${r.entry.label} ${r.entry.displayName} (${r.entry.name})`);
   if (r.status === 'applied') return `${e.workspace}  ${pad(VERB[r.operation], 11)}  ${what}`;
@@ -160,7 +196,17 @@ export function formatEvent(e: ApplyEvent): string | undefined {
 }
 
 export function resultCounts(entries: readonly EntryResult[]): Record<string, number> {
-  const n: Record<string, number> = { created: 0, updated: 0, overwritten: 0, deleted: 0, unchanged: 0, kept: 0, failed: 0, skipped: 0, interrupted: 0 };
+  const n: Record<string, number> = {
+    created: 0,
+    updated: 0,
+    overwritten: 0,
+    deleted: 0,
+    unchanged: 0,
+    kept: 0,
+    failed: 0,
+    skipped: 0,
+    interrupted: 0,
+  };
   for (const r of entries) {
     if (r.status === 'applied') n[VERB[r.operation]]++;
     else n[r.status]++;
@@ -188,10 +234,16 @@ export function formatApplyText(result: ApplyResult, o: { color?: boolean; listA
     lines.push(`${w.label}: ${countsText(resultCounts(w.entries))}`);
     for (const r of w.entries) {
       const what = terminalSafe(`${r.entry.label} ${r.entry.displayName} (${r.entry.name})`);
-      if (r.status === 'applied' && o.listApplied !== false) lines.push(`  ${paint(o.color, '32', pad(VERB[r.operation], 12))}${what}`);
-      else if (r.status === 'failed') lines.push(`  ${paint(o.color, '31', pad('FAILED', 12))}${what}: ${terminalSafe(r.message ?? '')}`);
-      else if (r.status === 'skipped' || r.status === 'interrupted') lines.push(`  ${paint(o.color, '33', pad(r.status === 'skipped' ? 'not applied' : 'interrupted', 12))}${what}: ${terminalSafe(r.message ?? '')}`);
-      if (r.leftInPlace?.length) lines.push(`      left in place (delete by hand if unused): ${r.leftInPlace.join(', ')}`);
+      if (r.status === 'applied' && o.listApplied !== false)
+        lines.push(`  ${paint(o.color, '32', pad(VERB[r.operation], 12))}${what}`);
+      else if (r.status === 'failed')
+        lines.push(`  ${paint(o.color, '31', pad('FAILED', 12))}${what}: ${terminalSafe(r.message ?? '')}`);
+      else if (r.status === 'skipped' || r.status === 'interrupted')
+        lines.push(
+          `  ${paint(o.color, '33', pad(r.status === 'skipped' ? 'not applied' : 'interrupted', 12))}${what}: ${terminalSafe(r.message ?? '')}`,
+        );
+      if (r.leftInPlace?.length)
+        lines.push(`      left in place (delete by hand if unused): ${r.leftInPlace.join(', ')}`);
     }
     lines.push(...postDeployLines(w.postDeploy), '');
   }
@@ -200,10 +252,15 @@ export function formatApplyText(result: ApplyResult, o: { color?: boolean; listA
   const errors = result.workspaces.filter((w) => w.status === 'error').length;
   const notApplied = n.failed + n.skipped + n.interrupted;
   let verdict: string;
-  if (result.interrupted) verdict = 'Interrupted: the artifacts above marked "interrupted" were not applied; re-run `btg deploy` to finish (it converges).';
-  else if (notApplied || errors) verdict = `Not everything was applied: ${n.failed} failed, ${n.skipped} not applied${errors ? `, ${errors} workspace${errors === 1 ? '' : 's'} not reachable` : ''}. Fix the cause and re-run \`btg deploy\`: it converges.`;
+  if (result.interrupted)
+    verdict =
+      'Interrupted: the artifacts above marked "interrupted" were not applied; re-run `btg deploy` to finish (it converges).';
+  else if (notApplied || errors)
+    verdict = `Not everything was applied: ${n.failed} failed, ${n.skipped} not applied${errors ? `, ${errors} workspace${errors === 1 ? '' : 's'} not reachable` : ''}. Fix the cause and re-run \`btg deploy\`: it converges.`;
   else verdict = 'Deploy complete.';
-  lines.push(`Result: ${countsText(n)} in ${result.workspaces.length} workspace${result.workspaces.length === 1 ? '' : 's'}. ${verdict}`);
+  lines.push(
+    `Result: ${countsText(n)} in ${result.workspaces.length} workspace${result.workspaces.length === 1 ? '' : 's'}. ${verdict}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -52,7 +52,10 @@ export function checkOrder(tasks: readonly Task[]): void {
   const state = new Map<string, 1 | 2>();
   const visit = (k: string, path: string[]) => {
     if (state.get(k) === 2) return;
-    if (state.get(k) === 1) throw new ScheduleError(`deploy order has a cycle: ${[...path, k].join(' -> ')} (a dependency on an item of a later level?)`);
+    if (state.get(k) === 1)
+      throw new ScheduleError(
+        `deploy order has a cycle: ${[...path, k].join(' -> ')} (a dependency on an item of a later level?)`,
+      );
     state.set(k, 1);
     for (const d of edges.get(k) ?? []) visit(d, [...path, k]);
     state.set(k, 2);
@@ -99,7 +102,8 @@ export async function runTasks(tasks: readonly Task[], opts: ScheduleOptions): P
       await t.run!();
       return { status: 'done' };
     } catch (e) {
-      if (e instanceof InterruptedError || (e as Error).name === 'AbortError') return { status: 'interrupted', error: e as Error };
+      if (e instanceof InterruptedError || (e as Error).name === 'AbortError')
+        return { status: 'interrupted', error: e as Error };
       return { status: 'failed', error: e as Error };
     }
   };

@@ -83,19 +83,29 @@ export function resolveTarget(opts: TargetOptions = {}): Target {
     try {
       url = new URL(opts.armEndpoint);
     } catch {
-      throw new TargetError(`--arm-endpoint ${opts.armEndpoint}: expected an absolute https URL such as https://management.example.com`);
+      throw new TargetError(
+        `--arm-endpoint ${opts.armEndpoint}: expected an absolute https URL such as https://management.example.com`,
+      );
     }
     // The Azure SDK's bearer policy refuses to send a token over plain http (sdk-testing.md §2); say so up front.
-    if (url.protocol !== 'https:') throw new TargetError(`--arm-endpoint ${opts.armEndpoint}: must be https (bearer tokens are never sent over plain http)`);
+    if (url.protocol !== 'https:')
+      throw new TargetError(
+        `--arm-endpoint ${opts.armEndpoint}: must be https (bearer tokens are never sent over plain http)`,
+      );
     if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-      throw new TargetError(`--arm-endpoint ${opts.armEndpoint}: expected the endpoint root only (scheme, host and port), without a path or query`);
+      throw new TargetError(
+        `--arm-endpoint ${opts.armEndpoint}: expected the endpoint root only (scheme, host and port), without a path or query`,
+      );
     }
     armEndpoint = url.origin;
   }
   let armScope = cloud.armScope;
   if (opts.armAudience !== undefined) {
     const a = opts.armAudience.trim().replace(/\/+$/, '');
-    if (!a || /\s/.test(a)) throw new TargetError(`--arm-audience ${JSON.stringify(opts.armAudience)}: expected the token audience, such as https://management.example.com`);
+    if (!a || /\s/.test(a))
+      throw new TargetError(
+        `--arm-audience ${JSON.stringify(opts.armAudience)}: expected the token audience, such as https://management.example.com`,
+      );
     armScope = a.endsWith('/.default') ? a : `${a}/.default`;
   }
   // A token for this cloud's ARM goes to a host that is not this cloud's ARM only when the user named the audience
@@ -128,18 +138,25 @@ export interface CredentialChoice {
  * federation (AZURE_FEDERATED_TOKEN_FILE, as GitHub/Azure DevOps OIDC set it up), managed identity, Azure CLI,
  * Azure Developer CLI, Azure PowerShell; the authority host follows the cloud.
  */
-export async function chooseCredential(target: Target, env: NodeJS.ProcessEnv = process.env): Promise<CredentialChoice> {
+export async function chooseCredential(
+  target: Target,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CredentialChoice> {
   const raw = env.BTG_ACCESS_TOKEN?.trim();
   if (raw) {
     const token = raw.replace(/^Bearer\s+/i, '');
-    if (/\s/.test(token)) throw new TargetError('BTG_ACCESS_TOKEN: expected a single bearer token without spaces or line breaks');
+    if (/\s/.test(token))
+      throw new TargetError('BTG_ACCESS_TOKEN: expected a single bearer token without spaces or line breaks');
     // a fixed token's audience does not follow --arm-audience: off the cloud's ARM it goes only where its aud says
     const refusal = target.customEndpoint ? staticTokenRefusal(token, target.armEndpoint, target.armScope) : undefined;
     if (refusal) throw new TargetError(`--arm-endpoint ${target.armEndpoint}: ${refusal}`);
     return { credential: staticTokenCredential(token), source: 'BTG_ACCESS_TOKEN', secret: token };
   }
   const { DefaultAzureCredential } = await import('@azure/identity');
-  return { credential: new DefaultAzureCredential({ authorityHost: target.cloud.authorityHost }), source: `DefaultAzureCredential (${target.cloud.name})` };
+  return {
+    credential: new DefaultAzureCredential({ authorityHost: target.cloud.authorityHost }),
+    source: `DefaultAzureCredential (${target.cloud.name})`,
+  };
 }
 
 /** Replace every occurrence of the secrets in `text`, and anything token-like (scripts/security/redact.ts; defence in depth: no code path prints a token on purpose). */

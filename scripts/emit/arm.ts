@@ -16,7 +16,8 @@ export function escapeArm(value: unknown): unknown {
   if (isPlaceholder(value)) return armExpressionFor(value);
   if (typeof value === 'string') return escapeArmString(value);
   if (Array.isArray(value)) return value.map(escapeArm);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeArm(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeArm(v)]));
   return value;
 }
 
@@ -35,8 +36,10 @@ export function armName(r: Pick<WorkspaceResource, 'scope' | 'name'>): string {
 }
 
 export function armResourceId(r: Pick<WorkspaceResource, 'scope' | 'type' | 'name'>): string {
-  if (r.scope === 'sentinel') return `[resourceId('Microsoft.OperationalInsights/workspaces/providers/${r.type}', parameters('workspace'), 'Microsoft.SecurityInsights', ${q(r.name)})]`;
-  if (r.scope === 'workspace') return `[resourceId('Microsoft.OperationalInsights/workspaces/${r.type}', parameters('workspace'), ${q(r.name)})]`;
+  if (r.scope === 'sentinel')
+    return `[resourceId('Microsoft.OperationalInsights/workspaces/providers/${r.type}', parameters('workspace'), 'Microsoft.SecurityInsights', ${q(r.name)})]`;
+  if (r.scope === 'workspace')
+    return `[resourceId('Microsoft.OperationalInsights/workspaces/${r.type}', parameters('workspace'), ${q(r.name)})]`;
   return `[resourceId(${q(r.type)}, ${q(r.name)})]`;
 }
 
@@ -73,8 +76,19 @@ export function armTemplate(resources: WorkspaceResource[], description: string)
     contentVersion: '1.0.0.0',
     metadata: { description, generator: 'breakglass-sentinel' },
     parameters: {
-      workspace: { type: 'string', metadata: { description: 'Name of the Log Analytics workspace with Microsoft Sentinel' } },
-      ...(needsLocation ? { location: { type: 'string', defaultValue: '[resourceGroup().location]', metadata: { description: 'Location of the resources' } } } : {}),
+      workspace: {
+        type: 'string',
+        metadata: { description: 'Name of the Log Analytics workspace with Microsoft Sentinel' },
+      },
+      ...(needsLocation
+        ? {
+            location: {
+              type: 'string',
+              defaultValue: '[resourceGroup().location]',
+              metadata: { description: 'Location of the resources' },
+            },
+          }
+        : {}),
     },
     resources: resources.map((r) => armResource(r, resources)),
   };

@@ -34,7 +34,15 @@ export interface Manifest {
   counts: Record<string, number>;
   skipped: { templateId: string; reason: string }[];
   artifacts: ManifestEntry[];
-  resources: { kind: string; templateId: string; name: string; apiVersion: string; type: string; scope: string; hash: string }[];
+  resources: {
+    kind: string;
+    templateId: string;
+    name: string;
+    apiVersion: string;
+    type: string;
+    scope: string;
+    hash: string;
+  }[];
 }
 
 export function contentHash(a: Pick<Artifact, 'path' | 'content'>): string {
@@ -44,13 +52,33 @@ export function contentHash(a: Pick<Artifact, 'path' | 'content'>): string {
   return h.digest('hex');
 }
 
-export function manifestFor(artifacts: Artifact[], resources: WorkspaceResource[], meta: Omit<Manifest, 'artifacts' | 'resources' | 'counts'>): Manifest {
+export function manifestFor(
+  artifacts: Artifact[],
+  resources: WorkspaceResource[],
+  meta: Omit<Manifest, 'artifacts' | 'resources' | 'counts'>,
+): Manifest {
   const counts: Record<string, number> = {};
   for (const a of artifacts) counts[a.kind] = (counts[a.kind] ?? 0) + 1;
   return {
     ...meta,
     counts,
-    artifacts: artifacts.map((a) => ({ path: a.path, kind: a.kind, templateId: a.templateId, id: a.id, name: a.name, sha256: contentHash(a), bytes: Buffer.byteLength(a.content) })),
-    resources: resources.map((r) => ({ kind: r.kind, templateId: r.templateId, name: r.name, apiVersion: r.apiVersion, type: r.type, scope: r.scope, hash: r.hash })),
+    artifacts: artifacts.map((a) => ({
+      path: a.path,
+      kind: a.kind,
+      templateId: a.templateId,
+      id: a.id,
+      name: a.name,
+      sha256: contentHash(a),
+      bytes: Buffer.byteLength(a.content),
+    })),
+    resources: resources.map((r) => ({
+      kind: r.kind,
+      templateId: r.templateId,
+      name: r.name,
+      apiVersion: r.apiVersion,
+      type: r.type,
+      scope: r.scope,
+      hash: r.hash,
+    })),
   };
 }

@@ -66,17 +66,29 @@ export function incidentTasks(routines: readonly RoutineContent[]): IncidentTask
   const section = rest.split(/^##\s/m)[0];
   const tasks: IncidentTask[] = [];
   for (const item of section.split(/^\d+\.\s+/m).slice(1)) {
-    const text = item.replace(/\n\s*\n[\s\S]*$/, '').replace(/\s*\n\s*/g, ' ').trim();
+    const text = item
+      .replace(/\n\s*\n[\s\S]*$/, '')
+      .replace(/\s*\n\s*/g, ' ')
+      .trim();
     const t = /^\*\*(.+?)\*\*\s*(.*)$/.exec(text);
     if (!t) continue;
-    tasks.push({ title: t[1].replace(/[.:]$/, '').slice(0, TASK_TITLE_MAX), description: t[2].slice(0, TASK_DESCRIPTION_MAX) });
+    tasks.push({
+      title: t[1].replace(/[.:]$/, '').slice(0, TASK_TITLE_MAX),
+      description: t[2].slice(0, TASK_DESCRIPTION_MAX),
+    });
   }
   return tasks;
 }
 
 const runPlaybook = (pb: PlaybookContent, packId: string) => ({
   actionType: 'RunPlaybook',
-  actionConfiguration: { logicAppResourceId: ph('resourceGroupId', `/providers/Microsoft.Logic/workflows/${playbookLogicAppName(pb, packId)}`), tenantId: ph('tenantId') },
+  actionConfiguration: {
+    logicAppResourceId: ph(
+      'resourceGroupId',
+      `/providers/Microsoft.Logic/workflows/${playbookLogicAppName(pb, packId)}`,
+    ),
+    tenantId: ph('tenantId'),
+  },
 });
 
 export interface AutomationInputs {
@@ -95,20 +107,41 @@ function ruleCondition(ruleIds: string[]) {
       propertyName: 'IncidentRelatedAnalyticRuleIds',
       operator: 'Contains',
       // full alert-rule ARM ids, as the spec example uses
-      propertyValues: ruleIds.map((id) => ph('workspaceResourceId', `/providers/Microsoft.SecurityInsights/alertRules/${id}`)),
+      propertyValues: ruleIds.map((id) =>
+        ph('workspaceResourceId', `/providers/Microsoft.SecurityInsights/alertRules/${id}`),
+      ),
     },
   };
 }
 
 /** Native actions first (order 1..), playbooks after them, in their $btg.automationOrder. */
-function actionList(native: Record<string, unknown>[], playbooks: PlaybookContent[], packId: string): Record<string, unknown>[] {
-  const sorted = [...playbooks].sort((a, b) => (a.meta.automationOrder ?? AUTOMATION_ORDER_BASE) - (b.meta.automationOrder ?? AUTOMATION_ORDER_BASE) || a.templateId.localeCompare(b.templateId));
+function actionList(
+  native: Record<string, unknown>[],
+  playbooks: PlaybookContent[],
+  packId: string,
+): Record<string, unknown>[] {
+  const sorted = [...playbooks].sort(
+    (a, b) =>
+      (a.meta.automationOrder ?? AUTOMATION_ORDER_BASE) - (b.meta.automationOrder ?? AUTOMATION_ORDER_BASE) ||
+      a.templateId.localeCompare(b.templateId),
+  );
   const all = [...native, ...sorted.map((pb) => runPlaybook(pb, packId))];
-  if (all.length > MAX_ACTIONS) throw new Error(`an automation rule can have at most ${MAX_ACTIONS} actions, the pack needs ${all.length} (incident tasks + playbooks): shorten the "Incident tasks" list of ${TASKS_ROUTINE}.md.hbs`);
+  if (all.length > MAX_ACTIONS)
+    throw new Error(
+      `an automation rule can have at most ${MAX_ACTIONS} actions, the pack needs ${all.length} (incident tasks + playbooks): shorten the "Incident tasks" list of ${TASKS_ROUTINE}.md.hbs`,
+    );
   return all.map((a, i) => ({ order: i + 1, ...a }));
 }
 
-function rule(kind: keyof typeof AUTOMATION_RULES, displayName: string, triggersWhen: 'Created' | 'Updated', conditions: unknown[], actions: Record<string, unknown>[], playbooks: PlaybookContent[], packId: string): WorkspaceResource {
+function rule(
+  kind: keyof typeof AUTOMATION_RULES,
+  displayName: string,
+  triggersWhen: 'Created' | 'Updated',
+  conditions: unknown[],
+  actions: Record<string, unknown>[],
+  playbooks: PlaybookContent[],
+  packId: string,
+): WorkspaceResource {
   const { templateId, order } = AUTOMATION_RULES[kind];
   return makeResource({
     kind: 'automationRule',
@@ -118,35 +151,67 @@ function rule(kind: keyof typeof AUTOMATION_RULES, displayName: string, triggers
     type: 'automationRules',
     name: contentId('automationRule', templateId),
     apiVersion: API.alertRulesStable,
-    body: { properties: { displayName, order, triggeringLogic: { isEnabled: true, triggersOn: 'Incidents', triggersWhen, conditions }, actions } },
+    body: {
+      properties: {
+        displayName,
+        order,
+        triggeringLogic: { isEnabled: true, triggersOn: 'Incidents', triggersWhen, conditions },
+        actions,
+      },
+    },
     dependsOn: playbooks.map((pb) => `playbook:${playbookDeploymentName(pb, packId)}`),
   });
 }
 
 /** Both automation rules of the pack for these inputs. */
 export function automationRuleResources(x: AutomationInputs): WorkspaceResource[] {
-  const owner = x.ownerObjectId ? { owner: { objectId: x.ownerObjectId, ...(x.ownerEmail ? { email: x.ownerEmail } : {}), ownerType: 'User' } } : {};
+  const owner = x.ownerObjectId
+    ? { owner: { objectId: x.ownerObjectId, ...(x.ownerEmail ? { email: x.ownerEmail } : {}), ownerType: 'User' } }
+    : {};
   const created = actionList(
     [
       { actionType: 'ModifyProperties', actionConfiguration: { labels: [{ labelName: LABELS.incident }], ...owner } },
-      ...x.tasks.map((t) => ({ actionType: 'AddIncidentTask', actionConfiguration: { title: t.title, description: t.description } })),
+      ...x.tasks.map((t) => ({
+        actionType: 'AddIncidentTask',
+        actionConfiguration: { title: t.title, description: t.description },
+      })),
     ],
     x.playbooks,
     x.packId,
   );
   const added = actionList(
-    [{ actionType: 'ModifyProperties', actionConfiguration: { status: 'Active', severity: 'High', labels: [{ labelName: LABELS.incident }, { labelName: LABELS.alertAdded }] } }],
+    [
+      {
+        actionType: 'ModifyProperties',
+        actionConfiguration: {
+          status: 'Active',
+          severity: 'High',
+          labels: [{ labelName: LABELS.incident }, { labelName: LABELS.alertAdded }],
+        },
+      },
+    ],
     x.playbooks,
     x.packId,
   );
   return [
-    rule('created', 'Break-glass: label, assign, add tasks and run the playbooks (incident created)', 'Created', [ruleCondition(x.ruleIds)], created, x.playbooks, x.packId),
+    rule(
+      'created',
+      'Break-glass: label, assign, add tasks and run the playbooks (incident created)',
+      'Created',
+      [ruleCondition(x.ruleIds)],
+      created,
+      x.playbooks,
+      x.packId,
+    ),
     rule(
       'alertAdded',
       'Break-glass: re-raise and run the playbooks (alert added to an incident)',
       'Updated',
       // an alert added to the incident (spec: AutomationRulePropertyArrayChangedValuesCondition, arrayType Alerts, changeType Added)
-      [{ conditionType: 'PropertyArrayChanged', conditionProperties: { arrayType: 'Alerts', changeType: 'Added' } }, ruleCondition(x.ruleIds)],
+      [
+        { conditionType: 'PropertyArrayChanged', conditionProperties: { arrayType: 'Alerts', changeType: 'Added' } },
+        ruleCondition(x.ruleIds),
+      ],
       added,
       x.playbooks,
       x.packId,
@@ -175,7 +240,14 @@ export const automationRuleEmitter: Emitter = (pack): Emitted => {
   for (const res of automationRuleResources(x)) {
     out.resources.push(res);
     const name = res.body.properties.displayName as string;
-    out.artifacts.push({ kind: 'automation-arm', templateId: res.templateId, id: res.name, name, path: `arm/automation/${res.templateId}.json`, content: json(armTemplate([res], `Automation rule: ${name}`)) });
+    out.artifacts.push({
+      kind: 'automation-arm',
+      templateId: res.templateId,
+      id: res.name,
+      name,
+      path: `arm/automation/${res.templateId}.json`,
+      content: json(armTemplate([res], `Automation rule: ${name}`)),
+    });
   }
   return out;
 };

@@ -43,6 +43,15 @@ export function emitDrillWatchlist(_pack: Pack): Emitted {
   const res = drillWatchlistResource();
   return {
     resources: [res],
-    artifacts: [{ kind: 'watchlist-arm', path: `arm/watchlists/${DRILL_WATCHLIST.alias}.json`, content: json(armTemplate([res], `Watchlist ${DRILL_WATCHLIST.alias}: the results of btg drill`)), templateId: DRILL_WATCHLIST_TEMPLATE, id: DRILL_WATCHLIST.alias, name: res.displayName }],
+    artifacts: [
+      {
+        kind: 'watchlist-arm',
+        path: `arm/watchlists/${DRILL_WATCHLIST.alias}.json`,
+        content: json(armTemplate([res], `Watchlist ${DRILL_WATCHLIST.alias}: the results of btg drill`)),
+        templateId: DRILL_WATCHLIST_TEMPLATE,
+        id: DRILL_WATCHLIST.alias,
+        name: res.displayName,
+      },
+    ],
   };
 }

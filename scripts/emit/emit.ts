@@ -44,14 +44,29 @@ export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[]
     resources.push(...res);
     const base = { templateId: item.templateId, id: item.rule.id, name: item.rule.name };
     artifacts.push({ ...base, kind: 'rule-yaml', path: `detections/${item.templateId}.yaml`, content: ruleYaml(item) });
-    artifacts.push({ ...base, kind: 'rule-arm', path: `arm/detections/${item.templateId}.json`, content: json(armTemplate(res, `Analytics rule: ${item.rule.name}`)) });
+    artifacts.push({
+      ...base,
+      kind: 'rule-arm',
+      path: `arm/detections/${item.templateId}.json`,
+      content: json(armTemplate(res, `Analytics rule: ${item.rule.name}`)),
+    });
   }
   for (const item of pack.hunting) {
     const res = huntingResources(item, packId);
     resources.push(...res);
     const base = { templateId: item.templateId, id: item.id, name: item.hunting.name };
-    artifacts.push({ ...base, kind: 'hunting-yaml', path: `hunting/${item.templateId}.yaml`, content: huntingYaml(item) });
-    artifacts.push({ ...base, kind: 'hunting-arm', path: `arm/hunting/${item.templateId}.json`, content: json(armTemplate(res, `Hunting query: ${item.hunting.name}`)) });
+    artifacts.push({
+      ...base,
+      kind: 'hunting-yaml',
+      path: `hunting/${item.templateId}.yaml`,
+      content: huntingYaml(item),
+    });
+    artifacts.push({
+      ...base,
+      kind: 'hunting-arm',
+      path: `arm/hunting/${item.templateId}.json`,
+      content: json(armTemplate(res, `Hunting query: ${item.hunting.name}`)),
+    });
   }
   for (const extra of EXTRA_EMITTERS) {
     const out = extra(pack);
@@ -60,7 +75,16 @@ export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[]
   }
 
   resources.sort((a, b) => LEVELS[a.kind] - LEVELS[b.kind]);
-  artifacts.push({ kind: 'pack-arm', path: 'arm/breakglass-sentinel.json', content: json(armTemplate(resources.filter((r) => r.kind !== 'playbook'), 'breakglass-sentinel: every workspace resource of the pack')) });
+  artifacts.push({
+    kind: 'pack-arm',
+    path: 'arm/breakglass-sentinel.json',
+    content: json(
+      armTemplate(
+        resources.filter((r) => r.kind !== 'playbook'),
+        'breakglass-sentinel: every workspace resource of the pack',
+      ),
+    ),
+  });
 
   const manifest = manifestFor(artifacts, resources, {
     generator: 'breakglass-sentinel',
@@ -77,15 +101,36 @@ export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[]
     const example = loadConfig(EXAMPLE_CONFIG).config;
     let tests: ReturnType<typeof ruleTestSummaries> | undefined;
     try {
-      tests = ruleTestSummaries(pack.rules, { accounts: example ? accountMap(example.accounts, pack.config.accounts) : undefined, watchlistAccounts: pack.config.accounts });
+      tests = ruleTestSummaries(pack.rules, {
+        accounts: example ? accountMap(example.accounts, pack.config.accounts) : undefined,
+        watchlistAccounts: pack.config.accounts,
+      });
     } catch {
       tests = undefined; // the report then shows no test line; `btg test` reports the failure itself
     }
-    artifacts.push({ kind: 'report', path: REPORT_PATH, content: renderReport({ pack, artifacts, diagnostics: opts.diagnostics, classify: (q) => defaultAnalyzer().classify(q), tests }) });
+    artifacts.push({
+      kind: 'report',
+      path: REPORT_PATH,
+      content: renderReport({
+        pack,
+        artifacts,
+        diagnostics: opts.diagnostics,
+        classify: (q) => defaultAnalyzer().classify(q),
+        tests,
+      }),
+    });
   }
   return { artifacts, resources };
 }
 
 /** Emitters of other content kinds (watchlist, workbook, playbooks, monitor alert, routines, report) register here. */
 export type Emitter = (pack: Pack) => Emitted;
-export const EXTRA_EMITTERS: Emitter[] = [emitWatchlist, emitDrillWatchlist, workbookEmitter, playbookEmitter, automationRuleEmitter, monitorAlertEmitter, routineEmitter];
+export const EXTRA_EMITTERS: Emitter[] = [
+  emitWatchlist,
+  emitDrillWatchlist,
+  workbookEmitter,
+  playbookEmitter,
+  automationRuleEmitter,
+  monitorAlertEmitter,
+  routineEmitter,
+];

@@ -52,9 +52,21 @@ export function actionGroupResource(templateId: string, config: Config, packId: 
       properties: {
         groupShortName: ACTION_GROUP_SHORT_NAME,
         enabled: true,
-        emailReceivers: config.notify.emails.map((e, i) => ({ name: `email-${i + 1}`, emailAddress: e, useCommonAlertSchema: true })),
-        smsReceivers: config.notify.sms.map((n, i) => ({ name: `sms-${i + 1}`, countryCode: n.countryCode, phoneNumber: n.phoneNumber })),
-        voiceReceivers: config.notify.voice.map((n, i) => ({ name: `voice-${i + 1}`, countryCode: n.countryCode, phoneNumber: n.phoneNumber })),
+        emailReceivers: config.notify.emails.map((e, i) => ({
+          name: `email-${i + 1}`,
+          emailAddress: e,
+          useCommonAlertSchema: true,
+        })),
+        smsReceivers: config.notify.sms.map((n, i) => ({
+          name: `sms-${i + 1}`,
+          countryCode: n.countryCode,
+          phoneNumber: n.phoneNumber,
+        })),
+        voiceReceivers: config.notify.voice.map((n, i) => ({
+          name: `voice-${i + 1}`,
+          countryCode: n.countryCode,
+          phoneNumber: n.phoneNumber,
+        })),
         webhookReceivers: [],
         logicAppReceivers: [],
         armRoleReceivers: [],
@@ -70,12 +82,24 @@ export function actionGroupResource(templateId: string, config: Config, packId: 
 export function withWebhookParameter(template: ArmTemplate): ArmTemplate {
   const ag = template.resources.find((r) => r.type === 'Microsoft.Insights/actionGroups');
   if (!ag) return template;
-  template.parameters[WEBHOOK_PARAMETER] = { type: 'securestring', defaultValue: '', metadata: { description: 'URL of a webhook that receives the alerts (common alert schema), e.g. an on-call service. A secret: pass it at deployment, never in a file. Empty: no webhook.' } };
-  (ag.properties as Record<string, unknown>).webhookReceivers = `[if(empty(parameters('${WEBHOOK_PARAMETER}')), createArray(), createArray(createObject('name', 'webhook-1', 'serviceUri', parameters('${WEBHOOK_PARAMETER}'), 'useCommonAlertSchema', true)))]`;
+  template.parameters[WEBHOOK_PARAMETER] = {
+    type: 'securestring',
+    defaultValue: '',
+    metadata: {
+      description:
+        'URL of a webhook that receives the alerts (common alert schema), e.g. an on-call service. A secret: pass it at deployment, never in a file. Empty: no webhook.',
+    },
+  };
+  (ag.properties as Record<string, unknown>).webhookReceivers =
+    `[if(empty(parameters('${WEBHOOK_PARAMETER}')), createArray(), createArray(createObject('name', 'webhook-1', 'serviceUri', parameters('${WEBHOOK_PARAMETER}'), 'useCommonAlertSchema', true)))]`;
   return template;
 }
 
-export function monitorAlertResource(m: MonitorAlertContent, config: Config, actionGroup?: WorkspaceResource): WorkspaceResource {
+export function monitorAlertResource(
+  m: MonitorAlertContent,
+  config: Config,
+  actionGroup?: WorkspaceResource,
+): WorkspaceResource {
   const packId = packIdOf(config);
   const mute = config.options.monitorAlert.muteActionsDuration;
   return makeResource({
@@ -99,14 +123,29 @@ export function monitorAlertResource(m: MonitorAlertContent, config: Config, act
         evaluationFrequency: m.alert.evaluationFrequency,
         windowSize: m.alert.windowSize,
         criteria: {
-          allOf: [{ query: m.query.text, timeAggregation: 'Count', operator: 'GreaterThan', threshold: 0, dimensions: [], failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } }],
+          allOf: [
+            {
+              query: m.query.text,
+              timeAggregation: 'Count',
+              operator: 'GreaterThan',
+              threshold: 0,
+              dimensions: [],
+              failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+            },
+          ],
         },
         // every sign-in is its own event: never auto-resolve (and the service requires false with muteActionsDuration)
         autoMitigate: false,
         ...(mute ? { muteActionsDuration: mute } : {}),
         actions: {
-          actionGroups: actionGroup ? [ph('resourceGroupId', `/providers/Microsoft.Insights/actionGroups/${actionGroup.name}`)] : [],
-          customProperties: { Subject: m.subject, Accounts: config.accounts.map((a) => a.userPrincipalName).join(', '), Runbook: 'routines/break-glass-procedure.md' },
+          actionGroups: actionGroup
+            ? [ph('resourceGroupId', `/providers/Microsoft.Insights/actionGroups/${actionGroup.name}`)]
+            : [],
+          customProperties: {
+            Subject: m.subject,
+            Accounts: config.accounts.map((a) => a.userPrincipalName).join(', '),
+            Runbook: 'routines/break-glass-procedure.md',
+          },
         },
         skipQueryValidation: false,
         checkWorkspaceAlertsStorageConfigured: false,
@@ -119,7 +158,12 @@ export function monitorAlertResource(m: MonitorAlertContent, config: Config, act
 const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 
 /** The response-failure alert: its template id, and how often it looks. */
-export const RESPONSE_FAILURE_ALERT = { templateId: 'btg-response-failure-alert', name: 'Break-glass response failed (automation rule or playbook)', evaluationFrequency: 'PT5M', windowSize: 'PT15M' } as const;
+export const RESPONSE_FAILURE_ALERT = {
+  templateId: 'btg-response-failure-alert',
+  name: 'Break-glass response failed (automation rule or playbook)',
+  evaluationFrequency: 'PT5M',
+  windowSize: 'PT15M',
+} as const;
 
 /**
  * Failed runs of the pack's response in Microsoft Sentinel's health table: an automation rule of the pack that did
@@ -141,7 +185,11 @@ export function responseFailureQuery(automationRuleNames: readonly string[], pla
   ].join('\n');
 }
 
-export function responseFailureAlertResource(config: Config, query: string, actionGroup?: WorkspaceResource): WorkspaceResource {
+export function responseFailureAlertResource(
+  config: Config,
+  query: string,
+  actionGroup?: WorkspaceResource,
+): WorkspaceResource {
   const packId = packIdOf(config);
   const a = RESPONSE_FAILURE_ALERT;
   const subject = `${a.name}${packNames.monitorAlertSuffix(packId)}`;
@@ -159,16 +207,30 @@ export function responseFailureAlertResource(config: Config, query: string, acti
       tags: { [PACK_TAG]: a.templateId, [PACK_ID_TAG]: packId },
       properties: {
         displayName: a.name,
-        description: 'An automation rule or playbook of the break-glass pack failed: a break-glass incident may not have been labelled, notified or confirmed. Open the rule or the Logic App run history, fix it (permissions of the Sentinel service principal, connection authorisation), and check the open break-glass incidents by hand.',
+        description:
+          'An automation rule or playbook of the break-glass pack failed: a break-glass incident may not have been labelled, notified or confirmed. Open the rule or the Logic App run history, fix it (permissions of the Sentinel service principal, connection authorisation), and check the open break-glass incidents by hand.',
         severity: 1,
         enabled: true,
         scopes: [ph('workspaceResourceId')],
         evaluationFrequency: a.evaluationFrequency,
         windowSize: a.windowSize,
-        criteria: { allOf: [{ query, timeAggregation: 'Count', operator: 'GreaterThan', threshold: 0, dimensions: [], failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } }] },
+        criteria: {
+          allOf: [
+            {
+              query,
+              timeAggregation: 'Count',
+              operator: 'GreaterThan',
+              threshold: 0,
+              dimensions: [],
+              failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+            },
+          ],
+        },
         autoMitigate: false,
         actions: {
-          actionGroups: actionGroup ? [ph('resourceGroupId', `/providers/Microsoft.Insights/actionGroups/${actionGroup.name}`)] : [],
+          actionGroups: actionGroup
+            ? [ph('resourceGroupId', `/providers/Microsoft.Insights/actionGroups/${actionGroup.name}`)]
+            : [],
           customProperties: { Subject: a.name, Runbook: 'routines/break-glass-procedure.md' },
         },
         skipQueryValidation: false,
@@ -189,13 +251,23 @@ export const monitorAlertEmitter: Emitter = (pack): Emitted => {
   const automation = pack.rules.length ? automationRuleResources(automationInputs(pack)) : [];
   const incidentPlaybooks = extras.playbooks.filter((p) => p.emitted && p.meta.trigger === 'incident');
   const first = signIn[0]?.templateId ?? RESPONSE_FAILURE_ALERT.templateId;
-  const ag = hasActionGroupReceivers(config) && (signIn.length || automation.length) ? actionGroupResource(first, config, packId) : undefined;
+  const ag =
+    hasActionGroupReceivers(config) && (signIn.length || automation.length)
+      ? actionGroupResource(first, config, packId)
+      : undefined;
   signIn.forEach((m, i) => {
     const alert = monitorAlertResource(m, config, ag);
     const res = ag && i === 0 ? [ag, alert] : [alert];
     out.resources.push(...res);
     const t = armTemplate(res, `Azure Monitor alert (no Sentinel needed): ${m.subject}`);
-    out.artifacts.push({ kind: 'monitor-arm', templateId: m.templateId, id: alert.name, name: m.subject, path: `arm/monitor/${m.templateId}.json`, content: json(config.notify.webhook ? withWebhookParameter(t) : t) });
+    out.artifacts.push({
+      kind: 'monitor-arm',
+      templateId: m.templateId,
+      id: alert.name,
+      name: m.subject,
+      path: `arm/monitor/${m.templateId}.json`,
+      content: json(config.notify.webhook ? withWebhookParameter(t) : t),
+    });
   });
   if (automation.length) {
     const query = responseFailureQuery(
@@ -205,8 +277,18 @@ export const monitorAlertEmitter: Emitter = (pack): Emitted => {
     const alert = responseFailureAlertResource(config, query, ag);
     const res = ag && !signIn.length ? [ag, alert] : [alert];
     out.resources.push(...res);
-    const t = armTemplate(ag && signIn.length ? [ag, alert] : res, `Azure Monitor alert: ${RESPONSE_FAILURE_ALERT.name}`);
-    out.artifacts.push({ kind: 'monitor-arm', templateId: RESPONSE_FAILURE_ALERT.templateId, id: alert.name, name: RESPONSE_FAILURE_ALERT.name, path: `arm/monitor/${RESPONSE_FAILURE_ALERT.templateId}.json`, content: json(config.notify.webhook ? withWebhookParameter(t) : t) });
+    const t = armTemplate(
+      ag && signIn.length ? [ag, alert] : res,
+      `Azure Monitor alert: ${RESPONSE_FAILURE_ALERT.name}`,
+    );
+    out.artifacts.push({
+      kind: 'monitor-arm',
+      templateId: RESPONSE_FAILURE_ALERT.templateId,
+      id: alert.name,
+      name: RESPONSE_FAILURE_ALERT.name,
+      path: `arm/monitor/${RESPONSE_FAILURE_ALERT.templateId}.json`,
+      content: json(config.notify.webhook ? withWebhookParameter(t) : t),
+    });
   }
   return out;
 };

@@ -129,7 +129,8 @@ export function ownedPaths(dir: string): Set<string> | undefined {
   if (lstat(markerFile)?.isFile()) {
     try {
       const list = JSON.parse(fs.readFileSync(markerFile, 'utf8')) as unknown;
-      if (Array.isArray(list) && list.every(safeRelative)) owned = new Set([...(owned ?? []), ...(list as string[]), PARTIAL_MARKER]);
+      if (Array.isArray(list) && list.every(safeRelative))
+        owned = new Set([...(owned ?? []), ...(list as string[]), PARTIAL_MARKER]);
     } catch {
       /* not ours */
     }
@@ -229,7 +230,11 @@ const HINT = 'pass a new or empty folder, or a previous btg output (e.g. -o out)
 export function checkOutputPath(outDir: string, guard: OutputGuard = {}): void {
   const abs = path.resolve(outDir);
   const st = lstat(abs);
-  if (st?.isSymbolicLink()) throw new OutputRefusedError(outDir, `it is a symbolic link (btg replaces the output folder, not what a link points to); ${HINT}`);
+  if (st?.isSymbolicLink())
+    throw new OutputRefusedError(
+      outDir,
+      `it is a symbolic link (btg replaces the output folder, not what a link points to); ${HINT}`,
+    );
   if (st && !st.isDirectory()) throw new OutputRefusedError(outDir, `it is a file, not a folder; ${HINT}`);
   const real = realish(abs);
   for (const { p, what } of protectedPlaces(guard)) {
@@ -315,7 +320,9 @@ export function recoverLeftovers(outDir: string): string[] {
   const recognisedOld = old.filter((o) => ownedPaths(o) || holdsNoFiles(o));
   if (!lstat(abs) && recognisedOld.length) {
     // a whole previous output before an empty shell (what an interrupted clean-up leaves), then the newest
-    const newest = recognisedOld.map((o) => ({ o, whole: ownedPaths(o) ? 1 : 0, t: fs.statSync(o).mtimeMs })).sort((a, b) => b.whole - a.whole || b.t - a.t)[0].o;
+    const newest = recognisedOld
+      .map((o) => ({ o, whole: ownedPaths(o) ? 1 : 0, t: fs.statSync(o).mtimeMs }))
+      .sort((a, b) => b.whole - a.whole || b.t - a.t)[0].o;
     fs.renameSync(newest, abs);
     notes.push(`restored the previous output from ${path.basename(newest)} (a build was interrupted)`);
     recognisedOld.splice(recognisedOld.indexOf(newest), 1);
@@ -336,7 +343,8 @@ export function recoverLeftovers(outDir: string): string[] {
       notes.push(`left ${t} alone: it looks like a btg temp folder but holds no list of what btg wrote`);
       continue;
     }
-    if (!removeOwned(t, owned ?? new Set())) notes.push(`removed btg's files from the interrupted temp folder ${t}; other files in it were kept`);
+    if (!removeOwned(t, owned ?? new Set()))
+      notes.push(`removed btg's files from the interrupted temp folder ${t}; other files in it were kept`);
   }
   for (const o of recognisedOld) {
     if (!ownedPaths(o)) {
@@ -345,7 +353,10 @@ export function recoverLeftovers(outDir: string): string[] {
     }
     const owned = ownedPaths(o) ?? new Set<string>();
     const left = lstat(abs)?.isDirectory() ? moveForeign(o, abs, owned) : [];
-    if (!removeOwned(o, owned)) notes.push(`kept ${o}: it holds files that are not btg's and that could not move into ${outDir} (${left.join(', ') || 'see the folder'})`);
+    if (!removeOwned(o, owned))
+      notes.push(
+        `kept ${o}: it holds files that are not btg's and that could not move into ${outDir} (${left.join(', ') || 'see the folder'})`,
+      );
   }
   return notes;
 }
@@ -383,7 +394,8 @@ const CANNOT_RENAME = new Set(['EBUSY', 'EXDEV', 'EPERM', 'EACCES']);
  * Throws OutputRefusedError for a path btg must not write to, with nothing changed.
  */
 export function writeOutput(outDir: string, artifacts: readonly Artifact[], opts: WriteOptions = {}): WriteResult {
-  for (const a of artifacts) if (!safeRelative(a.path)) throw new Error(`refusing to write outside the output directory: ${a.path}`);
+  for (const a of artifacts)
+    if (!safeRelative(a.path)) throw new Error(`refusing to write outside the output directory: ${a.path}`);
   checkOutputPath(outDir, opts);
   const abs = path.resolve(outDir);
   const parent = path.dirname(abs);
@@ -401,7 +413,11 @@ export function writeOutput(outDir: string, artifacts: readonly Artifact[], opts
     const newPaths = artifacts.map((a) => a.path);
     for (const f of foreignUnits(abs, previous)) {
       const clash = newPaths.find((p) => p === f || p.startsWith(`${f}/`) || f.startsWith(`${p}/`));
-      if (clash) throw new OutputRefusedError(outDir, `${posix(path.join(outDir, f))} is not a file btg wrote, and the new output needs ${clash}; move it away first`);
+      if (clash)
+        throw new OutputRefusedError(
+          outDir,
+          `${posix(path.join(outDir, f))} is not a file btg wrote, and the new output needs ${clash}; move it away first`,
+        );
     }
   }
 
@@ -429,7 +445,11 @@ export function writeOutput(outDir: string, artifacts: readonly Artifact[], opts
       removeOwned(tmp, new Set([...artifacts.map((a) => a.path), PARTIAL_MARKER]));
       swapped = true;
       writeInPlace(abs, artifacts, previous ?? new Set(), opts);
-      return { outDir, mode: 'in-place', notes: [...notes, `${outDir} cannot be renamed (${(e as NodeJS.ErrnoException).code}): updated it in place`] };
+      return {
+        outDir,
+        mode: 'in-place',
+        notes: [...notes, `${outDir} cannot be renamed (${(e as NodeJS.ErrnoException).code}): updated it in place`],
+      };
     }
     oldAside = old;
     if (opts.stopAfter === 'old-aside') return { outDir, mode: 'swap', notes };
@@ -438,7 +458,8 @@ export function writeOutput(outDir: string, artifacts: readonly Artifact[], opts
     if (opts.stopAfter === 'new-in') return { outDir, mode: 'swap', notes };
     const left = moveForeign(old, abs, previous ?? new Set());
     if (opts.stopAfter === 'foreign-moved') return { outDir, mode: 'swap', notes };
-    if (!removeOwned(old, previous ?? new Set())) notes.push(`kept ${old}: ${left.join(', ')} could not move into ${outDir}`);
+    if (!removeOwned(old, previous ?? new Set()))
+      notes.push(`kept ${old}: ${left.join(', ')} could not move into ${outDir}`);
     return { outDir, mode: 'swap', notes };
   } catch (e) {
     if (!swapped && lstat(tmp)) removeOwned(tmp, new Set([...artifacts.map((a) => a.path), PARTIAL_MARKER]));
@@ -453,11 +474,18 @@ function writeInPlace(dir: string, artifacts: readonly Artifact[], previous: Set
   const marker = path.join(dir, PARTIAL_MARKER);
   // the marker lists every path that may be ours while this runs, so a killed update is still recognised
   fs.writeFileSync(marker, JSON.stringify([...new Set([...previous, ...next])].filter((p) => p !== PARTIAL_MARKER)));
-  const ordered = [...artifacts.filter((a) => a.path !== MANIFEST_FILE), ...artifacts.filter((a) => a.path === MANIFEST_FILE)];
+  const ordered = [
+    ...artifacts.filter((a) => a.path !== MANIFEST_FILE),
+    ...artifacts.filter((a) => a.path === MANIFEST_FILE),
+  ];
   for (const a of ordered) {
     const file = path.join(dir, a.path);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    if (!insideFolder(dir, file)) throw new OutputRefusedError(dir, `${a.path} would be written through a symbolic link that leads out of the output folder`);
+    if (!insideFolder(dir, file))
+      throw new OutputRefusedError(
+        dir,
+        `${a.path} would be written through a symbolic link that leads out of the output folder`,
+      );
     const part = `${file}.btg-tmp-${randomSuffix()}`;
     fs.writeFileSync(part, a.content);
     fs.renameSync(part, file);

@@ -12,7 +12,12 @@ import { ARM_SCHEMA, ArmTemplate, escapeArm } from './arm';
 import { ph } from './placeholders';
 import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
 
-export const PLAYBOOK_API = { deployments: '2025-03-01', workflows: '2019-05-01', connections: '2016-06-01', roleAssignments: '2022-04-01' } as const;
+export const PLAYBOOK_API = {
+  deployments: '2025-03-01',
+  workflows: '2019-05-01',
+  connections: '2016-06-01',
+  roleAssignments: '2022-04-01',
+} as const;
 
 /** Built-in role ids (identical in every tenant; rest-shapes §1.7). */
 export const ROLES = {
@@ -42,7 +47,8 @@ export function connectionsOf(definition: unknown): string[] {
 }
 
 const WORKFLOW_ID = "resourceId('Microsoft.Logic/workflows', parameters('PlaybookName'))";
-const managedApi = (api: string) => `[subscriptionResourceId('Microsoft.Web/locations/managedApis', resourceGroup().location, '${api}')]`;
+const managedApi = (api: string) =>
+  `[subscriptionResourceId('Microsoft.Web/locations/managedApis', resourceGroup().location, '${api}')]`;
 const WF_TYPE = { string: 'String', int: 'Int', object: 'Object', array: 'Array' } as const;
 
 /** The declared parameters the resolved definition still uses (an action left out may take its parameters along). */
@@ -52,9 +58,11 @@ export function usedParameters(pb: PlaybookContent): ParameterName[] {
 }
 
 /** The deployment name of a playbook: deterministic, with the config's packId, at most 64 characters (ARM's limit). */
-export const playbookDeploymentName = (pb: PlaybookContent, packId: string): string => packNames.deployment(pb.templateId, packId);
+export const playbookDeploymentName = (pb: PlaybookContent, packId: string): string =>
+  packNames.deployment(pb.templateId, packId);
 /** The Logic App name of a playbook (automation rules refer to it): the template id and the config's packId. */
-export const playbookLogicAppName = (pb: PlaybookContent, packId: string): string => packNames.playbook(pb.templateId, packId);
+export const playbookLogicAppName = (pb: PlaybookContent, packId: string): string =>
+  packNames.playbook(pb.templateId, packId);
 
 /** The playbook's ARM template; parameter defaults are this config's values. */
 export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTemplate {
@@ -62,13 +70,28 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
   const incident = pb.meta.trigger === 'incident';
   const names = usedParameters(pb);
   const armParams: ArmTemplate['parameters'] = {
-    PlaybookName: { type: 'string', defaultValue: playbookLogicAppName(pb, packId), metadata: { description: 'Name of the Logic App (automation rules refer to it by this name).' } },
-    workspace: { type: 'string', metadata: { description: 'Name of the Microsoft Sentinel workspace, in this resource group: the playbook identity gets Microsoft Sentinel Responder on it.' } },
+    PlaybookName: {
+      type: 'string',
+      defaultValue: playbookLogicAppName(pb, packId),
+      metadata: { description: 'Name of the Logic App (automation rules refer to it by this name).' },
+    },
+    workspace: {
+      type: 'string',
+      metadata: {
+        description:
+          'Name of the Microsoft Sentinel workspace, in this resource group: the playbook identity gets Microsoft Sentinel Responder on it.',
+      },
+    },
   };
   for (const n of names) {
     const spec = PLAYBOOK_PARAMETERS[n];
     // config values are data: ARM evaluates a parameter's default value, so a string like "[concat(…)]" is escaped
-    if (spec.value) armParams[n] = { type: spec.type, defaultValue: escapeArm(pb.parameterValues[n]), metadata: { description: spec.description } };
+    if (spec.value)
+      armParams[n] = {
+        type: spec.type,
+        defaultValue: escapeArm(pb.parameterValues[n]),
+        metadata: { description: spec.description },
+      };
   }
   if (incident) {
     armParams.SentinelServicePrincipalObjectId = {
@@ -79,7 +102,9 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
       },
     };
   }
-  const variables: Record<string, unknown> = Object.fromEntries(connections.map((c) => [`${c}ConnectionName`, `[concat('${c}-', parameters('PlaybookName'))]`]));
+  const variables: Record<string, unknown> = Object.fromEntries(
+    connections.map((c) => [`${c}ConnectionName`, `[concat('${c}-', parameters('PlaybookName'))]`]),
+  );
   const connectionResources = connections.map((c) => ({
     type: 'Microsoft.Web/connections',
     apiVersion: PLAYBOOK_API.connections,
@@ -103,7 +128,9 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
             connectionId: `[resourceId('Microsoft.Web/connections', variables('${c}ConnectionName'))]`,
             connectionName: `[variables('${c}ConnectionName')]`,
             id: managedApi(c),
-            ...(CONNECTORS[c]?.managedIdentity ? { connectionProperties: { authentication: { type: 'ManagedServiceIdentity' } } } : {}),
+            ...(CONNECTORS[c]?.managedIdentity
+              ? { connectionProperties: { authentication: { type: 'ManagedServiceIdentity' } } }
+              : {}),
           },
         ]),
       ),
@@ -121,7 +148,13 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
     name: "[parameters('PlaybookName')]",
     location: '[resourceGroup().location]',
     identity: { type: 'SystemAssigned' },
-    tags: { 'hidden-SentinelTemplateName': pb.templateId, 'hidden-SentinelTemplateVersion': '1.0', LogicAppsCategory: 'security', [PACK_TAG]: pb.templateId, [PACK_ID_TAG]: packId },
+    tags: {
+      'hidden-SentinelTemplateName': pb.templateId,
+      'hidden-SentinelTemplateVersion': '1.0',
+      LogicAppsCategory: 'security',
+      [PACK_TAG]: pb.templateId,
+      [PACK_ID_TAG]: packId,
+    },
     dependsOn: connections.map((c) => `[resourceId('Microsoft.Web/connections', variables('${c}ConnectionName'))]`),
     properties: { state: 'Enabled', definition, parameters: wfParamValues },
   };
@@ -160,11 +193,18 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
       generator: PACK_SOURCE_NAME,
       prerequisites: [
         'Deploy into the resource group of the Microsoft Sentinel workspace, as Owner or User Access Administrator there (the template assigns roles).',
-        ...(incident ? ['Automation rules run the playbook through the Sentinel service principal, which needs Microsoft Sentinel Automation Contributor on this resource group: pass SentinelServicePrincipalObjectId, or grant it in Sentinel > Settings > Playbook permissions.'] : []),
+        ...(incident
+          ? [
+              'Automation rules run the playbook through the Sentinel service principal, which needs Microsoft Sentinel Automation Contributor on this resource group: pass SentinelServicePrincipalObjectId, or grant it in Sentinel > Settings > Playbook permissions.',
+            ]
+          : []),
       ],
       postDeployment: [
         "The playbook's managed identity gets Microsoft Sentinel Responder on the workspace (this template assigns it).",
-        ...consent.map((c) => `Authorize the ${CONNECTORS[c]?.displayName ?? c} connection (${c}-<PlaybookName>): API connections > Edit API connection > Authorize, with an account allowed to send from the mailbox / post in the channel.`),
+        ...consent.map(
+          (c) =>
+            `Authorize the ${CONNECTORS[c]?.displayName ?? c} connection (${c}-<PlaybookName>): API connections > Edit API connection > Authorize, with an account allowed to send from the mailbox / post in the channel.`,
+        ),
       ],
       support: { tier: 'community' },
       author: { name: PACK_SOURCE_NAME },
@@ -172,15 +212,24 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
     parameters: armParams,
     variables,
     resources: [...connectionResources, workflow, responder, ...(incident ? [automation] : [])],
-    outputs: { principalId: { type: 'string', value: `[reference(${WORKFLOW_ID}, '${PLAYBOOK_API.workflows}', 'full').identity.principalId]` } },
+    outputs: {
+      principalId: {
+        type: 'string',
+        value: `[reference(${WORKFLOW_ID}, '${PLAYBOOK_API.workflows}', 'full').identity.principalId]`,
+      },
+    },
   };
 }
 
 /** The playbook as one ARM deployment in the workspace's resource group; parameters carry this config's values. */
 export function playbookResource(pb: PlaybookContent, template: ArmTemplate, packId: string): WorkspaceResource {
-  const values: Record<string, { value: unknown }> = { PlaybookName: { value: playbookLogicAppName(pb, packId) }, workspace: { value: ph('workspaceName') } };
+  const values: Record<string, { value: unknown }> = {
+    PlaybookName: { value: playbookLogicAppName(pb, packId) },
+    workspace: { value: ph('workspaceName') },
+  };
   // escaped like the defaults: a value that reads as an ARM expression is never evaluated ("[[" reads back as "[")
-  for (const n of usedParameters(pb)) if (PLAYBOOK_PARAMETERS[n].value) values[n] = { value: escapeArm(pb.parameterValues[n]) };
+  for (const n of usedParameters(pb))
+    if (PLAYBOOK_PARAMETERS[n].value) values[n] = { value: escapeArm(pb.parameterValues[n]) };
   return makeResource({
     kind: 'playbook',
     templateId: pb.templateId,
@@ -190,7 +239,10 @@ export function playbookResource(pb: PlaybookContent, template: ArmTemplate, pac
     name: playbookDeploymentName(pb, packId),
     apiVersion: PLAYBOOK_API.deployments,
     // Incremental only: Complete would delete everything else in the resource group (rest-shapes §5)
-    body: { properties: { mode: 'Incremental', template, parameters: values }, tags: { [PACK_TAG]: pb.templateId, [PACK_ID_TAG]: packId } },
+    body: {
+      properties: { mode: 'Incremental', template, parameters: values },
+      tags: { [PACK_TAG]: pb.templateId, [PACK_ID_TAG]: packId },
+    },
   });
 }
 
@@ -202,7 +254,14 @@ export const playbookEmitter: Emitter = (pack): Emitted => {
   for (const pb of packExtras(pack).playbooks.filter((p) => p.emitted)) {
     const template = playbookTemplate(pb, packId);
     out.resources.push(playbookResource(pb, template, packId));
-    out.artifacts.push({ kind: 'playbook-arm', templateId: pb.templateId, id: pb.templateId, name: pb.meta.displayName, path: `playbooks/${pb.templateId}/azuredeploy.json`, content: json(template) });
+    out.artifacts.push({
+      kind: 'playbook-arm',
+      templateId: pb.templateId,
+      id: pb.templateId,
+      name: pb.meta.displayName,
+      path: `playbooks/${pb.templateId}/azuredeploy.json`,
+      content: json(template),
+    });
   }
   return out;
 };

@@ -9,7 +9,18 @@ import { toIsoDuration } from '../kql/literals';
 import { ph, Placeholder } from './placeholders';
 
 /** Deploy order (DESIGN §7): lower levels are applied first. */
-export const LEVELS = { watchlist: 0, function: 1, huntingQuery: 1, alertRule: 2, metadata: 2, playbook: 3, automationRule: 4, workbook: 5, actionGroup: 6, monitorAlert: 7 } as const;
+export const LEVELS = {
+  watchlist: 0,
+  function: 1,
+  huntingQuery: 1,
+  alertRule: 2,
+  metadata: 2,
+  playbook: 3,
+  automationRule: 4,
+  workbook: 5,
+  actionGroup: 6,
+  monitorAlert: 7,
+} as const;
 export type ResourceKind = keyof typeof LEVELS;
 
 /** Where the resource lives: under the Sentinel provider of the workspace, the workspace itself, or the resource group. */
@@ -27,7 +38,13 @@ export interface WorkspaceResource {
   name: string;
   apiVersion: string;
   /** the wire body: `{kind?, location?, tags?, properties}` */
-  body: { kind?: string; location?: string | Placeholder; tags?: Record<string, string>; properties: Record<string, unknown>; [k: string]: unknown };
+  body: {
+    kind?: string;
+    location?: string | Placeholder;
+    tags?: Record<string, string>;
+    properties: Record<string, unknown>;
+    [k: string]: unknown;
+  };
   /** sha256 of the sorted-key body: plan compares it with what is deployed */
   hash: string;
   /** other resources (kind:name) this one needs */
@@ -112,7 +129,16 @@ export function alertRuleProperties(item: RuleItem): Record<string, unknown> {
   return p;
 }
 
-function metadataFor(kind: 'AnalyticsRule' | 'HuntingQuery', templateId: string, packId: string, parentType: string, parentName: string, version: string, tactics: string[], techniques: string[]): WorkspaceResource {
+function metadataFor(
+  kind: 'AnalyticsRule' | 'HuntingQuery',
+  templateId: string,
+  packId: string,
+  parentType: string,
+  parentName: string,
+  version: string,
+  tactics: string[],
+  techniques: string[],
+): WorkspaceResource {
   const name = packNames.metadata(templateId);
   return makeResource({
     kind: 'metadata',
@@ -156,7 +182,19 @@ export function ruleResources(item: RuleItem, packId: string): WorkspaceResource
     apiVersion: nrt ? API.alertRulesPreview : API.alertRulesStable,
     body: { kind: item.rule.kind, properties: alertRuleProperties(item) },
   });
-  return [rule, metadataFor('AnalyticsRule', item.templateId, packId, 'providers/Microsoft.SecurityInsights/alertRules', item.rule.id, item.rule.version ?? '1.0.0', item.rule.tactics, item.rule.relevantTechniques)];
+  return [
+    rule,
+    metadataFor(
+      'AnalyticsRule',
+      item.templateId,
+      packId,
+      'providers/Microsoft.SecurityInsights/alertRules',
+      item.rule.id,
+      item.rule.version ?? '1.0.0',
+      item.rule.tactics,
+      item.rule.relevantTechniques,
+    ),
+  ];
 }
 
 export function huntingResources(item: HuntingItem, packId: string): WorkspaceResource[] {
@@ -179,7 +217,19 @@ export function huntingResources(item: HuntingItem, packId: string): WorkspaceRe
     apiVersion: API.savedSearches,
     body: { properties: { category: 'Hunting Queries', displayName: h.name, query: h.query, version: 2, tags } },
   });
-  return [search, metadataFor('HuntingQuery', item.templateId, packId, 'savedSearches', item.id, h.version ?? '1.0.0', h.tactics, h.relevantTechniques)];
+  return [
+    search,
+    metadataFor(
+      'HuntingQuery',
+      item.templateId,
+      packId,
+      'savedSearches',
+      item.id,
+      h.version ?? '1.0.0',
+      h.tactics,
+      h.relevantTechniques,
+    ),
+  ];
 }
 
 export { contentId };

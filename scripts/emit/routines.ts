@@ -4,5 +4,11 @@ import { packExtras } from '../content/extras';
 
 export const routineEmitter: Emitter = (pack): Emitted => ({
   resources: [],
-  artifacts: packExtras(pack).routines.map((r) => ({ kind: 'routine', templateId: r.templateId, name: r.templateId, path: `routines/${r.templateId}.md`, content: r.text })),
+  artifacts: packExtras(pack).routines.map((r) => ({
+    kind: 'routine',
+    templateId: r.templateId,
+    name: r.templateId,
+    path: `routines/${r.templateId}.md`,
+    content: r.text,
+  })),
 });

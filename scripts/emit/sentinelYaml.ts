@@ -3,9 +3,30 @@ import { Document, Scalar, YAMLMap } from 'yaml';
 import { HuntingItem, RuleItem } from '../content/items';
 
 const RULE_KEY_ORDER = [
-  'id', 'name', 'description', 'severity', 'requiredDataConnectors', 'queryFrequency', 'queryPeriod', 'triggerOperator',
-  'triggerThreshold', 'tactics', 'relevantTechniques', 'query', 'entityMappings', 'customDetails', 'alertDetailsOverride',
-  'incidentConfiguration', 'eventGroupingSettings', 'suppressionEnabled', 'suppressionDuration', 'version', 'kind', 'status', 'tags', 'metadata',
+  'id',
+  'name',
+  'description',
+  'severity',
+  'requiredDataConnectors',
+  'queryFrequency',
+  'queryPeriod',
+  'triggerOperator',
+  'triggerThreshold',
+  'tactics',
+  'relevantTechniques',
+  'query',
+  'entityMappings',
+  'customDetails',
+  'alertDetailsOverride',
+  'incidentConfiguration',
+  'eventGroupingSettings',
+  'suppressionEnabled',
+  'suppressionDuration',
+  'version',
+  'kind',
+  'status',
+  'tags',
+  'metadata',
 ];
 
 function toYaml(obj: Record<string, unknown>, order: string[], blockKeys: string[]): string {
@@ -21,7 +42,12 @@ function toYaml(obj: Record<string, unknown>, order: string[], blockKeys: string
 }
 
 /** `metadata` of Azure-Sentinel community content (rules and hunting queries alike). */
-const COMMUNITY_METADATA = { source: { kind: 'Community' }, author: { name: 'breakglass-sentinel' }, support: { tier: 'Community' }, categories: { domains: ['Identity', 'Security - Others'] } };
+const COMMUNITY_METADATA = {
+  source: { kind: 'Community' },
+  author: { name: 'breakglass-sentinel' },
+  support: { tier: 'Community' },
+  categories: { domains: ['Identity', 'Security - Others'] },
+};
 
 export function ruleYaml(item: RuleItem): string {
   const r = item.rule as Record<string, unknown>;
@@ -39,8 +65,27 @@ export function ruleYaml(item: RuleItem): string {
 export function huntingYaml(item: HuntingItem): string {
   const h = item.hunting;
   return toYaml(
-    { id: item.id, ...h, description: h.description.trim() + '\n', query: h.query.trimEnd() + '\n', tags: ['BreakGlass', 'EmergencyAccess'], metadata: COMMUNITY_METADATA },
-    ['id', 'name', 'description', 'requiredDataConnectors', 'tactics', 'relevantTechniques', 'query', 'entityMappings', 'version', 'tags', 'metadata'],
+    {
+      id: item.id,
+      ...h,
+      description: h.description.trim() + '\n',
+      query: h.query.trimEnd() + '\n',
+      tags: ['BreakGlass', 'EmergencyAccess'],
+      metadata: COMMUNITY_METADATA,
+    },
+    [
+      'id',
+      'name',
+      'description',
+      'requiredDataConnectors',
+      'tactics',
+      'relevantTechniques',
+      'query',
+      'entityMappings',
+      'version',
+      'tags',
+      'metadata',
+    ],
     ['description', 'query'],
   );
 }

@@ -33,7 +33,12 @@ export function toCsv(rows: readonly (readonly string[])[]): string {
 }
 
 export function watchlistCsv(config: Config): string {
-  const rows = config.accounts.map((a) => [a.objectId.toLowerCase(), a.userPrincipalName, a.displayName ?? a.userPrincipalName, a.custodians.join('; ')]);
+  const rows = config.accounts.map((a) => [
+    a.objectId.toLowerCase(),
+    a.userPrincipalName,
+    a.displayName ?? a.userPrincipalName,
+    a.custodians.join('; '),
+  ]);
   return toCsv([[...WATCHLIST_COLUMNS], ...rows]);
 }
 
@@ -76,8 +81,22 @@ export function emitWatchlist(pack: Pack): Emitted {
   return {
     resources: [res],
     artifacts: [
-      { kind: 'watchlist-csv', path: `watchlists/${alias}.csv`, content: watchlistCsv(pack.config), templateId: 'watchlist', id: alias, name: res.displayName },
-      { kind: 'watchlist-arm', path: `arm/watchlists/${alias}.json`, content: json(armTemplate([res], `Watchlist ${alias}: the break-glass accounts`)), templateId: 'watchlist', id: alias, name: res.displayName },
+      {
+        kind: 'watchlist-csv',
+        path: `watchlists/${alias}.csv`,
+        content: watchlistCsv(pack.config),
+        templateId: 'watchlist',
+        id: alias,
+        name: res.displayName,
+      },
+      {
+        kind: 'watchlist-arm',
+        path: `arm/watchlists/${alias}.json`,
+        content: json(armTemplate([res], `Watchlist ${alias}: the break-glass accounts`)),
+        templateId: 'watchlist',
+        id: alias,
+        name: res.displayName,
+      },
     ],
   };
 }

@@ -49,8 +49,18 @@ export const workbookEmitter: Emitter = (pack): Emitted => {
     const res = workbookResource(wb, packIdOf(pack.config));
     out.resources.push(res);
     const base = { templateId: wb.templateId, id: res.name, name: wb.displayName };
-    out.artifacts.push({ ...base, kind: 'workbook-json', path: `workbooks/${wb.templateId}.json`, content: json(wb.notebook) });
-    out.artifacts.push({ ...base, kind: 'workbook-arm', path: `arm/workbooks/${wb.templateId}.json`, content: json(armTemplate([res], `Workbook: ${wb.displayName}`)) });
+    out.artifacts.push({
+      ...base,
+      kind: 'workbook-json',
+      path: `workbooks/${wb.templateId}.json`,
+      content: json(wb.notebook),
+    });
+    out.artifacts.push({
+      ...base,
+      kind: 'workbook-arm',
+      path: `arm/workbooks/${wb.templateId}.json`,
+      content: json(armTemplate([res], `Workbook: ${wb.displayName}`)),
+    });
   }
   return out;
 };

@@ -81,13 +81,27 @@ export class KqlAnalyzer {
     const K = kusto();
     const S = K.Symbols;
     this.tables = { ...bundledSchemas(), ...(opts.tables ?? {}) };
-    const symbols: any[] = Object.entries(this.tables).map(([name, cols]) => new S.TableSymbol.$ctor7(name, schemaString(cols), null));
+    const symbols: any[] = Object.entries(this.tables).map(
+      ([name, cols]) => new S.TableSymbol.$ctor7(name, schemaString(cols), null),
+    );
     for (const f of [WATCHLIST_FUNCTION, ...(opts.functions ?? [])]) {
       let result = new S.TableSymbol.$ctor7('', schemaString(f.columns), null);
       if (f.open) result = result.WithIsOpen(true);
       const params = (f.parameters ?? []).map((p) =>
         p.optional
-          ? new S.Parameter.$ctor3(p.name, S.ScalarTypes.GetSymbol(p.type), S.ArgumentKind.Expression, null, null, false, null, 0, 1, null, null)
+          ? new S.Parameter.$ctor3(
+              p.name,
+              S.ScalarTypes.GetSymbol(p.type),
+              S.ArgumentKind.Expression,
+              null,
+              null,
+              false,
+              null,
+              0,
+              1,
+              null,
+              null,
+            )
           : new S.Parameter.$ctor2(p.name, S.ScalarTypes.GetSymbol(p.type)),
       );
       symbols.push(new S.FunctionSymbol.$ctor5(f.name, result, params));
@@ -122,7 +136,16 @@ export class KqlAnalyzer {
       open = !!rt.IsOpen;
     }
     const { filterVariables, unboundedScans, tables, ingestionTimeFilters } = structure(K, code, query);
-    return { diagnostics, columns, open, unknownTables: [...unknownTables], filterVariables, unboundedScans, tables, ingestionTimeFilters };
+    return {
+      diagnostics,
+      columns,
+      open,
+      unknownTables: [...unknownTables],
+      filterVariables,
+      unboundedScans,
+      tables,
+      ingestionTimeFilters,
+    };
   }
 
   /**
@@ -150,10 +173,25 @@ export class KqlAnalyzer {
     const code = this.recentCodes.get(query) ?? K.KustoCode.ParseAndAnalyze(query, this.globals);
     const ListOfRanges = kustoSystem().Collections.Generic.List$1(K.Editor.ClassifiedRange);
     const list = new ListOfRanges();
-    K.Editor.KustoClassifier.GetClassifications(code.Syntax, 0, query.length, false, list, new K.Utils.CancellationToken());
+    K.Editor.KustoClassifier.GetClassifications(
+      code.Syntax,
+      0,
+      query.length,
+      false,
+      list,
+      new K.Utils.CancellationToken(),
+    );
     const names = K.Editor.ClassificationKind;
-    const kindName = new Map<number, string>(Object.keys(names).filter((k) => !k.startsWith('$') && typeof names[k] === 'number').map((k) => [names[k], k]));
-    const ranges = [...netList(list)].map((r) => ({ kind: kindName.get(r.Kind) ?? 'PlainText', start: r.Start, length: r.Length }));
+    const kindName = new Map<number, string>(
+      Object.keys(names)
+        .filter((k) => !k.startsWith('$') && typeof names[k] === 'number')
+        .map((k) => [names[k], k]),
+    );
+    const ranges = [...netList(list)].map((r) => ({
+      kind: kindName.get(r.Kind) ?? 'PlainText',
+      start: r.Start,
+      length: r.Length,
+    }));
     this.classified.set(query, ranges);
     return ranges;
   }
@@ -167,28 +205,46 @@ function todynamicOfDynamic(K: any, code: any, query: string, start: number, len
   if (!/\b(todynamic|toobject)\s*\(\s*$/.test(query.slice(Math.max(0, start - 40), start))) return false;
   let dynamic = false;
   code.Syntax.WalkNodes((n: any) => {
-    if (!dynamic && n.TextStart === start && n.Width === length && n.ResultType && (n.ResultType === K.Symbols.ScalarTypes.Dynamic || /^dynamic/.test(String(n.ResultType.Display ?? n.ResultType.Name)))) dynamic = true;
+    if (
+      !dynamic &&
+      n.TextStart === start &&
+      n.Width === length &&
+      n.ResultType &&
+      (n.ResultType === K.Symbols.ScalarTypes.Dynamic ||
+        /^dynamic/.test(String(n.ResultType.Display ?? n.ResultType.Name)))
+    )
+      dynamic = true;
   });
   return dynamic;
 }
 
 /** Facts read off the analysed syntax tree. */
-function structure(K: any, code: any, query: string): Pick<KqlAnalysis, 'filterVariables' | 'unboundedScans' | 'tables' | 'ingestionTimeFilters'> {
+function structure(
+  K: any,
+  code: any,
+  query: string,
+): Pick<KqlAnalysis, 'filterVariables' | 'unboundedScans' | 'tables' | 'ingestionTimeFilters'> {
   const SK = K.Syntax.SyntaxKind;
   const filterVariables = new Set<string>();
   const ingestion = new Map<number, KqlAnalysis['ingestionTimeFilters'][number]>();
-  const isIngestionTime = (e: any) => e && e.Kind === SK.FunctionCallExpression && e.Name?.SimpleName === 'ingestion_time';
+  const isIngestionTime = (e: any) =>
+    e && e.Kind === SK.FunctionCallExpression && e.Name?.SimpleName === 'ingestion_time';
   const unboundedScans: KqlAnalysis['unboundedScans'] = [];
   const tables = new Set<string>();
   code.Syntax.WalkNodes((n: any) => {
-    if (n.Kind === SK.NameReference && n.ReferencedSymbol && n.ReferencedSymbol.Kind === K.Symbols.SymbolKind.Table) tables.add(n.ReferencedSymbol.Name);
+    if (n.Kind === SK.NameReference && n.ReferencedSymbol && n.ReferencedSymbol.Kind === K.Symbols.SymbolKind.Table)
+      tables.add(n.ReferencedSymbol.Name);
     if (n.Kind === SK.FilterOperator) {
       n.WalkNodes((r: any) => {
-        if ((r.Kind === SK.GreaterThanExpression || r.Kind === SK.GreaterThanOrEqualExpression) && isIngestionTime(r.Left)) {
+        if (
+          (r.Kind === SK.GreaterThanExpression || r.Kind === SK.GreaterThanOrEqualExpression) &&
+          isIngestionTime(r.Left)
+        ) {
           const right = query.substr(r.Right.TextStart, r.Right.Width);
           const ago = /^ago\s*\(\s*([^()]*?)\s*\)$/.exec(right);
           ingestion.set(r.Left.TextStart, { start: r.TextStart, length: r.Width, lookback: ago ? ago[1] : undefined });
-        } else if (isIngestionTime(r) && !ingestion.has(r.TextStart)) ingestion.set(r.TextStart, { start: r.TextStart, length: r.Width });
+        } else if (isIngestionTime(r) && !ingestion.has(r.TextStart))
+          ingestion.set(r.TextStart, { start: r.TextStart, length: r.Width });
         if (r.Kind !== SK.NameReference) return;
         const sym = r.ReferencedSymbol;
         if (sym && sym.Kind === K.Symbols.SymbolKind.Variable) filterVariables.add(sym.Name);
@@ -198,12 +254,26 @@ function structure(K: any, code: any, query: string): Pick<KqlAnalysis, 'filterV
       n.WalkNodes((r: any) => {
         if ((r.Kind === SK.NameReference && r.SimpleName === '*') || r.Kind === SK.WildcardedName) star = true;
       });
-      if (star) unboundedScans.push({ start: n.TextStart, length: n.Width, text: query.substr(n.TextStart, n.Width).split('\n')[0] });
+      if (star)
+        unboundedScans.push({
+          start: n.TextStart,
+          length: n.Width,
+          text: query.substr(n.TextStart, n.Width).split('\n')[0],
+        });
     } else if (n.Kind === SK.SearchOperator && !n.InClause) {
-      unboundedScans.push({ start: n.TextStart, length: n.Width, text: query.substr(n.TextStart, n.Width).split('\n')[0] });
+      unboundedScans.push({
+        start: n.TextStart,
+        length: n.Width,
+        text: query.substr(n.TextStart, n.Width).split('\n')[0],
+      });
     }
   });
-  return { filterVariables: [...filterVariables], unboundedScans, tables: [...tables], ingestionTimeFilters: [...ingestion.values()] };
+  return {
+    filterVariables: [...filterVariables],
+    unboundedScans,
+    tables: [...tables],
+    ingestionTimeFilters: [...ingestion.values()],
+  };
 }
 
 let shared: KqlAnalyzer | undefined;

@@ -26,7 +26,8 @@ export function kqlString(value: unknown): string {
     else {
       // astral characters as a UTF-16 surrogate pair, each half \u-escaped
       const s = ch;
-      out += '\\u' + s.charCodeAt(0).toString(16).padStart(4, '0') + '\\u' + s.charCodeAt(1).toString(16).padStart(4, '0');
+      out +=
+        '\\u' + s.charCodeAt(0).toString(16).padStart(4, '0') + '\\u' + s.charCodeAt(1).toString(16).padStart(4, '0');
     }
   }
   return out + '"';
@@ -40,13 +41,15 @@ export function kqlDynamicStrings(values: unknown): string {
 
 /** A GUID as a lower-case string literal (Entra object ids are compared as strings in the log tables). */
 export function kqlGuidString(value: unknown): string {
-  if (typeof value !== 'string' || !GUID_RE.test(value)) throw new KqlLiteralError(`kqlGuid: expected a GUID, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || !GUID_RE.test(value))
+    throw new KqlLiteralError(`kqlGuid: expected a GUID, got ${JSON.stringify(value)}`);
   return `"${value.toLowerCase()}"`;
 }
 
 /** A `guid(...)` literal. */
 export function kqlGuid(value: unknown): string {
-  if (typeof value !== 'string' || !GUID_RE.test(value)) throw new KqlLiteralError(`kqlGuid: expected a GUID, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || !GUID_RE.test(value))
+    throw new KqlLiteralError(`kqlGuid: expected a GUID, got ${JSON.stringify(value)}`);
   return `guid(${value.toLowerCase()})`;
 }
 
@@ -56,7 +59,8 @@ const ISO_DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 /** Minutes in a duration written `5m`/`1h`/`14d` or ISO-8601 `PT5M`/`P1D`; throws otherwise. */
 export function durationMinutes(value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value * 24 * 60; // a bare number is days
-  if (typeof value !== 'string') throw new KqlLiteralError(`timespan: expected a duration like 5m, 1h, 14d or PT1H, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string')
+    throw new KqlLiteralError(`timespan: expected a duration like 5m, 1h, 14d or PT1H, got ${JSON.stringify(value)}`);
   const y = YAML_DURATION.exec(value);
   if (y) return Number(y[1]) * { m: 1, h: 60, d: 1440 }[y[2] as 'm' | 'h' | 'd'];
   const iso = ISO_DURATION.exec(value);
@@ -80,15 +84,22 @@ export function kqlTimespan(value: unknown): string {
 /** A `datetime(...)` literal from an ISO-8601 date/time. */
 export function kqlDatetime(value: unknown): string {
   // Kusto reads a date-time without a zone as UTC; so must we (JS would read it as local time).
-  const iso = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? (/[T ][\d:.]+$/.test(value) ? `${value}Z` : value) : undefined;
+  const iso =
+    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)
+      ? /[T ][\d:.]+$/.test(value)
+        ? `${value}Z`
+        : value
+      : undefined;
   const d = value instanceof Date ? value : iso ? new Date(iso) : undefined;
-  if (!d || Number.isNaN(d.getTime())) throw new KqlLiteralError(`kqlDatetime: expected an ISO-8601 date, got ${JSON.stringify(value)}`);
+  if (!d || Number.isNaN(d.getTime()))
+    throw new KqlLiteralError(`kqlDatetime: expected an ISO-8601 date, got ${JSON.stringify(value)}`);
   return `datetime(${d.toISOString()})`;
 }
 
 /** An integer literal (safe integers only). */
 export function kqlInt(value: unknown): string {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new KqlLiteralError(`kqlInt: expected an integer, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value))
+    throw new KqlLiteralError(`kqlInt: expected an integer, got ${JSON.stringify(value)}`);
   return String(value);
 }
 
@@ -97,13 +108,15 @@ export function kqlInt(value: unknown): string {
  * is also a Kusto real literal; NaN and infinities are refused (no test row needs them).
  */
 export function kqlReal(value: unknown): string {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new KqlLiteralError(`kqlReal: expected a finite number, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new KqlLiteralError(`kqlReal: expected a finite number, got ${JSON.stringify(value)}`);
   return `real(${jsonNumber(value)})`;
 }
 
 /** `true` / `false` from a boolean (no truthiness: "false" the string is refused). */
 export function kqlBool(value: unknown): string {
-  if (typeof value !== 'boolean') throw new KqlLiteralError(`kqlBool: expected true or false, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean')
+    throw new KqlLiteralError(`kqlBool: expected true or false, got ${JSON.stringify(value)}`);
   return value ? 'true' : 'false';
 }
 
@@ -131,7 +144,9 @@ function dynamicBody(value: unknown, depth: number): string {
       .map(([k, v]) => `${kqlString(k)}: ${dynamicBody(v, depth + 1)}`)
       .join(', ')}}`;
   }
-  throw new KqlLiteralError(`kqlDynamicValue: expected a JSON value (null, string, number, boolean, list, mapping), got ${value instanceof Date ? 'a date' : typeof value}`);
+  throw new KqlLiteralError(
+    `kqlDynamicValue: expected a JSON value (null, string, number, boolean, list, mapping), got ${value instanceof Date ? 'a date' : typeof value}`,
+  );
 }
 
 /**

@@ -12,11 +12,31 @@ export interface Column {
 export type TableSchemas = Record<string, Column[]>;
 
 const KUSTO_TYPES: Record<string, string> = {
-  string: 'string', dynamic: 'dynamic', datetime: 'datetime', bool: 'bool', boolean: 'bool', long: 'long', int: 'int',
-  real: 'real', double: 'real', guid: 'guid', timespan: 'timespan', decimal: 'decimal',
+  string: 'string',
+  dynamic: 'dynamic',
+  datetime: 'datetime',
+  bool: 'bool',
+  boolean: 'bool',
+  long: 'long',
+  int: 'int',
+  real: 'real',
+  double: 'real',
+  guid: 'guid',
+  timespan: 'timespan',
+  decimal: 'decimal',
   // .NET / SQL spellings found in Azure-Sentinel's CustomTables (Kusto stores bool as SByte)
-  sbyte: 'bool', int32: 'int', integer: 'int', int64: 'long', bigint: 'long', single: 'real', float: 'real',
-  object: 'dynamic', 'date/time': 'datetime', date: 'datetime', time: 'timespan', uniqueidentifier: 'guid',
+  sbyte: 'bool',
+  int32: 'int',
+  integer: 'int',
+  int64: 'long',
+  bigint: 'long',
+  single: 'real',
+  float: 'real',
+  object: 'dynamic',
+  'date/time': 'datetime',
+  date: 'datetime',
+  time: 'timespan',
+  uniqueidentifier: 'guid',
 };
 
 /** A column type in any case and the .NET spellings (`String`, `Double`, `Int32`, `SByte`...), surrounding spaces ignored. */
@@ -27,7 +47,8 @@ export function normaliseType(t: string): string | undefined {
 let bundled: TableSchemas | undefined;
 /** SigninLogs, AADNonInteractiveUserSignInLogs, AuditLogs, AADServicePrincipalSignInLogs, SecurityIncident, SecurityAlert. */
 export function bundledSchemas(): TableSchemas {
-  if (!bundled) bundled = JSON.parse(fs.readFileSync(packPath('scripts', 'kql', 'table-schemas.json'), 'utf8')) as TableSchemas;
+  if (!bundled)
+    bundled = JSON.parse(fs.readFileSync(packPath('scripts', 'kql', 'table-schemas.json'), 'utf8')) as TableSchemas;
   return bundled;
 }
 
@@ -91,7 +112,9 @@ export function parseLenientJson(text: string): unknown {
       }
       return undefined;
     });
-    const out = scan(noComments, (c, i) => (c === ',' && /^\s*[\]}]/.test(noComments.slice(i + 1, i + 200)) ? i + 1 : undefined));
+    const out = scan(noComments, (c, i) =>
+      c === ',' && /^\s*[\]}]/.test(noComments.slice(i + 1, i + 200)) ? i + 1 : undefined,
+    );
     try {
       return JSON.parse(out);
     } catch {
@@ -100,7 +123,8 @@ export function parseLenientJson(text: string): unknown {
   }
 }
 
-const key = (o: Record<string, unknown>, name: string): unknown => o[name] ?? o[name[0].toLowerCase() + name.slice(1)] ?? o[name[0].toUpperCase() + name.slice(1)];
+const key = (o: Record<string, unknown>, name: string): unknown =>
+  o[name] ?? o[name[0].toLowerCase() + name.slice(1)] ?? o[name[0].toUpperCase() + name.slice(1)];
 
 function walk(p: string, out: string[]): void {
   let st: fs.Stats;
@@ -110,7 +134,8 @@ function walk(p: string, out: string[]): void {
     return;
   }
   if (st.isDirectory()) {
-    for (const n of fs.readdirSync(p).sort()) if (n !== 'node_modules' && !n.startsWith('.')) walk(path.join(p, n), out);
+    for (const n of fs.readdirSync(p).sort())
+      if (n !== 'node_modules' && !n.startsWith('.')) walk(path.join(p, n), out);
   } else if (/\.(json|ya?ml|txt|kql)$/i.test(p)) out.push(p);
 }
 
@@ -131,7 +156,8 @@ export function asimBuiltInNames(parserName: string, schema: string | undefined)
   if (!m) return [];
   const prefix = m[1] === 'ASim' ? '_ASim_' : '_Im_';
   let rest = m[2];
-  if (schema && rest.length > schema.length && rest.toLowerCase().startsWith(schema.toLowerCase())) rest = `${rest.slice(0, schema.length)}_${rest.slice(schema.length)}`;
+  if (schema && rest.length > schema.length && rest.toLowerCase().startsWith(schema.toLowerCase()))
+    rest = `${rest.slice(0, schema.length)}_${rest.slice(schema.length)}`;
   return [prefix + rest];
 }
 
@@ -148,7 +174,8 @@ export function asimBuiltInNames(parserName: string, schema: string | undefined)
  */
 export function loadSchemaSources(sources: string[]): SchemaSet {
   const set: SchemaSet = { tables: {}, functions: [], diagnostics: [], files: 0 };
-  const err = (file: string, message: string, severity: Diagnostic['severity'] = 'error') => set.diagnostics.push({ code: 'schema-file', severity, file, message });
+  const err = (file: string, message: string, severity: Diagnostic['severity'] = 'error') =>
+    set.diagnostics.push({ code: 'schema-file', severity, file, message });
   const files: { file: string; explicit: boolean }[] = [];
   for (const src of sources) {
     if (!fs.existsSync(src)) {
@@ -158,7 +185,8 @@ export function loadSchemaSources(sources: string[]): SchemaSet {
     const found: string[] = [];
     walk(src, found);
     const explicit = !fs.statSync(src).isDirectory();
-    if (explicit && !found.length) err(src, `--schemas ${src}: expected a .json, .yaml, .txt or .kql file or a folder of them`);
+    if (explicit && !found.length)
+      err(src, `--schemas ${src}: expected a .json, .yaml, .txt or .kql file or a folder of them`);
     for (const f of found) files.push({ file: f, explicit });
   }
   const parsers: { file: string; names: string[]; params: KqlFunctionDecl['parameters']; schema?: string }[] = [];
@@ -173,10 +201,20 @@ export function loadSchemaSources(sources: string[]): SchemaSet {
       const text = new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(file));
       if (/\.(txt|kql)$/i.test(file)) {
         // a solution parser saved as a workspace function (Solutions/*/Parsers/*.txt|.kql): "... function name and alias as X"
-        const alias = /alias\s*(?:as\s+|is\s+|:\s*|\(e\.g\.\s*)?['"]?([A-Za-z_][A-Za-z0-9_]*)/i.exec(text.split('\n').slice(0, 40).filter((l) => l.trim().startsWith('//')).join('\n'))?.[1];
+        const alias = /alias\s*(?:as\s+|is\s+|:\s*|\(e\.g\.\s*)?['"]?([A-Za-z_][A-Za-z0-9_]*)/i.exec(
+          text
+            .split('\n')
+            .slice(0, 40)
+            .filter((l) => l.trim().startsWith('//'))
+            .join('\n'),
+        )?.[1];
         const name = alias ?? path.basename(file).replace(/\.(txt|kql)$/i, '');
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || !/\|/.test(text)) {
-          if (explicit) err(file, 'expected a KQL parser function (a query, with "alias as <Name>" in its header comment or named by its file)');
+          if (explicit)
+            err(
+              file,
+              'expected a KQL parser function (a query, with "alias as <Name>" in its header comment or named by its file)',
+            );
           continue;
         }
         textParsers.push({ file, name });
@@ -196,7 +234,12 @@ export function loadSchemaSources(sources: string[]): SchemaSet {
           samples.set(f.name, f);
         }
         if (kind) set.files++;
-        else if (set.diagnostics.length === before) err(file, 'expected an Azure-Sentinel custom table {"Name", "Properties": [{"Name", "Type"}]} or function {"FunctionName", "FunctionResultColumns"}', explicit ? 'error' : 'warning');
+        else if (set.diagnostics.length === before)
+          err(
+            file,
+            'expected an Azure-Sentinel custom table {"Name", "Properties": [{"Name", "Type"}]} or function {"FunctionName", "FunctionResultColumns"}',
+            explicit ? 'error' : 'warning',
+          );
       } else {
         let data: Record<string, unknown> | undefined;
         try {
@@ -210,13 +253,33 @@ export function loadSchemaSources(sources: string[]): SchemaSet {
           continue;
         }
         const rawParams = Array.isArray(data.ParserParams) ? (data.ParserParams as Record<string, unknown>[]) : [];
-        const params = parameters(rawParams.map((p) => ({ name: String(p?.Name ?? ''), type: String(p?.Type ?? ''), optional: p?.Default !== undefined })));
-        if (params === undefined && rawParams.length) err(file, 'ParserParams: a parameter with no name or a non-scalar type; declared without parameter checks', 'warning');
+        const params = parameters(
+          rawParams.map((p) => ({
+            name: String(p?.Name ?? ''),
+            type: String(p?.Type ?? ''),
+            optional: p?.Default !== undefined,
+          })),
+        );
+        if (params === undefined && rawParams.length)
+          err(
+            file,
+            'ParserParams: a parameter with no name or a non-scalar type; declared without parameter checks',
+            'warning',
+          );
         const norm = data.Normalization as Record<string, unknown> | undefined;
         const folder = path.basename(path.dirname(path.dirname(file)));
-        const schema = typeof norm?.Schema === 'string' ? norm.Schema : /^ASim/i.test(folder) ? folder.replace(/^ASim/i, '') : undefined;
+        const schema =
+          typeof norm?.Schema === 'string'
+            ? norm.Schema
+            : /^ASim/i.test(folder)
+              ? folder.replace(/^ASim/i, '')
+              : undefined;
         const parserName = data.ParserName as string;
-        const names = [parserName, ...(typeof data.EquivalentBuiltInParser === 'string' ? [data.EquivalentBuiltInParser] : []), ...asimBuiltInNames(parserName, schema)];
+        const names = [
+          parserName,
+          ...(typeof data.EquivalentBuiltInParser === 'string' ? [data.EquivalentBuiltInParser] : []),
+          ...asimBuiltInNames(parserName, schema),
+        ];
         parsers.push({ file, names, params, schema });
         set.files++;
       }
@@ -224,7 +287,10 @@ export function loadSchemaSources(sources: string[]): SchemaSet {
       err(file, `cannot read: ${(e as Error).message}`);
     }
   }
-  const declared = new Set([...set.functions.map((f) => f.name.toLowerCase()), ...Object.keys(set.tables).map((t) => t.toLowerCase())]);
+  const declared = new Set([
+    ...set.functions.map((f) => f.name.toLowerCase()),
+    ...Object.keys(set.tables).map((t) => t.toLowerCase()),
+  ]);
   // KQL parser files: open result (their columns are whatever the query projects), no parameters
   for (const p of textParsers) {
     if (declared.has(p.name.toLowerCase())) continue;
@@ -263,17 +329,22 @@ const STANDARD_COLUMNS: Column[] = [
   { name: '_IsBillable', type: 'string' },
   { name: '_BilledSize', type: 'real' },
 ];
-const CUSTOM_LOG_COLUMNS: Column[] = ['SourceSystem', 'Computer', 'MG', 'ManagementGroupName', 'RawData'].map((name) => ({ name, type: 'string' }));
+const CUSTOM_LOG_COLUMNS: Column[] = ['SourceSystem', 'Computer', 'MG', 'ManagementGroupName', 'RawData'].map(
+  (name) => ({ name, type: 'string' }),
+);
 
 export function withStandardColumns(table: string, cols: Column[]): Column[] {
   const have = new Set(cols.map((c) => c.name));
-  const extra = [...STANDARD_COLUMNS, ...(/_CL$/i.test(table) ? CUSTOM_LOG_COLUMNS : [])].filter((c) => !have.has(c.name));
+  const extra = [...STANDARD_COLUMNS, ...(/_CL$/i.test(table) ? CUSTOM_LOG_COLUMNS : [])].filter(
+    (c) => !have.has(c.name),
+  );
   return [...cols, ...extra];
 }
 
 /** One JSON schema file into `set`; returns what it declared, or undefined (with a diagnostic when the shape was recognised but wrong). */
 function jsonSchema(file: string, data: unknown, set: SchemaSet): 'table' | 'function' | 'pack' | undefined {
-  const err = (message: string, severity: Diagnostic['severity'] = 'error') => set.diagnostics.push({ code: 'schema-file', severity, file, message });
+  const err = (message: string, severity: Diagnostic['severity'] = 'error') =>
+    set.diagnostics.push({ code: 'schema-file', severity, file, message });
   if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
   const d = data as Record<string, unknown>;
   const columnsOf = (list: unknown, where: string): Column[] | undefined => {
@@ -287,10 +358,14 @@ function jsonSchema(file: string, data: unknown, set: SchemaSet): 'table' | 'fun
       const o = (p && typeof p === 'object' ? p : {}) as Record<string, unknown>;
       const name = key(o, 'Name');
       const rawType = key(o, 'Type');
-      if (typeof name !== 'string' || !name.trim()) return err(`${where}[${i}]: expected {"Name": string, "Type": string}`);
+      if (typeof name !== 'string' || !name.trim())
+        return err(`${where}[${i}]: expected {"Name": string, "Type": string}`);
       let type = typeof rawType === 'string' ? normaliseType(rawType) : undefined;
       if (!type) {
-        err(`${where}[${i}] ${name}: unknown type ${JSON.stringify(rawType)} (expected string, dynamic, datetime, bool, long, int, real, guid, timespan, decimal, in any case); read as dynamic`, 'warning');
+        err(
+          `${where}[${i}] ${name}: unknown type ${JSON.stringify(rawType)} (expected string, dynamic, datetime, bool, long, int, real, guid, timespan, decimal, in any case); read as dynamic`,
+          'warning',
+        );
         type = 'dynamic';
       }
       // Kusto column names are case-sensitive: clientIP_s and clientIp_s are two columns
@@ -305,9 +380,19 @@ function jsonSchema(file: string, data: unknown, set: SchemaSet): 'table' | 'fun
     const cols = columnsOf(key(d, 'FunctionResultColumns') ?? [], 'FunctionResultColumns');
     if (!cols) return undefined;
     const rawParams = key(d, 'FunctionParameters');
-    const params = Array.isArray(rawParams) ? rawParams.map((p: Record<string, unknown>) => ({ name: String(key(p ?? {}, 'Name') ?? ''), type: String(key(p ?? {}, 'Type') ?? ''), optional: key(p ?? {}, 'IsRequired') !== true })) : [];
+    const params = Array.isArray(rawParams)
+      ? rawParams.map((p: Record<string, unknown>) => ({
+          name: String(key(p ?? {}, 'Name') ?? ''),
+          type: String(key(p ?? {}, 'Type') ?? ''),
+          optional: key(p ?? {}, 'IsRequired') !== true,
+        }))
+      : [];
     const list = parameters(params);
-    if (list === undefined && params.length) err('FunctionParameters: a parameter with no name or a non-scalar type; declared without parameter checks', 'warning');
+    if (list === undefined && params.length)
+      err(
+        'FunctionParameters: a parameter with no name or a non-scalar type; declared without parameter checks',
+        'warning',
+      );
     set.functions.push({ name: fnName, parameters: list, columns: cols, open: false });
     return 'function';
   }
@@ -337,7 +422,8 @@ function jsonSchema(file: string, data: unknown, set: SchemaSet): 'table' | 'fun
  * (for the pack's own `--schemas`, where a broken schema is a usage error).
  */
 export function loadSchemaDir(dir: string): TableSchemas {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new SchemaLoadError(`--schemas ${dir}: not a directory`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new SchemaLoadError(`--schemas ${dir}: not a directory`);
   const set = loadSchemaSources([dir]);
   const errors = set.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new SchemaLoadError(errors.map((d) => `${d.file}: ${d.message}`).join('\n'));

@@ -46,14 +46,23 @@ export function rewriteAccounts(value: unknown, map: AccountMap): Rewritten {
     if (from.displayName) names.set(from.displayName, to.displayName ?? to.userPrincipalName);
   }
   const identity = [...tokens].every(([k, v]) => k === v.toLowerCase()) && [...names].every(([k, v]) => k === v);
-  const re = tokens.size ? new RegExp([...tokens.keys()].sort((a, b) => b.length - a.length).map(escapeRe).join('|'), 'gi') : undefined;
+  const re = tokens.size
+    ? new RegExp(
+        [...tokens.keys()]
+          .sort((a, b) => b.length - a.length)
+          .map(escapeRe)
+          .join('|'),
+        'gi',
+      )
+    : undefined;
   const unmappedTokens = map.unmapped.flatMap((a) => [a.objectId.toLowerCase(), a.userPrincipalName.toLowerCase()]);
   const unmapped = new Set<string>();
 
   const str = (s: string): string => {
     const lower = s.toLowerCase();
     map.unmapped.forEach((a, i) => {
-      if (lower.includes(unmappedTokens[2 * i]) || lower.includes(unmappedTokens[2 * i + 1])) unmapped.add(a.userPrincipalName);
+      if (lower.includes(unmappedTokens[2 * i]) || lower.includes(unmappedTokens[2 * i + 1]))
+        unmapped.add(a.userPrincipalName);
     });
     if (identity) return s;
     if (names.has(s)) return names.get(s)!;
@@ -62,7 +71,8 @@ export function rewriteAccounts(value: unknown, map: AccountMap): Rewritten {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return str(v);
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object' && !(v instanceof Date)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (v && typeof v === 'object' && !(v instanceof Date))
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return { value: walk(value), unmapped: [...unmapped] };

@@ -123,7 +123,14 @@ export function parseObservation(t: QueryTable): DrillObservation {
   const n = typeof num === 'string' && /^\d+$/.test(num) ? Number(num) : num;
   const time = asDate(col('IncidentTime')) ?? asDate(col('CreatedTime'));
   if (typeof n === 'number' && Number.isSafeInteger(n) && time) {
-    obs.incident = { number: n, name: asString(col('IncidentName')), title: asString(col('Title')), url: asString(col('IncidentUrl')), time, created: asDate(col('CreatedTime')) };
+    obs.incident = {
+      number: n,
+      name: asString(col('IncidentName')),
+      title: asString(col('Title')),
+      url: asString(col('IncidentUrl')),
+      time,
+      created: asDate(col('CreatedTime')),
+    };
   }
   return obs;
 }
@@ -177,7 +184,10 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillOutcome> {
     const at = clock.now();
     opts.onEvent?.({ kind: 'poll', n: polls, at });
     // a window around the drill: the query itself filters on DrillStart
-    const timespan = { startTime: new Date(target.since.getTime() - 3_600_000), endTime: new Date(at.getTime() + 3_600_000) };
+    const timespan = {
+      startTime: new Date(target.since.getTime() - 3_600_000),
+      endTime: new Date(at.getTime() + 3_600_000),
+    };
     try {
       const obs = parseObservation(await opts.query(text, timespan));
       answered++;
@@ -209,7 +219,8 @@ export async function runDrill(opts: DrillRunOptions): Promise<DrillOutcome> {
       opts.onEvent?.({ kind: 'poll-failed', n: polls, message: e.message });
     }
     const elapsed = clock.now().getTime() - startedAt.getTime();
-    if (elapsed >= opts.timeoutMs) return { result: 'timed-out', startedAt, endedAt: clock.now(), polls, answered, observation: seen };
+    if (elapsed >= opts.timeoutMs)
+      return { result: 'timed-out', startedAt, endedAt: clock.now(), polls, answered, observation: seen };
     await clock.sleep(Math.min(opts.intervalMs, opts.timeoutMs - elapsed));
   }
 }
@@ -289,7 +300,13 @@ export function readHistory(file: string): { records: DrillRecord[]; problems: s
       if (!line.trim()) return;
       try {
         const r = JSON.parse(line) as Partial<DrillRecord>;
-        if (r.kind === 'btg-drill' && typeof r.date === 'string' && typeof r.account?.objectId === 'string' && (r.result === 'passed' || r.result === 'timed-out')) records.push(r as DrillRecord);
+        if (
+          r.kind === 'btg-drill' &&
+          typeof r.date === 'string' &&
+          typeof r.account?.objectId === 'string' &&
+          (r.result === 'passed' || r.result === 'timed-out')
+        )
+          records.push(r as DrillRecord);
         else problems.push(`${file}:${i + 1}: not a btg drill record`);
       } catch {
         problems.push(`${file}:${i + 1}: not JSON`);
@@ -302,14 +319,26 @@ export function readHistory(file: string): { records: DrillRecord[]; problems: s
  * The account to drill: `--account` (UPN or object id) if given; else the configured account whose last PASSED drill
  * is oldest (never drilled first, in config order); without any history, the first account.
  */
-export function chooseAccount(accounts: readonly Account[], history: readonly DrillRecord[] | undefined, requested?: string): { account: Account; reason: string } {
+export function chooseAccount(
+  accounts: readonly Account[],
+  history: readonly DrillRecord[] | undefined,
+  requested?: string,
+): { account: Account; reason: string } {
   if (requested !== undefined) {
     const r = requested.toLowerCase();
     const hit = accounts.find((a) => a.objectId.toLowerCase() === r || a.userPrincipalName.toLowerCase() === r);
-    if (!hit) throw new Error(`--account ${requested}: not a configured break-glass account (accounts: ${accounts.map((a) => a.userPrincipalName).join(', ')})`);
+    if (!hit)
+      throw new Error(
+        `--account ${requested}: not a configured break-glass account (accounts: ${accounts.map((a) => a.userPrincipalName).join(', ')})`,
+      );
     return { account: hit, reason: 'chosen with --account' };
   }
-  if (!history) return { account: accounts[0], reason: 'the first configured account (no drill history: --record <file> keeps one and picks the account tested longest ago)' };
+  if (!history)
+    return {
+      account: accounts[0],
+      reason:
+        'the first configured account (no drill history: --record <file> keeps one and picks the account tested longest ago)',
+    };
   const lastPassed = (a: Account) =>
     history
       .filter((h) => h.result === 'passed' && h.account.objectId.toLowerCase() === a.objectId.toLowerCase())
@@ -318,7 +347,9 @@ export function chooseAccount(accounts: readonly Account[], history: readonly Dr
       .pop();
   const never = accounts.find((a) => lastPassed(a) === undefined);
   if (never) return { account: never, reason: 'no passed drill on record for this account' };
-  const oldest = [...accounts].sort((a, b) => (lastPassed(a)! < lastPassed(b)! ? -1 : lastPassed(a)! > lastPassed(b)! ? 1 : 0))[0];
+  const oldest = [...accounts].sort((a, b) =>
+    lastPassed(a)! < lastPassed(b)! ? -1 : lastPassed(a)! > lastPassed(b)! ? 1 : 0,
+  )[0];
   return { account: oldest, reason: `tested longest ago: last passed drill ${lastPassed(oldest)}` };
 }
 

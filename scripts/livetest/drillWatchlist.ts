@@ -8,7 +8,14 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import * as https from 'https';
-import { bearerTokenAuthenticationPolicy, bearerTokenAuthenticationPolicyName, createEmptyPipeline, createHttpHeaders, createPipelineRequest, HttpClient } from '@azure/core-rest-pipeline';
+import {
+  bearerTokenAuthenticationPolicy,
+  bearerTokenAuthenticationPolicyName,
+  createEmptyPipeline,
+  createHttpHeaders,
+  createPipelineRequest,
+  HttpClient,
+} from '@azure/core-rest-pipeline';
 import { v5 as uuidv5 } from 'uuid';
 import { PACK_NAMESPACE } from '../content/ids';
 import { tokenOriginPolicy, originOf } from '../security/tokenOrigin';
@@ -41,9 +48,11 @@ export type DrillColumn = (typeof DRILL_WATCHLIST.columns)[number];
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
 
 /** The same drill (account + start) always has the same item id: a re-sent record updates, never duplicates. */
-export const drillItemId = (rec: Pick<DrillRecord, 'account' | 'date'>): string => uuidv5(`drill:${rec.account.objectId.toLowerCase()}:${rec.date}`, PACK_NAMESPACE);
+export const drillItemId = (rec: Pick<DrillRecord, 'account' | 'date'>): string =>
+  uuidv5(`drill:${rec.account.objectId.toLowerCase()}:${rec.date}`, PACK_NAMESPACE);
 
-const seconds = (from: string | null, to: string | null): string => (from && to ? String(Math.round((Date.parse(to) - Date.parse(from)) / 1000)) : '');
+const seconds = (from: string | null, to: string | null): string =>
+  from && to ? String(Math.round((Date.parse(to) - Date.parse(from)) / 1000)) : '';
 
 /** The watchlist item of a drill record: every value a string (watchlist items are text), empty when unknown. */
 export function drillWatchlistItem(rec: DrillRecord, operator: string): Record<DrillColumn, string> {
@@ -73,8 +82,12 @@ export function operatorFromToken(token: string | undefined): string {
   const payload = token?.split('.')[1];
   if (!payload) return 'unknown';
   try {
-    const c = JSON.parse(Buffer.from(payload.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')) as Record<string, unknown>;
-    const v = [c.upn, c.unique_name, c.preferred_username, c.appid ? `app ${String(c.appid)}` : undefined, c.oid].find((x) => typeof x === 'string' && x);
+    const c = JSON.parse(
+      Buffer.from(payload.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'),
+    ) as Record<string, unknown>;
+    const v = [c.upn, c.unique_name, c.preferred_username, c.appid ? `app ${String(c.appid)}` : undefined, c.oid].find(
+      (x) => typeof x === 'string' && x,
+    );
     return typeof v === 'string' ? v.slice(0, 256) : 'unknown';
   } catch {
     return 'unknown';
@@ -114,10 +127,13 @@ export interface UpsertOptions {
 /** PUT the drill's watchlist item. The ARM token is sent to the ARM origin only (tokenOriginPolicy). */
 export async function upsertDrillItem(o: UpsertOptions): Promise<void> {
   const arm = originOf(o.armEndpoint ?? DEFAULT_ARM_ENDPOINT);
-  if (!arm || !arm.startsWith('https://')) throw new DrillWatchlistError(`ARM endpoint ${o.armEndpoint}: expected an https URL`);
+  if (!arm || !arm.startsWith('https://'))
+    throw new DrillWatchlistError(`ARM endpoint ${o.armEndpoint}: expected an https URL`);
   const pipeline = createEmptyPipeline();
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: o.credential, scopes: `${arm}/.default` }));
-  pipeline.addPolicy(tokenOriginPolicy([arm], 'Azure Resource Manager'), { afterPolicies: [bearerTokenAuthenticationPolicyName] });
+  pipeline.addPolicy(tokenOriginPolicy([arm], 'Azure Resource Manager'), {
+    afterPolicies: [bearerTokenAuthenticationPolicyName],
+  });
   const url = drillItemUrl(arm, o.target, o.item.DrillId);
   const request = createPipelineRequest({
     url,
@@ -131,7 +147,9 @@ export async function upsertDrillItem(o: UpsertOptions): Promise<void> {
   try {
     res = await pipeline.sendRequest(o.httpClient, request);
   } catch (e) {
-    throw new DrillWatchlistError(`could not write the drill to watchlist ${DRILL_WATCHLIST.alias}: ${(e as Error).message}`);
+    throw new DrillWatchlistError(
+      `could not write the drill to watchlist ${DRILL_WATCHLIST.alias}: ${(e as Error).message}`,
+    );
   }
   if (res.status >= 300) {
     let detail = '';
@@ -141,7 +159,15 @@ export async function upsertDrillItem(o: UpsertOptions): Promise<void> {
     } catch {
       /* not JSON */
     }
-    const hint = res.status === 403 ? ' (writing watchlist items needs Microsoft Sentinel Contributor on the workspace)' : res.status === 404 ? ` (deploy the pack first: btg deploy creates the watchlist ${DRILL_WATCHLIST.alias})` : '';
-    throw new DrillWatchlistError(`could not write the drill to watchlist ${DRILL_WATCHLIST.alias}: HTTP ${res.status}${detail ? ` ${detail}` : ''}${hint}`, res.status);
+    const hint =
+      res.status === 403
+        ? ' (writing watchlist items needs Microsoft Sentinel Contributor on the workspace)'
+        : res.status === 404
+          ? ` (deploy the pack first: btg deploy creates the watchlist ${DRILL_WATCHLIST.alias})`
+          : '';
+    throw new DrillWatchlistError(
+      `could not write the drill to watchlist ${DRILL_WATCHLIST.alias}: HTTP ${res.status}${detail ? ` ${detail}` : ''}${hint}`,
+      res.status,
+    );
   }
 }

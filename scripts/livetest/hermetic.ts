@@ -38,7 +38,17 @@ export interface HermeticAnalysis {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const RUNTIME_NAMED = new Set(['table', 'database', 'cluster', 'workspace', 'app', 'resource', 'materialized_view', 'external_table', 'materialize_view']);
+const RUNTIME_NAMED = new Set([
+  'table',
+  'database',
+  'cluster',
+  'workspace',
+  'app',
+  'resource',
+  'materialized_view',
+  'external_table',
+  'materialize_view',
+]);
 
 const quoted = (message: string) => /'([^']+)'/.exec(message)?.[1];
 
@@ -65,7 +75,8 @@ export function analyzeHermetic(query: string): HermeticAnalysis {
   code.Syntax.WalkNodes((n: any) => {
     if (n.Kind === SK.NameReference) {
       const sym = n.ReferencedSymbol;
-      if (sym && (sym.Kind === SymbolKind.Variable || sym.Kind === SymbolKind.Function)) referenced.add(String(sym.Name));
+      if (sym && (sym.Kind === SymbolKind.Variable || sym.Kind === SymbolKind.Function))
+        referenced.add(String(sym.Name));
     }
     if (n.Kind === SK.FunctionCallExpression && RUNTIME_NAMED.has(String(n.Name?.SimpleName ?? '').toLowerCase())) {
       implicitReads.push({ text: firstLine(n), start: n.TextStart });
@@ -74,7 +85,8 @@ export function analyzeHermetic(query: string): HermeticAnalysis {
     } else if (n.Kind === SK.DataTableExpression) {
       const columns: Column[] = [];
       const rt = n.ResultType;
-      if (rt && rt.Columns) for (const c of netList(rt.Columns)) columns.push({ name: c.Name, type: c.Type?.Name ?? 'unknown' });
+      if (rt && rt.Columns)
+        for (const c of netList(rt.Columns)) columns.push({ name: c.Name, type: c.Type?.Name ?? 'unknown' });
       const valueTypes: string[] = [];
       for (const el of netList(n.Values)) valueTypes.push(el.Element?.ResultType?.Name ?? 'unknown');
       const parent = n.Parent;
@@ -85,6 +97,15 @@ export function analyzeHermetic(query: string): HermeticAnalysis {
 
   const columns: Column[] = [];
   const rt = code.ResultType;
-  if (rt && rt.Columns) for (const c of netList(rt.Columns)) columns.push({ name: c.Name, type: c.Type?.Name ?? 'unknown' });
-  return { diagnostics, unresolvedTables: [...unresolvedTables], unresolvedFunctions: [...unresolvedFunctions], implicitReads, datatables, columns, referenced: [...referenced] };
+  if (rt && rt.Columns)
+    for (const c of netList(rt.Columns)) columns.push({ name: c.Name, type: c.Type?.Name ?? 'unknown' });
+  return {
+    diagnostics,
+    unresolvedTables: [...unresolvedTables],
+    unresolvedFunctions: [...unresolvedFunctions],
+    implicitReads,
+    datatables,
+    columns,
+    referenced: [...referenced],
+  };
 }

@@ -11,8 +11,27 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { RuleItem } from '../content/items';
 import { defaultAnalyzer, KqlAnalyzer } from '../kql/analyzer';
-import { compileQuery, CompiledQuery, evaluate, KqlRuntimeError, lineColOf, Mutation, mutationSites, NotSupportedOffline, table } from '../kql/eval';
-import { Column as KColumn, KDate, KValue, parseDatetimeText, parseTimespanText, KSpan, Table, toKString } from '../kql/eval/values';
+import {
+  compileQuery,
+  CompiledQuery,
+  evaluate,
+  KqlRuntimeError,
+  lineColOf,
+  Mutation,
+  mutationSites,
+  NotSupportedOffline,
+  table,
+} from '../kql/eval';
+import {
+  Column as KColumn,
+  KDate,
+  KValue,
+  parseDatetimeText,
+  parseTimespanText,
+  KSpan,
+  Table,
+  toKString,
+} from '../kql/eval/values';
 import { bundledSchemas, TableSchemas } from '../kql/schemas';
 import { renderedDiagnosticAt } from '../content/locate';
 import { AccountMap, AccountRef, rewriteAccounts } from './accounts';
@@ -71,7 +90,8 @@ function cellValue(type: string, v: unknown): KValue {
 function toDynamic(v: unknown): KValue {
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.map(toDynamic) as KValue;
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toDynamic(x)])) as KValue;
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toDynamic(x)])) as KValue;
   return (v ?? null) as KValue;
 }
 
@@ -79,7 +99,10 @@ function toDynamic(v: unknown): KValue {
 export function caseTables(c: PlannedCase, schemas: TableSchemas): Record<string, Table> {
   const out: Record<string, Table> = {};
   for (const t of c.shadow.tables) {
-    const cols: KColumn[] = (schemas[t.name] ?? []).map((x) => ({ name: x.name, type: x.type === 'int' ? 'long' : x.type }));
+    const cols: KColumn[] = (schemas[t.name] ?? []).map((x) => ({
+      name: x.name,
+      type: x.type === 'int' ? 'long' : x.type,
+    }));
     const d = c.shadow.data[t.name] ?? { rows: [], ingestion: [] };
     out[t.name] = table(
       cols,
@@ -93,7 +116,11 @@ export function caseTables(c: PlannedCase, schemas: TableSchemas): Record<string
 function watchlistFunction(accounts: readonly AccountRef[] | undefined) {
   const t = table(
     WATCHLIST_SHADOW_COLUMNS,
-    (accounts ?? []).map((a) => ({ SearchKey: a.objectId.toLowerCase(), AccountObjectId: a.objectId.toLowerCase(), AccountUPN: a.userPrincipalName })),
+    (accounts ?? []).map((a) => ({
+      SearchKey: a.objectId.toLowerCase(),
+      AccountObjectId: a.objectId.toLowerCase(),
+      AccountUPN: a.userPrincipalName,
+    })),
   );
   return () => t;
 }
@@ -103,7 +130,15 @@ interface Outcome {
   result: Table;
 }
 
-function runCase(q: CompiledQuery, c: PlannedCase, rule: PlannedRule, opts: OfflineOptions, now: number, mutation?: Mutation, tables?: Record<string, Table>): Outcome {
+function runCase(
+  q: CompiledQuery,
+  c: PlannedCase,
+  rule: PlannedRule,
+  opts: OfflineOptions,
+  now: number,
+  mutation?: Mutation,
+  tables?: Record<string, Table>,
+): Outcome {
   const result = evaluate(q, {
     tables: tables ?? caseTables(c, opts.schemas),
     functions: { _GetWatchlist: watchlistFunction(opts.watchlistAccounts) },
@@ -116,7 +151,9 @@ function runCase(q: CompiledQuery, c: PlannedCase, rule: PlannedRule, opts: Offl
 /** Where a not-supported construct is in the rule's template (`detections/x.yaml:12:5`), else in the rendered query. */
 function locate(e: NotSupportedOffline, item: RuleItem): string {
   const d = renderedDiagnosticAt(item.query, e.start, 1, 'not-supported-offline', 'error', e.message);
-  const where = d.range ? `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}` : `${item.file} (query ${e.line}:${e.col})`;
+  const where = d.range
+    ? `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}`
+    : `${item.file} (query ${e.line}:${e.col})`;
   return `not supported offline: ${e.what} at ${where} (run btg test --live)`;
 }
 
@@ -127,7 +164,13 @@ function shownValue(v: KValue): string {
 
 /** The result rows as short lines (for a failing case). */
 export function showRows(t: Table, max = 5): string[] {
-  const lines = t.rows.slice(0, max).map((r) => t.columns.filter((c) => r[c.name] !== '' && r[c.name] !== null).slice(0, 8).map((c) => `${c.name}=${shownValue(r[c.name])}`).join(', '));
+  const lines = t.rows.slice(0, max).map((r) =>
+    t.columns
+      .filter((c) => r[c.name] !== '' && r[c.name] !== null)
+      .slice(0, 8)
+      .map((c) => `${c.name}=${shownValue(r[c.name])}`)
+      .join(', '),
+  );
   if (t.rows.length > max) lines.push(`... ${t.rows.length - max} more`);
   return lines;
 }
@@ -165,7 +208,9 @@ function alertProblems(c: PlannedCase, item: RuleItem, result: Table, accounts?:
   const rewrite = (v: string | number | boolean) => String(accounts ? rewriteAccounts(v, accounts).value : v);
   for (const [key, value] of Object.entries(want.entities ?? {})) {
     const [type, identifier] = key.split('.');
-    const column = item.rule.entityMappings?.find((m) => m.entityType === type)?.fieldMappings.find((f) => f.identifier === identifier)?.columnName;
+    const column = item.rule.entityMappings
+      ?.find((m) => m.entityType === type)
+      ?.fieldMappings.find((f) => f.identifier === identifier)?.columnName;
     if (!column) problems.push(`alert.entities.${key}: the rule maps no ${type} entity with identifier ${identifier}`);
     else expected.push({ label: `entity ${key} (column ${column})`, column, value: rewrite(value) });
   }
@@ -179,9 +224,15 @@ function alertProblems(c: PlannedCase, item: RuleItem, result: Table, accounts?:
   if (!matches) {
     for (const e of expected) {
       const got = [...new Set(result.rows.map((r) => toKString(r[e.column] ?? null)))];
-      if (!got.includes(e.value)) problems.push(`${e.label}: expected ${JSON.stringify(e.value)}, the alerts have ${got.map((g) => JSON.stringify(g)).join(', ') || 'nothing'}`);
+      if (!got.includes(e.value))
+        problems.push(
+          `${e.label}: expected ${JSON.stringify(e.value)}, the alerts have ${got.map((g) => JSON.stringify(g)).join(', ') || 'nothing'}`,
+        );
     }
-    if (!problems.length) problems.push(`no single alert carries all of ${expected.map((e) => `${e.label}=${JSON.stringify(e.value)}`).join(', ')}`);
+    if (!problems.length)
+      problems.push(
+        `no single alert carries all of ${expected.map((e) => `${e.label}=${JSON.stringify(e.value)}`).join(', ')}`,
+      );
   }
   return problems;
 }
@@ -216,7 +267,14 @@ export function runOffline(plan: TestPlan, items: readonly RuleItem[], opts: Off
     }
     const verdicts: { c: PlannedCase; ok: boolean; tables?: Record<string, Table> }[] = [];
     for (const c of r.cases) {
-      const base: Omit<CaseResult, 'status'> = { name: c.name, expect: c.expect, problems: c.problems, skipReason: c.skipReason, shift: c.shadow.shift, ...(opts.showQueries && c.shadow.text ? { query: c.shadow.text } : {}) };
+      const base: Omit<CaseResult, 'status'> = {
+        name: c.name,
+        expect: c.expect,
+        problems: c.problems,
+        skipReason: c.skipReason,
+        shift: c.shadow.shift,
+        ...(opts.showQueries && c.shadow.text ? { query: c.shadow.text } : {}),
+      };
       if (c.problems.length) {
         cases.push({ ...base, status: 'invalid' });
         continue;
@@ -239,26 +297,58 @@ export function runOffline(plan: TestPlan, items: readonly RuleItem[], opts: Off
           if (ap.length) ((ok = false), details.push(...ap));
         }
         if (out.actual !== c.expect) {
-          if (out.actual === 'fire') details.push(`${out.result.rows.length} row(s) came out:`, ...showRows(out.result).map((l) => `  ${l}`));
+          if (out.actual === 'fire')
+            details.push(`${out.result.rows.length} row(s) came out:`, ...showRows(out.result).map((l) => `  ${l}`));
           else {
-            details.push(out.result.rows.length ? `${out.result.rows.length} row(s) came out, below the trigger (${describeTrigger(r.trigger)})` : 'no row came out; where the rows were dropped:');
+            details.push(
+              out.result.rows.length
+                ? `${out.result.rows.length} row(s) came out, below the trigger (${describeTrigger(r.trigger)})`
+                : 'no row came out; where the rows were dropped:',
+            );
             details.push(...traceCase(q, c, r, opts, now).map((l) => `  ${l}`));
           }
         }
         verdicts.push({ c, ok, tables });
-        cases.push({ ...base, status: ok ? 'pass' : 'fail', actual: out.actual, count: out.result.rows.length, ...(details.length ? { details } : {}) });
+        cases.push({
+          ...base,
+          status: ok ? 'pass' : 'fail',
+          actual: out.actual,
+          count: out.result.rows.length,
+          ...(details.length ? { details } : {}),
+        });
       } catch (e) {
         if (e instanceof NotSupportedOffline) cases.push({ ...base, status: 'error', error: locate(e, item) });
         else if (e instanceof KqlRuntimeError) cases.push({ ...base, status: 'error', error: e.message });
         // an evaluator defect must not pass for a verdict, nor stop the other rules: an error of this case
-        else cases.push({ ...base, status: 'error', error: `offline evaluator error (please report; run btg test --live): ${(e as Error).message}` });
+        else
+          cases.push({
+            ...base,
+            status: 'error',
+            error: `offline evaluator error (please report; run btg test --live): ${(e as Error).message}`,
+          });
       }
     }
-    const run: OfflineRuleRun = { templateId: r.templateId, name: r.name, kind: r.kind, file: r.file, trigger: describeTrigger(r.trigger), window: r.window, tables: r.tables, cases };
+    const run: OfflineRuleRun = {
+      templateId: r.templateId,
+      name: r.name,
+      kind: r.kind,
+      file: r.file,
+      trigger: describeTrigger(r.trigger),
+      window: r.window,
+      tables: r.tables,
+      cases,
+    };
     if (opts.mutate && q && item && !refused) run.mutation = mutationScore(q, r, verdicts, opts, now, item);
     rules.push(run);
   }
-  return { mode: 'offline', now: plan.now.toISOString(), timeShift: TIME_SHIFT_POLICY, summary: summarize(rules), rules, notes: plan.notes };
+  return {
+    mode: 'offline',
+    now: plan.now.toISOString(),
+    timeShift: TIME_SHIFT_POLICY,
+    summary: summarize(rules),
+    rules,
+    notes: plan.notes,
+  };
 }
 
 /**
@@ -267,10 +357,19 @@ export function runOffline(plan: TestPlan, items: readonly RuleItem[], opts: Off
  * the rule's cases all pass unmutated. A mutant of an enrichment column (an `extend` that does not filter) can only
  * be killed by an `alert:` expectation on that column.
  */
-export function mutationScore(q: CompiledQuery, r: PlannedRule, verdicts: { c: PlannedCase; ok: boolean; tables?: Record<string, Table> }[], opts: OfflineOptions, now: number, item?: RuleItem): MutationScore {
+export function mutationScore(
+  q: CompiledQuery,
+  r: PlannedRule,
+  verdicts: { c: PlannedCase; ok: boolean; tables?: Record<string, Table> }[],
+  opts: OfflineOptions,
+  now: number,
+  item?: RuleItem,
+): MutationScore {
   const sites = mutationSites(q.code, q.text);
-  if (!verdicts.length) return { total: sites.length, killed: 0, score: 0, survivors: [], notScored: 'no executed case' };
-  if (verdicts.some((v) => !v.ok)) return { total: sites.length, killed: 0, score: 0, survivors: [], notScored: 'a case fails unmutated' };
+  if (!verdicts.length)
+    return { total: sites.length, killed: 0, score: 0, survivors: [], notScored: 'no executed case' };
+  if (verdicts.some((v) => !v.ok))
+    return { total: sites.length, killed: 0, score: 0, survivors: [], notScored: 'a case fails unmutated' };
   const survivors: string[] = [];
   let killed = 0;
   for (const m of sites) {
@@ -279,7 +378,8 @@ export function mutationScore(q: CompiledQuery, r: PlannedRule, verdicts: { c: P
       try {
         const out = runCase(q, v.c, r, opts, now, m, v.tables);
         if (out.actual !== v.c.expect) dead = true;
-        else if (item && v.c.expect === 'fire' && alertProblems(v.c, item, out.result, opts.accounts).length) dead = true;
+        else if (item && v.c.expect === 'fire' && alertProblems(v.c, item, out.result, opts.accounts).length)
+          dead = true;
       } catch {
         dead = true;
       }
@@ -304,13 +404,32 @@ export interface RuleTestSummary {
  */
 const summaryCache = new Map<string, RuleTestSummary>();
 
-export function ruleTestSummaries(rules: readonly RuleItem[], input: { accounts?: AccountMap; watchlistAccounts: readonly AccountRef[]; now?: Date; analyzer?: KqlAnalyzer; schemas?: TableSchemas }): Record<string, RuleTestSummary> {
+export function ruleTestSummaries(
+  rules: readonly RuleItem[],
+  input: {
+    accounts?: AccountMap;
+    watchlistAccounts: readonly AccountRef[];
+    now?: Date;
+    analyzer?: KqlAnalyzer;
+    schemas?: TableSchemas;
+  },
+): Record<string, RuleTestSummary> {
   const schemas = input.schemas ?? bundledSchemas();
   const analyzer = input.analyzer ?? defaultAnalyzer();
   // a rule's result depends only on its query, trigger, tests and the accounts: cached per rule, so builds of the
   // same pack (or of config variants that change a few rules) in one process run each rule once
   const keyOf = (r: RuleItem) =>
-    JSON.stringify([r.templateId, r.query.text, r.rule.kind, r.rule.triggerOperator, r.rule.triggerThreshold, r.tests, input.accounts?.pairs ?? null, input.watchlistAccounts, input.schemas ? Object.keys(schemas).length : 0]);
+    JSON.stringify([
+      r.templateId,
+      r.query.text,
+      r.rule.kind,
+      r.rule.triggerOperator,
+      r.rule.triggerThreshold,
+      r.tests,
+      input.accounts?.pairs ?? null,
+      input.watchlistAccounts,
+      input.schemas ? Object.keys(schemas).length : 0,
+    ]);
   const out: Record<string, RuleTestSummary> = {};
   const todo = rules.filter((r) => {
     const hit = summaryCache.get(keyOf(r));
@@ -318,11 +437,32 @@ export function ruleTestSummaries(rules: readonly RuleItem[], input: { accounts?
     return !hit;
   });
   if (!todo.length) return out;
-  const plan = planTests({ rules: todo, schemas, now: input.now ?? new Date(), accounts: input.accounts, watchlistAccounts: input.watchlistAccounts, validate: false, analyzer });
-  const report = runOffline(plan, todo, { analyzer, schemas, watchlistAccounts: input.watchlistAccounts, accounts: input.accounts, mutate: true });
+  const plan = planTests({
+    rules: todo,
+    schemas,
+    now: input.now ?? new Date(),
+    accounts: input.accounts,
+    watchlistAccounts: input.watchlistAccounts,
+    validate: false,
+    analyzer,
+  });
+  const report = runOffline(plan, todo, {
+    analyzer,
+    schemas,
+    watchlistAccounts: input.watchlistAccounts,
+    accounts: input.accounts,
+    mutate: true,
+  });
   for (const r of report.rules) {
-    const m = r.mutation && !r.mutation.notScored ? { killed: r.mutation.killed, total: r.mutation.total, score: r.mutation.score } : undefined;
-    out[r.templateId] = { cases: r.cases.length, passed: r.cases.filter((c) => c.status === 'pass').length, ...(m ? { mutation: m } : {}) };
+    const m =
+      r.mutation && !r.mutation.notScored
+        ? { killed: r.mutation.killed, total: r.mutation.total, score: r.mutation.score }
+        : undefined;
+    out[r.templateId] = {
+      cases: r.cases.length,
+      passed: r.cases.filter((c) => c.status === 'pass').length,
+      ...(m ? { mutation: m } : {}),
+    };
     const item = todo.find((i) => i.templateId === r.templateId);
     if (item) {
       if (summaryCache.size > 512) summaryCache.clear();

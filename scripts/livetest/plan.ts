@@ -62,7 +62,8 @@ export interface PlanInput {
   analyzer?: KqlAnalyzer;
 }
 
-const sameColumns = (a: readonly Column[], b: readonly Column[]) => a.length === b.length && a.every((c, i) => c.name === b[i].name && c.type === b[i].type);
+const sameColumns = (a: readonly Column[], b: readonly Column[]) =>
+  a.length === b.length && a.every((c, i) => c.name === b[i].name && c.type === b[i].type);
 
 function lineCol(text: string, offset: number): string {
   const before = text.slice(0, offset).split('\n');
@@ -80,11 +81,21 @@ function lineCol(text: string, offset: number): string {
  * and each case's lets alone: a case's query differs from that one only in datatable VALUES, which cannot change
  * what a name binds to or a column's type once the lets check proves the columns and value types exact.
  */
-export function validateShadow(shadow: ShadowQuery, schemas: TableSchemas, item?: RuleItem, scope: 'full' | 'lets' = 'full'): string[] {
+export function validateShadow(
+  shadow: ShadowQuery,
+  schemas: TableSchemas,
+  item?: RuleItem,
+  scope: 'full' | 'lets' = 'full',
+): string[] {
   return checkShadow(shadow, schemas, item, scope)?.problems ?? [];
 }
 
-function checkShadow(shadow: ShadowQuery, schemas: TableSchemas, item: RuleItem | undefined, scope: 'full' | 'lets'): { problems: string[]; analysis: HermeticAnalysis } | undefined {
+function checkShadow(
+  shadow: ShadowQuery,
+  schemas: TableSchemas,
+  item: RuleItem | undefined,
+  scope: 'full' | 'lets',
+): { problems: string[]; analysis: HermeticAnalysis } | undefined {
   if (!shadow.text) return undefined;
   const problems: string[] = [];
   const text = scope === 'full' ? shadow.text : `${shadow.text.slice(0, shadow.ruleOffset)}print BtgShadowLets = 1\n`;
@@ -98,7 +109,10 @@ function checkShadow(shadow: ShadowQuery, schemas: TableSchemas, item: RuleItem 
     }
     problems.push(`${where}: ${d.code} ${d.message}`);
   }
-  for (const r of a.implicitReads) problems.push(`shadow query ${lineCol(text, r.start)}: reads data by a name resolved at run time (${r.text.trim()}), which a let cannot shadow`);
+  for (const r of a.implicitReads)
+    problems.push(
+      `shadow query ${lineCol(text, r.start)}: reads data by a name resolved at run time (${r.text.trim()}), which a let cannot shadow`,
+    );
   // only the shadow's own datatables (before the rule's query; a rule may declare datatables of its own)
   const ours = a.datatables.filter((d) => d.start < shadow.ruleOffset);
   for (const t of shadow.tables) {
@@ -111,9 +125,15 @@ function checkShadow(shadow: ShadowQuery, schemas: TableSchemas, item: RuleItem 
     const schema = schemas[t.name];
     if (!sameColumns(dt.columns, schema)) {
       const diff = schema
-        .map((c, i) => (dt.columns[i]?.name === c.name && dt.columns[i]?.type === c.type ? '' : `${c.name}:${c.type} declared as ${dt.columns[i] ? `${dt.columns[i].name}:${dt.columns[i].type}` : 'nothing'}`))
+        .map((c, i) =>
+          dt.columns[i]?.name === c.name && dt.columns[i]?.type === c.type
+            ? ''
+            : `${c.name}:${c.type} declared as ${dt.columns[i] ? `${dt.columns[i].name}:${dt.columns[i].type}` : 'nothing'}`,
+        )
         .filter(Boolean);
-      problems.push(`table ${t.name}: shadow datatable columns differ from the schema (${diff.slice(0, 5).join('; ')}${diff.length > 5 ? ` +${diff.length - 5} more` : ''}${dt.columns.length > schema.length ? `; ${dt.columns.length - schema.length} extra` : ''})`);
+      problems.push(
+        `table ${t.name}: shadow datatable columns differ from the schema (${diff.slice(0, 5).join('; ')}${diff.length > 5 ? ` +${diff.length - 5} more` : ''}${dt.columns.length > schema.length ? `; ${dt.columns.length - schema.length} extra` : ''})`,
+      );
       continue;
     }
     if (dt.valueTypes.length !== t.rows * schema.length) {
@@ -122,18 +142,26 @@ function checkShadow(shadow: ShadowQuery, schemas: TableSchemas, item: RuleItem 
     }
     dt.valueTypes.forEach((vt, i) => {
       const c = schema[i % schema.length];
-      if (vt !== c.type) problems.push(`${t.name}[${Math.floor(i / schema.length)}].${c.name}: value typed ${vt} in a ${c.type} column`);
+      if (vt !== c.type)
+        problems.push(`${t.name}[${Math.floor(i / schema.length)}].${c.name}: value typed ${vt} in a ${c.type} column`);
     });
   }
   const wl = ours.filter((d) => d.letName === undefined);
-  for (const d of wl) if (!sameColumns(d.columns, WATCHLIST_SHADOW_COLUMNS)) problems.push(`${WATCHLIST_FUNCTION_NAME} shadow: unexpected columns ${d.columns.map((c) => `${c.name}:${c.type}`).join(', ')}`);
+  for (const d of wl)
+    if (!sameColumns(d.columns, WATCHLIST_SHADOW_COLUMNS))
+      problems.push(
+        `${WATCHLIST_FUNCTION_NAME} shadow: unexpected columns ${d.columns.map((c) => `${c.name}:${c.type}`).join(', ')}`,
+      );
   if (scope === 'full' && !(a.columns.length === 1 && a.columns[0].name === 'Count' && a.columns[0].type === 'long')) {
-    problems.push(`shadow query result is (${a.columns.map((c) => `${c.name}:${c.type}`).join(', ')}), expected (Count:long)`);
+    problems.push(
+      `shadow query result is (${a.columns.map((c) => `${c.name}:${c.type}`).join(', ')}), expected (Count:long)`,
+    );
   }
   return { problems, analysis: a };
 }
 
-const wordIn = (name: string, text: string) => new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`).test(text);
+const wordIn = (name: string, text: string) =>
+  new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`).test(text);
 
 export interface RuleShadowing {
   /** schema tables the rule's query reads by name */
@@ -154,47 +182,97 @@ export function analyseRule(item: RuleItem, schemas: TableSchemas, opts: ShadowO
   const query = item.query.text;
   const candidates = Object.keys(schemas).filter((t) => wordIn(t, query));
   const mentionsWatchlist = wordIn(WATCHLIST_FUNCTION_NAME, query);
-  const structure = shadowQuery({ templateId: item.templateId, query, readTables: candidates, readsWatchlist: mentionsWatchlist }, { name: '(structure)', expect: 'no-fire', tables: {} }, schemas, opts);
+  const structure = shadowQuery(
+    { templateId: item.templateId, query, readTables: candidates, readsWatchlist: mentionsWatchlist },
+    { name: '(structure)', expect: 'no-fire', tables: {} },
+    schemas,
+    opts,
+  );
   const checked = checkShadow(structure, schemas, item, 'full');
   const problems = [...structure.problems, ...(checked?.problems ?? [])];
   const a = checked?.analysis;
-  for (const t of a?.unresolvedTables ?? []) problems.push(`the rule reads ${t}, which has no schema, so it cannot be shadowed (add one with --schemas)`);
-  for (const f of a?.unresolvedFunctions ?? []) problems.push(`the rule calls workspace function ${f}, which a test cannot shadow`);
+  for (const t of a?.unresolvedTables ?? [])
+    problems.push(`the rule reads ${t}, which has no schema, so it cannot be shadowed (add one with --schemas)`);
+  for (const f of a?.unresolvedFunctions ?? [])
+    problems.push(`the rule calls workspace function ${f}, which a test cannot shadow`);
   const referenced = new Set(a?.referenced ?? []);
-  return { tables: candidates.filter((t) => referenced.has(t)), readsWatchlist: mentionsWatchlist && referenced.has(WATCHLIST_FUNCTION_NAME), problems };
+  return {
+    tables: candidates.filter((t) => referenced.has(t)),
+    readsWatchlist: mentionsWatchlist && referenced.has(WATCHLIST_FUNCTION_NAME),
+    problems,
+  };
 }
 
 /** The tables a rule reads, from the analyzer's bindings of its query (no hermetic shadow analysis). */
 function boundReads(item: RuleItem, schemas: TableSchemas, analyzer: KqlAnalyzer): RuleShadowing {
   const a = analyzer.analyze(item.query.text);
   const problems = a.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`);
-  return { tables: a.tables.filter((t) => schemas[t]), readsWatchlist: wordIn(WATCHLIST_FUNCTION_NAME, item.query.text), problems };
+  return {
+    tables: a.tables.filter((t) => schemas[t]),
+    readsWatchlist: wordIn(WATCHLIST_FUNCTION_NAME, item.query.text),
+    problems,
+  };
 }
 
 export function planTests(input: PlanInput): TestPlan {
   const notes: string[] = [];
   const rules: PlannedRule[] = [];
   const only = input.only ? new Set(input.only) : undefined;
-  if (only) for (const id of only) if (!input.rules.some((r) => r.templateId === id)) notes.push(`--rule ${id}: no such rule in the pack (known: ${input.rules.map((r) => r.templateId).join(', ')})`);
+  if (only)
+    for (const id of only)
+      if (!input.rules.some((r) => r.templateId === id))
+        notes.push(
+          `--rule ${id}: no such rule in the pack (known: ${input.rules.map((r) => r.templateId).join(', ')})`,
+        );
   for (const item of input.rules) {
     if (only && !only.has(item.templateId)) continue;
     const trigger = ruleTrigger(item.rule);
     const window = testWindow(item.rule, input.now);
     if (item.tests.length === 0) notes.push(`${item.templateId}: no tests`);
-    const shadowOpts: ShadowOptions = { now: input.now, accounts: input.accounts, watchlistAccounts: input.watchlistAccounts };
+    const shadowOpts: ShadowOptions = {
+      now: input.now,
+      accounts: input.accounts,
+      watchlistAccounts: input.watchlistAccounts,
+    };
     // the rule's query is analysed once, in its shadow with empty tables; each case then checks its own lets
     const reads: RuleShadowing = !item.tests.length
       ? { tables: [], readsWatchlist: false, problems: [] }
       : input.validate === false
         ? boundReads(item, input.schemas, input.analyzer ?? defaultAnalyzer())
         : analyseRule(item, input.schemas, shadowOpts);
-    const shadowRule = { templateId: item.templateId, query: item.query.text, readTables: reads.tables, readsWatchlist: reads.readsWatchlist };
+    const shadowRule = {
+      templateId: item.templateId,
+      query: item.query.text,
+      readTables: reads.tables,
+      readsWatchlist: reads.readsWatchlist,
+    };
     const cases = item.tests.map((test): PlannedCase => {
       const shadow = shadowQuery(shadowRule, test, input.schemas, shadowOpts);
-      const problems = [...reads.problems, ...shadow.problems, ...(input.validate === false ? [] : validateShadow(shadow, input.schemas, item, 'lets'))];
-      return { templateId: item.templateId, name: test.name, expect: test.expect, shadow, problems, skipReason: shadow.skipReason, timespan: { startTime: window.startTime, endTime: window.endTime } };
+      const problems = [
+        ...reads.problems,
+        ...shadow.problems,
+        ...(input.validate === false ? [] : validateShadow(shadow, input.schemas, item, 'lets')),
+      ];
+      return {
+        templateId: item.templateId,
+        name: test.name,
+        expect: test.expect,
+        shadow,
+        problems,
+        skipReason: shadow.skipReason,
+        timespan: { startTime: window.startTime, endTime: window.endTime },
+      };
     });
-    rules.push({ templateId: item.templateId, name: item.rule.name, kind: item.rule.kind, file: item.file, trigger, window: window.period, tables: reads.tables, cases });
+    rules.push({
+      templateId: item.templateId,
+      name: item.rule.name,
+      kind: item.rule.kind,
+      file: item.file,
+      trigger,
+      window: window.period,
+      tables: reads.tables,
+      cases,
+    });
   }
   return { now: input.now, rules, notes };
 }
@@ -207,10 +285,17 @@ export function optionNotes(config: Config, example: Config): string[] {
   const notes: string[] = [];
   const show = (v: unknown) => JSON.stringify(v);
   const diff = (what: string, mine: unknown, theirs: unknown) => {
-    if (show(mine) !== show(theirs)) notes.push(`options.${what} is ${show(mine)}; the pack's tests are written for ${show(theirs)} (examples/btg.config.yaml), so a case that depends on it may differ`);
+    if (show(mine) !== show(theirs))
+      notes.push(
+        `options.${what} is ${show(mine)}; the pack's tests are written for ${show(theirs)} (examples/btg.config.yaml), so a case that depends on it may differ`,
+      );
   };
   diff('failedSignInThreshold', config.options.failedSignInThreshold, example.options.failedSignInThreshold);
-  diff('allowedAuthMethods', [...config.options.allowedAuthMethods].sort(), [...example.options.allowedAuthMethods].sort());
+  diff(
+    'allowedAuthMethods',
+    [...config.options.allowedAuthMethods].sort(),
+    [...example.options.allowedAuthMethods].sort(),
+  );
   diff('expectedLocations', config.options.expectedLocations ?? null, example.options.expectedLocations ?? null);
   diff('testIntervalDays', config.options.testIntervalDays, example.options.testIntervalDays);
   return notes;

@@ -51,7 +51,8 @@ export interface TestReport {
   fatal?: string;
 }
 
-export const TIME_SHIFT_POLICY = 'every datetime cell of a case is shifted by the same amount so that its newest row is at now − 1 minute (spacing kept; a row without TimeGenerated gets that time); the query API timespan is the rule queryPeriod (NRT: 1d) ending now';
+export const TIME_SHIFT_POLICY =
+  'every datetime cell of a case is shifted by the same amount so that its newest row is at now − 1 minute (spacing kept; a row without TimeGenerated gets that time); the query API timespan is the rule queryPeriod (NRT: 1d) ending now';
 
 function summarize(rules: RuleResult[]): TestReport['summary'] {
   const s = { rules: rules.length, cases: 0, valid: 0, invalid: 0, pass: 0, fail: 0, error: 0, skip: 0 };
@@ -83,19 +84,36 @@ export function offlineReport(plan: TestPlan, opts: { showQueries?: boolean } = 
   const rules = plan.rules.map((r) =>
     ruleShell(
       r,
-      r.cases.map((c) => ({ ...baseCase(c, !!opts.showQueries), status: c.problems.length ? 'invalid' : c.skipReason ? 'skip' : 'valid' })),
+      r.cases.map((c) => ({
+        ...baseCase(c, !!opts.showQueries),
+        status: c.problems.length ? 'invalid' : c.skipReason ? 'skip' : 'valid',
+      })),
     ),
   );
-  return { mode: 'offline', now: plan.now.toISOString(), timeShift: TIME_SHIFT_POLICY, summary: summarize(rules), rules, notes: plan.notes };
+  return {
+    mode: 'offline',
+    now: plan.now.toISOString(),
+    timeShift: TIME_SHIFT_POLICY,
+    summary: summarize(rules),
+    rules,
+    notes: plan.notes,
+  };
 }
 
 /** The `Count` of a `| count` result. */
 export function countOf(t: QueryTable): number {
   const i = t.columns.findIndex((c) => c.name === 'Count');
-  if (i < 0) throw new WorkspaceQueryError(`unexpected result: no Count column (columns: ${t.columns.map((c) => c.name).join(', ') || 'none'})`, 200, undefined, false);
+  if (i < 0)
+    throw new WorkspaceQueryError(
+      `unexpected result: no Count column (columns: ${t.columns.map((c) => c.name).join(', ') || 'none'})`,
+      200,
+      undefined,
+      false,
+    );
   const v = t.rows[0]?.[i];
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new WorkspaceQueryError(`unexpected result: Count is ${JSON.stringify(v)}`, 200, undefined, false);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+    throw new WorkspaceQueryError(`unexpected result: Count is ${JSON.stringify(v)}`, 200, undefined, false);
   return n;
 }
 
@@ -127,7 +145,9 @@ export async function runLive(plan: TestPlan, query: WorkspaceQuery, opts: LiveO
       throw e;
     }
   };
-  const rules = await Promise.all(plan.rules.map(async (r) => ruleShell(r, await Promise.all(r.cases.map((c) => limit(() => runCase(c, r)))))));
+  const rules = await Promise.all(
+    plan.rules.map(async (r) => ruleShell(r, await Promise.all(r.cases.map((c) => limit(() => runCase(c, r)))))),
+  );
   return {
     mode: 'live',
     now: plan.now.toISOString(),

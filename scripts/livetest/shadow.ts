@@ -116,10 +116,18 @@ export function shadowQuery(rule: ShadowRule, test: RuleTest, schemas: TableSche
   const named = Object.keys(test.tables);
 
   for (const t of named) {
-    if (!schemas[t]) problems.push(`table ${t}: no schema for this table (bundled: ${Object.keys(schemas).sort().join(', ')}; add others with --schemas)`);
-    else if (!read.has(t)) problems.push(`table ${t}: the rule does not read this table (it reads ${[...read].sort().join(', ') || 'no table'})`);
+    if (!schemas[t])
+      problems.push(
+        `table ${t}: no schema for this table (bundled: ${Object.keys(schemas).sort().join(', ')}; add others with --schemas)`,
+      );
+    else if (!read.has(t))
+      problems.push(
+        `table ${t}: the rule does not read this table (it reads ${[...read].sort().join(', ') || 'no table'})`,
+      );
   }
-  for (const t of read) if (!schemas[t]) problems.push(`the rule reads ${t}, which has no schema, so it cannot be shadowed (add one with --schemas)`);
+  for (const t of read)
+    if (!schemas[t])
+      problems.push(`the rule reads ${t}, which has no schema, so it cannot be shadowed (add one with --schemas)`);
 
   // 1. rows: rewrite accounts, check columns
   const unmapped = new Set<string>();
@@ -131,7 +139,8 @@ export function shadowQuery(rule: ShadowRule, test: RuleTest, schemas: TableSche
     tableRows.set(
       t,
       test.tables[t].map((row, i) => {
-        for (const k of Object.keys(row)) if (!known.has(k) && k !== INGESTION_TIME_KEY) problems.push(`${t}[${i}].${k}: no such column in ${t}`);
+        for (const k of Object.keys(row))
+          if (!known.has(k) && k !== INGESTION_TIME_KEY) problems.push(`${t}[${i}].${k}: no such column in ${t}`);
         if (!opts.accounts) return row;
         const r = rewriteAccounts(row, opts.accounts);
         r.unmapped.forEach((u) => unmapped.add(u));
@@ -182,7 +191,8 @@ export function shadowQuery(rule: ShadowRule, test: RuleTest, schemas: TableSche
       });
       const given = row[INGESTION_TIME_KEY];
       const ims = given === undefined || given === null ? undefined : parseDatetime(given);
-      if (given !== undefined && given !== null && ims === undefined) problems.push(`${t}[${i}].${INGESTION_TIME_KEY}: expected an ISO-8601 date-time like 2026-11-20T08:15:00Z`);
+      if (given !== undefined && given !== null && ims === undefined)
+        problems.push(`${t}[${i}].${INGESTION_TIME_KEY}: expected an ISO-8601 date-time like 2026-11-20T08:15:00Z`);
       const tg = shifted.TimeGenerated instanceof Date ? shifted.TimeGenerated.getTime() : anchor;
       ingestion.push(ims !== undefined ? ims + shiftMs : tg);
       dataRows.push(shifted);
@@ -194,20 +204,40 @@ export function shadowQuery(rule: ShadowRule, test: RuleTest, schemas: TableSche
   }
   if (rule.readsWatchlist) {
     const accounts = opts.watchlistAccounts ?? [];
-    const rows = accounts.map((a) => [kqlString(a.objectId.toLowerCase()), kqlString(a.objectId.toLowerCase()), kqlString(a.userPrincipalName)]);
-    lets.push(`let ${WATCHLIST_FUNCTION_NAME} = (watchlistAlias:string) { ${datatable(WATCHLIST_SHADOW_COLUMNS, rows).replace(/\n\s*/g, ' ')} };`);
+    const rows = accounts.map((a) => [
+      kqlString(a.objectId.toLowerCase()),
+      kqlString(a.objectId.toLowerCase()),
+      kqlString(a.userPrincipalName),
+    ]);
+    lets.push(
+      `let ${WATCHLIST_FUNCTION_NAME} = (watchlistAlias:string) { ${datatable(WATCHLIST_SHADOW_COLUMNS, rows).replace(/\n\s*/g, ' ')} };`,
+    );
   }
 
   const shift = newest === undefined ? undefined : { ms: shiftMs, newest: new Date(anchor).toISOString() };
   const skipReason = unmapped.size
     ? `the rows mention example account(s) ${[...unmapped].join(', ')} and the config has only ${opts.accounts?.pairs.length ?? 0} account(s)`
     : undefined;
-  if (problems.length || skipReason) return { marker, text: '', problems, skipReason, tables, shift, ruleOffset: 0, data };
+  if (problems.length || skipReason)
+    return { marker, text: '', problems, skipReason, tables, shift, ruleOffset: 0, data };
   const prefix = [markerComment(marker), ...lets, ''].join('\n');
   const text = `${prefix}${liveIngestionTime(rule.query.replace(/\s+$/, ''))}\n| count\n`;
-  const givesIngestion = [...tableRows.values()].some((rows) => rows.some((r) => r[INGESTION_TIME_KEY] !== undefined && r[INGESTION_TIME_KEY] !== null));
-  const liveSkipReason = givesIngestion ? `the rows give ${INGESTION_TIME_KEY}, which a datatable cannot carry: this case runs offline only` : undefined;
-  return { marker, text, problems, tables, shift, ruleOffset: prefix.length, data, ...(liveSkipReason ? { liveSkipReason } : {}) };
+  const givesIngestion = [...tableRows.values()].some((rows) =>
+    rows.some((r) => r[INGESTION_TIME_KEY] !== undefined && r[INGESTION_TIME_KEY] !== null),
+  );
+  const liveSkipReason = givesIngestion
+    ? `the rows give ${INGESTION_TIME_KEY}, which a datatable cannot carry: this case runs offline only`
+    : undefined;
+  return {
+    marker,
+    text,
+    problems,
+    tables,
+    shift,
+    ruleOffset: prefix.length,
+    data,
+    ...(liveSkipReason ? { liveSkipReason } : {}),
+  };
 }
 
 /** What `ingestion_time()` becomes in a live shadow query. */
@@ -234,7 +264,7 @@ export function liveIngestionTime(query: string): string {
     } else if (query.startsWith('```', i)) {
       end = query.indexOf('```', i + 3);
       end = end < 0 ? n : end + 3;
-    } else if ((ch === '@' && (next === '"' || next === "'"))) {
+    } else if (ch === '@' && (next === '"' || next === "'")) {
       // verbatim literal: no escapes, a doubled quote stands for one
       const q = next;
       end = i + 2;

@@ -8,7 +8,16 @@ export interface Trigger {
   threshold: number;
 }
 
-const OPERATORS: Record<string, TriggerOperator> = { gt: 'gt', greaterthan: 'gt', lt: 'lt', lessthan: 'lt', eq: 'eq', equal: 'eq', ne: 'ne', notequal: 'ne' };
+const OPERATORS: Record<string, TriggerOperator> = {
+  gt: 'gt',
+  greaterthan: 'gt',
+  lt: 'lt',
+  lessthan: 'lt',
+  eq: 'eq',
+  equal: 'eq',
+  ne: 'ne',
+  notequal: 'ne',
+};
 
 /** Scheduled rules: their triggerOperator/triggerThreshold. NRT rules create an alert on any result: gt 0. */
 export function ruleTrigger(rule: Pick<SentinelRule, 'kind' | 'triggerOperator' | 'triggerThreshold'>): Trigger {
@@ -31,13 +40,17 @@ export function fires(count: number, t: Trigger): boolean {
   }
 }
 
-export const describeTrigger = (t: Trigger): string => `count ${{ gt: '>', lt: '<', eq: '==', ne: '!=' }[t.operator]} ${t.threshold}`;
+export const describeTrigger = (t: Trigger): string =>
+  `count ${{ gt: '>', lt: '<', eq: '==', ne: '!=' }[t.operator]} ${t.threshold}`;
 
 /** NRT rules have no query period; their live test looks back one day. */
 export const NRT_WINDOW = '1d';
 
 /** The query API time range: the rule's queryPeriod (NRT: 1 day) ending at `now`. */
-export function testWindow(rule: Pick<SentinelRule, 'kind' | 'queryPeriod'>, now: Date): { period: string; startTime: Date; endTime: Date } {
+export function testWindow(
+  rule: Pick<SentinelRule, 'kind' | 'queryPeriod'>,
+  now: Date,
+): { period: string; startTime: Date; endTime: Date } {
   const period = rule.kind === 'NRT' || !rule.queryPeriod ? NRT_WINDOW : rule.queryPeriod;
   const minutes = durationMinutes(period);
   return { period, startTime: new Date(now.getTime() - minutes * 60_000), endTime: new Date(now.getTime()) };

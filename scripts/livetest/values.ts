@@ -4,7 +4,17 @@
  * coerced silently: a test row that Kusto would read differently from what its author wrote is a broken test.
  */
 import { GUID_RE } from '../core/definitions';
-import { kqlBool, kqlDatetime, kqlDynamicValue, kqlGuid, kqlInt, kqlReal, kqlString, kqlTimespan, KqlLiteralError } from '../kql/literals';
+import {
+  kqlBool,
+  kqlDatetime,
+  kqlDynamicValue,
+  kqlGuid,
+  kqlInt,
+  kqlReal,
+  kqlString,
+  kqlTimespan,
+  KqlLiteralError,
+} from '../kql/literals';
 import { Column } from '../kql/schemas';
 
 export type Cell = { ok: true; text: string } | { ok: false; problem: string };
@@ -39,7 +49,16 @@ export function parseDatetime(value: unknown): number | undefined {
   return t;
 }
 
-const shown = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : v instanceof Date ? 'a date' : typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`);
+const shown = (v: unknown): string =>
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'a list'
+      : v instanceof Date
+        ? 'a date'
+        : typeof v === 'object'
+          ? 'a mapping'
+          : `${typeof v} ${JSON.stringify(v)}`;
 
 function guarded(fn: () => string): Cell {
   try {
@@ -67,30 +86,43 @@ export function renderCell(col: Column, value: unknown): Cell {
       return { ok: false, problem: `expected a string, got ${shown(value)} (quote it in YAML: "${String(value)}")` };
     case 'datetime': {
       const t = parseDatetime(value);
-      if (t === undefined) return { ok: false, problem: `expected an ISO-8601 date-time like 2026-11-20T08:15:00Z, got ${shown(value)}` };
+      if (t === undefined)
+        return { ok: false, problem: `expected an ISO-8601 date-time like 2026-11-20T08:15:00Z, got ${shown(value)}` };
       return guarded(() => kqlDatetime(new Date(t)));
     }
     case 'dynamic':
       if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
         try {
           JSON.parse(value);
-          return { ok: false, problem: 'dynamic column given JSON text in a string: write it as a YAML mapping or list, so it is stored as an object, not a string' };
+          return {
+            ok: false,
+            problem:
+              'dynamic column given JSON text in a string: write it as a YAML mapping or list, so it is stored as an object, not a string',
+          };
         } catch {
           /* not JSON: a plain dynamic string */
         }
       }
       return guarded(() => kqlDynamicValue(value));
     case 'bool':
-      return typeof value === 'boolean' ? guarded(() => kqlBool(value)) : { ok: false, problem: `expected true or false, got ${shown(value)}` };
+      return typeof value === 'boolean'
+        ? guarded(() => kqlBool(value))
+        : { ok: false, problem: `expected true or false, got ${shown(value)}` };
     case 'long':
     case 'int':
-      return typeof value === 'number' && Number.isSafeInteger(value) && (col.type === 'long' || Math.abs(value) <= 2 ** 31 - 1)
+      return typeof value === 'number' &&
+        Number.isSafeInteger(value) &&
+        (col.type === 'long' || Math.abs(value) <= 2 ** 31 - 1)
         ? guarded(() => (col.type === 'int' ? `int(${kqlInt(value)})` : kqlInt(value))) // a bare integer is a long literal
         : { ok: false, problem: `expected an integer (${col.type}), got ${shown(value)}` };
     case 'real':
-      return typeof value === 'number' ? guarded(() => kqlReal(value)) : { ok: false, problem: `expected a number, got ${shown(value)}` };
+      return typeof value === 'number'
+        ? guarded(() => kqlReal(value))
+        : { ok: false, problem: `expected a number, got ${shown(value)}` };
     case 'guid':
-      return typeof value === 'string' && GUID_RE.test(value) ? guarded(() => kqlGuid(value)) : { ok: false, problem: `expected a GUID, got ${shown(value)}` };
+      return typeof value === 'string' && GUID_RE.test(value)
+        ? guarded(() => kqlGuid(value))
+        : { ok: false, problem: `expected a GUID, got ${shown(value)}` };
     case 'timespan':
       return guarded(() => kqlTimespan(value));
     default:

@@ -65,7 +65,14 @@ const METHOD_LABEL: Record<string, string> = {
 export const methodLabel = (t: string): string => METHOD_LABEL[t] ?? t.replace(/^#microsoft\.graph\./, '');
 
 const PHISHING_RESISTANT = new Set<string>([ODATA.fido2, ODATA.windowsHello, ODATA.x509, ODATA.platformCredential]);
-const WEAKER = new Set<string>([ODATA.phone, ODATA.authenticator, ODATA.softwareOath, ODATA.hardwareOath, ODATA.email, ODATA.tap]);
+const WEAKER = new Set<string>([
+  ODATA.phone,
+  ODATA.authenticator,
+  ODATA.softwareOath,
+  ODATA.hardwareOath,
+  ODATA.email,
+  ODATA.tap,
+]);
 
 /** Which phishing-resistant Graph method types count, from `options.allowedAuthMethods` (sign-in log method names). */
 export function strongMethodTypes(allowed: readonly string[]): Set<string> {
@@ -81,7 +88,8 @@ export function strongMethodTypes(allowed: readonly string[]): Set<string> {
 
 function countLabels(methods: readonly AuthMethod[]): string {
   const counts = new Map<string, number>();
-  for (const m of methods) counts.set(methodLabel(m['@odata.type']), (counts.get(methodLabel(m['@odata.type'])) ?? 0) + 1);
+  for (const m of methods)
+    counts.set(methodLabel(m['@odata.type']), (counts.get(methodLabel(m['@odata.type'])) ?? 0) + 1);
   return [...counts].map(([l, n]) => (n > 1 ? `${l} (${n})` : l)).join(', ');
 }
 
@@ -92,7 +100,8 @@ type UserGate = { user: GraphUser } | { finding: Omit<Finding, 'check' | 'subjec
 
 function userGate(ad: AccountData): UserGate {
   if (ad.user.ok) return { user: ad.user.value };
-  if (ad.user.kind === 'not-found') return { finding: { status: 'skip', reason: `account ${ad.account.objectId} not found in the directory` } };
+  if (ad.user.kind === 'not-found')
+    return { finding: { status: 'skip', reason: `account ${ad.account.objectId} not found in the directory` } };
   return { finding: { status: 'skip', reason: ad.user.reason } };
 }
 
@@ -101,32 +110,53 @@ const isAu = (o: DirectoryObject) => lower(o['@odata.type']) === ODATA.administr
 
 function checkAccount(ad: AccountData): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
   if (!ad.user.ok) {
-    if (ad.user.kind === 'not-found') return { status: 'fail', reason: `no user with objectId ${ad.account.objectId} in the directory (${ad.user.reason})` };
+    if (ad.user.kind === 'not-found')
+      return {
+        status: 'fail',
+        reason: `no user with objectId ${ad.account.objectId} in the directory (${ad.user.reason})`,
+      };
     return { status: 'skip', reason: ad.user.reason };
   }
   const u = ad.user.value;
-  if (u.accountEnabled === false) return { status: 'fail', reason: 'account is disabled (accountEnabled: false): it cannot be used in an emergency' };
+  if (u.accountEnabled === false)
+    return { status: 'fail', reason: 'account is disabled (accountEnabled: false): it cannot be used in an emergency' };
   if (u.userPrincipalName && lower(u.userPrincipalName) !== lower(ad.account.userPrincipalName)) {
-    return { status: 'warn', reason: `directory UPN is ${u.userPrincipalName}, config says ${ad.account.userPrincipalName}: check accounts[].objectId / userPrincipalName` };
+    return {
+      status: 'warn',
+      reason: `directory UPN is ${u.userPrincipalName}, config says ${ad.account.userPrincipalName}: check accounts[].objectId / userPrincipalName`,
+    };
   }
   return { status: 'pass', reason: `exists${u.displayName ? ` (${u.displayName})` : ''} and is enabled` };
 }
 
 function checkCloudOnly(u: GraphUser): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
   if (u.onPremisesSyncEnabled === true) {
-    return { status: 'fail', reason: 'synced from on-premises Active Directory (onPremisesSyncEnabled: true): an on-premises compromise or outage reaches it; use a cloud-only account' };
+    return {
+      status: 'fail',
+      reason:
+        'synced from on-premises Active Directory (onPremisesSyncEnabled: true): an on-premises compromise or outage reaches it; use a cloud-only account',
+    };
   }
   return { status: 'pass', reason: 'cloud-only (not synced from on-premises)' };
 }
 
 function checkNotGuest(u: GraphUser): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
-  if (lower(u.userType) === 'guest') return { status: 'fail', reason: "userType is Guest: a break-glass account must be a member of this tenant, not depend on another tenant's identity" };
+  if (lower(u.userType) === 'guest')
+    return {
+      status: 'fail',
+      reason:
+        "userType is Guest: a break-glass account must be a member of this tenant, not depend on another tenant's identity",
+    };
   return { status: 'pass', reason: `member account (userType: ${u.userType ?? 'Member'})` };
 }
 
-function checkStrongMethod(methods: readonly AuthMethod[], strong: Set<string>): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
+function checkStrongMethod(
+  methods: readonly AuthMethod[],
+  strong: Set<string>,
+): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
   const found = methods.filter((m) => strong.has(m['@odata.type']));
-  if (found.length > 0) return { status: 'pass', reason: `phishing-resistant method registered: ${countLabels(found)}` };
+  if (found.length > 0)
+    return { status: 'pass', reason: `phishing-resistant method registered: ${countLabels(found)}` };
   const wanted = [...strong].map(methodLabel).join(', ') || '(none allowed by options.allowedAuthMethods)';
   return {
     status: 'fail',
@@ -134,12 +164,21 @@ function checkStrongMethod(methods: readonly AuthMethod[], strong: Set<string>):
   };
 }
 
-function checkWeakerMethods(methods: readonly AuthMethod[], strong: Set<string>): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
+function checkWeakerMethods(
+  methods: readonly AuthMethod[],
+  strong: Set<string>,
+): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
   const weaker = methods.filter((m) => WEAKER.has(m['@odata.type']));
   const disallowed = methods.filter((m) => PHISHING_RESISTANT.has(m['@odata.type']) && !strong.has(m['@odata.type']));
-  const unknown = methods.filter((m) => m['@odata.type'] !== ODATA.password && !WEAKER.has(m['@odata.type']) && !PHISHING_RESISTANT.has(m['@odata.type']));
+  const unknown = methods.filter(
+    (m) =>
+      m['@odata.type'] !== ODATA.password && !WEAKER.has(m['@odata.type']) && !PHISHING_RESISTANT.has(m['@odata.type']),
+  );
   const parts: string[] = [];
-  if (weaker.length) parts.push(`weaker method(s) registered that could be used instead of the phishing-resistant one: ${countLabels(weaker)}`);
+  if (weaker.length)
+    parts.push(
+      `weaker method(s) registered that could be used instead of the phishing-resistant one: ${countLabels(weaker)}`,
+    );
   if (disallowed.length) parts.push(`method(s) not in options.allowedAuthMethods: ${countLabels(disallowed)}`);
   if (unknown.length) parts.push(`unrecognised method(s): ${countLabels(unknown)}`);
   if (parts.length) return { status: 'warn', reason: `${parts.join('; ')}; remove them` };
@@ -149,23 +188,38 @@ function checkWeakerMethods(methods: readonly AuthMethod[], strong: Set<string>)
 function checkRestrictedAu(memberOf: readonly DirectoryObject[]): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
   const aus = memberOf.filter(isAu);
   const restricted = aus.filter((a) => a.isMemberManagementRestricted === true);
-  if (restricted.length) return { status: 'pass', reason: `protected by restricted management administrative unit ${restricted.map((a) => quote(a.displayName ?? a.id)).join(', ')}` };
-  const why = 'other administrators (User, Authentication, Helpdesk admins) can reset its password or methods; add it to a restricted management administrative unit';
+  if (restricted.length)
+    return {
+      status: 'pass',
+      reason: `protected by restricted management administrative unit ${restricted.map((a) => quote(a.displayName ?? a.id)).join(', ')}`,
+    };
+  const why =
+    'other administrators (User, Authentication, Helpdesk admins) can reset its password or methods; add it to a restricted management administrative unit';
   if (aus.length) {
     const unknown = aus.filter((a) => a.isMemberManagementRestricted == null);
-    const note = unknown.length ? ` (isMemberManagementRestricted not returned for ${unknown.map((a) => quote(a.displayName ?? a.id)).join(', ')})` : '';
-    return { status: 'warn', reason: `member of administrative unit(s) ${aus.map((a) => quote(a.displayName ?? a.id)).join(', ')}, none with restricted management${note}: ${why}` };
+    const note = unknown.length
+      ? ` (isMemberManagementRestricted not returned for ${unknown.map((a) => quote(a.displayName ?? a.id)).join(', ')})`
+      : '';
+    return {
+      status: 'warn',
+      reason: `member of administrative unit(s) ${aus.map((a) => quote(a.displayName ?? a.id)).join(', ')}, none with restricted management${note}: ${why}`,
+    };
   }
   return { status: 'warn', reason: `not in a restricted management administrative unit: ${why}` };
 }
 
-function checkPasswordExpiry(u: GraphUser, methods: Fetched<AuthMethod[]>): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
-  if (methods.ok && !methods.value.some((m) => m['@odata.type'] === ODATA.password)) return { status: 'pass', reason: 'no password registered (passwordless)' };
+function checkPasswordExpiry(
+  u: GraphUser,
+  methods: Fetched<AuthMethod[]>,
+): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
+  if (methods.ok && !methods.value.some((m) => m['@odata.type'] === ODATA.password))
+    return { status: 'pass', reason: 'no password registered (passwordless)' };
   const policies = (u.passwordPolicies ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (policies.some((p) => p.toLowerCase() === 'disablepasswordexpiration')) return { status: 'pass', reason: 'password does not expire (passwordPolicies: DisablePasswordExpiration)' };
+  if (policies.some((p) => p.toLowerCase() === 'disablepasswordexpiration'))
+    return { status: 'pass', reason: 'password does not expire (passwordPolicies: DisablePasswordExpiration)' };
   return {
     status: 'warn',
     reason: `password may expire (passwordPolicies: ${policies.join(', ') || 'none'}): set DisablePasswordExpiration so the account still works when it is needed`,
@@ -188,12 +242,17 @@ const tenantWide = (scope: string | null | undefined) => scope == null || scope 
 
 function checkRole(ad: AccountData, data: PostureData): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
   const role = resolveRole(ad.account.role);
-  if (!role) return { status: 'skip', reason: `accounts[].role ${JSON.stringify(ad.account.role)} is not a well-known role name: put its roleDefinitionId in the role field` };
+  if (!role)
+    return {
+      status: 'skip',
+      reason: `accounts[].role ${JSON.stringify(ad.account.role)} is not a well-known role name: put its roleDefinitionId in the role field`,
+    };
   if (!data.roleAssignments.ok) return { status: 'skip', reason: data.roleAssignments.reason };
   const me = lower(ad.account.objectId);
   const forRole = data.roleAssignments.value.filter((a) => lower(a.roleDefinitionId) === role.id);
   const direct = forRole.filter((a) => lower(a.principalId) === me);
-  if (direct.some((a) => tenantWide(a.directoryScopeId))) return { status: 'pass', reason: `holds ${role.name} permanently (active assignment, directory scope /)` };
+  if (direct.some((a) => tenantWide(a.directoryScopeId)))
+    return { status: 'pass', reason: `holds ${role.name} permanently (active assignment, directory scope /)` };
   const { groupName } = activeRolePrincipals(ad);
   const viaGroup = forRole.filter((a) => groupName.has(lower(a.principalId)) && tenantWide(a.directoryScopeId));
   if (viaGroup.length) {
@@ -202,9 +261,15 @@ function checkRole(ad: AccountData, data: PostureData): Omit<Finding, 'check' | 
       reason: `holds ${role.name} only through group ${viaGroup.map((a) => quote(groupName.get(lower(a.principalId)) ?? a.principalId)).join(', ')}: assign it directly so it does not depend on group membership`,
     };
   }
-  if (direct.length) return { status: 'fail', reason: `${role.name} is only assigned at scope ${direct.map((a) => a.directoryScopeId).join(', ')}, not the whole directory (/)` };
+  if (direct.length)
+    return {
+      status: 'fail',
+      reason: `${role.name} is only assigned at scope ${direct.map((a) => a.directoryScopeId).join(', ')}, not the whole directory (/)`,
+    };
   if (data.roleEligibility.ok) {
-    const eligible = data.roleEligibility.value.filter((e) => lower(e.principalId) === me && lower(e.roleDefinitionId) === role.id);
+    const eligible = data.roleEligibility.value.filter(
+      (e) => lower(e.principalId) === me && lower(e.roleDefinitionId) === role.id,
+    );
     if (eligible.length) {
       return {
         status: 'fail',
@@ -213,10 +278,18 @@ function checkRole(ad: AccountData, data: PostureData): Omit<Finding, 'check' | 
     }
     return { status: 'fail', reason: `does not hold ${role.name} (no active or eligible assignment)` };
   }
-  return { status: 'fail', reason: `does not hold ${role.name} as an active assignment (PIM eligibility not read: ${data.roleEligibility.reason})` };
+  return {
+    status: 'fail',
+    reason: `does not hold ${role.name} as an active assignment (PIM eligibility not read: ${data.roleEligibility.reason})`,
+  };
 }
 
-function checkTested(ad: AccountData, u: GraphUser, days: number, now: Date): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
+function checkTested(
+  ad: AccountData,
+  u: GraphUser,
+  days: number,
+  now: Date,
+): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
   if (ad.signInUnavailable) return { status: 'skip', reason: ad.signInUnavailable };
   const s = u.signInActivity;
   const parse = (v: string | null | undefined) => {
@@ -231,15 +304,25 @@ function checkTested(ad: AccountData, u: GraphUser, days: number, now: Date): Om
     last = success;
     what = 'last successful sign-in';
   } else {
-    const cands = [parse(s?.lastSignInDateTime), parse(s?.lastNonInteractiveSignInDateTime)].filter((t): t is number => t !== undefined);
+    const cands = [parse(s?.lastSignInDateTime), parse(s?.lastNonInteractiveSignInDateTime)].filter(
+      (t): t is number => t !== undefined,
+    );
     last = cands.length ? Math.max(...cands) : undefined;
     what = 'last sign-in';
   }
-  if (last === undefined) return { status: 'fail', reason: `no sign-in recorded (signInActivity empty): never tested; it must be used (tested) every ${days} days` };
+  if (last === undefined)
+    return {
+      status: 'fail',
+      reason: `no sign-in recorded (signInActivity empty): never tested; it must be used (tested) every ${days} days`,
+    };
   const due = new Date(last + days * DAY_MS);
   const age = Math.floor((now.getTime() - last) / DAY_MS);
   const when = `${what} ${day(new Date(last))} (${age >= 0 ? `${age} days ago` : 'in the future'})`;
-  if (now.getTime() > due.getTime()) return { status: 'fail', reason: `${when}: overdue, must be used (tested) every ${days} days (was due ${day(due)})` };
+  if (now.getTime() > due.getTime())
+    return {
+      status: 'fail',
+      reason: `${when}: overdue, must be used (tested) every ${days} days (was due ${day(due)})`,
+    };
   return { status: 'pass', reason: `${when}; next test due by ${day(due)}` };
 }
 
@@ -274,13 +357,19 @@ function membership(ad: AccountData, gid: string, ctx: CaContext): Membership {
   return { kind: 'unknown', reason: members ? members.reason : `members of group ${gid} were not read` };
 }
 
-function roleHolding(ad: AccountData, roleId: string, ctx: CaContext): { active: boolean; eligible: boolean; unknown?: string } {
+function roleHolding(
+  ad: AccountData,
+  roleId: string,
+  ctx: CaContext,
+): { active: boolean; eligible: boolean; unknown?: string } {
   const r = lower(roleId);
   const { ids } = activeRolePrincipals(ad);
   const ra = ctx.data.roleAssignments;
   const re = ctx.data.roleEligibility;
   const active = ra.ok && ra.value.some((a) => lower(a.roleDefinitionId) === r && ids.has(lower(a.principalId)));
-  const eligible = re.ok && re.value.some((e) => lower(e.roleDefinitionId) === r && lower(e.principalId) === lower(ad.account.objectId));
+  const eligible =
+    re.ok &&
+    re.value.some((e) => lower(e.roleDefinitionId) === r && lower(e.principalId) === lower(ad.account.objectId));
   return { active, eligible, unknown: ra.ok ? undefined : ra.reason };
 }
 
@@ -288,7 +377,8 @@ function roleHolding(ad: AccountData, roleId: string, ctx: CaContext): { active:
 export function evaluatePolicyForAccount(p: CaPolicy, ad: AccountData, ctx: CaContext): PolicyOutcome {
   const u = p.conditions?.users;
   if (!u) return { kind: 'out-of-scope', why: 'targets no users (workload identities only)' };
-  if (!ad.user.ok && ad.user.kind === 'not-found') return { kind: 'out-of-scope', why: 'account not found in the directory' };
+  if (!ad.user.ok && ad.user.kind === 'not-found')
+    return { kind: 'out-of-scope', why: 'account not found in the directory' };
   const me = lower(ad.account.objectId);
   const guest = ad.user.ok ? lower(ad.user.value.userType) === 'guest' : false;
 
@@ -304,7 +394,8 @@ export function evaluatePolicyForAccount(p: CaPolicy, ad: AccountData, ctx: CaCo
     if (h.active) return { kind: 'excluded', how: `through role ${roleName(r)}` };
     if (h.unknown) exUnknown.push(`exclusion role ${roleName(r)}: ${h.unknown}`);
   }
-  if (guest && (u.excludeGuestsOrExternalUsers || u.excludeUsers.includes('GuestsOrExternalUsers'))) return { kind: 'excluded', how: 'as a guest/external user' };
+  if (guest && (u.excludeGuestsOrExternalUsers || u.excludeUsers.includes('GuestsOrExternalUsers')))
+    return { kind: 'excluded', how: 'as a guest/external user' };
 
   const via: string[] = [];
   const inUnknown: string[] = [];
@@ -321,14 +412,21 @@ export function evaluatePolicyForAccount(p: CaPolicy, ad: AccountData, ctx: CaCo
     else if (h.eligible) via.push(`role ${roleName(r)}, PIM-eligible: applies once activated`);
     else if (h.unknown) inUnknown.push(`role ${roleName(r)}: ${h.unknown}`);
   }
-  if (guest && (u.includeGuestsOrExternalUsers || u.includeUsers.includes('GuestsOrExternalUsers'))) via.push('guests or external users');
+  if (guest && (u.includeGuestsOrExternalUsers || u.includeUsers.includes('GuestsOrExternalUsers')))
+    via.push('guests or external users');
 
   if (via.length) {
-    if (exUnknown.length) return { kind: 'unknown', reason: `applies (${via.join(', ')}); exclusion could not be verified: ${exUnknown.join('; ')}` };
+    if (exUnknown.length)
+      return {
+        kind: 'unknown',
+        reason: `applies (${via.join(', ')}); exclusion could not be verified: ${exUnknown.join('; ')}`,
+      };
     return { kind: 'applies', via: via.join(', ') };
   }
-  if (inUnknown.length) return { kind: 'unknown', reason: `could not tell whether it applies: ${inUnknown.join('; ')}` };
-  if (u.includeUsers.some((x) => lower(x) === 'none') && !u.includeGroups.length && !u.includeRoles.length) return { kind: 'out-of-scope', why: 'not in scope (includeUsers: None)' };
+  if (inUnknown.length)
+    return { kind: 'unknown', reason: `could not tell whether it applies: ${inUnknown.join('; ')}` };
+  if (u.includeUsers.some((x) => lower(x) === 'none') && !u.includeGroups.length && !u.includeRoles.length)
+    return { kind: 'out-of-scope', why: 'not in scope (includeUsers: None)' };
   const scope = [
     u.includeUsers.length ? `users ${u.includeUsers.join(', ')}` : '',
     u.includeGroups.length ? u.includeGroups.map((g) => groupLabel(ctx, g)).join(', ') : '',
@@ -339,19 +437,35 @@ export function evaluatePolicyForAccount(p: CaPolicy, ad: AccountData, ctx: CaCo
   return { kind: 'out-of-scope', why: `not in scope (${scope || 'no users'})` };
 }
 
-const stateLabel = (state: string) => (state === 'enabled' ? 'enabled' : state === 'enabledForReportingButNotEnforced' ? 'report-only' : state);
+const stateLabel = (state: string) =>
+  state === 'enabled' ? 'enabled' : state === 'enabledForReportingButNotEnforced' ? 'report-only' : state;
 const policyName = (p: CaPolicy) => p.displayName || p.id;
 
 function caContext(data: PostureData): CaContext {
   const groupNames = new Map<string, string>();
-  for (const ad of data.accounts) if (ad.memberOf.ok) for (const o of ad.memberOf.value.filter(isGroup)) if (o.displayName) groupNames.set(lower(o.id), o.displayName);
-  for (const members of data.groupMembers.values()) if (members.ok) for (const o of members.value.filter(isGroup)) if (o.displayName) groupNames.set(lower(o.id), o.displayName);
+  for (const ad of data.accounts)
+    if (ad.memberOf.ok)
+      for (const o of ad.memberOf.value.filter(isGroup)) if (o.displayName) groupNames.set(lower(o.id), o.displayName);
+  for (const members of data.groupMembers.values())
+    if (members.ok)
+      for (const o of members.value.filter(isGroup)) if (o.displayName) groupNames.set(lower(o.id), o.displayName);
   return { data, groupNames };
 }
 
 function policyFindings(data: PostureData, ctx: CaContext, outcomes: Map<CaPolicy, PolicyOutcome[]>): Finding[] {
-  if (!data.policies.ok) return [{ check: 'ca-policy', subject: 'Conditional Access policies', status: 'skip', reason: data.policies.reason }];
-  if (data.policies.value.length === 0) return [{ check: 'ca-policy', subject: 'Conditional Access policies', status: 'info', reason: 'the tenant has no Conditional Access policies' }];
+  if (!data.policies.ok)
+    return [
+      { check: 'ca-policy', subject: 'Conditional Access policies', status: 'skip', reason: data.policies.reason },
+    ];
+  if (data.policies.value.length === 0)
+    return [
+      {
+        check: 'ca-policy',
+        subject: 'Conditional Access policies',
+        status: 'info',
+        reason: 'the tenant has no Conditional Access policies',
+      },
+    ];
   const upn = (i: number) => data.accounts[i].account.userPrincipalName;
   return data.policies.value.map((p): Finding => {
     const base = { check: 'ca-policy' as const, subject: policyName(p), subjectId: p.id };
@@ -359,18 +473,38 @@ function policyFindings(data: PostureData, ctx: CaContext, outcomes: Map<CaPolic
     const applies = res.map((o, i) => ({ o, i })).filter((x) => x.o.kind === 'applies');
     const appliesText = applies.map(({ o, i }) => `${upn(i)} (${(o as { via: string }).via})`).join(', ');
     if (p.state === 'disabled') {
-      return { ...base, status: 'info', reason: `disabled${applies.length ? `; if enabled it would apply to ${appliesText} without excluding ${applies.length > 1 ? 'them' : 'it'}` : ''}` };
+      return {
+        ...base,
+        status: 'info',
+        reason: `disabled${applies.length ? `; if enabled it would apply to ${appliesText} without excluding ${applies.length > 1 ? 'them' : 'it'}` : ''}`,
+      };
     }
     const label = stateLabel(p.state);
-    if (applies.length) return { ...base, status: 'fail', reason: `${label} policy applies to ${appliesText} without excluding ${applies.length > 1 ? 'them' : 'it'}` };
+    if (applies.length)
+      return {
+        ...base,
+        status: 'fail',
+        reason: `${label} policy applies to ${appliesText} without excluding ${applies.length > 1 ? 'them' : 'it'}`,
+      };
     const unknown = res.map((o, i) => ({ o, i })).filter((x) => x.o.kind === 'unknown');
-    if (unknown.length) return { ...base, status: 'skip', reason: `${label}; ${unknown.map(({ o, i }) => `${upn(i)}: ${(o as { reason: string }).reason}`).join('; ')}` };
-    const parts = res.map((o, i) => `${upn(i)} ${o.kind === 'excluded' ? `excluded ${o.how}` : (o as { why: string }).why}`);
+    if (unknown.length)
+      return {
+        ...base,
+        status: 'skip',
+        reason: `${label}; ${unknown.map(({ o, i }) => `${upn(i)}: ${(o as { reason: string }).reason}`).join('; ')}`,
+      };
+    const parts = res.map(
+      (o, i) => `${upn(i)} ${o.kind === 'excluded' ? `excluded ${o.how}` : (o as { why: string }).why}`,
+    );
     return { ...base, status: 'pass', reason: `${label}; ${parts.join('; ')}` };
   });
 }
 
-function accountCaFinding(data: PostureData, index: number, outcomes: Map<CaPolicy, PolicyOutcome[]>): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
+function accountCaFinding(
+  data: PostureData,
+  index: number,
+  outcomes: Map<CaPolicy, PolicyOutcome[]>,
+): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
   if (!data.policies.ok) return { status: 'skip', reason: data.policies.reason };
   const active = data.policies.value.filter((p) => p.state !== 'disabled');
   const fails: string[] = [];
@@ -383,24 +517,44 @@ function accountCaFinding(data: PostureData, index: number, outcomes: Map<CaPoli
     else if (o.kind === 'excluded') excluded++;
   }
   if (fails.length) {
-    return { status: 'fail', reason: `not excluded from ${fails.length} enabled/report-only polic${fails.length > 1 ? 'ies that apply' : 'y that applies'} to it: ${fails.join(', ')}${unknown.length ? `; also unverified: ${unknown.join(', ')}` : ''}` };
+    return {
+      status: 'fail',
+      reason: `not excluded from ${fails.length} enabled/report-only polic${fails.length > 1 ? 'ies that apply' : 'y that applies'} to it: ${fails.join(', ')}${unknown.length ? `; also unverified: ${unknown.join(', ')}` : ''}`,
+    };
   }
-  if (unknown.length) return { status: 'skip', reason: `could not verify ${unknown.length} polic${unknown.length > 1 ? 'ies' : 'y'}: ${unknown.join(', ')}` };
-  return { status: 'pass', reason: `excluded from ${excluded} of ${active.length} enabled/report-only policies; the others do not apply to it` };
+  if (unknown.length)
+    return {
+      status: 'skip',
+      reason: `could not verify ${unknown.length} polic${unknown.length > 1 ? 'ies' : 'y'}: ${unknown.join(', ')}`,
+    };
+  return {
+    status: 'pass',
+    reason: `excluded from ${excluded} of ${active.length} enabled/report-only policies; the others do not apply to it`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 
 function checkAccountCount(config: Config, data: PostureData): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
   const n = config.accounts.length;
-  const unusable = data.accounts.filter((ad) => (ad.user.ok ? ad.user.value.accountEnabled === false : ad.user.kind === 'not-found'));
+  const unusable = data.accounts.filter((ad) =>
+    ad.user.ok ? ad.user.value.accountEnabled === false : ad.user.kind === 'not-found',
+  );
   const usable = n - unusable.length;
-  const unusableText = unusable.length ? ` (${unusable.map((ad) => ad.account.userPrincipalName).join(', ')} not found or disabled)` : '';
+  const unusableText = unusable.length
+    ? ` (${unusable.map((ad) => ad.account.userPrincipalName).join(', ')} not found or disabled)`
+    : '';
   if (usable >= 2) return { status: 'pass', reason: `${n} break-glass accounts configured${unusableText}` };
   if (n < 2 && config.allowSingleAccount) {
-    return { status: 'warn', reason: `only ${n} break-glass account${unusableText}: Microsoft recommends at least two (accepted by allowSingleAccount: true)` };
+    return {
+      status: 'warn',
+      reason: `only ${n} break-glass account${unusableText}: Microsoft recommends at least two (accepted by allowSingleAccount: true)`,
+    };
   }
-  return { status: 'fail', reason: `${n < 2 ? `only ${n} break-glass account configured` : `only ${usable} of ${n} accounts usable${unusableText}`}: at least two are needed` };
+  return {
+    status: 'fail',
+    reason: `${n < 2 ? `only ${n} break-glass account configured` : `only ${usable} of ${n} accounts usable${unusableText}`}: at least two are needed`,
+  };
 }
 
 /** All posture checks over one snapshot, in report order: tenant, each account, each policy. */
@@ -410,19 +564,33 @@ export function evaluatePosture(data: PostureData, config: Config, opts: CheckOp
   const days = config.options.testIntervalDays;
   const ctx = caContext(data);
   const outcomes = new Map<CaPolicy, PolicyOutcome[]>();
-  if (data.policies.ok) for (const p of data.policies.value) outcomes.set(p, data.accounts.map((ad) => evaluatePolicyForAccount(p, ad, ctx)));
+  if (data.policies.ok)
+    for (const p of data.policies.value)
+      outcomes.set(
+        p,
+        data.accounts.map((ad) => evaluatePolicyForAccount(p, ad, ctx)),
+      );
 
   findings.push({ check: 'account-count', subject: 'accounts', ...checkAccountCount(config, data) });
 
   data.accounts.forEach((ad, index) => {
     const subject = ad.account.userPrincipalName;
     const subjectId = ad.account.objectId;
-    const add = (check: CheckId, f: Omit<Finding, 'check' | 'subject' | 'subjectId'>) => findings.push({ check, subject, subjectId, ...f });
+    const add = (check: CheckId, f: Omit<Finding, 'check' | 'subject' | 'subjectId'>) =>
+      findings.push({ check, subject, subjectId, ...f });
     const gate = userGate(ad);
     const notFound = !ad.user.ok && ad.user.kind === 'not-found';
-    const notFoundSkip: Omit<Finding, 'check' | 'subject' | 'subjectId'> = { status: 'skip', reason: `account ${ad.account.objectId} not found in the directory` };
-    const withUser = (check: CheckId, fn: (u: GraphUser) => Omit<Finding, 'check' | 'subject' | 'subjectId'>) => add(check, 'user' in gate ? fn(gate.user) : gate.finding);
-    const withList = <T>(check: CheckId, f: Fetched<T[]>, fn: (v: T[]) => Omit<Finding, 'check' | 'subject' | 'subjectId'>) =>
+    const notFoundSkip: Omit<Finding, 'check' | 'subject' | 'subjectId'> = {
+      status: 'skip',
+      reason: `account ${ad.account.objectId} not found in the directory`,
+    };
+    const withUser = (check: CheckId, fn: (u: GraphUser) => Omit<Finding, 'check' | 'subject' | 'subjectId'>) =>
+      add(check, 'user' in gate ? fn(gate.user) : gate.finding);
+    const withList = <T>(
+      check: CheckId,
+      f: Fetched<T[]>,
+      fn: (v: T[]) => Omit<Finding, 'check' | 'subject' | 'subjectId'>,
+    ) =>
       add(check, notFound ? notFoundSkip : f.ok ? fn(f.value) : { status: 'skip', reason: (f as Unavailable).reason });
 
     add('account', checkAccount(ad));

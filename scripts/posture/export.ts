@@ -8,7 +8,15 @@ import * as path from 'path';
 import { Config } from '../config/schema';
 import { HTTP_STATUS_KEY } from './folder-source';
 import { loadPostureData, PostureData } from './load';
-import { EXPORT_MANIFEST, ExportManifest, exportFileOf, GraphGet, GraphResult, GraphSource, isSafeRequestPath } from './source';
+import {
+  EXPORT_MANIFEST,
+  ExportManifest,
+  exportFileOf,
+  GraphGet,
+  GraphResult,
+  GraphSource,
+  isSafeRequestPath,
+} from './source';
 
 /** Passes requests through and remembers the last result per request path. */
 export class RecordingGraphSource implements GraphSource {
@@ -34,7 +42,10 @@ function bodyOf(r: GraphResult): unknown | undefined {
       return undefined;
     default: {
       const status = r.kind === 'not-found' ? 404 : r.kind === 'denied' ? 403 : (r.status ?? 500);
-      const body = r.body && typeof r.body === 'object' && 'error' in r.body ? r.body : { error: { code: r.kind, message: r.reason } };
+      const body =
+        r.body && typeof r.body === 'object' && 'error' in r.body
+          ? r.body
+          : { error: { code: r.kind, message: r.reason } };
       return { ...(body as object), [HTTP_STATUS_KEY]: status };
     }
   }
@@ -50,7 +61,10 @@ function prepareDir(dir: string): void {
   const entries = fs.readdirSync(dir);
   if (entries.length === 0) return;
   const manifestFile = path.join(dir, EXPORT_MANIFEST);
-  if (!fs.existsSync(manifestFile)) throw new Error(`--export ${dir}: the folder is not empty and was not written by btg check --export; choose an empty or new folder`);
+  if (!fs.existsSync(manifestFile))
+    throw new Error(
+      `--export ${dir}: the folder is not empty and was not written by btg check --export; choose an empty or new folder`,
+    );
   let old: ExportManifest;
   try {
     old = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as ExportManifest;
@@ -64,7 +78,11 @@ function prepareDir(dir: string): void {
   fs.rmSync(manifestFile, { force: true });
 }
 
-export function writeExport(dir: string, records: ReadonlyMap<string, GraphResult>, meta: { exportedAt: Date; endpoint?: string }): ExportManifest {
+export function writeExport(
+  dir: string,
+  records: ReadonlyMap<string, GraphResult>,
+  meta: { exportedAt: Date; endpoint?: string },
+): ExportManifest {
   prepareDir(dir);
   const files: string[] = [];
   for (const [reqPath, r] of [...records].sort(([a], [b]) => a.localeCompare(b))) {
@@ -76,13 +94,24 @@ export function writeExport(dir: string, records: ReadonlyMap<string, GraphResul
     fs.writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
     files.push(rel);
   }
-  const manifest: ExportManifest = { tool: 'breakglass-sentinel', kind: 'btg-check-export', exportedAt: meta.exportedAt.toISOString(), endpoint: meta.endpoint, files };
+  const manifest: ExportManifest = {
+    tool: 'breakglass-sentinel',
+    kind: 'btg-check-export',
+    exportedAt: meta.exportedAt.toISOString(),
+    endpoint: meta.endpoint,
+    files,
+  };
   fs.writeFileSync(path.join(dir, EXPORT_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 
 /** Read everything the check needs from `source` and write it to `dir`. Returns the loaded data, so the caller can check it without reading twice. */
-export async function exportPosture(source: GraphSource, config: Config, dir: string, meta: { exportedAt: Date; endpoint?: string }): Promise<{ data: PostureData; manifest: ExportManifest }> {
+export async function exportPosture(
+  source: GraphSource,
+  config: Config,
+  dir: string,
+  meta: { exportedAt: Date; endpoint?: string },
+): Promise<{ data: PostureData; manifest: ExportManifest }> {
   const recorder = new RecordingGraphSource(source);
   const data = await loadPostureData(recorder, config);
   const manifest = writeExport(dir, recorder.records, meta);

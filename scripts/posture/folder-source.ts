@@ -1,13 +1,29 @@
 /** A GraphSource over an exported folder: `<dir>/<request path>.json` holds the raw Graph v1.0 response body. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { EXPORT_MANIFEST, ExportManifest, exportFileOf, GraphGet, GraphResult, GraphSource, isSafeRequestPath, permissionFor } from './source';
+import {
+  EXPORT_MANIFEST,
+  ExportManifest,
+  exportFileOf,
+  GraphGet,
+  GraphResult,
+  GraphSource,
+  isSafeRequestPath,
+  permissionFor,
+} from './source';
 
 /** Key an export adds to an error body so the HTTP status survives the round trip (not part of Graph's body). */
 export const HTTP_STATUS_KEY = '@btg.httpStatus';
 
 const NOT_FOUND_CODES = new Set(['request_resourcenotfound', 'resourcenotfound', 'itemnotfound', 'notfound']);
-const DENIED_CODES = new Set(['authorization_requestdenied', 'forbidden', 'accessdenied', 'unauthorized', 'invalidauthenticationtoken', 'aadpremiumlicenserequired']);
+const DENIED_CODES = new Set([
+  'authorization_requestdenied',
+  'forbidden',
+  'accessdenied',
+  'unauthorized',
+  'invalidauthenticationtoken',
+  'aadpremiumlicenserequired',
+]);
 
 /** Classify a Graph error body (exported from a failed live call) the way the live source classified the response. */
 export function classifyErrorBody(reqPath: string, body: Record<string, unknown>): GraphResult {
@@ -46,7 +62,8 @@ export class FolderGraphSource implements GraphSource {
   }
 
   async get(req: GraphGet): Promise<GraphResult> {
-    if (!isSafeRequestPath(req.path)) return { kind: 'error', reason: `unsafe request path ${JSON.stringify(req.path)}` };
+    if (!isSafeRequestPath(req.path))
+      return { kind: 'error', reason: `unsafe request path ${JSON.stringify(req.path)}` };
     const rel = exportFileOf(req.path);
     const file = path.join(this.dir, ...rel.split('/'));
     if (!fs.existsSync(file)) return { kind: 'not-exported', reason: `not exported: ${rel}` };
@@ -56,7 +73,8 @@ export class FolderGraphSource implements GraphSource {
     } catch (e) {
       return { kind: 'error', reason: `${rel}: not valid JSON (${(e as Error).message})` };
     }
-    if (body && typeof body === 'object' && !Array.isArray(body) && 'error' in body) return classifyErrorBody(req.path, body as Record<string, unknown>);
+    if (body && typeof body === 'object' && !Array.isArray(body) && 'error' in body)
+      return classifyErrorBody(req.path, body as Record<string, unknown>);
     return { kind: 'ok', body };
   }
 }

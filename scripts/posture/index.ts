@@ -45,11 +45,27 @@ export async function runPosture(opts: PostureRunOptions): Promise<PostureReport
   if (opts.otherAutomation) {
     for (const ws of opts.config.workspaces) {
       try {
-        findings.push(...checkOtherAutomation(await opts.otherAutomation(ws), exclusionFacts(opts.config)).map((f) => ({ ...f, subject: `${ws.name ?? ws.workspaceName}: ${f.subject}` })));
+        findings.push(
+          ...checkOtherAutomation(await opts.otherAutomation(ws), exclusionFacts(opts.config)).map((f) => ({
+            ...f,
+            subject: `${ws.name ?? ws.workspaceName}: ${f.subject}`,
+          })),
+        );
       } catch (e) {
-        findings.push({ check: 'other-automation', subject: ws.name ?? ws.workspaceName, status: 'skip', reason: `could not read the automation rules and Logic Apps: ${(e as Error).message.split('\n')[0]}` });
+        findings.push({
+          check: 'other-automation',
+          subject: ws.name ?? ws.workspaceName,
+          status: 'skip',
+          reason: `could not read the automation rules and Logic Apps: ${(e as Error).message.split('\n')[0]}`,
+        });
       }
     }
   }
-  return { tenantName: opts.config.tenantName, source: opts.source.description, asOf: opts.now.toISOString(), summary: summarize(findings), findings };
+  return {
+    tenantName: opts.config.tenantName,
+    source: opts.source.description,
+    asOf: opts.now.toISOString(),
+    summary: summarize(findings),
+    findings,
+  };
 }

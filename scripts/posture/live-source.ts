@@ -6,7 +6,14 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import * as https from 'https';
-import { Client, Context, GraphError, Middleware, RetryHandler, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import {
+  Client,
+  Context,
+  GraphError,
+  Middleware,
+  RetryHandler,
+  RetryHandlerOptions,
+} from '@microsoft/microsoft-graph-client';
 import { TokenOriginError } from '../security/tokenOrigin';
 import { GraphGet, GraphResult, GraphSource, isSafeRequestPath, permissionFor } from './source';
 
@@ -35,9 +42,15 @@ export function graphOrigin(endpoint: string): string {
   } catch {
     throw new Error(`--graph-endpoint ${endpoint}: not a URL`);
   }
-  if (u.protocol !== 'https:') throw new Error(`--graph-endpoint ${endpoint}: expected an https URL (the Graph bearer token is never sent over plain http)`);
+  if (u.protocol !== 'https:')
+    throw new Error(
+      `--graph-endpoint ${endpoint}: expected an https URL (the Graph bearer token is never sent over plain http)`,
+    );
   const p = u.pathname.replace(/\/+$/, '');
-  if (p !== '' && p !== `/${VERSION}`) throw new Error(`--graph-endpoint ${endpoint}: expected the Graph root (like https://graph.microsoft.com), not a path`);
+  if (p !== '' && p !== `/${VERSION}`)
+    throw new Error(
+      `--graph-endpoint ${endpoint}: expected the Graph root (like https://graph.microsoft.com), not a path`,
+    );
   return u.origin;
 }
 
@@ -53,14 +66,23 @@ class ReadOnlyBearer implements Middleware {
   async execute(context: Context): Promise<void> {
     const options = (context.options ??= {});
     const method = (options.method ?? 'GET').toUpperCase();
-    if (method !== 'GET') throw new Error(`btg check is read-only: refusing ${method} ${String(typeof context.request === 'string' ? context.request : context.request.url)}`);
+    if (method !== 'GET')
+      throw new Error(
+        `btg check is read-only: refusing ${method} ${String(typeof context.request === 'string' ? context.request : context.request.url)}`,
+      );
     const url = typeof context.request === 'string' ? context.request : context.request.url;
-    if (new URL(url).origin !== this.origin) throw new TokenOriginError(new URL(url).origin, [this.origin], 'Microsoft Graph');
+    if (new URL(url).origin !== this.origin)
+      throw new TokenOriginError(new URL(url).origin, [this.origin], 'Microsoft Graph');
     const token = await this.credential.getToken(this.scope);
     if (!token) throw new Error(`no access token for ${this.scope}`);
     const headers = options.headers;
-    if (headers && typeof (headers as Headers).set === 'function') (headers as Headers).set('Authorization', `Bearer ${token.token}`);
-    else options.headers = { ...((headers as Record<string, string> | undefined) ?? {}), Authorization: `Bearer ${token.token}` };
+    if (headers && typeof (headers as Headers).set === 'function')
+      (headers as Headers).set('Authorization', `Bearer ${token.token}`);
+    else
+      options.headers = {
+        ...((headers as Record<string, string> | undefined) ?? {}),
+        Authorization: `Bearer ${token.token}`,
+      };
     if (!this.next) throw new Error('ReadOnlyBearer: no next middleware');
     return this.next.execute(context);
   }
@@ -86,24 +108,40 @@ class HttpsHandler implements Middleware {
     const url = typeof req === 'string' ? req : req.url;
     const u = new URL(url);
     const options = context.options ?? {};
-    if (u.protocol !== 'https:' || u.origin !== this.origin) throw new TokenOriginError(u.origin, [this.origin], 'Microsoft Graph');
+    if (u.protocol !== 'https:' || u.origin !== this.origin)
+      throw new TokenOriginError(u.origin, [this.origin], 'Microsoft Graph');
     const headers: Record<string, string> = {};
     const h = options.headers as unknown;
     if (h && typeof (h as Headers).forEach === 'function') (h as Headers).forEach((v, k) => (headers[k] = v));
     else if (Array.isArray(h)) for (const [k, v] of h as [string, string][]) headers[k] = v;
     else if (h) Object.assign(headers, h as Record<string, string>);
     const method = (options.method ?? 'GET').toUpperCase();
-    const { status, statusText, head, body } = await new Promise<{ status: number; statusText: string; head: [string, string][]; body: Buffer }>((resolve, reject) => {
-      const r = https.request(u, { method, headers, ca: this.ca, timeout: this.timeoutMs, signal: options.signal ?? undefined }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const pairs: [string, string][] = [];
-          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
-          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', head: pairs, body: Buffer.concat(chunks) });
-        });
-      });
+    const { status, statusText, head, body } = await new Promise<{
+      status: number;
+      statusText: string;
+      head: [string, string][];
+      body: Buffer;
+    }>((resolve, reject) => {
+      const r = https.request(
+        u,
+        { method, headers, ca: this.ca, timeout: this.timeoutMs, signal: options.signal ?? undefined },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const pairs: [string, string][] = [];
+            for (let i = 0; i + 1 < res.rawHeaders.length; i += 2)
+              pairs.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
+            resolve({
+              status: res.statusCode ?? 0,
+              statusText: res.statusMessage ?? '',
+              head: pairs,
+              body: Buffer.concat(chunks),
+            });
+          });
+        },
+      );
       r.on('timeout', () => r.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
       r.on('error', reject);
       r.end();
@@ -143,7 +181,8 @@ export class LiveGraphSource implements GraphSource {
   }
 
   async get(req: GraphGet): Promise<GraphResult> {
-    if (!isSafeRequestPath(req.path)) return { kind: 'error', reason: `unsafe request path ${JSON.stringify(req.path)}` };
+    if (!isSafeRequestPath(req.path))
+      return { kind: 'error', reason: `unsafe request path ${JSON.stringify(req.path)}` };
     try {
       let request = this.client.api(req.path);
       if (req.select && req.select.length > 0) request = request.select([...req.select]);
@@ -154,8 +193,13 @@ export class LiveGraphSource implements GraphSource {
       let pages = 1;
       while (typeof next === 'string') {
         const rel = this.relativeNextLink(next);
-        if (rel === undefined) return { kind: 'error', reason: `GET /${req.path}: refusing to follow @odata.nextLink to ${next} (not under ${this.origin}/${VERSION}/)` };
-        if (++pages > this.maxPages) return { kind: 'error', reason: `GET /${req.path}: more than ${this.maxPages} pages, giving up` };
+        if (rel === undefined)
+          return {
+            kind: 'error',
+            reason: `GET /${req.path}: refusing to follow @odata.nextLink to ${next} (not under ${this.origin}/${VERSION}/)`,
+          };
+        if (++pages > this.maxPages)
+          return { kind: 'error', reason: `GET /${req.path}: more than ${this.maxPages} pages, giving up` };
         const page = (await this.client.api(rel).get()) as Record<string, unknown>;
         if (Array.isArray(page.value)) items.push(...page.value);
         next = page['@odata.nextLink'];
@@ -177,7 +221,12 @@ export class LiveGraphSource implements GraphSource {
     const detail = `${status} ${code}${ge.message ? `: ${ge.message}` : ''}`;
     const body = { error: { code, message: ge.message ?? '' } };
     if (status === 404) return { kind: 'not-found', reason: `GET /${reqPath} returned ${detail}`, body };
-    if (status === 401 || status === 403) return { kind: 'denied', reason: `GET /${reqPath} was denied (${detail}); needs ${permissionFor(reqPath)}`, body };
+    if (status === 401 || status === 403)
+      return {
+        kind: 'denied',
+        reason: `GET /${reqPath} was denied (${detail}); needs ${permissionFor(reqPath)}`,
+        body,
+      };
     return { kind: 'error', status, reason: `GET /${reqPath} failed (${detail})`, body };
   }
 }

@@ -1,11 +1,24 @@
 /** Read everything the posture checks need from a GraphSource into one typed snapshot. */
 import { z } from 'zod';
 import { Account, Config } from '../config/schema';
-import { AuthMethod, CaPolicy, collectionOf, DirectoryObject, GraphUser, RoleAssignment, RoleEligibilitySchedule } from './graph-types';
+import {
+  AuthMethod,
+  CaPolicy,
+  collectionOf,
+  DirectoryObject,
+  GraphUser,
+  RoleAssignment,
+  RoleEligibilitySchedule,
+} from './graph-types';
 import { isGuid } from './roles';
 import { GraphGet, GraphPaths, GraphResult, GraphSource, USER_SELECT } from './source';
 
-export type Unavailable = { ok: false; path: string; kind: Exclude<GraphResult['kind'], 'ok'> | 'invalid'; reason: string };
+export type Unavailable = {
+  ok: false;
+  path: string;
+  kind: Exclude<GraphResult['kind'], 'ok'> | 'invalid';
+  reason: string;
+};
 /** A response, parsed, or why it is not available in this run. */
 export type Fetched<T> = { ok: true; path: string; value: T } | Unavailable;
 
@@ -29,7 +42,12 @@ export interface PostureData {
 
 function zodReason(path: string, err: z.ZodError): string {
   const first = err.issues[0];
-  const at = first.path.length ? first.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') : '(body)';
+  const at = first.path.length
+    ? first.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+        .join('')
+        .replace(/^\./, '')
+    : '(body)';
   return `${path}.json: unexpected response shape at ${at}: ${first.message}${err.issues.length > 1 ? ` (+${err.issues.length - 1} more)` : ''}`;
 }
 
@@ -40,7 +58,9 @@ function unavailable(path: string, r: Exclude<GraphResult, { kind: 'ok' }>): Una
 export function parseOne<S extends z.ZodTypeAny>(path: string, r: GraphResult, schema: S): Fetched<z.output<S>> {
   if (r.kind !== 'ok') return unavailable(path, r);
   const p = schema.safeParse(r.body);
-  return p.success ? { ok: true, path, value: p.data } : { ok: false, path, kind: 'invalid', reason: zodReason(path, p.error) };
+  return p.success
+    ? { ok: true, path, value: p.data }
+    : { ok: false, path, kind: 'invalid', reason: zodReason(path, p.error) };
 }
 
 export function parseCollection<S extends z.ZodTypeAny>(path: string, r: GraphResult, item: S): Fetched<z.output<S>[]> {
@@ -73,11 +93,19 @@ export function policyGroupIds(policies: readonly CaPolicy[]): string[] {
   return [...ids].sort();
 }
 
-export async function loadPostureData(source: GraphSource, config: Config, opts: { concurrency?: number } = {}): Promise<PostureData> {
+export async function loadPostureData(
+  source: GraphSource,
+  config: Config,
+  opts: { concurrency?: number } = {},
+): Promise<PostureData> {
   const limit = opts.concurrency ?? 4;
   const get = (req: GraphGet) => source.get(req);
 
-  const policies = parseCollection(GraphPaths.policies, await get({ path: GraphPaths.policies, collection: true }), CaPolicy);
+  const policies = parseCollection(
+    GraphPaths.policies,
+    await get({ path: GraphPaths.policies, collection: true }),
+    CaPolicy,
+  );
   const groupIds = policies.ok ? policyGroupIds(policies.value) : [];
 
   const loadAccount = async (account: Account): Promise<AccountData> => {
@@ -94,7 +122,12 @@ export async function loadPostureData(source: GraphSource, config: Config, opts:
       }
     }
     const user = parseOne(userPath, userResult, GraphUser);
-    if (user.ok && !signInUnavailable && userResult.kind === 'ok' && !Object.prototype.hasOwnProperty.call(userResult.body, 'signInActivity')) {
+    if (
+      user.ok &&
+      !signInUnavailable &&
+      userResult.kind === 'ok' &&
+      !Object.prototype.hasOwnProperty.call(userResult.body, 'signInActivity')
+    ) {
       signInUnavailable = `signInActivity not in ${userPath}.json (it needs AuditLog.Read.All and Entra ID P1/P2 when exporting)`;
     }
     const methodsPath = GraphPaths.methods(id);
@@ -107,11 +140,22 @@ export async function loadPostureData(source: GraphSource, config: Config, opts:
   };
 
   const accounts = await mapLimit(config.accounts, limit, loadAccount);
-  const roleAssignments = parseCollection(GraphPaths.roleAssignments, await get({ path: GraphPaths.roleAssignments, collection: true }), RoleAssignment);
-  const roleEligibility = parseCollection(GraphPaths.roleEligibility, await get({ path: GraphPaths.roleEligibility, collection: true }), RoleEligibilitySchedule);
+  const roleAssignments = parseCollection(
+    GraphPaths.roleAssignments,
+    await get({ path: GraphPaths.roleAssignments, collection: true }),
+    RoleAssignment,
+  );
+  const roleEligibility = parseCollection(
+    GraphPaths.roleEligibility,
+    await get({ path: GraphPaths.roleEligibility, collection: true }),
+    RoleEligibilitySchedule,
+  );
   const groups = await mapLimit(groupIds, limit, async (g) => {
     const p = GraphPaths.groupMembers(g);
-    return [g, parseCollection(p, await get({ path: p, collection: true, select: ['id', 'displayName'] }), DirectoryObject)] as const;
+    return [
+      g,
+      parseCollection(p, await get({ path: p, collection: true, select: ['id', 'displayName'] }), DirectoryObject),
+    ] as const;
   });
   return { policies, accounts, roleAssignments, roleEligibility, groupMembers: new Map(groups) };
 }

@@ -49,13 +49,21 @@ export function checkOtherAutomation(input: OtherAutomation, facts: ExclusionFac
     if (wf.tags && facts.packTag in wf.tags) continue; // the pack's own: checked by playbook-lockout-safety at build
     const acts = userActions(wf.properties.definition);
     if (!acts.length) continue;
-    risky.set(wf.id.toLowerCase(), { name: wf.name, actions: acts, excludes: mentionsAny(wf.properties.definition, ids) });
+    risky.set(wf.id.toLowerCase(), {
+      name: wf.name,
+      actions: acts,
+      excludes: mentionsAny(wf.properties.definition, ids),
+    });
   }
   for (const [id, w] of risky) {
     const runBy = input.automationRules.filter((r) => mentionsAny(r.properties.actions, [id]));
-    const ruleExcludes = runBy.length > 0 && runBy.every((r) => mentionsAny((r.properties.triggeringLogic as Json | undefined)?.conditions, ids));
+    const ruleExcludes =
+      runBy.length > 0 &&
+      runBy.every((r) => mentionsAny((r.properties.triggeringLogic as Json | undefined)?.conditions, ids));
     const excluded = w.excludes || ruleExcludes;
-    const by = runBy.length ? ` (run by automation rule ${runBy.map((r) => `'${String(r.properties.displayName ?? r.name)}'`).join(', ')})` : '';
+    const by = runBy.length
+      ? ` (run by automation rule ${runBy.map((r) => `'${String(r.properties.displayName ?? r.name)}'`).join(', ')})`
+      : '';
     findings.push({
       check: 'other-automation',
       subject: w.name,
@@ -66,14 +74,26 @@ export function checkOtherAutomation(input: OtherAutomation, facts: ExclusionFac
         : `can act on users${by}: ${w.actions.slice(0, 3).join('; ')}; its conditions and definition do not exclude the break-glass accounts: add a condition that skips them (object ids or the exclusion group), or it may lock the tenant out in an emergency`,
     });
   }
-  if (!findings.length) findings.push({ check: 'other-automation', subject: 'workspace', status: 'pass', reason: `no other playbook in the resource group acts on users (${input.workflows.length} Logic Apps, ${input.automationRules.length} automation rules read)` });
+  if (!findings.length)
+    findings.push({
+      check: 'other-automation',
+      subject: 'workspace',
+      status: 'pass',
+      reason: `no other playbook in the resource group acts on users (${input.workflows.length} Logic Apps, ${input.automationRules.length} automation rules read)`,
+    });
   return findings;
 }
 
 /** Facts from the config: the accounts' object ids and UPNs and the exclusion groups (lower case). */
-export function exclusionFacts(config: { accounts: readonly { objectId: string; userPrincipalName: string }[]; options: { exclusionGroupIds: readonly string[] } }): ExclusionFacts {
+export function exclusionFacts(config: {
+  accounts: readonly { objectId: string; userPrincipalName: string }[];
+  options: { exclusionGroupIds: readonly string[] };
+}): ExclusionFacts {
   return {
-    identifiers: [...config.accounts.flatMap((a) => [a.objectId.toLowerCase(), a.userPrincipalName.toLowerCase()]), ...config.options.exclusionGroupIds.map((g) => g.toLowerCase())],
+    identifiers: [
+      ...config.accounts.flatMap((a) => [a.objectId.toLowerCase(), a.userPrincipalName.toLowerCase()]),
+      ...config.options.exclusionGroupIds.map((g) => g.toLowerCase()),
+    ],
     packTag: 'breakglass-sentinel',
   };
 }

@@ -49,13 +49,24 @@ export const GraphPaths = {
 } as const;
 
 /** Properties read from each account (`$select`). signInActivity needs AuditLog.Read.All and Entra ID P1/P2. */
-export const USER_SELECT = ['id', 'userPrincipalName', 'displayName', 'accountEnabled', 'onPremisesSyncEnabled', 'userType', 'passwordPolicies', 'creationType', 'signInActivity'] as const;
+export const USER_SELECT = [
+  'id',
+  'userPrincipalName',
+  'displayName',
+  'accountEnabled',
+  'onPremisesSyncEnabled',
+  'userType',
+  'passwordPolicies',
+  'creationType',
+  'signInActivity',
+] as const;
 
 /** The least-privileged read-only Graph application/delegated permission each path needs. */
 export function permissionFor(path: string): string {
   if (path.startsWith('identity/conditionalAccess/')) return 'Policy.Read.All';
   if (/^users\/[^/]+\/authentication\//.test(path)) return 'UserAuthenticationMethod.Read.All';
-  if (/^users\/[^/]+\/memberOf$/.test(path)) return 'GroupMember.Read.All + AdministrativeUnit.Read.All (or Directory.Read.All)';
+  if (/^users\/[^/]+\/memberOf$/.test(path))
+    return 'GroupMember.Read.All + AdministrativeUnit.Read.All (or Directory.Read.All)';
   if (/^users\/[^/]+$/.test(path)) return 'User.Read.All (+ AuditLog.Read.All for signInActivity)';
   if (path === GraphPaths.roleEligibility) return 'RoleManagement.Read.Directory (and Entra ID P2 for PIM)';
   if (path.startsWith('roleManagement/directory/')) return 'RoleManagement.Read.Directory';

@@ -39,12 +39,28 @@ function matches(expected: ExpectedRule, rule: DeployedRule): boolean {
 }
 
 export async function checkWorkspaceRules(input: WorkspaceCheckInput): Promise<Finding[]> {
-  if (input.workspaces.length === 0) return [{ check: 'workspace-rules', subject: 'workspaces', status: 'skip', reason: 'no workspaces configured (config workspaces[])' }];
+  if (input.workspaces.length === 0)
+    return [
+      {
+        check: 'workspace-rules',
+        subject: 'workspaces',
+        status: 'skip',
+        reason: 'no workspaces configured (config workspaces[])',
+      },
+    ];
   const findings: Finding[] = [];
   for (const ws of input.workspaces) {
-    const base = { check: 'workspace-rules' as const, subject: workspaceLabel(ws), subjectId: `${ws.subscriptionId}/${ws.resourceGroup}/${ws.workspaceName}` };
+    const base = {
+      check: 'workspace-rules' as const,
+      subject: workspaceLabel(ws),
+      subjectId: `${ws.subscriptionId}/${ws.resourceGroup}/${ws.workspaceName}`,
+    };
     if (!input.reader) {
-      findings.push({ ...base, status: 'skip', reason: input.skipReason ?? 'no workspace rule reader available in this run' });
+      findings.push({
+        ...base,
+        status: 'skip',
+        reason: input.skipReason ?? 'no workspace rule reader available in this run',
+      });
       continue;
     }
     if (!input.expected || input.expected.length === 0) {
@@ -55,7 +71,11 @@ export async function checkWorkspaceRules(input: WorkspaceCheckInput): Promise<F
     try {
       deployed = await input.reader(ws);
     } catch (e) {
-      findings.push({ ...base, status: 'skip', reason: `could not read the workspace's analytics rules: ${(e as Error).message}` });
+      findings.push({
+        ...base,
+        status: 'skip',
+        reason: `could not read the workspace's analytics rules: ${(e as Error).message}`,
+      });
       continue;
     }
     const missing: string[] = [];
@@ -67,10 +87,17 @@ export async function checkWorkspaceRules(input: WorkspaceCheckInput): Promise<F
     }
     const quoteAll = (xs: string[]) => xs.map((x) => `'${x}'`).join(', ');
     if (missing.length || disabled.length) {
-      const parts = [missing.length ? `${missing.length} pack rule(s) not deployed: ${quoteAll(missing)}` : '', disabled.length ? `${disabled.length} disabled: ${quoteAll(disabled)}` : ''].filter(Boolean);
+      const parts = [
+        missing.length ? `${missing.length} pack rule(s) not deployed: ${quoteAll(missing)}` : '',
+        disabled.length ? `${disabled.length} disabled: ${quoteAll(disabled)}` : '',
+      ].filter(Boolean);
       findings.push({ ...base, status: 'fail', reason: parts.join('; ') });
     } else {
-      findings.push({ ...base, status: 'pass', reason: `all ${input.expected.length} pack rules deployed and enabled` });
+      findings.push({
+        ...base,
+        status: 'pass',
+        reason: `all ${input.expected.length} pack rules deployed and enabled`,
+      });
     }
   }
   return findings;

@@ -56,12 +56,31 @@ export function clearRegisteredSecrets(): void {
   reorder();
 }
 
-const TOKEN_CHARS = "[A-Za-z0-9\\-._~+/%]";
+const TOKEN_CHARS = '[A-Za-z0-9\\-._~+/%]';
 /** A `Bearer` value that looks like a credential, not an English word ("bearer tokens"). */
 const credentialLike = (s: string) => s.length >= 20 || (s.length >= 8 && /[^A-Za-z]/.test(s));
 
 /** Query parameters whose values are secret (signed URLs, OAuth, function keys). */
-const SECRET_PARAMS = ['sig', 'signature', 'code', 'sv', 'client_secret', 'client_assertion', 'access_token', 'refresh_token', 'id_token', 'assertion', 'password', 'api[-_]?key', 'apikey', 'subscription-key', 'x-api-key', 'token', 'secret', 'key'];
+const SECRET_PARAMS = [
+  'sig',
+  'signature',
+  'code',
+  'sv',
+  'client_secret',
+  'client_assertion',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'assertion',
+  'password',
+  'api[-_]?key',
+  'apikey',
+  'subscription-key',
+  'x-api-key',
+  'token',
+  'secret',
+  'key',
+];
 const PARAM_RE = new RegExp(`((?:[?&]|&amp;)(?:${SECRET_PARAMS.join('|')})=)([^&\\s"'#<>\\\\]+)`, 'gi');
 
 /** `name=value` / `"name": "value"` assignments of secrets, anywhere (form bodies, connection strings, JSON). */
@@ -82,11 +101,17 @@ const SECRET_NAMES = [
 ];
 // `name=value` (no spaces: form bodies, connection strings; `x = iff(…)` in KQL is code) or `"name": "value"` (JSON,
 // also JSON inside a JSON string)
-const ASSIGN_RE = new RegExp(`\\b(${SECRET_NAMES.join('|')})(=|\\\\?["']\\s*[:=]\\s*\\\\?["'])([^\\s"'&;,\\\\}\\]]+)`, 'gi');
+const ASSIGN_RE = new RegExp(
+  `\\b(${SECRET_NAMES.join('|')})(=|\\\\?["']\\s*[:=]\\s*\\\\?["'])([^\\s"'&;,\\\\}\\]]+)`,
+  'gi',
+);
 
 const RULES: [RegExp, (m: string, ...g: string[]) => string][] = [
   // PEM private keys, whole
-  [/-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g, () => `-----BEGIN PRIVATE KEY----- ${MASK} -----END PRIVATE KEY-----`],
+  [
+    /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g,
+    () => `-----BEGIN PRIVATE KEY----- ${MASK} -----END PRIVATE KEY-----`,
+  ],
   // JWT / JWS / JWE: base64url JSON header, then dot-separated parts
   [/\beyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){1,4}/g, () => MASK],
   // Authorization: <scheme> <value>  (headers echoed in errors, logs, JSON)
@@ -95,7 +120,10 @@ const RULES: [RegExp, (m: string, ...g: string[]) => string][] = [
     (_m, pre, scheme, value) => (value === MASK ? _m : `${pre}${scheme ? `${scheme} ` : ''}${MASK}`),
   ],
   // Bearer <token>
-  [new RegExp(`\\b(Bearer)\\s+(${TOKEN_CHARS}+=*)`, 'gi'), (m, word, value) => (value === MASK || !credentialLike(value) ? m : `${word} ${MASK}`)],
+  [
+    new RegExp(`\\b(Bearer)\\s+(${TOKEN_CHARS}+=*)`, 'gi'),
+    (m, word, value) => (value === MASK || !credentialLike(value) ? m : `${word} ${MASK}`),
+  ],
   // webhook URLs whose path is the key
   [/(https?:\/\/[A-Za-z0-9.-]*\.webhook\.office\.com\/)[^\s"'<>\\]+/gi, (_m, pre) => `${pre}${MASK}`],
   [/(https?:\/\/outlook\.office(?:365)?\.com\/webhook\/)[^\s"'<>\\]+/gi, (_m, pre) => `${pre}${MASK}`],
@@ -110,7 +138,21 @@ const RULES: [RegExp, (m: string, ...g: string[]) => string][] = [
 ];
 
 /** Every rule needs one of these (case-insensitive) to match: text without any skips the patterns. */
-const TRIGGER = new RegExp(['eyJ', 'bearer', 'authorization', 'PRIVATE KEY', 'webhook', 'hooks\\.slack', 'discord', '@', '=', ...SECRET_NAMES].join('|'), 'i');
+const TRIGGER = new RegExp(
+  [
+    'eyJ',
+    'bearer',
+    'authorization',
+    'PRIVATE KEY',
+    'webhook',
+    'hooks\\.slack',
+    'discord',
+    '@',
+    '=',
+    ...SECRET_NAMES,
+  ].join('|'),
+  'i',
+);
 
 /** `text` with every registered secret and every token-like string replaced by `***`. */
 export function redactText(text: string, extraSecrets: readonly (string | undefined)[] = []): string {
@@ -128,7 +170,8 @@ export function redactText(text: string, extraSecrets: readonly (string | undefi
 }
 
 /** Keys whose string values are secret whatever they look like. */
-const SECRET_KEY = /^(password|passwd|pwd|secret|client_?secret|api_?key|access_?key|account_?key|shared_?access_?key|access_?token|refresh_?token|id_?token|token|sas|sas_?token|sig|signature|connection_?string|secure_?value|private_?key|webhook_?url|webhook_?key)$/i;
+const SECRET_KEY =
+  /^(password|passwd|pwd|secret|client_?secret|api_?key|access_?key|account_?key|shared_?access_?key|access_?token|refresh_?token|id_?token|token|sas|sas_?token|sig|signature|connection_?string|secure_?value|private_?key|webhook_?url|webhook_?key)$/i;
 
 /** Whether a dotted field path (`properties.parameters.password.value`, `a[0].sig`) passes through a secret-named key. */
 export function isSecretPath(path: string): boolean {
@@ -145,7 +188,10 @@ export function redactValue<T>(value: T, path = ''): T {
   const walk = (v: unknown, secret: boolean): unknown => {
     if (typeof v === 'string') return secret && v !== '' && !/^[@[]/.test(v) ? MASK : redactText(v);
     if (Array.isArray(v)) return v.map((x) => walk(x, secret));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, walk(x, secret || SECRET_KEY.test(k))]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, walk(x, secret || SECRET_KEY.test(k))]),
+      );
     return v;
   };
   return walk(value, path !== '' && isSecretPath(path)) as T;

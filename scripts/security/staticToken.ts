@@ -36,7 +36,12 @@ export function tokenAudiences(token: string): string[] {
   }
 }
 
-const norm = (s: string) => s.trim().toLowerCase().replace(/\/\.default$/, '').replace(/\/+$/, '');
+const norm = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/\/\.default$/, '')
+    .replace(/\/+$/, '');
 
 function originOrUndefined(s: string): string | undefined {
   try {

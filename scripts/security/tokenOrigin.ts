@@ -16,7 +16,9 @@ export class TokenOriginError extends Error {
     readonly allowed: readonly string[],
     what: string,
   ) {
-    super(`refused to send the ${what} token to ${origin}: it is only sent to ${allowed.join(', ')} (a nextLink, Azure-AsyncOperation or Location URL pointing to another origin is not followed)`);
+    super(
+      `refused to send the ${what} token to ${origin}: it is only sent to ${allowed.join(', ')} (a nextLink, Azure-AsyncOperation or Location URL pointing to another origin is not followed)`,
+    );
     this.name = 'TokenOriginError';
   }
 }

@@ -36,7 +36,8 @@ export function checksMarkdown(catalogue: CheckCatalogue): string {
   ];
   for (const [family, ids] of families(catalogue)) {
     lines.push(`## ${family}`, '');
-    for (const id of ids) lines.push(`### ${id}`, '', `**${catalogue[id].description.trim()}.**`, '', catalogue[id].help.trim(), '');
+    for (const id of ids)
+      lines.push(`### ${id}`, '', `**${catalogue[id].description.trim()}.**`, '', catalogue[id].help.trim(), '');
   }
   return lines.join('\n');
 }

@@ -16,14 +16,24 @@ export function validateWorkbooks(extras: PackExtras, analyzer: KqlAnalyzer): Di
 
 export function validatePlaybooks(extras: PackExtras, analyzer: KqlAnalyzer): Diagnostic[] {
   const { analyses, diagnostics } = analyzePlaybookQueries(extras.playbookQueries, analyzer);
-  return [...extras.diagnostics.playbooks, ...diagnostics, ...extras.playbooks.flatMap((pb) => validatePlaybook(pb, { analyses }))];
+  return [
+    ...extras.diagnostics.playbooks,
+    ...diagnostics,
+    ...extras.playbooks.flatMap((pb) => validatePlaybook(pb, { analyses })),
+  ];
 }
 
 export function validateMonitorAlerts(extras: PackExtras, pack: Pack, analyzer: KqlAnalyzer): Diagnostic[] {
-  return [...extras.diagnostics.monitorAlerts, ...extras.monitorAlerts.flatMap((m) => validateMonitorAlert(m, pack.config, pack.configFile, analyzer))];
+  return [
+    ...extras.diagnostics.monitorAlerts,
+    ...extras.monitorAlerts.flatMap((m) => validateMonitorAlert(m, pack.config, pack.configFile, analyzer)),
+  ];
 }
 
-export const workbookValidator = (pack: Pack, analyzer: KqlAnalyzer): Diagnostic[] => validateWorkbooks(packExtras(pack), analyzer);
-export const playbookValidator = (pack: Pack, analyzer: KqlAnalyzer): Diagnostic[] => validatePlaybooks(packExtras(pack), analyzer);
-export const monitorAlertValidator = (pack: Pack, analyzer: KqlAnalyzer): Diagnostic[] => validateMonitorAlerts(packExtras(pack), pack, analyzer);
+export const workbookValidator = (pack: Pack, analyzer: KqlAnalyzer): Diagnostic[] =>
+  validateWorkbooks(packExtras(pack), analyzer);
+export const playbookValidator = (pack: Pack, analyzer: KqlAnalyzer): Diagnostic[] =>
+  validatePlaybooks(packExtras(pack), analyzer);
+export const monitorAlertValidator = (pack: Pack, analyzer: KqlAnalyzer): Diagnostic[] =>
+  validateMonitorAlerts(packExtras(pack), pack, analyzer);
 export const routineValidator = (pack: Pack): Diagnostic[] => packExtras(pack).diagnostics.routines;

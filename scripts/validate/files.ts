@@ -27,7 +27,14 @@ export interface FileResult {
 export function validateContentFile(file: string, analyzer: KqlAnalyzer): FileResult {
   try {
     const loaded = loadUserContentFile(file);
-    const out: FileResult = { file, shape: loaded.shape, diagnostics: [...loaded.diagnostics], id: loaded.id, name: loaded.name, queries: 0 };
+    const out: FileResult = {
+      file,
+      shape: loaded.shape,
+      diagnostics: [...loaded.diagnostics],
+      id: loaded.id,
+      name: loaded.name,
+      queries: 0,
+    };
     for (const item of loaded.rules) {
       out.diagnostics.push(...validateRule(item, analyzer));
       out.queries!++;
@@ -38,7 +45,17 @@ export function validateContentFile(file: string, analyzer: KqlAnalyzer): FileRe
     }
     return out;
   } catch (e) {
-    return { file, diagnostics: [{ code: 'internal-error', severity: 'error', file, message: `validating this file failed: ${(e as Error)?.message ?? String(e)}` }] };
+    return {
+      file,
+      diagnostics: [
+        {
+          code: 'internal-error',
+          severity: 'error',
+          file,
+          message: `validating this file failed: ${(e as Error)?.message ?? String(e)}`,
+        },
+      ],
+    };
   }
 }
 
@@ -61,7 +78,15 @@ export function acrossFiles(results: FileResult[]): Diagnostic[] {
         continue;
       }
       const severity = key === 'id' && r.shape !== 'hunting' ? 'error' : 'warning';
-      out.push({ code: key === 'id' ? 'pack-unique-ids' : 'pack-unique-names', severity, file: r.file, range: v.range, sourceLine: v.line, path: [key], message: `duplicate ${group(r)} ${key} "${v.value}": also used by ${prev}` });
+      out.push({
+        code: key === 'id' ? 'pack-unique-ids' : 'pack-unique-names',
+        severity,
+        file: r.file,
+        range: v.range,
+        sourceLine: v.line,
+        path: [key],
+        message: `duplicate ${group(r)} ${key} "${v.value}": also used by ${prev}`,
+      });
     }
   }
   return out;
@@ -80,7 +105,10 @@ function segmentRe(seg: string): RegExp {
       const end = seg.indexOf(']', i + 1);
       if (end < 0) re += '\\[';
       else {
-        re += `[${seg.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        re += `[${seg
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = end;
       }
     } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
@@ -112,11 +140,14 @@ function globMatch(pattern: string): string[] {
     }
     if (seg === '**') {
       step(base, i + 1);
-      for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) step(base ? path.join(base, e.name) : e.name, i);
+      for (const e of entries)
+        if (e.isDirectory() && !e.name.startsWith('.')) step(base ? path.join(base, e.name) : e.name, i);
       return;
     }
     const re = segmentRe(seg);
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) if (re.test(e.name) && (!e.name.startsWith('.') || seg.startsWith('.'))) step(base ? path.join(base, e.name) : e.name, i + 1);
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name)))
+      if (re.test(e.name) && (!e.name.startsWith('.') || seg.startsWith('.')))
+        step(base ? path.join(base, e.name) : e.name, i + 1);
   };
   step('', 0);
   return [...new Set(results)];
@@ -201,12 +232,23 @@ export function threadsFor(files: number, jobs?: number): number {
   return Math.max(1, Math.min(jobs ?? cores, Math.floor(files / MIN_FILES_PER_WORKER) + 1));
 }
 
-export async function validateContentFiles(files: string[], opts: ValidateFilesOptions = {}): Promise<ValidateFilesResult> {
+export async function validateContentFiles(
+  files: string[],
+  opts: ValidateFilesOptions = {},
+): Promise<ValidateFilesResult> {
   const sources = [...(opts.schemas ?? []), ...(opts.schemasDir ? [opts.schemasDir] : [])];
   const schemaSet = opts.schemaSet ?? (sources.length ? loadSchemaSources(sources) : undefined);
   const threads = canUseWorkers() ? threadsFor(files.length, opts.jobs) : 1;
   const results = await runPool(files, threads, schemaSet);
-  return { diagnostics: [...(opts.schemaSet ? [] : (schemaSet?.diagnostics ?? [])), ...results.flatMap((r) => r.diagnostics), ...acrossFiles(results)], results, threads };
+  return {
+    diagnostics: [
+      ...(opts.schemaSet ? [] : (schemaSet?.diagnostics ?? [])),
+      ...results.flatMap((r) => r.diagnostics),
+      ...acrossFiles(results),
+    ],
+    results,
+    threads,
+  };
 }
 
 /** Compatibility: diagnostics only. */
@@ -250,7 +292,10 @@ async function runPool(files: string[], threads: number, schemaSet?: SchemaSet):
         };
         // a dead worker's unfinished files are done on the main thread
         const requeue = (why: string) => {
-          for (const idx of inFlight.values()) for (const i of idx) if (!results[i]) results[i] = { file: files[i], diagnostics: [], retry: why } as FileResult & { retry: string };
+          for (const idx of inFlight.values())
+            for (const i of idx)
+              if (!results[i])
+                results[i] = { file: files[i], diagnostics: [], retry: why } as FileResult & { retry: string };
           inFlight.clear();
           finish();
         };
@@ -259,7 +304,10 @@ async function runPool(files: string[], threads: number, schemaSet?: SchemaSet):
           if (!idx) return;
           inFlight.delete(msg.seq);
           if (msg.error || !msg.results) {
-            for (const i of idx) results[i] = { file: files[i], diagnostics: [], retry: msg.error ?? 'no results' } as FileResult & { retry?: string };
+            for (const i of idx)
+              results[i] = { file: files[i], diagnostics: [], retry: msg.error ?? 'no results' } as FileResult & {
+                retry?: string;
+              };
           } else msg.results.forEach((r, k) => (results[idx[k]] = r));
           send();
           if (!inFlight.size) finish();
@@ -283,6 +331,8 @@ async function runPool(files: string[], threads: number, schemaSet?: SchemaSet):
   }
   await Promise.all(workers);
   // anything a worker could not finish
-  for (let i = 0; i < files.length; i++) if (!results[i] || (results[i] as FileResult & { retry?: string }).retry !== undefined) results[i] = validateContentFile(files[i], analyzer);
+  for (let i = 0; i < files.length; i++)
+    if (!results[i] || (results[i] as FileResult & { retry?: string }).retry !== undefined)
+      results[i] = validateContentFile(files[i], analyzer);
   return results;
 }

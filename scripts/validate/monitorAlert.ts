@@ -8,7 +8,12 @@ import { Check } from './checks/types';
 import { Diagnostic } from '../core/diagnostic';
 import { kqlDiagnostics } from './run';
 
-export function validateMonitorAlert(m: MonitorAlertContent, config: Config, configFile: string, analyzer: KqlAnalyzer): Diagnostic[] {
+export function validateMonitorAlert(
+  m: MonitorAlertContent,
+  config: Config,
+  configFile: string,
+  analyzer: KqlAnalyzer,
+): Diagnostic[] {
   const analysis = analyzer.analyze(m.query.text);
   const out = kqlDiagnostics(m.query, analysis, m.templateId);
   for (const [code, check] of Object.entries(monitorAlertChecks)) {
@@ -19,7 +24,16 @@ export function validateMonitorAlert(m: MonitorAlertContent, config: Config, con
         continue;
       }
       const range = rangeOfPath(m.source, f.path ?? []);
-      out.push({ code, severity, message: f.message, file: m.file, path: f.path, range, item: m.templateId, sourceLine: range ? lineText(m.source, range.start.line) : undefined });
+      out.push({
+        code,
+        severity,
+        message: f.message,
+        file: m.file,
+        path: f.path,
+        range,
+        item: m.templateId,
+        sourceLine: range ? lineText(m.source, range.start.line) : undefined,
+      });
     }
   }
   return out;

@@ -8,7 +8,13 @@ import { monitorAlertValidator, playbookValidator, routineValidator, workbookVal
 
 /** Validators of other content kinds (workbook, playbooks, monitor alert) register here. */
 export type PackValidator = (pack: Pack, analyzer: KqlAnalyzer) => Diagnostic[];
-export const EXTRA_VALIDATORS: PackValidator[] = [validateTestRows, workbookValidator, playbookValidator, monitorAlertValidator, routineValidator];
+export const EXTRA_VALIDATORS: PackValidator[] = [
+  validateTestRows,
+  workbookValidator,
+  playbookValidator,
+  monitorAlertValidator,
+  routineValidator,
+];
 
 export function validatePack(pack: Pack, analyzer: KqlAnalyzer): Diagnostic[] {
   const out: Diagnostic[] = [...pack.diagnostics];

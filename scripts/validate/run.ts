@@ -15,29 +15,91 @@ import { TACTICS } from '../content/attack';
 
 /** Every check id with its description and help (for SARIF rules and docs). */
 export const CHECK_CATALOGUE: Record<string, { description: string; help: string }> = {
-  'config-schema': { description: 'config file matches the schema', help: 'btg.config.yaml must match the documented schema: keys, types and forms.' },
-  'config-duplicate-account': { description: 'account object ids and UPNs are unique', help: 'Each break-glass account appears once.' },
-  'config-account-count': { description: 'at least two break-glass accounts', help: 'Microsoft recommends two or more emergency access accounts.' },
-  'config-duplicate-workspace': { description: 'workspaces are listed once', help: 'A workspace listed twice would be deployed twice.' },
-  'config-auth-methods': { description: 'allowed authentication methods follow Microsoft\'s emergency-access guidance', help: 'A warning for each options.allowedAuthMethods entry other than FIDO2 security key and X.509 Certificate (certificate-based authentication): "Manage emergency access accounts in Microsoft Entra ID" recommends these because passkeys on phones and Windows Hello are bound to one person\'s device.' },
-  'config-approver-is-account': { description: 'no break-glass account approves its own use', help: 'A custodian or identity owner (notify.identityOwners) that is one of the break-glass accounts could confirm its own use: approvals must come from people with their own accounts.' },
-  'config-unknown-rule': { description: 'rule overrides name existing rules', help: 'options.rules keys must be rule template ids.' },
+  'config-schema': {
+    description: 'config file matches the schema',
+    help: 'btg.config.yaml must match the documented schema: keys, types and forms.',
+  },
+  'config-duplicate-account': {
+    description: 'account object ids and UPNs are unique',
+    help: 'Each break-glass account appears once.',
+  },
+  'config-account-count': {
+    description: 'at least two break-glass accounts',
+    help: 'Microsoft recommends two or more emergency access accounts.',
+  },
+  'config-duplicate-workspace': {
+    description: 'workspaces are listed once',
+    help: 'A workspace listed twice would be deployed twice.',
+  },
+  'config-auth-methods': {
+    description: "allowed authentication methods follow Microsoft's emergency-access guidance",
+    help: 'A warning for each options.allowedAuthMethods entry other than FIDO2 security key and X.509 Certificate (certificate-based authentication): "Manage emergency access accounts in Microsoft Entra ID" recommends these because passkeys on phones and Windows Hello are bound to one person\'s device.',
+  },
+  'config-approver-is-account': {
+    description: 'no break-glass account approves its own use',
+    help: 'A custodian or identity owner (notify.identityOwners) that is one of the break-glass accounts could confirm its own use: approvals must come from people with their own accounts.',
+  },
+  'config-unknown-rule': {
+    description: 'rule overrides name existing rules',
+    help: 'options.rules keys must be rule template ids.',
+  },
   'yaml-syntax': { description: 'the file is valid YAML', help: 'The file could not be parsed as YAML.' },
   'file-read': { description: 'the file can be read', help: 'The file could not be read.' },
-  'rule-schema': { description: 'rule file has the Azure-Sentinel structure', help: 'Required keys, types and kinds of an Azure-Sentinel analytic rule.' },
-  'hunting-schema': { description: 'hunting query file has the Azure-Sentinel structure', help: 'Required keys and types of a hunting query.' },
-  'template-render': { description: 'templates render', help: 'A template failed to render: a raw {{value}} interpolation, a missing value, or a helper given a bad value.' },
-  'kql-semantic': { description: 'the query is valid KQL for the declared tables', help: "Parsed and analysed by Microsoft's Kusto.Language analyzer against the bundled table schemas." },
-  'kql-unknown-table': { description: 'every table in the query has a schema', help: 'The analyzer has no schema for this table: pass --schemas <dir> with Azure-Sentinel custom-table JSON files.' },
-  'file-size': { description: 'a content file is at most 5 MB', help: 'Files over 5 MB are not parsed (a published rule is a few KB); the run goes on with the other files.' },
-  'file-encoding': { description: 'a content file is UTF-8', help: 'Rule and hunting YAML must be UTF-8 (a BOM is allowed); re-save the file as UTF-8.' },
-  'internal-error': { description: 'validating a file did not fail unexpectedly', help: 'An unexpected failure while validating this file; the other files were still validated. Please report it with the file.' },
-  'content-moved': { description: 'a file with no query is a "moved" stub (info)', help: 'Azure-Sentinel leaves a stub (id, name, a description with the new location) where content moved into a solution; it has nothing to validate and its id is not counted as a duplicate.' },
-  'rule-kind': { description: 'kind is a rule kind, spelled as the service spells it', help: 'Scheduled and NRT rules are fully checked. Fusion, MicrosoftSecurityIncidentCreation, ThreatIntelligence, MLBehaviorAnalytics and Anomaly are built-in kinds with no query: only their id (GUID), kind and field types are checked (an info note says so). Kinds are case-sensitive (Azure-Sentinel CI RuleKindsAreValid).' },
-  'schema-file': { description: '--schemas files are readable custom-table, function or parser declarations', help: 'A --schemas file that cannot be read, or a column type that is not a Kusto type, is reported for that file (a repeated column is a warning); the other files still load.' },
-  'usage': { description: 'the files to validate exist', help: 'A missing path, a folder with no *.yaml/*.yml or a pattern that matches nothing is a usage error (exit 2).' },
+  'rule-schema': {
+    description: 'rule file has the Azure-Sentinel structure',
+    help: 'Required keys, types and kinds of an Azure-Sentinel analytic rule.',
+  },
+  'hunting-schema': {
+    description: 'hunting query file has the Azure-Sentinel structure',
+    help: 'Required keys and types of a hunting query.',
+  },
+  'template-render': {
+    description: 'templates render',
+    help: 'A template failed to render: a raw {{value}} interpolation, a missing value, or a helper given a bad value.',
+  },
+  'kql-semantic': {
+    description: 'the query is valid KQL for the declared tables',
+    help: "Parsed and analysed by Microsoft's Kusto.Language analyzer against the bundled table schemas.",
+  },
+  'kql-unknown-table': {
+    description: 'every table in the query has a schema',
+    help: 'The analyzer has no schema for this table: pass --schemas <dir> with Azure-Sentinel custom-table JSON files.',
+  },
+  'file-size': {
+    description: 'a content file is at most 5 MB',
+    help: 'Files over 5 MB are not parsed (a published rule is a few KB); the run goes on with the other files.',
+  },
+  'file-encoding': {
+    description: 'a content file is UTF-8',
+    help: 'Rule and hunting YAML must be UTF-8 (a BOM is allowed); re-save the file as UTF-8.',
+  },
+  'internal-error': {
+    description: 'validating a file did not fail unexpectedly',
+    help: 'An unexpected failure while validating this file; the other files were still validated. Please report it with the file.',
+  },
+  'content-moved': {
+    description: 'a file with no query is a "moved" stub (info)',
+    help: 'Azure-Sentinel leaves a stub (id, name, a description with the new location) where content moved into a solution; it has nothing to validate and its id is not counted as a duplicate.',
+  },
+  'rule-kind': {
+    description: 'kind is a rule kind, spelled as the service spells it',
+    help: 'Scheduled and NRT rules are fully checked. Fusion, MicrosoftSecurityIncidentCreation, ThreatIntelligence, MLBehaviorAnalytics and Anomaly are built-in kinds with no query: only their id (GUID), kind and field types are checked (an info note says so). Kinds are case-sensitive (Azure-Sentinel CI RuleKindsAreValid).',
+  },
+  'schema-file': {
+    description: '--schemas files are readable custom-table, function or parser declarations',
+    help: 'A --schemas file that cannot be read, or a column type that is not a Kusto type, is reported for that file (a repeated column is a warning); the other files still load.',
+  },
+  usage: {
+    description: 'the files to validate exist',
+    help: 'A missing path, a folder with no *.yaml/*.yml or a pattern that matches nothing is a usage error (exit 2).',
+  },
   ...EXTRAS_CATALOGUE,
-  ...Object.fromEntries(Object.entries({ ...ruleChecks, ...ciChecks, ...huntingChecks, ...packChecks, ...testRowChecks }).map(([k, v]) => [k, { description: v.description, help: v.help }])),
+  ...Object.fromEntries(
+    Object.entries({ ...ruleChecks, ...ciChecks, ...huntingChecks, ...packChecks, ...testRowChecks }).map(([k, v]) => [
+      k,
+      { description: v.description, help: v.help },
+    ]),
+  ),
 };
 
 /**
@@ -63,7 +125,17 @@ export function kqlDiagnostics(q: QueryText, analysis: KqlAnalysis, item?: strin
       const name = /'([^']+)'/.exec(d.message)?.[1] ?? '?';
       if (reported.has(name)) continue;
       reported.add(name);
-      out.push(renderedDiagnosticAt(q, d.start, d.length, 'kql-unknown-table', 'error', `no schema for table '${name}': pass --schemas <dir> with its Azure-Sentinel custom-table JSON (columns were not checked)`, item));
+      out.push(
+        renderedDiagnosticAt(
+          q,
+          d.start,
+          d.length,
+          'kql-unknown-table',
+          'error',
+          `no schema for table '${name}': pass --schemas <dir> with its Azure-Sentinel custom-table JSON (columns were not checked)`,
+          item,
+        ),
+      );
       continue;
     }
     // with a table unknown, column errors are a cascade of that one problem
@@ -74,11 +146,27 @@ export function kqlDiagnostics(q: QueryText, analysis: KqlAnalysis, item?: strin
   return out;
 }
 
-function toDiagnostic(src: YamlSource, q: QueryText, code: string, check: Check<unknown>, f: Finding, item: string): Diagnostic {
+function toDiagnostic(
+  src: YamlSource,
+  q: QueryText,
+  code: string,
+  check: Check<unknown>,
+  f: Finding,
+  item: string,
+): Diagnostic {
   const severity = f.severity ?? check.severity;
   if (f.query) return renderedDiagnosticAt(q, f.query.start, f.query.length, code, severity, f.message, item);
   const range = rangeOfPath(src, f.path ?? []);
-  return { code, severity, message: f.message, file: src.file, path: f.path, range, item, sourceLine: range ? lineText(src, range.start.line) : undefined };
+  return {
+    code,
+    severity,
+    message: f.message,
+    file: src.file,
+    path: f.path,
+    range,
+    item,
+    sourceLine: range ? lineText(src, range.start.line) : undefined,
+  };
 }
 
 export function analyzeItem(item: RuleItem | HuntingItem, analyzer: KqlAnalyzer): Diagnostic[] {
@@ -90,7 +178,8 @@ export function analyzeItem(item: RuleItem | HuntingItem, analyzer: KqlAnalyzer)
 export function validateRule(item: RuleItem, analyzer: KqlAnalyzer): Diagnostic[] {
   const out = item.analysis ? kqlDiagnostics(item.query, item.analysis, item.templateId) : analyzeItem(item, analyzer);
   for (const [code, check] of Object.entries({ ...ruleChecks, ...ciChecks })) {
-    for (const f of (check as Check<RuleItem>).fn(item, undefined)) out.push(toDiagnostic(item.source, item.query, code, check as Check<unknown>, f, item.templateId));
+    for (const f of (check as Check<RuleItem>).fn(item, undefined))
+      out.push(toDiagnostic(item.source, item.query, code, check as Check<unknown>, f, item.templateId));
   }
   return out;
 }
@@ -102,10 +191,20 @@ const HUNTING_RULE_CHECKS = ['rule-entity-mappings', 'rule-entity-column', 'rule
 export function validateUserHunting(item: HuntingItem, analyzer: KqlAnalyzer): Diagnostic[] {
   const out = item.analysis ? kqlDiagnostics(item.query, item.analysis, item.templateId) : analyzeItem(item, analyzer);
   for (const [code, check] of Object.entries(huntingChecks)) {
-    for (const f of (check as Check<HuntingItem>).fn(item, undefined)) out.push(toDiagnostic(item.source, item.query, code, check as Check<unknown>, f, item.templateId));
+    for (const f of (check as Check<HuntingItem>).fn(item, undefined))
+      out.push(toDiagnostic(item.source, item.query, code, check as Check<unknown>, f, item.templateId));
   }
   // tactics as the rule checks expect them (canonical names), so technique/tactic consistency is judged on meaning
-  const tactics = item.hunting.tactics.map((t) => TACTICS.find((x) => x.toLowerCase() === String(t).replace(/[\s_-]+/g, '').toLowerCase()) ?? t);
+  const tactics = item.hunting.tactics.map(
+    (t) =>
+      TACTICS.find(
+        (x) =>
+          x.toLowerCase() ===
+          String(t)
+            .replace(/[\s_-]+/g, '')
+            .toLowerCase(),
+      ) ?? t,
+  );
   const asRule = { ...item, rule: { ...item.hunting, tactics, kind: 'Hunting' } } as unknown as RuleItem;
   for (const code of HUNTING_RULE_CHECKS) {
     const check = ruleChecks[code] as Check<RuleItem>;
@@ -126,7 +225,8 @@ export function validateHunting(item: HuntingItem, analyzer: KqlAnalyzer): Diagn
 export function validateAcross(items: (RuleItem | HuntingItem)[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const [code, check] of Object.entries(packChecks)) {
-    for (const f of check.fn(items)) out.push(toDiagnostic(f.item.source, f.item.query, code, check as Check<unknown>, f, f.item.templateId));
+    for (const f of check.fn(items))
+      out.push(toDiagnostic(f.item.source, f.item.query, code, check as Check<unknown>, f, f.item.templateId));
   }
   return out;
 }

@@ -46,21 +46,34 @@ export function valueProblem(type: string, value: unknown): string | undefined {
   switch (type) {
     case 'string':
       if (typeof value === 'string') return undefined;
-      if (typeof value === 'object') return `expected a string, got ${describe(value)}: this column holds JSON as text, so quote it ('{"key":"value"}')`;
+      if (typeof value === 'object')
+        return `expected a string, got ${describe(value)}: this column holds JSON as text, so quote it ('{"key":"value"}')`;
       return `expected a string, got ${describe(value)} (quote it)`;
     case 'guid':
-      return typeof value === 'string' && GUID_RE.test(value) ? undefined : `expected a GUID string, got ${describe(value)}`;
+      return typeof value === 'string' && GUID_RE.test(value)
+        ? undefined
+        : `expected a GUID string, got ${describe(value)}`;
     case 'datetime':
-      return typeof value === 'string' && ISO_DATETIME.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : `expected an ISO-8601 date/time such as 2026-11-20T08:15:00Z, got ${describe(value)}`;
+      return typeof value === 'string' && ISO_DATETIME.test(value) && !Number.isNaN(Date.parse(value))
+        ? undefined
+        : `expected an ISO-8601 date/time such as 2026-11-20T08:15:00Z, got ${describe(value)}`;
     case 'timespan':
-      return typeof value === 'string' && TIMESPAN.test(value) ? undefined : `expected a timespan such as 5m or 01:00:00, got ${describe(value)}`;
+      return typeof value === 'string' && TIMESPAN.test(value)
+        ? undefined
+        : `expected a timespan such as 5m or 01:00:00, got ${describe(value)}`;
     case 'long':
-      return typeof value === 'number' && Number.isSafeInteger(value) ? undefined : `expected an integer, got ${describe(value)}`;
+      return typeof value === 'number' && Number.isSafeInteger(value)
+        ? undefined
+        : `expected an integer, got ${describe(value)}`;
     case 'int':
-      return typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 ? undefined : `expected a 32-bit integer, got ${describe(value)}`;
+      return typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31
+        ? undefined
+        : `expected a 32-bit integer, got ${describe(value)}`;
     case 'real':
     case 'decimal':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : `expected a number, got ${describe(value)}`;
+      return typeof value === 'number' && Number.isFinite(value)
+        ? undefined
+        : `expected a number, got ${describe(value)}`;
     case 'bool':
       return typeof value === 'boolean' ? undefined : `expected true or false, got ${describe(value)}`;
     case 'dynamic':
@@ -74,7 +87,10 @@ export function valueProblem(type: string, value: unknown): string | undefined {
 
 function closest(name: string, columns: Column[]): string | undefined {
   const lower = name.toLowerCase();
-  return columns.find((c) => c.name.toLowerCase() === lower)?.name ?? columns.find((c) => c.name.toLowerCase().replace(/_/g, '') === lower.replace(/_/g, ''))?.name;
+  return (
+    columns.find((c) => c.name.toLowerCase() === lower)?.name ??
+    columns.find((c) => c.name.toLowerCase().replace(/_/g, '') === lower.replace(/_/g, ''))?.name
+  );
 }
 
 export interface TestRowsContext {
@@ -83,43 +99,76 @@ export interface TestRowsContext {
 }
 
 /** Findings for one rule's tests; paths are inside the rule template (`tests[i].tables.T[j].Column`). */
-export function testRowFindings(tests: readonly RuleTest[], readTables: readonly string[], schemas: TableSchemas): Finding[] {
+export function testRowFindings(
+  tests: readonly RuleTest[],
+  readTables: readonly string[],
+  schemas: TableSchemas,
+): Finding[] {
   const f: Finding[] = [];
-  if (!tests.length) return [{ path: ['tests'], message: 'tests: the rule has no test cases; add at least one with expect: fire and one with expect: no-fire (rows for the tables the query reads)' }];
+  if (!tests.length)
+    return [
+      {
+        path: ['tests'],
+        message:
+          'tests: the rule has no test cases; add at least one with expect: fire and one with expect: no-fire (rows for the tables the query reads)',
+      },
+    ];
   for (const want of ['fire', 'no-fire'] as const) {
-    if (!tests.some((t) => t.expect === want)) f.push({ path: ['tests'], message: `tests: no case with expect: ${want}; every rule needs at least one firing and one non-firing case` });
+    if (!tests.some((t) => t.expect === want))
+      f.push({
+        path: ['tests'],
+        message: `tests: no case with expect: ${want}; every rule needs at least one firing and one non-firing case`,
+      });
   }
   const read = new Set(readTables);
   tests.forEach((t, i) => {
     for (const [table, rows] of Object.entries(t.tables)) {
       const tpath = ['tests', i, 'tables', table];
       if (!read.has(table)) {
-        f.push({ path: tpath, message: `${formatPath(tpath)}: the query does not read ${table} (it reads ${[...read].join(', ') || 'no table'})` });
+        f.push({
+          path: tpath,
+          message: `${formatPath(tpath)}: the query does not read ${table} (it reads ${[...read].join(', ') || 'no table'})`,
+        });
         continue;
       }
       const cols = schemas[table];
       if (!cols) {
-        f.push({ path: tpath, message: `${formatPath(tpath)}: no schema for table ${table}, so its columns cannot be checked (pass --schemas)` });
+        f.push({
+          path: tpath,
+          message: `${formatPath(tpath)}: no schema for table ${table}, so its columns cannot be checked (pass --schemas)`,
+        });
         continue;
       }
       const byName = new Map(cols.map((c) => [c.name, c]));
       rows.forEach((row, j) => {
-        if (!Object.keys(row).length) f.push({ path: [...tpath, j], message: `${formatPath([...tpath, j])}: empty row; give the columns the query reads` });
+        if (!Object.keys(row).length)
+          f.push({
+            path: [...tpath, j],
+            message: `${formatPath([...tpath, j])}: empty row; give the columns the query reads`,
+          });
         for (const [column, value] of Object.entries(row)) {
           const cpath = [...tpath, j, column];
           // the row's ingestion time (ingestion_time()), not a column: see livetest/shadow.ts
           if (column === '$IngestionTime') {
-            if (valueProblem('datetime', value)) f.push({ path: cpath, message: `${formatPath(cpath)}: the row's ingestion time; ${valueProblem('datetime', value)}` });
+            if (valueProblem('datetime', value))
+              f.push({
+                path: cpath,
+                message: `${formatPath(cpath)}: the row's ingestion time; ${valueProblem('datetime', value)}`,
+              });
             continue;
           }
           const col = byName.get(column);
           if (!col) {
             const hint = closest(column, cols);
-            f.push({ path: cpath, message: `${formatPath(cpath)}: ${table} has no column "${column}"${hint ? ` (did you mean ${hint}?)` : ''}` });
+            f.push({
+              path: cpath,
+              message: `${formatPath(cpath)}: ${table} has no column "${column}"${hint ? ` (did you mean ${hint}?)` : ''}`,
+            });
             continue;
           }
           const problem = valueProblem(col.type, value);
-          if (problem) f.push({ path: cpath, message: `${formatPath(cpath)}: ${table}.${column} is ${col.type}; ${problem}` });
+          if (problem)
+            f.push({ path: cpath, message: `${formatPath(cpath)}: ${table}.${column} is ${col.type}; ${problem}` });
         }
       });
     }
@@ -129,7 +178,7 @@ export function testRowFindings(tests: readonly RuleTest[], readTables: readonly
 
 export const testRowChecks = {
   'rule-test-rows': {
-    description: "every pack rule has fire and no-fire test cases whose rows fit the tables its query reads",
+    description: 'every pack rule has fire and no-fire test cases whose rows fit the tables its query reads',
     severity: 'error',
     help: 'tests: rows are shadowed into the query as datatables by the live test: each table must be one the query reads, each column must exist in its schema, and each value must suit the column type (string, ISO-8601 datetime, integer for long/int, number for real, true/false for bool, object/list or JSON text for dynamic).',
     fn: (item, ctx) => (item.fromPack ? testRowFindings(item.tests, item.analysis?.tables ?? [], ctx.schemas) : []),
@@ -155,7 +204,16 @@ export function validateTestRows(pack: Pack, analyzer: KqlAnalyzer): Diagnostic[
     for (const item of pack.rules) {
       for (const finding of check.fn(item, { schemas: analyzer.tables })) {
         const range = keyRange(item.source, finding.path ?? []);
-        out.push({ code, severity: finding.severity ?? check.severity, message: finding.message, file: item.file, path: finding.path, range, item: item.templateId, sourceLine: range ? lineText(item.source, range.start.line) : undefined });
+        out.push({
+          code,
+          severity: finding.severity ?? check.severity,
+          message: finding.message,
+          file: item.file,
+          path: finding.path,
+          range,
+          item: item.templateId,
+          sourceLine: range ? lineText(item.source, range.start.line) : undefined,
+        });
       }
     }
   }

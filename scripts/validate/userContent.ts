@@ -17,7 +17,13 @@ import { Diagnostic } from '../core/diagnostic';
 export const MAX_CONTENT_FILE_BYTES = 5 * 1024 * 1024;
 
 /** Kinds of Microsoft.SecurityInsights/alertRules the service knows besides Scheduled and NRT. */
-export const OTHER_RULE_KINDS = ['Fusion', 'MicrosoftSecurityIncidentCreation', 'ThreatIntelligence', 'MLBehaviorAnalytics', 'Anomaly'] as const;
+export const OTHER_RULE_KINDS = [
+  'Fusion',
+  'MicrosoftSecurityIncidentCreation',
+  'ThreatIntelligence',
+  'MLBehaviorAnalytics',
+  'Anomaly',
+] as const;
 const QUERY_KINDS = ['Scheduled', 'NRT'] as const;
 const SCHEDULE_KEYS = ['queryFrequency', 'queryPeriod', 'triggerOperator', 'triggerThreshold'];
 
@@ -38,10 +44,19 @@ export function readContentText(file: string): { text?: string; diagnostic?: Dia
   const fail = (code: string, message: string) => ({ diagnostic: { code, severity: 'error' as const, file, message } });
   try {
     const st = fs.statSync(file);
-    if (st.isDirectory()) return fail('file-read', `${file} is a directory (pass it as an argument to have it walked for *.yaml / *.yml)`);
-    if (st.size > MAX_CONTENT_FILE_BYTES) return fail('file-size', `${file} is ${(st.size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_CONTENT_FILE_BYTES / 1024 / 1024} MB limit for one content file; not read`);
+    if (st.isDirectory())
+      return fail('file-read', `${file} is a directory (pass it as an argument to have it walked for *.yaml / *.yml)`);
+    if (st.size > MAX_CONTENT_FILE_BYTES)
+      return fail(
+        'file-size',
+        `${file} is ${(st.size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_CONTENT_FILE_BYTES / 1024 / 1024} MB limit for one content file; not read`,
+      );
     const buf = fs.readFileSync(file);
-    if (buf.length > MAX_CONTENT_FILE_BYTES) return fail('file-size', `${file} is over the ${MAX_CONTENT_FILE_BYTES / 1024 / 1024} MB limit for one content file; not read`);
+    if (buf.length > MAX_CONTENT_FILE_BYTES)
+      return fail(
+        'file-size',
+        `${file} is over the ${MAX_CONTENT_FILE_BYTES / 1024 / 1024} MB limit for one content file; not read`,
+      );
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
@@ -81,7 +96,14 @@ function at(src: YamlSource, p: (string | number)[]): { range?: Diagnostic['rang
 }
 
 function queryText(src: YamlSource, file: string, text: string): QueryText {
-  return { text, rendered: identityRendered(text), template: text, file, origin: scalarOrigin(src, ['query']), fileText: src.text };
+  return {
+    text,
+    rendered: identityRendered(text),
+    template: text,
+    file,
+    origin: scalarOrigin(src, ['query']),
+    fileText: src.text,
+  };
 }
 
 /** Parse YAML, turning any throw (alias bombs exceed maxAliasCount and throw in toJS) into a diagnostic. */
@@ -90,20 +112,39 @@ function parseSafely(file: string, text: string): { source?: YamlSource; diagnos
     return parseYamlSource(file, text);
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
-    const why = /alias/i.test(msg) ? `too many YAML alias expansions (${msg}); a file that expands aliases this much is refused` : msg;
+    const why = /alias/i.test(msg)
+      ? `too many YAML alias expansions (${msg}); a file that expands aliases this much is refused`
+      : msg;
     return { diagnostics: [{ code: 'yaml-syntax', severity: 'error', file, message: why }] };
   }
 }
 
 /** Fields that mean "none" when left empty (`entityMappings:` with no value): Azure-Sentinel CI (Newtonsoft) reads null as absent. */
-const OPTIONAL_KEYS = ['entityMappings', 'customDetails', 'alertDetailsOverride', 'incidentConfiguration', 'eventGroupingSettings', 'tactics', 'relevantTechniques', 'requiredDataConnectors', 'tags', 'metadata', 'version', 'status', 'suppressionEnabled', 'suppressionDuration'];
+const OPTIONAL_KEYS = [
+  'entityMappings',
+  'customDetails',
+  'alertDetailsOverride',
+  'incidentConfiguration',
+  'eventGroupingSettings',
+  'tactics',
+  'relevantTechniques',
+  'requiredDataConnectors',
+  'tags',
+  'metadata',
+  'version',
+  'status',
+  'suppressionEnabled',
+  'suppressionDuration',
+];
 
 /** Optional keys with a null value are dropped (required ones stay, and are reported as missing); empty list items too. */
 function dropNulls(data: Record<string, unknown>): void {
   for (const k of OPTIONAL_KEYS) if (data[k] === null) delete data[k];
   const ado = data.alertDetailsOverride;
-  if (ado && typeof ado === 'object' && !Array.isArray(ado)) for (const [k, v] of Object.entries(ado)) if (v === null) delete (ado as Record<string, unknown>)[k];
-  for (const k of ['tactics', 'relevantTechniques']) if (Array.isArray(data[k])) data[k] = (data[k] as unknown[]).filter((v) => v !== null);
+  if (ado && typeof ado === 'object' && !Array.isArray(ado))
+    for (const [k, v] of Object.entries(ado)) if (v === null) delete (ado as Record<string, unknown>)[k];
+  for (const k of ['tactics', 'relevantTechniques'])
+    if (Array.isArray(data[k])) data[k] = (data[k] as unknown[]).filter((v) => v !== null);
 }
 
 const KindOnly = z.object({ kind: z.string() }).passthrough();
@@ -131,7 +172,12 @@ export function loadUserContentFile(file: string): LoadedContent {
   if (!source) return out;
   const data = source.data as Record<string, unknown> | null;
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    out.diagnostics.push({ code: 'rule-schema', severity: 'error', file, message: 'expected an Azure-Sentinel analytic rule or hunting query (a YAML mapping)' });
+    out.diagnostics.push({
+      code: 'rule-schema',
+      severity: 'error',
+      file,
+      message: 'expected an Azure-Sentinel analytic rule or hunting query (a YAML mapping)',
+    });
     return out;
   }
   dropNulls(data);
@@ -141,12 +187,23 @@ export function loadUserContentFile(file: string): LoadedContent {
   const hasQuery = 'query' in data;
 
   // a stub left behind when content moved into a solution: id, name, description and nothing to run
-  if (!hasQuery && (kind === undefined || (QUERY_KINDS as readonly unknown[]).includes(kind) === false) && !SCHEDULE_KEYS.some((k) => k in data)) {
+  if (
+    !hasQuery &&
+    (kind === undefined || (QUERY_KINDS as readonly unknown[]).includes(kind) === false) &&
+    !SCHEDULE_KEYS.some((k) => k in data)
+  ) {
     if (kind === undefined) {
       out.shape = 'moved';
       const desc = typeof data.description === 'string' ? data.description : '';
       const where = /https?:\/\/\S+/.exec(desc)?.[0]?.replace(/['")]+$/, '');
-      out.diagnostics.push({ code: 'content-moved', severity: 'info', file, path: [], ...(out.name ? { range: out.name.range, sourceLine: out.name.line } : {}), message: `no query: a stub left after a content migration${where ? ` (moved to ${where})` : ''}; nothing to validate` });
+      out.diagnostics.push({
+        code: 'content-moved',
+        severity: 'info',
+        file,
+        path: [],
+        ...(out.name ? { range: out.name.range, sourceLine: out.name.line } : {}),
+        message: `no query: a stub left after a content migration${where ? ` (moved to ${where})` : ''}; nothing to validate`,
+      });
       out.id = undefined; // a stub keeps the id of the content it points to
       return out;
     }
@@ -158,11 +215,25 @@ export function loadUserContentFile(file: string): LoadedContent {
   if (inHuntingFolder && hasQuery && (kind !== undefined || SCHEDULE_KEYS.some((k) => k in data))) {
     const keys = ['kind', ...SCHEDULE_KEYS].filter((k) => k in data);
     const where = at(source, [keys[0]]);
-    out.diagnostics.push({ code: 'hunting-fields', severity: 'warning', file, path: [keys[0]], range: where.range, sourceLine: where.line, message: `${keys.join(', ')}: rule fields in a hunting query (a file under "Hunting Queries"); they are ignored, and the file is validated as a hunting query` });
+    out.diagnostics.push({
+      code: 'hunting-fields',
+      severity: 'warning',
+      file,
+      path: [keys[0]],
+      range: where.range,
+      sourceLine: where.line,
+      message: `${keys.join(', ')}: rule fields in a hunting query (a file under "Hunting Queries"); they are ignored, and the file is validated as a hunting query`,
+    });
   } else if (kind !== undefined || SCHEDULE_KEYS.some((k) => k in data)) {
     if (kind === undefined) {
       out.shape = 'rule';
-      out.diagnostics.push({ code: 'rule-schema', severity: 'error', file, message: `(top level): kind is required on an analytic rule (it has ${SCHEDULE_KEYS.filter((k) => k in data).join(', ')}); expected kind: Scheduled or NRT`, ...(out.id ? { range: out.id.range, sourceLine: out.id.line } : {}) });
+      out.diagnostics.push({
+        code: 'rule-schema',
+        severity: 'error',
+        file,
+        message: `(top level): kind is required on an analytic rule (it has ${SCHEDULE_KEYS.filter((k) => k in data).join(', ')}); expected kind: Scheduled or NRT`,
+        ...(out.id ? { range: out.id.range, sourceLine: out.id.line } : {}),
+      });
       return out;
     }
     const k = KindOnly.safeParse(data);
@@ -179,7 +250,17 @@ export function loadUserContentFile(file: string): LoadedContent {
         return out;
       }
       const rule = parsed.data;
-      out.rules.push({ itemKind: 'rule', templateId: file, file, source, fromPack: false, rule, query: queryText(source, file, rule.query), enabled: true, tests: [] });
+      out.rules.push({
+        itemKind: 'rule',
+        templateId: file,
+        file,
+        source,
+        fromPack: false,
+        rule,
+        query: queryText(source, file, rule.query),
+        enabled: true,
+        tests: [],
+      });
       return out;
     }
     const kindAt = at(source, ['kind']);
@@ -187,14 +268,41 @@ export function loadUserContentFile(file: string): LoadedContent {
     const caseMatch = known.find((x) => x.toLowerCase() === kindValue.toLowerCase());
     if (!(OTHER_RULE_KINDS as readonly string[]).includes(kindValue)) {
       out.shape = 'rule';
-      out.diagnostics.push({ code: 'rule-kind', severity: 'error', file, path: ['kind'], range: kindAt.range, sourceLine: kindAt.line, message: caseMatch ? `kind: "${kindValue}" must be spelled "${caseMatch}" (kinds are case-sensitive)` : `kind: "${kindValue}" is not a rule kind (expected one of ${known.join(', ')})` });
+      out.diagnostics.push({
+        code: 'rule-kind',
+        severity: 'error',
+        file,
+        path: ['kind'],
+        range: kindAt.range,
+        sourceLine: kindAt.line,
+        message: caseMatch
+          ? `kind: "${kindValue}" must be spelled "${caseMatch}" (kinds are case-sensitive)`
+          : `kind: "${kindValue}" is not a rule kind (expected one of ${known.join(', ')})`,
+      });
       return out;
     }
     out.shape = 'other-rule';
     const parsed = OtherRule.safeParse(data);
     if (!parsed.success) out.diagnostics.push(...zodDiagnostics(parsed.error, source, 'rule-schema'));
-    else if (!/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/.test(parsed.data.id)) out.diagnostics.push({ code: 'rule-id', severity: 'error', file, path: ['id'], ...at(source, ['id']), sourceLine: at(source, ['id']).line, message: `id: expected a GUID, got "${parsed.data.id}"` });
-    out.diagnostics.push({ code: 'rule-kind', severity: 'info', file, path: ['kind'], range: kindAt.range, sourceLine: kindAt.line, message: `kind ${kindValue}: a built-in rule (no query of its own); only id (GUID), kind and the field types were checked — no KQL, schedule, entity or MITRE checks apply` });
+    else if (!/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/.test(parsed.data.id))
+      out.diagnostics.push({
+        code: 'rule-id',
+        severity: 'error',
+        file,
+        path: ['id'],
+        ...at(source, ['id']),
+        sourceLine: at(source, ['id']).line,
+        message: `id: expected a GUID, got "${parsed.data.id}"`,
+      });
+    out.diagnostics.push({
+      code: 'rule-kind',
+      severity: 'info',
+      file,
+      path: ['kind'],
+      range: kindAt.range,
+      sourceLine: kindAt.line,
+      message: `kind ${kindValue}: a built-in rule (no query of its own); only id (GUID), kind and the field types were checked — no KQL, schedule, entity or MITRE checks apply`,
+    });
     return out;
   }
 
@@ -206,6 +314,15 @@ export function loadUserContentFile(file: string): LoadedContent {
     return out;
   }
   const h = parsed.data;
-  out.hunting.push({ itemKind: 'hunting', templateId: file, file, source, fromPack: false, id: h.id ?? '', hunting: h, query: queryText(source, file, h.query) });
+  out.hunting.push({
+    itemKind: 'hunting',
+    templateId: file,
+    file,
+    source,
+    fromPack: false,
+    id: h.id ?? '',
+    hunting: h,
+    query: queryText(source, file, h.query),
+  });
   return out;
 }

@@ -18,10 +18,16 @@ function atQuery(wb: WorkbookContent, q: WorkbookQuery, d: Diagnostic): Diagnost
   return { ...named, file: wb.file, range: rangeOfPath(wb.source, q.path) };
 }
 
-export function analyzeWorkbookQuery(wb: WorkbookContent, q: WorkbookQuery, analyzer: KqlAnalyzer, visible: ReturnType<typeof visibleAt>): Diagnostic[] {
+export function analyzeWorkbookQuery(
+  wb: WorkbookContent,
+  q: WorkbookQuery,
+  analyzer: KqlAnalyzer,
+  visible: ReturnType<typeof visibleAt>,
+): Diagnostic[] {
   // an undeclared {Name} or an unsupported {Name:format} is reported by workbook-parameters; the KQL errors it
   // causes would only repeat it
-  const broken = (r: ParameterRef) => !visible.has(r.name) || !(FORMATS[visible.get(r.name)!.type] ?? ['']).includes(r.format);
+  const broken = (r: ParameterRef) =>
+    !visible.has(r.name) || !(FORMATS[visible.get(r.name)!.type] ?? ['']).includes(r.format);
   if (parameterRefs(q.query.text).some(broken)) return [];
   const rendered = analysisRendered(q.query.rendered, visible);
   const aq: QueryText = { ...q.query, text: rendered.text, rendered, origin: undefined, jsonOrigin: undefined };
@@ -33,11 +39,23 @@ function findingDiagnostic(wb: WorkbookContent, code: string, check: Check<unkno
   if (f.query && f.queryOf) {
     const q = f.queryOf;
     const plain: QueryText = { ...q.query, origin: undefined, jsonOrigin: undefined };
-    return atQuery(wb, q, { ...renderedDiagnosticAt(plain, f.query.start, f.query.length, code, severity, f.message), message: f.message });
+    return atQuery(wb, q, {
+      ...renderedDiagnosticAt(plain, f.query.start, f.query.length, code, severity, f.message),
+      message: f.message,
+    });
   }
   const range = rangeOfPath(wb.source, f.path ?? []);
   const msg = f.item ? `item "${f.item}": ${f.message}` : f.message;
-  return { code, severity, message: msg, file: wb.file, path: f.path, range, item: f.item ? `${wb.templateId}:${f.item}` : wb.templateId, sourceLine: range ? lineText(wb.source, range.start.line) : undefined };
+  return {
+    code,
+    severity,
+    message: msg,
+    file: wb.file,
+    path: f.path,
+    range,
+    item: f.item ? `${wb.templateId}:${f.item}` : wb.templateId,
+    sourceLine: range ? lineText(wb.source, range.start.line) : undefined,
+  };
 }
 
 export function validateWorkbook(wb: WorkbookContent, analyzer: KqlAnalyzer): Diagnostic[] {

@@ -32,7 +32,8 @@ const REF_RE = /\{([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z]+))?\}/g;
 
 export function parameterRefs(text: string): ParameterRef[] {
   const out: ParameterRef[] = [];
-  for (const m of text.matchAll(REF_RE)) out.push({ name: m[1], format: m[2] ?? '', start: m.index!, end: m.index! + m[0].length });
+  for (const m of text.matchAll(REF_RE))
+    out.push({ name: m[1], format: m[2] ?? '', start: m.index!, end: m.index! + m[0].length });
   return out;
 }
 
@@ -81,7 +82,10 @@ export function parameterScopes(data: unknown): ParameterScopes {
 }
 
 /** The parameters visible from a query at `queryPath` (the longest recorded prefix of it). */
-export function visibleAt(scopes: ParameterScopes, queryPath: readonly (string | number)[]): Map<string, DeclaredParameter> {
+export function visibleAt(
+  scopes: ParameterScopes,
+  queryPath: readonly (string | number)[],
+): Map<string, DeclaredParameter> {
   for (let n = queryPath.length; n >= 0; n--) {
     const hit = scopes.before.get(JSON.stringify(queryPath.slice(0, n)));
     if (hit) return hit;
@@ -96,7 +100,8 @@ export function standIn(ref: ParameterRef, param: DeclaredParameter | undefined)
   if (param.type === PARAMETER_TYPES.timeRange) {
     return { '': '> ago(1d)', start: 'ago(1d)', end: 'now()', grain: '1h', label: 'Last 24 hours' }[ref.format] ?? 'x';
   }
-  if (param.type === PARAMETER_TYPES.dropdown && ref.format === '' && param.multiSelect) return `${param.quote}x${param.quote}`;
+  if (param.type === PARAMETER_TYPES.dropdown && ref.format === '' && param.multiSelect)
+    return `${param.quote}x${param.quote}`;
   return raw('x');
 }
 
@@ -110,14 +115,24 @@ export function substituteRendered(r: Rendered, reps: { start: number; end: numb
       const a = Math.max(from, s.outStart);
       const b = Math.min(to, s.outEnd);
       if (a >= b) continue;
-      segments.push({ outStart: text.length, outEnd: text.length + (b - a), tplStart: s.exact ? s.tplStart + (a - s.outStart) : s.tplStart, exact: s.exact });
+      segments.push({
+        outStart: text.length,
+        outEnd: text.length + (b - a),
+        tplStart: s.exact ? s.tplStart + (a - s.outStart) : s.tplStart,
+        exact: s.exact,
+      });
       text += r.text.slice(a, b);
     }
   };
   let pos = 0;
   for (const rep of sorted) {
     copy(pos, rep.start);
-    segments.push({ outStart: text.length, outEnd: text.length + rep.text.length, tplStart: toTemplateOffset(r, rep.start), exact: false });
+    segments.push({
+      outStart: text.length,
+      outEnd: text.length + rep.text.length,
+      tplStart: toTemplateOffset(r, rep.start),
+      exact: false,
+    });
     text += rep.text;
     pos = rep.end;
   }
@@ -127,6 +142,10 @@ export function substituteRendered(r: Rendered, reps: { start: number; end: numb
 
 /** The rendered query as the analyzer should see it: every reference replaced by its stand-in. */
 export function analysisRendered(r: Rendered, visible: Map<string, DeclaredParameter>): Rendered {
-  const reps = parameterRefs(r.text).map((ref) => ({ start: ref.start, end: ref.end, text: standIn(ref, visible.get(ref.name)) }));
+  const reps = parameterRefs(r.text).map((ref) => ({
+    start: ref.start,
+    end: ref.end,
+    text: standIn(ref, visible.get(ref.name)),
+  }));
   return reps.length ? substituteRendered(r, reps) : r;
 }

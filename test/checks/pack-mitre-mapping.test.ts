@@ -3,9 +3,23 @@ import { findings, templateRule, validateTemplates } from '../helpers/pack';
 
 const cases: { name: string; over: Record<string, unknown>; expect: 'pass' | RegExp; line?: RegExp }[] = [
   { name: 'tactic and technique', over: {}, expect: 'pass' },
-  { name: 'no tactics', over: { tactics: [], relevantTechniques: ['T1078.004'] }, expect: /a pack rule needs at least one tactic and one technique/, line: /^tactics:/ },
-  { name: 'no techniques', over: { relevantTechniques: [] }, expect: /a pack rule needs at least one tactic and one technique/, line: /^relevantTechniques:/ },
-  { name: 'neither (keys absent)', over: { tactics: undefined, relevantTechniques: undefined }, expect: /a pack rule needs at least one tactic and one technique/ },
+  {
+    name: 'no tactics',
+    over: { tactics: [], relevantTechniques: ['T1078.004'] },
+    expect: /a pack rule needs at least one tactic and one technique/,
+    line: /^tactics:/,
+  },
+  {
+    name: 'no techniques',
+    over: { relevantTechniques: [] },
+    expect: /a pack rule needs at least one tactic and one technique/,
+    line: /^relevantTechniques:/,
+  },
+  {
+    name: 'neither (keys absent)',
+    over: { tactics: undefined, relevantTechniques: undefined },
+    expect: /a pack rule needs at least one tactic and one technique/,
+  },
 ];
 
 describe('pack-mitre-mapping', () => {

@@ -7,34 +7,103 @@ import { baseRule, validateRuleObject } from '../helpers/rules';
 const BTG = '00000000-0000-4000-8000-00000000b701';
 const OTHER = '11111111-2222-4333-8444-555555555555';
 const row = (extra: Record<string, unknown> = {}) => ({ TimeGenerated: '2026-11-20T08:00:00Z', UserId: BTG, ...extra });
-const cases = (fire: Record<string, unknown[]>, noFire: Record<string, unknown[]> = { SigninLogs: [row({ UserId: OTHER })] }) => [
+const cases = (
+  fire: Record<string, unknown[]>,
+  noFire: Record<string, unknown[]> = { SigninLogs: [row({ UserId: OTHER })] },
+) => [
   { name: 'fires', expect: 'fire', tables: fire },
   { name: 'does not fire', expect: 'no-fire', tables: noFire },
 ];
-const NON_INTERACTIVE_QUERY = '{{> btgAccounts}}\nAADNonInteractiveUserSignInLogs\n| where tolower(UserId) in (BtgAccountIds)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n';
+const NON_INTERACTIVE_QUERY =
+  '{{> btgAccounts}}\nAADNonInteractiveUserSignInLogs\n| where tolower(UserId) in (BtgAccountIds)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n';
 
 type Case = { name: string; rule: Record<string, unknown>; expect: 'pass' | RegExp; line?: string };
 const table: Case[] = [
   { name: 'rows that fit the schema', rule: templateRule(), expect: 'pass' },
-  { name: 'dynamic column given as JSON text', rule: templateRule({ tests: cases({ SigninLogs: [row({ LocationDetails: '{"city":"Oslo","countryOrRegion":"NO"}' })] }) }), expect: 'pass' },
-  { name: 'dynamic column given as an object', rule: templateRule({ tests: cases({ SigninLogs: [row({ LocationDetails: { city: 'Oslo' }, ConditionalAccessPolicies: [] })] }) }), expect: 'pass' },
+  {
+    name: 'dynamic column given as JSON text',
+    rule: templateRule({
+      tests: cases({ SigninLogs: [row({ LocationDetails: '{"city":"Oslo","countryOrRegion":"NO"}' })] }),
+    }),
+    expect: 'pass',
+  },
+  {
+    name: 'dynamic column given as an object',
+    rule: templateRule({
+      tests: cases({ SigninLogs: [row({ LocationDetails: { city: 'Oslo' }, ConditionalAccessPolicies: [] })] }),
+    }),
+    expect: 'pass',
+  },
   { name: 'no tests at all', rule: templateRule({ tests: [] }), expect: /tests: the rule has no test cases/ },
-  { name: 'only firing cases', rule: templateRule({ tests: [cases({ SigninLogs: [row()] })[0]] }), expect: /tests: no case with expect: no-fire/ },
-  { name: 'only non-firing cases', rule: templateRule({ tests: [cases({ SigninLogs: [row()] })[1]] }), expect: /tests: no case with expect: fire/ },
-  { name: 'a table the query does not read', rule: templateRule({ tests: cases({ AuditLogs: [{ TimeGenerated: '2026-11-20T08:00:00Z', OperationName: 'Update user' }] }) }), expect: /tests\[0\]\.tables\.AuditLogs: the query does not read AuditLogs \(it reads SigninLogs\)/, line: 'AuditLogs:' },
-  { name: 'a misspelt column', rule: templateRule({ tests: cases({ SigninLogs: [row({ UserID: BTG })] }) }), expect: /tests\[0\]\.tables\.SigninLogs\[0\]\.UserID: SigninLogs has no column "UserID" \(did you mean UserId\?\)/, line: 'UserID:' },
-  { name: 'a number in a string column', rule: templateRule({ tests: cases({ SigninLogs: [row({ ResultType: 0 })] }) }), expect: /SigninLogs\.ResultType is string; expected a string, got the number 0 \(quote it\)/, line: 'ResultType:' },
+  {
+    name: 'only firing cases',
+    rule: templateRule({ tests: [cases({ SigninLogs: [row()] })[0]] }),
+    expect: /tests: no case with expect: no-fire/,
+  },
+  {
+    name: 'only non-firing cases',
+    rule: templateRule({ tests: [cases({ SigninLogs: [row()] })[1]] }),
+    expect: /tests: no case with expect: fire/,
+  },
+  {
+    name: 'a table the query does not read',
+    rule: templateRule({
+      tests: cases({ AuditLogs: [{ TimeGenerated: '2026-11-20T08:00:00Z', OperationName: 'Update user' }] }),
+    }),
+    expect: /tests\[0\]\.tables\.AuditLogs: the query does not read AuditLogs \(it reads SigninLogs\)/,
+    line: 'AuditLogs:',
+  },
+  {
+    name: 'a misspelt column',
+    rule: templateRule({ tests: cases({ SigninLogs: [row({ UserID: BTG })] }) }),
+    expect: /tests\[0\]\.tables\.SigninLogs\[0\]\.UserID: SigninLogs has no column "UserID" \(did you mean UserId\?\)/,
+    line: 'UserID:',
+  },
+  {
+    name: 'a number in a string column',
+    rule: templateRule({ tests: cases({ SigninLogs: [row({ ResultType: 0 })] }) }),
+    expect: /SigninLogs\.ResultType is string; expected a string, got the number 0 \(quote it\)/,
+    line: 'ResultType:',
+  },
   {
     name: 'an object in a column that is JSON text in AADNonInteractiveUserSignInLogs',
-    rule: templateRule({ query: NON_INTERACTIVE_QUERY, tests: cases({ AADNonInteractiveUserSignInLogs: [row({ LocationDetails: { city: 'Oslo' } })] }, { AADNonInteractiveUserSignInLogs: [row({ UserId: OTHER })] }) }),
-    expect: /AADNonInteractiveUserSignInLogs\.LocationDetails is string; expected a string, got an object: this column holds JSON as text/,
+    rule: templateRule({
+      query: NON_INTERACTIVE_QUERY,
+      tests: cases(
+        { AADNonInteractiveUserSignInLogs: [row({ LocationDetails: { city: 'Oslo' } })] },
+        { AADNonInteractiveUserSignInLogs: [row({ UserId: OTHER })] },
+      ),
+    }),
+    expect:
+      /AADNonInteractiveUserSignInLogs\.LocationDetails is string; expected a string, got an object: this column holds JSON as text/,
     line: 'LocationDetails:',
   },
-  { name: 'a datetime that is not ISO-8601', rule: templateRule({ tests: cases({ SigninLogs: [row({ TimeGenerated: 'yesterday' })] }) }), expect: /SigninLogs\.TimeGenerated is datetime; expected an ISO-8601 date\/time/ },
-  { name: 'a string in a bool column', rule: templateRule({ tests: cases({ SigninLogs: [row({ IsInteractive: 'true' })] }) }), expect: /SigninLogs\.IsInteractive is bool; expected true or false, got the string "true"/ },
-  { name: 'a fraction in a long column', rule: templateRule({ tests: cases({ SigninLogs: [row({ DurationMs: 1.5 })] }) }), expect: /SigninLogs\.DurationMs is long; expected an integer, got the number 1\.5/ },
-  { name: 'plain text in a dynamic column', rule: templateRule({ tests: cases({ SigninLogs: [row({ LocationDetails: 'Oslo' })] }) }), expect: /SigninLogs\.LocationDetails is dynamic; expected an object or list \(or its JSON text\), got the string "Oslo"/ },
-  { name: 'null as a value', rule: templateRule({ tests: cases({ SigninLogs: [row({ IPAddress: null })] }) }), expect: /SigninLogs\.IPAddress is string; expected a string value, got null/ },
+  {
+    name: 'a datetime that is not ISO-8601',
+    rule: templateRule({ tests: cases({ SigninLogs: [row({ TimeGenerated: 'yesterday' })] }) }),
+    expect: /SigninLogs\.TimeGenerated is datetime; expected an ISO-8601 date\/time/,
+  },
+  {
+    name: 'a string in a bool column',
+    rule: templateRule({ tests: cases({ SigninLogs: [row({ IsInteractive: 'true' })] }) }),
+    expect: /SigninLogs\.IsInteractive is bool; expected true or false, got the string "true"/,
+  },
+  {
+    name: 'a fraction in a long column',
+    rule: templateRule({ tests: cases({ SigninLogs: [row({ DurationMs: 1.5 })] }) }),
+    expect: /SigninLogs\.DurationMs is long; expected an integer, got the number 1\.5/,
+  },
+  {
+    name: 'plain text in a dynamic column',
+    rule: templateRule({ tests: cases({ SigninLogs: [row({ LocationDetails: 'Oslo' })] }) }),
+    expect:
+      /SigninLogs\.LocationDetails is dynamic; expected an object or list \(or its JSON text\), got the string "Oslo"/,
+  },
+  {
+    name: 'null as a value',
+    rule: templateRule({ tests: cases({ SigninLogs: [row({ IPAddress: null })] }) }),
+    expect: /SigninLogs\.IPAddress is string; expected a string value, got null/,
+  },
 ];
 
 describe('rule-test-rows', () => {
@@ -52,7 +121,10 @@ describe('rule-test-rows', () => {
         expect(d.item).toBe('btg-test');
       }
       // the diagnostic points at the offending key in the template
-      if (c.line) expect(mine.find((d) => c.expect instanceof RegExp && c.expect.test(d.message))?.sourceLine?.trim()).toMatch(new RegExp(`^(- )?${c.line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      if (c.line)
+        expect(mine.find((d) => c.expect instanceof RegExp && c.expect.test(d.message))?.sourceLine?.trim()).toMatch(
+          new RegExp(`^(- )?${c.line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+        );
     });
   }
 
@@ -61,8 +133,14 @@ describe('rule-test-rows', () => {
   });
 
   it('an unknown table is reported even when the query names it', () => {
-    const f = testRowFindings(cases({ MyCustomTable_CL: [{ Col: 'x' }] }) as never, ['MyCustomTable_CL', 'SigninLogs'], bundledSchemas());
-    expect(f.map((x) => x.message)).toEqual(['tests[0].tables.MyCustomTable_CL: no schema for table MyCustomTable_CL, so its columns cannot be checked (pass --schemas)']);
+    const f = testRowFindings(
+      cases({ MyCustomTable_CL: [{ Col: 'x' }] }) as never,
+      ['MyCustomTable_CL', 'SigninLogs'],
+      bundledSchemas(),
+    );
+    expect(f.map((x) => x.message)).toEqual([
+      'tests[0].tables.MyCustomTable_CL: no schema for table MyCustomTable_CL, so its columns cannot be checked (pass --schemas)',
+    ]);
   });
 });
 

@@ -1,6 +1,13 @@
 import { PACK_ID_RE, PACK_ID_TAG, PACK_SOURCE_NAME, packIdOf } from '../../scripts/content/ids';
 import { ConfigSchema } from '../../scripts/config/schema';
-import { DesiredError, desiredItems, HASH_PREFIX, HASH_TAG, placeholdersUsed, SAVED_SEARCH_HASH_TAG } from '../../scripts/deploy/desired';
+import {
+  DesiredError,
+  desiredItems,
+  HASH_PREFIX,
+  HASH_TAG,
+  placeholdersUsed,
+  SAVED_SEARCH_HASH_TAG,
+} from '../../scripts/deploy/desired';
 import { PACK_TAG, stableHash } from '../../scripts/emit/resources';
 import { automationRule, IDS, P, playbook, rule, ruleMetadata, savedSearch, VALUES, workbook } from './fixtures';
 
@@ -8,14 +15,29 @@ type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-expli
 
 describe('desiredItems', () => {
   test('substitutes placeholders, builds ids, and orders by LEVELS', () => {
-    const items = desiredItems([workbook(), automationRule('ar1'), playbook(), rule('r1'), ruleMetadata('r1')], IDS, VALUES, P);
-    expect(items.map((i) => i.key)).toEqual(['alertRule:r1', 'metadata:breakglass-sentinel-tpl-r1', 'playbook:pb-1', 'automationRule:ar1', 'metadata:breakglass-sentinel-automationRule-ar1', 'workbook:wb-1']);
+    const items = desiredItems(
+      [workbook(), automationRule('ar1'), playbook(), rule('r1'), ruleMetadata('r1')],
+      IDS,
+      VALUES,
+      P,
+    );
+    expect(items.map((i) => i.key)).toEqual([
+      'alertRule:r1',
+      'metadata:breakglass-sentinel-tpl-r1',
+      'playbook:pb-1',
+      'automationRule:ar1',
+      'metadata:breakglass-sentinel-automationRule-ar1',
+      'workbook:wb-1',
+    ]);
     const wb = items.find((i) => i.kind === 'workbook')!;
     expect(wb.id).toBe(`${IDS.resourceGroupId}/providers/Microsoft.Insights/workbooks/wb-1`);
     expect(wb.body.location).toBe('westeurope');
     expect((wb.body.properties as J).sourceId).toBe(IDS.workspaceId);
     const ar = items.find((i) => i.kind === 'automationRule')!;
-    expect((ar.body.properties as J).actions[0].actionConfiguration).toEqual({ logicAppResourceId: `${IDS.resourceGroupId}/providers/Microsoft.Logic/workflows/btg-pb-1`, tenantId: VALUES.tenantId });
+    expect((ar.body.properties as J).actions[0].actionConfiguration).toEqual({
+      logicAppResourceId: `${IDS.resourceGroupId}/providers/Microsoft.Logic/workflows/btg-pb-1`,
+      tenantId: VALUES.tenantId,
+    });
     expect(ar.dependsOn).toEqual(['playbook:pb-1']);
   });
 
@@ -52,12 +74,21 @@ describe('desiredItems', () => {
     const meta = items.find((i) => i.synthesized)!;
     expect(meta.key).toBe('metadata:breakglass-sentinel-automationRule-ar1');
     expect(meta.dependsOn).toEqual(['automationRule:ar1']);
-    expect(meta.body.properties).toMatchObject({ parentId: items.find((i) => i.kind === 'automationRule')!.id, kind: 'AutomationRule', source: { name: PACK_SOURCE_NAME } });
+    expect(meta.body.properties).toMatchObject({
+      parentId: items.find((i) => i.kind === 'automationRule')!.id,
+      kind: 'AutomationRule',
+      source: { name: PACK_SOURCE_NAME },
+    });
   });
 
   test('a changed rule changes its hash and its metadata, nothing else', () => {
     const a = desiredItems([rule('r1'), ruleMetadata('r1'), rule('r2'), ruleMetadata('r2')], IDS, VALUES, P);
-    const b = desiredItems([rule('r1', { severity: 'Low' }), ruleMetadata('r1'), rule('r2'), ruleMetadata('r2')], IDS, VALUES, P);
+    const b = desiredItems(
+      [rule('r1', { severity: 'Low' }), ruleMetadata('r1'), rule('r2'), ruleMetadata('r2')],
+      IDS,
+      VALUES,
+      P,
+    );
     const changed = a.filter((x, i) => x.hash !== b[i].hash).map((x) => x.key);
     expect(changed).toEqual(['alertRule:r1', 'metadata:breakglass-sentinel-tpl-r1']);
   });
@@ -77,12 +108,22 @@ describe('desiredItems', () => {
 });
 
 describe('packId: the config identity', () => {
-  const base = { tenantName: 'Contoso', workspaces: [{ subscriptionId: '00000000-0000-4000-8000-0000000000a1', resourceGroup: 'rg1', workspaceName: 'law-1' }] };
+  const base = {
+    tenantName: 'Contoso',
+    workspaces: [
+      { subscriptionId: '00000000-0000-4000-8000-0000000000a1', resourceGroup: 'rg1', workspaceName: 'law-1' },
+    ],
+  };
 
   test('the config schema takes 3-16 lower-case letters, digits and hyphens, and nothing else', () => {
-    const cfg = (packId: unknown) => ConfigSchema.safeParse({ accounts: [{ objectId: '00000000-0000-4000-8000-00000000b701', userPrincipalName: 'a@b.example' }], packId });
+    const cfg = (packId: unknown) =>
+      ConfigSchema.safeParse({
+        accounts: [{ objectId: '00000000-0000-4000-8000-00000000b701', userPrincipalName: 'a@b.example' }],
+        packId,
+      });
     for (const ok of ['soc', 'team-a', 'a1b2c3d4', 'x'.repeat(16)]) expect(cfg(ok).success).toBe(true);
-    for (const bad of ['ab', 'Team-A', '-team', 'team-', 'x'.repeat(17), 'a/b', 'a b', '[x]', '../x', 7]) expect(cfg(bad).success).toBe(false);
+    for (const bad of ['ab', 'Team-A', '-team', 'team-', 'x'.repeat(17), 'a/b', 'a b', '[x]', '../x', 7])
+      expect(cfg(bad).success).toBe(false);
     expect(cfg(undefined).success).toBe(true);
   });
 
@@ -100,6 +141,9 @@ describe('packId: the config identity', () => {
     expect(wb.body.tags).toMatchObject({ [PACK_TAG]: 'tpl-workbook', [PACK_ID_TAG]: 'team-b' });
     const items = desiredItems([automationRule('ar1'), playbook()], IDS, VALUES, 'team-b');
     const meta = items.find((i) => i.kind === 'metadata')!;
-    expect((meta.body.properties as J).source).toMatchObject({ name: PACK_SOURCE_NAME, sourceId: 'team-b/tpl-automation' });
+    expect((meta.body.properties as J).source).toMatchObject({
+      name: PACK_SOURCE_NAME,
+      sourceId: 'team-b/tpl-automation',
+    });
   });
 });

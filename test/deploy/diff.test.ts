@@ -2,10 +2,14 @@ import { diffDesired, durationMs, removedFields } from '../../scripts/deploy/dif
 
 describe('diffDesired: only the fields the pack sends, with ARM equivalences', () => {
   test('fields only the service has are ignored', () => {
-    expect(diffDesired({ properties: { a: 1 } }, { id: 'x', etag: 'e', properties: { a: 1, lastModifiedUtc: 'now' } })).toEqual([]);
+    expect(
+      diffDesired({ properties: { a: 1 } }, { id: 'x', etag: 'e', properties: { a: 1, lastModifiedUtc: 'now' } }),
+    ).toEqual([]);
   });
   test('a changed and a missing field are named by path', () => {
-    expect(diffDesired({ properties: { severity: 'High', query: 'q' } }, { properties: { severity: 'Medium' } })).toEqual([
+    expect(
+      diffDesired({ properties: { severity: 'High', query: 'q' } }, { properties: { severity: 'Medium' } }),
+    ).toEqual([
       { path: 'properties.severity', from: 'Medium', to: 'High' },
       { path: 'properties.query', from: undefined, to: 'q' },
     ]);
@@ -21,10 +25,16 @@ describe('diffDesired: only the fields the pack sends, with ARM equivalences', (
     };
     const deployed = {
       location: 'West Europe',
-      properties: { parentId: '/subscriptions/a/resourcegroups/rg/providers/x/y/z', period: 'PT60M', serializedData: '{ "a": [1, 2], "b": 1 }' },
+      properties: {
+        parentId: '/subscriptions/a/resourcegroups/rg/providers/x/y/z',
+        period: 'PT60M',
+        serializedData: '{ "a": [1, 2], "b": 1 }',
+      },
     };
     expect(diffDesired(desired, deployed)).toEqual([]);
-    expect(diffDesired({ properties: { serializedData: '{"a":1}' } }, { properties: { serializedData: '{"a":2}' } })).toHaveLength(1);
+    expect(
+      diffDesired({ properties: { serializedData: '{"a":1}' } }, { properties: { serializedData: '{"a":2}' } }),
+    ).toHaveLength(1);
     expect(diffDesired({ properties: { title: 'Abc' } }, { properties: { title: 'abc' } })).toHaveLength(1);
   });
   test('tag names are case-insensitive, values are not', () => {
@@ -33,7 +43,9 @@ describe('diffDesired: only the fields the pack sends, with ARM equivalences', (
   });
   test('arrays must have the same length; their objects compare one-sided', () => {
     expect(diffDesired({ m: [{ a: 1 }] }, { m: [{ a: 1, extra: true }] })).toEqual([]);
-    expect(diffDesired({ m: [{ a: 1 }] }, { m: [{ a: 1 }, { a: 2 }] })).toEqual([{ path: 'm', from: [{ a: 1 }, { a: 2 }], to: [{ a: 1 }] }]);
+    expect(diffDesired({ m: [{ a: 1 }] }, { m: [{ a: 1 }, { a: 2 }] })).toEqual([
+      { path: 'm', from: [{ a: 1 }, { a: 2 }], to: [{ a: 1 }] },
+    ]);
     expect(diffDesired({ m: [{ a: 1 }] }, { m: [{ a: 2 }] })).toEqual([{ path: 'm[0].a', from: 2, to: 1 }]);
   });
   test('null in the pack equals an absent field; a number is not its string', () => {
@@ -51,6 +63,11 @@ test('durationMs reads ISO-8601 day/time durations and rejects the rest', () => 
 
 test('removedFields names deployed fields the pack no longer sends, not server fields or empty defaults', () => {
   const desired = { kind: 'Scheduled', properties: { query: 'q' } };
-  const deployed = { id: 'i', kind: 'Scheduled', etag: 'e', properties: { query: 'q', customDetails: { A: 'B' }, lastModifiedUtc: 'now', entityMappings: [] } };
+  const deployed = {
+    id: 'i',
+    kind: 'Scheduled',
+    etag: 'e',
+    properties: { query: 'q', customDetails: { A: 'B' }, lastModifiedUtc: 'now', entityMappings: [] },
+  };
   expect(removedFields(desired, deployed)).toEqual(['properties.customDetails']);
 });

@@ -81,7 +81,12 @@ export function workbook(name = 'wb-1'): WorkspaceResource {
       location: ph('location'),
       kind: 'shared',
       tags: { 'hidden-title': 'Workbook', [PACK_TAG]: 'tpl-workbook' },
-      properties: { displayName: 'Workbook', category: 'sentinel', serializedData: '{"version":"Notebook/1.0","items":[]}', sourceId: ph('workspaceResourceId') },
+      properties: {
+        displayName: 'Workbook',
+        category: 'sentinel',
+        serializedData: '{"version":"Notebook/1.0","items":[]}',
+        sourceId: ph('workspaceResourceId'),
+      },
     },
   });
 }
@@ -103,11 +108,38 @@ export function playbook(name = 'pb-1'): WorkspaceResource {
           $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
           contentVersion: '1.0.0.0',
           parameters: { PlaybookName: { type: 'string', defaultValue: 'btg-pb' }, workspace: { type: 'string' } },
-          variables: { o365: "[concat('office365-', parameters('PlaybookName'))]", sentinel: "[concat('azuresentinel-', parameters('PlaybookName'))]" },
+          variables: {
+            o365: "[concat('office365-', parameters('PlaybookName'))]",
+            sentinel: "[concat('azuresentinel-', parameters('PlaybookName'))]",
+          },
           resources: [
-            { type: 'Microsoft.Web/connections', apiVersion: '2016-06-01', name: "[variables('sentinel')]", properties: { parameterValueType: 'Alternative', api: { id: "[subscriptionResourceId('Microsoft.Web/locations/managedApis', resourceGroup().location, 'azuresentinel')]" } } },
-            { type: 'Microsoft.Web/connections', apiVersion: '2016-06-01', name: "[variables('o365')]", properties: { api: { id: "[subscriptionResourceId('Microsoft.Web/locations/managedApis', resourceGroup().location, 'office365')]" } } },
-            { type: 'Microsoft.Logic/workflows', apiVersion: '2019-05-01', name: "[parameters('PlaybookName')]", properties: { state: 'Enabled' } },
+            {
+              type: 'Microsoft.Web/connections',
+              apiVersion: '2016-06-01',
+              name: "[variables('sentinel')]",
+              properties: {
+                parameterValueType: 'Alternative',
+                api: {
+                  id: "[subscriptionResourceId('Microsoft.Web/locations/managedApis', resourceGroup().location, 'azuresentinel')]",
+                },
+              },
+            },
+            {
+              type: 'Microsoft.Web/connections',
+              apiVersion: '2016-06-01',
+              name: "[variables('o365')]",
+              properties: {
+                api: {
+                  id: "[subscriptionResourceId('Microsoft.Web/locations/managedApis', resourceGroup().location, 'office365')]",
+                },
+              },
+            },
+            {
+              type: 'Microsoft.Logic/workflows',
+              apiVersion: '2019-05-01',
+              name: "[parameters('PlaybookName')]",
+              properties: { state: 'Enabled' },
+            },
           ],
         },
         parameters: { PlaybookName: { value: `btg-${name}` }, workspace: { value: ph('workspaceName') } },
@@ -130,7 +162,16 @@ export function automationRule(name: string, playbookName = 'pb-1'): WorkspaceRe
         displayName: `Automation ${name}`,
         order: 100,
         triggeringLogic: { isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created' },
-        actions: [{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: ph('resourceGroupId', `/providers/Microsoft.Logic/workflows/btg-${playbookName}`), tenantId: ph('tenantId') } }],
+        actions: [
+          {
+            order: 1,
+            actionType: 'RunPlaybook',
+            actionConfiguration: {
+              logicAppResourceId: ph('resourceGroupId', `/providers/Microsoft.Logic/workflows/btg-${playbookName}`),
+              tenantId: ph('tenantId'),
+            },
+          },
+        ],
       },
     },
     dependsOn: [`playbook:${playbookName}`],
@@ -146,7 +187,15 @@ export function savedSearch(name: string): WorkspaceResource {
     type: 'savedSearches',
     name,
     apiVersion: '2020-08-01',
-    body: { properties: { category: 'Hunting Queries', displayName: `Hunting ${name}`, query: 'SigninLogs', version: 2, tags: [{ name: 'createdBy', value: PACK_SOURCE_NAME }] } },
+    body: {
+      properties: {
+        category: 'Hunting Queries',
+        displayName: `Hunting ${name}`,
+        query: 'SigninLogs',
+        version: 2,
+        tags: [{ name: 'createdBy', value: PACK_SOURCE_NAME }],
+      },
+    },
   });
 }
 

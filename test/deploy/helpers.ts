@@ -6,7 +6,13 @@ import { packIdOf } from '../../scripts/content/ids';
 import { emitPack } from '../../scripts/emit/emit';
 import { WorkspaceResource } from '../../scripts/emit/resources';
 import { ApplyResult } from '../../scripts/deploy/apply';
-import { applyDeployment, DeploymentPlan, DeploySession, DeploySettings, planDeployment } from '../../scripts/deploy/deploy';
+import {
+  applyDeployment,
+  DeploymentPlan,
+  DeploySession,
+  DeploySettings,
+  planDeployment,
+} from '../../scripts/deploy/deploy';
 import { resolveTarget } from '../../scripts/deploy/target';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
 import { Emulator, emulatorCredential, RequestLogEntry } from '../support/emulator';
@@ -17,7 +23,14 @@ export const TENANT = '00000000-0000-4000-8000-0000000000f1';
 export const SENTINEL_SP = '00000000-0000-4000-8000-0000000000e5';
 
 export function workspace(i: number, over: Partial<WorkspaceRef> = {}): WorkspaceRef {
-  return { name: `ws${i}`, subscriptionId: SUB, resourceGroup: `rg-btg-${i}`, workspaceName: `law-btg-${i}`, location: 'westeurope', ...over };
+  return {
+    name: `ws${i}`,
+    subscriptionId: SUB,
+    resourceGroup: `rg-btg-${i}`,
+    workspaceName: `law-btg-${i}`,
+    location: 'westeurope',
+    ...over,
+  };
 }
 
 const cached = new Map<string, WorkspaceResource[]>();
@@ -64,20 +77,53 @@ export async function deploy(
   emu: Emulator,
   resources: WorkspaceResource[],
   workspaces: WorkspaceRef[],
-  opts: { prune?: boolean; force?: string[]; settings?: Partial<DeploySettings>; packId?: string; knownPlaybooks?: WorkspaceResource[] } = {},
+  opts: {
+    prune?: boolean;
+    force?: string[];
+    settings?: Partial<DeploySettings>;
+    packId?: string;
+    knownPlaybooks?: WorkspaceResource[];
+  } = {},
 ): Promise<Run> {
   const s = session(emu, opts.settings);
-  const plan = await planDeployment(s, { resources, workspaces, packId: opts.packId ?? packIdFor(), knownPlaybooks: opts.knownPlaybooks }, { force: opts.force });
+  const plan = await planDeployment(
+    s,
+    { resources, workspaces, packId: opts.packId ?? packIdFor(), knownPlaybooks: opts.knownPlaybooks },
+    { force: opts.force },
+  );
   const result = await applyDeployment(s, plan, { prune: opts.prune });
   return { plan, result, session: s };
 }
 
 export const writeRequests = (emu: Emulator): RequestLogEntry[] => emu.requests().filter((r) => r.method !== 'GET');
 
-const VOLATILE = new Set(['systemData', 'etag', 'lastModifiedUtc', 'createdTimeUtc', 'lastModifiedTimeUtc', 'created', 'updated', 'timeModified', 'revision', 'createdTime', 'changedTime', 'version', 'timestamp', 'correlationId', 'createdOn', 'updatedOn', 'templateHash']);
+const VOLATILE = new Set([
+  'systemData',
+  'etag',
+  'lastModifiedUtc',
+  'createdTimeUtc',
+  'lastModifiedTimeUtc',
+  'created',
+  'updated',
+  'timeModified',
+  'revision',
+  'createdTime',
+  'changedTime',
+  'version',
+  'timestamp',
+  'correlationId',
+  'createdOn',
+  'updatedOn',
+  'templateHash',
+]);
 function stripVolatile(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stripVolatile);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => !VOLATILE.has(k)).map(([k, x]) => [k, stripVolatile(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => !VOLATILE.has(k))
+        .map(([k, x]) => [k, stripVolatile(x)]),
+    );
   return v;
 }
 
@@ -89,4 +135,5 @@ export function storeState(emu: Emulator, under: string): Record<string, unknown
 export const rgPath = (ws: WorkspaceRef) => `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}`;
 
 /** action per entry key of one workspace's plan */
-export const actions = (plan: DeploymentPlan, ws = 0): Record<string, string> => Object.fromEntries(plan.workspaces[ws].entries.map((e) => [e.key, e.action]));
+export const actions = (plan: DeploymentPlan, ws = 0): Record<string, string> =>
+  Object.fromEntries(plan.workspaces[ws].entries.map((e) => [e.key, e.action]));

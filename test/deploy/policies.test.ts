@@ -26,7 +26,12 @@ function fakeHttp(answers: Answer[]) {
           });
         });
       }
-      return { request, status: a.status, headers: createHttpHeaders(a.headers ?? {}), bodyAsText: a.body === undefined ? undefined : JSON.stringify(a.body) };
+      return {
+        request,
+        status: a.status,
+        headers: createHttpHeaders(a.headers ?? {}),
+        bodyAsText: a.body === undefined ? undefined : JSON.stringify(a.body),
+      };
     },
   };
   return { httpClient, seen };
@@ -51,10 +56,14 @@ function clients(answers: Answer[], opts: { timeoutMs?: number } = {}) {
   return { c, seen, control, stats };
 }
 
-const URL_ = 'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/workbooks/w?api-version=2023-06-01';
+const URL_ =
+  'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/workbooks/w?api-version=2023-06-01';
 
 test('a 429 without Retry-After is retried with back-off (the SDK alone would give up)', async () => {
-  const { c, seen, stats } = clients([{ status: 429, body: { error: { code: 'TooManyRequests', message: 'slow down' } } }, { status: 200, body: { id: 'w' } }]);
+  const { c, seen, stats } = clients([
+    { status: 429, body: { error: { code: 'TooManyRequests', message: 'slow down' } } },
+    { status: 200, body: { id: 'w' } },
+  ]);
   const res = await c.send(c.generic(), 'GET', URL_);
   expect(res.status).toBe(200);
   expect(seen).toHaveLength(2);
@@ -62,7 +71,10 @@ test('a 429 without Retry-After is retried with back-off (the SDK alone would gi
 });
 
 test('a 429 with Retry-After waits what the service asked', async () => {
-  const { c, seen } = clients([{ status: 429, headers: { 'retry-after': '0' } }, { status: 200, body: {} }]);
+  const { c, seen } = clients([
+    { status: 429, headers: { 'retry-after': '0' } },
+    { status: 200, body: {} },
+  ]);
   await c.send(c.generic(), 'GET', URL_);
   expect(seen).toHaveLength(2);
 });
@@ -81,8 +93,14 @@ test('a timeout on every attempt fails with a message that names the timeout', a
 });
 
 test('a permanent 400 is not retried and surfaces the ARM error code and message', async () => {
-  const { c, seen } = clients([{ status: 400, body: { error: { code: 'BadRequest', message: 'Property x is invalid' } } }]);
-  await expect(c.send(c.generic(), 'PUT', URL_, { properties: {} })).rejects.toMatchObject({ status: 400, code: 'BadRequest', message: '400 BadRequest: Property x is invalid' });
+  const { c, seen } = clients([
+    { status: 400, body: { error: { code: 'BadRequest', message: 'Property x is invalid' } } },
+  ]);
+  await expect(c.send(c.generic(), 'PUT', URL_, { properties: {} })).rejects.toMatchObject({
+    status: 400,
+    code: 'BadRequest',
+    message: '400 BadRequest: Property x is invalid',
+  });
   expect(seen).toHaveLength(1);
 });
 
@@ -104,10 +122,26 @@ test('a read-only run refuses writes before anything is sent', async () => {
 describe('typed writes are sent only when the SDK serializes the exact body', () => {
   const rule = (extra: Record<string, unknown> = {}) => ({
     kind: 'Scheduled',
-    properties: { displayName: 'R', enabled: true, severity: 'High', query: 'T', queryFrequency: 'PT5M', queryPeriod: 'PT5M', triggerOperator: 'GreaterThan', triggerThreshold: 0, suppressionEnabled: false, suppressionDuration: 'PT5H', ...extra },
+    properties: {
+      displayName: 'R',
+      enabled: true,
+      severity: 'High',
+      query: 'T',
+      queryFrequency: 'PT5M',
+      queryPeriod: 'PT5M',
+      triggerOperator: 'GreaterThan',
+      triggerThreshold: 0,
+      suppressionEnabled: false,
+      suppressionDuration: 'PT5H',
+      ...extra,
+    },
   });
   const call = (c: ArmClients, body: ReturnType<typeof rule>) =>
-    c.typedWrite(body, '2025-09-01', (o) => c.securityInsights('s', '2025-09-01').alertRules.createOrUpdate('rg', 'ws', 'r1', { kind: body.kind, ...body.properties } as never, o));
+    c.typedWrite(body, '2025-09-01', (o) =>
+      c
+        .securityInsights('s', '2025-09-01')
+        .alertRules.createOrUpdate('rg', 'ws', 'r1', { kind: body.kind, ...body.properties } as never, o),
+    );
 
   test('a body the SDK models fully goes through the typed call', async () => {
     const { c, seen, stats } = clients([{ status: 201, body: { id: 'r1' } }]);
@@ -121,8 +155,25 @@ describe('typed writes are sent only when the SDK serializes the exact body', ()
 
   test("a value the SDK's own client-side validation refuses falls back the same way (nothing is sent)", async () => {
     const { c, seen, stats } = clients([]);
-    const body = { properties: { displayName: 'A', order: 1, triggeringLogic: { isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created' }, actions: [{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: '/x', tenantId: 'not-a-guid' } }] } };
-    const res = await c.typedWrite(body, '2025-09-01', (o) => c.securityInsights('s', '2025-09-01').automationRules.createOrUpdate('rg', 'ws', 'a1', { ...o, automationRuleToUpsert: body.properties as never }));
+    const body = {
+      properties: {
+        displayName: 'A',
+        order: 1,
+        triggeringLogic: { isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created' },
+        actions: [
+          {
+            order: 1,
+            actionType: 'RunPlaybook',
+            actionConfiguration: { logicAppResourceId: '/x', tenantId: 'not-a-guid' },
+          },
+        ],
+      },
+    };
+    const res = await c.typedWrite(body, '2025-09-01', (o) =>
+      c
+        .securityInsights('s', '2025-09-01')
+        .automationRules.createOrUpdate('rg', 'ws', 'a1', { ...o, automationRuleToUpsert: body.properties as never }),
+    );
     expect(res).toBeUndefined();
     expect(seen).toHaveLength(0);
     expect(stats.rawFallbacks).toBe(1);

@@ -5,7 +5,10 @@ import { CLOUDS } from '../../scripts/deploy/target';
 import { IDS, playbook, VALUES, P } from './fixtures';
 
 describe('evalArmString', () => {
-  const ctx = { parameters: { PlaybookName: 'btg-x', n: 3 }, variables: { conn: "[concat('office365-', parameters('PlaybookName'))]" } };
+  const ctx = {
+    parameters: { PlaybookName: 'btg-x', n: 3 },
+    variables: { conn: "[concat('office365-', parameters('PlaybookName'))]" },
+  };
   test('literals, parameters, variables, concat, format, escapes', () => {
     expect(evalArmString('plain', ctx)).toBe('plain');
     expect(evalArmString("[parameters('PlaybookName')]", ctx)).toBe('btg-x');
@@ -20,7 +23,10 @@ describe('evalArmString', () => {
     expect(evalArmString("[concat('a', resourceGroup().id)]", ctx)).toBeUndefined();
   });
   test('deployment parameter values override template defaults', () => {
-    const c = deploymentContext({ template: { parameters: { a: { defaultValue: 'x' }, b: { defaultValue: 'y' } } }, parameters: { b: { value: 'z' } } });
+    const c = deploymentContext({
+      template: { parameters: { a: { defaultValue: 'x' }, b: { defaultValue: 'y' } } },
+      parameters: { b: { value: 'z' } },
+    });
     expect(c.parameters).toEqual({ a: 'x', b: 'z' });
   });
 });
@@ -35,6 +41,10 @@ test('connectionsOf names the connections of a playbook deployment and which nee
 
 test('azRoleCommand: exact command, by object id when known, by appId otherwise, with the cloud set', () => {
   const scope = '/subscriptions/s/resourceGroups/rg';
-  expect(azRoleCommand(scope, 'oid', CLOUDS.AzureCloud)).toBe(`az role assignment create --role f4c81013-99ee-4d62-a7ee-b3f1f648599a --assignee-object-id oid --assignee-principal-type ServicePrincipal --scope ${scope}`);
-  expect(azRoleCommand(scope, undefined, CLOUDS.AzureUSGovernment)).toBe(`az cloud set --name AzureUSGovernment && az role assignment create --role f4c81013-99ee-4d62-a7ee-b3f1f648599a --assignee ${SENTINEL_APP_ID} --scope ${scope}`);
+  expect(azRoleCommand(scope, 'oid', CLOUDS.AzureCloud)).toBe(
+    `az role assignment create --role f4c81013-99ee-4d62-a7ee-b3f1f648599a --assignee-object-id oid --assignee-principal-type ServicePrincipal --scope ${scope}`,
+  );
+  expect(azRoleCommand(scope, undefined, CLOUDS.AzureUSGovernment)).toBe(
+    `az cloud set --name AzureUSGovernment && az role assignment create --role f4c81013-99ee-4d62-a7ee-b3f1f648599a --assignee ${SENTINEL_APP_ID} --scope ${scope}`,
+  );
 });

@@ -25,7 +25,13 @@ jest.setTimeout(300_000);
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const TOKEN = 'btg-attack-test-token';
 const RG = `/subscriptions/${SUB}/resourceGroups/rg-shared`;
-const WS_A = { name: 'a', subscriptionId: SUB, resourceGroup: 'rg-shared', workspaceName: 'law-team-a', location: 'westeurope' };
+const WS_A = {
+  name: 'a',
+  subscriptionId: SUB,
+  resourceGroup: 'rg-shared',
+  workspaceName: 'law-team-a',
+  location: 'westeurope',
+};
 const WS_B = { ...WS_A, name: 'b', workspaceName: 'law-team-b' };
 const wsPath = (w: typeof WS_A) => `${RG}/providers/Microsoft.OperationalInsights/workspaces/${w.workspaceName}`;
 const SI_A = `${wsPath(WS_A)}/providers/Microsoft.SecurityInsights`;
@@ -55,7 +61,11 @@ async function btg(cfg: string, ...args: string[]): Promise<{ code: number; out:
 
 const ids = (under: string) => emu.store.list({ under }).map((r) => r.id.toLowerCase());
 const snapshotOf = (paths: string[]) => paths.map((p) => JSON.stringify(emu.store.get(p)?.body ?? null));
-const deletes = () => emu.requests().filter((r) => r.method === 'DELETE').map((r) => r.path.toLowerCase());
+const deletes = () =>
+  emu
+    .requests()
+    .filter((r) => r.method === 'DELETE')
+    .map((r) => r.path.toLowerCase());
 
 let A: string;
 let B: string;
@@ -87,20 +97,30 @@ test('two packIds in one resource group deploy side by side: no conflict, each i
   expect(b.code).toBe(0);
   const rg = ids(RG);
   for (const p of ['team-a', 'team-b']) {
-    expect(rg).toContain(`${RG}/providers/Microsoft.Insights/workbooks/${packNames.workbook('btg-accounts', p)}`.toLowerCase());
+    expect(rg).toContain(
+      `${RG}/providers/Microsoft.Insights/workbooks/${packNames.workbook('btg-accounts', p)}`.toLowerCase(),
+    );
     expect(rg).toContain(`${RG}/providers/Microsoft.Insights/actionGroups/${packNames.actionGroup(p)}`.toLowerCase());
-    expect(rg).toContain(`${RG}/providers/Microsoft.Logic/workflows/${packNames.playbook('btg-notify-enrich', p)}`.toLowerCase());
-    expect(rg).toContain(`${RG}/providers/Microsoft.Resources/deployments/${packNames.deployment('btg-notify-enrich', p)}`.toLowerCase());
+    expect(rg).toContain(
+      `${RG}/providers/Microsoft.Logic/workflows/${packNames.playbook('btg-notify-enrich', p)}`.toLowerCase(),
+    );
+    expect(rg).toContain(
+      `${RG}/providers/Microsoft.Resources/deployments/${packNames.deployment('btg-notify-enrich', p)}`.toLowerCase(),
+    );
     expect(rg.some((id) => id.includes('/scheduledqueryrules/') && id.endsWith(`(${p})`))).toBe(true);
   }
   // the emulator's deployments created their templates' resources: Logic App, connections, Responder on the workspace
-  const dep = emu.store.get(`${RG}/providers/Microsoft.Resources/deployments/${packNames.deployment('btg-notify-enrich', 'team-a')}`)!.body.properties as J;
+  const dep = emu.store.get(
+    `${RG}/providers/Microsoft.Resources/deployments/${packNames.deployment('btg-notify-enrich', 'team-a')}`,
+  )!.body.properties as J;
   const outputs = (dep.outputResources as { id: string }[]).map((o) => o.id.toLowerCase());
   expect(outputs).toEqual(
     expect.arrayContaining([
       `${RG}/providers/Microsoft.Logic/workflows/btg-notify-enrich-team-a`.toLowerCase(),
       `${RG}/providers/Microsoft.Web/connections/office365-btg-notify-enrich-team-a`.toLowerCase(),
-      expect.stringMatching(new RegExp(`^${wsPath(WS_A).toLowerCase()}/providers/microsoft.authorization/roleassignments/`)),
+      expect.stringMatching(
+        new RegExp(`^${wsPath(WS_A).toLowerCase()}/providers/microsoft.authorization/roleassignments/`),
+      ),
     ]),
   );
   // a re-run of either is a no-op: the other config's resources are not its business
@@ -114,23 +134,80 @@ test('two packIds in one resource group deploy side by side: no conflict, each i
 test('deploy --prune deletes none of the seeded foreign resources, nor anything of the other packId', async () => {
   const teamX = `${RG}/providers/Microsoft.Logic/workflows/team-x-app`;
   const seeds: [string, J][] = [
-    [`${SI_A}/alertRules/someone-elses-rule`, { kind: 'Scheduled', properties: { displayName: 'Their rule', enabled: true, severity: 'Low', query: 'SigninLogs' } }],
-    [`${SI_A}/alertRules/lookalike-rule`, { kind: 'Scheduled', properties: { displayName: 'Looks like ours', enabled: true, severity: 'High', query: 'SigninLogs' } }],
+    [
+      `${SI_A}/alertRules/someone-elses-rule`,
+      {
+        kind: 'Scheduled',
+        properties: { displayName: 'Their rule', enabled: true, severity: 'Low', query: 'SigninLogs' },
+      },
+    ],
+    [
+      `${SI_A}/alertRules/lookalike-rule`,
+      {
+        kind: 'Scheduled',
+        properties: { displayName: 'Looks like ours', enabled: true, severity: 'High', query: 'SigninLogs' },
+      },
+    ],
     // look-alike metadata: our source name and even our packId, on a rule the pack does not name
-    [`${SI_A}/metadata/breakglass-sentinel-btg-lookalike`, { properties: { parentId: `${SI_A}/alertRules/lookalike-rule`, contentId: 'lookalike-rule', kind: 'AnalyticsRule', source: { kind: 'LocalWorkspace', name: 'breakglass-sentinel', sourceId: 'team-a/btg-lookalike' } } }],
-    [`${SI_A}/metadata/lookalike-2`, { properties: { parentId: `${SI_A}/alertRules/someone-elses-rule`, kind: 'AnalyticsRule', source: { kind: 'LocalWorkspace', name: 'Breakglass-Sentinel' } } }],
+    [
+      `${SI_A}/metadata/breakglass-sentinel-btg-lookalike`,
+      {
+        properties: {
+          parentId: `${SI_A}/alertRules/lookalike-rule`,
+          contentId: 'lookalike-rule',
+          kind: 'AnalyticsRule',
+          source: { kind: 'LocalWorkspace', name: 'breakglass-sentinel', sourceId: 'team-a/btg-lookalike' },
+        },
+      },
+    ],
+    [
+      `${SI_A}/metadata/lookalike-2`,
+      {
+        properties: {
+          parentId: `${SI_A}/alertRules/someone-elses-rule`,
+          kind: 'AnalyticsRule',
+          source: { kind: 'LocalWorkspace', name: 'Breakglass-Sentinel' },
+        },
+      },
+    ],
     [
       `${RG}/providers/Microsoft.Insights/workbooks/${contentId('wiki', 'copied')}`,
-      { location: 'westeurope', kind: 'shared', tags: { 'breakglass-sentinel': 'copied-from-wiki', 'breakglass-sentinel-pack': 'team-a' }, properties: { displayName: 'Copied from the wiki', category: 'sentinel', serializedData: '{}' } },
+      {
+        location: 'westeurope',
+        kind: 'shared',
+        tags: { 'breakglass-sentinel': 'copied-from-wiki', 'breakglass-sentinel-pack': 'team-a' },
+        properties: { displayName: 'Copied from the wiki', category: 'sentinel', serializedData: '{}' },
+      },
     ],
-    [teamX, { location: 'westeurope', identity: { type: 'SystemAssigned', principalId: '00000000-0000-4000-8000-0000000000d1' }, tags: { 'Breakglass-Sentinel': 'btg-notify-enrich' }, properties: { state: 'Enabled' } }],
+    [
+      teamX,
+      {
+        location: 'westeurope',
+        identity: { type: 'SystemAssigned', principalId: '00000000-0000-4000-8000-0000000000d1' },
+        tags: { 'Breakglass-Sentinel': 'btg-notify-enrich' },
+        properties: { state: 'Enabled' },
+      },
+    ],
     [
       `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-0000000000aa`,
-      { properties: { roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${OWNER_ROLE}`, principalId: BTG_ACCOUNT, principalType: 'User', scope: `/subscriptions/${SUB}` } },
+      {
+        properties: {
+          roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${OWNER_ROLE}`,
+          principalId: BTG_ACCOUNT,
+          principalType: 'User',
+          scope: `/subscriptions/${SUB}`,
+        },
+      },
     ],
     [
       `${wsPath(WS_A)}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-0000000000ab`,
-      { properties: { roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.sentinelResponder}`, principalId: '00000000-0000-4000-8000-0000000000d1', principalType: 'ServicePrincipal' } },
+      {
+        properties: {
+          roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.sentinelResponder}`,
+          principalId: '00000000-0000-4000-8000-0000000000d1',
+          principalType: 'ServicePrincipal',
+        },
+      },
     ],
   ];
   for (const [p, body] of seeds) emu.seed(p, body);
@@ -140,14 +217,34 @@ test('deploy --prune deletes none of the seeded foreign resources, nor anything 
   // the pack does not have (exact marker: it is "ours", but nothing proves what it created), one with B's packId
   const retired = `${RG}/providers/Microsoft.Resources/deployments/${packNames.deployment('btg-retired', 'team-a')}`;
   const deployments: [string, J][] = [
-    [`${RG}/providers/Microsoft.Resources/deployments/breakglass-sentinel-imported`, { tags: { 'breakglass-sentinel': 'btg-notify-enrich', 'breakglass-sentinel-pack': 'team-a' }, properties: { mode: 'Incremental', provisioningState: 'Succeeded', outputResources } }],
-    [`${RG}/providers/Microsoft.Resources/deployments/BreakGlass-copy`, { tags: { 'BREAKGLASS-SENTINEL': 'x' }, properties: { mode: 'Incremental', provisioningState: 'Succeeded', outputResources } }],
-    [retired, { tags: { 'breakglass-sentinel': 'btg-retired', 'breakglass-sentinel-pack': 'team-a' }, properties: { mode: 'Incremental', provisioningState: 'Succeeded', outputResources } }],
+    [
+      `${RG}/providers/Microsoft.Resources/deployments/breakglass-sentinel-imported`,
+      {
+        tags: { 'breakglass-sentinel': 'btg-notify-enrich', 'breakglass-sentinel-pack': 'team-a' },
+        properties: { mode: 'Incremental', provisioningState: 'Succeeded', outputResources },
+      },
+    ],
+    [
+      `${RG}/providers/Microsoft.Resources/deployments/BreakGlass-copy`,
+      {
+        tags: { 'BREAKGLASS-SENTINEL': 'x' },
+        properties: { mode: 'Incremental', provisioningState: 'Succeeded', outputResources },
+      },
+    ],
+    [
+      retired,
+      {
+        tags: { 'breakglass-sentinel': 'btg-retired', 'breakglass-sentinel-pack': 'team-a' },
+        properties: { mode: 'Incremental', provisioningState: 'Succeeded', outputResources },
+      },
+    ],
   ];
   for (const [p, body] of deployments) emu.seed(p, body);
   const survivors = [...targets, ...deployments.filter(([p]) => p !== retired).map(([p]) => p)];
   const before = snapshotOf(survivors);
-  const teamB = emu.store.list({ under: RG }).filter((r) => /team-b/i.test(JSON.stringify(r.body.tags ?? {})) || /team-b/i.test(r.id));
+  const teamB = emu.store
+    .list({ under: RG })
+    .filter((r) => /team-b/i.test(JSON.stringify(r.body.tags ?? {})) || /team-b/i.test(r.id));
   expect(teamB.length).toBeGreaterThan(5);
   const teamBBefore = JSON.stringify(teamB.map((r) => r.body));
 
@@ -157,7 +254,8 @@ test('deploy --prune deletes none of the seeded foreign resources, nor anything 
   expect(orphaned.map((e: J) => e.id.toLowerCase())).toEqual([retired.toLowerCase()]);
   expect(orphaned[0].cascade.deletes).toEqual([]);
   expect(orphaned[0].cascade.keeps.map((k: J) => k.id)).toEqual(targets);
-  for (const k of orphaned[0].cascade.keeps) expect(k.reason).toMatch(/the pack has no template for btg-retired any more/);
+  for (const k of orphaned[0].cascade.keeps)
+    expect(k.reason).toMatch(/the pack has no template for btg-retired any more/);
   expect(plan.summary.conflict).toBe(0);
 
   emu.clearRequests();
@@ -165,7 +263,14 @@ test('deploy --prune deletes none of the seeded foreign resources, nor anything 
   expect(run.code).toBe(0);
   expect(deletes()).toEqual([retired.toLowerCase()]);
   expect(snapshotOf(survivors)).toEqual(before);
-  expect(JSON.stringify(emu.store.list({ under: RG }).filter((r) => teamB.some((t) => t.id === r.id)).map((r) => r.body))).toBe(teamBBefore);
+  expect(
+    JSON.stringify(
+      emu.store
+        .list({ under: RG })
+        .filter((r) => teamB.some((t) => t.id === r.id))
+        .map((r) => r.body),
+    ),
+  ).toBe(teamBBefore);
   expect(run.out).toMatch(/left in place/);
 
   // and team-b's prune leaves team-a and every foreign resource alone
@@ -184,9 +289,17 @@ test("a playbook that leaves the pack is pruned with exactly its own Logic App, 
   const own = ((dep.body.properties as J).outputResources as { id: string }[]).map((o) => o.id);
   expect(own.length).toBeGreaterThanOrEqual(3);
   // the playbook's own identity also holds Owner on the resource group (granted by hand): never the pack's to delete
-  const wf = emu.store.get(`${RG}/providers/Microsoft.Logic/workflows/${packNames.playbook('btg-custodian-confirmation', 'team-a')}`)!;
+  const wf = emu.store.get(
+    `${RG}/providers/Microsoft.Logic/workflows/${packNames.playbook('btg-custodian-confirmation', 'team-a')}`,
+  )!;
   const rgOwner = `${RG}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-0000000000ac`;
-  emu.seed(rgOwner, { properties: { roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${OWNER_ROLE}`, principalId: (wf.body.identity as J).principalId, principalType: 'ServicePrincipal' } });
+  emu.seed(rgOwner, {
+    properties: {
+      roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${OWNER_ROLE}`,
+      principalId: (wf.body.identity as J).principalId,
+      principalType: 'ServicePrincipal',
+    },
+  });
   // someone points our deployment's record at foreign resources too
   const foreign = [
     `${RG}/providers/Microsoft.Logic/workflows/team-x-app`,
@@ -194,7 +307,13 @@ test("a playbook that leaves the pack is pruned with exactly its own Logic App, 
     `${wsPath(WS_A)}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-0000000000ab`,
     rgOwner,
   ];
-  emu.store.put({ ...dep, body: { ...dep.body, properties: { ...(dep.body.properties as J), outputResources: [...own, ...foreign].map((id) => ({ id })) } } });
+  emu.store.put({
+    ...dep,
+    body: {
+      ...dep.body,
+      properties: { ...(dep.body.properties as J), outputResources: [...own, ...foreign].map((id) => ({ id })) },
+    },
+  });
   const foreignBefore = snapshotOf(foreign);
   const notify = packNames.playbook('btg-notify-enrich', 'team-a');
 
@@ -203,7 +322,9 @@ test("a playbook that leaves the pack is pruned with exactly its own Logic App, 
   const plan = JSON.parse((await btg(A2, 'plan', '--prune', '--json')).out);
   const entry = plan.workspaces[0].entries.find((e: J) => e.name === name);
   expect(entry).toMatchObject({ action: 'orphaned', operation: 'delete', templateId: 'btg-custodian-confirmation' });
-  expect(entry.cascade.deletes.map((d: J) => d.id.toLowerCase()).sort()).toEqual(own.map((i) => i.toLowerCase()).sort());
+  expect(entry.cascade.deletes.map((d: J) => d.id.toLowerCase()).sort()).toEqual(
+    own.map((i) => i.toLowerCase()).sort(),
+  );
   expect(entry.cascade.keeps.map((k: J) => k.id)).toEqual(foreign);
   expect(entry.cascade.keeps.map((k: J) => k.reason)).toEqual([
     "the pack's template for this deployment does not create it",
@@ -211,7 +332,9 @@ test("a playbook that leaves the pack is pruned with exactly its own Logic App, 
     "its principal is not the managed identity of the playbook's own Logic App",
     "a role assignment outside the workspace's scope",
   ]);
-  const planned = plan.workspaces[0].entries.filter((e: J) => e.operation === 'delete').flatMap((e: J) => [e.id, ...(e.cascade?.deletes ?? []).map((d: J) => d.id)]);
+  const planned = plan.workspaces[0].entries
+    .filter((e: J) => e.operation === 'delete')
+    .flatMap((e: J) => [e.id, ...(e.cascade?.deletes ?? []).map((d: J) => d.id)]);
 
   emu.clearRequests();
   const run = await btg(A2, 'deploy', '--prune', '--yes');
@@ -231,22 +354,42 @@ test("outputResources with dot segments (resolved by the request URL after the c
   // runs on its own too (-t): team a deployed
   if (!emu.store.get(depPath)) expect((await btg(A, 'deploy', '--yes')).code).toBe(0);
   const dep = emu.store.get(depPath)!;
-  const wf = emu.store.get(`${RG}/providers/Microsoft.Logic/workflows/${packNames.playbook('btg-custodian-confirmation', 'team-a')}`)!;
+  const wf = emu.store.get(
+    `${RG}/providers/Microsoft.Logic/workflows/${packNames.playbook('btg-custodian-confirmation', 'team-a')}`,
+  )!;
   // the playbook's identity also holds Responder on team b's workspace (granted by hand): not the pack's to delete
   const elsewhere = `${wsPath(WS_B)}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-0000000000ad`;
-  emu.seed(elsewhere, { properties: { roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.sentinelResponder}`, principalId: (wf.body.identity as J).principalId, principalType: 'ServicePrincipal' } });
+  emu.seed(elsewhere, {
+    properties: {
+      roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.sentinelResponder}`,
+      principalId: (wf.body.identity as J).principalId,
+      principalType: 'ServicePrincipal',
+    },
+  });
   // reads as "a role assignment at workspace a" to a string check; the URL resolves it to the one at workspace b
   const dotted = `${wsPath(WS_A)}/providers/Microsoft.Authorization/roleAssignments/x/../../../../../${WS_B.workspaceName}/providers/Microsoft.Authorization/./roleAssignments/00000000-0000-4000-8000-0000000000ad`;
   const doubled = `${wsPath(WS_A)}/providers/Microsoft.Authorization/roleAssignments/x/../../../../../${WS_B.workspaceName}/providers/Microsoft.Authorization//roleAssignments/00000000-0000-4000-8000-0000000000ad`;
   const encoded = `${wsPath(WS_A)}/providers/Microsoft.Authorization/roleAssignments/x%2F..%2F..%2F..%2F..%2F..%2F${WS_B.workspaceName}%2Fproviders%2FMicrosoft.Authorization%2FroleAssignments%2F00000000-0000-4000-8000-0000000000ad`;
   const own = ((dep.body.properties as J).outputResources as { id: string }[]).map((o) => o.id);
-  emu.store.put({ ...dep, body: { ...dep.body, properties: { ...(dep.body.properties as J), outputResources: [...own, dotted, doubled, encoded].map((id) => ({ id })) } } });
+  emu.store.put({
+    ...dep,
+    body: {
+      ...dep.body,
+      properties: {
+        ...(dep.body.properties as J),
+        outputResources: [...own, dotted, doubled, encoded].map((id) => ({ id })),
+      },
+    },
+  });
   const before = snapshotOf([elsewhere]);
 
-  const A2 = config('team-a-no-custodians-dots', 'team-a', WS_A, (c) => c.accounts.forEach((a: J) => delete a.custodians));
+  const A2 = config('team-a-no-custodians-dots', 'team-a', WS_A, (c) =>
+    c.accounts.forEach((a: J) => delete a.custodians),
+  );
   const plan = JSON.parse((await btg(A2, 'plan', '--prune', '--json')).out);
   const entry = plan.workspaces[0].entries.find((e: J) => e.name === name);
-  for (const id of [dotted, doubled, encoded]) expect(entry.cascade.keeps).toContainEqual({ id, reason: expect.stringMatching(/not a canonical resource id/) });
+  for (const id of [dotted, doubled, encoded])
+    expect(entry.cascade.keeps).toContainEqual({ id, reason: expect.stringMatching(/not a canonical resource id/) });
   expect(entry.cascade.deletes.map((d: J) => d.id).filter((id: string) => id.includes('0000000000ad'))).toEqual([]);
   emu.clearRequests();
   expect((await btg(A2, 'deploy', '--prune', '--yes')).code).toBe(0);
@@ -261,16 +404,26 @@ test('a foreign Logic App under the pack name is a conflict; --force <id> overri
   const depName = packNames.deployment('btg-test-reminder', 'team-a');
   emu.store.deleteTree(`${RG}/providers/Microsoft.Resources/deployments/${depName}`);
   emu.store.deleteTree(wf);
-  emu.seed(wf, { location: 'westeurope', tags: { 'breakglass-sentinel': 'btg-test-reminder' }, properties: { state: 'Enabled', definition: { theirs: true } } });
+  emu.seed(wf, {
+    location: 'westeurope',
+    tags: { 'breakglass-sentinel': 'btg-test-reminder' },
+    properties: { state: 'Enabled', definition: { theirs: true } },
+  });
   const before = snapshotOf([wf]);
 
   const plan = await btg(A, 'plan');
   expect(plan.code).toBe(1);
-  expect(plan.out).toMatch(new RegExp(`! conflict +ARM deployment .*\\n.*Logic App ${wf.replace(/[/]/g, '\\/')} exists and is not this config's`));
+  expect(plan.out).toMatch(
+    new RegExp(
+      `! conflict +ARM deployment .*\\n.*Logic App ${wf.replace(/[/]/g, '\\/')} exists and is not this config's`,
+    ),
+  );
   emu.clearRequests();
   const run = await btg(A, 'deploy', '--yes');
   expect(run.code).toBe(1);
-  expect(emu.requests().some((r) => r.method === 'PUT' && r.path.toLowerCase().includes(depName.toLowerCase()))).toBe(false);
+  expect(emu.requests().some((r) => r.method === 'PUT' && r.path.toLowerCase().includes(depName.toLowerCase()))).toBe(
+    false,
+  );
   expect(snapshotOf([wf])).toEqual(before);
 
   // bare --force: a usage error that explains the new form, nothing read or written
@@ -283,7 +436,10 @@ test('a foreign Logic App under the pack name is a conflict; --force <id> overri
   // --force of an unrelated id overrides nothing (and says so); --force of the template id overrides exactly it
   const typo = await btg(A, 'plan', '--force', 'btg-test-remindr', '--json');
   expect(typo.err).toMatch(/--force btg-test-remindr: no conflict/);
-  expect(JSON.parse(typo.out).workspaces[0].entries.find((e: J) => e.name === depName)).toMatchObject({ action: 'conflict', operation: 'none' });
+  expect(JSON.parse(typo.out).workspaces[0].entries.find((e: J) => e.name === depName)).toMatchObject({
+    action: 'conflict',
+    operation: 'none',
+  });
   const forced = await btg(A, 'deploy', '--yes', '--force', 'btg-test-reminder');
   expect(forced.code).toBe(0);
   expect(((emu.store.get(wf)!.body.tags ?? {}) as J)['breakglass-sentinel-pack']).toBe('team-a');

@@ -6,7 +6,17 @@ import { applyDeployment, planDeployment } from '../../scripts/deploy/deploy';
 import { formatApplyText } from '../../scripts/deploy/report';
 import { WorkspaceResource } from '../../scripts/emit/resources';
 import { Emulator, startEmulator } from '../support/emulator';
-import { actions, deploy, packIdFor, packResources, rgPath, session, storeState, workspace, writeRequests } from './helpers';
+import {
+  actions,
+  deploy,
+  packIdFor,
+  packResources,
+  rgPath,
+  session,
+  storeState,
+  workspace,
+  writeRequests,
+} from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -53,12 +63,16 @@ test('with 20% injected transient faults (seeded) the deploy still converges to 
     },
     async (emu) => {
       // concurrency 1: the requests, and so the seeded fault draws, come in the same order on every run
-      const { result, session: s } = await deploy(emu, pack, [WS], { settings: { concurrency: 1, retry: { maxRetries: 8, retryDelayInMs: 2, maxRetryDelayInMs: 20 } } });
+      const { result, session: s } = await deploy(emu, pack, [WS], {
+        settings: { concurrency: 1, retry: { maxRetries: 8, retryDelayInMs: 2, maxRetryDelayInMs: 20 } },
+      });
       const log = emu.requests();
       const faulted = log.filter((r) => r.fault);
       // the faults really happened, of every kind (seed 42 in this order: 10 of 70 calls)
       expect(faulted.length).toBeGreaterThanOrEqual(8);
-      expect(new Set(faulted.map((r) => (r.fault === 'drop' ? 'drop' : r.status)))).toEqual(new Set(['drop', 429, 500, 503]));
+      expect(new Set(faulted.map((r) => (r.fault === 'drop' ? 'drop' : r.status)))).toEqual(
+        new Set(['drop', 429, 500, 503]),
+      );
       expect(s.stats.retries).toBeGreaterThanOrEqual(faulted.length);
       expect(result.ok).toBe(true);
       expect(storeState(emu, rgPath(WS))).toEqual(reference);
@@ -74,48 +88,94 @@ test('with 20% injected transient faults (seeded) the deploy still converges to 
 test('a permanent 400 fails that artifact alone: what depends on it is not applied, everything else is; a re-run converges', () => {
   const playbook = pack.find((r) => r.kind === 'playbook' && r.name.includes('notify'))!;
   // every automation rule that runs this playbook (there may be more than one) depends on it
-  const dependents = pack.filter((r) => r.kind === 'automationRule' && r.dependsOn?.includes(`playbook:${playbook.name}`));
+  const dependents = pack.filter(
+    (r) => r.kind === 'automationRule' && r.dependsOn?.includes(`playbook:${playbook.name}`),
+  );
   const dependent = dependents[0];
   return withEmulator(
-    { faults: { rules: [{ fault: 'error', status: 400, method: 'PUT', path: `/deployments/${playbook.name}$`, code: 'InvalidTemplate', message: 'Deployment template validation failed.' }] } },
+    {
+      faults: {
+        rules: [
+          {
+            fault: 'error',
+            status: 400,
+            method: 'PUT',
+            path: `/deployments/${playbook.name}$`,
+            code: 'InvalidTemplate',
+            message: 'Deployment template validation failed.',
+          },
+        ],
+      },
+    },
     async (emu) => {
       const { result } = await deploy(emu, pack, [WS]);
       expect(result.ok).toBe(false);
       const byKey = Object.fromEntries(result.workspaces[0].entries.map((r) => [r.entry.key, r]));
-      expect(byKey[`playbook:${playbook.name}`]).toMatchObject({ status: 'failed', message: '400 InvalidTemplate: Deployment template validation failed.' });
+      expect(byKey[`playbook:${playbook.name}`]).toMatchObject({
+        status: 'failed',
+        message: '400 InvalidTemplate: Deployment template validation failed.',
+      });
       // the automation rule that runs this playbook is not applied, nor its metadata
-      expect(byKey[`automationRule:${dependent.name}`]).toMatchObject({ status: 'skipped', blockedBy: [`playbook:${playbook.name}`] });
-      expect(byKey[`metadata:breakglass-sentinel-automationRule-${dependent.name}`]).toMatchObject({ status: 'skipped', blockedBy: [`automationRule:${dependent.name}`] });
-      const blocked = dependents.flatMap((d) => [`automationRule:${d.name}`, `metadata:breakglass-sentinel-automationRule-${d.name}`]);
+      expect(byKey[`automationRule:${dependent.name}`]).toMatchObject({
+        status: 'skipped',
+        blockedBy: [`playbook:${playbook.name}`],
+      });
+      expect(byKey[`metadata:breakglass-sentinel-automationRule-${dependent.name}`]).toMatchObject({
+        status: 'skipped',
+        blockedBy: [`automationRule:${dependent.name}`],
+      });
+      const blocked = dependents.flatMap((d) => [
+        `automationRule:${d.name}`,
+        `metadata:breakglass-sentinel-automationRule-${d.name}`,
+      ]);
       for (const k of blocked) expect(byKey[k]?.status).toBe('skipped');
-      const others = result.workspaces[0].entries.filter((r) => ![`playbook:${playbook.name}`, ...blocked].includes(r.entry.key));
+      const others = result.workspaces[0].entries.filter(
+        (r) => ![`playbook:${playbook.name}`, ...blocked].includes(r.entry.key),
+      );
       expect(others.length).toBeGreaterThan(20);
       expect(others.filter((r) => r.status !== 'applied').map((r) => [r.entry.key, r.status, r.message])).toEqual([]);
       // the 400 was not retried
-      expect(emu.requests().filter((r) => r.method === 'PUT' && r.path.endsWith(`/deployments/${playbook.name}`))).toHaveLength(1);
+      expect(
+        emu.requests().filter((r) => r.method === 'PUT' && r.path.endsWith(`/deployments/${playbook.name}`)),
+      ).toHaveLength(1);
       const text = formatApplyText(result);
-      expect(text).toContain(`FAILED      ARM deployment ${playbook.displayName} (${playbook.name}): 400 InvalidTemplate: Deployment template validation failed.`);
-      expect(text).toContain(`not applied automation rule ${dependent.displayName} (${dependent.name}): not applied: depends on playbook:${playbook.name}, which was not applied`);
-      expect(text).toMatch(new RegExp(`Not everything was applied: 1 failed, ${blocked.length} not applied\\. .* re-run \`btg deploy\`: it converges\\.`));
+      expect(text).toContain(
+        `FAILED      ARM deployment ${playbook.displayName} (${playbook.name}): 400 InvalidTemplate: Deployment template validation failed.`,
+      );
+      expect(text).toContain(
+        `not applied automation rule ${dependent.displayName} (${dependent.name}): not applied: depends on playbook:${playbook.name}, which was not applied`,
+      );
+      expect(text).toMatch(
+        new RegExp(
+          `Not everything was applied: 1 failed, ${blocked.length} not applied\\. .* re-run \`btg deploy\`: it converges\\.`,
+        ),
+      );
 
       // the fault is fixed: the re-run applies exactly what is missing and reaches the desired state
       emu.clearFaults();
       emu.clearRequests();
       const again = await deploy(emu, pack, [WS]);
       expect(again.result.ok).toBe(true);
-      expect(writeRequests(emu).map((r) => r.path.split('/').slice(-2)[0]).sort()).toEqual([...dependents.flatMap(() => ['automationRules', 'metadata']), 'deployments'].sort());
+      expect(
+        writeRequests(emu)
+          .map((r) => r.path.split('/').slice(-2)[0])
+          .sort(),
+      ).toEqual([...dependents.flatMap(() => ['automationRules', 'metadata']), 'deployments'].sort());
       expect(storeState(emu, rgPath(WS))).toEqual(reference);
     },
   );
 });
 
 test('an attempt that times out is retried (per-request timeout)', () =>
-  withEmulator({ faults: { rules: [{ fault: 'latency', ms: 1500, method: 'PUT', path: '/alertRules/', times: 2 }] } }, async (emu) => {
-    const { result, session: s } = await deploy(emu, pack, [WS], { settings: { timeoutSeconds: 0.5 } });
-    expect(result.ok).toBe(true);
-    expect(s.stats.retries).toBeGreaterThanOrEqual(2);
-    expect(storeState(emu, rgPath(WS))).toEqual(reference);
-  }));
+  withEmulator(
+    { faults: { rules: [{ fault: 'latency', ms: 1500, method: 'PUT', path: '/alertRules/', times: 2 }] } },
+    async (emu) => {
+      const { result, session: s } = await deploy(emu, pack, [WS], { settings: { timeoutSeconds: 0.5 } });
+      expect(result.ok).toBe(true);
+      expect(s.stats.retries).toBeGreaterThanOrEqual(2);
+      expect(storeState(emu, rgPath(WS))).toEqual(reference);
+    },
+  ));
 
 test('Ctrl-C stops cleanly: no new requests, in-flight ones finish, the result says what was applied; a re-run converges', () =>
   withEmulator({ latencyMs: 40 }, async (emu) => {
@@ -137,7 +197,12 @@ test('Ctrl-C stops cleanly: no new requests, in-flight ones finish, the result s
     expect(statuses).toContain('interrupted');
     expect(statuses.every((st) => st === 'applied' || st === 'interrupted')).toBe(true);
     // only the writes already in flight (at most --concurrency) reached the service after the stop
-    expect(emu.requests().slice(requestsAtStop).filter((r) => r.method !== 'GET').length).toBeLessThanOrEqual(2);
+    expect(
+      emu
+        .requests()
+        .slice(requestsAtStop)
+        .filter((r) => r.method !== 'GET').length,
+    ).toBeLessThanOrEqual(2);
     // what was applied is really there, what was interrupted is not
     for (const r of result.workspaces[0].entries) expect(emu.store.has(r.entry.id)).toBe(r.status === 'applied');
     expect(formatApplyText(result)).toMatch(/Interrupted: the artifacts above marked "interrupted" were not applied/);

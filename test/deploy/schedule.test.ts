@@ -46,9 +46,18 @@ test('concurrency bounds the tasks in flight over all workspaces', async () => {
 
 test('a failure skips its dependents only; unrelated tasks and later levels still run', async () => {
   const r = recorder();
-  const tasks = [r.task('playbook-a', 3, { fail: true }), r.task('playbook-b', 3), r.task('automation-a', 4, { deps: ['playbook-a'] }), r.task('automation-b', 4, { deps: ['playbook-b'] }), r.task('workbook', 5)];
+  const tasks = [
+    r.task('playbook-a', 3, { fail: true }),
+    r.task('playbook-b', 3),
+    r.task('automation-a', 4, { deps: ['playbook-a'] }),
+    r.task('automation-b', 4, { deps: ['playbook-b'] }),
+    r.task('workbook', 5),
+  ];
   const out = await runTasks(tasks, { concurrency: 4, stopped: () => false });
-  expect(out.get('playbook-a')).toMatchObject({ status: 'failed', error: expect.objectContaining({ message: 'playbook-a broke' }) });
+  expect(out.get('playbook-a')).toMatchObject({
+    status: 'failed',
+    error: expect.objectContaining({ message: 'playbook-a broke' }),
+  });
   expect(out.get('automation-a')).toEqual({ status: 'skipped', blockedBy: ['playbook-a'] });
   expect(out.get('automation-b')!.status).toBe('done');
   expect(out.get('workbook')!.status).toBe('done');
@@ -57,7 +66,11 @@ test('a failure skips its dependents only; unrelated tasks and later levels stil
 
 test('a refused task (a conflict) is skipped and blocks its dependents; a task without work is done', async () => {
   const r = recorder();
-  const tasks: Task[] = [{ key: 'rule', group: 'w', level: 2, deps: [], refuse: 'conflict' }, r.task('meta', 2, { deps: ['rule'] }), { key: 'unchanged', group: 'w', level: 2, deps: [] }];
+  const tasks: Task[] = [
+    { key: 'rule', group: 'w', level: 2, deps: [], refuse: 'conflict' },
+    r.task('meta', 2, { deps: ['rule'] }),
+    { key: 'unchanged', group: 'w', level: 2, deps: [] },
+  ];
   const out = await runTasks(tasks, { concurrency: 2, stopped: () => false });
   expect(out.get('rule')).toMatchObject({ status: 'skipped', error: expect.objectContaining({ message: 'conflict' }) });
   expect(out.get('meta')).toEqual({ status: 'skipped', blockedBy: ['rule'] });
@@ -86,7 +99,20 @@ test('after a stop request nothing new starts; what runs finishes', async () => 
 });
 
 test('an interrupted request counts as interrupted, not failed', async () => {
-  const out = await runTasks([{ key: 'a', group: 'w', level: 0, deps: [], run: async () => { throw new InterruptedError(); } }], { concurrency: 1, stopped: () => false });
+  const out = await runTasks(
+    [
+      {
+        key: 'a',
+        group: 'w',
+        level: 0,
+        deps: [],
+        run: async () => {
+          throw new InterruptedError();
+        },
+      },
+    ],
+    { concurrency: 1, stopped: () => false },
+  );
   expect(out.get('a')!.status).toBe('interrupted');
 });
 
@@ -96,5 +122,10 @@ test('a dependency on a later level is a cycle and is refused before anything ru
     { key: 'rule', group: 'w', level: 5, deps: [] },
   ];
   expect(() => checkOrder(tasks)).toThrow(ScheduleError);
-  expect(() => checkOrder([{ key: 'a', group: 'w', level: 1, deps: ['b'] }, { key: 'b', group: 'w', level: 1, deps: ['a'] }])).toThrow(/cycle: a -> b -> a/);
+  expect(() =>
+    checkOrder([
+      { key: 'a', group: 'w', level: 1, deps: ['b'] },
+      { key: 'b', group: 'w', level: 1, deps: ['a'] },
+    ]),
+  ).toThrow(/cycle: a -> b -> a/);
 });

@@ -60,7 +60,15 @@ async function hostile(options: Omit<Parameters<typeof startHostileProxy>[1], 't
 }
 
 async function btg(endpoint: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const r = await runCli(...args, '-c', EXAMPLE_CONFIG, '--arm-endpoint', endpoint, '--sentinel-principal-id', SENTINEL_SP);
+  const r = await runCli(
+    ...args,
+    '-c',
+    EXAMPLE_CONFIG,
+    '--arm-endpoint',
+    endpoint,
+    '--sentinel-principal-id',
+    SENTINEL_SP,
+  );
   return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
@@ -68,10 +76,13 @@ async function btg(endpoint: string, ...args: string[]): Promise<{ code: number;
 function seedRules(n: number): void {
   const w = workspaces[0];
   for (let i = 0; i < n; i++) {
-    emu.seed(`/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.OperationalInsights/workspaces/${w.workspaceName}/providers/Microsoft.SecurityInsights/alertRules/foreign-${i}`, {
-      kind: 'Scheduled',
-      properties: { displayName: `someone else's rule ${i}`, enabled: true },
-    });
+    emu.seed(
+      `/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.OperationalInsights/workspaces/${w.workspaceName}/providers/Microsoft.SecurityInsights/alertRules/foreign-${i}`,
+      {
+        kind: 'Scheduled',
+        properties: { displayName: `someone else's rule ${i}`, enabled: true },
+      },
+    );
   }
 }
 
@@ -104,18 +115,28 @@ test('Azure-AsyncOperation to another origin: btg deploy fails those artifacts n
   expect(proxy.rewrites).toBeGreaterThan(0);
   expect(recorder.requests).toEqual([]);
   expect(r.code).toBe(1);
-  const failed = JSON.parse(r.out).result.workspaces[0].entries.filter((e: { status: string }) => e.status === 'failed');
+  const failed = JSON.parse(r.out).result.workspaces[0].entries.filter(
+    (e: { status: string }) => e.status === 'failed',
+  );
   expect(failed.length).toBeGreaterThan(0);
   expect(failed.every((e: { message: string }) => e.message.includes(refusal()))).toBe(true);
   expect(r.out + r.err).not.toContain(TOKEN);
 });
 
-describe('the deploy layer\'s clients, typed and raw', () => {
+describe("the deploy layer's clients, typed and raw", () => {
   const SUB = workspaces[0].subscriptionId;
   const rg = `/subscriptions/${SUB}/resourceGroups/${workspaces[0].resourceGroup}`;
-  const credential = { getToken: async (): Promise<AccessToken> => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+  const credential = {
+    getToken: async (): Promise<AccessToken> => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }),
+  };
   const clientsFor = (proxy: HostileProxy) =>
-    new DeploySession({ target: resolveTarget({ armEndpoint: proxy.url }), credential, clientOptions: { tlsOptions: { ca: HOSTILE_CA } }, retry: { maxRetries: 0, retryDelayInMs: 5, maxRetryDelayInMs: 5 }, pollIntervalMs: 5 }).clients;
+    new DeploySession({
+      target: resolveTarget({ armEndpoint: proxy.url }),
+      credential,
+      clientOptions: { tlsOptions: { ca: HOSTILE_CA } },
+      retry: { maxRetries: 0, retryDelayInMs: 5, maxRetryDelayInMs: 5 },
+      pollIntervalMs: 5,
+    }).clients;
 
   test('Location to another origin (raw waitForOperation after a DELETE) is refused', async () => {
     const dep = `${rg}/providers/Microsoft.Resources/deployments/d1`;
@@ -148,7 +169,12 @@ describe('the deploy layer\'s clients, typed and raw', () => {
 
 test('a server that echoes the Authorization header and a signed URL in its error: no output holds them', async () => {
   const other = `${b64({ alg: 'none' })}.${b64({ leaked: 'another token' })}.x`;
-  const proxy = await hostile({ echo: { path: /\/alertRules$/, extra: `callback https://prod-1.westeurope.logic.azure.com/workflows/x/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${LOGIC_SIG} token ${other}` } });
+  const proxy = await hostile({
+    echo: {
+      path: /\/alertRules$/,
+      extra: `callback https://prod-1.westeurope.logic.azure.com/workflows/x/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${LOGIC_SIG} token ${other}`,
+    },
+  });
   for (const args of [['plan'], ['plan', '--json'], ['deploy', '--yes'], ['deploy', '--yes', '--json']]) {
     const r = await btg(proxy.url, ...args);
     expect(proxy.echoes).toBeGreaterThan(0);

@@ -5,7 +5,9 @@ import { Diagnostic } from '../../scripts/core/diagnostic';
 import { FormatOptions } from '../../scripts/validate/format';
 import { CHECK_CATALOGUE } from '../../scripts/validate/run';
 
-export const MIXED: Diagnostic[] = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'diagnostics', 'mixed.json'), 'utf8'));
+export const MIXED: Diagnostic[] = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'diagnostics', 'mixed.json'), 'utf8'),
+);
 
 export const OPTIONS: FormatOptions = {
   checks: CHECK_CATALOGUE,

@@ -26,6 +26,13 @@ describe('json', () => {
   });
 
   it('is ok with warnings only', () => {
-    expect(JSON.parse(formatters.json(MIXED.filter((d) => d.severity !== 'error'), OPTIONS)).ok).toBe(true);
+    expect(
+      JSON.parse(
+        formatters.json(
+          MIXED.filter((d) => d.severity !== 'error'),
+          OPTIONS,
+        ),
+      ).ok,
+    ).toBe(true);
   });
 });

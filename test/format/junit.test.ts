@@ -17,7 +17,12 @@ interface Suite {
   testcase: Case[];
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseAttributeValue: true, isArray: (name) => name === 'testsuite' || name === 'testcase' });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseAttributeValue: true,
+  isArray: (name) => name === 'testsuite' || name === 'testcase',
+});
 const parse = (xml: string) => parser.parse(xml).testsuites as { tests: number; failures: number; testsuite: Suite[] };
 
 describe('junit', () => {
@@ -31,7 +36,13 @@ describe('junit', () => {
   });
 
   it('has one testsuite per file, and one for diagnostics without a file', () => {
-    expect(doc.testsuite.map((s) => s.name).sort()).toEqual(['(pack)', 'detections/btg-failed-signins.yaml', 'detections/btg-interactive-signin.yaml', 'my config/btg.config.yaml', 'workbooks/btg-overview.json']);
+    expect(doc.testsuite.map((s) => s.name).sort()).toEqual([
+      '(pack)',
+      'detections/btg-failed-signins.yaml',
+      'detections/btg-interactive-signin.yaml',
+      'my config/btg.config.yaml',
+      'workbooks/btg-overview.json',
+    ]);
   });
 
   it('has one testcase per file and check, failing when the check found errors there', () => {
@@ -45,14 +56,19 @@ describe('junit', () => {
       expect.stringMatching(/^detections\/btg-interactive-signin\.yaml:22:41 {2}error {2}KS142/),
       expect.stringMatching(/^detections\/btg-interactive-signin\.yaml:23:13 {2}error {2}KS109/),
     ]);
-    expect(kql).toMatchObject({ classname: 'detections/btg-interactive-signin.yaml', file: 'detections/btg-interactive-signin.yaml' });
+    expect(kql).toMatchObject({
+      classname: 'detections/btg-interactive-signin.yaml',
+      file: 'detections/btg-interactive-signin.yaml',
+    });
   });
 
   it('keeps warnings and notes out of the failures, in the testcase output', () => {
     const s = suite('detections/btg-failed-signins.yaml');
     expect(s).toMatchObject({ tests: 1, failures: 0 });
     expect(s.testcase[0].failure).toBeUndefined();
-    expect(s.testcase[0]['system-out']).toContain('warning  description: 5100 characters; Sentinel truncates descriptions over 5000 <&> "quoted"');
+    expect(s.testcase[0]['system-out']).toContain(
+      'warning  description: 5100 characters; Sentinel truncates descriptions over 5000 <&> "quoted"',
+    );
   });
 
   it('totals tests and failures at the top', () => {

@@ -11,13 +11,16 @@ import { runCli } from '../helpers/cli';
 import { baseRule, tempDir, writeRule } from '../helpers/rules';
 import { count, MIXED, OPTIONS } from './fixture';
 
-const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8'));
+const schema = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8'),
+);
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 const validate = ajv.compile(schema);
 
 function check(log: unknown): void {
-  if (!validate(log)) throw new Error(`not valid SARIF 2.1.0:\n${ajv.errorsText(validate.errors, { separator: '\n' })}`);
+  if (!validate(log))
+    throw new Error(`not valid SARIF 2.1.0:\n${ajv.errorsText(validate.errors, { separator: '\n' })}`);
 }
 
 describe('sarif', () => {
@@ -44,7 +47,11 @@ describe('sarif', () => {
   it('lists one rule per check id of the catalogue, with descriptions, help and a helpUri into docs/checks.md', () => {
     for (const [id, c] of Object.entries(CHECK_CATALOGUE)) {
       const r = rules.find((x) => x.id === id);
-      expect(r).toMatchObject({ shortDescription: { text: c.description }, fullDescription: { text: c.help }, helpUri: `${OPTIONS.docsUri}#${id}` });
+      expect(r).toMatchObject({
+        shortDescription: { text: c.description },
+        fullDescription: { text: c.help },
+        helpUri: `${OPTIONS.docsUri}#${id}`,
+      });
     }
     expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
   });
@@ -66,7 +73,13 @@ describe('sarif', () => {
     const r = run.results!.find((x) => x.ruleId === 'config-schema')!;
     expect(r.locations![0].physicalLocation).toEqual({
       artifactLocation: { uri: 'my%20config/btg.config.yaml', uriBaseId: '%SRCROOT%' },
-      region: { startLine: 13, startColumn: 21, endLine: 13, endColumn: 31, snippet: { text: '    subscriptionId: not-a-guid' } },
+      region: {
+        startLine: 13,
+        startColumn: 21,
+        endLine: 13,
+        endColumn: 31,
+        snippet: { text: '    subscriptionId: not-a-guid' },
+      },
     });
     expect(r.message.text).toBe('workspaces[0].subscriptionId: expected a GUID');
   });
@@ -85,7 +98,9 @@ describe('sarif', () => {
 
   it('turns an absolute path into a file: URI', () => {
     const out: Sarif.Log = JSON.parse(formatters.sarif([{ ...MIXED[0], file: '/home/ci/btg/rule.yaml' }], OPTIONS));
-    expect(out.runs[0].results![0].locations![0].physicalLocation!.artifactLocation).toEqual({ uri: 'file:///home/ci/btg/rule.yaml' });
+    expect(out.runs[0].results![0].locations![0].physicalLocation!.artifactLocation).toEqual({
+      uri: 'file:///home/ci/btg/rule.yaml',
+    });
   });
 });
 
@@ -96,7 +111,9 @@ describe('btg validate --format sarif', () => {
     const r = await runCli('validate', '--config', EXAMPLE_CONFIG, '--format', 'sarif');
     const out = JSON.parse(r.stdout);
     check(out);
-    expect(out.runs[0].tool.driver.rules.map((x: { id: string }) => x.id)).toEqual(expect.arrayContaining(Object.keys(CHECK_CATALOGUE)));
+    expect(out.runs[0].tool.driver.rules.map((x: { id: string }) => x.id)).toEqual(
+      expect.arrayContaining(Object.keys(CHECK_CATALOGUE)),
+    );
     expect(r.code).toBe(0);
   });
 
@@ -109,8 +126,15 @@ describe('btg validate --format sarif', () => {
     check(out);
     const res = out.runs[0].results!.find((x) => x.ruleId === 'kql-semantic')!;
     const loc = res.locations![0].physicalLocation!;
-    expect(loc.artifactLocation).toEqual({ uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' });
-    const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('UserPrincipalNam ==')) + 1;
+    expect(loc.artifactLocation).toEqual({
+      uri: rel.split(path.sep).map(encodeURIComponent).join('/'),
+      uriBaseId: '%SRCROOT%',
+    });
+    const line =
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('UserPrincipalNam ==')) + 1;
     expect(loc.region!.startLine).toBe(line);
     expect(r.code).toBe(1);
   });

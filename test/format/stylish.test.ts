@@ -6,8 +6,12 @@ describe('stylish', () => {
   const lines = out.trimEnd().split('\n');
 
   it('prints file:line:col (1-based), severity, message and check id for every diagnostic', () => {
-    expect(out).toContain("detections/btg-interactive-signin.yaml:22:41  error  KS142: The name 'UserPrincipalNam' does not refer");
-    expect(out).toContain('my config/btg.config.yaml:13:21  error  workspaces[0].subscriptionId: expected a GUID  [config-schema]');
+    expect(out).toContain(
+      "detections/btg-interactive-signin.yaml:22:41  error  KS142: The name 'UserPrincipalNam' does not refer",
+    );
+    expect(out).toContain(
+      'my config/btg.config.yaml:13:21  error  workspaces[0].subscriptionId: expected a GUID  [config-schema]',
+    );
     expect(out).toContain('(pack)  error  duplicate name');
     for (const d of MIXED) expect(out).toContain(`[${d.code}]`);
   });
@@ -19,7 +23,9 @@ describe('stylish', () => {
   });
 
   it('ends with the totals and the summary, uncoloured unless asked', () => {
-    expect(lines[lines.length - 1]).toBe(`${count('error')} error(s), ${count('warning')} warning(s) in the pack (12 ms)`);
+    expect(lines[lines.length - 1]).toBe(
+      `${count('error')} error(s), ${count('warning')} warning(s) in the pack (12 ms)`,
+    );
     expect(out).not.toContain('\x1b[');
     expect(formatters.stylish(MIXED, { ...OPTIONS, color: true })).toContain('\x1b[31merror\x1b[0m');
   });

@@ -28,7 +28,8 @@ export function folderWith(files: Record<string, unknown>): string {
 }
 
 /** A deep copy of a shipped JSON template, to derive broken variants from. */
-export function shippedJson(rel: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function shippedJson(rel: string): any {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', rel), 'utf8'));
 }
 

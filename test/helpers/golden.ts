@@ -11,7 +11,10 @@ export function expectGolden(relPath: string, actual: string): void {
     fs.writeFileSync(file, actual);
     return;
   }
-  if (!fs.existsSync(file)) throw new Error(`golden file ${path.relative(process.cwd(), file)} is missing: run UPDATE_GOLDEN=1 npx jest ${expect.getState().testPath ? path.relative(process.cwd(), expect.getState().testPath!) : ''}`);
+  if (!fs.existsSync(file))
+    throw new Error(
+      `golden file ${path.relative(process.cwd(), file)} is missing: run UPDATE_GOLDEN=1 npx jest ${expect.getState().testPath ? path.relative(process.cwd(), expect.getState().testPath!) : ''}`,
+    );
   expect(actual).toBe(fs.readFileSync(file, 'utf8'));
 }
 

@@ -18,7 +18,8 @@ export function exampleConfig(): Config {
 }
 
 /** The example config with changes applied to its YAML data (e.g. a severity override), parsed like a user's file. */
-export function configWith(change: (data: Record<string, any>) => void, base = EXAMPLE_CONFIG): Config { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function configWith(change: (data: Record<string, any>) => void, base = EXAMPLE_CONFIG): Config {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   const data = loadConfig(base).source!.data as Record<string, unknown>;
   const copy = JSON.parse(JSON.stringify(data));
   change(copy);
@@ -47,12 +48,37 @@ export function templateRule(overrides: Record<string, unknown> = {}): Record<st
     requiredDataConnectors: [{ connectorId: 'AzureActiveDirectory', dataTypes: ['SigninLogs'] }],
     tactics: ['InitialAccess'],
     relevantTechniques: ['T1078.004'],
-    query: '{{> btgAccounts}}\nSigninLogs\n| where tolower(UserId) in (BtgAccountIds)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n',
+    query:
+      '{{> btgAccounts}}\nSigninLogs\n| where tolower(UserId) in (BtgAccountIds)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n',
     entityMappings: [{ entityType: 'Account', fieldMappings: [{ identifier: 'AadUserId', columnName: 'UserId' }] }],
     version: '1.0.0',
     tests: [
-      { name: 'fires', expect: 'fire', tables: { SigninLogs: [{ TimeGenerated: '2026-11-20T08:00:00Z', UserId: '00000000-0000-4000-8000-00000000b701', IPAddress: '198.51.100.1' }] } },
-      { name: 'does not fire', expect: 'no-fire', tables: { SigninLogs: [{ TimeGenerated: '2026-11-20T08:00:00Z', UserId: '11111111-2222-4333-8444-555555555555', IPAddress: '198.51.100.2' }] } },
+      {
+        name: 'fires',
+        expect: 'fire',
+        tables: {
+          SigninLogs: [
+            {
+              TimeGenerated: '2026-11-20T08:00:00Z',
+              UserId: '00000000-0000-4000-8000-00000000b701',
+              IPAddress: '198.51.100.1',
+            },
+          ],
+        },
+      },
+      {
+        name: 'does not fire',
+        expect: 'no-fire',
+        tables: {
+          SigninLogs: [
+            {
+              TimeGenerated: '2026-11-20T08:00:00Z',
+              UserId: '11111111-2222-4333-8444-555555555555',
+              IPAddress: '198.51.100.2',
+            },
+          ],
+        },
+      },
     ],
     ...overrides,
   };
@@ -70,8 +96,10 @@ export function validateTemplates(
   const hunting = path.join(dir, 'hunting');
   fs.mkdirSync(hunting);
   try {
-    for (const [id, t] of Object.entries(rules)) fs.writeFileSync(path.join(dir, `${id}.yaml`), stringify(t, { lineWidth: 0, blockQuote: 'literal' }));
-    for (const [id, t] of Object.entries(opts.hunting ?? {})) fs.writeFileSync(path.join(hunting, `${id}.yaml`), stringify(t, { lineWidth: 0, blockQuote: 'literal' }));
+    for (const [id, t] of Object.entries(rules))
+      fs.writeFileSync(path.join(dir, `${id}.yaml`), stringify(t, { lineWidth: 0, blockQuote: 'literal' }));
+    for (const [id, t] of Object.entries(opts.hunting ?? {}))
+      fs.writeFileSync(path.join(hunting, `${id}.yaml`), stringify(t, { lineWidth: 0, blockQuote: 'literal' }));
     const pack = loadPack(opts.config ?? exampleConfig(), 'btg.config.yaml', undefined, { detections: dir, hunting });
     return { pack, diagnostics: validatePack(pack, defaultAnalyzer()), dir };
   } finally {

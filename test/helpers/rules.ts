@@ -26,7 +26,8 @@ export function baseRule(overrides: Record<string, unknown> = {}): Record<string
     triggerThreshold: 0,
     tactics: ['InitialAccess'],
     relevantTechniques: ['T1078.004'],
-    query: 'SigninLogs\n| where ingestion_time() > ago(1h)\n| where ResultType != "0"\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n',
+    query:
+      'SigninLogs\n| where ingestion_time() > ago(1h)\n| where ResultType != "0"\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n',
     entityMappings: [
       { entityType: 'Account', fieldMappings: [{ identifier: 'AadUserId', columnName: 'UserId' }] },
       { entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'IPAddress' }] },

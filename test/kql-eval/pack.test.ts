@@ -13,7 +13,14 @@ import { loadPack, Pack } from '../../scripts/content/pack';
 import { defaultAnalyzer } from '../../scripts/kql/analyzer';
 import { compileQuery, evaluate, table } from '../../scripts/kql/eval';
 import { bundledSchemas } from '../../scripts/kql/schemas';
-import { accountMap, OfflineReport, planTests, ruleTestSummaries, runOffline, WATCHLIST_SHADOW_COLUMNS } from '../../scripts/livetest';
+import {
+  accountMap,
+  OfflineReport,
+  planTests,
+  ruleTestSummaries,
+  runOffline,
+  WATCHLIST_SHADOW_COLUMNS,
+} from '../../scripts/livetest';
 import { ruleSection } from '../../scripts/emit/report/items';
 import { cleanupTmp, packOf, ruleTemplate } from '../livetest/helpers';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
@@ -31,14 +38,32 @@ function config(file: string): Config {
 
 function runPack(pack: Pack, example: Config, opts: { mutate?: boolean; rules?: RuleItem[] } = {}): OfflineReport {
   const rules = opts.rules ?? pack.rules;
-  const plan = planTests({ rules, schemas, now: NOW, accounts: accountMap(example.accounts, pack.config.accounts), watchlistAccounts: pack.config.accounts, validate: false });
-  return runOffline(plan, rules, { analyzer: defaultAnalyzer(), schemas, watchlistAccounts: pack.config.accounts, accounts: accountMap(example.accounts, pack.config.accounts), mutate: opts.mutate });
+  const plan = planTests({
+    rules,
+    schemas,
+    now: NOW,
+    accounts: accountMap(example.accounts, pack.config.accounts),
+    watchlistAccounts: pack.config.accounts,
+    validate: false,
+  });
+  return runOffline(plan, rules, {
+    analyzer: defaultAnalyzer(),
+    schemas,
+    watchlistAccounts: pack.config.accounts,
+    accounts: accountMap(example.accounts, pack.config.accounts),
+    mutate: opts.mutate,
+  });
 }
 
 /** What `npm test` asserts of the pack: every case executed and as expected. Lists every offender with its evidence. */
 function packOffenders(report: OfflineReport): string[] {
   return report.rules.flatMap((r) =>
-    r.cases.filter((c) => c.status !== 'pass').map((c) => `${r.templateId} → ${c.name} → ${c.status}${c.error ? `: ${c.error}` : ''}${c.problems.length ? `: ${c.problems.join('; ')}` : ''}${c.details ? `\n    ${c.details.join('\n    ')}` : ''}`),
+    r.cases
+      .filter((c) => c.status !== 'pass')
+      .map(
+        (c) =>
+          `${r.templateId} → ${c.name} → ${c.status}${c.error ? `: ${c.error}` : ''}${c.problems.length ? `: ${c.problems.join('; ')}` : ''}${c.details ? `\n    ${c.details.join('\n    ')}` : ''}`,
+      ),
   );
 }
 
@@ -60,7 +85,11 @@ describe.each(packs)("the pack's rule tests executed offline, %s", (_mode, pack)
     expect(cases.filter((c) => c.expect === 'fire').length).toBeGreaterThanOrEqual(11);
     expect(cases.filter((c) => c.expect === 'no-fire').length).toBeGreaterThanOrEqual(11);
     // every rule with tests has at least one case that executed
-    expect(report.rules.filter((r) => r.cases.length && !r.cases.some((c) => c.status === 'pass' || c.status === 'fail')).map((r) => r.templateId)).toEqual([]);
+    expect(
+      report.rules
+        .filter((r) => r.cases.length && !r.cases.some((c) => c.status === 'pass' || c.status === 'fail'))
+        .map((r) => r.templateId),
+    ).toEqual([]);
   });
 
   it('every case of every rule comes out as it says (fire / no-fire, alert values)', () => {
@@ -79,16 +108,26 @@ describe('a rule whose filter is broken on purpose fails the pack test (negative
     });
 
   it('`in (BtgAccountIds)` turned into `!in`: the interactive sign-in rule stops firing on its positive rows', () => {
-    const report = runPack(pack, example, { rules: broken('btg-interactive-signin', /tolower\(UserId\) in \(BtgAccountIds\) or tolower\(UserPrincipalName\) in \(BtgAccountUpns\)/, 'tolower(UserId) !in (BtgAccountIds) and tolower(UserPrincipalName) !in (BtgAccountUpns)') });
+    const report = runPack(pack, example, {
+      rules: broken(
+        'btg-interactive-signin',
+        /tolower\(UserId\) in \(BtgAccountIds\) or tolower\(UserPrincipalName\) in \(BtgAccountUpns\)/,
+        'tolower(UserId) !in (BtgAccountIds) and tolower(UserPrincipalName) !in (BtgAccountUpns)',
+      ),
+    });
     const offenders = packOffenders(report);
     expect(offenders.length).toBeGreaterThan(0);
     expect(offenders.every((o) => o.startsWith('btg-interactive-signin → '))).toBe(true);
     // the failure shows where the rows went
-    expect(offenders.join('\n')).toMatch(/no row came out; where the rows were dropped:\n\s+query \d+:\d+ where tolower\(UserId\) !in \(BtgAccountIds\).*: 1 row\(s\) in, 0 out/);
+    expect(offenders.join('\n')).toMatch(
+      /no row came out; where the rows were dropped:\n\s+query \d+:\d+ where tolower\(UserId\) !in \(BtgAccountIds\).*: 1 row\(s\) in, 0 out/,
+    );
   });
 
   it('a threshold loosened by one makes the failed-sign-ins rule fire on its below-threshold rows', () => {
-    const report = runPack(pack, example, { rules: broken('btg-failed-signins', /Failures >= (\d+)/, 'Failures >= 1') });
+    const report = runPack(pack, example, {
+      rules: broken('btg-failed-signins', /Failures >= (\d+)/, 'Failures >= 1'),
+    });
     const offenders = packOffenders(report);
     expect(offenders.some((o) => /^btg-failed-signins → .* → fail\n\s+1 row\(s\) came out:/.test(o))).toBe(true);
   });
@@ -96,13 +135,18 @@ describe('a rule whose filter is broken on purpose fails the pack test (negative
   it('`has` for `contains`-style matching: an alert expectation on a wrong value fails with the values the alert has', () => {
     const rule = pack.rules.find((r) => r.templateId === 'btg-failed-signins')!;
     const fire = rule.tests.find((t) => t.expect === 'fire')!;
-    const wrong = { ...rule, tests: [{ ...fire, alert: { entities: { 'Account.AadUserId': '00000000-0000-4000-8000-000000000bad' } } }] };
+    const wrong = {
+      ...rule,
+      tests: [{ ...fire, alert: { entities: { 'Account.AadUserId': '00000000-0000-4000-8000-000000000bad' } } }],
+    };
     const report = runPack(pack, example, { rules: [wrong] });
-    expect(packOffenders(report).join('\n')).toMatch(/entity Account\.AadUserId \(column UserId\): expected "00000000-0000-4000-8000-000000000bad", the alerts have "00000000-0000-4000-8000-00000000b701"/);
+    expect(packOffenders(report).join('\n')).toMatch(
+      /entity Account\.AadUserId \(column UserId\): expected "00000000-0000-4000-8000-000000000bad", the alerts have "00000000-0000-4000-8000-00000000b701"/,
+    );
   });
 });
 
-describe('every query of the pack is within the offline scope, and its result has the analyzer\'s columns', () => {
+describe("every query of the pack is within the offline scope, and its result has the analyzer's columns", () => {
   const watchlist = () => table(WATCHLIST_SHADOW_COLUMNS, []);
   for (const [mode, pack] of packs) {
     it(mode, () => {
@@ -112,7 +156,13 @@ describe('every query of the pack is within the offline scope, and its result ha
         ...pack.hunting.map((h) => [`hunting ${h.templateId}`, h.query.text] as [string, string]),
         ...ex.workbooks.flatMap((wb) => {
           const scopes = parameterScopes(wb.data);
-          return wb.queries.map((q) => [`workbook ${q.itemName}`, analysisRendered(q.query.rendered, visibleAt(scopes, q.path)).text] as [string, string]);
+          return wb.queries.map(
+            (q) =>
+              [`workbook ${q.itemName}`, analysisRendered(q.query.rendered, visibleAt(scopes, q.path)).text] as [
+                string,
+                string,
+              ],
+          );
         }),
         ...ex.playbookQueries.map((q) => [`playbook ${q.name}`, q.query.text] as [string, string]),
         ...ex.monitorAlerts.map((m) => [`monitor ${m.templateId}`, m.query.text] as [string, string]),
@@ -130,9 +180,13 @@ describe('every query of the pack is within the offline scope, and its result ha
         const rt = q.code.ResultType;
         if (!rt?.Columns || rt.IsOpen) continue;
         const want: string[] = [];
-        for (let i = 0; i < rt.Columns.Count; i++) want.push(`${rt.Columns.getItem(i).Name}:${rt.Columns.getItem(i).Type.Name.replace(/^int$/, 'long')}`);
+        for (let i = 0; i < rt.Columns.Count; i++)
+          want.push(`${rt.Columns.getItem(i).Name}:${rt.Columns.getItem(i).Type.Name.replace(/^int$/, 'long')}`);
         const got = result.columns.map((c) => `${c.name}:${c.type}`);
-        if (JSON.stringify(got) !== JSON.stringify(want)) offenders.push(`${name}: evaluator columns (${got.join(', ')}) differ from the analyzer's (${want.join(', ')})`);
+        if (JSON.stringify(got) !== JSON.stringify(want))
+          offenders.push(
+            `${name}: evaluator columns (${got.join(', ')}) differ from the analyzer's (${want.join(', ')})`,
+          );
       }
       expect(offenders).toEqual([]);
     });
@@ -143,7 +197,14 @@ describe('speed', () => {
   it("all rules' rows execute offline in under 2 s once the analyzer is warm", () => {
     const pack = packs[0][1];
     const accounts = accountMap(example.accounts, pack.config.accounts);
-    const plan = planTests({ rules: pack.rules, schemas, now: NOW, accounts, watchlistAccounts: pack.config.accounts, validate: false });
+    const plan = planTests({
+      rules: pack.rules,
+      schemas,
+      now: NOW,
+      accounts,
+      watchlistAccounts: pack.config.accounts,
+      validate: false,
+    });
     const opts = { analyzer: defaultAnalyzer(), schemas, watchlistAccounts: pack.config.accounts, accounts };
     runOffline(plan, pack.rules, opts); // warm: the rule trees are analysed and cached
     const t0 = performance.now();
@@ -154,30 +215,58 @@ describe('speed', () => {
   });
 });
 
-describe('report.html shows each detection\'s offline tests and mutation score', () => {
+describe("report.html shows each detection's offline tests and mutation score", () => {
   it('from the real mutation run of the pack', () => {
     const pack = packs[0][1];
-    const tests = ruleTestSummaries(pack.rules, { accounts: accountMap(example.accounts, pack.config.accounts), watchlistAccounts: pack.config.accounts, now: NOW });
+    const tests = ruleTestSummaries(pack.rules, {
+      accounts: accountMap(example.accounts, pack.config.accounts),
+      watchlistAccounts: pack.config.accounts,
+      now: NOW,
+    });
     const rule = pack.rules.find((r) => r.templateId === 'btg-failed-signins')!;
     const t = tests[rule.templateId];
     expect(t.passed).toBe(t.cases);
     expect(t.mutation!.total).toBeGreaterThan(5);
     const html = ruleSection(rule, { artifacts: [], classify: () => [], tests });
     const pct = Math.round(t.mutation!.score * 100);
-    expect(html).toContain(`<dt>Tests</dt><dd>${t.passed}/${t.cases} cases pass offline · <span class="mutation-score${pct < 80 ? ' low' : ''}" data-mutation-score="${pct}"`);
+    expect(html).toContain(
+      `<dt>Tests</dt><dd>${t.passed}/${t.cases} cases pass offline · <span class="mutation-score${pct < 80 ? ' low' : ''}" data-mutation-score="${pct}"`,
+    );
     expect(html).toContain(`mutation score ${pct}% (${t.mutation!.killed}/${t.mutation!.total} mutants killed)`);
   });
 });
 
-describe('btg test --mutate scores how many query mutants a rule\'s rows kill', () => {
+describe("btg test --mutate scores how many query mutants a rule's rows kill", () => {
   const B1 = '00000000-0000-4000-8000-00000000b701';
   const UPN1 = 'btg-emergency-01@contoso.example';
-  const query = '{{> btgAccounts}}\nSigninLogs\n| where tolower(UserId) in (BtgAccountIds) or tolower(UserPrincipalName) in (BtgAccountUpns)\n| extend Outcome = iff(ResultType == "0", "success", "failure")\n| project TimeGenerated, UserId, UserPrincipalName, Outcome\n';
-  const fire = { name: 'btg sign-in fires', expect: 'fire', tables: { SigninLogs: [{ TimeGenerated: '2026-11-20T08:15:00Z', UserId: B1, UserPrincipalName: UPN1, ResultType: '0' }] } };
-  const other = { name: "another user's sign-in does not fire", expect: 'no-fire', tables: { SigninLogs: [{ TimeGenerated: '2026-11-20T08:15:00Z', UserId: '00000000-0000-4000-8000-0000000000ff', UserPrincipalName: 'someone@contoso.example', ResultType: '0' }] } };
+  const query =
+    '{{> btgAccounts}}\nSigninLogs\n| where tolower(UserId) in (BtgAccountIds) or tolower(UserPrincipalName) in (BtgAccountUpns)\n| extend Outcome = iff(ResultType == "0", "success", "failure")\n| project TimeGenerated, UserId, UserPrincipalName, Outcome\n';
+  const fire = {
+    name: 'btg sign-in fires',
+    expect: 'fire',
+    tables: {
+      SigninLogs: [{ TimeGenerated: '2026-11-20T08:15:00Z', UserId: B1, UserPrincipalName: UPN1, ResultType: '0' }],
+    },
+  };
+  const other = {
+    name: "another user's sign-in does not fire",
+    expect: 'no-fire',
+    tables: {
+      SigninLogs: [
+        {
+          TimeGenerated: '2026-11-20T08:15:00Z',
+          UserId: '00000000-0000-4000-8000-0000000000ff',
+          UserPrincipalName: 'someone@contoso.example',
+          ResultType: '0',
+        },
+      ],
+    },
+  };
   afterAll(cleanupTmp);
   const score = (tests: unknown[]) => {
-    const pack = packOf(example, { 'btg-mutate-probe': ruleTemplate({ query, tests, customDetails: { Outcome: 'Outcome' } }) });
+    const pack = packOf(example, {
+      'btg-mutate-probe': ruleTemplate({ query, tests, customDetails: { Outcome: 'Outcome' } }),
+    });
     return runPack(pack, example, { mutate: true }).rules[0].mutation!;
   };
 
@@ -186,23 +275,40 @@ describe('btg test --mutate scores how many query mutants a rule\'s rows kill', 
     // mutants: negate/drop the where, swap each `in`, swap the `==` of the enrichment
     expect(m.total).toBe(5);
     expect(m.killed).toBe(1);
-    expect(m.survivors).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+:\d+ drop: where tolower\(UserId\) in \(BtgAccountIds\)/), expect.stringMatching(/^\d+:\d+ swap in: tolower\(UserId\) in \(BtgAccountIds\)$/)]));
+    expect(m.survivors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\d+:\d+ drop: where tolower\(UserId\) in \(BtgAccountIds\)/),
+        expect.stringMatching(/^\d+:\d+ swap in: tolower\(UserId\) in \(BtgAccountIds\)$/),
+      ]),
+    );
   });
 
   it("another user's row kills the filter mutants; an alert: expectation kills the enrichment mutant", () => {
-    expect(score([fire, other])).toMatchObject({ total: 5, killed: 4, survivors: [expect.stringMatching(/swap ==: ResultType == "0"$/)] });
-    expect(score([{ ...fire, alert: { customDetails: { Outcome: 'success' } } }, other])).toMatchObject({ total: 5, killed: 5, score: 1, survivors: [] });
+    expect(score([fire, other])).toMatchObject({
+      total: 5,
+      killed: 4,
+      survivors: [expect.stringMatching(/swap ==: ResultType == "0"$/)],
+    });
+    expect(score([{ ...fire, alert: { customDetails: { Outcome: 'success' } } }, other])).toMatchObject({
+      total: 5,
+      killed: 5,
+      score: 1,
+      survivors: [],
+    });
   });
 });
 
 describe('a rule using something outside the offline scope is refused, never guessed', () => {
   afterAll(cleanupTmp);
   it('names the function and its place in the rule template, and points at --live', () => {
-    const query = '{{> btgAccounts}}\nSigninLogs\n| where tolower(UserId) in (BtgAccountIds)\n| extend Digest = hash_sha256(UserId)\n';
+    const query =
+      '{{> btgAccounts}}\nSigninLogs\n| where tolower(UserId) in (BtgAccountIds)\n| extend Digest = hash_sha256(UserId)\n';
     const pack = packOf(example, { 'btg-scope-probe': ruleTemplate({ query }) });
     const report = runPack(pack, example);
     const c = report.rules[0].cases[0];
     expect(c.status).toBe('error');
-    expect(c.error).toMatch(/^not supported offline: hash_sha256\(\) at .*btg-scope-probe\.yaml:\d+:\d+ \(run btg test --live\)$/);
+    expect(c.error).toMatch(
+      /^not supported offline: hash_sha256\(\) at .*btg-scope-probe\.yaml:\d+:\d+ \(run btg test --live\)$/,
+    );
   });
 });

@@ -52,9 +52,11 @@ export function cleanupTmp(): void {
 export function packOf(config: Config, templates: Record<string, Record<string, unknown>>): Pack {
   const dir = tmpDir('btg-livetest-pack-');
   fs.mkdirSync(path.join(dir, 'hunting'));
-  for (const [id, t] of Object.entries(templates)) fs.writeFileSync(path.join(dir, `${id}.yaml`), stringify(t, { lineWidth: 0, blockQuote: 'literal' }));
+  for (const [id, t] of Object.entries(templates))
+    fs.writeFileSync(path.join(dir, `${id}.yaml`), stringify(t, { lineWidth: 0, blockQuote: 'literal' }));
   const pack = loadPack(config, 'btg.config.yaml', undefined, { detections: dir, hunting: path.join(dir, 'hunting') });
-  if (pack.diagnostics.some((d) => d.severity === 'error')) throw new Error(pack.diagnostics.map((d) => `${d.file}: ${d.message}`).join('\n'));
+  if (pack.diagnostics.some((d) => d.severity === 'error'))
+    throw new Error(pack.diagnostics.map((d) => `${d.file}: ${d.message}`).join('\n'));
   return pack;
 }
 
@@ -67,10 +69,17 @@ export function ruleTemplate(overrides: Record<string, unknown> = {}): Record<st
     kind: 'NRT',
     tactics: ['InitialAccess'],
     relevantTechniques: ['T1078.004'],
-    query: '{{> btgAccounts}}\nSigninLogs\n| where tolower(UserId) in (BtgAccountIds) or tolower(UserPrincipalName) in (BtgAccountUpns)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n',
+    query:
+      '{{> btgAccounts}}\nSigninLogs\n| where tolower(UserId) in (BtgAccountIds) or tolower(UserPrincipalName) in (BtgAccountUpns)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n',
     entityMappings: [{ entityType: 'Account', fieldMappings: [{ identifier: 'AadUserId', columnName: 'UserId' }] }],
     version: '1.0.0',
-    tests: [{ name: 'btg sign-in fires', expect: 'fire', tables: { SigninLogs: [{ TimeGenerated: '2026-11-20T08:15:00Z', UserId: B1, UserPrincipalName: UPN1 }] } }],
+    tests: [
+      {
+        name: 'btg sign-in fires',
+        expect: 'fire',
+        tables: { SigninLogs: [{ TimeGenerated: '2026-11-20T08:15:00Z', UserId: B1, UserPrincipalName: UPN1 }] },
+      },
+    ],
     ...overrides,
   };
 }

@@ -36,7 +36,12 @@ function valueOf(n: any): unknown {
         const [name, , value] = children(pair);
         expect(kindName(name)).toBe('StringLiteralToken');
         // an own property even for "__proto__" (plain assignment would set the prototype instead)
-        Object.defineProperty(o, name.ValueText, { value: valueOf(value), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(o, name.ValueText, {
+          value: valueOf(value),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return o;
     }
@@ -77,14 +82,44 @@ function parseDynamic(literal: string): unknown {
   expect(dyn).toBeDefined();
   // exactly one literal: the print has one expression and it spans the whole literal text
   expect(text.substr(dyn.TextStart, dyn.Width)).toBe(literal);
-  const body = children(dyn).filter((c) => !['DynamicKeyword', 'OpenParenToken', 'CloseParenToken'].includes(kindName(c)));
+  const body = children(dyn).filter(
+    (c) => !['DynamicKeyword', 'OpenParenToken', 'CloseParenToken'].includes(kindName(c)),
+  );
   expect(body).toHaveLength(1);
   return valueOf(body[0]);
 }
 
 const nastyString = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.string({ unit: fc.constantFrom('"', "'", '\\', '\n', '\r', '\t', '\u2028', '|', ';', '/', '`', '{', '}', '[', ']', ':', ',', ')', '(', '😀', 'é', '\0', 'a', ' '), maxLength: 20 }),
+  fc.string({
+    unit: fc.constantFrom(
+      '"',
+      "'",
+      '\\',
+      '\n',
+      '\r',
+      '\t',
+      '\u2028',
+      '|',
+      ';',
+      '/',
+      '`',
+      '{',
+      '}',
+      '[',
+      ']',
+      ':',
+      ',',
+      ')',
+      '(',
+      '😀',
+      'é',
+      '\0',
+      'a',
+      ' ',
+    ),
+    maxLength: 20,
+  }),
   fc.string({ unit: 'binary', maxLength: 16 }),
 );
 const json = fc.letrec((tie) => ({
@@ -122,7 +157,10 @@ describe('kqlDynamicValue', () => {
 
   it('the analyzer types it dynamic without errors, also as a datatable value', () => {
     const v = { city: 'Oslo', 'a"b': ['x\\y', 1, -2.5, 1e21, true, null, {}], '': [] };
-    const code = K.KustoCode.ParseAndAnalyze(`datatable(d:dynamic)[${kqlDynamicValue(v)}, ${kqlDynamicValue(null)}]`, K.GlobalState.Default);
+    const code = K.KustoCode.ParseAndAnalyze(
+      `datatable(d:dynamic)[${kqlDynamicValue(v)}, ${kqlDynamicValue(null)}]`,
+      K.GlobalState.Default,
+    );
     expect([...netList(code.GetDiagnostics())]).toEqual([]);
     expect([...netList(code.ResultType.Columns)].map((c: any) => c.Type.Name)).toEqual(['dynamic']);
   });

@@ -18,10 +18,25 @@ describe('live shadow queries, executed', () => {
   const { config } = loadConfig(EXAMPLE_CONFIG);
   const pack = loadPack(config!, EXAMPLE_CONFIG);
   const schemas = bundledSchemas();
-  const plan = planTests({ rules: pack.rules, schemas, now: NOW, accounts: accountMap(config!.accounts, config!.accounts), watchlistAccounts: config!.accounts, validate: false });
+  const plan = planTests({
+    rules: pack.rules,
+    schemas,
+    now: NOW,
+    accounts: accountMap(config!.accounts, config!.accounts),
+    watchlistAccounts: config!.accounts,
+    validate: false,
+  });
   // the cases whose live text differs from what the offline run executes: the rules filtering on ingestion_time()
   const runnable = plan.rules.flatMap((r) =>
-    r.cases.filter((c) => !c.problems.length && !c.skipReason && !c.shadow.liveSkipReason && c.shadow.text.includes(LIVE_INGESTION_TIME)).map((c) => ({ r, c })),
+    r.cases
+      .filter(
+        (c) =>
+          !c.problems.length &&
+          !c.skipReason &&
+          !c.shadow.liveSkipReason &&
+          c.shadow.text.includes(LIVE_INGESTION_TIME),
+      )
+      .map((c) => ({ r, c })),
   );
 
   it('covers the Scheduled rules that filter on ingestion_time() (not vacuous)', () => {
@@ -36,13 +51,16 @@ describe('live shadow queries, executed', () => {
     for (const { r, c } of runnable) {
       const q = compileQuery(c.shadow.text, analyzer);
       if (q.errors.length || q.unsupported.length) {
-        offenders.push(`${c.templateId} → ${c.name}: ${[...q.errors, ...q.unsupported.map((u) => u.message)].join('; ')}`);
+        offenders.push(
+          `${c.templateId} → ${c.name}: ${[...q.errors, ...q.unsupported.map((u) => u.message)].join('; ')}`,
+        );
         continue;
       }
       const out = evaluate(q, { tables: {}, now: NOW.getTime() });
       const count = Number(out.rows[0]?.Count ?? 0);
       const actual = fires(count, r.trigger) ? 'fire' : 'no-fire';
-      if (actual !== c.expect) offenders.push(`${c.templateId} → ${c.name}: expected ${c.expect}, got ${actual} (Count ${count})`);
+      if (actual !== c.expect)
+        offenders.push(`${c.templateId} → ${c.name}: expected ${c.expect}, got ${actual} (Count ${count})`);
     }
     expect(offenders).toEqual([]);
   });
@@ -60,8 +78,14 @@ describe('liveIngestionTime', () => {
     ['T | where ingestion_time ( ) > ago(1h)', `T | where ${LIVE_INGESTION_TIME} > ago(1h)`],
     ['T | where x == "ingestion_time()"', 'T | where x == "ingestion_time()"'],
     ["T | where x == 'a\\'ingestion_time()'", "T | where x == 'a\\'ingestion_time()'"],
-    ['T | where x == @"a""ingestion_time()" and ingestion_time() > ago(5m)', `T | where x == @"a""ingestion_time()" and ${LIVE_INGESTION_TIME} > ago(5m)`],
-    ['T // ingestion_time()\n| where my_ingestion_time() > 1', 'T // ingestion_time()\n| where my_ingestion_time() > 1'],
+    [
+      'T | where x == @"a""ingestion_time()" and ingestion_time() > ago(5m)',
+      `T | where x == @"a""ingestion_time()" and ${LIVE_INGESTION_TIME} > ago(5m)`,
+    ],
+    [
+      'T // ingestion_time()\n| where my_ingestion_time() > 1',
+      'T // ingestion_time()\n| where my_ingestion_time() > 1',
+    ],
     ['T | where x == ```ingestion_time()```', 'T | where x == ```ingestion_time()```'],
   ])('%s', (input, expected) => {
     expect(liveIngestionTime(input)).toBe(expected);

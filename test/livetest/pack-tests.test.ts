@@ -22,7 +22,13 @@ describe("the pack's rule tests as shadow queries", () => {
   });
 
   it('every case: zero analyzer errors, nothing read but the shadows, datatable types equal the schema', () => {
-    const offenders = plan.rules.flatMap((r) => r.cases.flatMap((c) => [...c.problems, ...(c.skipReason ? [`skipped: ${c.skipReason}`] : [])].map((p) => `${r.templateId} → ${c.name} → ${p}`)));
+    const offenders = plan.rules.flatMap((r) =>
+      r.cases.flatMap((c) =>
+        [...c.problems, ...(c.skipReason ? [`skipped: ${c.skipReason}`] : [])].map(
+          (p) => `${r.templateId} → ${c.name} → ${p}`,
+        ),
+      ),
+    );
     expect(offenders).toEqual([]);
   });
 
@@ -31,9 +37,13 @@ describe("the pack's rule tests as shadow queries", () => {
     for (const r of plan.rules) {
       for (const c of r.cases) {
         const shadowed = c.shadow.tables.map((t) => t.name).sort();
-        if (JSON.stringify(shadowed) !== JSON.stringify([...r.tables].sort())) offenders.push(`${r.templateId} → ${c.name} → shadows ${shadowed.join(', ')}, reads ${r.tables.join(', ')}`);
-        for (const t of c.shadow.tables) if (t.source === 'rows' && t.rows === 0) offenders.push(`${r.templateId} → ${c.name} → ${t.name} named without rows`);
-        if (!c.shadow.text.endsWith('\n| count\n')) offenders.push(`${r.templateId} → ${c.name} → does not end in | count`);
+        if (JSON.stringify(shadowed) !== JSON.stringify([...r.tables].sort()))
+          offenders.push(`${r.templateId} → ${c.name} → shadows ${shadowed.join(', ')}, reads ${r.tables.join(', ')}`);
+        for (const t of c.shadow.tables)
+          if (t.source === 'rows' && t.rows === 0)
+            offenders.push(`${r.templateId} → ${c.name} → ${t.name} named without rows`);
+        if (!c.shadow.text.endsWith('\n| count\n'))
+          offenders.push(`${r.templateId} → ${c.name} → does not end in | count`);
       }
     }
     expect(offenders).toEqual([]);
@@ -45,18 +55,25 @@ describe("the pack's rule tests as shadow queries", () => {
       const c = r.cases[0];
       if (!c) continue;
       const a = analyzeHermetic(c.shadow.text);
-      for (const d of a.diagnostics.filter((x) => x.severity === 'error')) offenders.push(`${r.templateId} → ${c.name} → ${d.code} ${d.message}`);
-      if (JSON.stringify(a.columns) !== JSON.stringify([{ name: 'Count', type: 'long' }])) offenders.push(`${r.templateId} → ${c.name} → result ${JSON.stringify(a.columns)}`);
+      for (const d of a.diagnostics.filter((x) => x.severity === 'error'))
+        offenders.push(`${r.templateId} → ${c.name} → ${d.code} ${d.message}`);
+      if (JSON.stringify(a.columns) !== JSON.stringify([{ name: 'Count', type: 'long' }]))
+        offenders.push(`${r.templateId} → ${c.name} → result ${JSON.stringify(a.columns)}`);
       for (const t of c.shadow.tables) {
         const dt = a.datatables.find((d) => d.letName === t.name);
-        if (JSON.stringify(dt?.columns) !== JSON.stringify(schemas[t.name])) offenders.push(`${r.templateId} → ${c.name} → ${t.name} datatable columns differ from the schema`);
+        if (JSON.stringify(dt?.columns) !== JSON.stringify(schemas[t.name]))
+          offenders.push(`${r.templateId} → ${c.name} → ${t.name} datatable columns differ from the schema`);
       }
     }
     expect(offenders).toEqual([]);
   });
 
   it('every case places its newest row at now − 1 minute', () => {
-    const offenders = plan.rules.flatMap((r) => r.cases.filter((c) => c.shadow.shift?.newest !== '2026-11-26T09:59:00.000Z').map((c) => `${r.templateId} → ${c.name} → ${JSON.stringify(c.shadow.shift)}`));
+    const offenders = plan.rules.flatMap((r) =>
+      r.cases
+        .filter((c) => c.shadow.shift?.newest !== '2026-11-26T09:59:00.000Z')
+        .map((c) => `${r.templateId} → ${c.name} → ${JSON.stringify(c.shadow.shift)}`),
+    );
     expect(offenders).toEqual([]);
   });
 });

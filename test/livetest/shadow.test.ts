@@ -16,7 +16,19 @@ import {
   testWindow,
   validateShadow,
 } from '../../scripts/livetest';
-import { B1, B2, cleanupTmp, configWith, exampleConfig, NOW, packForExample, packOf, ruleTemplate, UPN1, UPN2 } from './helpers';
+import {
+  B1,
+  B2,
+  cleanupTmp,
+  configWith,
+  exampleConfig,
+  NOW,
+  packForExample,
+  packOf,
+  ruleTemplate,
+  UPN1,
+  UPN2,
+} from './helpers';
 
 const schemas = bundledSchemas();
 afterAll(cleanupTmp);
@@ -65,7 +77,10 @@ describe('shadowQuery', () => {
     const fire = item.tests.find((t) => t.expect === 'fire')!; // rows at 08:01, 08:02 (SigninLogs) and 08:03 (non-interactive)
     const q = shadowQuery(shadowRule('btg-failed-signins'), fire, schemas, { now: NOW });
     expect(q.problems).toEqual([]);
-    expect(q.shift).toEqual({ ms: NOW.getTime() - 60_000 - Date.parse('2026-11-20T08:03:00Z'), newest: '2026-11-26T09:59:00.000Z' });
+    expect(q.shift).toEqual({
+      ms: NOW.getTime() - 60_000 - Date.parse('2026-11-20T08:03:00Z'),
+      newest: '2026-11-26T09:59:00.000Z',
+    });
     for (const t of ['09:57:00', '09:58:00', '09:59:00']) expect(q.text).toContain(`datetime(2026-11-26T${t}.000Z)`);
     expect(q.text).not.toContain('2026-11-20');
   });
@@ -84,7 +99,12 @@ describe('shadowQuery', () => {
   });
 
   it('fills a missing TimeGenerated with the newest time', () => {
-    const q = shadowQuery({ templateId: 't', query: 'SigninLogs', readTables: ['SigninLogs'] }, { name: 'c', expect: 'fire', tables: { SigninLogs: [{ UserId: B1 }] } }, schemas, { now: NOW });
+    const q = shadowQuery(
+      { templateId: 't', query: 'SigninLogs', readTables: ['SigninLogs'] },
+      { name: 'c', expect: 'fire', tables: { SigninLogs: [{ UserId: B1 }] } },
+      schemas,
+      { now: NOW },
+    );
     expect(q.shift).toBeUndefined();
     expect(q.text).toContain('datetime(2026-11-26T09:59:00.000Z)');
   });
@@ -96,7 +116,16 @@ describe('shadowQuery', () => {
         name: 'broken',
         expect: 'fire',
         tables: {
-          SigninLogs: [{ TimeGenerated: 'yesterday', ResultType: 0, IsInteractive: 'true', LocationDetails: '{"city":"Oslo"}', DurationMs: 1.5, NoSuchColumn: 'x' }],
+          SigninLogs: [
+            {
+              TimeGenerated: 'yesterday',
+              ResultType: 0,
+              IsInteractive: 'true',
+              LocationDetails: '{"city":"Oslo"}',
+              DurationMs: 1.5,
+              NoSuchColumn: 'x',
+            },
+          ],
           AuditLogs: [{ OperationName: 'x' }],
           OfficeActivity: [{ Operation: 'x' }],
         },
@@ -107,7 +136,9 @@ describe('shadowQuery', () => {
     expect(q.text).toBe('');
     expect(q.problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^table AuditLogs: the rule does not read this table \(it reads MadeUpTable, SigninLogs\)$/),
+        expect.stringMatching(
+          /^table AuditLogs: the rule does not read this table \(it reads MadeUpTable, SigninLogs\)$/,
+        ),
         expect.stringMatching(/^table OfficeActivity: no schema for this table/),
         expect.stringMatching(/^the rule reads MadeUpTable, which has no schema/),
         'SigninLogs[0].NoSuchColumn: no such column in SigninLogs',
@@ -125,22 +156,37 @@ describe('shadowQuery', () => {
     const config = configWith((c) => {
       c.accounts = [
         { objectId: B2.toUpperCase(), userPrincipalName: UPN2 },
-        { objectId: '11111111-1111-4111-8111-111111111111', userPrincipalName: 'bg2@fabrikam.example', displayName: 'Fabrikam BG 2' },
+        {
+          objectId: '11111111-1111-4111-8111-111111111111',
+          userPrincipalName: 'bg2@fabrikam.example',
+          displayName: 'Fabrikam BG 2',
+        },
       ];
     });
     const map = accountMap(exampleConfig().accounts, config.accounts);
     const item = rule('btg-interactive-signin');
-    const mentions = (b: string) => item.tests.find((t) => JSON.stringify(t.tables).includes(b) && !JSON.stringify(t.tables).includes(b === B1 ? B2 : B1))!;
+    const mentions = (b: string) =>
+      item.tests.find(
+        (t) => JSON.stringify(t.tables).includes(b) && !JSON.stringify(t.tables).includes(b === B1 ? B2 : B1),
+      )!;
     const q = shadowQuery(shadowRule('btg-interactive-signin'), mentions(B1), schemas, { now: NOW, accounts: map });
     expect(q.text).toContain(`"${B2}"`);
     expect(q.text).toContain(`"${UPN2}"`);
     expect(q.text.slice(0, q.ruleOffset)).not.toContain(B1); // the rule's own lets name the example accounts: rendered for the example config
-    const second = shadowQuery(shadowRule('btg-interactive-signin'), mentions(B2), schemas, { now: NOW, accounts: map });
+    const second = shadowQuery(shadowRule('btg-interactive-signin'), mentions(B2), schemas, {
+      now: NOW,
+      accounts: map,
+    });
     expect(second.text).toContain('"11111111-1111-4111-8111-111111111111"');
     expect(second.text).toContain('"bg2@fabrikam.example"');
 
-    const single = accountMap(exampleConfig().accounts, [{ objectId: '11111111-1111-4111-8111-111111111111', userPrincipalName: 'only@fabrikam.example' }]);
-    const skipped = shadowQuery(shadowRule('btg-interactive-signin'), mentions(B2), schemas, { now: NOW, accounts: single });
+    const single = accountMap(exampleConfig().accounts, [
+      { objectId: '11111111-1111-4111-8111-111111111111', userPrincipalName: 'only@fabrikam.example' },
+    ]);
+    const skipped = shadowQuery(shadowRule('btg-interactive-signin'), mentions(B2), schemas, {
+      now: NOW,
+      accounts: single,
+    });
     expect(skipped.text).toBe('');
     expect(skipped.skipReason).toBe(`the rows mention example account(s) ${UPN2} and the config has only 1 account(s)`);
   });
@@ -160,18 +206,28 @@ describe('validateShadow (negative controls)', () => {
     const i = q.text.indexOf(from);
     expect(i).toBeGreaterThan(-1);
     expect(i).toBeLessThan(q.ruleOffset);
-    return { ...q, text: q.text.slice(0, i) + to + q.text.slice(i + from.length), ruleOffset: q.ruleOffset + to.length - from.length };
+    return {
+      ...q,
+      text: q.text.slice(0, i) + to + q.text.slice(i + from.length),
+      ruleOffset: q.ruleOffset + to.length - from.length,
+    };
   };
 
   it('catches a shadow column declared with the wrong type', () => {
     const q = tamper(good(), '["IsInteractive"]:bool', '["IsInteractive"]:string');
-    expect(validateShadow(q, schemas, item(), 'lets')).toEqual(['table SigninLogs: shadow datatable columns differ from the schema (IsInteractive:bool declared as IsInteractive:string)']);
-    expect(validateShadow(q, schemas, item(), 'full')).toEqual(['table SigninLogs: shadow datatable columns differ from the schema (IsInteractive:bool declared as IsInteractive:string)']);
+    expect(validateShadow(q, schemas, item(), 'lets')).toEqual([
+      'table SigninLogs: shadow datatable columns differ from the schema (IsInteractive:bool declared as IsInteractive:string)',
+    ]);
+    expect(validateShadow(q, schemas, item(), 'full')).toEqual([
+      'table SigninLogs: shadow datatable columns differ from the schema (IsInteractive:bool declared as IsInteractive:string)',
+    ]);
   });
 
   it('catches a value whose type is not the column type, and a missing value', () => {
     // DurationMs is the only long column of SigninLogs, absent in this row
-    expect(validateShadow(tamper(good(), 'long(null)', '"12"'), schemas, item(), 'lets')).toEqual(['SigninLogs[0].DurationMs: value typed string in a long column']);
+    expect(validateShadow(tamper(good(), 'long(null)', '"12"'), schemas, item(), 'lets')).toEqual([
+      'SigninLogs[0].DurationMs: value typed string in a long column',
+    ]);
     const n = schemas.SigninLogs.length;
     expect(validateShadow(tamper(good(), 'long(null), ', ''), schemas, item(), 'lets')).toEqual([
       `shadow query 3:5: KS173 Incorrect number of data values. The values should appear in multiples of ${n}.`,
@@ -184,22 +240,41 @@ describe('validateShadow (negative controls)', () => {
     const text = q.text.replace('tolower(UserId) in (BtgAccountIds)', 'tolower(NoSuchColumn) in (BtgAccountIds)');
     expect(text).not.toBe(q.text);
     const problems = validateShadow({ ...q, text }, schemas, item(), 'full');
-    expect(problems).toEqual([expect.stringMatching(/detections\/btg-interactive-signin\.yaml:\d+:\d+: KS\d+ .*NoSuchColumn/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/detections\/btg-interactive-signin\.yaml:\d+:\d+: KS\d+ .*NoSuchColumn/),
+    ]);
   });
 
   it('proves nothing real is read: a rule reading by table(), a table without schema, or a workspace function is refused', () => {
     const pack = packOf(exampleConfig(), {
-      'by-name': ruleTemplate({ query: '{{> btgAccounts}}\ntable("SigninLogs")\n| where tolower(UserId) in (BtgAccountIds)\n' }),
-      'no-schema': ruleTemplate({ query: '{{> btgAccounts}}\nunion SigninLogs, OfficeActivity\n| where tolower(UserId) in (BtgAccountIds)\n' }),
-      function: ruleTemplate({ query: '{{> btgAccounts}}\nSigninLogs\n| where tolower(UserId) in (BtgAccountIds)\n| join (MyParser()) on UserId\n' }),
+      'by-name': ruleTemplate({
+        query: '{{> btgAccounts}}\ntable("SigninLogs")\n| where tolower(UserId) in (BtgAccountIds)\n',
+      }),
+      'no-schema': ruleTemplate({
+        query: '{{> btgAccounts}}\nunion SigninLogs, OfficeActivity\n| where tolower(UserId) in (BtgAccountIds)\n',
+      }),
+      function: ruleTemplate({
+        query:
+          '{{> btgAccounts}}\nSigninLogs\n| where tolower(UserId) in (BtgAccountIds)\n| join (MyParser()) on UserId\n',
+      }),
       fine: ruleTemplate(),
     });
     const plan = planTests({ rules: pack.rules, schemas, now: NOW });
     const problems = Object.fromEntries(plan.rules.map((r) => [r.templateId, r.cases[0].problems]));
     expect(problems.fine).toEqual([]);
-    expect(problems['by-name']).toEqual(expect.arrayContaining([expect.stringMatching(/reads data by a name resolved at run time \(table\("SigninLogs"\)\), which a let cannot shadow/)]));
-    expect(problems['no-schema']).toEqual(expect.arrayContaining([expect.stringMatching(/the rule reads OfficeActivity, which has no schema/)]));
-    expect(problems.function).toEqual(expect.arrayContaining(['the rule calls workspace function MyParser, which a test cannot shadow']));
+    expect(problems['by-name']).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /reads data by a name resolved at run time \(table\("SigninLogs"\)\), which a let cannot shadow/,
+        ),
+      ]),
+    );
+    expect(problems['no-schema']).toEqual(
+      expect.arrayContaining([expect.stringMatching(/the rule reads OfficeActivity, which has no schema/)]),
+    );
+    expect(problems.function).toEqual(
+      expect.arrayContaining(['the rule calls workspace function MyParser, which a test cannot shadow']),
+    );
   });
 
   it('watchlist mode: _GetWatchlist is shadowed by the configured accounts, and without that shadow the query would not be hermetic', () => {
@@ -209,7 +284,9 @@ describe('validateShadow (negative controls)', () => {
     const plan = planTests({ rules: pack.rules, schemas, now: NOW, watchlistAccounts: config.accounts });
     const c = plan.rules[0].cases[0];
     expect(c.problems).toEqual([]);
-    expect(c.shadow.text).toContain(`let _GetWatchlist = (watchlistAlias:string) { datatable(["SearchKey"]:string, ["AccountObjectId"]:string, ["AccountUPN"]:string)[ "${B1}", "${B1}", "${UPN1}", "${B2}", "${B2}", "${UPN2}" ] };`);
+    expect(c.shadow.text).toContain(
+      `let _GetWatchlist = (watchlistAlias:string) { datatable(["SearchKey"]:string, ["AccountObjectId"]:string, ["AccountUPN"]:string)[ "${B1}", "${B1}", "${UPN1}", "${B2}", "${B2}", "${UPN2}" ] };`,
+    );
     const without = c.shadow.text.replace(/^let _GetWatchlist = .*$/m, '');
     expect(analyzeHermetic(without).diagnostics.map((d) => d.code)).toContain('KS211');
   });
@@ -218,8 +295,13 @@ describe('validateShadow (negative controls)', () => {
 describe('triggers and windows', () => {
   it('NRT fires on any row; Scheduled rules apply their operator and threshold', () => {
     expect(ruleTrigger({ kind: 'NRT' })).toEqual({ operator: 'gt', threshold: 0 });
-    expect(ruleTrigger({ kind: 'Scheduled', triggerOperator: 'GreaterThan', triggerThreshold: 2 })).toEqual({ operator: 'gt', threshold: 2 });
-    expect(() => ruleTrigger({ kind: 'Scheduled', triggerOperator: 'ge', triggerThreshold: 2 })).toThrow(/expected gt, lt, eq or ne/);
+    expect(ruleTrigger({ kind: 'Scheduled', triggerOperator: 'GreaterThan', triggerThreshold: 2 })).toEqual({
+      operator: 'gt',
+      threshold: 2,
+    });
+    expect(() => ruleTrigger({ kind: 'Scheduled', triggerOperator: 'ge', triggerThreshold: 2 })).toThrow(
+      /expected gt, lt, eq or ne/,
+    );
     const t = (operator: 'gt' | 'lt' | 'eq' | 'ne', threshold: number) => ({ operator, threshold });
     expect([0, 1, 2, 3].map((n) => fires(n, t('gt', 2)))).toEqual([false, false, false, true]);
     expect([0, 1, 2, 3].map((n) => fires(n, t('lt', 2)))).toEqual([true, true, false, false]);
@@ -229,7 +311,15 @@ describe('triggers and windows', () => {
   });
 
   it('the query window is the rule queryPeriod ending now, or one day for NRT', () => {
-    expect(testWindow({ kind: 'Scheduled', queryPeriod: '1h' }, NOW)).toEqual({ period: '1h', startTime: new Date('2026-11-26T09:00:00Z'), endTime: NOW });
-    expect(testWindow({ kind: 'NRT' }, NOW)).toEqual({ period: '1d', startTime: new Date('2026-11-25T10:00:00Z'), endTime: NOW });
+    expect(testWindow({ kind: 'Scheduled', queryPeriod: '1h' }, NOW)).toEqual({
+      period: '1h',
+      startTime: new Date('2026-11-26T09:00:00Z'),
+      endTime: NOW,
+    });
+    expect(testWindow({ kind: 'NRT' }, NOW)).toEqual({
+      period: '1d',
+      startTime: new Date('2026-11-25T10:00:00Z'),
+      endTime: NOW,
+    });
   });
 });

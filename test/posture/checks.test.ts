@@ -1,6 +1,24 @@
 /** Posture checks over recorded Graph-shaped exports: the clean tenant passes; each planted failure is reported. */
 import { FolderGraphSource } from '../../scripts/posture';
-import { B1, B2, bad, checkFolder, CLEAN, cleanupTmp, configWith, derive, FAILING, finding, GA, GEXCL, NOW, P, policyByName, UPN1, UPN2 } from './helpers';
+import {
+  B1,
+  B2,
+  bad,
+  checkFolder,
+  CLEAN,
+  cleanupTmp,
+  configWith,
+  derive,
+  FAILING,
+  finding,
+  GA,
+  GEXCL,
+  NOW,
+  P,
+  policyByName,
+  UPN1,
+  UPN2,
+} from './helpers';
 
 afterAll(cleanupTmp);
 
@@ -9,10 +27,23 @@ describe('clean tenant', () => {
     const f = await checkFolder(CLEAN);
     expect(bad(f)).toEqual([]);
     expect(f.filter((x) => x.status === 'skip').map((x) => x.check)).toEqual(['workspace-rules']);
-    expect(f.filter((x) => x.status === 'info').map((x) => x.subject)).toEqual(['CA005 - Pilot: block unknown device platforms']);
+    expect(f.filter((x) => x.status === 'info').map((x) => x.subject)).toEqual([
+      'CA005 - Pilot: block unknown device platforms',
+    ]);
     // every per-account check ran for both accounts
     for (const upn of [UPN1, UPN2]) {
-      for (const check of ['account', 'cloud-only', 'not-guest', 'phishing-resistant-method', 'weaker-methods', 'restricted-au', 'password-expiry', 'role', 'tested', 'ca-exclusion'] as const) {
+      for (const check of [
+        'account',
+        'cloud-only',
+        'not-guest',
+        'phishing-resistant-method',
+        'weaker-methods',
+        'restricted-au',
+        'password-expiry',
+        'role',
+        'tested',
+        'ca-exclusion',
+      ] as const) {
         expect(finding(f, check, upn).status).toBe('pass');
       }
     }
@@ -21,28 +52,47 @@ describe('clean tenant', () => {
 
   it('reports how each account is excluded, and why out-of-scope policies pass', async () => {
     const f = await checkFolder(CLEAN);
-    expect(finding(f, 'ca-policy', 'CA001 - Require MFA for all users').reason).toContain("excluded through group 'BTG - Conditional Access exclusion'");
-    expect(finding(f, 'ca-policy', 'CA002 - Block legacy authentication').reason).toContain(`${UPN1} excluded directly`);
+    expect(finding(f, 'ca-policy', 'CA001 - Require MFA for all users').reason).toContain(
+      "excluded through group 'BTG - Conditional Access exclusion'",
+    );
+    expect(finding(f, 'ca-policy', 'CA002 - Block legacy authentication').reason).toContain(
+      `${UPN1} excluded directly`,
+    );
     expect(finding(f, 'ca-policy', 'CA003 - Phishing-resistant MFA for administrators').reason).toMatch(/^report-only/);
     expect(finding(f, 'ca-policy', 'CA004 - Sales: require compliant device').reason).toContain('not in scope');
-    expect(finding(f, 'ca-policy', 'CA006 - Workload identities: block outside trusted locations').reason).toContain('includeUsers: None');
-    expect(finding(f, 'ca-policy', 'CA005 - Pilot: block unknown device platforms').reason).toMatch(/^disabled; if enabled it would apply to/);
+    expect(finding(f, 'ca-policy', 'CA006 - Workload identities: block outside trusted locations').reason).toContain(
+      'includeUsers: None',
+    );
+    expect(finding(f, 'ca-policy', 'CA005 - Pilot: block unknown device platforms').reason).toMatch(
+      /^disabled; if enabled it would apply to/,
+    );
   });
 });
 
 describe('planted failures, one per derived export', () => {
   it('a Conditional Access policy without the exclusion fails, naming the policy', async () => {
-    const dir = derive((e) => e.json(P.policies, (b) => void (policyByName(b, 'CA001').conditions.users.excludeGroups = [])));
+    const dir = derive((e) =>
+      e.json(P.policies, (b) => void (policyByName(b, 'CA001').conditions.users.excludeGroups = [])),
+    );
     const f = await checkFolder(dir);
     const p = finding(f, 'ca-policy', 'CA001 - Require MFA for all users');
     expect(p.status).toBe('fail');
     expect(p.reason).toBe(`enabled policy applies to ${UPN1} (All users), ${UPN2} (All users) without excluding them`);
-    expect(finding(f, 'ca-exclusion', UPN1)).toMatchObject({ status: 'fail', reason: expect.stringContaining("'CA001 - Require MFA for all users' (All users)") });
-    expect(bad(f).map((x) => `${x.check}/${x.subject}`).sort()).toEqual(['ca-exclusion/' + UPN1, 'ca-exclusion/' + UPN2, 'ca-policy/CA001 - Require MFA for all users']);
+    expect(finding(f, 'ca-exclusion', UPN1)).toMatchObject({
+      status: 'fail',
+      reason: expect.stringContaining("'CA001 - Require MFA for all users' (All users)"),
+    });
+    expect(
+      bad(f)
+        .map((x) => `${x.check}/${x.subject}`)
+        .sort(),
+    ).toEqual(['ca-exclusion/' + UPN1, 'ca-exclusion/' + UPN2, 'ca-policy/CA001 - Require MFA for all users']);
   });
 
   it('a report-only policy without the exclusion fails too', async () => {
-    const dir = derive((e) => e.json(P.policies, (b) => void (policyByName(b, 'CA003').conditions.users.excludeGroups = [])));
+    const dir = derive((e) =>
+      e.json(P.policies, (b) => void (policyByName(b, 'CA003').conditions.users.excludeGroups = [])),
+    );
     const p = finding(await checkFolder(dir), 'ca-policy', 'CA003 - Phishing-resistant MFA for administrators');
     expect(p.status).toBe('fail');
     expect(p.reason).toContain('report-only policy applies to');
@@ -52,7 +102,10 @@ describe('planted failures, one per derived export', () => {
   it('an account synced from on-premises fails cloud-only', async () => {
     const dir = derive((e) => e.json(P.user(B1), (u) => void (u.onPremisesSyncEnabled = true)));
     const f = await checkFolder(dir);
-    expect(finding(f, 'cloud-only', UPN1)).toMatchObject({ status: 'fail', reason: expect.stringContaining('onPremisesSyncEnabled: true') });
+    expect(finding(f, 'cloud-only', UPN1)).toMatchObject({
+      status: 'fail',
+      reason: expect.stringContaining('onPremisesSyncEnabled: true'),
+    });
     expect(bad(f)).toHaveLength(1);
   });
 
@@ -60,26 +113,60 @@ describe('planted failures, one per derived export', () => {
     const dir = derive((e) =>
       e.json(P.methods(B1), (b) => {
         b.value = b.value.filter((m: any) => m['@odata.type'] === '#microsoft.graph.passwordAuthenticationMethod');
-        b.value.push({ '@odata.type': '#microsoft.graph.phoneAuthenticationMethod', id: 'p1', phoneNumber: '+47 55501000', phoneType: 'mobile' });
-        b.value.push({ '@odata.type': '#microsoft.graph.temporaryAccessPassAuthenticationMethod', id: 't1', isUsable: true });
+        b.value.push({
+          '@odata.type': '#microsoft.graph.phoneAuthenticationMethod',
+          id: 'p1',
+          phoneNumber: '+47 55501000',
+          phoneType: 'mobile',
+        });
+        b.value.push({
+          '@odata.type': '#microsoft.graph.temporaryAccessPassAuthenticationMethod',
+          id: 't1',
+          isUsable: true,
+        });
       }),
     );
     const f = await checkFolder(dir);
-    expect(finding(f, 'phishing-resistant-method', UPN1)).toMatchObject({ status: 'fail', reason: expect.stringContaining('no phishing-resistant method registered') });
-    expect(finding(f, 'weaker-methods', UPN1)).toMatchObject({ status: 'warn', reason: expect.stringContaining('phone (SMS/voice), Temporary Access Pass') });
+    expect(finding(f, 'phishing-resistant-method', UPN1)).toMatchObject({
+      status: 'fail',
+      reason: expect.stringContaining('no phishing-resistant method registered'),
+    });
+    expect(finding(f, 'weaker-methods', UPN1)).toMatchObject({
+      status: 'warn',
+      reason: expect.stringContaining('phone (SMS/voice), Temporary Access Pass'),
+    });
   });
 
-  it('Windows Hello for Business counts as phishing-resistant only when options.allowedAuthMethods lists it (not by default, per Microsoft\'s guidance); a certificate does by default', async () => {
+  it("Windows Hello for Business counts as phishing-resistant only when options.allowedAuthMethods lists it (not by default, per Microsoft's guidance); a certificate does by default", async () => {
     const FIDO2 = '#microsoft.graph.fido2AuthenticationMethod';
-    const whfb = { '@odata.type': '#microsoft.graph.windowsHelloForBusinessAuthenticationMethod', id: '_jpuR-TGZtk6aQCLF3BQjA2', displayName: 'PAW-BTG-01', createdDateTime: '2024-03-02T11:00:00Z', keyStrength: 'normal' };
-    const cert = { '@odata.type': '#microsoft.graph.x509CertificateAuthenticationMethod', id: 'c1', createdDateTime: '2024-03-02T11:00:00Z' };
-    const hello = derive((e) => e.json(P.methods(B2), (b) => void (b.value = [...b.value.filter((m: any) => m['@odata.type'] !== FIDO2), whfb])));
+    const whfb = {
+      '@odata.type': '#microsoft.graph.windowsHelloForBusinessAuthenticationMethod',
+      id: '_jpuR-TGZtk6aQCLF3BQjA2',
+      displayName: 'PAW-BTG-01',
+      createdDateTime: '2024-03-02T11:00:00Z',
+      keyStrength: 'normal',
+    };
+    const cert = {
+      '@odata.type': '#microsoft.graph.x509CertificateAuthenticationMethod',
+      id: 'c1',
+      createdDateTime: '2024-03-02T11:00:00Z',
+    };
+    const hello = derive((e) =>
+      e.json(P.methods(B2), (b) => void (b.value = [...b.value.filter((m: any) => m['@odata.type'] !== FIDO2), whfb])),
+    );
     const f = await checkFolder(hello);
     expect(finding(f, 'phishing-resistant-method', UPN2).status).toBe('fail');
-    expect(finding(f, 'weaker-methods', UPN2)).toMatchObject({ status: 'warn', reason: expect.stringContaining('not in options.allowedAuthMethods: Windows Hello for Business') });
-    const withHello = configWith((c) => (c.options.allowedAuthMethods = ['FIDO2 security key', 'Windows Hello for Business']));
+    expect(finding(f, 'weaker-methods', UPN2)).toMatchObject({
+      status: 'warn',
+      reason: expect.stringContaining('not in options.allowedAuthMethods: Windows Hello for Business'),
+    });
+    const withHello = configWith(
+      (c) => (c.options.allowedAuthMethods = ['FIDO2 security key', 'Windows Hello for Business']),
+    );
     expect(finding(await checkFolder(hello, withHello), 'phishing-resistant-method', UPN2).status).toBe('pass');
-    const certOnly = derive((e) => e.json(P.methods(B2), (b) => void (b.value = [...b.value.filter((m: any) => m['@odata.type'] !== FIDO2), cert])));
+    const certOnly = derive((e) =>
+      e.json(P.methods(B2), (b) => void (b.value = [...b.value.filter((m: any) => m['@odata.type'] !== FIDO2), cert])),
+    );
     expect(finding(await checkFolder(certOnly), 'phishing-resistant-method', UPN2).status).toBe('pass');
     const fidoOnly = configWith((c) => (c.options.allowedAuthMethods = ['FIDO2 security key']));
     expect(finding(await checkFolder(certOnly, fidoOnly), 'phishing-resistant-method', UPN2).status).toBe('fail');
@@ -94,26 +181,53 @@ describe('planted failures, one per derived export', () => {
       }),
     );
     const f = await checkFolder(dir);
-    expect(finding(f, 'tested', UPN1)).toMatchObject({ status: 'fail', reason: 'last successful sign-in 2024-11-01 (211 days ago): overdue, must be used (tested) every 90 days (was due 2025-01-30)' });
+    expect(finding(f, 'tested', UPN1)).toMatchObject({
+      status: 'fail',
+      reason:
+        'last successful sign-in 2024-11-01 (211 days ago): overdue, must be used (tested) every 90 days (was due 2025-01-30)',
+    });
     // the interval comes from the config, and "now" is injectable
-    expect(finding(await checkFolder(dir, configWith((c) => (c.options.testIntervalDays = 365))), 'tested', UPN1).status).toBe('pass');
-    expect(finding(await checkFolder(CLEAN, undefined, new Date('2026-01-01T00:00:00Z')), 'tested', UPN2).status).toBe('fail');
+    expect(
+      finding(
+        await checkFolder(
+          dir,
+          configWith((c) => (c.options.testIntervalDays = 365)),
+        ),
+        'tested',
+        UPN1,
+      ).status,
+    ).toBe('pass');
+    expect(finding(await checkFolder(CLEAN, undefined, new Date('2026-01-01T00:00:00Z')), 'tested', UPN2).status).toBe(
+      'fail',
+    );
   });
 
   it('a never-used account fails the test check; without lastSuccessfulSignInDateTime the latest sign-in counts', async () => {
     const never = derive((e) => e.json(P.user(B1), (u) => void (u.signInActivity = null)));
-    expect(finding(await checkFolder(never), 'tested', UPN1)).toMatchObject({ status: 'fail', reason: expect.stringContaining('no sign-in recorded') });
+    expect(finding(await checkFolder(never), 'tested', UPN1)).toMatchObject({
+      status: 'fail',
+      reason: expect.stringContaining('no sign-in recorded'),
+    });
     const older = derive((e) =>
       e.json(P.user(B1), (u) => {
-        u.signInActivity = { lastSignInDateTime: '2024-01-01T00:00:00Z', lastNonInteractiveSignInDateTime: '2025-05-30T00:00:00Z' };
+        u.signInActivity = {
+          lastSignInDateTime: '2024-01-01T00:00:00Z',
+          lastNonInteractiveSignInDateTime: '2025-05-30T00:00:00Z',
+        };
       }),
     );
-    expect(finding(await checkFolder(older), 'tested', UPN1)).toMatchObject({ status: 'pass', reason: expect.stringContaining('last sign-in 2025-05-30') });
+    expect(finding(await checkFolder(older), 'tested', UPN1)).toMatchObject({
+      status: 'pass',
+      reason: expect.stringContaining('last sign-in 2025-05-30'),
+    });
   });
 
   it('signInActivity missing from the export is skipped, not passed', async () => {
     const dir = derive((e) => e.json(P.user(B1), (u) => void delete u.signInActivity));
-    expect(finding(await checkFolder(dir), 'tested', UPN1)).toMatchObject({ status: 'skip', reason: expect.stringContaining('signInActivity not in') });
+    expect(finding(await checkFolder(dir), 'tested', UPN1)).toMatchObject({
+      status: 'skip',
+      reason: expect.stringContaining('signInActivity not in'),
+    });
   });
 
   it('a single account warns when allowSingleAccount is set, fails otherwise', async () => {
@@ -122,7 +236,10 @@ describe('planted failures, one per derived export', () => {
       c.allowSingleAccount = true;
     });
     const f = await checkFolder(CLEAN, single);
-    expect(finding(f, 'account-count')).toMatchObject({ status: 'warn', reason: expect.stringContaining('only 1 break-glass account') });
+    expect(finding(f, 'account-count')).toMatchObject({
+      status: 'warn',
+      reason: expect.stringContaining('only 1 break-glass account'),
+    });
     expect(f.some((x) => x.subject === UPN2)).toBe(false);
     const notAllowed = configWith((c) => (c.accounts = c.accounts.slice(0, 1)));
     expect(finding(await checkFolder(CLEAN, notAllowed), 'account-count').status).toBe('fail');
@@ -132,56 +249,120 @@ describe('planted failures, one per derived export', () => {
     const dir = derive((e) => e.json(P.user(B2), (u) => void (u.accountEnabled = false)));
     const f = await checkFolder(dir);
     expect(finding(f, 'account', UPN2)).toMatchObject({ status: 'fail', reason: expect.stringContaining('disabled') });
-    expect(finding(f, 'account-count')).toMatchObject({ status: 'fail', reason: expect.stringContaining('only 1 of 2 accounts usable') });
+    expect(finding(f, 'account-count')).toMatchObject({
+      status: 'fail',
+      reason: expect.stringContaining('only 1 of 2 accounts usable'),
+    });
   });
 
   it('a PIM-eligible-only role fails; no role at all fails', async () => {
     const eligibleOnly = derive((e) => {
       e.json(P.roleAssignments, (b) => void (b.value = b.value.filter((a: any) => a.principalId !== B2)));
-      e.json(P.roleEligibility, (b) => void b.value.push({ id: 'e2', principalId: B2, roleDefinitionId: GA, directoryScopeId: '/', status: 'Provisioned', memberType: 'Direct' }));
+      e.json(
+        P.roleEligibility,
+        (b) =>
+          void b.value.push({
+            id: 'e2',
+            principalId: B2,
+            roleDefinitionId: GA,
+            directoryScopeId: '/',
+            status: 'Provisioned',
+            memberType: 'Direct',
+          }),
+      );
     });
     const f = await checkFolder(eligibleOnly);
-    expect(finding(f, 'role', UPN2)).toMatchObject({ status: 'fail', reason: expect.stringContaining('only PIM-eligible for Global Administrator') });
-    const none = derive((e) => e.json(P.roleAssignments, (b) => void (b.value = b.value.filter((a: any) => a.principalId !== B2))));
-    expect(finding(await checkFolder(none), 'role', UPN2)).toMatchObject({ status: 'fail', reason: 'does not hold Global Administrator (no active or eligible assignment)' });
+    expect(finding(f, 'role', UPN2)).toMatchObject({
+      status: 'fail',
+      reason: expect.stringContaining('only PIM-eligible for Global Administrator'),
+    });
+    const none = derive((e) =>
+      e.json(P.roleAssignments, (b) => void (b.value = b.value.filter((a: any) => a.principalId !== B2))),
+    );
+    expect(finding(await checkFolder(none), 'role', UPN2)).toMatchObject({
+      status: 'fail',
+      reason: 'does not hold Global Administrator (no active or eligible assignment)',
+    });
   });
 
   it('the role can be given by roleDefinitionId or another well-known name; unknown names are skipped with the reason', async () => {
     const byId = configWith((c) => (c.accounts[0].role = GA.toUpperCase()));
     expect(finding(await checkFolder(CLEAN, byId), 'role', UPN1).status).toBe('pass');
     const other = configWith((c) => (c.accounts[0].role = 'privileged role administrator'));
-    expect(finding(await checkFolder(CLEAN, other), 'role', UPN1)).toMatchObject({ status: 'fail', reason: expect.stringContaining('Privileged Role Administrator') });
+    expect(finding(await checkFolder(CLEAN, other), 'role', UPN1)).toMatchObject({
+      status: 'fail',
+      reason: expect.stringContaining('Privileged Role Administrator'),
+    });
     const unknown = configWith((c) => (c.accounts[0].role = 'Chief Emergency Officer'));
-    expect(finding(await checkFolder(CLEAN, unknown), 'role', UPN1)).toMatchObject({ status: 'skip', reason: expect.stringContaining('put its roleDefinitionId') });
+    expect(finding(await checkFolder(CLEAN, unknown), 'role', UPN1)).toMatchObject({
+      status: 'skip',
+      reason: expect.stringContaining('put its roleDefinitionId'),
+    });
   });
 
   it('a role held only through a group warns', async () => {
-    const dir = derive((e) => e.json(P.roleAssignments, (b) => void b.value.forEach((a: any) => a.principalId === B1 && (a.principalId = GEXCL))));
-    expect(finding(await checkFolder(dir), 'role', UPN1)).toMatchObject({ status: 'warn', reason: expect.stringContaining("only through group 'BTG - Conditional Access exclusion'") });
+    const dir = derive((e) =>
+      e.json(
+        P.roleAssignments,
+        (b) => void b.value.forEach((a: any) => a.principalId === B1 && (a.principalId = GEXCL)),
+      ),
+    );
+    expect(finding(await checkFolder(dir), 'role', UPN1)).toMatchObject({
+      status: 'warn',
+      reason: expect.stringContaining("only through group 'BTG - Conditional Access exclusion'"),
+    });
   });
 
   it('a guest account fails', async () => {
     const dir = derive((e) => e.json(P.user(B2), (u) => void (u.userType = 'Guest')));
-    expect(finding(await checkFolder(dir), 'not-guest', UPN2)).toMatchObject({ status: 'fail', reason: expect.stringContaining('userType is Guest') });
+    expect(finding(await checkFolder(dir), 'not-guest', UPN2)).toMatchObject({
+      status: 'fail',
+      reason: expect.stringContaining('userType is Guest'),
+    });
   });
 
   it('an expiring password warns; a passwordless account passes', async () => {
     const dir = derive((e) => e.json(P.user(B1), (u) => void (u.passwordPolicies = 'DisableStrongPassword')));
     const f = await checkFolder(dir);
-    expect(finding(f, 'password-expiry', UPN1)).toMatchObject({ status: 'warn', reason: expect.stringContaining('passwordPolicies: DisableStrongPassword') });
+    expect(finding(f, 'password-expiry', UPN1)).toMatchObject({
+      status: 'warn',
+      reason: expect.stringContaining('passwordPolicies: DisableStrongPassword'),
+    });
     expect(f.filter((x) => x.status === 'fail')).toEqual([]);
     const passwordless = derive((e) => {
       e.json(P.user(B1), (u) => void (u.passwordPolicies = null));
-      e.json(P.methods(B1), (b) => void (b.value = b.value.filter((m: any) => m['@odata.type'] !== '#microsoft.graph.passwordAuthenticationMethod')));
+      e.json(
+        P.methods(B1),
+        (b) =>
+          void (b.value = b.value.filter(
+            (m: any) => m['@odata.type'] !== '#microsoft.graph.passwordAuthenticationMethod',
+          )),
+      );
     });
-    expect(finding(await checkFolder(passwordless), 'password-expiry', UPN1)).toMatchObject({ status: 'pass', reason: expect.stringContaining('passwordless') });
+    expect(finding(await checkFolder(passwordless), 'password-expiry', UPN1)).toMatchObject({
+      status: 'pass',
+      reason: expect.stringContaining('passwordless'),
+    });
   });
 
   it('no restricted management administrative unit warns', async () => {
-    const none = derive((e) => e.json(P.memberOf(B1), (b) => void (b.value = b.value.filter((o: any) => o['@odata.type'] !== '#microsoft.graph.administrativeUnit'))));
-    expect(finding(await checkFolder(none), 'restricted-au', UPN1)).toMatchObject({ status: 'warn', reason: expect.stringContaining('not in a restricted management administrative unit') });
-    const unrestricted = derive((e) => e.json(P.memberOf(B1), (b) => void b.value.forEach((o: any) => (o.isMemberManagementRestricted = false))));
-    expect(finding(await checkFolder(unrestricted), 'restricted-au', UPN1)).toMatchObject({ status: 'warn', reason: expect.stringContaining('none with restricted management') });
+    const none = derive((e) =>
+      e.json(
+        P.memberOf(B1),
+        (b) => void (b.value = b.value.filter((o: any) => o['@odata.type'] !== '#microsoft.graph.administrativeUnit')),
+      ),
+    );
+    expect(finding(await checkFolder(none), 'restricted-au', UPN1)).toMatchObject({
+      status: 'warn',
+      reason: expect.stringContaining('not in a restricted management administrative unit'),
+    });
+    const unrestricted = derive((e) =>
+      e.json(P.memberOf(B1), (b) => void b.value.forEach((o: any) => (o.isMemberManagementRestricted = false))),
+    );
+    expect(finding(await checkFolder(unrestricted), 'restricted-au', UPN1)).toMatchObject({
+      status: 'warn',
+      reason: expect.stringContaining('none with restricted management'),
+    });
   });
 
   it('a missing file is "not exported" (skip), never a pass', async () => {
@@ -191,7 +372,9 @@ describe('planted failures, one per derived export', () => {
     });
     const f = await checkFolder(dir);
     for (const check of ['phishing-resistant-method', 'weaker-methods'] as const) {
-      expect(finding(f, check, UPN1)).toEqual(expect.objectContaining({ status: 'skip', reason: `not exported: ${P.methods(B1)}` }));
+      expect(finding(f, check, UPN1)).toEqual(
+        expect.objectContaining({ status: 'skip', reason: `not exported: ${P.methods(B1)}` }),
+      );
     }
     expect(finding(f, 'role', UPN2)).toMatchObject({ status: 'skip', reason: `not exported: ${P.roleAssignments}` });
     // includeRoles cannot be evaluated without the role assignments, and the group exclusion still holds
@@ -212,16 +395,30 @@ describe('planted failures, one per derived export', () => {
 
   it('a file that is not a Graph response is reported, not guessed at', async () => {
     const dir = derive((e) => e.json(P.policies, (b) => void (b.value[0].state = 42)));
-    expect(finding(await checkFolder(dir), 'ca-policy')).toMatchObject({ status: 'skip', reason: expect.stringContaining('unexpected response shape at value[0].state') });
+    expect(finding(await checkFolder(dir), 'ca-policy')).toMatchObject({
+      status: 'skip',
+      reason: expect.stringContaining('unexpected response shape at value[0].state'),
+    });
     const notJson = derive((e) => e.remove(P.methods(B1)));
     require('fs').writeFileSync(require('path').join(notJson, P.methods(B1)), '{not json');
-    expect(finding(await checkFolder(notJson), 'weaker-methods', UPN1)).toMatchObject({ status: 'skip', reason: expect.stringContaining('not valid JSON') });
+    expect(finding(await checkFolder(notJson), 'weaker-methods', UPN1)).toMatchObject({
+      status: 'skip',
+      reason: expect.stringContaining('not valid JSON'),
+    });
   });
 
   it('an account that does not exist in the directory fails once; its other checks are skipped', async () => {
-    const dir = derive((e) => e.write(P.user(B2), { error: { code: 'Request_ResourceNotFound', message: `Resource '${B2}' does not exist.` }, '@btg.httpStatus': 404 }));
+    const dir = derive((e) =>
+      e.write(P.user(B2), {
+        error: { code: 'Request_ResourceNotFound', message: `Resource '${B2}' does not exist.` },
+        '@btg.httpStatus': 404,
+      }),
+    );
     const f = await checkFolder(dir);
-    expect(finding(f, 'account', UPN2)).toMatchObject({ status: 'fail', reason: expect.stringContaining(`no user with objectId ${B2}`) });
+    expect(finding(f, 'account', UPN2)).toMatchObject({
+      status: 'fail',
+      reason: expect.stringContaining(`no user with objectId ${B2}`),
+    });
     expect(finding(f, 'account-count').status).toBe('fail');
     expect(f.filter((x) => x.subject === UPN2 && x.check !== 'account').every((x) => x.status === 'skip')).toBe(true);
     expect(finding(f, 'ca-policy', 'CA005 - Pilot: block unknown device platforms').reason).not.toContain(UPN2);
@@ -229,7 +426,10 @@ describe('planted failures, one per derived export', () => {
 
   it('a UPN that does not match the config warns', async () => {
     const dir = derive((e) => e.json(P.user(B1), (u) => void (u.userPrincipalName = 'someone-else@contoso.example')));
-    expect(finding(await checkFolder(dir), 'account', UPN1)).toMatchObject({ status: 'warn', reason: expect.stringContaining('someone-else@contoso.example') });
+    expect(finding(await checkFolder(dir), 'account', UPN1)).toMatchObject({
+      status: 'warn',
+      reason: expect.stringContaining('someone-else@contoso.example'),
+    });
   });
 });
 
@@ -250,8 +450,18 @@ describe('the on-disk failing export (several planted failures)', () => {
       ['ca-exclusion', UPN2, 'fail', 'CA001 - Require MFA for all users'],
       ['ca-policy', 'CA001 - Require MFA for all users', 'fail', `applies to ${UPN2} (All users) without excluding it`],
       ['ca-policy', 'CA002 - Block legacy authentication', 'fail', `${UPN1} (All users), ${UPN2} (All users)`],
-      ['ca-policy', 'CA003 - Phishing-resistant MFA for administrators', 'fail', 'PIM-eligible: applies once activated'],
-      ['ca-policy', 'CA004 - Sales: require compliant device', 'skip', 'not exported: groups/00000000-0000-4000-8000-00000000c002/transitiveMembers.json'],
+      [
+        'ca-policy',
+        'CA003 - Phishing-resistant MFA for administrators',
+        'fail',
+        'PIM-eligible: applies once activated',
+      ],
+      [
+        'ca-policy',
+        'CA004 - Sales: require compliant device',
+        'skip',
+        'not exported: groups/00000000-0000-4000-8000-00000000c002/transitiveMembers.json',
+      ],
       ['ca-policy', 'CA005 - Pilot: block unknown device platforms', 'info', 'disabled'],
     ];
     for (const [check, subject, status, text] of expected) {

@@ -18,17 +18,32 @@ describe('btg check (CLI)', () => {
     const r = await btg('check', '--config', EXAMPLE_CONFIG, '--from', CLEAN, '--json');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ tool: 'btg check', tenantName: 'Contoso', source: `export ${CLEAN}`, asOf: NOW.toISOString() });
+    expect(report).toMatchObject({
+      tool: 'btg check',
+      tenantName: 'Contoso',
+      source: `export ${CLEAN}`,
+      asOf: NOW.toISOString(),
+    });
     expect(report.summary).toEqual({ pass: 26, fail: 0, warn: 0, skip: 1, info: 1 });
-    expect(report.findings[0]).toEqual({ check: 'account-count', subject: 'accounts', status: 'pass', reason: '2 break-glass accounts configured' });
-    expect(report.findings.find((f: any) => f.check === 'workspace-rules')).toMatchObject({ status: 'skip', reason: expect.stringContaining('--from') });
+    expect(report.findings[0]).toEqual({
+      check: 'account-count',
+      subject: 'accounts',
+      status: 'pass',
+      reason: '2 break-glass accounts configured',
+    });
+    expect(report.findings.find((f: any) => f.check === 'workspace-rules')).toMatchObject({
+      status: 'skip',
+      reason: expect.stringContaining('--from'),
+    });
   });
 
   it('--from the failing export: exit 1, and the table names each failure', async () => {
     const r = await btg('check', '--config', EXAMPLE_CONFIG, '--from', FAILING);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^STATUS\s+CHECK\s+SUBJECT\s+REASON$/m);
-    expect(r.stdout).toMatch(new RegExp(`^FAIL\\s+cloud-only\\s+${UPN1.replace(/\./g, '\\.')}\\s+synced from on-premises`, 'm'));
+    expect(r.stdout).toMatch(
+      new RegExp(`^FAIL\\s+cloud-only\\s+${UPN1.replace(/\./g, '\\.')}\\s+synced from on-premises`, 'm'),
+    );
     expect(r.stdout).toMatch(/^FAIL\s+ca-policy\s+CA002 - Block legacy authentication\s+enabled policy applies to/m);
     expect(r.stdout).toContain('10 fail, 4 warn, 3 skip, 1 info, 10 pass');
   });
@@ -41,7 +56,11 @@ describe('btg check (CLI)', () => {
     expect((await btg('check', '--config', EXAMPLE_CONFIG, '--from', CLEAN, '--json', '--strict')).code).toBe(1);
     const late = await btg('check', '--config', EXAMPLE_CONFIG, '--from', CLEAN, '--json', '--as-of', '2026-01-01');
     expect(late.code).toBe(1);
-    expect(JSON.parse(late.stdout).findings.filter((f: any) => f.status === 'fail').map((f: any) => f.check)).toEqual(['tested', 'tested']);
+    expect(
+      JSON.parse(late.stdout)
+        .findings.filter((f: any) => f.status === 'fail')
+        .map((f: any) => f.check),
+    ).toEqual(['tested', 'tested']);
   });
 
   it('usage and config errors exit 2', async () => {
@@ -59,7 +78,9 @@ describe('btg check (CLI)', () => {
       const tenants: (string | undefined)[] = [];
       checkDeps.credential = async (tenant) => {
         tenants.push(tenant);
-        return { getToken: async (): Promise<AccessToken> => ({ token: 't', expiresOnTimestamp: Date.now() + 3_600_000 }) };
+        return {
+          getToken: async (): Promise<AccessToken> => ({ token: 't', expiresOnTimestamp: Date.now() + 3_600_000 }),
+        };
       };
       checkDeps.now = () => NOW;
       checkDeps.graphCa = server.ca;
@@ -67,14 +88,28 @@ describe('btg check (CLI)', () => {
         throw new Error('not signed in');
       };
       const dir = path.join(tmpDir(), 'export');
-      const r = await btg('check', '--config', EXAMPLE_CONFIG, '--graph-endpoint', server.url, '--tenant', 'contoso.example', '--export', dir, '--json');
+      const r = await btg(
+        'check',
+        '--config',
+        EXAMPLE_CONFIG,
+        '--graph-endpoint',
+        server.url,
+        '--tenant',
+        'contoso.example',
+        '--export',
+        dir,
+        '--json',
+      );
       expect(r.code).toBe(1);
       expect(tenants).toEqual(['contoso.example']);
       expect(r.stderr).toContain(`exported the Graph responses to ${dir}`);
       expect(fs.existsSync(path.join(dir, 'btg-export.json'))).toBe(true);
       expect(server.requests.every((q) => q.method === 'GET')).toBe(true);
       const live = JSON.parse(r.stdout);
-      expect(live.findings.find((f: any) => f.check === 'workspace-rules')).toMatchObject({ status: 'skip', reason: expect.stringContaining('no Azure Resource Manager sign-in') });
+      expect(live.findings.find((f: any) => f.check === 'workspace-rules')).toMatchObject({
+        status: 'skip',
+        reason: expect.stringContaining('no Azure Resource Manager sign-in'),
+      });
 
       const again = await btg('check', '--config', EXAMPLE_CONFIG, '--from', dir, '--json');
       const strip = (fs_: any[]) => fs_.filter((f) => f.check !== 'workspace-rules');

@@ -87,13 +87,21 @@ export function derive(edit: (e: FixtureEditor) => void, from = CLEAN): string {
 }
 
 export async function checkFolder(dir: string, config: Config = exampleConfig(), now: Date = NOW): Promise<Finding[]> {
-  const report = await runPosture({ config, source: new FolderGraphSource(dir), now, workspace: { skipReason: 'offline test' } });
+  const report = await runPosture({
+    config,
+    source: new FolderGraphSource(dir),
+    now,
+    workspace: { skipReason: 'offline test' },
+  });
   return report.findings;
 }
 
 export function finding(findings: Finding[], check: Finding['check'], subject?: string): Finding {
   const hits = findings.filter((f) => f.check === check && (subject === undefined || f.subject === subject));
-  if (hits.length !== 1) throw new Error(`expected exactly one ${check}${subject ? ` for ${subject}` : ''}, got ${hits.length}:\n${findings.map((f) => `${f.status} ${f.check} ${f.subject}: ${f.reason}`).join('\n')}`);
+  if (hits.length !== 1)
+    throw new Error(
+      `expected exactly one ${check}${subject ? ` for ${subject}` : ''}, got ${hits.length}:\n${findings.map((f) => `${f.status} ${f.check} ${f.subject}: ${f.reason}`).join('\n')}`,
+    );
   return hits[0];
 }
 

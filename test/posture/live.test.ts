@@ -9,7 +9,20 @@ import * as path from 'path';
 import { Config } from '../../scripts/config/schema';
 import { exportPosture, Finding, FolderGraphSource, LiveGraphSource, runPosture } from '../../scripts/posture';
 import { GraphServer, startGraphServer } from '../support/graph-server';
-import { B1, B2, CLEAN, checkFolder, cleanupTmp, exampleConfig, FAILING, finding, GEXCL, NOW, tmpDir, UPN1 } from './helpers';
+import {
+  B1,
+  B2,
+  CLEAN,
+  checkFolder,
+  cleanupTmp,
+  exampleConfig,
+  FAILING,
+  finding,
+  GEXCL,
+  NOW,
+  tmpDir,
+  UPN1,
+} from './helpers';
 
 class FakeCredential implements TokenCredential {
   scopes: string[] = [];
@@ -21,7 +34,12 @@ class FakeCredential implements TokenCredential {
 
 const servers: GraphServer[] = [];
 async function serve(dir: string, extra: Partial<Parameters<typeof startGraphServer>[0]> = {}): Promise<GraphServer> {
-  const s = await startGraphServer({ dir, token: 'fake-graph-token', pageSize: (p) => (p.endsWith('policies') ? 2 : p.endsWith('transitiveMembers') ? 1 : undefined), ...extra });
+  const s = await startGraphServer({
+    dir,
+    token: 'fake-graph-token',
+    pageSize: (p) => (p.endsWith('policies') ? 2 : p.endsWith('transitiveMembers') ? 1 : undefined),
+    ...extra,
+  });
   servers.push(s);
   return s;
 }
@@ -30,7 +48,11 @@ afterEach(async () => {
 });
 afterAll(cleanupTmp);
 
-async function checkLive(server: GraphServer, config: Config = exampleConfig(), credential = new FakeCredential()): Promise<Finding[]> {
+async function checkLive(
+  server: GraphServer,
+  config: Config = exampleConfig(),
+  credential = new FakeCredential(),
+): Promise<Finding[]> {
   const source = new LiveGraphSource({ credential, endpoint: server.url, ca: server.ca, maxRetries: 0 });
   return (await runPosture({ config, source, now: NOW, workspace: { skipReason: 'offline test' } })).findings;
 }
@@ -56,7 +78,9 @@ describe('live Graph (local Graph-shaped server)', () => {
 
     // the user read selects exactly what the checks need
     const userReq = server.requests.find((r) => r.path === `users/${B1}`)!;
-    expect(decodeURIComponent(userReq.url)).toContain('$select=id,userPrincipalName,displayName,accountEnabled,onPremisesSyncEnabled,userType,passwordPolicies,creationType,signInActivity');
+    expect(decodeURIComponent(userReq.url)).toContain(
+      '$select=id,userPrincipalName,displayName,accountEnabled,onPremisesSyncEnabled,userType,passwordPolicies,creationType,signInActivity',
+    );
   });
 
   it('reports the planted failures of the failing export the same way (missing files are 404s live)', async () => {
@@ -65,14 +89,22 @@ describe('live Graph (local Graph-shaped server)', () => {
     const folder = await checkFolder(FAILING);
     const key = (f: Finding) => `${f.check}|${f.subject}|${f.status}`;
     expect(live.map(key)).toEqual(folder.map(key));
-    expect(finding(live, 'restricted-au', 'btg-emergency-02@contoso.example')).toMatchObject({ status: 'skip', reason: expect.stringContaining(`GET /users/${B2}/memberOf returned 404 Request_ResourceNotFound`) });
+    expect(finding(live, 'restricted-au', 'btg-emergency-02@contoso.example')).toMatchObject({
+      status: 'skip',
+      reason: expect.stringContaining(`GET /users/${B2}/memberOf returned 404 Request_ResourceNotFound`),
+    });
   });
 
   it('--export round-trips: export from the server, then check --from the export = same findings', async () => {
     const server = await serve(CLEAN);
     const dir = path.join(tmpDir(), 'export');
     const config = exampleConfig();
-    const source = new LiveGraphSource({ credential: new FakeCredential(), endpoint: server.url, ca: server.ca, maxRetries: 0 });
+    const source = new LiveGraphSource({
+      credential: new FakeCredential(),
+      endpoint: server.url,
+      ca: server.ca,
+      maxRetries: 0,
+    });
     const { manifest } = await exportPosture(source, config, dir, { exportedAt: NOW, endpoint: server.url });
     expect(server.requests.every((r) => r.method === 'GET')).toBe(true);
 
@@ -90,14 +122,29 @@ describe('live Graph (local Graph-shaped server)', () => {
     await exportPosture(source, config, dir, { exportedAt: NOW });
     const foreign = tmpDir();
     fs.writeFileSync(path.join(foreign, 'notes.txt'), 'mine');
-    await expect(exportPosture(source, config, foreign, { exportedAt: NOW })).rejects.toThrow(/not empty and was not written by btg check --export/);
+    await expect(exportPosture(source, config, foreign, { exportedAt: NOW })).rejects.toThrow(
+      /not empty and was not written by btg check --export/,
+    );
   });
 
   it('round-trips error responses too (404 for a missing account)', async () => {
-    const server = await serve(CLEAN, { override: ({ path: p }) => (p === `users/${B2}` ? { status: 404, body: { error: { code: 'Request_ResourceNotFound', message: `Resource '${B2}' does not exist.` } } } : undefined) });
+    const server = await serve(CLEAN, {
+      override: ({ path: p }) =>
+        p === `users/${B2}`
+          ? {
+              status: 404,
+              body: { error: { code: 'Request_ResourceNotFound', message: `Resource '${B2}' does not exist.` } },
+            }
+          : undefined,
+    });
     const dir = path.join(tmpDir(), 'export');
     const config = exampleConfig();
-    const source = new LiveGraphSource({ credential: new FakeCredential(), endpoint: server.url, ca: server.ca, maxRetries: 0 });
+    const source = new LiveGraphSource({
+      credential: new FakeCredential(),
+      endpoint: server.url,
+      ca: server.ca,
+      maxRetries: 0,
+    });
     await exportPosture(source, config, dir, { exportedAt: NOW });
     const live = await checkLive(server, config);
     expect(finding(live, 'account', 'btg-emergency-02@contoso.example').status).toBe('fail');
@@ -107,16 +154,39 @@ describe('live Graph (local Graph-shaped server)', () => {
   it('a permission Graph denies becomes a skip naming the permission; without signInActivity access the user is re-read without it', async () => {
     const server = await serve(CLEAN, {
       override: ({ path: p, query }) => {
-        if (p === `users/${B1}/authentication/methods`) return { status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } };
+        if (p === `users/${B1}/authentication/methods`)
+          return {
+            status: 403,
+            body: {
+              error: {
+                code: 'Authorization_RequestDenied',
+                message: 'Insufficient privileges to complete the operation.',
+              },
+            },
+          };
         if (p === `users/${B1}` && (query.get('$select') ?? '').includes('signInActivity')) {
-          return { status: 403, body: { error: { code: 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', message: 'Neither tenant is B2C or tenant doesn\'t have premium license' } } };
+          return {
+            status: 403,
+            body: {
+              error: {
+                code: 'Authentication_RequestFromNonPremiumTenantOrB2CTenant',
+                message: "Neither tenant is B2C or tenant doesn't have premium license",
+              },
+            },
+          };
         }
         return undefined;
       },
     });
     const f = await checkLive(server);
-    expect(finding(f, 'phishing-resistant-method', UPN1)).toMatchObject({ status: 'skip', reason: expect.stringContaining('needs UserAuthenticationMethod.Read.All') });
-    expect(finding(f, 'tested', UPN1)).toMatchObject({ status: 'skip', reason: expect.stringContaining('AuditLog.Read.All') });
+    expect(finding(f, 'phishing-resistant-method', UPN1)).toMatchObject({
+      status: 'skip',
+      reason: expect.stringContaining('needs UserAuthenticationMethod.Read.All'),
+    });
+    expect(finding(f, 'tested', UPN1)).toMatchObject({
+      status: 'skip',
+      reason: expect.stringContaining('AuditLog.Read.All'),
+    });
     expect(finding(f, 'cloud-only', UPN1).status).toBe('pass');
     expect(f.filter((x) => x.status === 'fail')).toEqual([]);
   });
@@ -124,18 +194,36 @@ describe('live Graph (local Graph-shaped server)', () => {
   it('never follows @odata.nextLink to another host (the token stays with the configured endpoint)', async () => {
     const server = await serve(CLEAN, {
       override: ({ path: p }) =>
-        p === 'roleManagement/directory/roleAssignments' ? { status: 200, body: { value: [], '@odata.nextLink': 'https://evil.example/v1.0/roleManagement/directory/roleAssignments?$skiptoken=x' } } : undefined,
+        p === 'roleManagement/directory/roleAssignments'
+          ? {
+              status: 200,
+              body: {
+                value: [],
+                '@odata.nextLink': 'https://evil.example/v1.0/roleManagement/directory/roleAssignments?$skiptoken=x',
+              },
+            }
+          : undefined,
     });
     const f = await checkLive(server);
-    expect(finding(f, 'role', UPN1)).toMatchObject({ status: 'skip', reason: expect.stringContaining('refusing to follow @odata.nextLink to https://evil.example') });
+    expect(finding(f, 'role', UPN1)).toMatchObject({
+      status: 'skip',
+      reason: expect.stringContaining('refusing to follow @odata.nextLink to https://evil.example'),
+    });
     expect(server.requests.every((r) => r.method === 'GET')).toBe(true);
   });
 
   it('the live client itself refuses anything but GET', async () => {
     const server = await serve(CLEAN);
-    const source = new LiveGraphSource({ credential: new FakeCredential(), endpoint: server.url, ca: server.ca, maxRetries: 0 });
+    const source = new LiveGraphSource({
+      credential: new FakeCredential(),
+      endpoint: server.url,
+      ca: server.ca,
+      maxRetries: 0,
+    });
     const client = (source as any).client;
-    await expect(client.api(`users/${B1}`).patch({ accountEnabled: false })).rejects.toThrow(/read-only: refusing PATCH/);
+    await expect(client.api(`users/${B1}`).patch({ accountEnabled: false })).rejects.toThrow(
+      /read-only: refusing PATCH/,
+    );
     await expect(client.api(`users/${B1}/authentication/methods`).post({})).rejects.toThrow(/read-only: refusing POST/);
     await expect(client.api(`users/${B1}`).delete()).rejects.toThrow(/read-only: refusing DELETE/);
     expect(server.requests).toEqual([]);
@@ -146,14 +234,25 @@ describe('live Graph (local Graph-shaped server)', () => {
     const url = server.url;
     await server.close();
     servers.splice(0);
-    const source = new LiveGraphSource({ credential: new FakeCredential(), endpoint: url, ca: server.ca, maxRetries: 0 });
-    await expect(runPosture({ config: exampleConfig(), source, now: NOW })).rejects.toThrow(/Graph request GET \/identity\/conditionalAccess\/policies failed/);
+    const source = new LiveGraphSource({
+      credential: new FakeCredential(),
+      endpoint: url,
+      ca: server.ca,
+      maxRetries: 0,
+    });
+    await expect(runPosture({ config: exampleConfig(), source, now: NOW })).rejects.toThrow(
+      /Graph request GET \/identity\/conditionalAccess\/policies failed/,
+    );
   });
 
   it('accepts the Graph root with or without /v1.0, and rejects other paths', () => {
     const c = new FakeCredential();
-    expect(new LiveGraphSource({ credential: c, endpoint: 'https://graph.microsoft.us/v1.0/' }).origin).toBe('https://graph.microsoft.us');
+    expect(new LiveGraphSource({ credential: c, endpoint: 'https://graph.microsoft.us/v1.0/' }).origin).toBe(
+      'https://graph.microsoft.us',
+    );
     expect(new LiveGraphSource({ credential: c }).description).toBe('Microsoft Graph (https://graph.microsoft.com)');
-    expect(() => new LiveGraphSource({ credential: c, endpoint: 'https://graph.microsoft.com/beta' })).toThrow(/expected the Graph root/);
+    expect(() => new LiveGraphSource({ credential: c, endpoint: 'https://graph.microsoft.com/beta' })).toThrow(
+      /expected the Graph root/,
+    );
   });
 });

@@ -6,11 +6,44 @@ const GROUP = '00000000-0000-4000-8000-00000000c0e1';
 const facts = { identifiers: [B1, 'btg-emergency-01@contoso.example', GROUP], packTag: 'breakglass-sentinel' };
 const WF = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Logic/workflows';
 
-const disableUser = { type: 'Http', inputs: { method: 'PATCH', uri: "https://graph.microsoft.com/v1.0/users/@{items('For_each')?['AadUserId']}", body: { accountEnabled: false } } };
-const revoke = { type: 'Http', inputs: { method: 'POST', uri: "https://graph.microsoft.com/v1.0/users/@{triggerBody()?['id']}/revokeSignInSessions" } };
-const comment = { type: 'ApiConnection', inputs: { host: { connection: { name: "@parameters('$connections')['azuresentinel']['connectionId']" } }, method: 'post', path: '/Incidents/Comment', body: { message: 'x' } } };
-const wf = (name: string, actions: Record<string, unknown>, tags?: Record<string, string>) => ({ id: `${WF}/${name}`, name, tags, properties: { definition: { actions } } });
-const rule = (name: string, wfName: string, conditions: unknown[] = []) => ({ name, properties: { displayName: name, triggeringLogic: { conditions }, actions: [{ actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: `${WF}/${wfName}` } }] } });
+const disableUser = {
+  type: 'Http',
+  inputs: {
+    method: 'PATCH',
+    uri: "https://graph.microsoft.com/v1.0/users/@{items('For_each')?['AadUserId']}",
+    body: { accountEnabled: false },
+  },
+};
+const revoke = {
+  type: 'Http',
+  inputs: {
+    method: 'POST',
+    uri: "https://graph.microsoft.com/v1.0/users/@{triggerBody()?['id']}/revokeSignInSessions",
+  },
+};
+const comment = {
+  type: 'ApiConnection',
+  inputs: {
+    host: { connection: { name: "@parameters('$connections')['azuresentinel']['connectionId']" } },
+    method: 'post',
+    path: '/Incidents/Comment',
+    body: { message: 'x' },
+  },
+};
+const wf = (name: string, actions: Record<string, unknown>, tags?: Record<string, string>) => ({
+  id: `${WF}/${name}`,
+  name,
+  tags,
+  properties: { definition: { actions } },
+});
+const rule = (name: string, wfName: string, conditions: unknown[] = []) => ({
+  name,
+  properties: {
+    displayName: name,
+    triggeringLogic: { conditions },
+    actions: [{ actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: `${WF}/${wfName}` } }],
+  },
+});
 
 describe('other-automation', () => {
   it('finds user-acting actions, nested ones included', () => {
@@ -19,24 +52,76 @@ describe('other-automation', () => {
   });
 
   it('warns about a playbook that disables or revokes users when neither it nor its automation rule excludes the accounts', () => {
-    const f = checkOtherAutomation({ workflows: [wf('soc-disable-user', { For_each: { type: 'Foreach', actions: { Disable: disableUser } } }), wf('soc-revoke', { Revoke: revoke })], automationRules: [rule('High severity response', 'soc-disable-user')] }, facts);
+    const f = checkOtherAutomation(
+      {
+        workflows: [
+          wf('soc-disable-user', { For_each: { type: 'Foreach', actions: { Disable: disableUser } } }),
+          wf('soc-revoke', { Revoke: revoke }),
+        ],
+        automationRules: [rule('High severity response', 'soc-disable-user')],
+      },
+      facts,
+    );
     expect(f.map((x) => [x.subject, x.status])).toEqual([
       ['soc-disable-user', 'warn'],
       ['soc-revoke', 'warn'],
     ]);
-    expect(f[0].reason).toMatch(/^can act on users \(run by automation rule 'High severity response'\): Disable: .*do not exclude the break-glass accounts/);
+    expect(f[0].reason).toMatch(
+      /^can act on users \(run by automation rule 'High severity response'\): Disable: .*do not exclude the break-glass accounts/,
+    );
   });
 
   it('passes when the automation rule excludes the accounts (object id or exclusion group) or the playbook names them', () => {
-    const excludeCond = [{ conditionType: 'Property', conditionProperties: { propertyName: 'AccountAadUserId', operator: 'NotEquals', propertyValues: [B1] } }];
-    const f = checkOtherAutomation({ workflows: [wf('soc-disable-user', { Disable: disableUser })], automationRules: [rule('High severity response', 'soc-disable-user', excludeCond)] }, facts);
+    const excludeCond = [
+      {
+        conditionType: 'Property',
+        conditionProperties: { propertyName: 'AccountAadUserId', operator: 'NotEquals', propertyValues: [B1] },
+      },
+    ];
+    const f = checkOtherAutomation(
+      {
+        workflows: [wf('soc-disable-user', { Disable: disableUser })],
+        automationRules: [rule('High severity response', 'soc-disable-user', excludeCond)],
+      },
+      facts,
+    );
     expect(f.map((x) => x.status)).toEqual(['pass']);
-    const g = checkOtherAutomation({ workflows: [wf('soc-revoke', { Check: { type: 'If', expression: { not: { contains: [GROUP.toUpperCase(), 'x'] } }, actions: { Revoke: revoke } } })], automationRules: [] }, facts);
+    const g = checkOtherAutomation(
+      {
+        workflows: [
+          wf('soc-revoke', {
+            Check: {
+              type: 'If',
+              expression: { not: { contains: [GROUP.toUpperCase(), 'x'] } },
+              actions: { Revoke: revoke },
+            },
+          }),
+        ],
+        automationRules: [],
+      },
+      facts,
+    );
     expect(g.map((x) => x.status)).toEqual(['pass']);
   });
 
-  it('leaves the pack\'s own playbooks to the build-time lock-out check, and reports a clean workspace', () => {
-    const f = checkOtherAutomation({ workflows: [wf('btg-notify-enrich-x', { Revoke: revoke }, { 'breakglass-sentinel': 'btg-notify-enrich' }), wf('mailer', { Comment: comment })], automationRules: [] }, facts);
-    expect(f).toEqual([{ check: 'other-automation', subject: 'workspace', status: 'pass', reason: 'no other playbook in the resource group acts on users (2 Logic Apps, 0 automation rules read)' }]);
+  it("leaves the pack's own playbooks to the build-time lock-out check, and reports a clean workspace", () => {
+    const f = checkOtherAutomation(
+      {
+        workflows: [
+          wf('btg-notify-enrich-x', { Revoke: revoke }, { 'breakglass-sentinel': 'btg-notify-enrich' }),
+          wf('mailer', { Comment: comment }),
+        ],
+        automationRules: [],
+      },
+      facts,
+    );
+    expect(f).toEqual([
+      {
+        check: 'other-automation',
+        subject: 'workspace',
+        status: 'pass',
+        reason: 'no other playbook in the resource group acts on users (2 Logic Apps, 0 automation rules read)',
+      },
+    ]);
   });
 });

@@ -20,7 +20,9 @@ const original = { ...checkDeps };
 beforeAll(async () => {
   emu = await startEmulator({ workspaces: loadConfig(EXAMPLE_CONFIG).config!.workspaces });
   graph = await startGraphServer({ dir: CLEAN });
-  checkDeps.credential = async () => ({ getToken: async (): Promise<AccessToken> => ({ token: 'g', expiresOnTimestamp: Date.now() + 3_600_000 }) });
+  checkDeps.credential = async () => ({
+    getToken: async (): Promise<AccessToken> => ({ token: 'g', expiresOnTimestamp: Date.now() + 3_600_000 }),
+  });
   checkDeps.now = () => NOW;
   checkDeps.armCredential = async () => emulatorCredential;
   checkDeps.armClientOptions = { tlsOptions: { ca: emu.caCert } };
@@ -34,10 +36,23 @@ afterAll(async () => {
 
 async function check(): Promise<{ code: number; report: any }> {
   let out = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const o = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
   const e = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
-    const code = await main(['node', 'btg', 'check', '--config', EXAMPLE_CONFIG, '--graph-endpoint', graph.url, '--arm-endpoint', emu.url, '--json']);
+    const code = await main([
+      'node',
+      'btg',
+      'check',
+      '--config',
+      EXAMPLE_CONFIG,
+      '--graph-endpoint',
+      graph.url,
+      '--arm-endpoint',
+      emu.url,
+      '--json',
+    ]);
     return { code, report: JSON.parse(out) };
   } finally {
     o.mockRestore();
@@ -67,7 +82,9 @@ test('after deploy every pack rule is found deployed and enabled', async () => {
 });
 
 test('a pack rule disabled in the workspace is reported', async () => {
-  const rule = emu.store.list({ under: '/subscriptions' }).find((x) => /alertRules\//i.test(x.id) && (x.body as any).kind === 'NRT')!;
+  const rule = emu.store
+    .list({ under: '/subscriptions' })
+    .find((x) => /alertRules\//i.test(x.id) && (x.body as any).kind === 'NRT')!;
   emu.seed(rule.id, { ...(rule.body as any), properties: { ...(rule.body as any).properties, enabled: false } });
   const r = await check();
   const f = workspaceFindings(r.report);

@@ -14,12 +14,31 @@ export const ROUTINE = read('routine.md');
 export const PLAYBOOK_ACTIONS = 13;
 
 export function fixtureArtifacts(): Artifact[] {
-  const workflow = JSON.parse(PLAYBOOK_ARM).resources.find((r: { type: string }) => r.type === 'Microsoft.Logic/workflows');
+  const workflow = JSON.parse(PLAYBOOK_ARM).resources.find(
+    (r: { type: string }) => r.type === 'Microsoft.Logic/workflows',
+  );
   return [
-    { kind: 'playbook-arm', path: 'arm/playbooks/btg-custodian-confirmation.json', templateId: 'btg-custodian-confirmation', name: 'Custodian confirmation', content: PLAYBOOK_ARM },
+    {
+      kind: 'playbook-arm',
+      path: 'arm/playbooks/btg-custodian-confirmation.json',
+      templateId: 'btg-custodian-confirmation',
+      name: 'Custodian confirmation',
+      content: PLAYBOOK_ARM,
+    },
     // the same workflow as a bare definition file: drawn once
-    { kind: 'playbook', path: 'playbooks/btg-custodian-confirmation.json', templateId: 'btg-custodian-confirmation', content: JSON.stringify(workflow.properties, null, 2) },
-    { kind: 'workbook', path: 'workbooks/btg-overview.json', templateId: 'btg-overview', name: 'Break-glass overview', content: NOTEBOOK },
+    {
+      kind: 'playbook',
+      path: 'playbooks/btg-custodian-confirmation.json',
+      templateId: 'btg-custodian-confirmation',
+      content: JSON.stringify(workflow.properties, null, 2),
+    },
+    {
+      kind: 'workbook',
+      path: 'workbooks/btg-overview.json',
+      templateId: 'btg-overview',
+      name: 'Break-glass overview',
+      content: NOTEBOOK,
+    },
     { kind: 'routine', path: 'routines/six-monthly-test.md', content: ROUTINE },
   ];
 }

@@ -24,7 +24,10 @@ function examplePack(): Pack {
 
 describe('KQL highlighting', () => {
   it("uses Kusto.Language's classification: tables, columns, operators and strings get their own class", () => {
-    const html = highlightKql('SigninLogs | where UserPrincipalName == "x"', classify('SigninLogs | where UserPrincipalName == "x"'));
+    const html = highlightKql(
+      'SigninLogs | where UserPrincipalName == "x"',
+      classify('SigninLogs | where UserPrincipalName == "x"'),
+    );
     expect(html).toContain('<span class="k-table">SigninLogs</span>');
     expect(html).toContain('<span class="k-column">UserPrincipalName</span>');
     expect(html).toContain('<span class="k-queryoperator">where</span>');
@@ -37,7 +40,15 @@ describe('KQL highlighting', () => {
     expect(html).not.toMatch(/<(img|script|\/pre)/);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     // text is preserved exactly once markup is removed
-    expect(html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')).toBe(q);
+    expect(
+      html
+        .replace(/<[^>]+>/g, '')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&'),
+    ).toBe(q);
   });
 
   it('ignores overlapping or out-of-range classifications instead of duplicating text', () => {
@@ -62,7 +73,9 @@ describe('Markdown subset', () => {
     expect(html).toContain('<input type="checkbox" disabled> incident raised');
     expect(html).toContain('<input type="checkbox" disabled checked> custodians notified');
     expect(html).toContain('<blockquote><p>Never disable the account at the end of the test.</p></blockquote>');
-    expect(html).toContain('<pre class="code"><code class="lang-kql">SigninLogs | where UserPrincipalName startswith &quot;btg-&quot;</code></pre>');
+    expect(html).toContain(
+      '<pre class="code"><code class="lang-kql">SigninLogs | where UserPrincipalName startswith &quot;btg-&quot;</code></pre>',
+    );
     expect(html).toContain('<td>btg-emergency-01</td><td>CISO</td>');
     // a bullet list right after a numbered one is a list of its own
     expect(html).toMatch(/<\/ol>\n<ul>\n<li class="task">/);
@@ -70,17 +83,26 @@ describe('Markdown subset', () => {
   });
 
   it('keeps raw HTML and unsafe link targets inert', () => {
-    const html = inline('[bad](javascript:alert(1)) [data](data:text/html,x) <img src=x onerror=alert(1)> [ok](../docs/ci.md)');
+    const html = inline(
+      '[bad](javascript:alert(1)) [data](data:text/html,x) <img src=x onerror=alert(1)> [ok](../docs/ci.md)',
+    );
     expect(html).not.toContain('href="javascript');
     expect(html).not.toContain('href="data');
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('<a href="../docs/ci.md">ok</a>');
-    expect([safeHref('JAVASCRIPT:x'), safeHref('vbscript:x'), safeHref('//evil.example/x'), safeHref('mailto:soc@contoso.example')]).toEqual([undefined, undefined, undefined, 'mailto:soc@contoso.example']);
+    expect([
+      safeHref('JAVASCRIPT:x'),
+      safeHref('vbscript:x'),
+      safeHref('//evil.example/x'),
+      safeHref('mailto:soc@contoso.example'),
+    ]).toEqual([undefined, undefined, undefined, 'mailto:soc@contoso.example']);
   });
 
   it('does not read markup inside code spans', () => {
-    expect(inline('`**not bold** <b>` and **bold**')).toBe('<code>**not bold** &lt;b&gt;</code> and <strong>bold</strong>');
+    expect(inline('`**not bold** <b>` and **bold**')).toBe(
+      '<code>**not bold** &lt;b&gt;</code> and <strong>bold</strong>',
+    );
   });
 });
 
@@ -102,7 +124,9 @@ describe('playbook flow', () => {
   });
 
   it('draws edges from runAfter and from containers into their branches, labelled', () => {
-    const edges = flowGraph(workflow.definition).edges.map((e) => `${e.from} -> ${e.to}${e.label ? ` [${e.label}]` : ''}`);
+    const edges = flowGraph(workflow.definition).edges.map(
+      (e) => `${e.from} -> ${e.to}${e.label ? ` [${e.label}]` : ''}`,
+    );
     expect(edges).toEqual(
       expect.arrayContaining([
         't:Microsoft_Sentinel_incident -> a:Initialize_custodians',
@@ -149,7 +173,14 @@ describe('workbook outline', () => {
   });
 
   it('reads a workbook out of an ARM template serializedData too', () => {
-    const arm = { resources: [{ type: 'Microsoft.Insights/workbooks', properties: { displayName: 'From ARM', serializedData: fixtureArtifacts()[2].content } }] };
+    const arm = {
+      resources: [
+        {
+          type: 'Microsoft.Insights/workbooks',
+          properties: { displayName: 'From ARM', serializedData: fixtureArtifacts()[2].content },
+        },
+      ],
+    };
     const found = findNotebooks([{ kind: 'workbook-arm', path: 'arm/workbooks/x.json', content: JSON.stringify(arm) }]);
     expect(found.map((n) => [n.name, countTiles(n.items)])).toEqual([['From ARM', 6]]);
   });
@@ -164,7 +195,9 @@ describe('coverage', () => {
     const at = (t: string) => cells.find((c) => c.tactic === t)!;
     // T1110 is a Credential Access technique: the rule's tactics don't include it, so it goes under both rule tactics
     expect(at('InitialAccess').techniques.map((t) => t.id)).toEqual(['T1110']);
-    expect(at('CredentialAccess').techniques.map((t) => [t.id, t.items.map((i) => i.name)])).toEqual([['T1110.003', ['B']]]);
+    expect(at('CredentialAccess').techniques.map((t) => [t.id, t.items.map((i) => i.name)])).toEqual([
+      ['T1110.003', ['B']],
+    ]);
     expect(at('Discovery').items).toBe(0);
     expect(cells.some((c) => c.tactic === 'PreAttack')).toBe(false);
   });
@@ -181,7 +214,8 @@ describe('the whole report', () => {
     const html = renderReport({ pack, artifacts, diagnostics: [], classify });
     for (const r of pack.rules) expect(html).toContain(`data-detection="${r.templateId}"`);
     for (const h of pack.hunting) expect(html).toContain(`data-hunting="${h.templateId}"`);
-    for (const id of ['summary', 'coverage', 'detections', 'playbooks', 'workbooks', 'routines']) expect(html).toContain(`<section id="${id}"`);
+    for (const id of ['summary', 'coverage', 'detections', 'playbooks', 'workbooks', 'routines'])
+      expect(html).toContain(`<section id="${id}"`);
     expect(count(html, /data-action="/g)).toBe(PLAYBOOK_ACTIONS);
   });
 
@@ -203,7 +237,10 @@ describe('the whole report', () => {
     const tampered: Pack = {
       ...pack,
       config: { ...pack.config, tenantName: `${evil}"'` },
-      rules: [{ ...rule, rule: { ...rule.rule, name: evil, description: `${evil}\n\n</section>` } }, ...pack.rules.slice(1)],
+      rules: [
+        { ...rule, rule: { ...rule.rule, name: evil, description: `${evil}\n\n</section>` } },
+        ...pack.rules.slice(1),
+      ],
     };
     const html = renderReport({ pack: tampered, artifacts, classify });
     expect(html).not.toContain('<img');
@@ -218,11 +255,28 @@ describe('the whole report', () => {
   it("shows each item's validation status: valid with its warnings, or its errors", () => {
     const [a, b] = pack.rules;
     const diagnostics: Diagnostic[] = [
-      { code: 'rule-description-length', severity: 'warning', message: 'short description', item: a.templateId, file: a.file },
-      { code: 'kql-semantic', severity: 'error', message: 'KS142: no column', item: b.templateId, file: b.file, range: { start: { line: 4, character: 2 }, end: { line: 4, character: 5 } } },
+      {
+        code: 'rule-description-length',
+        severity: 'warning',
+        message: 'short description',
+        item: a.templateId,
+        file: a.file,
+      },
+      {
+        code: 'kql-semantic',
+        severity: 'error',
+        message: 'KS142: no column',
+        item: b.templateId,
+        file: b.file,
+        range: { start: { line: 4, character: 2 }, end: { line: 4, character: 5 } },
+      },
     ];
     const html = renderReport({ pack, artifacts, diagnostics, classify });
-    const section = (id: string) => html.slice(html.indexOf(`data-detection="${id}"`), html.indexOf('</section>', html.indexOf(`data-detection="${id}"`)));
+    const section = (id: string) =>
+      html.slice(
+        html.indexOf(`data-detection="${id}"`),
+        html.indexOf('</section>', html.indexOf(`data-detection="${id}"`)),
+      );
     expect(section(a.templateId)).toContain('data-status="valid" data-warnings="1"');
     expect(section(a.templateId)).toContain('short description');
     expect(section(b.templateId)).toContain('data-status="invalid"');
@@ -238,11 +292,14 @@ describe('read top-down (issue 12)', () => {
 
   it('orders detections by severity, the core alarm first, one folded line each', () => {
     const order = [...html.matchAll(/data-detection="([^"]+)"/g)].map((m) => m[1]);
-    const sev = (id: string) => ['High', 'Medium', 'Low', 'Informational'].indexOf(pack.rules.find((r) => r.templateId === id)!.rule.severity);
+    const sev = (id: string) =>
+      ['High', 'Medium', 'Low', 'Informational'].indexOf(pack.rules.find((r) => r.templateId === id)!.rule.severity);
     expect(order).toHaveLength(pack.rules.length);
     expect(order[0]).toBe('btg-interactive-signin');
     for (let i = 1; i < order.length; i++) expect(sev(order[i])).toBeGreaterThanOrEqual(sev(order[i - 1]));
-    const opened = [...html.matchAll(/data-detection="([^"]+)">\s*<details class="item-body"( open)?>/g)].filter((m) => m[2]).map((m) => m[1]);
+    const opened = [...html.matchAll(/data-detection="([^"]+)">\s*<details class="item-body"( open)?>/g)]
+      .filter((m) => m[2])
+      .map((m) => m[1]);
     expect(opened).toEqual([]);
   });
 
@@ -266,13 +323,21 @@ describe('read top-down (issue 12)', () => {
     const item = html.slice(html.indexOf('data-detection="btg-interactive-signin"'));
     const dd = item.slice(item.indexOf('<dt>Tactics</dt>'), item.indexOf('</dd>', item.indexOf('<dt>Tactics</dt>')));
     const shown = [...dd.matchAll(/tactic-chip">([^<]+)</g)].map((m) => m[1]);
-    const killChain = ['Initial Access', 'Execution', 'Persistence', 'Privilege Escalation', 'Defense Evasion', 'Credential Access'];
+    const killChain = [
+      'Initial Access',
+      'Execution',
+      'Persistence',
+      'Privilege Escalation',
+      'Defense Evasion',
+      'Credential Access',
+    ];
     expect(shown.length).toBeGreaterThan(1);
     expect(shown).toEqual([...shown].sort((a, b) => killChain.indexOf(a) - killChain.indexOf(b)));
   });
 
   it('highlighting continues after a workbook parameter like {TimeRange}', () => {
-    const q = 'SigninLogs\n| where TimeGenerated {TimeRange}\n| where UserPrincipalName in ({Account})\n| summarize count() by bin(TimeGenerated, {TimeRange:grain})';
+    const q =
+      'SigninLogs\n| where TimeGenerated {TimeRange}\n| where UserPrincipalName in ({Account})\n| summarize count() by bin(TimeGenerated, {TimeRange:grain})';
     const { classifyWorkbookQuery } = jest.requireActual('../../scripts/emit/report/kql');
     const ranges: { kind: string; start: number; length: number }[] = classifyWorkbookQuery(q, classify);
     const at = (text: string, from = 0) => ranges.find((r) => r.start === q.indexOf(text, from));
@@ -291,7 +356,8 @@ describe('read top-down (issue 12)', () => {
   });
 
   it('playbooks are titled by their display names', () => {
-    for (const a of emitted.artifacts.filter((x) => x.kind === 'playbook-arm')) expect(html).toContain(`<h3>${a.name!.replace(/&/g, '&amp;')}</h3>`);
+    for (const a of emitted.artifacts.filter((x) => x.kind === 'playbook-arm'))
+      expect(html).toContain(`<h3>${a.name!.replace(/&/g, '&amp;')}</h3>`);
   });
 
   it('a loop body is grouped in a box around exactly its actions, inside the drawing', () => {
@@ -309,7 +375,13 @@ describe('read top-down (issue 12)', () => {
       expect(n.y + n.h / 2).toBeLessThanOrEqual(box.y + box.h);
     }
     // the loop itself and what follows it are outside
-    for (const n of l.nodes.filter((x) => !x.group)) expect(n.y + n.h / 2 <= box.y || n.y - n.h / 2 >= box.y + box.h || n.x + n.w / 2 <= box.x || n.x - n.w / 2 >= box.x + box.w).toBe(true);
+    for (const n of l.nodes.filter((x) => !x.group))
+      expect(
+        n.y + n.h / 2 <= box.y ||
+          n.y - n.h / 2 >= box.y + box.h ||
+          n.x + n.w / 2 <= box.x ||
+          n.x - n.w / 2 >= box.x + box.w,
+      ).toBe(true);
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.y + box.h).toBeLessThanOrEqual(l.height);
     const svg = flowSvg(g, { id: 'pb', key: workflow.key, label: 'flow' });

@@ -25,12 +25,23 @@ function planWith(changes: { path: string; from: unknown; to: unknown }[]): Depl
     removed: [],
   };
   const ref = { name: 'prod', subscriptionId: 's', resourceGroup: 'rg', workspaceName: 'ws', location: 'westeurope' };
-  return { force: [], workspaces: [{ label: 'prod', ref, status: 'ok', entries: [entry] }] } as unknown as DeploymentPlan;
+  return {
+    force: [],
+    workspaces: [{ label: 'prod', ref, status: 'ok', entries: [entry] }],
+  } as unknown as DeploymentPlan;
 }
 
 const changes = [
-  { path: 'properties.webhookReceivers[0].serviceUri', from: `https://a.logic.azure.com/w?sig=${OLD_SIG}`, to: `https://a.logic.azure.com/w?sig=${NEW_SIG}` },
-  { path: 'properties.definition.actions.post.inputs.uri', from: undefined, to: `https://contoso.webhook.office.com/webhookb2/a@b/IncomingWebhook/${TEAMS_KEY}/c` },
+  {
+    path: 'properties.webhookReceivers[0].serviceUri',
+    from: `https://a.logic.azure.com/w?sig=${OLD_SIG}`,
+    to: `https://a.logic.azure.com/w?sig=${NEW_SIG}`,
+  },
+  {
+    path: 'properties.definition.actions.post.inputs.uri',
+    from: undefined,
+    to: `https://contoso.webhook.office.com/webhookb2/a@b/IncomingWebhook/${TEAMS_KEY}/c`,
+  },
   { path: 'properties.parameters.password.value', from: 'x', to: PASSWORD },
   { path: 'properties.receivers', from: [{ serviceUri: `https://h.example/hook?code=${OLD_SIG}` }], to: [] },
   { path: 'properties.displayName', from: 'Old name', to: 'BTG alert' },
@@ -39,7 +50,9 @@ const changes = [
 test('the text plan masks keys in changed values and keeps the rest readable', () => {
   const text = formatPlanText(planWith(changes));
   for (const secret of [OLD_SIG, NEW_SIG, TEAMS_KEY, PASSWORD]) expect(text).not.toContain(secret);
-  expect(text).toContain('properties.webhookReceivers[0].serviceUri: "https://a.logic.azure.com/w?sig=***" → "https://a.logic.azure.com/w?sig=***"');
+  expect(text).toContain(
+    'properties.webhookReceivers[0].serviceUri: "https://a.logic.azure.com/w?sig=***" → "https://a.logic.azure.com/w?sig=***"',
+  );
   expect(text).toContain('properties.parameters.password.value: "***" → "***"');
   expect(text).toContain('properties.displayName: "Old name" → "BTG alert"');
   expect(showChange(changes[3])).toBe('properties.receivers: [{"serviceUri":"https://h.example/hook?code=***"}] → []');

@@ -9,7 +9,14 @@ import { loadConfig } from '../../scripts/config/load';
 import { loadPack } from '../../scripts/content/pack';
 import { emitPack } from '../../scripts/emit/emit';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
-import { clearRegisteredSecrets, MASK, redactText, redactValue, registerEnvSecrets, registerSecret } from '../../scripts/security/redact';
+import {
+  clearRegisteredSecrets,
+  MASK,
+  redactText,
+  redactValue,
+  registerEnvSecrets,
+  registerSecret,
+} from '../../scripts/security/redact';
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const JWT = `${b64({ alg: 'RS256', typ: 'JWT', kid: 'k1' })}.${b64({ aud: 'https://management.azure.com', tid: 't', oid: 'o', exp: 1 })}.c2lnbmF0dXJlLWJ5dGVzLWhlcmUtdGhhdC1hcmUtbG9uZw`;
@@ -20,20 +27,64 @@ describe('redactText', () => {
   const cases: [string, string, string][] = [
     ['a JWT anywhere', `token ${JWT} leaked`, `token ${MASK} leaked`],
     ['a JWT in JSON', JSON.stringify({ accessToken: JWT }), JSON.stringify({ accessToken: MASK })],
-    ['Authorization header echoed by a server', `401: header was "Authorization: Bearer opaque-token-0123456789"`, `401: header was "Authorization: Bearer ${MASK}"`],
+    [
+      'Authorization header echoed by a server',
+      `401: header was "Authorization: Bearer opaque-token-0123456789"`,
+      `401: header was "Authorization: Bearer ${MASK}"`,
+    ],
     ['a JSON-echoed header', '{"authorization":"Basic dXNlcjpwYXNz"}', `{"authorization":"Basic ${MASK}"}`],
     ['Bearer with an opaque token', 'sent Bearer abc123.def-ghi', `sent Bearer ${MASK}`],
-    ['Logic App callback URL', 'https://prod-12.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=Zq3Kx_9rT1-abcdEFGH', `https://prod-12.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=${MASK}&sig=${MASK}`],
-    ['storage SAS', 'https://acct.blob.core.windows.net/c/b?sv=2022-11-02&ss=b&se=2030-01-01&sig=abc%2Bdef%3D', `https://acct.blob.core.windows.net/c/b?sv=${MASK}&ss=b&se=2030-01-01&sig=${MASK}`],
-    ['function key', 'https://fn.azurewebsites.net/api/x?code=q1w2e3r4t5', `https://fn.azurewebsites.net/api/x?code=${MASK}`],
-    ['OAuth form body', 'grant_type=client_credentials&client_id=abc&client_secret=S3cr3t~value', `grant_type=client_credentials&client_id=abc&client_secret=${MASK}`],
+    [
+      'Logic App callback URL',
+      'https://prod-12.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=Zq3Kx_9rT1-abcdEFGH',
+      `https://prod-12.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=${MASK}&sig=${MASK}`,
+    ],
+    [
+      'storage SAS',
+      'https://acct.blob.core.windows.net/c/b?sv=2022-11-02&ss=b&se=2030-01-01&sig=abc%2Bdef%3D',
+      `https://acct.blob.core.windows.net/c/b?sv=${MASK}&ss=b&se=2030-01-01&sig=${MASK}`,
+    ],
+    [
+      'function key',
+      'https://fn.azurewebsites.net/api/x?code=q1w2e3r4t5',
+      `https://fn.azurewebsites.net/api/x?code=${MASK}`,
+    ],
+    [
+      'OAuth form body',
+      'grant_type=client_credentials&client_id=abc&client_secret=S3cr3t~value',
+      `grant_type=client_credentials&client_id=abc&client_secret=${MASK}`,
+    ],
     ['client_secret at the start', 'client_secret=S3cr3t~value&x=1', `client_secret=${MASK}&x=1`],
-    ['connection string', 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=k3y+/==;EndpointSuffix=core.windows.net', `DefaultEndpointsProtocol=https;AccountName=a;AccountKey=${MASK};EndpointSuffix=core.windows.net`],
-    ['Teams incoming webhook', 'posting to https://contoso.webhook.office.com/webhookb2/1111@2222/IncomingWebhook/abcdef0123/3333 failed', `posting to https://contoso.webhook.office.com/${MASK} failed`],
-    ['Slack webhook', 'url: https://hooks.slack.com/services/T000/B000/XXXXXXXX', `url: https://hooks.slack.com/services/${MASK}`],
-    ['password in a URL', 'proxy https://user:hunter2pass@proxy.example:8080/', `proxy https://user:${MASK}@proxy.example:8080/`],
-    ['private key', 'key: -----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----', `key: -----BEGIN PRIVATE KEY----- ${MASK} -----END PRIVATE KEY-----`],
-    ['JSON-escaped secret in a JSON string', JSON.stringify({ message: 'body was {"client_secret":"abc123xyz"}' }), JSON.stringify({ message: `body was {"client_secret":"${MASK}"}` })],
+    [
+      'connection string',
+      'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=k3y+/==;EndpointSuffix=core.windows.net',
+      `DefaultEndpointsProtocol=https;AccountName=a;AccountKey=${MASK};EndpointSuffix=core.windows.net`,
+    ],
+    [
+      'Teams incoming webhook',
+      'posting to https://contoso.webhook.office.com/webhookb2/1111@2222/IncomingWebhook/abcdef0123/3333 failed',
+      `posting to https://contoso.webhook.office.com/${MASK} failed`,
+    ],
+    [
+      'Slack webhook',
+      'url: https://hooks.slack.com/services/T000/B000/XXXXXXXX',
+      `url: https://hooks.slack.com/services/${MASK}`,
+    ],
+    [
+      'password in a URL',
+      'proxy https://user:hunter2pass@proxy.example:8080/',
+      `proxy https://user:${MASK}@proxy.example:8080/`,
+    ],
+    [
+      'private key',
+      'key: -----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----',
+      `key: -----BEGIN PRIVATE KEY----- ${MASK} -----END PRIVATE KEY-----`,
+    ],
+    [
+      'JSON-escaped secret in a JSON string',
+      JSON.stringify({ message: 'body was {"client_secret":"abc123xyz"}' }),
+      JSON.stringify({ message: `body was {"client_secret":"${MASK}"}` }),
+    ],
   ];
   test.each(cases)('%s', (_name, input, expected) => {
     expect(redactText(input)).toBe(expected);
@@ -70,7 +121,8 @@ describe('redactText', () => {
         else files.push(p);
       }
     };
-    for (const d of ['test/golden', 'examples', 'detections']) if (fs.existsSync(path.join(root, d))) walk(path.join(root, d));
+    for (const d of ['test/golden', 'examples', 'detections'])
+      if (fs.existsSync(path.join(root, d))) walk(path.join(root, d));
     expect(files.length).toBeGreaterThan(20);
     const changed = files.filter((f) => {
       const t = fs.readFileSync(f, 'utf8');
@@ -83,7 +135,9 @@ describe('redactText', () => {
     const loaded = loadConfig(EXAMPLE_CONFIG);
     const emitted = emitPack(loadPack(loaded.config!, EXAMPLE_CONFIG, loaded.source), { report: false });
     expect(emitted.artifacts.length).toBeGreaterThan(20);
-    const changed = emitted.artifacts.filter((a) => typeof a.content === 'string' && redactText(a.content) !== a.content).map((a) => a.path);
+    const changed = emitted.artifacts
+      .filter((a) => typeof a.content === 'string' && redactText(a.content) !== a.content)
+      .map((a) => a.path);
     expect(changed).toEqual([]);
   });
 });
@@ -92,17 +146,38 @@ describe('redactValue (plan diffs)', () => {
   test('masks secret-named keys and token-like strings, keeps ARM/Logic App expressions and the rest', () => {
     const v = {
       properties: {
-        webhookReceivers: [{ name: 'hook', serviceUri: 'https://x.logic.azure.com/workflows/1/triggers/manual/paths/invoke?api-version=1&sig=SIGVALUE123', useCommonAlertSchema: true }],
-        parameters: { password: { value: 'P@ssw0rd!' }, secret: '[parameters(\'s\')]', clientSecret: '@parameters(\'x\')' },
-        definition: { actions: { post: { inputs: { uri: 'https://contoso.webhook.office.com/webhookb2/a@b/IncomingWebhook/KEY/c', method: 'POST' } } } },
+        webhookReceivers: [
+          {
+            name: 'hook',
+            serviceUri:
+              'https://x.logic.azure.com/workflows/1/triggers/manual/paths/invoke?api-version=1&sig=SIGVALUE123',
+            useCommonAlertSchema: true,
+          },
+        ],
+        parameters: { password: { value: 'P@ssw0rd!' }, secret: "[parameters('s')]", clientSecret: "@parameters('x')" },
+        definition: {
+          actions: {
+            post: {
+              inputs: { uri: 'https://contoso.webhook.office.com/webhookb2/a@b/IncomingWebhook/KEY/c', method: 'POST' },
+            },
+          },
+        },
         displayName: 'BTG sign-in',
       },
     };
     expect(redactValue(v)).toEqual({
       properties: {
-        webhookReceivers: [{ name: 'hook', serviceUri: `https://x.logic.azure.com/workflows/1/triggers/manual/paths/invoke?api-version=1&sig=${MASK}`, useCommonAlertSchema: true }],
-        parameters: { password: { value: MASK }, secret: '[parameters(\'s\')]', clientSecret: '@parameters(\'x\')' },
-        definition: { actions: { post: { inputs: { uri: `https://contoso.webhook.office.com/${MASK}`, method: 'POST' } } } },
+        webhookReceivers: [
+          {
+            name: 'hook',
+            serviceUri: `https://x.logic.azure.com/workflows/1/triggers/manual/paths/invoke?api-version=1&sig=${MASK}`,
+            useCommonAlertSchema: true,
+          },
+        ],
+        parameters: { password: { value: MASK }, secret: "[parameters('s')]", clientSecret: "@parameters('x')" },
+        definition: {
+          actions: { post: { inputs: { uri: `https://contoso.webhook.office.com/${MASK}`, method: 'POST' } } },
+        },
         displayName: 'BTG sign-in',
       },
     });

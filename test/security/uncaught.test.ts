@@ -14,13 +14,22 @@ const bin = path.join(PACK_ROOT, 'bin', 'btg.js');
 const compiled = fs.existsSync(path.join(PACK_ROOT, 'dist', 'scripts', 'security', 'redact.js'));
 
 (compiled ? test.each : test.skip.each)([
-  ['an uncaught exception', `setTimeout(() => { throw new Error('server said Authorization: Bearer ${JWT} with ' + process.env.BTG_ACCESS_TOKEN); }, 0);`],
-  ['an unhandled rejection', `setTimeout(() => { Promise.reject(new Error('rejected ${JWT} ' + process.env.BTG_ACCESS_TOKEN)); }, 0);`],
+  [
+    'an uncaught exception',
+    `setTimeout(() => { throw new Error('server said Authorization: Bearer ${JWT} with ' + process.env.BTG_ACCESS_TOKEN); }, 0);`,
+  ],
+  [
+    'an unhandled rejection',
+    `setTimeout(() => { Promise.reject(new Error('rejected ${JWT} ' + process.env.BTG_ACCESS_TOKEN)); }, 0);`,
+  ],
 ])('%s holding tokens is printed redacted, exit 2', (_what, code) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'btg-uncaught-'));
   const preload = path.join(dir, 'throw.js');
   fs.writeFileSync(preload, code);
-  const r = spawnSync(process.execPath, ['-r', preload, bin, '--version'], { env: { ...process.env, BTG_ACCESS_TOKEN: TOKEN }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['-r', preload, bin, '--version'], {
+    env: { ...process.env, BTG_ACCESS_TOKEN: TOKEN },
+    encoding: 'utf8',
+  });
   const all = `${r.stdout}\n${r.stderr}`;
   expect(all).not.toContain(TOKEN);
   expect(all).not.toContain(JWT);

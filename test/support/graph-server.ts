@@ -41,13 +41,23 @@ export interface GraphServer {
 }
 
 const STATUS_KEY = '@btg.httpStatus';
-const graphError = (code: string, message: string) => ({ error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': '00000000-0000-4000-8000-000000000000' } } });
+const graphError = (code: string, message: string) => ({
+  error: {
+    code,
+    message,
+    innerError: { date: new Date().toISOString(), 'request-id': '00000000-0000-4000-8000-000000000000' },
+  },
+});
 
 /** Keep selected properties (and `@odata.*` annotations and `id`) of one entity. */
 function selectProps(entity: unknown, select: string[] | undefined): unknown {
   if (!select || !entity || typeof entity !== 'object' || Array.isArray(entity)) return entity;
   const keep = new Set(select.map((s) => s.toLowerCase()));
-  return Object.fromEntries(Object.entries(entity as Record<string, unknown>).filter(([k]) => k.startsWith('@odata.') || k === 'id' || keep.has(k.toLowerCase())));
+  return Object.fromEntries(
+    Object.entries(entity as Record<string, unknown>).filter(
+      ([k]) => k.startsWith('@odata.') || k === 'id' || keep.has(k.toLowerCase()),
+    ),
+  );
 }
 
 export async function startGraphServer(opts: GraphServerOptions): Promise<GraphServer> {
@@ -57,26 +67,43 @@ export async function startGraphServer(opts: GraphServerOptions): Promise<GraphS
   const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     const send = (status: number, body: unknown) => {
       const text = JSON.stringify(body);
-      res.writeHead(status, { 'content-type': 'application/json; odata.metadata=minimal; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.writeHead(status, {
+        'content-type': 'application/json; odata.metadata=minimal; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
       res.end(text);
     };
     const url = new URL(req.url ?? '/', base);
     const rel = url.pathname.startsWith('/v1.0/') ? decodeURIComponent(url.pathname.slice('/v1.0/'.length)) : '';
-    requests.push({ method: req.method ?? '', url: req.url ?? '', path: rel, authorization: req.headers.authorization });
+    requests.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      path: rel,
+      authorization: req.headers.authorization,
+    });
     req.resume();
 
-    if (req.method !== 'GET') return send(405, graphError('Request_BadRequest', `${req.method} is not allowed by this test server`));
+    if (req.method !== 'GET')
+      return send(405, graphError('Request_BadRequest', `${req.method} is not allowed by this test server`));
     const auth = req.headers.authorization ?? '';
     if (!/^Bearer \S+$/.test(auth) || (opts.token !== undefined && auth !== `Bearer ${opts.token}`)) {
       return send(401, graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.'));
     }
-    if (!rel || rel.split('/').some((s) => s === '' || s === '.' || s === '..')) return send(400, graphError('BadRequest', `Invalid request path ${url.pathname}`));
+    if (!rel || rel.split('/').some((s) => s === '' || s === '.' || s === '..'))
+      return send(400, graphError('BadRequest', `Invalid request path ${url.pathname}`));
 
     const overridden = opts.override?.({ path: rel, query: url.searchParams });
     if (overridden) return send(overridden.status, overridden.body);
 
     const file = path.join(opts.dir, ...rel.split('/')) + '.json';
-    if (!fs.existsSync(file)) return send(404, graphError('Request_ResourceNotFound', `Resource '${rel}' does not exist or one of its queried reference-property objects are not present.`));
+    if (!fs.existsSync(file))
+      return send(
+        404,
+        graphError(
+          'Request_ResourceNotFound',
+          `Resource '${rel}' does not exist or one of its queried reference-property objects are not present.`,
+        ),
+      );
     const body = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
     if (typeof body[STATUS_KEY] === 'number') {
       const { [STATUS_KEY]: status, ...rest } = body;
@@ -87,7 +114,13 @@ export async function startGraphServer(opts: GraphServerOptions): Promise<GraphS
 
     const all = (body.value as unknown[]).map((v) => selectProps(v, select));
     const size = typeof opts.pageSize === 'function' ? opts.pageSize(rel) : opts.pageSize;
-    const skip = Number(url.searchParams.get('$skiptoken') ? Buffer.from(url.searchParams.get('$skiptoken')!, 'base64url').toString().replace(/^skip:/, '') : 0);
+    const skip = Number(
+      url.searchParams.get('$skiptoken')
+        ? Buffer.from(url.searchParams.get('$skiptoken')!, 'base64url')
+            .toString()
+            .replace(/^skip:/, '')
+        : 0,
+    );
     const page: Record<string, unknown> = { ...body };
     delete page['@odata.nextLink'];
     if (size && size > 0) {

@@ -82,16 +82,28 @@ const moveTo = (url: string, origin: string) => {
   return `${origin}${u.pathname}${u.search}`;
 };
 
-export async function startHostileProxy(upstream: { url: string; caCert: string }, options: HostileOptions): Promise<HostileProxy> {
+export async function startHostileProxy(
+  upstream: { url: string; caCert: string },
+  options: HostileOptions,
+): Promise<HostileProxy> {
   const state = { rewrites: 0, echoes: 0 };
   const server = https.createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const o = proxy.options;
-      if (o.echo && (!o.echo.method || o.echo.method === req.method) && o.echo.path.test(decodeURIComponent(new URL(req.url ?? '/', 'https://x').pathname))) {
+      if (
+        o.echo &&
+        (!o.echo.method || o.echo.method === req.method) &&
+        o.echo.path.test(decodeURIComponent(new URL(req.url ?? '/', 'https://x').pathname))
+      ) {
         state.echoes++;
-        const body = JSON.stringify({ error: { code: 'InvalidAuthenticationToken', message: `The access token is invalid. Received header Authorization: ${req.headers.authorization ?? '(none)'}${o.echo.extra ? `; ${o.echo.extra}` : ''}` } });
+        const body = JSON.stringify({
+          error: {
+            code: 'InvalidAuthenticationToken',
+            message: `The access token is invalid. Received header Authorization: ${req.headers.authorization ?? '(none)'}${o.echo.extra ? `; ${o.echo.extra}` : ''}`,
+          },
+        });
         res.writeHead(400, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
         return res.end(body);
       }
@@ -106,7 +118,9 @@ export async function startHostileProxy(upstream: { url: string; caCert: string 
           ures.on('end', () => {
             let text = Buffer.concat(parts).toString('utf8');
             const out: Record<string, string | string[]> = {};
-            for (const [k, v] of Object.entries(ures.headers)) if (v !== undefined && k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection') out[k] = v;
+            for (const [k, v] of Object.entries(ures.headers))
+              if (v !== undefined && k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection')
+                out[k] = v;
             const move = (k: string) => {
               if (typeof out[k] === 'string') {
                 out[k] = moveTo(out[k] as string, o.to);

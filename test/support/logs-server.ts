@@ -45,12 +45,18 @@ export interface LogsServer {
 
 /** A query API success body: one PrimaryResult table. */
 export function resultTable(columns: [string, string][], rows: unknown[][]): LogsAnswer {
-  return { status: 200, body: { tables: [{ name: 'PrimaryResult', columns: columns.map(([name, type]) => ({ name, type })), rows }] } };
+  return {
+    status: 200,
+    body: { tables: [{ name: 'PrimaryResult', columns: columns.map(([name, type]) => ({ name, type })), rows }] },
+  };
 }
 
 /** A query API error body (the service's shape: error.code, error.message, error.innererror). */
 export function queryError(status: number, code: string, message: string, inner?: string): LogsAnswer {
-  return { status, body: { error: { code, message, ...(inner ? { innererror: { code: 'SemanticError', message: inner } } : {}) } } };
+  return {
+    status,
+    body: { error: { code, message, ...(inner ? { innererror: { code: 'SemanticError', message: inner } } : {}) } },
+  };
 }
 
 let certificate: { key: string; cert: string } | undefined;
@@ -60,7 +66,29 @@ function selfSigned(): { key: string; cert: string } {
   try {
     const key = path.join(dir, 'key.pem');
     const cert = path.join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
+      { stdio: 'pipe' },
+    );
     certificate = { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
     return certificate;
   } finally {
@@ -78,7 +106,11 @@ export async function startLogsServer(opts: LogsServerOptions): Promise<LogsServ
       void (async () => {
         const send = (a: LogsAnswer) => {
           const text = JSON.stringify(a.body);
-          res.writeHead(a.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...(a.headers ?? {}) });
+          res.writeHead(a.status, {
+            'content-type': 'application/json; charset=utf-8',
+            'content-length': Buffer.byteLength(text),
+            ...(a.headers ?? {}),
+          });
           res.end(text);
         };
         const m = /^\/v1\/workspaces\/([^/?]+)\/query(?:\?.*)?$/.exec(req.url ?? '');
@@ -102,7 +134,10 @@ export async function startLogsServer(opts: LogsServerOptions): Promise<LogsServ
         if (!/^Bearer \S+$/.test(auth) || (opts.token !== undefined && auth !== `Bearer ${opts.token}`)) {
           return send(queryError(401, 'AuthorizationRequiredError', 'Valid authentication was not provided'));
         }
-        if (typeof entry.body?.query !== 'string') return send(queryError(400, 'BadArgumentError', 'The request had some invalid properties: query is required'));
+        if (typeof entry.body?.query !== 'string')
+          return send(
+            queryError(400, 'BadArgumentError', 'The request had some invalid properties: query is required'),
+          );
         try {
           send(await opts.answer(entry));
         } catch (e) {

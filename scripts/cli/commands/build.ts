@@ -11,7 +11,9 @@ export function register(program: Command, setExit: SetExit): void {
   configOption(
     program
       .command('build')
-      .description('render, validate and emit the pack into the output directory (written atomically: a failed build leaves out/ as it was)'),
+      .description(
+        'render, validate and emit the pack into the output directory (written atomically: a failed build leaves out/ as it was)',
+      ),
   )
     .option('-o, --out <dir>', 'output directory', 'out')
     .option('--schemas <dir>', 'extra table schemas (Azure-Sentinel custom-table JSON)')
@@ -21,7 +23,10 @@ export function register(program: Command, setExit: SetExit): void {
       const t0 = Date.now();
       // a progress line while the queries are analysed, on a terminal only (erased when done)
       const progress = !opts.json && isTty(process.stderr);
-      if (progress) process.stderr.write(`btg build: rendering the pack from ${opts.config} and checking every query with the Kusto analyzer…`);
+      if (progress)
+        process.stderr.write(
+          `btg build: rendering the pack from ${opts.config} and checking every query with the Kusto analyzer…`,
+        );
       let res;
       try {
         res = build({ configFile: opts.config, outDir: opts.out, schemasDir: opts.schemas });
@@ -31,7 +36,18 @@ export function register(program: Command, setExit: SetExit): void {
       const ms = Date.now() - t0;
       const counts = res.emitted ? describeCounts(res.emitted.artifacts.map((a) => a.kind)) : '';
       if (opts.json) {
-        process.stdout.write(formatters.json(res.diagnostics, { extra: { written: res.written, outDir: res.outDir, ms, skipped: res.pack?.skipped ?? [], artifacts: res.emitted?.artifacts.map((a) => a.path) ?? [], outputNotes: res.outputNotes ?? [] } }));
+        process.stdout.write(
+          formatters.json(res.diagnostics, {
+            extra: {
+              written: res.written,
+              outDir: res.outDir,
+              ms,
+              skipped: res.pack?.skipped ?? [],
+              artifacts: res.emitted?.artifacts.map((a) => a.path) ?? [],
+              outputNotes: res.outputNotes ?? [],
+            },
+          }),
+        );
       } else {
         const problems = res.diagnostics.filter((d) => d.severity !== 'info');
         if (problems.length) process.stderr.write(formatters.stylish(problems, { color: isTty(process.stderr) }));
@@ -40,10 +56,11 @@ export function register(program: Command, setExit: SetExit): void {
         if (res.written) {
           const warnings = res.diagnostics.filter((d) => d.severity === 'warning').length;
           const dir = res.outDir.replace(/[\\/]+$/, '');
-          process.stdout.write(`built ${dir}/ in ${ms} ms: the pack validated (0 errors, ${warnings} warning${warnings === 1 ? '' : 's'}); ${counts}\n`);
+          process.stdout.write(
+            `built ${dir}/ in ${ms} ms: the pack validated (0 errors, ${warnings} warning${warnings === 1 ? '' : 's'}); ${counts}\n`,
+          );
           process.stdout.write(`review it in ${path.join(dir, REPORT_PATH).split(path.sep).join('/')}\n`);
-        }
-        else process.stderr.write(`build failed: nothing written to ${res.outDir}/\n`);
+        } else process.stderr.write(`build failed: nothing written to ${res.outDir}/\n`);
       }
       setExit(res.written ? ExitCode.Ok : ExitCode.Findings);
     });
@@ -62,5 +79,8 @@ export function describeCounts(kinds: string[]): string {
     [n('watchlist-csv'), 'watchlist', 'watchlists'],
     [n('routine'), 'routine', 'routines'],
   ];
-  return parts.filter(([c]) => c > 0).map(([c, one, many]) => `${c} ${c === 1 ? one : many}`).join(', ');
+  return parts
+    .filter(([c]) => c > 0)
+    .map(([c, one, many]) => `${c} ${c === 1 ? one : many}`)
+    .join(', ');
 }

@@ -73,7 +73,9 @@ interface CheckOptions {
 }
 
 function formatDiagnostic(d: Diagnostic): string {
-  const where = d.file ? `${d.file}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}: ` : '';
+  const where = d.file
+    ? `${d.file}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}: `
+    : '';
   return `${where}${d.severity}: ${d.message}`;
 }
 
@@ -83,7 +85,12 @@ const COLORS: Record<Status, string> = { pass: '32', fail: '31', warn: '33', ski
 export function formatTable(report: PostureReport, color = false): string {
   const header = ['STATUS', 'CHECK', 'SUBJECT', 'REASON'];
   // subjects and reasons carry names from Microsoft Graph: printed without their control characters
-  const rows = report.findings.map((f: Finding) => [f.status.toUpperCase(), f.check, terminalSafe(f.subject), terminalSafe(f.reason)]);
+  const rows = report.findings.map((f: Finding) => [
+    f.status.toUpperCase(),
+    f.check,
+    terminalSafe(f.subject),
+    terminalSafe(f.reason),
+  ]);
   const w = [0, 1, 2].map((i) => Math.max(header[i].length, ...rows.map((r) => r[i].length)));
   const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.length));
   const line = (r: string[], status?: Status) => {
@@ -105,12 +112,16 @@ export function formatTable(report: PostureReport, color = false): string {
 
 function parseAsOf(v: string): Date {
   const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new Error(`--as-of ${v}: expected an ISO date or date-time, like 2025-06-01 or 2025-06-01T08:00:00Z`);
+  if (Number.isNaN(t))
+    throw new Error(`--as-of ${v}: expected an ISO date or date-time, like 2025-06-01 or 2025-06-01T08:00:00Z`);
   return new Date(t);
 }
 
 async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
-  if (opts.from && opts.export) throw new UsageError('use either --from <dir> (read an export) or --export <dir> (write one from live Graph), not both');
+  if (opts.from && opts.export)
+    throw new UsageError(
+      'use either --from <dir> (read an export) or --export <dir> (write one from live Graph), not both',
+    );
   requireConfig(opts.config);
   const loaded = loadConfig(opts.config);
   for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
@@ -126,11 +137,15 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
   let data: PostureData | undefined;
   let workspaceSkip: string;
   if (opts.from) {
-    if (!fs.existsSync(opts.from) || !fs.statSync(opts.from).isDirectory()) throw new UsageError(`--from ${opts.from}: not a directory`);
+    if (!fs.existsSync(opts.from) || !fs.statSync(opts.from).isDirectory())
+      throw new UsageError(`--from ${opts.from}: not a directory`);
     const folder = new FolderGraphSource(opts.from);
     const manifest = folder.manifest();
     // an empty or unrelated folder would "pass" with every check skipped
-    if (!manifest) throw new UsageError(`--from ${opts.from}: not an export written by btg check --export (no valid ${EXPORT_MANIFEST} in it)`);
+    if (!manifest)
+      throw new UsageError(
+        `--from ${opts.from}: not an export written by btg check --export (no valid ${EXPORT_MANIFEST} in it)`,
+      );
     source = folder;
     // An export is checked as of the time it was taken, unless told otherwise.
     now = opts.asOf ? parseAsOf(opts.asOf) : manifest ? new Date(manifest.exportedAt) : checkDeps.now();
@@ -149,7 +164,10 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
     }
   }
 
-  const ws = opts.from ? { skipReason: workspaceSkip } : (checkDeps.workspace ?? (config.workspaces.length ? await workspaceSide(config, opts, loaded.source) : { skipReason: workspaceSkip }));
+  const ws = opts.from
+    ? { skipReason: workspaceSkip }
+    : (checkDeps.workspace ??
+      (config.workspaces.length ? await workspaceSide(config, opts, loaded.source) : { skipReason: workspaceSkip }));
   const report = await runPosture({
     config,
     source,
@@ -171,7 +189,18 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
  * The workspace side reads the deployed analytics rules through the deploy layer's read path (ARM, read-only),
  * and expects every enabled rule of the pack as rendered for this config. No ARM sign-in = skipped, with the reason.
  */
-async function workspaceSide(config: Config, opts: CheckOptions, source?: YamlSource): Promise<{ reader: WorkspaceRuleReader; expected: ExpectedRule[]; otherAutomation?: ReturnType<typeof otherAutomationReader> } | { skipReason: string }> {
+async function workspaceSide(
+  config: Config,
+  opts: CheckOptions,
+  source?: YamlSource,
+): Promise<
+  | {
+      reader: WorkspaceRuleReader;
+      expected: ExpectedRule[];
+      otherAutomation?: ReturnType<typeof otherAutomationReader>;
+    }
+  | { skipReason: string }
+> {
   const pack = loadPack(config, opts.config, source);
   const expected = pack.rules.filter((r) => r.enabled).map((r) => ({ id: r.rule.id, displayName: r.rule.name }));
   // a bad --arm-endpoint / --arm-audience is a usage error, not a skipped check
@@ -182,7 +211,9 @@ async function workspaceSide(config: Config, opts: CheckOptions, source?: YamlSo
     session.control.readOnly = true;
     return { reader: workspaceRuleReader(session), expected, otherAutomation: otherAutomationReader(session) };
   } catch (e) {
-    return { skipReason: `no Azure Resource Manager sign-in to read the workspaces (${(e as Error).message.split('\n')[0]})` };
+    return {
+      skipReason: `no Azure Resource Manager sign-in to read the workspaces (${(e as Error).message.split('\n')[0]})`,
+    };
   }
 }
 
@@ -202,7 +233,10 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--as-of <date>', 'evaluate the test interval as of this date (default: now; with --from, the export time)')
     .option('--strict', 'exit 1 when a check was skipped (its data was not available)')
     .option('--cloud <name>', 'Azure cloud for reading the workspaces: AzureCloud, AzureUSGovernment, AzureChinaCloud')
-    .option('--arm-endpoint <url>', 'Azure Resource Manager endpoint for reading the workspaces (https; another host than the cloud\'s ARM needs --arm-audience, except loopback test endpoints)')
-    .option('--arm-audience <uri>', 'token audience for --arm-endpoint (default: the cloud\'s ARM audience)')
+    .option(
+      '--arm-endpoint <url>',
+      "Azure Resource Manager endpoint for reading the workspaces (https; another host than the cloud's ARM needs --arm-audience, except loopback test endpoints)",
+    )
+    .option('--arm-audience <uri>', "token audience for --arm-endpoint (default: the cloud's ARM audience)")
     .action(async (opts: CheckOptions) => run(opts, setExit));
 }

@@ -101,7 +101,10 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
   const clock = drillDeps.clock;
   requireConfig(opts.config);
   const loaded = loadConfig(opts.config);
-  for (const d of loaded.diagnostics) process.stderr.write(`${d.file ?? opts.config}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}: ${d.severity}: ${d.message}\n`);
+  for (const d of loaded.diagnostics)
+    process.stderr.write(
+      `${d.file ?? opts.config}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}: ${d.severity}: ${d.message}\n`,
+    );
   // an invalid config is a finding (exit 1), as in build and validate; a missing one is a usage error (2)
   if (!loaded.config) return setExit(ExitCode.Findings);
   const config = loaded.config;
@@ -109,7 +112,10 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
   const pack = loadPack(config, path.relative(process.cwd(), path.resolve(opts.config)) || opts.config, loaded.source);
   const item = pack.rules.find((r) => r.templateId === DRILL_RULE_TEMPLATE);
   if (!item) throw new Error(`the pack has no ${DRILL_RULE_TEMPLATE} rule to drill against`);
-  if (!item.enabled) process.stderr.write(`btg drill: warning: options.rules.${DRILL_RULE_TEMPLATE}.enabled is false; the drill times out unless the rule runs in the workspace\n`);
+  if (!item.enabled)
+    process.stderr.write(
+      `btg drill: warning: options.rules.${DRILL_RULE_TEMPLATE}.enabled is false; the drill times out unless the rule runs in the workspace\n`,
+    );
 
   const workspace = chooseWorkspace(config, { workspace: opts.workspace, workspaceId: opts.workspaceId });
   const endpoint = logsOrigin(opts.endpoint);
@@ -125,21 +131,31 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
 
   const target: DrillTarget = {
     account,
-    rule: { templateId: item.templateId, name: item.rule.name, id: item.rule.id, alertNamePrefix: alertNamePrefix(item.rule.alertDetailsOverride?.alertDisplayNameFormat) },
+    rule: {
+      templateId: item.templateId,
+      name: item.rule.name,
+      id: item.rule.id,
+      alertNamePrefix: alertNamePrefix(item.rule.alertDetailsOverride?.alertDisplayNameFormat),
+    },
     workspace,
     since,
   };
   const errors = defaultAnalyzer()
     .analyze(drillQuery(target))
     .diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) throw new Error(`the drill query is not valid KQL: ${errors.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+  if (errors.length)
+    throw new Error(`the drill query is not valid KQL: ${errors.map((d) => `${d.code} ${d.message}`).join('; ')}`);
 
   // the drill's result goes to the Sentinel watchlist of drills (the workbook and the overdue query read it): that
   // needs the workspace's ARM coordinates from the config
   const wsRef = config.workspaces.find((w) => w.workspaceId?.toLowerCase() === workspace.workspaceId.toLowerCase());
   const arm = originOf(opts.armEndpoint);
-  if (!arm || !arm.startsWith('https://')) throw new UsageError(`--arm-endpoint ${opts.armEndpoint}: expected an https URL like ${DEFAULT_ARM_ENDPOINT}`);
-  if (opts.watchlist && !wsRef) process.stderr.write(`btg drill: warning: workspace ${workspace.workspaceId} is not in the config (workspaces[].workspaceId): the result cannot be written to the ${DRILL_WATCHLIST.alias} watchlist${opts.record ? ', only to the record file' : ''}\n`);
+  if (!arm || !arm.startsWith('https://'))
+    throw new UsageError(`--arm-endpoint ${opts.armEndpoint}: expected an https URL like ${DEFAULT_ARM_ENDPOINT}`);
+  if (opts.watchlist && !wsRef)
+    process.stderr.write(
+      `btg drill: warning: workspace ${workspace.workspaceId} is not in the config (workspaces[].workspaceId): the result cannot be written to the ${DRILL_WATCHLIST.alias} watchlist${opts.record ? ', only to the record file' : ''}\n`,
+    );
 
   // a token before any work: no sign-in steps for the custodian, no polling, nothing recorded when it fails
   const credential = await drillDeps.credential(opts.tenant);
@@ -154,7 +170,12 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
   const say = (line: string) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`);
   for (const l of drillSteps(target, { intervalMs: opts.interval, timeoutMs: opts.timeout, reason })) say(l);
 
-  const query = await logsWorkspaceQuery({ credential, workspaceId: workspace.workspaceId, endpoint, clientOptions: drillDeps.clientOptions });
+  const query = await logsWorkspaceQuery({
+    credential,
+    workspaceId: workspace.workspaceId,
+    endpoint,
+    clientOptions: drillDeps.clientOptions,
+  });
   const outcome = await runDrill({
     target,
     query,
@@ -168,14 +189,23 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
   });
   if (outcome.result === 'timed-out' && outcome.answered === 0) {
     // the workspace never answered: this says nothing about the rule, so nothing is recorded
-    throw new UsageError(`the workspace ${workspace.workspaceId} did not answer any of ${outcome.polls} queries: the drill could not run${opts.record ? `, nothing recorded in ${opts.record}` : ''}`);
+    throw new UsageError(
+      `the workspace ${workspace.workspaceId} did not answer any of ${outcome.polls} queries: the drill could not run${opts.record ? `, nothing recorded in ${opts.record}` : ''}`,
+    );
   }
   const rec = drillRecord(target, outcome);
   if (opts.record) appendRecord(opts.record, rec);
   let watchlistError: string | undefined;
   if (opts.watchlist && wsRef) {
     try {
-      await upsertDrillItem({ credential, target: wsRef, item: drillWatchlistItem(rec, operator), armEndpoint: arm, httpClient: drillDeps.httpClient ?? createDefaultHttpClient(), ca: drillDeps.armCa });
+      await upsertDrillItem({
+        credential,
+        target: wsRef,
+        item: drillWatchlistItem(rec, operator),
+        armEndpoint: arm,
+        httpClient: drillDeps.httpClient ?? createDefaultHttpClient(),
+        ca: drillDeps.armCa,
+      });
     } catch (e) {
       watchlistError = (e as Error).message;
     }
@@ -187,13 +217,24 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
       `\nPASSED: incident #${inc.number} ${formatLatency(outcome.latencySeconds!)} after the ${outcome.latencyFrom === 'sign-in' ? `sign-in (${outcome.observation.signInTime!.toISOString()})` : `drill start (${since.toISOString()}; the sign-in was not found in SigninLogs)`}`,
     );
   } else {
-    const seen = [outcome.observation.signInTime ? `sign-in logged at ${outcome.observation.signInTime.toISOString()}` : 'no sign-in logged', outcome.observation.alertTime ? `alert at ${outcome.observation.alertTime.toISOString()}` : 'no alert'];
-    say(`\nTIMED OUT after ${formatLatency(Math.round(opts.timeout / 1000))} (${outcome.polls} polls): ${seen.join(', ')}, no incident. Check that the rule is deployed and enabled, and the incident settings.`);
+    const seen = [
+      outcome.observation.signInTime
+        ? `sign-in logged at ${outcome.observation.signInTime.toISOString()}`
+        : 'no sign-in logged',
+      outcome.observation.alertTime ? `alert at ${outcome.observation.alertTime.toISOString()}` : 'no alert',
+    ];
+    say(
+      `\nTIMED OUT after ${formatLatency(Math.round(opts.timeout / 1000))} (${outcome.polls} polls): ${seen.join(', ')}, no incident. Check that the rule is deployed and enabled, and the incident settings.`,
+    );
   }
   if (opts.record) say(`recorded in ${opts.record}`);
-  if (opts.watchlist && wsRef && !watchlistError) say(`recorded in the Sentinel watchlist ${DRILL_WATCHLIST.alias} (operator ${operator})`);
+  if (opts.watchlist && wsRef && !watchlistError)
+    say(`recorded in the Sentinel watchlist ${DRILL_WATCHLIST.alias} (operator ${operator})`);
   if (watchlistError) process.stderr.write(`btg drill: ${watchlistError}\n`);
-  if (opts.json) process.stdout.write(`${JSON.stringify({ tool: 'btg drill', ...rec, operator, watchlist: opts.watchlist && wsRef ? (watchlistError ? 'failed' : 'written') : 'skipped' }, null, 2)}\n`);
+  if (opts.json)
+    process.stdout.write(
+      `${JSON.stringify({ tool: 'btg drill', ...rec, operator, watchlist: opts.watchlist && wsRef ? (watchlistError ? 'failed' : 'written') : 'skipped' }, null, 2)}\n`,
+    );
   // a drill that is not on record in Sentinel is not a complete test
   setExit(outcome.result === 'passed' && !watchlistError ? ExitCode.Ok : ExitCode.Findings);
 }
@@ -203,16 +244,42 @@ export function register(program: Command, setExit: SetExit): void {
     configOption(
       program
         .command('drill')
-        .description('the six-monthly break-glass test: prints the sign-in steps for a custodian, waits (read-only) for the interactive-sign-in incident, reports the latency and records the result'),
-    ).option('--account <upn|objectId>', 'the break-glass account to drill (default: the one tested longest ago per --record, else the first)'),
+        .description(
+          'the six-monthly break-glass test: prints the sign-in steps for a custodian, waits (read-only) for the interactive-sign-in incident, reports the latency and records the result',
+        ),
+    ).option(
+      '--account <upn|objectId>',
+      'the break-glass account to drill (default: the one tested longest ago per --record, else the first)',
+    ),
     'the configured workspace to watch, when several are configured',
   )
-    .addOption(new Option('--interval <duration>', 'time between polls, e.g. 30s or 1m').argParser(duration('--interval')).default(30_000, formatDuration(30_000)))
-    .addOption(new Option('--timeout <duration>', 'give up after, e.g. 30m or 1h').argParser(duration('--timeout')).default(30 * 60_000, formatDuration(30 * 60_000)))
-    .option('--since <date-time>', 'look at records from this time (default: now), e.g. when the custodian already signed in')
-    .option('--record <file.jsonl>', 'append the result as one JSON line (the auditable test history; also picks the default account)')
+    .addOption(
+      new Option('--interval <duration>', 'time between polls, e.g. 30s or 1m')
+        .argParser(duration('--interval'))
+        .default(30_000, formatDuration(30_000)),
+    )
+    .addOption(
+      new Option('--timeout <duration>', 'give up after, e.g. 30m or 1h')
+        .argParser(duration('--timeout'))
+        .default(30 * 60_000, formatDuration(30 * 60_000)),
+    )
+    .option(
+      '--since <date-time>',
+      'look at records from this time (default: now), e.g. when the custodian already signed in',
+    )
+    .option(
+      '--record <file.jsonl>',
+      'append the result as one JSON line (the auditable test history; also picks the default account)',
+    )
     .option('--json', 'print the result record as JSON')
-    .option('--arm-endpoint <url>', 'Azure Resource Manager endpoint for the watchlist write (sovereign clouds)', DEFAULT_ARM_ENDPOINT)
-    .option('--no-watchlist', `do not write the result to the Sentinel watchlist ${DRILL_WATCHLIST.alias} (which the workbook and the overdue query read)`)
+    .option(
+      '--arm-endpoint <url>',
+      'Azure Resource Manager endpoint for the watchlist write (sovereign clouds)',
+      DEFAULT_ARM_ENDPOINT,
+    )
+    .option(
+      '--no-watchlist',
+      `do not write the result to the Sentinel watchlist ${DRILL_WATCHLIST.alias} (which the workbook and the overdue query read)`,
+    )
     .action(async (opts: DrillOptions) => run(opts, setExit));
 }

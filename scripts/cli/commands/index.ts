@@ -13,17 +13,7 @@ import { register as deploy } from './deploy';
 
 type Register = (program: Command, setExit: SetExit) => void;
 
-const commands: Register[] = [
-  init,
-  build,
-  validate,
-  render,
-  check,
-  test,
-  drill,
-  plan,
-  deploy,
-];
+const commands: Register[] = [init, build, validate, render, check, test, drill, plan, deploy];
 
 export function registerCommands(program: Command, setExit: SetExit): void {
   for (const r of commands) r(program, setExit);

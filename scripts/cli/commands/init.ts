@@ -26,7 +26,13 @@ export const initDeps: { input: NodeJS.ReadableStream; output: NodeJS.WritableSt
 export interface InitAnswers {
   tenantName: string;
   accounts: { objectId: string; userPrincipalName: string }[];
-  workspace?: { subscriptionId: string; resourceGroup: string; workspaceName: string; location: string; workspaceId?: string };
+  workspace?: {
+    subscriptionId: string;
+    resourceGroup: string;
+    workspaceName: string;
+    location: string;
+    workspaceId?: string;
+  };
   emails: string[];
 }
 
@@ -46,7 +52,10 @@ interface InitOptions {
 
 /** Example ids (the all-zero style of examples/btg.config.yaml) are not real ones. */
 const EXAMPLE_ID = /^00000000-0000-4000-8000-/i;
-export const holdsRealIds = (a: InitAnswers) => [...a.accounts.map((x) => x.objectId), a.workspace?.subscriptionId, a.workspace?.workspaceId].some((id) => id !== undefined && !EXAMPLE_ID.test(id));
+export const holdsRealIds = (a: InitAnswers) =>
+  [...a.accounts.map((x) => x.objectId), a.workspace?.subscriptionId, a.workspace?.workspaceId].some(
+    (id) => id !== undefined && !EXAMPLE_ID.test(id),
+  );
 
 const q = (v: string) => JSON.stringify(v);
 
@@ -58,10 +67,17 @@ export function configText(a: InitAnswers, opts: { allowSingleAccount?: boolean 
     `tenantName: ${q(a.tenantName)}`,
     '# the break-glass (emergency access) accounts: Entra ID → Users → the account → Object ID, and its UPN',
     'accounts:',
-    ...a.accounts.flatMap((x) => [`  - objectId: ${q(x.objectId)}`, `    userPrincipalName: ${q(x.userPrincipalName)}`]),
+    ...a.accounts.flatMap((x) => [
+      `  - objectId: ${q(x.objectId)}`,
+      `    userPrincipalName: ${q(x.userPrincipalName)}`,
+    ]),
   ];
-  if (opts.allowSingleAccount) lines.push('# Microsoft recommends two or more; one is allowed here on purpose', 'allowSingleAccount: true');
-  lines.push('# inline: the account ids are rendered into every query; watchlist: queries read a Sentinel watchlist', 'accountSource: inline');
+  if (opts.allowSingleAccount)
+    lines.push('# Microsoft recommends two or more; one is allowed here on purpose', 'allowSingleAccount: true');
+  lines.push(
+    '# inline: the account ids are rendered into every query; watchlist: queries read a Sentinel watchlist',
+    'accountSource: inline',
+  );
   lines.push('# who is told when an alert fires', 'notify:', `  emails: [${a.emails.map(q).join(', ')}]`);
   lines.push('# the Log Analytics workspaces with Microsoft Sentinel to deploy to (btg plan / btg deploy)');
   if (a.workspace) {
@@ -73,7 +89,11 @@ export function configText(a: InitAnswers, opts: { allowSingleAccount?: boolean 
       `    workspaceName: ${q(w.workspaceName)}`,
       `    location: ${q(w.location)}`,
     );
-    if (w.workspaceId) lines.push('    # the workspace customer id (Overview → Workspace ID), for btg test --live and btg drill', `    workspaceId: ${q(w.workspaceId)}`);
+    if (w.workspaceId)
+      lines.push(
+        '    # the workspace customer id (Overview → Workspace ID), for btg test --live and btg drill',
+        `    workspaceId: ${q(w.workspaceId)}`,
+      );
   } else lines.push('workspaces: []');
   return lines.join('\n') + '\n';
 }
@@ -86,7 +106,10 @@ function problem(schema: z.ZodTypeAny, v: string): string | undefined {
 
 function parseAccountFlag(v: string): { objectId: string; userPrincipalName: string } {
   const m = /^([^=,]+)[=,](.+)$/.exec(v.trim());
-  if (!m) throw new UsageError(`--account ${v}: expected <objectId>=<userPrincipalName>, e.g. --account 3f2a…=btg-01@contoso.com`);
+  if (!m)
+    throw new UsageError(
+      `--account ${v}: expected <objectId>=<userPrincipalName>, e.g. --account 3f2a…=btg-01@contoso.com`,
+    );
   return { objectId: m[1].trim(), userPrincipalName: m[2].trim() };
 }
 
@@ -100,11 +123,22 @@ function fromFlags(opts: InitOptions): InitAnswers {
     );
   }
   const ws = [opts.subscriptionId, opts.resourceGroup, opts.workspaceName, opts.location];
-  if (ws.some((x) => x !== undefined) && ws.some((x) => x === undefined)) throw new UsageError('a workspace needs all of --subscription-id, --resource-group, --workspace-name and --location');
+  if (ws.some((x) => x !== undefined) && ws.some((x) => x === undefined))
+    throw new UsageError(
+      'a workspace needs all of --subscription-id, --resource-group, --workspace-name and --location',
+    );
   return {
     tenantName: opts.tenantName ?? 'Contoso',
     accounts: opts.account.map(parseAccountFlag),
-    workspace: opts.subscriptionId ? { subscriptionId: opts.subscriptionId!, resourceGroup: opts.resourceGroup!, workspaceName: opts.workspaceName!, location: opts.location!, workspaceId: opts.workspaceId } : undefined,
+    workspace: opts.subscriptionId
+      ? {
+          subscriptionId: opts.subscriptionId!,
+          resourceGroup: opts.resourceGroup!,
+          workspaceName: opts.workspaceName!,
+          location: opts.location!,
+          workspaceId: opts.workspaceId,
+        }
+      : undefined,
     emails: opts.notify,
   };
 }
@@ -118,7 +152,8 @@ async function fromPrompts(opts: InitOptions): Promise<InitAnswers> {
     for (;;) {
       out.write(`${question}${dflt !== undefined ? ` [${dflt}]` : ''}: `);
       const next = await lines.next();
-      if (next.done) throw new UsageError(`btg init: the input ended before "${question}" was answered; nothing was written`);
+      if (next.done)
+        throw new UsageError(`btg init: the input ended before "${question}" was answered; nothing was written`);
       const v = String(next.value).trim() || dflt || '';
       const p = check?.(v);
       if (!p) return v;
@@ -127,25 +162,47 @@ async function fromPrompts(opts: InitOptions): Promise<InitAnswers> {
   };
   try {
     out.write('btg init: a config for your break-glass accounts (Ctrl-C to stop; nothing is written until the end)\n');
-    const tenantName = await ask('Tenant name (used in titles and routines)', (v) => (v ? undefined : 'expected a name'), opts.tenantName ?? 'Contoso');
+    const tenantName = await ask(
+      'Tenant name (used in titles and routines)',
+      (v) => (v ? undefined : 'expected a name'),
+      opts.tenantName ?? 'Contoso',
+    );
     const accounts: InitAnswers['accounts'] = [];
     const need = opts.allowSingleAccount ? 1 : 2;
     for (let i = 1; ; i++) {
       const optional = accounts.length >= need;
-      const objectId = await ask(`Account ${i} object id${optional ? ' (empty when done)' : ''}`, (v) => (optional && !v ? undefined : problem(Guid, v)));
+      const objectId = await ask(`Account ${i} object id${optional ? ' (empty when done)' : ''}`, (v) =>
+        optional && !v ? undefined : problem(Guid, v),
+      );
       if (!objectId) break;
       const userPrincipalName = await ask(`Account ${i} user principal name`, (v) => problem(Upn, v));
       accounts.push({ objectId, userPrincipalName });
     }
     const emailList = (v: string) => v.split(/[,;\s]+/).filter(Boolean);
-    const emails = emailList(await ask('Notification emails, comma-separated (empty for none)', (v) => emailList(v).map((e) => problem(Email, e)).find(Boolean)));
-    const subscriptionId = await ask('Workspace subscription id (empty to add workspaces later)', (v) => (v ? problem(Guid, v) : undefined));
+    const emails = emailList(
+      await ask('Notification emails, comma-separated (empty for none)', (v) =>
+        emailList(v)
+          .map((e) => problem(Email, e))
+          .find(Boolean),
+      ),
+    );
+    const subscriptionId = await ask('Workspace subscription id (empty to add workspaces later)', (v) =>
+      v ? problem(Guid, v) : undefined,
+    );
     let workspace: InitAnswers['workspace'];
     if (subscriptionId) {
-      const resourceGroup = await ask('Workspace resource group', (v) => (v ? undefined : 'expected a resource group name'));
+      const resourceGroup = await ask('Workspace resource group', (v) =>
+        v ? undefined : 'expected a resource group name',
+      );
       const workspaceName = await ask('Workspace name', (v) => (v ? undefined : 'expected a workspace name'));
-      const location = await ask('Workspace location (Azure region)', (v) => (v ? undefined : 'expected a region like westeurope'), 'westeurope');
-      const workspaceId = await ask('Workspace ID (customer id, Overview → Workspace ID; empty to skip)', (v) => (v ? problem(Guid, v) : undefined));
+      const location = await ask(
+        'Workspace location (Azure region)',
+        (v) => (v ? undefined : 'expected a region like westeurope'),
+        'westeurope',
+      );
+      const workspaceId = await ask('Workspace ID (customer id, Overview → Workspace ID; empty to skip)', (v) =>
+        v ? problem(Guid, v) : undefined,
+      );
       workspace = { subscriptionId, resourceGroup, workspaceName, location, workspaceId: workspaceId || undefined };
     }
     return { tenantName, accounts, workspace, emails };
@@ -161,16 +218,26 @@ function gitignore(file: string): boolean {
   const entry = `/${path.basename(file)}`;
   const text = fs.existsSync(ignore) ? fs.readFileSync(ignore, 'utf8') : '';
   if (text.split(/\r?\n/).some((l) => l.trim() === entry || l.trim() === path.basename(file))) return false;
-  fs.writeFileSync(ignore, `${text}${text && !text.endsWith('\n') ? '\n' : ''}# btg init: the config names real accounts\n${entry}\n`);
+  fs.writeFileSync(
+    ignore,
+    `${text}${text && !text.endsWith('\n') ? '\n' : ''}# btg init: the config names real accounts\n${entry}\n`,
+  );
   return true;
 }
 
 async function run(opts: InitOptions, setExit: SetExit): Promise<void> {
   const file = opts.config;
   const dir = path.dirname(path.resolve(file));
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`${file}: the folder ${path.dirname(file)} does not exist; nothing was written`);
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a folder; pass the config file's path, e.g. -c ${path.join(file, 'btg.config.yaml')}`);
-  if (fs.existsSync(file) && !opts.force) throw new UsageError(`${file} already exists: nothing was written (use --force to overwrite it, or -c <file> for another path)`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new UsageError(`${file}: the folder ${path.dirname(file)} does not exist; nothing was written`);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory())
+    throw new UsageError(
+      `${file} is a folder; pass the config file's path, e.g. -c ${path.join(file, 'btg.config.yaml')}`,
+    );
+  if (fs.existsSync(file) && !opts.force)
+    throw new UsageError(
+      `${file} already exists: nothing was written (use --force to overwrite it, or -c <file> for another path)`,
+    );
   const interactive = opts.account.length === 0 && initDeps.interactive();
   const answers = interactive ? await fromPrompts(opts) : fromFlags(opts);
   const text = configText(answers, { allowSingleAccount: opts.allowSingleAccount });
@@ -192,7 +259,9 @@ async function run(opts: InitOptions, setExit: SetExit): Promise<void> {
       `wrote ${shown}${ignored ? ` (and added it to ${path.join(path.dirname(shown), '.gitignore')}: it names real accounts)` : ''}`,
       'next:',
       `  npx btg build${cfg}   # build and validate the pack into out/, then open out/report.html`,
-      answers.workspace ? `  npx btg plan${cfg}    # what btg deploy would change in your workspace (needs az login)` : `  npx btg check${cfg}   # posture of the accounts from Microsoft Graph (needs az login)`,
+      answers.workspace
+        ? `  npx btg plan${cfg}    # what btg deploy would change in your workspace (needs az login)`
+        : `  npx btg check${cfg}   # posture of the accounts from Microsoft Graph (needs az login)`,
       '',
     ].join('\n'),
   );
@@ -204,18 +273,28 @@ export function register(program: Command, setExit: SetExit): void {
   configOption(
     program
       .command('init')
-      .description('write a commented btg.config.yaml: asks for the accounts, workspace and notification addresses on a terminal, or takes them as flags (CI)'),
+      .description(
+        'write a commented btg.config.yaml: asks for the accounts, workspace and notification addresses on a terminal, or takes them as flags (CI)',
+      ),
     'config file to write',
   )
     .option('--force', 'overwrite an existing config file')
     .option('--tenant-name <name>', 'tenant name used in titles and routines')
-    .option('--account <objectId=upn>', 'a break-glass account: its object id and user principal name; repeatable (two recommended)', collect, [])
+    .option(
+      '--account <objectId=upn>',
+      'a break-glass account: its object id and user principal name; repeatable (two recommended)',
+      collect,
+      [],
+    )
     .option('--allow-single-account', 'accept one account (Microsoft recommends two or more)')
     .option('--notify <email>', 'who is told when an alert fires; repeatable', collect, [])
     .option('--subscription-id <guid>', 'workspace subscription id')
     .option('--resource-group <name>', 'workspace resource group')
     .option('--workspace-name <name>', 'Log Analytics workspace name')
     .option('--location <region>', 'workspace Azure region, e.g. westeurope')
-    .option('--workspace-id <guid>', 'workspace customer id (Overview → Workspace ID), for btg test --live and btg drill')
+    .option(
+      '--workspace-id <guid>',
+      'workspace customer id (Overview → Workspace ID), for btg test --live and btg drill',
+    )
     .action(async (opts: InitOptions) => run(opts, setExit));
 }

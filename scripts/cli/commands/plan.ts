@@ -13,12 +13,17 @@ import { DeploymentPlan } from '../../deploy/deploy';
 
 /** 1 when deploy could not apply everything: a workspace that cannot be read, or a conflict that is not forced. */
 export function planExitCode(plan: DeploymentPlan): number {
-  const blocked = plan.workspaces.some((w) => w.status === 'error' || w.entries.some((e) => e.action === 'conflict' && !e.forced));
+  const blocked = plan.workspaces.some(
+    (w) => w.status === 'error' || w.entries.some((e) => e.action === 'conflict' && !e.forced),
+  );
   return blocked ? ExitCode.Findings : ExitCode.Ok;
 }
 
 export function register(program: Command, setExit: SetExit): void {
-  addDeployOptions(program.command('plan').description('show what `btg deploy` would change in each workspace (reads only)'), 'plan').action((opts: DeployCliOptions) =>
+  addDeployOptions(
+    program.command('plan').description('show what `btg deploy` would change in each workspace (reads only)'),
+    'plan',
+  ).action((opts: DeployCliOptions) =>
     guarded(setExit, async () => {
       const p = await prepare(opts);
       if ('exit' in p) return p.exit;

@@ -40,8 +40,10 @@ export function renderables(pack: Pack, artifacts: Artifact[]): Renderable[] {
     if (!r) byId.set(id, (r = { id, what, name, formats: {} }));
     return r;
   };
-  for (const item of pack.rules) get(item.templateId, 'analytics rule', item.rule.name).formats.kql = item.query.text.trimEnd() + '\n';
-  for (const item of pack.hunting) get(item.templateId, 'hunting query', item.hunting.name).formats.kql = item.query.text.trimEnd() + '\n';
+  for (const item of pack.rules)
+    get(item.templateId, 'analytics rule', item.rule.name).formats.kql = item.query.text.trimEnd() + '\n';
+  for (const item of pack.hunting)
+    get(item.templateId, 'hunting query', item.hunting.name).formats.kql = item.query.text.trimEnd() + '\n';
   for (const a of artifacts) {
     const id = a.templateId ?? (a.kind === 'pack-arm' ? 'pack' : undefined);
     if (!id) continue;
@@ -84,7 +86,8 @@ export function renderables(pack: Pack, artifacts: Artifact[]): Renderable[] {
     }
   }
   const order: RenderFormat[] = ['yaml', 'json', 'csv', 'md', 'arm', 'kql', 'automation'];
-  for (const r of byId.values()) r.formats = Object.fromEntries(order.filter((f) => r.formats[f] !== undefined).map((f) => [f, r.formats[f]]));
+  for (const r of byId.values())
+    r.formats = Object.fromEntries(order.filter((f) => r.formats[f] !== undefined).map((f) => [f, r.formats[f]]));
   return [...byId.values()];
 }
 
@@ -92,14 +95,19 @@ export function renderables(pack: Pack, artifacts: Artifact[]): Renderable[] {
 function leftOut(pack: Pack, id: string): string | undefined {
   const s = pack.skipped.find((x) => x.templateId === id);
   if (s) return `${id} is not in the pack for this config: ${s.reason}`;
-  if (id === 'watchlist' && pack.config.accountSource !== 'watchlist') return 'the watchlist is not in the pack for this config: accountSource is inline (the account ids are rendered into every query); set accountSource: watchlist to emit it';
-  if (id === 'monitor-alert' && pack.config.options.monitorAlert?.enabled === false) return 'the Azure Monitor alert is not in the pack for this config: options.monitorAlert.enabled is false';
+  if (id === 'watchlist' && pack.config.accountSource !== 'watchlist')
+    return 'the watchlist is not in the pack for this config: accountSource is inline (the account ids are rendered into every query); set accountSource: watchlist to emit it';
+  if (id === 'monitor-alert' && pack.config.options.monitorAlert?.enabled === false)
+    return 'the Azure Monitor alert is not in the pack for this config: options.monitorAlert.enabled is false';
   return undefined;
 }
 
 function listText(items: Renderable[], pack: Pack): string {
   const w = Math.max(...items.map((r) => r.id.length));
-  const lines = items.map((r) => `  ${r.id.padEnd(w)}  ${r.what}${r.name && r.name !== r.id ? `: ${r.name}` : ''}  [${Object.keys(r.formats).join(', ')}]`);
+  const lines = items.map(
+    (r) =>
+      `  ${r.id.padEnd(w)}  ${r.what}${r.name && r.name !== r.id ? `: ${r.name}` : ''}  [${Object.keys(r.formats).join(', ')}]`,
+  );
   const out = pack.skipped.map((x) => `  ${x.templateId}: ${x.reason}`);
   return `Artifacts (btg render <id> [--format <format>]; the first format is the default):\n${lines.join('\n')}\n${out.length ? `Not in the pack for this config:\n${out.join('\n')}\n` : ''}`;
 }
@@ -108,12 +116,18 @@ export function register(program: Command, setExit: SetExit): void {
   configOption(
     program
       .command('render')
-      .description('print one artifact exactly as it ships: a rule or hunting query (yaml, arm, kql), the workbook (json, arm), a playbook (arm, or its automation rule), the Monitor alert, the watchlist (csv, arm), a routine (md); without an id, list them')
-      .argument('[id]', 'template id, e.g. btg-interactive-signin, btg-notify-enrich, test-routine; or workbook, watchlist, monitor-alert, pack'),
+      .description(
+        'print one artifact exactly as it ships: a rule or hunting query (yaml, arm, kql), the workbook (json, arm), a playbook (arm, or its automation rule), the Monitor alert, the watchlist (csv, arm), a routine (md); without an id, list them',
+      )
+      .argument(
+        '[id]',
+        'template id, e.g. btg-interactive-signin, btg-notify-enrich, test-routine; or workbook, watchlist, monitor-alert, pack',
+      ),
   )
     .option('--format <format>', `what to print: ${RENDER_FORMATS.join(', ')} (default: the artifact's first format)`)
     .action((id: string | undefined, opts: { config: string; format?: string }) => {
-      if (opts.format !== undefined && !(RENDER_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format ${opts.format}: expected one of ${RENDER_FORMATS.join(', ')}`);
+      if (opts.format !== undefined && !(RENDER_FORMATS as readonly string[]).includes(opts.format))
+        throw new UsageError(`--format ${opts.format}: expected one of ${RENDER_FORMATS.join(', ')}`);
       requireConfig(opts.config);
       const { pack, diagnostics } = checkPack({ configFile: opts.config });
       if (!pack) {
@@ -131,8 +145,14 @@ export function register(program: Command, setExit: SetExit): void {
       }
       const format = (opts.format ?? Object.keys(item.formats)[0]) as RenderFormat;
       const text = item.formats[format];
-      if (text === undefined) throw new UsageError(`${item.id} (${item.what}) has no ${format} form; its formats: ${Object.keys(item.formats).join(', ')}`);
-      if (pack.rules.some((r) => r.templateId === item.id && !r.enabled)) process.stderr.write(`note: ${item.id} is disabled by options.rules.${item.id}.enabled: false (it ships disabled)\n`);
+      if (text === undefined)
+        throw new UsageError(
+          `${item.id} (${item.what}) has no ${format} form; its formats: ${Object.keys(item.formats).join(', ')}`,
+        );
+      if (pack.rules.some((r) => r.templateId === item.id && !r.enabled))
+        process.stderr.write(
+          `note: ${item.id} is disabled by options.rules.${item.id}.enabled: false (it ships disabled)\n`,
+        );
       process.stdout.write(text);
     });
 }

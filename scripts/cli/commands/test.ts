@@ -13,7 +13,19 @@ import { loadConfig } from '../../config/load';
 import { Config } from '../../config/schema';
 import { loadPack } from '../../content/pack';
 import { bundledSchemas, loadSchemaDir, TableSchemas } from '../../kql/schemas';
-import { accountMap, CaseResult, chooseWorkspace, logsOrigin, logsWorkspaceQuery, OfflineReport, optionNotes, planTests, runLive, runOffline, TestReport } from '../../livetest';
+import {
+  accountMap,
+  CaseResult,
+  chooseWorkspace,
+  logsOrigin,
+  logsWorkspaceQuery,
+  OfflineReport,
+  optionNotes,
+  planTests,
+  runLive,
+  runOffline,
+  TestReport,
+} from '../../livetest';
 import { defaultAnalyzer, KqlAnalyzer } from '../../kql/analyzer';
 import { EXAMPLE_CONFIG } from '../../paths';
 import { Diagnostic } from '../../core/diagnostic';
@@ -50,11 +62,20 @@ interface TestOptions {
 }
 
 function formatDiagnostic(d: Diagnostic): string {
-  const where = d.file ? `${d.file}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}: ` : '';
+  const where = d.file
+    ? `${d.file}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}: `
+    : '';
   return `${where}${d.severity}: ${d.message}`;
 }
 
-const STATUS_COLOR: Record<CaseResult['status'], string> = { pass: '32', valid: '32', fail: '31', invalid: '31', error: '31', skip: '90' };
+const STATUS_COLOR: Record<CaseResult['status'], string> = {
+  pass: '32',
+  valid: '32',
+  fail: '31',
+  invalid: '31',
+  error: '31',
+  skip: '90',
+};
 
 function outcome(c: CaseResult): string {
   switch (c.status) {
@@ -75,24 +96,40 @@ function outcome(c: CaseResult): string {
 export function formatReport(r: TestReport, color = false): string {
   const out: string[] = [];
   const paint = (s: string, status: CaseResult['status']) => (color ? `\x1b[${STATUS_COLOR[status]}m${s}\x1b[0m` : s);
-  if (r.mode === 'live') out.push(`btg test --live: workspace ${r.workspace?.label} (${r.workspace?.workspaceId}) at ${r.workspace?.endpoint}, now ${r.now}`);
-  else out.push(`btg test (offline): each case's rows executed through the rule's query by the offline KQL evaluator (add --live to run them against a workspace)`);
+  if (r.mode === 'live')
+    out.push(
+      `btg test --live: workspace ${r.workspace?.label} (${r.workspace?.workspaceId}) at ${r.workspace?.endpoint}, now ${r.now}`,
+    );
+  else
+    out.push(
+      `btg test (offline): each case's rows executed through the rule's query by the offline KQL evaluator (add --live to run them against a workspace)`,
+    );
   out.push(`time: ${r.timeShift}`, '');
   const width = Math.max(0, ...r.rules.flatMap((x) => x.cases.map((c) => c.name.length)));
   for (const rule of r.rules) {
-    out.push(`${rule.templateId} (${rule.kind}, fires when ${rule.trigger}, window ${rule.window}, reads ${rule.tables.join(', ') || 'no table'})`);
+    out.push(
+      `${rule.templateId} (${rule.kind}, fires when ${rule.trigger}, window ${rule.window}, reads ${rule.tables.join(', ') || 'no table'})`,
+    );
     if (rule.cases.length === 0) out.push('  (no tests)');
     for (const c of rule.cases) {
       out.push(`  ${paint(c.status.toUpperCase().padEnd(7), c.status)}  ${c.name.padEnd(width)}  ${outcome(c)}`);
       for (const p of c.problems) out.push(`           - ${p}`);
       for (const d of c.details ?? []) out.push(`           ${d}`);
-      if (c.query) out.push(...c.query.replace(/\n$/, '').split('\n').map((l) => `           | ${l}`));
+      if (c.query)
+        out.push(
+          ...c.query
+            .replace(/\n$/, '')
+            .split('\n')
+            .map((l) => `           | ${l}`),
+        );
     }
     const m = (rule as OfflineReport['rules'][number]).mutation;
     if (m) {
       if (m.notScored) out.push(`  mutation score: not scored (${m.notScored}; ${m.total} mutants)`);
       else {
-        out.push(`  mutation score: ${Math.round(m.score * 100)}% (${m.killed}/${m.total} mutants killed)${m.score < 0.8 ? '  below 80%: add rows that tell these apart' : ''}`);
+        out.push(
+          `  mutation score: ${Math.round(m.score * 100)}% (${m.killed}/${m.total} mutants killed)${m.score < 0.8 ? '  below 80%: add rows that tell these apart' : ''}`,
+        );
         for (const sv of m.survivors) out.push(`    survived: ${sv}`);
       }
     }
@@ -101,14 +138,27 @@ export function formatReport(r: TestReport, color = false): string {
   if (r.notes.length) out.push('notes:', ...r.notes.map((n) => `  - ${n}`), '');
   if (r.fatal) out.push(`stopped: ${r.fatal}`, '');
   const s = r.summary;
-  const parts = [`${s.pass} passed`, `${s.fail} failed`, `${s.error} errors`, ...(r.mode === 'offline' ? [`${s.invalid} invalid`] : []), `${s.skip} skipped`];
+  const parts = [
+    `${s.pass} passed`,
+    `${s.fail} failed`,
+    `${s.error} errors`,
+    ...(r.mode === 'offline' ? [`${s.invalid} invalid`] : []),
+    `${s.skip} skipped`,
+  ];
   out.push(`${s.rules} rules, ${s.cases} cases: ${parts.join(', ')}`);
   const scored = r.rules.map((x) => (x as OfflineReport['rules'][number]).mutation).filter((m) => m && !m.notScored);
   if (scored.length) {
     const killed = scored.reduce((a, m) => a + m!.killed, 0);
     const total = scored.reduce((a, m) => a + m!.total, 0);
-    const low = r.rules.filter((x) => { const m = (x as OfflineReport['rules'][number]).mutation; return m && !m.notScored && m.score < 0.8; }).map((x) => x.templateId);
-    out.push(`mutants: ${killed}/${total} killed over ${scored.length} rules${low.length ? `; below 80%: ${low.join(', ')}` : ''}`);
+    const low = r.rules
+      .filter((x) => {
+        const m = (x as OfflineReport['rules'][number]).mutation;
+        return m && !m.notScored && m.score < 0.8;
+      })
+      .map((x) => x.templateId);
+    out.push(
+      `mutants: ${killed}/${total} killed over ${scored.length} rules${low.length ? `; below 80%: ${low.join(', ')}` : ''}`,
+    );
   }
   out.push('');
   return out.join('\n');
@@ -120,7 +170,9 @@ function schemasFor(opts: TestOptions): TableSchemas {
 
 async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
   if (opts.mutate && opts.live) {
-    process.stderr.write('btg test: --mutate runs offline only (the offline KQL evaluator runs the mutants), not with --live\n');
+    process.stderr.write(
+      'btg test: --mutate runs offline only (the offline KQL evaluator runs the mutants), not with --live\n',
+    );
     return setExit(ExitCode.ToolError);
   }
   requireConfig(opts.config);
@@ -146,14 +198,26 @@ async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
   const pack = loadPack(config, cfgFile, loaded.source);
   if (opts.rule) {
     const known = [...pack.rules.map((r) => r.templateId), ...pack.skipped.map((s) => s.templateId)];
-    for (const id of opts.rule) if (!known.includes(id)) throw unknownId('rule', id, pack.rules.map((r) => r.templateId));
+    for (const id of opts.rule)
+      if (!known.includes(id))
+        throw unknownId(
+          'rule',
+          id,
+          pack.rules.map((r) => r.templateId),
+        );
     // only rules this config leaves out: nothing would run, say why instead of a green "0 rules"
     const left = opts.rule.map((id) => pack.skipped.find((x) => x.templateId === id));
-    if (left.every(Boolean)) throw new UsageError(`nothing to test: ${left.map((x) => `${x!.templateId} is not in the pack for this config (${x!.reason})`).join('; ')}`);
+    if (left.every(Boolean))
+      throw new UsageError(
+        `nothing to test: ${left.map((x) => `${x!.templateId} is not in the pack for this config (${x!.reason})`).join('; ')}`,
+      );
   }
   const errors = pack.diagnostics.filter((d) => d.severity === 'error');
   for (const d of errors) process.stderr.write(`${formatDiagnostic(d)}\n`);
-  if (errors.length) process.stderr.write(`btg test: ${errors.length} template error(s); the rules that loaded are tested (run btg validate)\n`);
+  if (errors.length)
+    process.stderr.write(
+      `btg test: ${errors.length} template error(s); the rules that loaded are tested (run btg validate)\n`,
+    );
 
   const plan = planTests({
     rules: pack.rules,
@@ -165,7 +229,12 @@ async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
     // offline the evaluator runs the rule's own tree; the hermetic analysis of the shadow text is what --live needs
     validate: !!opts.live,
   });
-  plan.notes.push(...optionNotes(config, example), ...pack.skipped.filter((s) => !opts.rule || opts.rule.includes(s.templateId)).map((s) => `${s.templateId}: not tested, not in the pack for this config (${s.reason})`));
+  plan.notes.push(
+    ...optionNotes(config, example),
+    ...pack.skipped
+      .filter((s) => !opts.rule || opts.rule.includes(s.templateId))
+      .map((s) => `${s.templateId}: not tested, not in the pack for this config (${s.reason})`),
+  );
 
   let report: TestReport;
   if (!opts.live) {
@@ -181,8 +250,17 @@ async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
     });
   } else {
     const { ws, endpoint, credential } = live!;
-    const query = await logsWorkspaceQuery({ credential, workspaceId: ws.workspaceId, endpoint, clientOptions: testDeps.clientOptions });
-    report = await runLive(plan, query, { concurrency: opts.concurrency, showQueries: opts.showQueries, workspace: { ...ws, endpoint } });
+    const query = await logsWorkspaceQuery({
+      credential,
+      workspaceId: ws.workspaceId,
+      endpoint,
+      clientOptions: testDeps.clientOptions,
+    });
+    report = await runLive(plan, query, {
+      concurrency: opts.concurrency,
+      showQueries: opts.showQueries,
+      workspace: { ...ws, endpoint },
+    });
   }
 
   if (opts.json) process.stdout.write(`${JSON.stringify({ tool: 'btg test', ...report }, null, 2)}\n`);
@@ -204,15 +282,28 @@ export function register(program: Command, setExit: SetExit): void {
     configOption(
       program
         .command('test')
-        .description("run each rule's tests: rows through the rule's own query, shadowing its tables with datatable rows (no data ingested); offline the offline KQL evaluator executes them, --live runs them against a workspace"),
-    ).option('--live', 'run the shadow queries against the workspace (Log Analytics query API) and compare with the expected result'),
+        .description(
+          "run each rule's tests: rows through the rule's own query, shadowing its tables with datatable rows (no data ingested); offline the offline KQL evaluator executes them, --live runs them against a workspace",
+        ),
+    ).option(
+      '--live',
+      'run the shadow queries against the workspace (Log Analytics query API) and compare with the expected result',
+    ),
     'the configured workspace to query (its name or workspaceName), when several are configured',
   )
     .option('--rule <templateId...>', 'test only these rules')
-    .option('--concurrency <n>', 'queries in flight at once (the query API allows 5 per user)', positiveInt('--concurrency'), 4)
+    .option(
+      '--concurrency <n>',
+      'queries in flight at once (the query API allows 5 per user)',
+      positiveInt('--concurrency'),
+      4,
+    )
     .option('--schemas <dir>', 'extra table schemas (Azure-Sentinel custom-table JSON) for tables the rules read')
     .option('--show-queries', 'print each generated shadow query')
-    .option('--mutate', "offline: also apply small mutations to each rule's query (negate/drop a where, swap ==/!=, has/!has, in/!in, threshold ±1, drop a union leg) and report how many each rule's cases kill")
+    .option(
+      '--mutate',
+      "offline: also apply small mutations to each rule's query (negate/drop a where, swap ==/!=, has/!has, in/!in, threshold ±1, drop a union leg) and report how many each rule's cases kill",
+    )
     .option('--json', 'print the report as JSON (for CI)')
     .action(async (opts: TestOptions) => run(opts, setExit));
 }

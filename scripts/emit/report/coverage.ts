@@ -37,7 +37,10 @@ function placements(item: MappedItem, technique: string): string[] {
 
 export function coverage(items: readonly MappedItem[]): CoverageCell[] {
   const used = new Set(items.flatMap((i) => i.tactics));
-  const columns = [...TACTICS.filter((t) => !SHOWN_WHEN_USED.has(t) || used.has(t)), ...[...used].filter((t) => !(TACTICS as readonly string[]).includes(t)).sort()];
+  const columns = [
+    ...TACTICS.filter((t) => !SHOWN_WHEN_USED.has(t) || used.has(t)),
+    ...[...used].filter((t) => !(TACTICS as readonly string[]).includes(t)).sort(),
+  ];
   const cells = new Map<string, Map<string, MappedItem[]>>(columns.map((t) => [t, new Map()]));
   const add = (tactic: string, technique: string, item: MappedItem) => {
     const col = cells.get(tactic)!;
@@ -60,7 +63,7 @@ export function coverage(items: readonly MappedItem[]): CoverageCell[] {
     const col = cells.get(tactic)!;
     const techniques = [...col.entries()]
       .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)))
-      .map(([id, its]) => ({ id, name: id ? techniqueName(id) ?? '' : 'no technique named', items: its }));
+      .map(([id, its]) => ({ id, name: id ? (techniqueName(id) ?? '') : 'no technique named', items: its }));
     return { tactic, techniques, items: new Set(techniques.flatMap((t) => t.items)).size };
   });
 }
@@ -118,7 +121,9 @@ export function renderCoverage(items: readonly MappedItem[]): string {
     `<section id="coverage" class="coverage"><h2>MITRE ATT&amp;CK coverage</h2>` +
     `<p>${plural(covered, 'tactic')} and ${plural(byTechnique.size, 'technique')} covered by ${plural(items.length, 'detection or hunting query', 'detections and hunting queries')}.</p>` +
     `<div class="matrix">\n${tiles}\n</div>` +
-    (rows ? `<table class="techniques"><thead><tr><th>Technique</th><th>Tactics</th><th>Covered by (<em>hunting queries</em> in italics)</th></tr></thead><tbody>\n${rows}\n</tbody></table>` : '') +
+    (rows
+      ? `<table class="techniques"><thead><tr><th>Technique</th><th>Tactics</th><th>Covered by (<em>hunting queries</em> in italics)</th></tr></thead><tbody>\n${rows}\n</tbody></table>`
+      : '') +
     `</section>`
   );
 }

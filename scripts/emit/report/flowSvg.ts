@@ -24,7 +24,13 @@ export interface PositionedFlow {
   /** loop / scope bodies: the box around their actions */
   groups: { id: string; label: string; x: number; y: number; w: number; h: number }[];
   nodes: (FlowNode & { x: number; y: number; w: number; h: number })[];
-  edges: { from: string; to: string; label?: string; points: { x: number; y: number }[]; labelAt?: { x: number; y: number; w: number } }[];
+  edges: {
+    from: string;
+    to: string;
+    label?: string;
+    points: { x: number; y: number }[];
+    labelAt?: { x: number; y: number; w: number };
+  }[];
 }
 
 export function layoutFlow(g: FlowGraph): PositionedFlow {
@@ -32,16 +38,25 @@ export function layoutFlow(g: FlowGraph): PositionedFlow {
   const graph = new dagre.graphlib.Graph({ multigraph: true, compound: groups.length > 0 });
   graph.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 40, edgesep: 14, marginx: 12, marginy: 12 });
   graph.setDefaultEdgeLabel(() => ({}));
-  for (const grp of groups) graph.setNode(grp.id, { label: grp.label, paddingTop: 22, paddingLeft: 10, paddingRight: 10, paddingBottom: 10 });
+  for (const grp of groups)
+    graph.setNode(grp.id, { label: grp.label, paddingTop: 22, paddingLeft: 10, paddingRight: 10, paddingBottom: 10 });
   for (const grp of groups) if (grp.parent) graph.setParent(grp.id, grp.parent);
   for (const n of g.nodes) {
-    const w = Math.max(120, Math.min(MAX_CHARS * CHAR_W, Math.max(textWidth(clip(title(n))), textWidth(clip(subtitle(n))) * 0.92)) + 24);
+    const w = Math.max(
+      120,
+      Math.min(MAX_CHARS * CHAR_W, Math.max(textWidth(clip(title(n))), textWidth(clip(subtitle(n))) * 0.92)) + 24,
+    );
     graph.setNode(n.id, { width: w, height: NODE_H });
     if (n.group && groups.some((x) => x.id === n.group)) graph.setParent(n.id, n.group);
   }
   g.edges.forEach((e, i) => {
     const label = e.label ? clip(e.label) : undefined;
-    graph.setEdge(e.from, e.to, label ? { width: textWidth(label) * 0.92 + 10, height: 16, labelpos: 'c' } : {}, `e${i}`);
+    graph.setEdge(
+      e.from,
+      e.to,
+      label ? { width: textWidth(label) * 0.92 + 10, height: 16, labelpos: 'c' } : {},
+      `e${i}`,
+    );
   });
   dagre.layout(graph);
   const info = graph.graph();
@@ -50,14 +65,24 @@ export function layoutFlow(g: FlowGraph): PositionedFlow {
   const boxOf = (id: string): { x0: number; y0: number; x1: number; y1: number } | undefined => {
     if (boxes.has(id)) return boxes.get(id);
     const members = [
-      ...g.nodes.filter((n) => n.group === id).map((n) => {
-        const p = graph.node(n.id);
-        return { x0: p.x - p.width / 2, y0: p.y - p.height / 2, x1: p.x + p.width / 2, y1: p.y + p.height / 2 };
-      }),
-      ...groups.filter((x) => x.parent === id).map((x) => boxOf(x.id)!).filter(Boolean),
+      ...g.nodes
+        .filter((n) => n.group === id)
+        .map((n) => {
+          const p = graph.node(n.id);
+          return { x0: p.x - p.width / 2, y0: p.y - p.height / 2, x1: p.x + p.width / 2, y1: p.y + p.height / 2 };
+        }),
+      ...groups
+        .filter((x) => x.parent === id)
+        .map((x) => boxOf(x.id)!)
+        .filter(Boolean),
     ];
     if (!members.length) return undefined;
-    const b = { x0: Math.min(...members.map((m) => m.x0)) - 10, y0: Math.min(...members.map((m) => m.y0)) - 24, x1: Math.max(...members.map((m) => m.x1)) + 10, y1: Math.max(...members.map((m) => m.y1)) + 10 };
+    const b = {
+      x0: Math.min(...members.map((m) => m.x0)) - 10,
+      y0: Math.min(...members.map((m) => m.y0)) - 24,
+      x1: Math.max(...members.map((m) => m.x1)) + 10,
+      y1: Math.max(...members.map((m) => m.y1)) + 10,
+    };
     boxes.set(id, b);
     return b;
   };
@@ -112,7 +137,15 @@ const n1 = (v: number) => (Math.round(v * 10) / 10).toString();
 /** Class names for a node: role and a type family the stylesheet colours. */
 function nodeClass(n: FlowNode): string {
   const t = n.type.toLowerCase();
-  const family = ['if', 'switch'].includes(t) ? 'condition' : ['foreach', 'until', 'scope'].includes(t) ? 'loop' : t.startsWith('apiconnection') ? 'connector' : t === 'terminate' ? 'terminate' : 'step';
+  const family = ['if', 'switch'].includes(t)
+    ? 'condition'
+    : ['foreach', 'until', 'scope'].includes(t)
+      ? 'loop'
+      : t.startsWith('apiconnection')
+        ? 'connector'
+        : t === 'terminate'
+          ? 'terminate'
+          : 'step';
   return `node ${n.role} ${family}`;
 }
 
@@ -145,7 +178,10 @@ export function flowSvg(g: FlowGraph, opts: { id: string; label: string; key: st
     })
     .join('\n');
   const groups = l.groups
-    .map((b) => `<g class="group" data-group="${esc(b.id.slice(2))}"><rect x="${n1(b.x)}" y="${n1(b.y)}" width="${n1(b.w)}" height="${n1(b.h)}" rx="8"/><text x="${n1(b.x + 8)}" y="${n1(b.y + 15)}" class="group-label">${esc(clip(b.label))}</text></g>`)
+    .map(
+      (b) =>
+        `<g class="group" data-group="${esc(b.id.slice(2))}"><rect x="${n1(b.x)}" y="${n1(b.y)}" width="${n1(b.w)}" height="${n1(b.h)}" rx="8"/><text x="${n1(b.x + 8)}" y="${n1(b.y + 15)}" class="group-label">${esc(clip(b.label))}</text></g>`,
+    )
     .join('\n');
   // the drawing scales to its panel's width (up to 1.5× its natural size), keeping its proportions
   return (

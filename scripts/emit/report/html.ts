@@ -24,9 +24,7 @@ export function relHref(path: string): string {
 
 /** `InitialAccess` → `Initial Access`, `CommandAndControl` → `Command and Control`. */
 export function humanize(id: string): string {
-  return id
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .replace(/\bAnd\b/g, 'and');
+  return id.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/\bAnd\b/g, 'and');
 }
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;

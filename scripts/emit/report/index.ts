@@ -54,7 +54,12 @@ export function renderReport(input: ReportInput): string {
   const { pack, artifacts, diagnostics, classify, tests } = input;
   const ctx = { artifacts, diagnostics, classify, tests };
   // what matters first: severity, then the core alarm, then by name
-  const rules = [...pack.rules].sort((a, b) => SEVERITY_RANK[a.rule.severity] - SEVERITY_RANK[b.rule.severity] || Number(b.templateId === CORE_ALARM) - Number(a.templateId === CORE_ALARM) || a.rule.name.localeCompare(b.rule.name));
+  const rules = [...pack.rules].sort(
+    (a, b) =>
+      SEVERITY_RANK[a.rule.severity] - SEVERITY_RANK[b.rule.severity] ||
+      Number(b.templateId === CORE_ALARM) - Number(a.templateId === CORE_ALARM) ||
+      a.rule.name.localeCompare(b.rule.name),
+  );
   const hunting = [...pack.hunting].sort((a, b) => a.hunting.name.localeCompare(b.hunting.name));
   const manifest = manifestOf(artifacts);
 
@@ -70,9 +75,15 @@ export function renderReport(input: ReportInput): string {
     {
       id: 'hunting',
       title: `Hunting (${hunting.length})`,
-      html: hunting.length ? `<section id="hunting"><h2>Hunting queries (${hunting.length})</h2>\n${hunting.map((h) => huntingSection(h, ctx)).join('\n')}\n</section>` : '',
+      html: hunting.length
+        ? `<section id="hunting"><h2>Hunting queries (${hunting.length})</h2>\n${hunting.map((h) => huntingSection(h, ctx)).join('\n')}\n</section>`
+        : '',
     },
-    { id: 'coverage', title: 'ATT&CK coverage', html: renderCoverage([...rules.map(mappedRule), ...hunting.map(mappedHunting)]) },
+    {
+      id: 'coverage',
+      title: 'ATT&CK coverage',
+      html: renderCoverage([...rules.map(mappedRule), ...hunting.map(mappedHunting)]),
+    },
     { id: 'playbooks', title: 'Playbooks', html: renderPlaybooks(artifacts) },
     { id: 'workbooks', title: 'Workbook', html: renderWorkbooks(findNotebooks(artifacts), classify) },
     { id: 'routines', title: 'Routines', html: renderRoutines(artifacts) },

@@ -12,12 +12,26 @@ import { kindLabel } from './words';
 export const ruleAnchor = (templateId: string) => `rule-${templateId}`;
 export const huntingAnchor = (templateId: string) => `hunting-${templateId}`;
 
-const TRIGGER_OPS: Record<string, string> = { gt: '>', lt: '<', eq: '=', ne: '≠', GreaterThan: '>', LessThan: '<', Equal: '=', NotEqual: '≠' };
+const TRIGGER_OPS: Record<string, string> = {
+  gt: '>',
+  lt: '<',
+  eq: '=',
+  ne: '≠',
+  GreaterThan: '>',
+  LessThan: '<',
+  Equal: '=',
+  NotEqual: '≠',
+};
 
 /** Diagnostics about one item: named by template id, or pointing into its file. */
-export function diagnosticsFor(item: { templateId: string; file: string }, diagnostics: readonly Diagnostic[]): Diagnostic[] {
+export function diagnosticsFor(
+  item: { templateId: string; file: string },
+  diagnostics: readonly Diagnostic[],
+): Diagnostic[] {
   const file = path.resolve(item.file);
-  return diagnostics.filter((d) => d.item === item.templateId || (d.file !== undefined && path.resolve(d.file) === file));
+  return diagnostics.filter(
+    (d) => d.item === item.templateId || (d.file !== undefined && path.resolve(d.file) === file),
+  );
 }
 
 /** 'valid' (+ warnings) after a build; the list of problems when given diagnostics with errors; 'not validated' without. */
@@ -31,7 +45,10 @@ export function statusHtml(diags: readonly Diagnostic[] | undefined): string {
   const shown = [...errors, ...warnings];
   const list = shown.length
     ? `<ul class="problems">${shown
-        .map((d) => `<li class="${d.severity}"><code>${esc(d.code)}</code> ${esc(d.message)}${d.file ? ` <span class="loc">${esc(d.file)}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}</span>` : ''}</li>`)
+        .map(
+          (d) =>
+            `<li class="${d.severity}"><code>${esc(d.code)}</code> ${esc(d.message)}${d.file ? ` <span class="loc">${esc(d.file)}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}</span>` : ''}</li>`,
+        )
         .join('')}</ul>`
     : '';
   return `${head}${warnings.length ? ` · ${plural(warnings.length, 'warning')}` : errors.length ? '' : ' · no warnings'}${list}`;
@@ -42,7 +59,12 @@ function chips(values: readonly string[], cls: string, show: (v: string) => stri
 }
 
 function techniquesHtml(ids: readonly string[]): string {
-  return ids.map((t) => `<a class="chip technique" href="${esc(attackUrl(t))}">${esc(t)}${techniqueName(t) ? ` ${esc(techniqueName(t))}` : ''}</a>`).join(' ');
+  return ids
+    .map(
+      (t) =>
+        `<a class="chip technique" href="${esc(attackUrl(t))}">${esc(t)}${techniqueName(t) ? ` ${esc(techniqueName(t))}` : ''}</a>`,
+    )
+    .join(' ');
 }
 
 function filesHtml(templateId: string, artifacts: readonly Artifact[]): string {
@@ -51,7 +73,13 @@ function filesHtml(templateId: string, artifacts: readonly Artifact[]): string {
 }
 
 function entityTable(mappings: RuleItem['rule']['entityMappings']): string {
-  const rows = (mappings ?? []).flatMap((m) => m.fieldMappings.map((f, i) => [i === 0 ? esc(m.entityType) : '', esc(f.identifier), `<code>${esc(f.columnName)}</code>`]));
+  const rows = (mappings ?? []).flatMap((m) =>
+    m.fieldMappings.map((f, i) => [
+      i === 0 ? esc(m.entityType) : '',
+      esc(f.identifier),
+      `<code>${esc(f.columnName)}</code>`,
+    ]),
+  );
   return rows.length ? `<h4>Entity mappings</h4>${table(['Entity', 'Identifier', 'Column'], rows, 'mappings')}` : '';
 }
 
@@ -66,11 +94,23 @@ export function schedule(rule: RuleItem['rule']): string {
 }
 
 export function mappedRule(item: RuleItem): MappedItem {
-  return { anchor: ruleAnchor(item.templateId), name: item.rule.name, kind: 'rule', tactics: item.rule.tactics, techniques: item.rule.relevantTechniques };
+  return {
+    anchor: ruleAnchor(item.templateId),
+    name: item.rule.name,
+    kind: 'rule',
+    tactics: item.rule.tactics,
+    techniques: item.rule.relevantTechniques,
+  };
 }
 
 export function mappedHunting(item: HuntingItem): MappedItem {
-  return { anchor: huntingAnchor(item.templateId), name: item.hunting.name, kind: 'hunting', tactics: item.hunting.tactics, techniques: item.hunting.relevantTechniques };
+  return {
+    anchor: huntingAnchor(item.templateId),
+    name: item.hunting.name,
+    kind: 'hunting',
+    tactics: item.hunting.tactics,
+    techniques: item.hunting.relevantTechniques,
+  };
 }
 
 export interface SectionContext {

@@ -42,7 +42,8 @@ export function classifyWorkbookQuery(text: string, classify: KqlClassifier): Kq
     return (valueExpected ? '0' : ' ').padEnd(m.length, ' ');
   });
   if (!params.length) return classify(text);
-  const inside = (r: KqlClassifiedRange) => params.some((p) => r.start < p.start + p.length && r.start + r.length > p.start);
+  const inside = (r: KqlClassifiedRange) =>
+    params.some((p) => r.start < p.start + p.length && r.start + r.length > p.start);
   return [...classify(blanked).filter((r) => !inside(r)), ...params].sort((a, b) => a.start - b.start);
 }
 

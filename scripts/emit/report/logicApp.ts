@@ -55,8 +55,13 @@ export interface FlowGraph {
   groups?: FlowGroup[];
 }
 
-const isWorkflowResource = (o: Json) => typeof o.type === 'string' && o.type.toLowerCase() === 'microsoft.logic/workflows' && isObj(o.properties) && isObj((o.properties as Json).definition);
-const isDefinition = (o: Json) => typeof o.$schema === 'string' && /workflowdefinition/i.test(o.$schema) && (isObj(o.triggers) || isObj(o.actions));
+const isWorkflowResource = (o: Json) =>
+  typeof o.type === 'string' &&
+  o.type.toLowerCase() === 'microsoft.logic/workflows' &&
+  isObj(o.properties) &&
+  isObj((o.properties as Json).definition);
+const isDefinition = (o: Json) =>
+  typeof o.$schema === 'string' && /workflowdefinition/i.test(o.$schema) && (isObj(o.triggers) || isObj(o.actions));
 
 /** ARM names are often expressions (`[parameters('PlaybookName')]`): show the parameter's default or the plain text inside. */
 function displayName(resource: Json, doc: Json, fallback: string): string {
@@ -64,7 +69,10 @@ function displayName(resource: Json, doc: Json, fallback: string): string {
   if (!name) return fallback;
   const param = /^\[parameters\('([^']+)'\)\]$/.exec(name);
   if (param) {
-    const def = isObj(doc.parameters) && isObj((doc.parameters as Json)[param[1]]) ? ((doc.parameters as Json)[param[1]] as Json).defaultValue : undefined;
+    const def =
+      isObj(doc.parameters) && isObj((doc.parameters as Json)[param[1]])
+        ? ((doc.parameters as Json)[param[1]] as Json).defaultValue
+        : undefined;
     return typeof def === 'string' && def ? def : fallback;
   }
   return name.startsWith('[') ? fallback : name;
@@ -89,9 +97,12 @@ export function findWorkflows(artifacts: readonly Artifact[]): Workflow[] {
       if (!isObj(v)) return;
       if (isWorkflowResource(v)) {
         const resourceName = displayName(v, isObj(doc) ? doc : {}, fallback);
-        found.push({ name: artifact.name ?? resourceName, resourceName: resourceName !== (artifact.name ?? resourceName) ? resourceName : undefined, definition: (v.properties as Json).definition as Json });
-      }
-      else if (isDefinition(v)) found.push({ name: fallback, definition: v });
+        found.push({
+          name: artifact.name ?? resourceName,
+          resourceName: resourceName !== (artifact.name ?? resourceName) ? resourceName : undefined,
+          definition: (v.properties as Json).definition as Json,
+        });
+      } else if (isDefinition(v)) found.push({ name: fallback, definition: v });
       else Object.values(v).forEach(walk);
     };
     walk(doc);
@@ -99,7 +110,13 @@ export function findWorkflows(artifacts: readonly Artifact[]): Workflow[] {
       const hash = stableStringify(f.definition);
       if (seen.has(hash)) return; // the same playbook emitted twice (bare + ARM) is drawn once
       seen.add(hash);
-      out.push({ key: found.length > 1 ? `${artifact.path}#${i}` : artifact.path, name: f.name, resourceName: f.resourceName, artifact, definition: f.definition });
+      out.push({
+        key: found.length > 1 ? `${artifact.path}#${i}` : artifact.path,
+        name: f.name,
+        resourceName: f.resourceName,
+        artifact,
+        definition: f.definition,
+      });
     });
   }
   return out;
@@ -124,7 +141,10 @@ export function branches(action: Json): [string, Json][] {
     const d = acts(action.default);
     if (d) out.push(['default', d]);
   } else if (isObj(action.actions)) {
-    out.push([type === 'foreach' ? 'for each' : type === 'until' ? 'until' : type === 'scope' ? 'scope' : type, action.actions as Json]);
+    out.push([
+      type === 'foreach' ? 'for each' : type === 'until' ? 'until' : type === 'scope' ? 'scope' : type,
+      action.actions as Json,
+    ]);
   }
   return out;
 }
@@ -132,7 +152,10 @@ export function branches(action: Json): [string, Json][] {
 /** Count every action of a definition, nested ones included. */
 export function countActions(definition: Json): number {
   const count = (actions: Json): number =>
-    Object.values(actions).reduce<number>((n, a) => n + 1 + (isObj(a) ? branches(a).reduce((m, [, sub]) => m + count(sub), 0) : 0), 0);
+    Object.values(actions).reduce<number>(
+      (n, a) => n + 1 + (isObj(a) ? branches(a).reduce((m, [, sub]) => m + count(sub), 0) : 0),
+      0,
+    );
   return isObj(definition.actions) ? count(definition.actions as Json) : 0;
 }
 
@@ -140,14 +163,18 @@ function detailOf(a: Json): string | undefined {
   const inputs = isObj(a.inputs) ? a.inputs : undefined;
   const type = String(a.type ?? '');
   if (type === 'ApiConnection' || type === 'ApiConnectionWebhook') {
-    const conn = isObj(inputs?.host) && isObj((inputs!.host as Json).connection) ? String(((inputs!.host as Json).connection as Json).name ?? '') : '';
+    const conn =
+      isObj(inputs?.host) && isObj((inputs!.host as Json).connection)
+        ? String(((inputs!.host as Json).connection as Json).name ?? '')
+        : '';
     // "@parameters('$connections')['office365']['connectionId']" → office365
     const m = /\['([^']+)'\]\['connectionId'\]/.exec(conn);
     const method = typeof inputs?.method === 'string' ? inputs.method.toUpperCase() : '';
     return [m?.[1] ?? '', method].filter(Boolean).join(' ') || undefined;
   }
   if (type === 'Http' && typeof inputs?.method === 'string') return inputs.method.toUpperCase();
-  if (type === 'Recurrence' && isObj(a.recurrence)) return `every ${a.recurrence.interval ?? 1} ${String(a.recurrence.frequency ?? '').toLowerCase()}`;
+  if (type === 'Recurrence' && isObj(a.recurrence))
+    return `every ${a.recurrence.interval ?? 1} ${String(a.recurrence.frequency ?? '').toLowerCase()}`;
   if (typeof a.kind === 'string') return a.kind;
   return undefined;
 }
@@ -162,7 +189,14 @@ export function flowGraph(definition: Json): FlowGraph {
   const nodes: FlowNode[] = [];
   const edges: FlowEdge[] = [];
   const triggers = isObj(definition.triggers) ? Object.entries(definition.triggers as Json) : [];
-  for (const [name, t] of triggers) nodes.push({ id: `t:${name}`, name, role: 'trigger', type: String(isObj(t) ? t.type ?? '' : ''), detail: isObj(t) ? detailOf(t) : undefined });
+  for (const [name, t] of triggers)
+    nodes.push({
+      id: `t:${name}`,
+      name,
+      role: 'trigger',
+      type: String(isObj(t) ? (t.type ?? '') : ''),
+      detail: isObj(t) ? detailOf(t) : undefined,
+    });
   // one scope = the actions map of the workflow or of one branch, entered from `parents` with `label`
   const groups: FlowGroup[] = [];
   const scope = (actions: Json, parents: string[], label?: string, group?: string) => {
@@ -171,16 +205,29 @@ export function flowGraph(definition: Json): FlowGraph {
       const id = `a:${name}`;
       const type = String(action.type ?? '');
       nodes.push({ id, name, role: 'action', type, detail: detailOf(action), ...(group ? { group } : {}) });
-      const deps = isObj(action.runAfter) ? Object.entries(action.runAfter as Json).filter(([dep]) => dep in actions) : [];
-      if (deps.length) for (const [dep, statuses] of deps) edges.push({ from: `a:${dep}`, to: id, label: runAfterLabel(statuses) });
+      const deps = isObj(action.runAfter)
+        ? Object.entries(action.runAfter as Json).filter(([dep]) => dep in actions)
+        : [];
+      if (deps.length)
+        for (const [dep, statuses] of deps) edges.push({ from: `a:${dep}`, to: id, label: runAfterLabel(statuses) });
       else for (const p of parents) edges.push({ from: p, to: id, label });
       // a loop's (or scope's) body is grouped in a box; condition and switch branches stay in the main flow
       const boxed = ['foreach', 'until', 'scope'].includes(type.toLowerCase());
       const inner = boxed ? `g:${name}` : group;
-      if (boxed) groups.push({ id: inner!, owner: id, label: `${type.toLowerCase() === 'foreach' ? 'for each' : type.toLowerCase()}: ${name.replace(/_/g, ' ')}`, ...(group ? { parent: group } : {}) });
+      if (boxed)
+        groups.push({
+          id: inner!,
+          owner: id,
+          label: `${type.toLowerCase() === 'foreach' ? 'for each' : type.toLowerCase()}: ${name.replace(/_/g, ' ')}`,
+          ...(group ? { parent: group } : {}),
+        });
       for (const [branch, sub] of branches(action)) scope(sub, [id], branch, inner);
     }
   };
-  if (isObj(definition.actions)) scope(definition.actions as Json, triggers.map(([n]) => `t:${n}`));
+  if (isObj(definition.actions))
+    scope(
+      definition.actions as Json,
+      triggers.map(([n]) => `t:${n}`),
+    );
   return { nodes, edges, groups };
 }

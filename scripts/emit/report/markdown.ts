@@ -83,7 +83,14 @@ function blocks(lines: string[], offset: number): string[] {
 
 function startsBlock(lines: string[], i: number): boolean {
   const l = lines[i];
-  return FENCE.test(l) || HEADING.test(l) || RULE.test(l) || QUOTE.test(l) || LIST_ITEM.test(l) || (l.includes('|') && i + 1 < lines.length && TABLE_SEP.test(lines[i + 1]));
+  return (
+    FENCE.test(l) ||
+    HEADING.test(l) ||
+    RULE.test(l) ||
+    QUOTE.test(l) ||
+    LIST_ITEM.test(l) ||
+    (l.includes('|') && i + 1 < lines.length && TABLE_SEP.test(lines[i + 1]))
+  );
 }
 
 const indentOf = (l: string) => /^\s*/.exec(l)![0].replace(/\t/g, '    ').length;
@@ -128,7 +135,9 @@ function list(lines: string[], offset: number): string {
   const start = ordered ? parseInt(first[2], 10) : 1;
   const lis = items.map(([head, ...rest]) => {
     const task = /^\[([ xX])\]\s+(.*)$/.exec(head);
-    const text = task ? `<input type="checkbox" disabled${task[1] === ' ' ? '' : ' checked'}> ${inline(task[2])}` : inline(head);
+    const text = task
+      ? `<input type="checkbox" disabled${task[1] === ' ' ? '' : ' checked'}> ${inline(task[2])}`
+      : inline(head);
     const nested = rest.filter((l) => l.trim());
     // continuation lines of the item's own paragraph vs. nested blocks (lists, code)
     let body = text;
@@ -138,7 +147,12 @@ function list(lines: string[], offset: number): string {
     if (j !== -1) {
       const sub = rest.slice(rest.indexOf(nested[j]));
       const dedent = Math.min(...sub.filter((l) => l.trim()).map(indentOf));
-      body += '\n' + blocks(sub.map((l) => l.slice(Math.min(dedent, indentOf(l)))), offset).join('\n');
+      body +=
+        '\n' +
+        blocks(
+          sub.map((l) => l.slice(Math.min(dedent, indentOf(l)))),
+          offset,
+        ).join('\n');
     }
     return `<li${task ? ' class="task"' : ''}>${body}</li>`;
   });
@@ -183,12 +197,15 @@ export function inline(text: string): string {
   // backslash escapes (CommonMark): the character is text, never markup (routines escape config values this way)
   s = s.replace(/\\([\\`*_[\]<>|#!~(){}+.-])/g, (_, c: string) => hold(esc(c)));
   // the target may hold one level of balanced parentheses: [x](https://example/a_(b))
-  s = s.replace(/(!?)\[([^\]]*)\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)>?(?:\s+"[^"]*")?\s*\)/g, (_, bang: string, label: string, url: string) => {
-    const href = safeHref(url);
-    const text = label || url;
-    if (!href) return hold(esc(text));
-    return hold(`<a href="${esc(href)}">${bang ? 'image: ' : ''}${emphasis(esc(text))}</a>`);
-  });
+  s = s.replace(
+    /(!?)\[([^\]]*)\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)>?(?:\s+"[^"]*")?\s*\)/g,
+    (_, bang: string, label: string, url: string) => {
+      const href = safeHref(url);
+      const text = label || url;
+      if (!href) return hold(esc(text));
+      return hold(`<a href="${esc(href)}">${bang ? 'image: ' : ''}${emphasis(esc(text))}</a>`);
+    },
+  );
   s = s.replace(/<(https?:\/\/[^>\s]+)>/g, (_, url: string) => hold(`<a href="${esc(url)}">${esc(url)}</a>`));
   s = emphasis(esc(s));
   return s.replace(/\u0000(\d+)\u0000/g, (_, n: string) => held[Number(n)]);

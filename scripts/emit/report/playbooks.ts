@@ -10,7 +10,8 @@ export function renderResponseFlow(artifacts: readonly Artifact[]): string {
   const rules: Json[] = [];
   for (const a of artifacts.filter((x) => x.kind === 'automation-arm')) {
     try {
-      for (const r of (JSON.parse(a.content) as Json).resources ?? []) if (r?.properties?.triggeringLogic) rules.push(r.properties);
+      for (const r of (JSON.parse(a.content) as Json).resources ?? [])
+        if (r?.properties?.triggeringLogic) rules.push(r.properties);
     } catch {
       /* not JSON: shown nowhere else either */
     }
@@ -19,9 +20,15 @@ export function renderResponseFlow(artifacts: readonly Artifact[]): string {
   rules.sort((x, y) => (x.order ?? 0) - (y.order ?? 0));
   const action = (a: Json): string => {
     const c = a.actionConfiguration ?? {};
-    if (a.actionType === 'RunPlaybook') return `run playbook <code>${esc(/workflows\/([^'"\]/]+)/.exec(String(c.logicAppResourceId ?? ''))?.[1] ?? String(c.logicAppResourceId ?? ''))}</code>`;
+    if (a.actionType === 'RunPlaybook')
+      return `run playbook <code>${esc(/workflows\/([^'"\]/]+)/.exec(String(c.logicAppResourceId ?? ''))?.[1] ?? String(c.logicAppResourceId ?? ''))}</code>`;
     if (a.actionType === 'AddIncidentTask') return `task “${esc(String(c.title ?? ''))}”`;
-    const parts = [c.status ? `status ${c.status}` : '', c.severity ? `severity ${c.severity}` : '', ...(c.labels ?? []).map((l: Json) => `label ${l.labelName}`), c.owner ? 'owner' : ''].filter(Boolean);
+    const parts = [
+      c.status ? `status ${c.status}` : '',
+      c.severity ? `severity ${c.severity}` : '',
+      ...(c.labels ?? []).map((l: Json) => `label ${l.labelName}`),
+      c.owner ? 'owner' : '',
+    ].filter(Boolean);
     return esc(parts.join(', ') || String(a.actionType));
   };
   const items = rules.map((p) => {

@@ -20,7 +20,11 @@ function countRows(counts: Record<string, number>): string[][] {
     .map(([k, n]) => [esc(kindLabel(k)), String(n)]);
 }
 
-export function renderSummary(pack: Pack, artifacts: readonly Artifact[], diagnostics: readonly Diagnostic[] | undefined): string {
+export function renderSummary(
+  pack: Pack,
+  artifacts: readonly Artifact[],
+  diagnostics: readonly Diagnostic[] | undefined,
+): string {
   const cfg = pack.config;
   const manifest = manifestOf(artifacts);
   const accounts = table(
@@ -30,12 +34,20 @@ export function renderSummary(pack: Pack, artifacts: readonly Artifact[], diagno
   );
   const workspaces = table(
     ['Name', 'Workspace', 'Resource group', 'Location'],
-    cfg.workspaces.map((w) => [esc(w.name ?? w.workspaceName), `<code>${esc(w.workspaceName)}</code>`, esc(w.resourceGroup), esc(w.location)]),
+    cfg.workspaces.map((w) => [
+      esc(w.name ?? w.workspaceName),
+      `<code>${esc(w.workspaceName)}</code>`,
+      esc(w.resourceGroup),
+      esc(w.location),
+    ]),
     'workspaces',
   );
   const resourceCounts: Record<string, number> = {};
   for (const r of manifest.resources ?? []) resourceCounts[r.kind] = (resourceCounts[r.kind] ?? 0) + 1;
-  const skipped = table(['Template', 'Why not emitted'], pack.skipped.map((s) => [`<code>${esc(s.templateId)}</code>`, esc(s.reason)]));
+  const skipped = table(
+    ['Template', 'Why not emitted'],
+    pack.skipped.map((s) => [`<code>${esc(s.templateId)}</code>`, esc(s.reason)]),
+  );
   const packLevel = (diagnostics ?? []).filter((d) => !d.item && d.severity !== 'info');
   const errors = (diagnostics ?? []).filter((d) => d.severity === 'error').length;
   const warnings = (diagnostics ?? []).filter((d) => d.severity === 'warning').length;
@@ -56,7 +68,10 @@ ${validation}
 ${accounts ? `<div class="card"><h3>Break-glass accounts</h3>${accounts}</div>` : ''}
 ${workspaces ? `<div class="card"><h3>Workspaces</h3>${workspaces}</div>` : ''}
 </div>
-<details class="files"><summary>What was written: ${plural(Object.values(manifest.counts).reduce((a, b) => a + b, 0), 'file')}${(manifest.resources ?? []).length ? `, ${plural((manifest.resources ?? []).length, 'resource')} per workspace` : ''}</summary>
+<details class="files"><summary>What was written: ${plural(
+    Object.values(manifest.counts).reduce((a, b) => a + b, 0),
+    'file',
+  )}${(manifest.resources ?? []).length ? `, ${plural((manifest.resources ?? []).length, 'resource')} per workspace` : ''}</summary>
 <div class="cards">
 <div class="card"><h3>Emitted files</h3>${table(['What', 'Files'], countRows(manifest.counts), 'counts')}</div>
 ${Object.keys(resourceCounts).length ? `<div class="card"><h3>Resources per workspace</h3>${table(['What', 'Count'], countRows(resourceCounts), 'counts')}</div>` : ''}

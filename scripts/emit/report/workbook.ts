@@ -19,7 +19,8 @@ export interface Notebook {
   items: Json[];
 }
 
-const isNotebook = (o: Json) => typeof o.version === 'string' && o.version.startsWith('Notebook/') && Array.isArray(o.items);
+const isNotebook = (o: Json) =>
+  typeof o.version === 'string' && o.version.startsWith('Notebook/') && Array.isArray(o.items);
 
 /** Every workbook in the artifacts whose kind names a workbook, once each. */
 export function findNotebooks(artifacts: readonly Artifact[]): Notebook[] {
@@ -48,7 +49,8 @@ export function findNotebooks(artifacts: readonly Artifact[]): Notebook[] {
       if (serialized) {
         try {
           const inner = JSON.parse(serialized);
-          if (isObj(inner) && isNotebook(inner)) return add(inner, a, str(props?.displayName)?.startsWith('[') ? undefined : str(props?.displayName));
+          if (isObj(inner) && isNotebook(inner))
+            return add(inner, a, str(props?.displayName)?.startsWith('[') ? undefined : str(props?.displayName));
         } catch {
           /* an ARM expression, not JSON: nothing to outline */
         }
@@ -60,11 +62,22 @@ export function findNotebooks(artifacts: readonly Artifact[]): Notebook[] {
   return out;
 }
 
-const TYPE_NAMES: Record<number, string> = { 1: 'text', 3: 'query', 9: 'parameters', 10: 'metric', 11: 'links', 12: 'group' };
+const TYPE_NAMES: Record<number, string> = {
+  1: 'text',
+  3: 'query',
+  9: 'parameters',
+  10: 'metric',
+  11: 'links',
+  12: 'group',
+};
 
 /** Count tiles recursively (groups included). */
 export function countTiles(items: readonly Json[]): number {
-  return items.reduce<number>((n, it) => n + 1 + (isObj(it.content) && Array.isArray(it.content.items) ? countTiles(it.content.items as Json[]) : 0), 0);
+  return items.reduce<number>(
+    (n, it) =>
+      n + 1 + (isObj(it.content) && Array.isArray(it.content.items) ? countTiles(it.content.items as Json[]) : 0),
+    0,
+  );
 }
 
 function tile(item: Json, classify: KqlClassifier): string {
@@ -72,7 +85,8 @@ function tile(item: Json, classify: KqlClassifier): string {
   const c = isObj(item.content) ? item.content : {};
   const kind = TYPE_NAMES[type] ?? `type ${type}`;
   const name = str(item.name);
-  const head = (label: string | undefined) => `<span class="tile-kind">${esc(kind)}</span> ${label ? `<strong>${esc(label)}</strong>` : ''}${name && name !== label ? ` <code>${esc(name)}</code>` : ''}`;
+  const head = (label: string | undefined) =>
+    `<span class="tile-kind">${esc(kind)}</span> ${label ? `<strong>${esc(label)}</strong>` : ''}${name && name !== label ? ` <code>${esc(name)}</code>` : ''}`;
   let body = '';
   let label: string | undefined;
   if (type === 1) {
@@ -83,13 +97,18 @@ function tile(item: Json, classify: KqlClassifier): string {
     label = str(c.title) ?? str(c.chartSettings && isObj(c.chartSettings) ? c.chartSettings.title : undefined);
     const vis = str(c.visualization);
     const q = str(c.query);
-    body = (vis ? `<p class="meta">shown as a ${esc(visualizationLabel(vis, c.size))}</p>` : '') + (q ? kqlBlock(q, classify, { workbook: true }) : '');
+    body =
+      (vis ? `<p class="meta">shown as a ${esc(visualizationLabel(vis, c.size))}</p>` : '') +
+      (q ? kqlBlock(q, classify, { workbook: true }) : '');
   } else if (type === 9) {
     const params = Array.isArray(c.parameters) ? (c.parameters as unknown[]).filter(isObj) : [];
     label = plural(params.length, 'parameter');
     body = params.length
       ? `<ul class="params">${params
-          .map((p) => `<li><code>${esc(p.name)}</code>${str(p.label) ? ` ${esc(p.label)}` : ''}${str(p.query) ? kqlBlock(p.query as string, classify, { workbook: true }) : ''}</li>`)
+          .map(
+            (p) =>
+              `<li><code>${esc(p.name)}</code>${str(p.label) ? ` ${esc(p.label)}` : ''}${str(p.query) ? kqlBlock(p.query as string, classify, { workbook: true }) : ''}</li>`,
+          )
           .join('')}</ul>`
       : '';
   } else if (type === 12) {

@@ -26,7 +26,10 @@ export class NotSupportedOffline extends Error {
 
 /** A run-time error Kusto would raise too (a query that fails in the engine as well), with its position. */
 export class KqlRuntimeError extends Error {
-  constructor(message: string, readonly start: number) {
+  constructor(
+    message: string,
+    readonly start: number,
+  ) {
     super(message);
     this.name = 'KqlRuntimeError';
   }

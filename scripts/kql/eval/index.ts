@@ -34,33 +34,148 @@ export interface CompiledQuery {
 }
 
 const STRUCTURAL = [
-  'QueryBlock', 'List', 'SeparatedElement', 'LetStatement', 'ExpressionStatement', 'QueryParametersStatement', 'NameDeclaration', 'TokenName',
-  'NameReference', 'FunctionDeclaration', 'FunctionParameters', 'FunctionParameter', 'FunctionBody', 'NameAndTypeDeclaration', 'PrimitiveTypeExpression',
-  'PipeExpression', 'ParenthesizedExpression', 'ExpressionList', 'DataTableExpression', 'RowSchema', 'PrintOperator', 'UnionOperator', 'FilterOperator',
-  'ExtendOperator', 'ProjectOperator', 'ProjectAwayOperator', 'ProjectRenameOperator', 'SummarizeOperator', 'SummarizeByClause', 'SortOperator',
-  'OrderedExpression', 'OrderingClause', 'OrderingNullsClause', 'TakeOperator', 'TopOperator', 'DistinctOperator', 'CountOperator', 'MvExpandOperator',
-  'MvExpandExpression', 'MvApplyOperator', 'MvApplyExpression', 'MvApplySubqueryExpression', 'ToTypeOfClause', 'TypeOfLiteralExpression', 'JoinOperator',
-  'JoinOnClause', 'NamedParameter', 'SimpleNamedExpression', 'StarExpression', 'LongLiteralExpression', 'IntLiteralExpression', 'RealLiteralExpression',
-  'StringLiteralExpression', 'BooleanLiteralExpression', 'GuidLiteralExpression', 'DateTimeLiteralExpression', 'TimespanLiteralExpression',
-  'TokenLiteralExpression', 'NullLiteralExpression', 'DynamicExpression', 'JsonArrayExpression', 'JsonObjectExpression', 'JsonPair', 'PathExpression',
-  'ElementExpression', 'BracketedExpression', 'FunctionCallExpression', 'ToScalarExpression', 'AndExpression', 'OrExpression', 'UnaryMinusExpression',
-  'UnaryPlusExpression', 'BetweenExpression', 'NotBetweenExpression', 'ExpressionCouple', 'InExpression', 'NotInExpression', 'InCsExpression',
-  'NotInCsExpression', 'HasAnyExpression', 'HasAllExpression', 'BracketedName', 'WildcardedName',
+  'QueryBlock',
+  'List',
+  'SeparatedElement',
+  'LetStatement',
+  'ExpressionStatement',
+  'QueryParametersStatement',
+  'NameDeclaration',
+  'TokenName',
+  'NameReference',
+  'FunctionDeclaration',
+  'FunctionParameters',
+  'FunctionParameter',
+  'FunctionBody',
+  'NameAndTypeDeclaration',
+  'PrimitiveTypeExpression',
+  'PipeExpression',
+  'ParenthesizedExpression',
+  'ExpressionList',
+  'DataTableExpression',
+  'RowSchema',
+  'PrintOperator',
+  'UnionOperator',
+  'FilterOperator',
+  'ExtendOperator',
+  'ProjectOperator',
+  'ProjectAwayOperator',
+  'ProjectRenameOperator',
+  'SummarizeOperator',
+  'SummarizeByClause',
+  'SortOperator',
+  'OrderedExpression',
+  'OrderingClause',
+  'OrderingNullsClause',
+  'TakeOperator',
+  'TopOperator',
+  'DistinctOperator',
+  'CountOperator',
+  'MvExpandOperator',
+  'MvExpandExpression',
+  'MvApplyOperator',
+  'MvApplyExpression',
+  'MvApplySubqueryExpression',
+  'ToTypeOfClause',
+  'TypeOfLiteralExpression',
+  'JoinOperator',
+  'JoinOnClause',
+  'NamedParameter',
+  'SimpleNamedExpression',
+  'StarExpression',
+  'LongLiteralExpression',
+  'IntLiteralExpression',
+  'RealLiteralExpression',
+  'StringLiteralExpression',
+  'BooleanLiteralExpression',
+  'GuidLiteralExpression',
+  'DateTimeLiteralExpression',
+  'TimespanLiteralExpression',
+  'TokenLiteralExpression',
+  'NullLiteralExpression',
+  'DynamicExpression',
+  'JsonArrayExpression',
+  'JsonObjectExpression',
+  'JsonPair',
+  'PathExpression',
+  'ElementExpression',
+  'BracketedExpression',
+  'FunctionCallExpression',
+  'ToScalarExpression',
+  'AndExpression',
+  'OrExpression',
+  'UnaryMinusExpression',
+  'UnaryPlusExpression',
+  'BetweenExpression',
+  'NotBetweenExpression',
+  'ExpressionCouple',
+  'InExpression',
+  'NotInExpression',
+  'InCsExpression',
+  'NotInCsExpression',
+  'HasAnyExpression',
+  'HasAllExpression',
+  'BracketedName',
+  'WildcardedName',
 ];
 
 const OPERATOR_WORD: Record<string, string> = {
-  ExternalDataExpression: 'externaldata', SearchOperator: 'search', FindOperator: 'find', ParseOperator: 'parse', ParseWhereOperator: 'parse-where',
-  MakeSeriesOperator: 'make-series', LookupOperator: 'lookup', AsOperator: 'as', EvaluateOperator: 'evaluate', RenderOperator: 'render',
-  SerializeOperator: 'serialize', ScanOperator: 'scan', InvokeOperator: 'invoke', SampleOperator: 'sample', SampleDistinctOperator: 'sample-distinct',
-  FacetOperator: 'facet', ForkOperator: 'fork', PartitionOperator: 'partition', GetSchemaOperator: 'getschema', RangeExpression: 'range', RangeOperator: 'range',
-  MaterializeExpression: 'materialize', ConsumeOperator: 'consume', ExecuteAndCacheOperator: 'execute_and_cache', ReduceByOperator: 'reduce',
-  ProjectKeepOperator: 'project-keep', ProjectReorderOperator: 'project-reorder', ExtendOperator: 'extend', TopHittersOperator: 'top-hitters',
-  TopNestedOperator: 'top-nested', JoinWhereClause: 'join ... where', MvApplyContextIdClause: 'mv-apply context_id', MvApplyRowLimitClause: 'mv-apply limit',
-  MvExpandRowLimitClause: 'mv-expand limit', CompoundNamedExpression: '(a, b) = tuple assignment', WildcardedNameReference: 'wildcard column name',
-  PatternStatement: 'declare pattern', SetOptionStatement: 'set', AliasStatement: 'alias', RestrictStatement: 'restrict', MacroExpandOperator: 'macro-expand',
+  ExternalDataExpression: 'externaldata',
+  SearchOperator: 'search',
+  FindOperator: 'find',
+  ParseOperator: 'parse',
+  ParseWhereOperator: 'parse-where',
+  MakeSeriesOperator: 'make-series',
+  LookupOperator: 'lookup',
+  AsOperator: 'as',
+  EvaluateOperator: 'evaluate',
+  RenderOperator: 'render',
+  SerializeOperator: 'serialize',
+  ScanOperator: 'scan',
+  InvokeOperator: 'invoke',
+  SampleOperator: 'sample',
+  SampleDistinctOperator: 'sample-distinct',
+  FacetOperator: 'facet',
+  ForkOperator: 'fork',
+  PartitionOperator: 'partition',
+  GetSchemaOperator: 'getschema',
+  RangeExpression: 'range',
+  RangeOperator: 'range',
+  MaterializeExpression: 'materialize',
+  ConsumeOperator: 'consume',
+  ExecuteAndCacheOperator: 'execute_and_cache',
+  ReduceByOperator: 'reduce',
+  ProjectKeepOperator: 'project-keep',
+  ProjectReorderOperator: 'project-reorder',
+  ExtendOperator: 'extend',
+  TopHittersOperator: 'top-hitters',
+  TopNestedOperator: 'top-nested',
+  JoinWhereClause: 'join ... where',
+  MvApplyContextIdClause: 'mv-apply context_id',
+  MvApplyRowLimitClause: 'mv-apply limit',
+  MvExpandRowLimitClause: 'mv-expand limit',
+  CompoundNamedExpression: '(a, b) = tuple assignment',
+  WildcardedNameReference: 'wildcard column name',
+  PatternStatement: 'declare pattern',
+  SetOptionStatement: 'set',
+  AliasStatement: 'alias',
+  RestrictStatement: 'restrict',
+  MacroExpandOperator: 'macro-expand',
 };
 
-const JOIN_KINDS = new Set(['inner', 'innerunique', 'leftouter', 'leftanti', 'leftantisemi', 'leftsemi', 'rightouter', 'rightanti', 'rightantisemi', 'rightsemi', 'fullouter']);
+const JOIN_KINDS = new Set([
+  'inner',
+  'innerunique',
+  'leftouter',
+  'leftanti',
+  'leftantisemi',
+  'leftsemi',
+  'rightouter',
+  'rightanti',
+  'rightantisemi',
+  'rightsemi',
+  'fullouter',
+]);
 
 /**
  * Constructs the walker does not implement, found on the whole tree before running (a branch no test row reaches
@@ -85,7 +200,14 @@ export function checkSupported(code: any, query: string, dbFunctions: readonly s
     const name = kindName(n);
     if (k === SK.FunctionCallExpression) {
       const fn: string = n.Name.SimpleName;
-      const ok = fn in SCALAR_FUNCTIONS || fn in AGGREGATES || fn === 'arg_max' || fn === 'arg_min' || fn === 'ingestion_time' || userFns.has(fn) || dbFunctions.includes(fn);
+      const ok =
+        fn in SCALAR_FUNCTIONS ||
+        fn in AGGREGATES ||
+        fn === 'arg_max' ||
+        fn === 'arg_min' ||
+        fn === 'ingestion_time' ||
+        userFns.has(fn) ||
+        dbFunctions.includes(fn);
       if (!ok) refuse(`${fn}()`, n);
       return;
     }
@@ -93,13 +215,21 @@ export function checkSupported(code: any, query: string, dbFunctions: readonly s
       const parent = n.Parent?.Parent;
       const pname = String(n.Name.ToString()).trim().toLowerCase();
       const value = String(n.Expression.ToString()).trim().toLowerCase();
-      if (!(parent && parent.Kind === SK.JoinOperator && pname === 'kind' && JOIN_KINDS.has(value))) refuse(`${kindName(parent ?? n).replace(/Operator$/, '').toLowerCase()} ${pname}=${value}`, n);
+      if (!(parent && parent.Kind === SK.JoinOperator && pname === 'kind' && JOIN_KINDS.has(value)))
+        refuse(
+          `${kindName(parent ?? n)
+            .replace(/Operator$/, '')
+            .toLowerCase()} ${pname}=${value}`,
+          n,
+        );
       return;
     }
     if (k === SK.CountOperator && n.AsIdentifier) return refuse('count as', n);
-    if (k === SK.JoinOperator && (!n.ConditionClause || n.ConditionClause.Kind !== SK.JoinOnClause)) return refuse('join ... where', n);
+    if (k === SK.JoinOperator && (!n.ConditionClause || n.ConditionClause.Kind !== SK.JoinOnClause))
+      return refuse('join ... where', n);
     if (k === SK.MvExpandOperator && n.RowLimitClause) return refuse('mv-expand limit', n);
-    if (k === SK.MvApplyOperator && (n.RowLimitClause || n.ContextIdClause)) return refuse('mv-apply limit/context_id', n);
+    if (k === SK.MvApplyOperator && (n.RowLimitClause || n.ContextIdClause))
+      return refuse('mv-apply limit/context_id', n);
     if (k === SK.ToScalarExpression && n.KindParameter) return refuse('toscalar kind=', n);
     if (structural.has(k) || supportedBinaryKind(k)) return;
     refuse(OPERATOR_WORD[name] ?? name.replace(/Expression$|Operator$/, ''), n);
@@ -110,7 +240,11 @@ export function checkSupported(code: any, query: string, dbFunctions: readonly s
 const compiled = new WeakMap<KqlAnalyzer, Map<string, CompiledQuery>>();
 
 /** Parse, bind and check a query once (cached per analyzer and text); evaluate it any number of times. */
-export function compileQuery(query: string, analyzer: KqlAnalyzer, dbFunctions: readonly string[] = ['_GetWatchlist']): CompiledQuery {
+export function compileQuery(
+  query: string,
+  analyzer: KqlAnalyzer,
+  dbFunctions: readonly string[] = ['_GetWatchlist'],
+): CompiledQuery {
   let byText = compiled.get(analyzer);
   if (!byText) compiled.set(analyzer, (byText = new Map()));
   const key = `${dbFunctions.join(',')}\u0000${query}`;

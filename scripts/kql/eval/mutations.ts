@@ -10,7 +10,8 @@ import { kusto } from '../kusto';
 import { lineColOf } from './errors';
 import { KValue } from './values';
 
-export type MutationKind = 'negate-where' | 'drop-where' | 'swap-eq' | 'swap-has' | 'swap-in' | 'threshold' | 'drop-union-leg';
+export type MutationKind =
+  'negate-where' | 'drop-where' | 'swap-eq' | 'swap-has' | 'swap-in' | 'threshold' | 'drop-union-leg';
 
 export interface Mutation {
   kind: MutationKind;
@@ -48,9 +49,23 @@ export function mutationSites(code: any, query: string): Mutation[] {
     return t.length > 70 ? `${t.slice(0, 67)}...` : t;
   };
   const eqKinds = new Set([SK.EqualExpression, SK.NotEqualExpression, SK.EqualTildeExpression, SK.BangTildeExpression]);
-  const hasKinds = new Set([SK.HasExpression, SK.NotHasExpression, SK.ContainsExpression, SK.NotContainsExpression, SK.StartsWithExpression, SK.NotStartsWithExpression]);
+  const hasKinds = new Set([
+    SK.HasExpression,
+    SK.NotHasExpression,
+    SK.ContainsExpression,
+    SK.NotContainsExpression,
+    SK.StartsWithExpression,
+    SK.NotStartsWithExpression,
+  ]);
   const inKinds = new Set([SK.InExpression, SK.NotInExpression, SK.InCsExpression, SK.NotInCsExpression]);
-  const cmpKinds = new Set([SK.LessThanExpression, SK.LessThanOrEqualExpression, SK.GreaterThanExpression, SK.GreaterThanOrEqualExpression, SK.EqualExpression, SK.NotEqualExpression]);
+  const cmpKinds = new Set([
+    SK.LessThanExpression,
+    SK.LessThanOrEqualExpression,
+    SK.GreaterThanExpression,
+    SK.GreaterThanOrEqualExpression,
+    SK.EqualExpression,
+    SK.NotEqualExpression,
+  ]);
   code.Syntax.WalkNodes((n: any) => {
     if (n.IsToken) return;
     const k = n.Kind;
@@ -58,20 +73,41 @@ export function mutationSites(code: any, query: string): Mutation[] {
       out.push({ kind: 'negate-where', start: n.TextStart, label: `${at(n)} negate: ${first(n)}` });
       out.push({ kind: 'drop-where', start: n.TextStart, label: `${at(n)} drop: ${first(n)}` });
     }
-    if (eqKinds.has(k)) out.push({ kind: 'swap-eq', start: n.TextStart, label: `${at(n)} swap ${String(n.Operator.Text)}: ${first(n)}` });
-    if (hasKinds.has(k)) out.push({ kind: 'swap-has', start: n.TextStart, label: `${at(n)} swap ${String(n.Operator.Text)}: ${first(n)}` });
-    if (inKinds.has(k)) out.push({ kind: 'swap-in', start: n.TextStart, label: `${at(n)} swap ${String(n.Operator.Text)}: ${first(n)}` });
+    if (eqKinds.has(k))
+      out.push({ kind: 'swap-eq', start: n.TextStart, label: `${at(n)} swap ${String(n.Operator.Text)}: ${first(n)}` });
+    if (hasKinds.has(k))
+      out.push({
+        kind: 'swap-has',
+        start: n.TextStart,
+        label: `${at(n)} swap ${String(n.Operator.Text)}: ${first(n)}`,
+      });
+    if (inKinds.has(k))
+      out.push({ kind: 'swap-in', start: n.TextStart, label: `${at(n)} swap ${String(n.Operator.Text)}: ${first(n)}` });
     if (cmpKinds.has(k)) {
       for (const side of ['left', 'right'] as const) {
         const operand = side === 'left' ? n.Left : n.Right;
         if (!NUMERIC.includes(name(operand.Kind))) continue;
-        for (const delta of [-1, 1]) out.push({ kind: 'threshold', start: n.TextStart, side, delta, label: `${at(n)} ${side} ${delta > 0 ? '+1' : '-1'}: ${first(n)}` });
+        for (const delta of [-1, 1])
+          out.push({
+            kind: 'threshold',
+            start: n.TextStart,
+            side,
+            delta,
+            label: `${at(n)} ${side} ${delta > 0 ? '+1' : '-1'}: ${first(n)}`,
+          });
       }
     }
     if (k === SK.UnionOperator) {
       const legs = n.Expressions.ChildCount;
       const hasInput = n.Parent && n.Parent.Kind === SK.PipeExpression;
-      if (legs + (hasInput ? 1 : 0) >= 2) for (let i = 0; i < legs; i++) out.push({ kind: 'drop-union-leg', start: n.TextStart, index: i, label: `${at(n)} drop union leg ${i + 1}: ${first(n)}` });
+      if (legs + (hasInput ? 1 : 0) >= 2)
+        for (let i = 0; i < legs; i++)
+          out.push({
+            kind: 'drop-union-leg',
+            start: n.TextStart,
+            index: i,
+            label: `${at(n)} drop union leg ${i + 1}: ${first(n)}`,
+          });
     }
   });
   return out;

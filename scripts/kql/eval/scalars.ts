@@ -97,7 +97,11 @@ function datetimeDiff(part: string, a: number, b: number): number | null {
     case 'year':
       return da.getUTCFullYear() - db.getUTCFullYear();
     case 'quarter':
-      return (da.getUTCFullYear() - db.getUTCFullYear()) * 4 + Math.floor(da.getUTCMonth() / 3) - Math.floor(db.getUTCMonth() / 3);
+      return (
+        (da.getUTCFullYear() - db.getUTCFullYear()) * 4 +
+        Math.floor(da.getUTCMonth() / 3) -
+        Math.floor(db.getUTCMonth() / 3)
+      );
     case 'month':
       return (da.getUTCFullYear() - db.getUTCFullYear()) * 12 + da.getUTCMonth() - db.getUTCMonth();
     case 'week':
@@ -204,7 +208,14 @@ function substring(s: string, start: number | null, len?: number | null): string
 function trimRe(pattern: string, s: string, where: 'both' | 'start' | 'end'): string {
   let re: RegExp;
   try {
-    re = new RegExp(where === 'start' ? `^(?:${pattern})+` : where === 'end' ? `(?:${pattern})+$` : `^(?:${pattern})+|(?:${pattern})+$`, 'gu');
+    re = new RegExp(
+      where === 'start'
+        ? `^(?:${pattern})+`
+        : where === 'end'
+          ? `(?:${pattern})+$`
+          : `^(?:${pattern})+|(?:${pattern})+$`,
+      'gu',
+    );
   } catch {
     return s;
   }

@@ -39,13 +39,17 @@ export function hasSuffix(hay: string, needle: string, cs = false): boolean {
   if (needle === '') return true;
   const h = cs ? hay : hay.toLowerCase();
   const n = cs ? needle : needle.toLowerCase();
-  for (let i = h.indexOf(n); i >= 0; i = h.indexOf(n, i + 1)) if (!(isAlnum(n[n.length - 1]) && isAlnum(h[i + n.length]))) return true;
+  for (let i = h.indexOf(n); i >= 0; i = h.indexOf(n, i + 1))
+    if (!(isAlnum(n[n.length - 1]) && isAlnum(h[i + n.length]))) return true;
   return false;
 }
 
-export const contains = (hay: string, needle: string, cs = false): boolean => (cs ? hay.includes(needle) : hay.toLowerCase().includes(needle.toLowerCase()));
-export const startsWith = (hay: string, needle: string, cs = false): boolean => (cs ? hay.startsWith(needle) : hay.toLowerCase().startsWith(needle.toLowerCase()));
-export const endsWith = (hay: string, needle: string, cs = false): boolean => (cs ? hay.endsWith(needle) : hay.toLowerCase().endsWith(needle.toLowerCase()));
+export const contains = (hay: string, needle: string, cs = false): boolean =>
+  cs ? hay.includes(needle) : hay.toLowerCase().includes(needle.toLowerCase());
+export const startsWith = (hay: string, needle: string, cs = false): boolean =>
+  cs ? hay.startsWith(needle) : hay.toLowerCase().startsWith(needle.toLowerCase());
+export const endsWith = (hay: string, needle: string, cs = false): boolean =>
+  cs ? hay.endsWith(needle) : hay.toLowerCase().endsWith(needle.toLowerCase());
 export const equalsCi = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 /** ipv4 text → 32-bit number, or undefined. */
@@ -65,8 +69,8 @@ export function ipv4InRange(ip: string, range: string): boolean | null {
   const n = Number(bits);
   if (a === undefined || b === undefined || !/^\d+$/.test(bits) || n > 32) return null;
   if (n === 0) return true;
-  const mask = n === 32 ? 0xffffffff : (~(0xffffffff >>> n)) >>> 0;
-  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+  const mask = n === 32 ? 0xffffffff : ~(0xffffffff >>> n) >>> 0;
+  return (a & mask) >>> 0 === (b & mask) >>> 0;
 }
 
 /** ipv6 text (also ipv4-mapped and plain ipv4, as Kusto accepts) → 128-bit bigint, or undefined. */
@@ -92,7 +96,11 @@ export function parseIpv6(s: string): bigint | undefined {
   const head = parse(halves[0]);
   const rest = halves.length === 2 ? parse(halves[1]) : [];
   if ([...head, ...rest].some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) return undefined;
-  const groups = [...head, ...(halves.length === 2 ? Array(8 - head.length - rest.length - tail.length).fill('0') : []), ...rest].map((g) => BigInt(`0x${g}`));
+  const groups = [
+    ...head,
+    ...(halves.length === 2 ? Array(8 - head.length - rest.length - tail.length).fill('0') : []),
+    ...rest,
+  ].map((g) => BigInt(`0x${g}`));
   const all = [...groups, ...tail];
   if (all.length !== 8) return undefined;
   return all.reduce((acc, g) => (acc << 16n) | g, 0n);

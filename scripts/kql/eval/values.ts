@@ -84,7 +84,8 @@ export function formatTimespan(ms: number): string {
   return `${neg ? '-' : ''}${days ? `${days}.` : ''}${p2(h)}:${p2(m)}:${p2(s)}${ticks ? `.${String(ticks).padStart(7, '0')}` : ''}`;
 }
 
-const DT_RE = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$/i;
+const DT_RE =
+  /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$/i;
 
 /** A datetime literal's text (ISO 8601 forms Kusto accepts); undefined when not one. */
 export function parseDatetimeText(text: string): number | undefined {
@@ -109,12 +110,31 @@ export function parseDatetimeText(text: string): number | undefined {
 }
 
 const UNIT_MS: Record<string, number> = {
-  d: 86_400_000, day: 86_400_000, days: 86_400_000,
-  h: 3_600_000, hr: 3_600_000, hrs: 3_600_000, hour: 3_600_000, hours: 3_600_000,
-  m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000,
-  s: 1000, sec: 1000, second: 1000, seconds: 1000,
-  ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1,
-  microsecond: 0.001, microseconds: 0.001, tick: 0.0001, ticks: 0.0001,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+  h: 3_600_000,
+  hr: 3_600_000,
+  hrs: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  m: 60_000,
+  min: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  s: 1000,
+  sec: 1000,
+  second: 1000,
+  seconds: 1000,
+  ms: 1,
+  milli: 1,
+  millis: 1,
+  millisecond: 1,
+  milliseconds: 1,
+  microsecond: 0.001,
+  microseconds: 0.001,
+  tick: 0.0001,
+  ticks: 0.0001,
 };
 
 /** A timespan literal (`1h`, `2.5d`, `time(1.02:03:04)`, `10ms`); undefined when not one. */
@@ -128,18 +148,24 @@ export function parseTimespanText(text: string): number | undefined {
   const clock = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?$/.exec(t);
   if (clock) {
     const [, neg, d = '0', h, m, s = '0', frac = ''] = clock;
-    const ms = ((Number(d) * 24 + Number(h)) * 60 + Number(m)) * 60_000 + Number(s) * 1000 + (frac ? Number(`0.${frac}`) * 1000 : 0);
+    const ms =
+      ((Number(d) * 24 + Number(h)) * 60 + Number(m)) * 60_000 +
+      Number(s) * 1000 +
+      (frac ? Number(`0.${frac}`) * 1000 : 0);
     return neg ? -ms : ms;
   }
   if (/^-?\d+$/.test(t)) return Number(t) * 86_400_000; // time(2) is 2 days
   return undefined;
 }
 
-export const isObject = (v: KValue): v is { [k: string]: KDynamic } => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof KDate) && !(v instanceof KSpan);
+export const isObject = (v: KValue): v is { [k: string]: KDynamic } =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof KDate) && !(v instanceof KSpan);
 
 /** JSON text of a dynamic value as Kusto writes it (compact; date-times and timespans as strings). */
 export function dynamicJson(v: KValue): string {
-  return JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? (Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity') : x));
+  return JSON.stringify(v, (_k, x) =>
+    typeof x === 'number' && !Number.isFinite(x) ? (Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity') : x,
+  );
 }
 
 function formatReal(n: number): string {
@@ -177,7 +203,10 @@ export function deepEqual(a: KValue, b: KValue): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   if (isObject(a) && isObject(b)) {
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+    return (
+      ka.length === Object.keys(b).length &&
+      ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]))
+    );
   }
   return false;
 }
@@ -209,14 +238,16 @@ export function kEquals(a: KValue, b: KValue): boolean | null {
   // null == null is null; null == a value is false (and != true): learn.microsoft.com/kusto/query/scalar-data-types/null-values
   if (a === null || b === null) return a === null && b === null ? null : false;
   if (typeof a === 'number' && typeof b === 'number') return a === b;
-  if (a instanceof KDate || a instanceof KSpan || b instanceof KDate || b instanceof KSpan) return compareValues(a, b) === 0 && sameTimeKind(a, b);
+  if (a instanceof KDate || a instanceof KSpan || b instanceof KDate || b instanceof KSpan)
+    return compareValues(a, b) === 0 && sameTimeKind(a, b);
   if (typeof a === 'string' && typeof b === 'string') return a === b;
   if (typeof a === 'object' || typeof b === 'object') return deepEqual(a, b);
   if (typeof a === 'string' || typeof b === 'string') return toKString(a) === toKString(b);
   return a === b;
 }
 
-const sameTimeKind = (a: KValue, b: KValue) => (a instanceof KDate && b instanceof KDate) || (a instanceof KSpan && b instanceof KSpan);
+const sameTimeKind = (a: KValue, b: KValue) =>
+  (a instanceof KDate && b instanceof KDate) || (a instanceof KSpan && b instanceof KSpan);
 
 /** Kusto's null for a type (strings: ""). */
 export const nullOf = (type: string): KValue => (type === 'string' ? '' : null);
@@ -242,7 +273,9 @@ export function coerce(v: KValue, type: string): KValue {
     case 'timespan':
       return toTimespan(v);
     case 'guid':
-      return typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) ? v.toLowerCase() : null;
+      return typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)
+        ? v.toLowerCase()
+        : null;
     default:
       return v;
   }
@@ -278,7 +311,8 @@ export function toReal(v: KValue): number | null {
   if (typeof v === 'string') {
     const s = v.trim();
     if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return Number(s);
-    if (/^(nan|[+-]?inf(inity)?)$/i.test(s)) return s.toLowerCase() === 'nan' ? NaN : s.startsWith('-') ? -Infinity : Infinity;
+    if (/^(nan|[+-]?inf(inity)?)$/i.test(s))
+      return s.toLowerCase() === 'nan' ? NaN : s.startsWith('-') ? -Infinity : Infinity;
     return null;
   }
   return null;

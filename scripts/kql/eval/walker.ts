@@ -13,7 +13,26 @@ import { AGGREGATES, argExtreme } from './aggregates';
 import { KqlRuntimeError, lineColOf, NotSupportedOffline } from './errors';
 import { CallFacts, SCALAR_FUNCTIONS, UnsupportedArgument } from './scalars';
 import { contains, endsWith, equalsCi, hasPrefix, hasSuffix, hasTerm, startsWith } from './strings';
-import { coerce, Column, compareValues, INGESTION, isObject, KDate, KDynamic, KSpan, kEquals, KValue, nullOf, parseDatetimeText, parseTimespanText, Row, Table, toBool, toKString, valueKey } from './values';
+import {
+  coerce,
+  Column,
+  compareValues,
+  INGESTION,
+  isObject,
+  KDate,
+  KDynamic,
+  KSpan,
+  kEquals,
+  KValue,
+  nullOf,
+  parseDatetimeText,
+  parseTimespanText,
+  Row,
+  Table,
+  toBool,
+  toKString,
+  valueKey,
+} from './values';
 import { applyThreshold, Mutation } from './mutations';
 
 export interface EvalEnv {
@@ -31,7 +50,8 @@ export interface EvalEnv {
   trace?: (operator: any, rowsIn: number, rowsOut: number) => void;
 }
 
-type Binding = { kind: 'scalar'; value: KValue } | { kind: 'table'; table: Table } | { kind: 'function'; node: any; scope: Scope };
+type Binding =
+  { kind: 'scalar'; value: KValue } | { kind: 'table'; table: Table } | { kind: 'function'; node: any; scope: Scope };
 
 class Scope {
   private readonly vars = new Map<string, Binding>();
@@ -52,7 +72,11 @@ function init(): void {
   const K = kusto();
   SK = K.Syntax.SyntaxKind;
   SymK = K.Symbols.SymbolKind;
-  kindNames = new Map(Object.keys(SK).filter((k) => typeof SK[k] === 'number').map((k) => [SK[k], k]));
+  kindNames = new Map(
+    Object.keys(SK)
+      .filter((k) => typeof SK[k] === 'number')
+      .map((k) => [SK[k], k]),
+  );
 }
 export const kindName = (n: any): string => {
   init();
@@ -115,7 +139,7 @@ function readColumns(n: any): Column[] | undefined {
   const cols = t.Columns;
   for (let i = 0; i < cols.Count; i++) {
     const c = cols.getItem(i);
-    out.push({ name: c.Name, type: c.Type?.Name === 'int' ? 'long' : c.Type?.Name ?? 'dynamic' });
+    out.push({ name: c.Name, type: c.Type?.Name === 'int' ? 'long' : (c.Type?.Name ?? 'dynamic') });
   }
   return out;
 }
@@ -123,8 +147,10 @@ function readColumns(n: any): Column[] | undefined {
 const text = (n: any): string => String(n.ToString()).trim();
 
 /** Three-valued and/or. */
-const and3 = (a: KValue, b: KValue): KValue => (a === false || b === false ? false : a === null || b === null ? null : true);
-const or3 = (a: KValue, b: KValue): KValue => (a === true || b === true ? true : a === null || b === null ? null : false);
+const and3 = (a: KValue, b: KValue): KValue =>
+  a === false || b === false ? false : a === null || b === null ? null : true;
+const or3 = (a: KValue, b: KValue): KValue =>
+  a === true || b === true ? true : a === null || b === null ? null : false;
 
 /** A row that starts as a copy of `r` (its columns and ingestion time, read through the prototype: no copying). */
 const newRow = (r?: Row): Row => Object.create(r ?? null) as Row;
@@ -260,9 +286,16 @@ export class Evaluator {
   }
 
   private datatable(n: any, scope: Scope): Table {
-    const columns: Column[] = elems(prop(n, 'Schema').Columns).map((c: any) => ({ name: prop(prop(c, 'Name'), 'SimpleName'), type: text(prop(c, 'Type')) === 'int' ? 'long' : text(prop(c, 'Type')) }));
+    const columns: Column[] = elems(prop(n, 'Schema').Columns).map((c: any) => ({
+      name: prop(prop(c, 'Name'), 'SimpleName'),
+      type: text(prop(c, 'Type')) === 'int' ? 'long' : text(prop(c, 'Type')),
+    }));
     const values = elems(prop(n, 'Values')).map((v: any) => this.scalar(v, scope, undefined));
-    if (values.length % columns.length !== 0) throw new KqlRuntimeError('datatable: the number of values is not a multiple of the columns', prop(n, 'TextStart'));
+    if (values.length % columns.length !== 0)
+      throw new KqlRuntimeError(
+        'datatable: the number of values is not a multiple of the columns',
+        prop(n, 'TextStart'),
+      );
     const rows: Row[] = [];
     for (let i = 0; i < values.length; i += columns.length) {
       const r = newRow();
@@ -339,13 +372,19 @@ export class Evaluator {
         return this.sort(op, scope, input);
       case SK.TakeOperator:
         for (const p of elems(prop(op, 'Parameters'))) this.unsupported(`take ${text(p)}`, p);
-        return { columns: input.columns, rows: input.rows.slice(0, Math.max(0, Number(this.scalar(prop(op, 'Expression'), scope, undefined)) || 0)) };
+        return {
+          columns: input.columns,
+          rows: input.rows.slice(0, Math.max(0, Number(this.scalar(prop(op, 'Expression'), scope, undefined)) || 0)),
+        };
       case SK.TopOperator:
         return this.top(op, scope, input);
       case SK.DistinctOperator:
         return this.distinct(op, scope, input);
       case SK.CountOperator:
-        return { columns: [{ name: prop(op, 'AsIdentifier') ? this.unsupported('count as', op) : 'Count', type: 'long' }], rows: [Object.assign(newRow(), { Count: input.rows.length })] };
+        return {
+          columns: [{ name: prop(op, 'AsIdentifier') ? this.unsupported('count as', op) : 'Count', type: 'long' }],
+          rows: [Object.assign(newRow(), { Count: input.rows.length })],
+        };
       case SK.MvExpandOperator:
         return this.mvExpand(op, scope, input);
       case SK.MvApplyOperator:
@@ -373,8 +412,18 @@ export class Evaluator {
   }
 
   /** name, value and type of an (optionally named) expression in extend/project/summarize by/print. */
-  private named(e: any, scope: Scope, row: Row | undefined, fallback: string): { name: string; value: KValue; type: string } {
-    if (e.Kind === SK.SimpleNamedExpression) return { name: prop(prop(e, 'Name'), 'SimpleName'), value: this.scalar(prop(e, 'Expression'), scope, row), type: typeName(prop(e, 'Expression')) };
+  private named(
+    e: any,
+    scope: Scope,
+    row: Row | undefined,
+    fallback: string,
+  ): { name: string; value: KValue; type: string } {
+    if (e.Kind === SK.SimpleNamedExpression)
+      return {
+        name: prop(prop(e, 'Name'), 'SimpleName'),
+        value: this.scalar(prop(e, 'Expression'), scope, row),
+        type: typeName(prop(e, 'Expression')),
+      };
     if (e.Kind === SK.CompoundNamedExpression) return this.unsupported('(a, b) = tuple assignment', e);
     return { name: this.defaultName(e) ?? fallback, value: this.scalar(e, scope, row), type: typeName(e) };
   }
@@ -401,7 +450,8 @@ export class Evaluator {
     const specs = exprs.map((e, i) => {
       let fallback = `Column${i + 1}`;
       if (names) fallback = names[input.columns.length + i]?.name ?? fallback;
-      const name = e.Kind === SK.SimpleNamedExpression ? prop(prop(e, 'Name'), 'SimpleName') : this.defaultName(e) ?? fallback;
+      const name =
+        e.Kind === SK.SimpleNamedExpression ? prop(prop(e, 'Name'), 'SimpleName') : (this.defaultName(e) ?? fallback);
       const type = typeName(e.Kind === SK.SimpleNamedExpression ? prop(e, 'Expression') : e);
       const at = columns.findIndex((c) => c.name === name);
       if (at >= 0) columns[at] = { name, type };
@@ -421,7 +471,10 @@ export class Evaluator {
     const names = analyzerColumns(op);
     const specs = exprs.map((e, i) => {
       const inner = e.Kind === SK.SimpleNamedExpression ? prop(e, 'Expression') : e;
-      const name = e.Kind === SK.SimpleNamedExpression ? prop(prop(e, 'Name'), 'SimpleName') : this.defaultName(e) ?? names?.[i]?.name ?? `Column${i + 1}`;
+      const name =
+        e.Kind === SK.SimpleNamedExpression
+          ? prop(prop(e, 'Name'), 'SimpleName')
+          : (this.defaultName(e) ?? names?.[i]?.name ?? `Column${i + 1}`);
       if (inner.Kind === SK.NameReference && prop(inner, 'ReferencedSymbol')?.Kind === SymK.Column) {
         const col = input.columns.find((c) => c.name === prop(inner, 'SimpleName'));
         return { name, expr: inner, type: col?.type ?? typeName(inner) };
@@ -477,32 +530,54 @@ export class Evaluator {
     const byExprs = prop(op, 'ByClause') ? elems(prop(prop(op, 'ByClause'), 'Expressions')) : [];
     const aggExprs = elems(prop(op, 'Aggregates'));
     const resultCols = analyzerColumns(op);
-    type AggSpec = { kind: 'plain'; fn: string; args: any[]; name: string; type: string; node: any } | { kind: 'arg'; sign: 1 | -1; by: any; outs: { name: string; expr?: any; star?: boolean }[]; node: any };
+    type AggSpec =
+      | { kind: 'plain'; fn: string; args: any[]; name: string; type: string; node: any }
+      | { kind: 'arg'; sign: 1 | -1; by: any; outs: { name: string; expr?: any; star?: boolean }[]; node: any };
     // output columns: by-columns, then aggregates (arg_max expands into its columns)
     const byCols = byExprs.map((e, i) => {
       const inner = e.Kind === SK.SimpleNamedExpression ? prop(e, 'Expression') : e;
-      const name = e.Kind === SK.SimpleNamedExpression ? prop(prop(e, 'Name'), 'SimpleName') : this.defaultName(e) ?? resultCols?.[i]?.name ?? `Column${i + 1}`;
+      const name =
+        e.Kind === SK.SimpleNamedExpression
+          ? prop(prop(e, 'Name'), 'SimpleName')
+          : (this.defaultName(e) ?? resultCols?.[i]?.name ?? `Column${i + 1}`);
       return { name, expr: inner, type: typeName(inner) };
     });
     let pos = byCols.length;
     const aggs: AggSpec[] = aggExprs.map((e) => {
       const call = e.Kind === SK.SimpleNamedExpression ? prop(e, 'Expression') : e;
-      if (prop(call, 'Kind') !== SK.FunctionCallExpression) return this.unsupported(`summarize expression ${text(call)}`, call);
+      if (prop(call, 'Kind') !== SK.FunctionCallExpression)
+        return this.unsupported(`summarize expression ${text(call)}`, call);
       const fn: string = prop(prop(call, 'Name'), 'SimpleName');
       const args = elems(prop(prop(call, 'ArgumentList'), 'Expressions'));
       if (fn === 'arg_max' || fn === 'arg_min') {
         const outs: { name: string; expr?: any; star?: boolean }[] = [];
         const first = args[0];
-        outs.push({ name: e.Kind === SK.SimpleNamedExpression ? prop(prop(e, 'Name'), 'SimpleName') : this.defaultName(first) ?? resultCols?.[pos]?.name ?? `${fn}_`, expr: first });
+        outs.push({
+          name:
+            e.Kind === SK.SimpleNamedExpression
+              ? prop(prop(e, 'Name'), 'SimpleName')
+              : (this.defaultName(first) ?? resultCols?.[pos]?.name ?? `${fn}_`),
+          expr: first,
+        });
         for (const a of args.slice(1)) {
           if (a.Kind === SK.StarExpression) outs.push({ name: '*', star: true });
-          else outs.push({ name: a.Kind === SK.SimpleNamedExpression ? prop(prop(a, 'Name'), 'SimpleName') : this.defaultName(a) ?? `${fn}_${outs.length}`, expr: a.Kind === SK.SimpleNamedExpression ? prop(a, 'Expression') : a });
+          else
+            outs.push({
+              name:
+                a.Kind === SK.SimpleNamedExpression
+                  ? prop(prop(a, 'Name'), 'SimpleName')
+                  : (this.defaultName(a) ?? `${fn}_${outs.length}`),
+              expr: a.Kind === SK.SimpleNamedExpression ? prop(a, 'Expression') : a,
+            });
         }
         pos += outs.length;
         return { kind: 'arg', sign: fn === 'arg_max' ? 1 : -1, by: first, outs, node: call };
       }
       if (!AGGREGATES[fn]) return this.unsupported(`aggregation ${fn}()`, call);
-      const name = e.Kind === SK.SimpleNamedExpression ? prop(prop(e, 'Name'), 'SimpleName') : resultCols?.[pos]?.name ?? `${fn}_`;
+      const name =
+        e.Kind === SK.SimpleNamedExpression
+          ? prop(prop(e, 'Name'), 'SimpleName')
+          : (resultCols?.[pos]?.name ?? `${fn}_`);
       pos++;
       return { kind: 'plain', fn, args, name, type: typeName(call), node: call };
     });
@@ -547,7 +622,11 @@ export class Evaluator {
         if (a.kind === 'plain') {
           const consts = a.args.map((x: any) => (x.IsConstant ? this.scalar(x, scope, undefined) : undefined));
           const st = AGGREGATES[a.fn].create(consts, a.type);
-          for (const r of g.rows) st.add(a.args.map((x: any, i: number) => (consts[i] !== undefined ? consts[i] : this.scalar(x, scope, r))), r);
+          for (const r of g.rows)
+            st.add(
+              a.args.map((x: any, i: number) => (consts[i] !== undefined ? consts[i] : this.scalar(x, scope, r))),
+              r,
+            );
           out[a.name] = st.result();
         } else {
           const st = argExtreme(a.sign);
@@ -570,7 +649,8 @@ export class Evaluator {
       const ordered = e.Kind === SK.OrderedExpression;
       const inner = ordered ? prop(e, 'Expression') : e;
       const dir = ordered ? String(prop(e, 'Ordering')?.AscOrDescKeyword?.Text ?? 'desc').toLowerCase() : 'desc';
-      const nullsText = ordered && prop(e, 'Ordering')?.NullsClause ? text(prop(prop(e, 'Ordering'), 'NullsClause')).toLowerCase() : '';
+      const nullsText =
+        ordered && prop(e, 'Ordering')?.NullsClause ? text(prop(prop(e, 'Ordering'), 'NullsClause')).toLowerCase() : '';
       const desc = dir !== 'asc';
       const nullsFirst = nullsText ? nullsText.includes('first') : !desc;
       return { expr: inner, desc, nullsFirst };
@@ -599,7 +679,10 @@ export class Evaluator {
 
   private sort(op: any, scope: Scope, input: Table): Table {
     for (const p of elems(prop(op, 'Parameters'))) this.unsupported(`sort ${text(p)}`, p);
-    return { columns: input.columns, rows: this.sortRows(input.rows, this.sortKeys(elems(prop(op, 'Expressions'))), scope) };
+    return {
+      columns: input.columns,
+      rows: this.sortRows(input.rows, this.sortKeys(elems(prop(op, 'Expressions'))), scope),
+    };
   }
 
   private top(op: any, scope: Scope, input: Table): Table {
@@ -635,12 +718,16 @@ export class Evaluator {
   }
 
   private expansions(op: any, _scope: Scope): { name: string; expr: any; type: string; node: any }[] {
-    for (const p of elems(prop(op, 'Parameters'))) this.unsupported(`${kindName(op) === 'MvApplyOperator' ? 'mv-apply' : 'mv-expand'} ${text(p)}`, p);
+    for (const p of elems(prop(op, 'Parameters')))
+      this.unsupported(`${kindName(op) === 'MvApplyOperator' ? 'mv-apply' : 'mv-expand'} ${text(p)}`, p);
     if (prop(op, 'RowLimitClause')) this.unsupported('mv-expand limit', prop(op, 'RowLimitClause'));
     return elems(prop(op, 'Expressions')).map((x: any) => {
       const e = prop(x, 'Expression');
       const inner = e.Kind === SK.SimpleNamedExpression ? prop(e, 'Expression') : e;
-      const name = e.Kind === SK.SimpleNamedExpression ? prop(prop(e, 'Name'), 'SimpleName') : this.defaultName(inner) ?? this.unsupported('mv-expand of an unnamed expression', e);
+      const name =
+        e.Kind === SK.SimpleNamedExpression
+          ? prop(prop(e, 'Name'), 'SimpleName')
+          : (this.defaultName(inner) ?? this.unsupported('mv-expand of an unnamed expression', e));
       let type = 'dynamic';
       if (prop(x, 'ToTypeOf')) {
         const types = elems(prop(prop(prop(x, 'ToTypeOf'), 'TypeOf'), 'Types'));
@@ -700,21 +787,31 @@ export class Evaluator {
         // the input's columns (expanded ones as the subquery left them), then the subquery's new columns
         const expanded = new Set(specs.map((s) => s.name));
         const resNames = new Set(res.columns.map((c) => c.name));
-        outColumns = [...input.columns.filter((c) => !expanded.has(c.name) || resNames.has(c.name)).map((c) => res.columns.find((x) => x.name === c.name) ?? c)];
+        outColumns = [
+          ...input.columns
+            .filter((c) => !expanded.has(c.name) || resNames.has(c.name))
+            .map((c) => res.columns.find((x) => x.name === c.name) ?? c),
+        ];
         for (const c of res.columns) if (!outColumns.some((x) => x.name === c.name)) outColumns.push(c);
         // the analyzer knows which input columns survive (an expanded column of the same name may stay as it was)
-        if (resultCols) outColumns = resultCols.map((c) => res.columns.find((x) => x.name === c.name) ?? input.columns.find((x) => x.name === c.name) ?? c);
+        if (resultCols)
+          outColumns = resultCols.map(
+            (c) => res.columns.find((x) => x.name === c.name) ?? input.columns.find((x) => x.name === c.name) ?? c,
+          );
       }
       for (const s of res.rows) {
         const o = newRow(r);
-        for (const c of outColumns) o[c.name] = c.name in s ? s[c.name] : r[c.name] ?? nullOf(c.type);
+        for (const c of outColumns) o[c.name] = c.name in s ? s[c.name] : (r[c.name] ?? nullOf(c.type));
         rows.push(o);
       }
     }
     if (!outColumns) {
       const res = this.tabular(sub, scope, { columns: subColumns, rows: [] });
       const expanded = new Set(specs.map((s) => s.name));
-      outColumns = [...input.columns.filter((c) => !expanded.has(c.name)), ...res.columns.filter((c) => !input.columns.some((x) => x.name === c.name))];
+      outColumns = [
+        ...input.columns.filter((c) => !expanded.has(c.name)),
+        ...res.columns.filter((c) => !input.columns.some((x) => x.name === c.name)),
+      ];
     }
     return { columns: outColumns, rows };
   }
@@ -727,7 +824,22 @@ export class Evaluator {
       if (name !== 'kind') this.unsupported(`join ${name}=${value}`, p);
       kind = value;
     }
-    if (!['inner', 'innerunique', 'leftouter', 'leftanti', 'leftantisemi', 'leftsemi', 'rightouter', 'rightanti', 'rightantisemi', 'rightsemi', 'fullouter'].includes(kind)) this.unsupported(`join kind=${kind}`, op);
+    if (
+      ![
+        'inner',
+        'innerunique',
+        'leftouter',
+        'leftanti',
+        'leftantisemi',
+        'leftsemi',
+        'rightouter',
+        'rightanti',
+        'rightantisemi',
+        'rightsemi',
+        'fullouter',
+      ].includes(kind)
+    )
+      this.unsupported(`join kind=${kind}`, op);
     if (kind === 'leftantisemi') kind = 'leftanti';
     if (kind === 'rightantisemi') kind = 'rightanti';
     const right = this.tabular(prop(op, 'Expression'), scope);
@@ -736,7 +848,10 @@ export class Evaluator {
     const pairs: { l: string; r: string }[] = elems(prop(cond, 'Expressions')).map((e: any) => {
       if (e.Kind === SK.NameReference) return { l: prop(e, 'SimpleName'), r: prop(e, 'SimpleName') };
       if (e.Kind === SK.EqualExpression) {
-        const side = (x: any) => (x.Kind === SK.PathExpression ? { side: text(prop(x, 'Expression')), col: prop(prop(x, 'Selector'), 'SimpleName') } : undefined);
+        const side = (x: any) =>
+          x.Kind === SK.PathExpression
+            ? { side: text(prop(x, 'Expression')), col: prop(prop(x, 'Selector'), 'SimpleName') }
+            : undefined;
         const a = side(prop(e, 'Left'));
         const b = side(prop(e, 'Right'));
         if (a && b && a.side === '$left' && b.side === '$right') return { l: a.col, r: b.col };
@@ -757,14 +872,21 @@ export class Evaluator {
     if (kind === 'innerunique') {
       const seen = new Set<string>();
       lrows = lrows.filter((r) => {
-        const k = key(r, pairs.map((p) => p.l)) ?? `\u0002${Math.random()}`;
+        const k =
+          key(
+            r,
+            pairs.map((p) => p.l),
+          ) ?? `\u0002${Math.random()}`;
         return seen.has(k) ? false : (seen.add(k), true);
       });
       kind = 'inner';
     }
     const index = new Map<string, number[]>();
     right.rows.forEach((r, i) => {
-      const k = key(r, pairs.map((p) => p.r));
+      const k = key(
+        r,
+        pairs.map((p) => p.r),
+      );
       if (k === undefined) return;
       const l = index.get(k);
       if (l) l.push(i);
@@ -775,16 +897,31 @@ export class Evaluator {
     const rightOnly = ['rightanti', 'rightsemi'].includes(kind);
     if (leftOnly) {
       const rows = lrows.filter((r) => {
-        const k = key(r, pairs.map((p) => p.l));
+        const k = key(
+          r,
+          pairs.map((p) => p.l),
+        );
         const hit = k !== undefined && index.has(k);
         return kind === 'leftsemi' ? hit : !hit;
       });
       return { columns: left.columns, rows };
     }
     if (rightOnly) {
-      const lkeys = new Set(lrows.map((r) => key(r, pairs.map((p) => p.l))).filter((k): k is string => k !== undefined));
+      const lkeys = new Set(
+        lrows
+          .map((r) =>
+            key(
+              r,
+              pairs.map((p) => p.l),
+            ),
+          )
+          .filter((k): k is string => k !== undefined),
+      );
       const rows = right.rows.filter((r) => {
-        const k = key(r, pairs.map((p) => p.r));
+        const k = key(
+          r,
+          pairs.map((p) => p.r),
+        );
         const hit = k !== undefined && lkeys.has(k);
         return kind === 'rightsemi' ? hit : !hit;
       });
@@ -808,12 +945,16 @@ export class Evaluator {
       rows.push(o);
     };
     for (const l of lrows) {
-      const k = key(l, pairs.map((p) => p.l));
+      const k = key(
+        l,
+        pairs.map((p) => p.l),
+      );
       const hits = k === undefined ? undefined : index.get(k);
       if (hits) for (const i of hits) (matchedRight.add(i), emit(l, right.rows[i]));
       else if (kind === 'leftouter' || kind === 'fullouter') emit(l, undefined);
     }
-    if (kind === 'rightouter' || kind === 'fullouter') right.rows.forEach((r, i) => !matchedRight.has(i) && emit(undefined, r));
+    if (kind === 'rightouter' || kind === 'fullouter')
+      right.rows.forEach((r, i) => !matchedRight.has(i) && emit(undefined, r));
     return { columns, rows };
   }
 
@@ -867,7 +1008,8 @@ export class Evaluator {
         return this.nameValue(n, scope, row);
       case SK.PathExpression: {
         const base = this.scalar(prop(n, 'Expression'), scope, row);
-        const key: string = prop(prop(n, 'Selector'), 'SimpleName') ?? text(prop(n, 'Selector')).replace(/^\[['"]|['"]\]$/g, '');
+        const key: string =
+          prop(prop(n, 'Selector'), 'SimpleName') ?? text(prop(n, 'Selector')).replace(/^\[['"]|['"]\]$/g, '');
         return isObject(base) && Object.prototype.hasOwnProperty.call(base, key) ? base[key] : null;
       }
       case SK.ElementExpression: {
@@ -877,17 +1019,19 @@ export class Evaluator {
           const i = idx < 0 ? base.length + idx : idx;
           return i >= 0 && i < base.length ? base[i] : null;
         }
-        if (isObject(base) && typeof idx === 'string') return Object.prototype.hasOwnProperty.call(base, idx) ? base[idx] : null;
+        if (isObject(base) && typeof idx === 'string')
+          return Object.prototype.hasOwnProperty.call(base, idx) ? base[idx] : null;
         return null;
       }
       case SK.FunctionCallExpression:
         return this.call(n, scope, row);
       case SK.ToScalarExpression: {
-        if (prop(n, 'KindParameter')) this.unsupported(`toscalar ${text(prop(n, 'KindParameter'))}`, prop(n, 'KindParameter'));
+        if (prop(n, 'KindParameter'))
+          this.unsupported(`toscalar ${text(prop(n, 'KindParameter'))}`, prop(n, 'KindParameter'));
         const t = this.tabular(prop(n, 'Expression'), scope);
         const first = t.rows[0];
         const c = t.columns[0];
-        return first && c ? first[c.name] ?? null : null;
+        return first && c ? (first[c.name] ?? null) : null;
       }
       case SK.AndExpression:
         return and3(this.scalar(prop(n, 'Left'), scope, row), this.scalar(prop(n, 'Right'), scope, row));
@@ -929,7 +1073,9 @@ export class Evaluator {
         return elems(prop(n, 'Values')).map((v: any) => this.dynamicLiteral(v) as KDynamic);
       case SK.JsonObjectExpression: {
         const o: Record<string, KDynamic> = {};
-        for (const p of elems(prop(n, 'Pairs'))) o[String(prop(p, 'Name').LiteralValue ?? text(prop(p, 'Name')).replace(/^["']|["']$/g, ''))] = this.dynamicLiteral(prop(p, 'Value')) as KDynamic;
+        for (const p of elems(prop(n, 'Pairs')))
+          o[String(prop(p, 'Name').LiteralValue ?? text(prop(p, 'Name')).replace(/^["']|["']$/g, ''))] =
+            this.dynamicLiteral(prop(p, 'Value')) as KDynamic;
         return o;
       }
       case SK.NullLiteralExpression:
@@ -996,7 +1142,13 @@ export class Evaluator {
   private inOp(n: any, scope: Scope, row: Row | undefined): KValue {
     let kind = prop(n, 'Kind');
     const m = this.env.mutation;
-    if (m?.kind === 'swap-in' && m.start === prop(n, 'TextStart')) kind = { [SK.InExpression]: SK.NotInExpression, [SK.NotInExpression]: SK.InExpression, [SK.InCsExpression]: SK.NotInCsExpression, [SK.NotInCsExpression]: SK.InCsExpression }[kind];
+    if (m?.kind === 'swap-in' && m.start === prop(n, 'TextStart'))
+      kind = {
+        [SK.InExpression]: SK.NotInExpression,
+        [SK.NotInExpression]: SK.InExpression,
+        [SK.InCsExpression]: SK.NotInCsExpression,
+        [SK.NotInCsExpression]: SK.InCsExpression,
+      }[kind];
     const v = this.scalar(prop(n, 'Left'), scope, row);
     const list = this.inList(n, scope, row);
     const ci = kind === SK.InCsExpression || kind === SK.NotInCsExpression; // InCs is `in~` in Kusto.Language's naming
@@ -1029,7 +1181,11 @@ export class Evaluator {
       else if (m.kind === 'swap-has') kind = SWAP_HAS()[kind] ?? kind;
     }
     const op = BINARY()[kind];
-    if (!op) return this.unsupported(`${kindName(n).replace(/Expression$/, '')} ${prop(n, 'Operator') ? text(prop(n, 'Operator')) : ''}`.trim(), n);
+    if (!op)
+      return this.unsupported(
+        `${kindName(n).replace(/Expression$/, '')} ${prop(n, 'Operator') ? text(prop(n, 'Operator')) : ''}`.trim(),
+        n,
+      );
     let l = this.scalar(prop(n, 'Left'), scope, row);
     let r = this.scalar(prop(n, 'Right'), scope, row);
     if (m?.kind === 'threshold' && m.start === prop(n, 'TextStart')) [l, r] = applyThreshold(m, l, r);
@@ -1062,7 +1218,8 @@ function arith(op: '+' | '-' | '*' | '/' | '%') {
   return (a: KValue, b: KValue, n: any): KValue => {
     if (a === null || b === null) return null;
     const integer = typeName(n) === 'long';
-    if (a instanceof KDate && b instanceof KSpan) return op === '+' ? new KDate(a.ms + b.ms) : op === '-' ? new KDate(a.ms - b.ms) : null;
+    if (a instanceof KDate && b instanceof KSpan)
+      return op === '+' ? new KDate(a.ms + b.ms) : op === '-' ? new KDate(a.ms - b.ms) : null;
     if (a instanceof KSpan && b instanceof KDate) return op === '+' ? new KDate(a.ms + b.ms) : null;
     if (a instanceof KDate && b instanceof KDate) return op === '-' ? new KSpan(a.ms - b.ms) : null;
     if (a instanceof KSpan && b instanceof KSpan) {
@@ -1072,7 +1229,8 @@ function arith(op: '+' | '-' | '*' | '/' | '%') {
       if (op === '%') return new KSpan(a.ms % b.ms);
       return null;
     }
-    if (a instanceof KSpan && typeof b === 'number') return op === '*' ? new KSpan(a.ms * b) : op === '/' ? new KSpan(a.ms / b) : null;
+    if (a instanceof KSpan && typeof b === 'number')
+      return op === '*' ? new KSpan(a.ms * b) : op === '/' ? new KSpan(a.ms / b) : null;
     if (typeof a === 'number' && b instanceof KSpan) return op === '*' ? new KSpan(a * b.ms) : null;
     if (typeof a !== 'number' || typeof b !== 'number') return null;
     switch (op) {
@@ -1095,7 +1253,8 @@ function cmp(test: (c: number) => boolean) {
   return (a: KValue, b: KValue): KValue => {
     if (a === null || b === null) return null;
     if (typeof a === 'number' && typeof b === 'number') return test(a - b);
-    if ((a instanceof KDate && b instanceof KDate) || (a instanceof KSpan && b instanceof KSpan)) return test(a.ms - b.ms);
+    if ((a instanceof KDate && b instanceof KDate) || (a instanceof KSpan && b instanceof KSpan))
+      return test(a.ms - b.ms);
     if (isStr(a) && isStr(b)) return test(a < b ? -1 : a > b ? 1 : 0);
     return null;
   };
@@ -1106,8 +1265,14 @@ const neq = (a: KValue, b: KValue): KValue => {
   const e = kEquals(a, b);
   return e === null ? null : !e;
 };
-const str2 = (f: (a: string, b: string) => boolean) => (a: KValue, b: KValue): KValue => f(S(a), S(b));
-const not2 = (f: (a: string, b: string) => boolean) => (a: KValue, b: KValue): KValue => !f(S(a), S(b));
+const str2 =
+  (f: (a: string, b: string) => boolean) =>
+  (a: KValue, b: KValue): KValue =>
+    f(S(a), S(b));
+const not2 =
+  (f: (a: string, b: string) => boolean) =>
+  (a: KValue, b: KValue): KValue =>
+    !f(S(a), S(b));
 
 let BINARY_TABLE: Record<number, (a: KValue, b: KValue, n: any) => KValue> | undefined;
 function BINARY(): Record<number, (a: KValue, b: KValue, n: any) => KValue> {

@@ -22,7 +22,12 @@ export const packChecks = {
       for (const it of items) {
         if (it.itemKind !== 'rule') continue;
         const prev = seen.get(it.rule.id.toLowerCase());
-        if (prev) f.push({ item: it, path: it.fromPack ? [] : ['id'], message: `duplicate id ${it.rule.id}: also used by ${prev.file}` });
+        if (prev)
+          f.push({
+            item: it,
+            path: it.fromPack ? [] : ['id'],
+            message: `duplicate id ${it.rule.id}: also used by ${prev.file}`,
+          });
         else seen.set(it.rule.id.toLowerCase(), it);
       }
       return f;
@@ -38,7 +43,8 @@ export const packChecks = {
       for (const it of items) {
         const key = `${it.itemKind}:${nameOf(it).trim().toLowerCase()}`;
         const prev = seen.get(key);
-        if (prev) f.push({ item: it, path: ['name'], message: `duplicate name "${nameOf(it)}": also used by ${prev.file}` });
+        if (prev)
+          f.push({ item: it, path: ['name'], message: `duplicate name "${nameOf(it)}": also used by ${prev.file}` });
         else seen.set(key, it);
       }
       return f;
@@ -53,8 +59,14 @@ export const packChecks = {
         .filter((it) => it.fromPack && it.analysis && !it.analysis.unknownTables.length)
         // a rule that declares `scope: tenant` watches a tenant-wide path (federation, the log pipeline) on purpose
         .filter((it) => !(it.itemKind === 'rule' && it.scope === 'tenant'))
-        .filter((it) => !it.analysis!.filterVariables.some((v) => (ACCOUNT_SET_SYMBOLS as readonly string[]).includes(v)))
-        .map((it) => ({ item: it, path: ['query'], message: `the query never filters on the break-glass account set: add {{> btgAccounts}} and a where clause on ${ACCOUNT_SET_SYMBOLS.join(' / ')}` })),
+        .filter(
+          (it) => !it.analysis!.filterVariables.some((v) => (ACCOUNT_SET_SYMBOLS as readonly string[]).includes(v)),
+        )
+        .map((it) => ({
+          item: it,
+          path: ['query'],
+          message: `the query never filters on the break-glass account set: add {{> btgAccounts}} and a where clause on ${ACCOUNT_SET_SYMBOLS.join(' / ')}`,
+        })),
   },
   'pack-mitre-mapping': {
     description: 'every pack rule has at least one tactic and one technique',
@@ -64,7 +76,11 @@ export const packChecks = {
       items
         .filter((it): it is RuleItem => it.itemKind === 'rule' && it.fromPack)
         .filter((it) => !it.rule.tactics.length || !it.rule.relevantTechniques.length)
-        .map((it) => ({ item: it, path: it.rule.tactics.length ? ['relevantTechniques'] : ['tactics'], message: 'a pack rule needs at least one tactic and one technique' })),
+        .map((it) => ({
+          item: it,
+          path: it.rule.tactics.length ? ['relevantTechniques'] : ['tactics'],
+          message: 'a pack rule needs at least one tactic and one technique',
+        })),
   },
 } satisfies Record<string, PackCheck>;
 export type PackCheckId = keyof typeof packChecks;

@@ -15,7 +15,9 @@ export interface PlaybookCheckContext {
   /** analysis of each query the playbook uses, by query name */
   analyses: Map<string, KqlAnalysis>;
 }
-type PlaybookCheck = Check<PlaybookContent, PlaybookCheckContext> & { fn: (pb: PlaybookContent, ctx: PlaybookCheckContext) => PlaybookFinding[] };
+type PlaybookCheck = Check<PlaybookContent, PlaybookCheckContext> & {
+  fn: (pb: PlaybookContent, ctx: PlaybookCheckContext) => PlaybookFinding[];
+};
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -32,13 +34,24 @@ const isObj = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.
 const LOCKOUT_TARGETS: { re: RegExp; what: string }[] = [
   { re: /revokesigninsessions|invalidateallrefreshtokens/i, what: "revokes the user's sign-in sessions" },
   { re: /resetpassword|\/password\/reset|passwordreset/i, what: 'resets a password' },
-  { re: /confirmcompromised/i, what: 'confirms the user compromised (risk-based Conditional Access can then block the account)' },
+  {
+    re: /confirmcompromised/i,
+    what: 'confirms the user compromised (risk-based Conditional Access can then block the account)',
+  },
   { re: /(disable|block|suspend|lock)[-_ ]?(user|account|sign-?in)/i, what: 'disables or blocks a user' },
 ];
 /** A DELETE on these removes the user or its sign-in methods. */
-const DELETE_TARGETS = /\/(users|me|directoryobjects|deleteditems)\b|\/authentication\b|\/(fido2|passkey|microsoftauthenticator|windowshelloforbusiness|phone|email|softwareoath|temporaryaccesspass|x509certificate)methods\b/i;
+const DELETE_TARGETS =
+  /\/(users|me|directoryobjects|deleteditems)\b|\/authentication\b|\/(fido2|passkey|microsoftauthenticator|windowshelloforbusiness|phone|email|softwareoath|temporaryaccesspass|x509certificate)methods\b/i;
 /** Action types that run code the check cannot see into. */
-const OPAQUE_TYPES = new Set(['workflow', 'function', 'apimanagement', 'javascriptcode', 'powershellcode', 'csharpscriptcode']);
+const OPAQUE_TYPES = new Set([
+  'workflow',
+  'function',
+  'apimanagement',
+  'javascriptcode',
+  'powershellcode',
+  'csharpscriptcode',
+]);
 /** Connectors whose operations run arbitrary scripts (an Automation runbook can disable anyone). */
 const OPAQUE_CONNECTORS = /\['(azureautomation|azurefunctions|azurevm)'\]/i;
 
@@ -53,10 +66,12 @@ export function requestProblems(method: unknown, target: unknown, body: unknown)
     if (Array.isArray(v)) return v.forEach(walk);
     if (!isObj(v)) return;
     for (const [k, x] of Object.entries(v)) {
-      if (/^accountEnabled$/i.test(k) && x !== true) out.push(`sets accountEnabled to ${JSON.stringify(x)} (only a literal true is allowed)`);
+      if (/^accountEnabled$/i.test(k) && x !== true)
+        out.push(`sets accountEnabled to ${JSON.stringify(x)} (only a literal true is allowed)`);
       else if (/^passwordProfile$/i.test(k)) out.push('sets passwordProfile (a password reset)');
       else if (/^requests$/i.test(k) && Array.isArray(x)) {
-        for (const r of x) if (isObj(r)) out.push(...requestProblems(r.method, r.url, r.body).map((s) => `in a $batch request: ${s}`));
+        for (const r of x)
+          if (isObj(r)) out.push(...requestProblems(r.method, r.url, r.body).map((s) => `in a $batch request: ${s}`));
       } else walk(x);
     }
   };
@@ -72,10 +87,12 @@ export function requestProblems(method: unknown, target: unknown, body: unknown)
 export function lockoutProblems(action: Json): string[] {
   const type = typeof action.type === 'string' ? action.type : '';
   const inputs = isObj(action.inputs) ? action.inputs : {};
-  if (OPAQUE_TYPES.has(type.toLowerCase())) return [`runs a ${type} action, whose effect cannot be inspected; call the API directly instead`];
+  if (OPAQUE_TYPES.has(type.toLowerCase()))
+    return [`runs a ${type} action, whose effect cannot be inspected; call the API directly instead`];
   const out: string[] = [];
   const conn = isObj(inputs.host) && isObj(inputs.host.connection) ? String(inputs.host.connection.name ?? '') : '';
-  if (OPAQUE_CONNECTORS.test(conn)) out.push(`calls a connector that runs scripts (${conn}); its effect cannot be inspected`);
+  if (OPAQUE_CONNECTORS.test(conn))
+    out.push(`calls a connector that runs scripts (${conn}); its effect cannot be inspected`);
   if (/^http$/i.test(type)) out.push(...requestProblems(inputs.method, inputs.uri, inputs.body));
   if (/^apiconnection/i.test(type)) out.push(...requestProblems(inputs.method, inputs.path, inputs.body));
   if (/^httpwebhook$/i.test(type)) {
@@ -108,14 +125,27 @@ export function secretFindings(value: unknown, base: (string | number)[]): Findi
   const out: Finding[] = [];
   const walk = (v: unknown, p: (string | number)[]) => {
     if (typeof v === 'string') {
-      for (const { re, what } of SECRET_VALUES) if (re.test(v)) out.push({ path: p, message: `contains ${what}: pass it as a secureString deploy-time parameter, never in the template` });
+      for (const { re, what } of SECRET_VALUES)
+        if (re.test(v))
+          out.push({
+            path: p,
+            message: `contains ${what}: pass it as a secureString deploy-time parameter, never in the template`,
+          });
       return;
     }
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...p, i]));
     if (!isObj(v)) return;
     for (const [k, x] of Object.entries(v)) {
-      if (SECRET_KEYS.test(k) && typeof x === 'string' && x !== '' && !/^[@[]/.test(x)) out.push({ path: [...p, k], message: `"${k}" holds a literal value: a secret belongs in a secureString deploy-time parameter` });
-      if (k === 'authentication' && isObj(x) && typeof x.type === 'string' && SECRET_AUTH.has(x.type.toLowerCase())) out.push({ path: [...p, k, 'type'], message: `authentication type ${x.type} carries a credential; use ManagedServiceIdentity` });
+      if (SECRET_KEYS.test(k) && typeof x === 'string' && x !== '' && !/^[@[]/.test(x))
+        out.push({
+          path: [...p, k],
+          message: `"${k}" holds a literal value: a secret belongs in a secureString deploy-time parameter`,
+        });
+      if (k === 'authentication' && isObj(x) && typeof x.type === 'string' && SECRET_AUTH.has(x.type.toLowerCase()))
+        out.push({
+          path: [...p, k, 'type'],
+          message: `authentication type ${x.type} carries a credential; use ManagedServiceIdentity`,
+        });
       walk(x, [...p, k]);
     }
   };
@@ -125,7 +155,8 @@ export function secretFindings(value: unknown, base: (string | number)[]): Findi
 
 // ---------------------------------------------------------------------------------------------------------------
 
-const definitionOf = (pb: PlaybookContent): Json => (isObj(pb.data) && isObj((pb.data as Json).definition) ? ((pb.data as Json).definition as Json) : {});
+const definitionOf = (pb: PlaybookContent): Json =>
+  isObj(pb.data) && isObj((pb.data as Json).definition) ? ((pb.data as Json).definition as Json) : {};
 
 export const playbookChecks = {
   'playbook-lockout-safety': {
@@ -138,7 +169,9 @@ export const playbookChecks = {
       const f: PlaybookFinding[] = [];
       const def = definitionOf(pb);
       for (const [k, trig] of Object.entries(isObj(def.triggers) ? def.triggers : {})) {
-        if (isObj(trig)) for (const msg of lockoutProblems(trig)) f.push({ path: ['definition', 'triggers', k], message: `trigger "${k}" ${msg}` });
+        if (isObj(trig))
+          for (const msg of lockoutProblems(trig))
+            f.push({ path: ['definition', 'triggers', k], message: `trigger "${k}" ${msg}` });
       }
       walkActions(def.actions, ['definition', 'actions'], (name, action, p) => {
         for (const msg of lockoutProblems(action)) f.push({ path: p, message: `action "${name}" ${msg}` });
@@ -155,7 +188,7 @@ export const playbookChecks = {
   'playbook-structure': {
     description: 'playbook actions, parameters and connections are consistent',
     severity: 'error',
-    help: 'Every runAfter names a sibling action; every action named in $btg.requires exists; every parameters(\'X\') is $connections or declared in $btg.parameters; connections are azuresentinel, office365 or teams; incident playbooks have the Sentinel incident trigger and schedule playbooks a Recurrence.',
+    help: "Every runAfter names a sibling action; every action named in $btg.requires exists; every parameters('X') is $connections or declared in $btg.parameters; connections are azuresentinel, office365 or teams; incident playbooks have the Sentinel incident trigger and schedule playbooks a Recurrence.",
     fn: (pb) => {
       const f: PlaybookFinding[] = [];
       const parsed = PlaybookTemplate.safeParse(pb.data);
@@ -165,22 +198,48 @@ export const playbookChecks = {
       walkActions(def.actions, ['definition', 'actions'], (name, action, p, siblings) => {
         names.add(name);
         for (const dep of Object.keys(isObj(action.runAfter) ? action.runAfter : {})) {
-          if (!(dep in siblings)) f.push({ path: [...p, 'runAfter', dep], message: `action "${name}" runs after "${dep}", which is not an action at the same level (${Object.keys(siblings).join(', ')})` });
+          if (!(dep in siblings))
+            f.push({
+              path: [...p, 'runAfter', dep],
+              message: `action "${name}" runs after "${dep}", which is not an action at the same level (${Object.keys(siblings).join(', ')})`,
+            });
         }
       });
-      for (const name of Object.keys(meta.requires)) if (!names.has(name)) f.push({ path: ['$btg', 'requires', name], message: `requires names action "${name}", which is not in the definition` });
+      for (const name of Object.keys(meta.requires))
+        if (!names.has(name))
+          f.push({
+            path: ['$btg', 'requires', name],
+            message: `requires names action "${name}", which is not in the definition`,
+          });
       const text = JSON.stringify(def);
       const declared = new Set<string>(['$connections', ...meta.parameters]);
       for (const m of text.matchAll(/parameters\('([^']+)'\)/g)) {
-        if (!declared.has(m[1])) f.push({ path: ['$btg', 'parameters'], message: `the definition uses parameters('${m[1]}'), which is not declared in $btg.parameters` });
+        if (!declared.has(m[1]))
+          f.push({
+            path: ['$btg', 'parameters'],
+            message: `the definition uses parameters('${m[1]}'), which is not declared in $btg.parameters`,
+          });
       }
       for (const m of text.matchAll(/\$connections'\)\['([^']+)'\]/g)) {
-        if (!['azuresentinel', 'office365', 'teams'].includes(m[1])) f.push({ path: ['definition'], message: `unknown connection "${m[1]}" (known: azuresentinel, office365, teams)` });
+        if (!['azuresentinel', 'office365', 'teams'].includes(m[1]))
+          f.push({
+            path: ['definition'],
+            message: `unknown connection "${m[1]}" (known: azuresentinel, office365, teams)`,
+          });
       }
       const trigger = Object.values(def.triggers)[0] ?? {};
-      const isIncident = trigger.type === 'ApiConnectionWebhook' && isObj(trigger.inputs) && trigger.inputs.path === '/incident-creation';
-      if (meta.trigger === 'incident' && !isIncident) f.push({ path: ['definition', 'triggers'], message: 'an incident playbook needs the Microsoft Sentinel incident trigger (ApiConnectionWebhook, path /incident-creation): automation rules can only run those' });
-      if (meta.trigger === 'schedule' && trigger.type !== 'Recurrence') f.push({ path: ['definition', 'triggers'], message: 'a schedule playbook needs a Recurrence trigger' });
+      const isIncident =
+        trigger.type === 'ApiConnectionWebhook' &&
+        isObj(trigger.inputs) &&
+        trigger.inputs.path === '/incident-creation';
+      if (meta.trigger === 'incident' && !isIncident)
+        f.push({
+          path: ['definition', 'triggers'],
+          message:
+            'an incident playbook needs the Microsoft Sentinel incident trigger (ApiConnectionWebhook, path /incident-creation): automation rules can only run those',
+        });
+      if (meta.trigger === 'schedule' && trigger.type !== 'Recurrence')
+        f.push({ path: ['definition', 'triggers'], message: 'a schedule playbook needs a Recurrence trigger' });
       return [...new Map(f.map((x) => [x.message, x])).values()];
     },
   },
@@ -188,7 +247,7 @@ export const playbookChecks = {
     description: 'playbook queries bind their parameters safely and return one dynamic Row column',
     severity: 'error',
     help:
-      'A playbook query declares its run-time inputs with declare query_parameters(...); the marker binds each one, and only datetimes are allowed, as @{formatDateTime(<expr>, \'yyyy-MM-ddTHH:mm:ssZ\')}, whose output cannot leave the datetime() literal. ' +
+      "A playbook query declares its run-time inputs with declare query_parameters(...); the marker binds each one, and only datetimes are allowed, as @{formatDateTime(<expr>, 'yyyy-MM-ddTHH:mm:ssZ')}, whose output cannot leave the datetime() literal. " +
       'The query returns a single dynamic column Row (the workflow turns rows into objects with json(item()[0])). It ships escaped for the workflow language ("@{" as "@@{"), so only the bindings are expressions.',
     fn: (pb, ctx) => {
       const f: PlaybookFinding[] = [];
@@ -197,24 +256,52 @@ export const playbookChecks = {
         if (!q) continue;
         const declared = new Map(q.declared.map((d) => [d.name, d.type]));
         for (const [name, type] of declared) {
-          if (type !== 'datetime') f.push({ path: u.path, message: `query ${q.name}: parameter ${name} is ${type}; only datetime parameters can be bound` });
-          else if (!(name in u.marker.bind)) f.push({ path: [...u.path, 'bind'], message: `query ${q.name} declares ${name} but the marker does not bind it` });
+          if (type !== 'datetime')
+            f.push({
+              path: u.path,
+              message: `query ${q.name}: parameter ${name} is ${type}; only datetime parameters can be bound`,
+            });
+          else if (!(name in u.marker.bind))
+            f.push({
+              path: [...u.path, 'bind'],
+              message: `query ${q.name} declares ${name} but the marker does not bind it`,
+            });
         }
         for (const [name, expr] of Object.entries(u.marker.bind)) {
-          if (!declared.has(name)) f.push({ path: [...u.path, 'bind', name], message: `binds ${name}, which query ${q.name} does not declare (declare query_parameters(${name}: datetime))` });
-          else if (!DATETIME_BINDING.test(expr)) f.push({ path: [...u.path, 'bind', name], message: `binding of ${name} must be @{formatDateTime(<expression>, 'yyyy-MM-ddTHH:mm:ssZ')}, got ${JSON.stringify(expr)}` });
+          if (!declared.has(name))
+            f.push({
+              path: [...u.path, 'bind', name],
+              message: `binds ${name}, which query ${q.name} does not declare (declare query_parameters(${name}: datetime))`,
+            });
+          else if (!DATETIME_BINDING.test(expr))
+            f.push({
+              path: [...u.path, 'bind', name],
+              message: `binding of ${name} must be @{formatDateTime(<expression>, 'yyyy-MM-ddTHH:mm:ssZ')}, got ${JSON.stringify(expr)}`,
+            });
         }
         // the query ships escaped for the workflow language (content/playbooks.ts bindQuery): only the bindings may evaluate
         let shipped: unknown = pb.definition;
         for (const seg of u.path.slice(1)) shipped = (shipped as Record<string | number, unknown> | undefined)?.[seg];
         if (typeof shipped === 'string') {
-          const unbound = shipped.replace(/datetime\(@\{formatDateTime\((.+?), 'yyyy-MM-ddTHH:mm:ssZ'\)\}\)/g, 'datetime()');
-          if (/(^|[^@])@\{/.test(unbound) || (unbound.startsWith('@') && !unbound.startsWith('@@'))) f.push({ path: u.path, message: `query ${q.name} ships with an unescaped "@" expression, which Logic Apps would evaluate` });
+          const unbound = shipped.replace(
+            /datetime\(@\{formatDateTime\((.+?), 'yyyy-MM-ddTHH:mm:ssZ'\)\}\)/g,
+            'datetime()',
+          );
+          if (/(^|[^@])@\{/.test(unbound) || (unbound.startsWith('@') && !unbound.startsWith('@@')))
+            f.push({
+              path: u.path,
+              message: `query ${q.name} ships with an unescaped "@" expression, which Logic Apps would evaluate`,
+            });
         }
         const a = ctx.analyses.get(q.name);
         if (a && !a.diagnostics.some((d) => d.severity === 'error')) {
           const cols = a.columns.map((c) => `${c.name}:${c.type}`).join(', ');
-          if (a.columns.length !== 1 || a.columns[0].name !== 'Row' || a.columns[0].type !== 'dynamic') f.push({ queryOf: q, query: { start: Math.max(0, q.query.text.lastIndexOf('|')), length: 1 }, message: `query ${q.name} must return one dynamic column Row (end with | project Row = bag_pack(...)); it returns (${cols})` });
+          if (a.columns.length !== 1 || a.columns[0].name !== 'Row' || a.columns[0].type !== 'dynamic')
+            f.push({
+              queryOf: q,
+              query: { start: Math.max(0, q.query.text.lastIndexOf('|')), length: 1 },
+              message: `query ${q.name} must return one dynamic column Row (end with | project Row = bag_pack(...)); it returns (${cols})`,
+            });
         }
       }
       return f;

@@ -14,25 +14,146 @@ const SEVERITIES = ['Informational', 'Low', 'Medium', 'High'];
 
 /** Valid identifiers per entity type and the identifier groups of which one is required (Azure-Sentinel EntityMappingIdentifiers.cs: each required group is one alternative). */
 export const ENTITY_IDENTIFIERS: Record<string, { valid: string[]; required: string[][] }> = {
-  Account: { valid: ['Name', 'FullName', 'NTDomain', 'DnsDomain', 'UPNSuffix', 'Sid', 'AadTenantId', 'AadUserId', 'PUID', 'IsDomainJoined', 'DisplayName', 'ObjectGuid', 'CloudAppAccountId'], required: [['FullName'], ['Sid'], ['Name'], ['AadUserId'], ['PUID'], ['ObjectGuid']] },
+  Account: {
+    valid: [
+      'Name',
+      'FullName',
+      'NTDomain',
+      'DnsDomain',
+      'UPNSuffix',
+      'Sid',
+      'AadTenantId',
+      'AadUserId',
+      'PUID',
+      'IsDomainJoined',
+      'DisplayName',
+      'ObjectGuid',
+      'CloudAppAccountId',
+    ],
+    required: [['FullName'], ['Sid'], ['Name'], ['AadUserId'], ['PUID'], ['ObjectGuid']],
+  },
   IP: { valid: ['Address'], required: [['Address']] },
-  Host: { valid: ['DnsDomain', 'NTDomain', 'HostName', 'FullName', 'NetBiosName', 'AzureID', 'OMSAgentID', 'OSFamily', 'OSVersion', 'IsDomainJoined'], required: [['FullName'], ['HostName'], ['NetBiosName'], ['AzureID'], ['OMSAgentID']] },
+  Host: {
+    valid: [
+      'DnsDomain',
+      'NTDomain',
+      'HostName',
+      'FullName',
+      'NetBiosName',
+      'AzureID',
+      'OMSAgentID',
+      'OSFamily',
+      'OSVersion',
+      'IsDomainJoined',
+    ],
+    required: [['FullName'], ['HostName'], ['NetBiosName'], ['AzureID'], ['OMSAgentID']],
+  },
   CloudApplication: { valid: ['AppId', 'Name', 'InstanceName'], required: [['AppId'], ['Name']] },
   AzureResource: { valid: ['ResourceId'], required: [['ResourceId']] },
   URL: { valid: ['Url'], required: [['Url']] },
-  SecurityGroup: { valid: ['DistinguishedName', 'SID', 'ObjectGuid'], required: [['DistinguishedName'], ['SID'], ['ObjectGuid']] },
-  Mailbox: { valid: ['MailboxPrimaryAddress', 'DisplayName', 'Upn', 'ExternalDirectoryObjectId', 'RiskLevel'], required: [['MailboxPrimaryAddress']] },
+  SecurityGroup: {
+    valid: ['DistinguishedName', 'SID', 'ObjectGuid'],
+    required: [['DistinguishedName'], ['SID'], ['ObjectGuid']],
+  },
+  Mailbox: {
+    valid: ['MailboxPrimaryAddress', 'DisplayName', 'Upn', 'ExternalDirectoryObjectId', 'RiskLevel'],
+    required: [['MailboxPrimaryAddress']],
+  },
   DNS: { valid: ['DomainName'], required: [['DomainName']] },
   File: { valid: ['Directory', 'Name'], required: [['Name']] },
   FileHash: { valid: ['Algorithm', 'Value'], required: [['Algorithm', 'Value']] },
-  Process: { valid: ['ProcessId', 'CommandLine', 'ElevationToken', 'CreationTimeUtc'], required: [['CommandLine'], ['ProcessId']] },
+  Process: {
+    valid: ['ProcessId', 'CommandLine', 'ElevationToken', 'CreationTimeUtc'],
+    required: [['CommandLine'], ['ProcessId']],
+  },
   RegistryKey: { valid: ['Hive', 'Key'], required: [['Key'], ['Hive']] },
   RegistryValue: { valid: ['Name', 'Value', 'ValueType'], required: [['Name']] },
   Malware: { valid: ['Name', 'Category'], required: [['Name']] },
-  IoTDevice: { valid: ['IoTHub', 'DeviceId', 'DeviceName', 'IoTSecurityAgentId', 'DeviceType', 'Source', 'SourceRef', 'Manufacturer', 'Model', 'OperatingSystem', 'IpAddress', 'MacAddress', 'Protocols', 'SerialNumber', 'FirmwareVersion'], required: [['DeviceId']] },
-  MailCluster: { valid: ['NetworkMessageIds', 'CountByDeliveryStatus', 'CountByThreatType', 'CountByProtectionStatus', 'Threats', 'Query', 'QueryTime', 'MailCount', 'IsVolumeAnomaly', 'Source', 'ClusterSourceIdentifier', 'ClusterSourceType', 'ClusterQueryStartTime', 'ClusterQueryEndTime', 'ClusterGroup'], required: [['Query'], ['Source']] },
-  MailMessage: { valid: ['Recipient', 'Urls', 'Threats', 'Sender', 'P1Sender', 'P1SenderDisplayName', 'P1SenderDomain', 'SenderIP', 'P2Sender', 'P2SenderDisplayName', 'P2SenderDomain', 'ReceivedDate', 'NetworkMessageId', 'InternetMessageId', 'Subject', 'BodyFingerprintBin1', 'BodyFingerprintBin2', 'BodyFingerprintBin3', 'BodyFingerprintBin4', 'BodyFingerprintBin5', 'AntispamDirection', 'DeliveryAction', 'DeliveryLocation', 'Language', 'ThreatDetectionMethods'], required: [['NetworkMessageId'], ['Recipient']] },
-  SubmissionMail: { valid: ['SubmissionId', 'SubmissionDate', 'Submitter', 'NetworkMessageId', 'Timestamp', 'Recipient', 'Sender', 'SenderIp', 'Subject', 'ReportType'], required: [['SubmissionId'], ['NetworkMessageId'], ['Recipient'], ['Submitter']] },
+  IoTDevice: {
+    valid: [
+      'IoTHub',
+      'DeviceId',
+      'DeviceName',
+      'IoTSecurityAgentId',
+      'DeviceType',
+      'Source',
+      'SourceRef',
+      'Manufacturer',
+      'Model',
+      'OperatingSystem',
+      'IpAddress',
+      'MacAddress',
+      'Protocols',
+      'SerialNumber',
+      'FirmwareVersion',
+    ],
+    required: [['DeviceId']],
+  },
+  MailCluster: {
+    valid: [
+      'NetworkMessageIds',
+      'CountByDeliveryStatus',
+      'CountByThreatType',
+      'CountByProtectionStatus',
+      'Threats',
+      'Query',
+      'QueryTime',
+      'MailCount',
+      'IsVolumeAnomaly',
+      'Source',
+      'ClusterSourceIdentifier',
+      'ClusterSourceType',
+      'ClusterQueryStartTime',
+      'ClusterQueryEndTime',
+      'ClusterGroup',
+    ],
+    required: [['Query'], ['Source']],
+  },
+  MailMessage: {
+    valid: [
+      'Recipient',
+      'Urls',
+      'Threats',
+      'Sender',
+      'P1Sender',
+      'P1SenderDisplayName',
+      'P1SenderDomain',
+      'SenderIP',
+      'P2Sender',
+      'P2SenderDisplayName',
+      'P2SenderDomain',
+      'ReceivedDate',
+      'NetworkMessageId',
+      'InternetMessageId',
+      'Subject',
+      'BodyFingerprintBin1',
+      'BodyFingerprintBin2',
+      'BodyFingerprintBin3',
+      'BodyFingerprintBin4',
+      'BodyFingerprintBin5',
+      'AntispamDirection',
+      'DeliveryAction',
+      'DeliveryLocation',
+      'Language',
+      'ThreatDetectionMethods',
+    ],
+    required: [['NetworkMessageId'], ['Recipient']],
+  },
+  SubmissionMail: {
+    valid: [
+      'SubmissionId',
+      'SubmissionDate',
+      'Submitter',
+      'NetworkMessageId',
+      'Timestamp',
+      'Recipient',
+      'Sender',
+      'SenderIp',
+      'Subject',
+      'ReportType',
+    ],
+    required: [['SubmissionId'], ['NetworkMessageId'], ['Recipient'], ['Submitter']],
+  },
 };
 
 /**
@@ -44,13 +165,24 @@ export const IDENTIFIER_TYPES: Record<string, Record<string, 'int' | 'bool' | 'd
   Host: { IsDomainJoined: 'bool' },
   CloudApplication: { AppId: 'int' },
   Process: { CreationTimeUtc: 'datetime' },
-  MailCluster: { QueryTime: 'datetime', MailCount: 'int', IsVolumeAnomaly: 'bool', ClusterQueryStartTime: 'datetime', ClusterQueryEndTime: 'datetime' },
+  MailCluster: {
+    QueryTime: 'datetime',
+    MailCount: 'int',
+    IsVolumeAnomaly: 'bool',
+    ClusterQueryStartTime: 'datetime',
+    ClusterQueryEndTime: 'datetime',
+  },
   MailMessage: { ReceivedDate: 'datetime' },
   SubmissionMail: { SubmissionDate: 'datetime', Timestamp: 'datetime' },
 };
-const KQL_TYPES_FOR: Record<'int' | 'bool' | 'datetime', string[]> = { int: ['int', 'long'], bool: ['bool'], datetime: ['datetime'] };
+const KQL_TYPES_FOR: Record<'int' | 'bool' | 'datetime', string[]> = {
+  int: ['int', 'long'],
+  bool: ['bool'],
+  datetime: ['datetime'],
+};
 const IDENTIFIER_HINTS: Record<string, string> = {
-  'CloudApplication.AppId': ' (the Defender for Cloud Apps app id, not the Entra application GUID: map Name and keep the GUID as a custom detail)',
+  'CloudApplication.AppId':
+    ' (the Defender for Cloud Apps app id, not the Entra application GUID: map Name and keep the GUID as a custom detail)',
 };
 
 /** The default look-back buffer for user rule files (pack rules use options.ingestionDelay). */
@@ -110,20 +242,33 @@ export const ruleChecks = {
     description: 'severity is one of Informational, Low, Medium, High',
     severity: 'error',
     help: 'Sentinel accepts Informational, Low, Medium and High; the name is matched without regard to case (as the service and Azure-Sentinel CI deserialize the enum), any other value is an error.',
-    fn: (it) => (SEVERITIES.some((s) => s.toLowerCase() === String(it.rule.severity).toLowerCase()) ? [] : [{ path: ['severity'], message: `severity: expected one of ${SEVERITIES.join(', ')}, got "${it.rule.severity}"` }]),
+    fn: (it) =>
+      SEVERITIES.some((s) => s.toLowerCase() === String(it.rule.severity).toLowerCase())
+        ? []
+        : [
+            {
+              path: ['severity'],
+              message: `severity: expected one of ${SEVERITIES.join(', ')}, got "${it.rule.severity}"`,
+            },
+          ],
   },
   'rule-duration-format': {
     description: 'queryFrequency/queryPeriod/suppressionDuration are durations (5m, 1h, 14d, PT1H, P1D, 00:05:00)',
     severity: 'error',
-    help: 'Accepted: <integer><m|h|d> (lower case, the Azure-Sentinel spelling), ISO 8601 as the REST API takes it (PT5M, PT1H, P1D, P1DT12H: upper-case designators, no years/months/weeks) and a .NET TimeSpan (00:05:00). Note: the Azure-Sentinel repository\'s own YAML converter reads only the short form and the TimeSpan for queryFrequency/queryPeriod.',
+    help: "Accepted: <integer><m|h|d> (lower case, the Azure-Sentinel spelling), ISO 8601 as the REST API takes it (PT5M, PT1H, P1D, P1DT12H: upper-case designators, no years/months/weeks) and a .NET TimeSpan (00:05:00). Note: the Azure-Sentinel repository's own YAML converter reads only the short form and the TimeSpan for queryFrequency/queryPeriod.",
     fn: (it) => {
       const f: Finding[] = [];
       for (const key of ['queryFrequency', 'queryPeriod'] as const) {
         const v = it.rule[key];
-        if (v !== undefined && minutes(v) === undefined) f.push({ path: [key], message: `${key}: expected a duration like 5m, 1h, 14d or PT1H, got "${v}"` });
+        if (v !== undefined && minutes(v) === undefined)
+          f.push({ path: [key], message: `${key}: expected a duration like 5m, 1h, 14d or PT1H, got "${v}"` });
       }
       const sd = it.rule.suppressionDuration;
-      if (sd !== undefined && minutes(sd) === undefined) f.push({ path: ['suppressionDuration'], message: `suppressionDuration: expected a duration like 5h or PT5H, got "${sd}"` });
+      if (sd !== undefined && minutes(sd) === undefined)
+        f.push({
+          path: ['suppressionDuration'],
+          message: `suppressionDuration: expected a duration like 5h or PT5H, got "${sd}"`,
+        });
       return f;
     },
   },
@@ -136,13 +281,15 @@ export const ruleChecks = {
       const f: Finding[] = [];
       for (const key of ['queryFrequency', 'queryPeriod'] as const) {
         const m = minutes(it.rule[key]);
-        if (m !== undefined && (m < FIVE_MIN || m > FOURTEEN_DAYS)) f.push({ path: [key], message: `${key}: must be between 5m and 14d, got ${it.rule[key]}` });
+        if (m !== undefined && (m < FIVE_MIN || m > FOURTEEN_DAYS))
+          f.push({ path: [key], message: `${key}: must be between 5m and 14d, got ${it.rule[key]}` });
       }
       return f;
     },
   },
   'rule-period-frequency': {
-    description: 'Scheduled: queryPeriod >= queryFrequency; a period of 2 days or more needs a frequency of at least 1 hour',
+    description:
+      'Scheduled: queryPeriod >= queryFrequency; a period of 2 days or more needs a frequency of at least 1 hour',
     severity: 'error',
     help: 'A look-back shorter than the run interval leaves gaps in which events are never evaluated; Sentinel also requires frequency >= 1h when the period is >= 2d.',
     fn: (it) => {
@@ -151,15 +298,24 @@ export const ruleChecks = {
       const pd = minutes(it.rule.queryPeriod);
       if (fq === undefined || pd === undefined) return [];
       const f: Finding[] = [];
-      if (pd < fq) f.push({ path: ['queryPeriod'], message: `queryPeriod (${it.rule.queryPeriod}) must be at least queryFrequency (${it.rule.queryFrequency}), or events between runs are never evaluated` });
-      if (pd >= TWO_DAYS && fq < 60) f.push({ path: ['queryFrequency'], message: `queryFrequency (${it.rule.queryFrequency}) must be at least 1h when queryPeriod is 2d or more (${it.rule.queryPeriod})` });
+      if (pd < fq)
+        f.push({
+          path: ['queryPeriod'],
+          message: `queryPeriod (${it.rule.queryPeriod}) must be at least queryFrequency (${it.rule.queryFrequency}), or events between runs are never evaluated`,
+        });
+      if (pd >= TWO_DAYS && fq < 60)
+        f.push({
+          path: ['queryFrequency'],
+          message: `queryFrequency (${it.rule.queryFrequency}) must be at least 1h when queryPeriod is 2d or more (${it.rule.queryPeriod})`,
+        });
       return f;
     },
   },
   'rule-ingestion-delay': {
-    description: 'Scheduled: queryPeriod exceeds queryFrequency by the ingestion delay and the query keeps only `ingestion_time() > ago(<queryFrequency>)`',
+    description:
+      'Scheduled: queryPeriod exceeds queryFrequency by the ingestion delay and the query keeps only `ingestion_time() > ago(<queryFrequency>)`',
     severity: 'error',
-    help: "Microsoft's \"Handle ingestion delay in scheduled analytics rules\": an event that arrives after the run covering its TimeGenerated falls between two runs and is never alerted when the look-back equals the frequency. Look back frequency + the expected delay (options.ingestionDelay, default 30m) and keep only rows with ingestion_time() > ago(<frequency>), so each event is evaluated exactly once. An error in the pack, a warning on your own rule files (which are checked against a 30m buffer).",
+    help: 'Microsoft\'s "Handle ingestion delay in scheduled analytics rules": an event that arrives after the run covering its TimeGenerated falls between two runs and is never alerted when the look-back equals the frequency. Look back frequency + the expected delay (options.ingestionDelay, default 30m) and keep only rows with ingestion_time() > ago(<frequency>), so each event is evaluated exactly once. An error in the pack, a warning on your own rule files (which are checked against a 30m buffer).',
     fn: (it) => {
       if (it.rule.kind !== 'Scheduled') return [];
       // an absence rule (template `evaluation: absence`) measures what did NOT arrive over its own look-back
@@ -173,18 +329,40 @@ export const ruleChecks = {
       const bufferMin = minutes(buffer) ?? 30;
       if (fq !== undefined && pd !== undefined && pd - fq < bufferMin) {
         const from = it.fromPack ? 'options.ingestionDelay' : 'the default ingestion delay';
-        const path = it.source.data && typeof it.source.data === 'object' && 'queryPeriod' in (it.source.data as object) ? ['queryPeriod'] : ['queryFrequency'];
-        f.push({ path, severity, message: `queryPeriod (${it.rule.queryPeriod}) must exceed queryFrequency (${it.rule.queryFrequency}) by ${from} (${buffer}), i.e. be at least ${fq + bufferMin}m, or an event that arrives late is never evaluated` });
+        const path =
+          it.source.data && typeof it.source.data === 'object' && 'queryPeriod' in (it.source.data as object)
+            ? ['queryPeriod']
+            : ['queryFrequency'];
+        f.push({
+          path,
+          severity,
+          message: `queryPeriod (${it.rule.queryPeriod}) must exceed queryFrequency (${it.rule.queryFrequency}) by ${from} (${buffer}), i.e. be at least ${fq + bufferMin}m, or an event that arrives late is never evaluated`,
+        });
       }
       const a = it.analysis;
       if (a && !a.diagnostics.some((d) => d.severity === 'error')) {
         const filters = a.ingestionTimeFilters ?? [];
-        if (!filters.length) f.push({ path: ['query'], severity, message: `the query has no \`| where ingestion_time() > ago(${it.rule.queryFrequency})\`: with a look-back longer than the frequency, events would be evaluated (and alerted) twice; with none, late events are missed` });
+        if (!filters.length)
+          f.push({
+            path: ['query'],
+            severity,
+            message: `the query has no \`| where ingestion_time() > ago(${it.rule.queryFrequency})\`: with a look-back longer than the frequency, events would be evaluated (and alerted) twice; with none, late events are missed`,
+          });
         for (const x of filters) {
           const lb = x.lookback === undefined ? undefined : kqlTimespanMinutes(x.lookback);
           if (fq === undefined) continue;
-          if (lb === undefined) f.push({ query: { start: x.start, length: x.length }, severity, message: `ingestion_time() must be compared as \`ingestion_time() > ago(${it.rule.queryFrequency})\` (the rule's queryFrequency) so each event is evaluated exactly once` });
-          else if (lb !== fq) f.push({ query: { start: x.start, length: x.length }, severity, message: `ingestion_time() > ago(${x.lookback}) must use the rule's queryFrequency (${it.rule.queryFrequency}): ${lb < fq ? 'events ingested between runs are never evaluated' : 'events are evaluated (and alerted) in more than one run'}` });
+          if (lb === undefined)
+            f.push({
+              query: { start: x.start, length: x.length },
+              severity,
+              message: `ingestion_time() must be compared as \`ingestion_time() > ago(${it.rule.queryFrequency})\` (the rule's queryFrequency) so each event is evaluated exactly once`,
+            });
+          else if (lb !== fq)
+            f.push({
+              query: { start: x.start, length: x.length },
+              severity,
+              message: `ingestion_time() > ago(${x.lookback}) must use the rule's queryFrequency (${it.rule.queryFrequency}): ${lb < fq ? 'events ingested between runs are never evaluated' : 'events are evaluated (and alerted) in more than one run'}`,
+            });
         }
       }
       return f;
@@ -194,7 +372,12 @@ export const ruleChecks = {
     description: 'NRT rules have no frequency, period or trigger',
     severity: 'error',
     help: 'Near-real-time rules run every minute over the last minute; queryFrequency, queryPeriod, triggerOperator and triggerThreshold do not apply and the NRT API rejects them.',
-    fn: (it) => (it.rule.kind === 'NRT' ? (['queryFrequency', 'queryPeriod', 'triggerOperator', 'triggerThreshold'] as const).filter((k) => it.rule[k] !== undefined).map((k) => ({ path: [k], message: `${k}: not allowed on an NRT rule (NRT runs every minute)` })) : []),
+    fn: (it) =>
+      it.rule.kind === 'NRT'
+        ? (['queryFrequency', 'queryPeriod', 'triggerOperator', 'triggerThreshold'] as const)
+            .filter((k) => it.rule[k] !== undefined)
+            .map((k) => ({ path: [k], message: `${k}: not allowed on an NRT rule (NRT runs every minute)` }))
+        : [],
   },
   'rule-trigger': {
     description: 'Scheduled: triggerOperator is gt/lt/eq/ne and triggerThreshold an integer 0..10000',
@@ -203,9 +386,14 @@ export const ruleChecks = {
     fn: (it) => {
       if (it.rule.kind !== 'Scheduled') return [];
       const f: Finding[] = [];
-      if (!TRIGGER_OPS.includes(it.rule.triggerOperator)) f.push({ path: ['triggerOperator'], message: `triggerOperator: expected one of ${TRIGGER_OPS.join(', ')}, got "${it.rule.triggerOperator}"` });
+      if (!TRIGGER_OPS.includes(it.rule.triggerOperator))
+        f.push({
+          path: ['triggerOperator'],
+          message: `triggerOperator: expected one of ${TRIGGER_OPS.join(', ')}, got "${it.rule.triggerOperator}"`,
+        });
       const t = it.rule.triggerThreshold;
-      if (!Number.isInteger(t) || t < 0 || t > 10000) f.push({ path: ['triggerThreshold'], message: `triggerThreshold: expected an integer 0..10000, got ${t}` });
+      if (!Number.isInteger(t) || t < 0 || t > 10000)
+        f.push({ path: ['triggerThreshold'], message: `triggerThreshold: expected an integer 0..10000, got ${t}` });
       return f;
     },
   },
@@ -213,7 +401,17 @@ export const ruleChecks = {
     description: 'tactics are valid Sentinel tactic names',
     severity: 'error',
     help: `Tactics are written without spaces (the name is matched without regard to case, as the service and Azure-Sentinel CI deserialize the enum): ${TACTICS.join(', ')}.`,
-    fn: (it) => it.rule.tactics.flatMap((t, i) => (TACTICS.some((x) => x.toLowerCase() === String(t).toLowerCase()) ? [] : [{ path: ['tactics', i], message: `tactics[${i}]: "${t}" is not a Sentinel tactic (expected one of ${TACTICS.join(', ')})` }])),
+    fn: (it) =>
+      it.rule.tactics.flatMap((t, i) =>
+        TACTICS.some((x) => x.toLowerCase() === String(t).toLowerCase())
+          ? []
+          : [
+              {
+                path: ['tactics', i],
+                message: `tactics[${i}]: "${t}" is not a Sentinel tactic (expected one of ${TACTICS.join(', ')})`,
+              },
+            ],
+      ),
   },
   'rule-techniques': {
     description: 'every technique is well-formed and belongs to one of the listed tactics',
@@ -221,10 +419,29 @@ export const ruleChecks = {
     help: 'Azure-Sentinel CI (NoTechniquesWithoutMatchingTactics) requires that at least one ATT&CK tactic of each technique is listed in tactics.',
     fn: (it) =>
       it.rule.relevantTechniques.flatMap((t, i): Finding[] => {
-        if (!TECHNIQUE_RE.test(t)) return [{ path: ['relevantTechniques', i], message: `relevantTechniques[${i}]: expected T1234 or T1234.001, got "${t}"` }];
+        if (!TECHNIQUE_RE.test(t))
+          return [
+            {
+              path: ['relevantTechniques', i],
+              message: `relevantTechniques[${i}]: expected T1234 or T1234.001, got "${t}"`,
+            },
+          ];
         const known = TECHNIQUE_TACTICS[t.split('.')[0]];
-        if (!known) return [{ path: ['relevantTechniques', i], severity: 'warning', message: `relevantTechniques[${i}]: ${t} is not in the bundled ATT&CK table; its tactic consistency was not checked` }];
-        if (!known.tactics.some((tac) => it.rule.tactics.some((t) => String(t).toLowerCase() === tac.toLowerCase()))) return [{ path: ['relevantTechniques', i], message: `relevantTechniques[${i}]: no tactic of ${t} (${known.name}: ${known.tactics.join(', ')}) is listed in tactics` }];
+        if (!known)
+          return [
+            {
+              path: ['relevantTechniques', i],
+              severity: 'warning',
+              message: `relevantTechniques[${i}]: ${t} is not in the bundled ATT&CK table; its tactic consistency was not checked`,
+            },
+          ];
+        if (!known.tactics.some((tac) => it.rule.tactics.some((t) => String(t).toLowerCase() === tac.toLowerCase())))
+          return [
+            {
+              path: ['relevantTechniques', i],
+              message: `relevantTechniques[${i}]: no tactic of ${t} (${known.name}: ${known.tactics.join(', ')}) is listed in tactics`,
+            },
+          ];
         return [];
       }),
   },
@@ -234,10 +451,20 @@ export const ruleChecks = {
     help: 'Service and Azure-Sentinel CI limits on displayName, description and query length.',
     fn: (it) => {
       const f: Finding[] = [];
-      if (!it.rule.name.trim() || it.rule.name.length > 256) f.push({ path: ['name'], message: `name: must be 1..256 characters, got ${it.rule.name.length}` });
-      if (!it.rule.description.trim() || it.rule.description.length > 5000) f.push({ path: ['description'], message: `description: must be 1..5000 characters, got ${it.rule.description.length}` });
-      if (!it.rule.query.trim() || it.rule.query.length > 10000) f.push({ path: ['query'], message: `query: must be 1..10000 characters after rendering, got ${it.rule.query.length}` });
-      if (it.rule.version !== undefined && !/^(\d+\.)(\d+\.)(\d+)$/.test(String(it.rule.version))) f.push({ path: ['version'], message: `version: expected X.Y.Z, got "${it.rule.version}"` });
+      if (!it.rule.name.trim() || it.rule.name.length > 256)
+        f.push({ path: ['name'], message: `name: must be 1..256 characters, got ${it.rule.name.length}` });
+      if (!it.rule.description.trim() || it.rule.description.length > 5000)
+        f.push({
+          path: ['description'],
+          message: `description: must be 1..5000 characters, got ${it.rule.description.length}`,
+        });
+      if (!it.rule.query.trim() || it.rule.query.length > 10000)
+        f.push({
+          path: ['query'],
+          message: `query: must be 1..10000 characters after rendering, got ${it.rule.query.length}`,
+        });
+      if (it.rule.version !== undefined && !/^(\d+\.)(\d+\.)(\d+)$/.test(String(it.rule.version)))
+        f.push({ path: ['version'], message: `version: expected X.Y.Z, got "${it.rule.version}"` });
       return f;
     },
   },
@@ -245,7 +472,10 @@ export const ruleChecks = {
     description: 'id is a GUID',
     severity: 'error',
     help: 'Azure-Sentinel requires a GUID id that never changes once published.',
-    fn: (it) => (/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/.test(it.rule.id) ? [] : [{ path: ['id'], message: `id: expected a GUID, got "${it.rule.id}"` }]),
+    fn: (it) =>
+      /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/.test(it.rule.id)
+        ? []
+        : [{ path: ['id'], message: `id: expected a GUID, got "${it.rule.id}"` }],
   },
   'rule-entity-mappings': {
     description: 'at most 10 entity mappings of 1..3 valid identifiers each, with a required identifier',
@@ -256,27 +486,54 @@ export const ruleChecks = {
       if (!ems) return [];
       const f: Finding[] = [];
       const colTypes = resultColumnTypes(it);
-      if (ems.length < 1 || ems.length > 10) f.push({ path: ['entityMappings'], message: `entityMappings: expected 1..10 mappings, got ${ems.length}` });
+      if (ems.length < 1 || ems.length > 10)
+        f.push({ path: ['entityMappings'], message: `entityMappings: expected 1..10 mappings, got ${ems.length}` });
       ems.forEach((em, i) => {
         const spec = ENTITY_IDENTIFIERS[em.entityType];
         if (!spec) {
-          f.push({ path: ['entityMappings', i, 'entityType'], message: `entityMappings[${i}].entityType: unknown entity type "${em.entityType}" (expected one of ${Object.keys(ENTITY_IDENTIFIERS).join(', ')})` });
+          f.push({
+            path: ['entityMappings', i, 'entityType'],
+            message: `entityMappings[${i}].entityType: unknown entity type "${em.entityType}" (expected one of ${Object.keys(ENTITY_IDENTIFIERS).join(', ')})`,
+          });
           return;
         }
-        if (em.fieldMappings.length < 1 || em.fieldMappings.length > 3) f.push({ path: ['entityMappings', i, 'fieldMappings'], message: `entityMappings[${i}].fieldMappings: expected 1..3 identifiers, got ${em.fieldMappings.length}` });
+        if (em.fieldMappings.length < 1 || em.fieldMappings.length > 3)
+          f.push({
+            path: ['entityMappings', i, 'fieldMappings'],
+            message: `entityMappings[${i}].fieldMappings: expected 1..3 identifiers, got ${em.fieldMappings.length}`,
+          });
         const seen = new Set<string>();
         em.fieldMappings.forEach((fm, j) => {
-          if (!spec.valid.includes(fm.identifier)) f.push({ path: ['entityMappings', i, 'fieldMappings', j, 'identifier'], message: `entityMappings[${i}].fieldMappings[${j}].identifier: "${fm.identifier}" is not an identifier of ${em.entityType} (expected one of ${spec.valid.join(', ')})` });
-          if (seen.has(fm.identifier)) f.push({ path: ['entityMappings', i, 'fieldMappings', j, 'identifier'], message: `entityMappings[${i}].fieldMappings[${j}].identifier: "${fm.identifier}" repeats in this mapping` });
+          if (!spec.valid.includes(fm.identifier))
+            f.push({
+              path: ['entityMappings', i, 'fieldMappings', j, 'identifier'],
+              message: `entityMappings[${i}].fieldMappings[${j}].identifier: "${fm.identifier}" is not an identifier of ${em.entityType} (expected one of ${spec.valid.join(', ')})`,
+            });
+          if (seen.has(fm.identifier))
+            f.push({
+              path: ['entityMappings', i, 'fieldMappings', j, 'identifier'],
+              message: `entityMappings[${i}].fieldMappings[${j}].identifier: "${fm.identifier}" repeats in this mapping`,
+            });
           seen.add(fm.identifier);
-          if (!COLUMN_RE.test(fm.columnName) || fm.columnName.length > 500) f.push({ path: ['entityMappings', i, 'fieldMappings', j, 'columnName'], message: `entityMappings[${i}].fieldMappings[${j}].columnName: "${fm.columnName}" is not a valid column name` });
+          if (!COLUMN_RE.test(fm.columnName) || fm.columnName.length > 500)
+            f.push({
+              path: ['entityMappings', i, 'fieldMappings', j, 'columnName'],
+              message: `entityMappings[${i}].fieldMappings[${j}].columnName: "${fm.columnName}" is not a valid column name`,
+            });
           const want = IDENTIFIER_TYPES[em.entityType]?.[fm.identifier];
           const got = colTypes?.get(fm.columnName);
           if (want && got && !KQL_TYPES_FOR[want].includes(got)) {
-            f.push({ path: ['entityMappings', i, 'fieldMappings', j, 'columnName'], message: `entityMappings[${i}].fieldMappings[${j}]: ${em.entityType}.${fm.identifier} is ${want === 'int' ? 'an integer' : `a ${want}`}${IDENTIFIER_HINTS[`${em.entityType}.${fm.identifier}`] ?? ''}; column "${fm.columnName}" is ${got}` });
+            f.push({
+              path: ['entityMappings', i, 'fieldMappings', j, 'columnName'],
+              message: `entityMappings[${i}].fieldMappings[${j}]: ${em.entityType}.${fm.identifier} is ${want === 'int' ? 'an integer' : `a ${want}`}${IDENTIFIER_HINTS[`${em.entityType}.${fm.identifier}`] ?? ''}; column "${fm.columnName}" is ${got}`,
+            });
           }
         });
-        if (!spec.required.some((group) => group.every((g) => seen.has(g)))) f.push({ path: ['entityMappings', i], message: `entityMappings[${i}]: ${em.entityType} needs one of the identifier sets ${spec.required.map((g) => g.join('+')).join(' | ')}` });
+        if (!spec.required.some((group) => group.every((g) => seen.has(g))))
+          f.push({
+            path: ['entityMappings', i],
+            message: `entityMappings[${i}]: ${em.entityType} needs one of the identifier sets ${spec.required.map((g) => g.join('+')).join(' | ')}`,
+          });
       });
       return f;
     },
@@ -294,8 +551,20 @@ export const ruleChecks = {
           const path = ['entityMappings', i, 'fieldMappings', j, 'columnName'];
           // a column that differs only in case: Kusto names are case-sensitive, the service's matching is not documented
           const near = [...cols].find((c) => c.toLowerCase() === fm.columnName.toLowerCase());
-          if (near) return [{ path, severity: 'warning', message: `entityMappings[${i}].fieldMappings[${j}].columnName: "${fm.columnName}" differs only in case from the result column "${near}"; write "${near}"` }];
-          return [{ path, message: `entityMappings[${i}].fieldMappings[${j}].columnName: the query does not return a column "${fm.columnName}" (it returns ${[...cols].join(', ')})` }];
+          if (near)
+            return [
+              {
+                path,
+                severity: 'warning',
+                message: `entityMappings[${i}].fieldMappings[${j}].columnName: "${fm.columnName}" differs only in case from the result column "${near}"; write "${near}"`,
+              },
+            ];
+          return [
+            {
+              path,
+              message: `entityMappings[${i}].fieldMappings[${j}].columnName: the query does not return a column "${fm.columnName}" (it returns ${[...cols].join(', ')})`,
+            },
+          ];
         }),
       );
     },
@@ -309,12 +578,22 @@ export const ruleChecks = {
       if (!cd) return [];
       const f: Finding[] = [];
       const entries = Object.entries(cd);
-      if (entries.length > 20) f.push({ path: ['customDetails'], message: `customDetails: at most 20 entries, got ${entries.length}` });
+      if (entries.length > 20)
+        f.push({ path: ['customDetails'], message: `customDetails: at most 20 entries, got ${entries.length}` });
       const cols = resultColumns(it);
       for (const [k, v] of entries) {
-        if (!CUSTOM_KEY_RE.test(k) || k.length > 20) f.push({ path: ['customDetails', k], message: `customDetails: key "${k}" must be ≤ 20 characters and match ^[a-zA-Z]+\\w*$` });
-        if (!COLUMN_RE.test(v) || v.length > 500) f.push({ path: ['customDetails', k], message: `customDetails.${k}: "${v}" is not a valid column name` });
-        else if (cols && !cols.has(v)) f.push({ path: ['customDetails', k], message: `customDetails.${k}: the query does not return a column "${v}"` });
+        if (!CUSTOM_KEY_RE.test(k) || k.length > 20)
+          f.push({
+            path: ['customDetails', k],
+            message: `customDetails: key "${k}" must be ≤ 20 characters and match ^[a-zA-Z]+\\w*$`,
+          });
+        if (!COLUMN_RE.test(v) || v.length > 500)
+          f.push({ path: ['customDetails', k], message: `customDetails.${k}: "${v}" is not a valid column name` });
+        else if (cols && !cols.has(v))
+          f.push({
+            path: ['customDetails', k],
+            message: `customDetails.${k}: the query does not return a column "${v}"`,
+          });
       }
       return f;
     },
@@ -328,17 +607,38 @@ export const ruleChecks = {
       if (!o) return [];
       const f: Finding[] = [];
       const cols = resultColumns(it);
-      for (const [key, max] of [['alertDisplayNameFormat', 256], ['alertDescriptionFormat', 5000]] as const) {
+      for (const [key, max] of [
+        ['alertDisplayNameFormat', 256],
+        ['alertDescriptionFormat', 5000],
+      ] as const) {
         const v = o[key];
         if (v === undefined) continue;
-        if (!v.trim() || v.length > max) f.push({ path: ['alertDetailsOverride', key], message: `alertDetailsOverride.${key}: must be 1..${max} characters` });
+        if (!v.trim() || v.length > max)
+          f.push({
+            path: ['alertDetailsOverride', key],
+            message: `alertDetailsOverride.${key}: must be 1..${max} characters`,
+          });
         const ph = [...v.matchAll(PLACEHOLDER_RE)].map((m) => m[1].trim());
-        if (ph.length > 3) f.push({ path: ['alertDetailsOverride', key], message: `alertDetailsOverride.${key}: at most 3 {{Column}} placeholders, got ${ph.length}` });
-        if (cols) for (const p of ph) if (!cols.has(p)) f.push({ path: ['alertDetailsOverride', key], message: `alertDetailsOverride.${key}: placeholder {{${p}}} is not a column the query returns` });
+        if (ph.length > 3)
+          f.push({
+            path: ['alertDetailsOverride', key],
+            message: `alertDetailsOverride.${key}: at most 3 {{Column}} placeholders, got ${ph.length}`,
+          });
+        if (cols)
+          for (const p of ph)
+            if (!cols.has(p))
+              f.push({
+                path: ['alertDetailsOverride', key],
+                message: `alertDetailsOverride.${key}: placeholder {{${p}}} is not a column the query returns`,
+              });
       }
       for (const key of ['alertTacticsColumnName', 'alertSeverityColumnName'] as const) {
         const v = o[key];
-        if (v !== undefined && cols && !cols.has(v)) f.push({ path: ['alertDetailsOverride', key], message: `alertDetailsOverride.${key}: the query does not return a column "${v}"` });
+        if (v !== undefined && cols && !cols.has(v))
+          f.push({
+            path: ['alertDetailsOverride', key],
+            message: `alertDetailsOverride.${key}: the query does not return a column "${v}"`,
+          });
       }
       return f;
     },
@@ -352,13 +652,35 @@ export const ruleChecks = {
       if (!g) return [];
       const f: Finding[] = [];
       const lb = minutes(g.lookbackDuration);
-      if (lb === undefined || lb < 5 || lb > 7 * 1440) f.push({ path: ['incidentConfiguration', 'groupingConfiguration', 'lookbackDuration'], message: `lookbackDuration: expected 5m..7d, got "${g.lookbackDuration}"` });
+      if (lb === undefined || lb < 5 || lb > 7 * 1440)
+        f.push({
+          path: ['incidentConfiguration', 'groupingConfiguration', 'lookbackDuration'],
+          message: `lookbackDuration: expected 5m..7d, got "${g.lookbackDuration}"`,
+        });
       if (g.matchingMethod === 'Selected') {
-        if (!g.groupByEntities.length && !g.groupByAlertDetails.length && !g.groupByCustomDetails.length) f.push({ path: ['incidentConfiguration', 'groupingConfiguration'], message: 'matchingMethod Selected needs groupByEntities, groupByAlertDetails or groupByCustomDetails' });
+        if (!g.groupByEntities.length && !g.groupByAlertDetails.length && !g.groupByCustomDetails.length)
+          f.push({
+            path: ['incidentConfiguration', 'groupingConfiguration'],
+            message: 'matchingMethod Selected needs groupByEntities, groupByAlertDetails or groupByCustomDetails',
+          });
         const ents = new Set((it.rule.entityMappings ?? []).map((e) => e.entityType));
-        g.groupByEntities.forEach((e, i) => ents.has(e) || f.push({ path: ['incidentConfiguration', 'groupingConfiguration', 'groupByEntities', i], message: `groupByEntities: "${e}" is not mapped by this rule` }));
+        g.groupByEntities.forEach(
+          (e, i) =>
+            ents.has(e) ||
+            f.push({
+              path: ['incidentConfiguration', 'groupingConfiguration', 'groupByEntities', i],
+              message: `groupByEntities: "${e}" is not mapped by this rule`,
+            }),
+        );
         const keys = new Set(Object.keys(it.rule.customDetails ?? {}));
-        g.groupByCustomDetails.forEach((k, i) => keys.has(k) || f.push({ path: ['incidentConfiguration', 'groupingConfiguration', 'groupByCustomDetails', i], message: `groupByCustomDetails: "${k}" is not a custom detail of this rule` }));
+        g.groupByCustomDetails.forEach(
+          (k, i) =>
+            keys.has(k) ||
+            f.push({
+              path: ['incidentConfiguration', 'groupingConfiguration', 'groupByCustomDetails', i],
+              message: `groupByCustomDetails: "${k}" is not a custom detail of this rule`,
+            }),
+        );
       }
       return f;
     },
@@ -366,8 +688,12 @@ export const ruleChecks = {
   'rule-no-search-star': {
     description: 'no `search *` or `union *` (Sentinel rejects them in rules)',
     severity: 'error',
-    help: 'Analytics rules must not use search without `in (tables)` or union * (unbounded, and rejected by the service). Found from the analyzer\'s syntax tree.',
-    fn: (it) => (it.analysis?.unboundedScans ?? []).map((s) => ({ query: { start: s.start, length: s.length }, message: `"${s.text}" scans every table, which analytics rules do not allow; name the tables` })),
+    help: "Analytics rules must not use search without `in (tables)` or union * (unbounded, and rejected by the service). Found from the analyzer's syntax tree.",
+    fn: (it) =>
+      (it.analysis?.unboundedScans ?? []).map((s) => ({
+        query: { start: s.start, length: s.length },
+        message: `"${s.text}" scans every table, which analytics rules do not allow; name the tables`,
+      })),
   },
 } satisfies Record<string, RuleCheck>;
 

@@ -13,7 +13,13 @@ export interface WorkbookFinding extends Finding {
 type WorkbookCheck = Check<WorkbookContent> & { fn: (wb: WorkbookContent) => WorkbookFinding[] };
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-const TYPE_NAMES: Record<number, string> = { 1: 'text', 2: 'drop-down', 4: 'time range', 5: 'resource', 6: 'subscription' };
+const TYPE_NAMES: Record<number, string> = {
+  1: 'text',
+  2: 'drop-down',
+  4: 'time range',
+  5: 'resource',
+  6: 'subscription',
+};
 
 export const workbookChecks = {
   'workbook-unique-names': {
@@ -27,7 +33,12 @@ export const workbookChecks = {
       walkItems(wb.data, (it, p) => {
         if (typeof it.name === 'string') {
           const prev = items.get(it.name);
-          if (prev) f.push({ item: it.name, path: [...p, 'name'], message: `duplicate item name "${it.name}": also used at ${prev.join('.')}` });
+          if (prev)
+            f.push({
+              item: it.name,
+              path: [...p, 'name'],
+              message: `duplicate item name "${it.name}": also used at ${prev.join('.')}`,
+            });
           else items.set(it.name, p);
         }
         const content = it.content;
@@ -36,7 +47,12 @@ export const workbookChecks = {
           if (!isObj(param) || typeof param.name !== 'string') return;
           const pp = [...p, 'content', 'parameters', i];
           const prev = params.get(param.name);
-          if (prev) f.push({ item: String(it.name), path: [...pp, 'name'], message: `duplicate parameter name "${param.name}": also declared at ${prev.join('.')}` });
+          if (prev)
+            f.push({
+              item: String(it.name),
+              path: [...pp, 'name'],
+              message: `duplicate parameter name "${param.name}": also declared at ${prev.join('.')}`,
+            });
           else params.set(param.name, pp);
         });
       });
@@ -52,7 +68,8 @@ export const workbookChecks = {
       const scopes = parameterScopes(wb.data);
       const describe = (name: string, visible: Map<string, unknown>) => {
         const later = scopes.all.get(name);
-        if (later) return `parameter "${name}" is declared only after this item (at ${later[0].path.join('.')}); declare it in an earlier parameters item`;
+        if (later)
+          return `parameter "${name}" is declared only after this item (at ${later[0].path.join('.')}); declare it in an earlier parameters item`;
         const known = [...visible.keys()];
         return `parameter "${name}" is not declared${known.length ? ` (declared so far: ${known.join(', ')})` : ' (no parameters are declared before this item)'}`;
       };
@@ -61,9 +78,16 @@ export const workbookChecks = {
         for (const ref of parameterRefs(q.query.text)) {
           const param = visible.get(ref.name);
           const at = { queryOf: q, item: q.itemName, query: { start: ref.start, length: ref.end - ref.start } };
-          if (!param) f.push({ ...at, message: `{${ref.name}${ref.format ? `:${ref.format}` : ''}}: ${describe(ref.name, visible)}` });
+          if (!param)
+            f.push({
+              ...at,
+              message: `{${ref.name}${ref.format ? `:${ref.format}` : ''}}: ${describe(ref.name, visible)}`,
+            });
           else if (!(FORMATS[param.type] ?? ['']).includes(ref.format)) {
-            f.push({ ...at, message: `{${ref.name}:${ref.format}}: a ${TYPE_NAMES[param.type] ?? `type ${param.type}`} parameter supports ${(FORMATS[param.type] ?? ['']).map((x) => (x ? `{${ref.name}:${x}}` : `{${ref.name}}`)).join(', ')}` });
+            f.push({
+              ...at,
+              message: `{${ref.name}:${ref.format}}: a ${TYPE_NAMES[param.type] ?? `type ${param.type}`} parameter supports ${(FORMATS[param.type] ?? ['']).map((x) => (x ? `{${ref.name}:${x}}` : `{${ref.name}}`)).join(', ')}`,
+            });
           }
         }
       }
@@ -72,18 +96,42 @@ export const workbookChecks = {
         const visible = visibleAt(scopes, p);
         const content = isObj(it.content) ? it.content : {};
         if (it.type === 1 && typeof content.json === 'string') {
-          for (const ref of parameterRefs(content.json)) if (!visible.has(ref.name)) f.push({ item: name, path: [...p, 'content', 'json'], message: `text uses {${ref.name}}: ${describe(ref.name, visible)}` });
+          for (const ref of parameterRefs(content.json))
+            if (!visible.has(ref.name))
+              f.push({
+                item: name,
+                path: [...p, 'content', 'json'],
+                message: `text uses {${ref.name}}: ${describe(ref.name, visible)}`,
+              });
         }
         const tc = content.timeContextFromParameter;
         if (typeof tc === 'string') {
           const param = visible.get(tc);
-          if (!param) f.push({ item: name, path: [...p, 'content', 'timeContextFromParameter'], message: `timeContextFromParameter "${tc}": ${describe(tc, visible)}` });
-          else if (param.type !== PARAMETER_TYPES.timeRange) f.push({ item: name, path: [...p, 'content', 'timeContextFromParameter'], message: `timeContextFromParameter "${tc}" is a ${TYPE_NAMES[param.type] ?? 'non-time-range'} parameter; expected a time range (type 4)` });
+          if (!param)
+            f.push({
+              item: name,
+              path: [...p, 'content', 'timeContextFromParameter'],
+              message: `timeContextFromParameter "${tc}": ${describe(tc, visible)}`,
+            });
+          else if (param.type !== PARAMETER_TYPES.timeRange)
+            f.push({
+              item: name,
+              path: [...p, 'content', 'timeContextFromParameter'],
+              message: `timeContextFromParameter "${tc}" is a ${TYPE_NAMES[param.type] ?? 'non-time-range'} parameter; expected a time range (type 4)`,
+            });
         }
-        const vis = [...(isObj(it.conditionalVisibility) ? [it.conditionalVisibility] : []), ...(Array.isArray(it.conditionalVisibilities) ? it.conditionalVisibilities : [])];
+        const vis = [
+          ...(isObj(it.conditionalVisibility) ? [it.conditionalVisibility] : []),
+          ...(Array.isArray(it.conditionalVisibilities) ? it.conditionalVisibilities : []),
+        ];
         for (const v of vis) {
           const pn = isObj(v) ? v.parameterName : undefined;
-          if (typeof pn === 'string' && !scopes.all.has(pn)) f.push({ item: name, path: [...p, 'conditionalVisibility', 'parameterName'], message: `conditional visibility uses parameter "${pn}", which is not declared` });
+          if (typeof pn === 'string' && !scopes.all.has(pn))
+            f.push({
+              item: name,
+              path: [...p, 'conditionalVisibility', 'parameterName'],
+              message: `conditional visibility uses parameter "${pn}", which is not declared`,
+            });
         }
       });
       return f;

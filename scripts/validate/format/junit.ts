@@ -9,7 +9,8 @@ import { xmlEscape as x } from './xml';
 
 const PACK_SUITE = '(pack)';
 
-const where = (d: Diagnostic) => `${d.file ?? PACK_SUITE}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}`;
+const where = (d: Diagnostic) =>
+  `${d.file ?? PACK_SUITE}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}`;
 const line = (d: Diagnostic) => `${where(d)}  ${d.severity}  ${d.message}${d.item ? `  (${d.item})` : ''}`;
 
 function testcase(file: string, code: string, diags: Diagnostic[]): string {
@@ -45,7 +46,9 @@ export const junit: Formatter = (diags) => {
   }
   if (!suites.length) {
     tests = 1;
-    suites.push(`  <testsuite name="btg validate" tests="1" failures="0" errors="0" skipped="0">\n    <testcase classname="btg validate" name="no findings"/>\n  </testsuite>`);
+    suites.push(
+      `  <testsuite name="btg validate" tests="1" failures="0" errors="0" skipped="0">\n    <testcase classname="btg validate" name="no findings"/>\n  </testsuite>`,
+    );
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="btg validate" tests="${tests}" failures="${failures}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
 };

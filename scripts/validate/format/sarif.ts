@@ -8,7 +8,8 @@ import type * as Sarif from 'sarif';
 import { Diagnostic, formatPath, sortDiagnostics } from '../../core/diagnostic';
 import { Formatter } from './types';
 
-export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const SARIF_SCHEMA_URI =
+  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
 
 const LEVEL: Record<Diagnostic['severity'], Sarif.Result.level> = { error: 'error', warning: 'warning', info: 'note' };
@@ -32,10 +33,15 @@ function location(d: Diagnostic): Sarif.Location {
       startColumn: d.range.start.character + 1,
       endLine: d.range.end.line + 1,
       endColumn: d.range.end.character + 1,
-      ...(d.sourceLine !== undefined && d.range.start.line === d.range.end.line ? { snippet: { text: d.sourceLine } } : {}),
+      ...(d.sourceLine !== undefined && d.range.start.line === d.range.end.line
+        ? { snippet: { text: d.sourceLine } }
+        : {}),
     };
   }
-  return { physicalLocation, ...(d.item ? { logicalLocations: [{ fullyQualifiedName: d.item, kind: 'module' }] } : {}) };
+  return {
+    physicalLocation,
+    ...(d.item ? { logicalLocations: [{ fullyQualifiedName: d.item, kind: 'module' }] } : {}),
+  };
 }
 
 export const sarif: Formatter = (diags, opts) => {
@@ -49,7 +55,10 @@ export const sarif: Formatter = (diags, opts) => {
       name: pascal(id),
       shortDescription: { text: c?.description ?? id },
       fullDescription: { text: c?.help ?? c?.description ?? id },
-      help: { text: c?.help ?? id, markdown: `${c?.help ?? id}\n\nSee [docs/checks.md#${id}](${helpUri ?? `docs/checks.md#${id}`}).` },
+      help: {
+        text: c?.help ?? id,
+        markdown: `${c?.help ?? id}\n\nSee [docs/checks.md#${id}](${helpUri ?? `docs/checks.md#${id}`}).`,
+      },
       ...(helpUri ? { helpUri } : {}),
     };
   });
@@ -58,7 +67,10 @@ export const sarif: Formatter = (diags, opts) => {
     ruleId: d.code,
     ruleIndex: index.get(d.code)!,
     level: LEVEL[d.severity],
-    message: { text: d.path?.length && !d.message.startsWith(formatPath(d.path)) ? `${formatPath(d.path)}: ${d.message}` : d.message },
+    message: {
+      text:
+        d.path?.length && !d.message.startsWith(formatPath(d.path)) ? `${formatPath(d.path)}: ${d.message}` : d.message,
+    },
     locations: [location(d)],
   }));
   const log: Sarif.Log = {

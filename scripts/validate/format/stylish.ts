@@ -7,14 +7,22 @@ export const stylish: Formatter = (diags, opts) => {
   const c = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const lines: string[] = [];
   for (const d of sortDiagnostics(diags)) {
-    const loc = d.file ? `${d.file}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}` : '(pack)';
-    const sev = d.severity === 'error' ? c('31', 'error') : d.severity === 'warning' ? c('33', 'warning') : c('36', 'info');
+    const loc = d.file
+      ? `${d.file}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}`
+      : '(pack)';
+    const sev =
+      d.severity === 'error' ? c('31', 'error') : d.severity === 'warning' ? c('33', 'warning') : c('36', 'info');
     lines.push(`${loc}  ${sev}  ${d.message}  ${c('2', `[${d.code}]`)}`);
     if (d.sourceLine !== undefined && d.range) {
       const start = d.range.start.character;
-      const width = d.range.end.line === d.range.start.line ? Math.max(1, d.range.end.character - start) : Math.max(1, d.sourceLine.length - start);
+      const width =
+        d.range.end.line === d.range.start.line
+          ? Math.max(1, d.range.end.character - start)
+          : Math.max(1, d.sourceLine.length - start);
       lines.push(`    ${d.sourceLine}`);
-      lines.push(`    ${' '.repeat(start)}${c('31', '^'.repeat(Math.min(width, Math.max(1, d.sourceLine.length - start))))}`);
+      lines.push(
+        `    ${' '.repeat(start)}${c('31', '^'.repeat(Math.min(width, Math.max(1, d.sourceLine.length - start))))}`,
+      );
     }
   }
   const errors = diags.filter((d) => d.severity === 'error').length;

@@ -73,7 +73,17 @@ export function parseArmPath(path: string): Route | undefined {
     }
   }
   if (p < 0) {
-    if (segs.length === 2) return { kind: 'subscription', typeKey: '', namespace: '', typeName: '', path: clean, parent: subPath, scope: subPath, subscriptionId: sub };
+    if (segs.length === 2)
+      return {
+        kind: 'subscription',
+        typeKey: '',
+        namespace: '',
+        typeName: '',
+        path: clean,
+        parent: subPath,
+        scope: subPath,
+        subscriptionId: sub,
+      };
     if (segs[2].toLowerCase() === 'resourcegroups' && segs.length <= 4) {
       return {
         kind: segs.length === 3 ? 'collection' : 'resource',
@@ -134,7 +144,8 @@ function mergePatch(target: unknown, patch: unknown): unknown {
   return out;
 }
 
-const sameLocation = (a: unknown, b: unknown) => String(a).replace(/\s+/g, '').toLowerCase() === String(b).replace(/\s+/g, '').toLowerCase();
+const sameLocation = (a: unknown, b: unknown) =>
+  String(a).replace(/\s+/g, '').toLowerCase() === String(b).replace(/\s+/g, '').toLowerCase();
 
 export class ArmHandler {
   private readonly ops = new Map<string, Operation>();
@@ -149,7 +160,8 @@ export class ArmHandler {
     try {
       return this.route(req);
     } catch (e) {
-      if (e instanceof ArmError) return { status: e.status, body: { error: { code: e.code, message: e.message } }, headers: e.headers };
+      if (e instanceof ArmError)
+        return { status: e.status, body: { error: { code: e.code, message: e.message } }, headers: e.headers };
       throw e;
     }
   }
@@ -160,19 +172,32 @@ export class ArmHandler {
     if (op) return this.poll(op);
 
     const route = parseArmPath(req.path);
-    if (!route) throw new ArmError(404, 'NotFound', `No HTTP resource was found that matches the request URI '${req.path}'.`);
+    if (!route)
+      throw new ArmError(404, 'NotFound', `No HTTP resource was found that matches the request URI '${req.path}'.`);
 
     const apiVersion = req.query['api-version'];
-    if (!apiVersion) throw badRequest('The api-version query parameter (?api-version=) is required for all requests.', 'MissingApiVersionParameter');
+    if (!apiVersion)
+      throw badRequest(
+        'The api-version query parameter (?api-version=) is required for all requests.',
+        'MissingApiVersionParameter',
+      );
     if (route.kind === 'subscription') return this.subscription(route, method);
 
     const spec = RESOURCE_TYPES[route.typeKey];
     if (!API_VERSION_RE.test(apiVersion)) {
-      throw badRequest(`The api-version '${apiVersion}' is invalid. The supported versions are '${(spec?.apiVersions ?? []).join(',')}'.`, 'InvalidApiVersionParameter');
+      throw badRequest(
+        `The api-version '${apiVersion}' is invalid. The supported versions are '${(spec?.apiVersions ?? []).join(',')}'.`,
+        'InvalidApiVersionParameter',
+      );
     }
     if (!spec) {
-      if (!KNOWN_NAMESPACES.has(route.namespace.toLowerCase())) throw badRequest(`The resource namespace '${route.namespace}' is invalid.`, 'InvalidResourceNamespace');
-      throw new ArmError(404, 'InvalidResourceType', `The resource type '${route.typeName}' could not be found in the namespace '${route.namespace}' for api version '${apiVersion}'.`);
+      if (!KNOWN_NAMESPACES.has(route.namespace.toLowerCase()))
+        throw badRequest(`The resource namespace '${route.namespace}' is invalid.`, 'InvalidResourceNamespace');
+      throw new ArmError(
+        404,
+        'InvalidResourceType',
+        `The resource type '${route.typeName}' could not be found in the namespace '${route.namespace}' for api version '${apiVersion}'.`,
+      );
     }
     if (!spec.apiVersions.includes(apiVersion)) {
       const location = this.locationFor(route);
@@ -206,7 +231,8 @@ export class ArmHandler {
 
   private checkAncestors(route: Route, spec: ResourceTypeSpec): void {
     const subPath = `/subscriptions/${route.subscriptionId}`;
-    if (this.store.list({ under: subPath }).length === 0) throw new ArmError(404, 'SubscriptionNotFound', `The subscription '${route.subscriptionId}' could not be found.`);
+    if (this.store.list({ under: subPath }).length === 0)
+      throw new ArmError(404, 'SubscriptionNotFound', `The subscription '${route.subscriptionId}' could not be found.`);
     const isGroupItself = route.typeKey === 'microsoft.resources/resourcegroups';
     if (route.resourceGroup && !isGroupItself && !this.store.has(`${subPath}/resourceGroups/${route.resourceGroup}`)) {
       throw new ArmError(404, 'ResourceGroupNotFound', `Resource group '${route.resourceGroup}' could not be found.`);
@@ -220,11 +246,17 @@ export class ArmHandler {
     }
     if (route.namespace.toLowerCase() === 'microsoft.securityinsights') {
       const ws = /\/providers\/microsoft\.operationalinsights\/workspaces\/([^/]+)$/i.exec(route.scope);
-      if (!ws) throw badRequest(`Microsoft.SecurityInsights resources live under a Log Analytics workspace; '${route.scope}' is not one.`);
+      if (!ws)
+        throw badRequest(
+          `Microsoft.SecurityInsights resources live under a Log Analytics workspace; '${route.scope}' is not one.`,
+        );
       // The real service answers 400 BadRequest "Workspace '<name>' is not onboarded to Microsoft Sentinel." for any
       // Sentinel resource of a workspace without onboardingStates/default (seen in terraform-provider-azurerm#20661
       // and iknowjason/PurpleCloud#42); a GET of onboardingStates/default itself is a plain 404 there.
-      if (spec.sentinel && !this.store.has(`${route.scope}/providers/Microsoft.SecurityInsights/onboardingStates/default`)) {
+      if (
+        spec.sentinel &&
+        !this.store.has(`${route.scope}/providers/Microsoft.SecurityInsights/onboardingStates/default`)
+      ) {
         throw badRequest(
           `Workspace '${ws[1]}' is not onboarded to Microsoft Sentinel. Please onboard through the portal or use the OnboardingStates ARM api ` +
             `(PUT ${route.scope}/providers/Microsoft.SecurityInsights/onboardingStates/default) to onboard to Sentinel.`,
@@ -234,14 +266,26 @@ export class ArmHandler {
   }
 
   private locationFor(route: Route): string {
-    const rg = route.resourceGroup ? this.store.get(`/subscriptions/${route.subscriptionId}/resourceGroups/${route.resourceGroup}`) : undefined;
+    const rg = route.resourceGroup
+      ? this.store.get(`/subscriptions/${route.subscriptionId}/resourceGroups/${route.resourceGroup}`)
+      : undefined;
     return String(rg?.body.location ?? 'westeurope');
   }
 
   private subscription(route: Route, method: string): ArmResponse {
-    if (method !== 'GET') throw new ArmError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`);
-    if (this.store.list({ under: route.path }).length === 0) throw new ArmError(404, 'SubscriptionNotFound', `The subscription '${route.subscriptionId}' could not be found.`);
-    return { status: 200, body: { id: route.path, subscriptionId: route.subscriptionId, displayName: `emulated ${route.subscriptionId}`, state: 'Enabled' } };
+    if (method !== 'GET')
+      throw new ArmError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`);
+    if (this.store.list({ under: route.path }).length === 0)
+      throw new ArmError(404, 'SubscriptionNotFound', `The subscription '${route.subscriptionId}' could not be found.`);
+    return {
+      status: 200,
+      body: {
+        id: route.path,
+        subscriptionId: route.subscriptionId,
+        displayName: `emulated ${route.subscriptionId}`,
+        state: 'Enabled',
+      },
+    };
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -265,11 +309,15 @@ export class ArmHandler {
     for (const q of spec.list?.requiredQuery ?? []) {
       if (!req.query[q]) throw badRequest(`The query parameter '${q}' is required for this request.`);
     }
-    const atSubscription = normalizePath(route.scope) === normalizePath(`/subscriptions/${route.subscriptionId}`) && route.typeName.indexOf('/') < 0;
+    const atSubscription =
+      normalizePath(route.scope) === normalizePath(`/subscriptions/${route.subscriptionId}`) &&
+      route.typeName.indexOf('/') < 0;
     const prefix = `${normalizePath(route.path)}/`;
     let items: StoredResource[] = atSubscription
       ? this.store.list({ under: route.scope, typeKey: route.typeKey })
-      : this.store.list({ under: route.path }).filter((r) => r.typeKey === route.typeKey && !normalizePath(r.id).slice(prefix.length).includes('/'));
+      : this.store
+          .list({ under: route.path })
+          .filter((r) => r.typeKey === route.typeKey && !normalizePath(r.id).slice(prefix.length).includes('/'));
     if (spec.list?.filter) items = items.filter((r) => spec.list!.filter!(r.body, req.query));
     const view = (r: StoredResource) => clone(spec.list?.view ? spec.list.view(r.body, req.query) : r.body);
     if (spec.pageable === false) return { status: 200, body: { value: items.map(view) } };
@@ -277,7 +325,11 @@ export class ArmHandler {
     const page = items.slice(skip, skip + this.options.pageSize);
     const body: Json = { value: page.map(view) };
     if (skip + this.options.pageSize < items.length) {
-      const q = new URLSearchParams({ ...req.query, 'api-version': apiVersion, $skipToken: String(skip + this.options.pageSize) });
+      const q = new URLSearchParams({
+        ...req.query,
+        'api-version': apiVersion,
+        $skipToken: String(skip + this.options.pageSize),
+      });
       body.nextLink = `${req.baseUrl}${route.path}?${q.toString()}`;
     }
     return { status: 200, body };
@@ -286,27 +338,49 @@ export class ArmHandler {
   private checkPreconditions(req: ArmRequest, route: Route, existing: StoredResource | undefined, body: Json): void {
     const ifMatch = header(req, 'if-match');
     if (ifMatch !== undefined && (!existing || (ifMatch !== '*' && ifMatch !== existing.etag))) {
-      throw new ArmError(412, 'PreconditionFailed', `The specified precondition 'If-Match = ${ifMatch}' failed for '${route.name}'.`);
+      throw new ArmError(
+        412,
+        'PreconditionFailed',
+        `The specified precondition 'If-Match = ${ifMatch}' failed for '${route.name}'.`,
+      );
     }
     if (header(req, 'if-none-match') === '*' && existing) {
-      throw new ArmError(412, 'PreconditionFailed', `The specified precondition 'If-None-Match = *' failed: '${route.name}' already exists.`);
+      throw new ArmError(
+        412,
+        'PreconditionFailed',
+        `The specified precondition 'If-None-Match = *' failed: '${route.name}' already exists.`,
+      );
     }
     // Sentinel resources carry the etag in the body as an optimistic-concurrency token (rest-shapes.md §1.2; the
     // service's exact status for a stale body etag is not documented, 412 like a stale If-Match is assumed).
     if (existing && typeof body.etag === 'string' && body.etag !== '*' && body.etag !== existing.etag) {
-      throw new ArmError(412, 'PreconditionFailed', `The etag ${body.etag} of '${route.name}' does not match the current etag ${existing.etag}.`);
+      throw new ArmError(
+        412,
+        'PreconditionFailed',
+        `The etag ${body.etag} of '${route.name}' does not match the current etag ${existing.etag}.`,
+      );
     }
   }
 
   private context(req: ArmRequest, route: Route, apiVersion: string, existing: StoredResource | undefined): PutContext {
-    return { apiVersion, name: route.name!, path: route.path, scope: route.scope, existing, query: req.query, store: this.store, now: new Date().toISOString() };
+    return {
+      apiVersion,
+      name: route.name!,
+      path: route.path,
+      scope: route.scope,
+      existing,
+      query: req.query,
+      store: this.store,
+      now: new Date().toISOString(),
+    };
   }
 
   /** Build, validate and store the resource `body` for `route`; shared by PUT and PATCH. */
   private write(route: Route, spec: ResourceTypeSpec, body: Json, ctx: PutContext): StoredResource {
     const existing = ctx.existing;
     if (spec.tracked) {
-      if (typeof body.location !== 'string' || body.location.length === 0) throw badRequest('The location property is required for this definition.', 'LocationRequired');
+      if (typeof body.location !== 'string' || body.location.length === 0)
+        throw badRequest('The location property is required for this definition.', 'LocationRequired');
       if (existing && existing.body.location !== undefined && !sameLocation(existing.body.location, body.location)) {
         throw badRequest(
           `The resource '${route.name}' already exists in location '${existing.body.location}' in resource group '${route.resourceGroup}'. A resource with the same name cannot be created in location '${body.location}'.`,
@@ -336,39 +410,54 @@ export class ArmHandler {
   }
 
   private put(req: ArmRequest, route: Route, spec: ResourceTypeSpec, apiVersion: string): ArmResponse {
-    if (!isObject(req.body)) throw badRequest("The request content was invalid and could not be deserialized: 'expected a JSON object'.", 'InvalidRequestContent');
+    if (!isObject(req.body))
+      throw badRequest(
+        "The request content was invalid and could not be deserialized: 'expected a JSON object'.",
+        'InvalidRequestContent',
+      );
     const existing = this.store.get(route.path);
     this.checkPreconditions(req, route, existing, req.body);
     const isDeployment = route.typeKey === 'microsoft.resources/deployments';
     // the template is not kept on the deployment (a GET returns templateHash): keep it for the run at completion
-    const deployProps = isDeployment && isObject((req.body as Json).properties) ? ((req.body as Json).properties as Json) : undefined;
+    const deployProps =
+      isDeployment && isObject((req.body as Json).properties) ? ((req.body as Json).properties as Json) : undefined;
     const template = deployProps && isObject(deployProps.template) ? clone(deployProps.template) : undefined;
     const parameters = deployProps && isObject(deployProps.parameters) ? clone(deployProps.parameters) : {};
     const stored = this.write(route, spec, req.body, this.context(req, route, apiVersion, existing));
-    const status = existing ? 200 : spec.createStatus ?? 201;
+    const status = existing ? 200 : (spec.createStatus ?? 201);
     const lro = spec.lro?.(apiVersion);
     // ARM deployments: 200/201 + Azure-AsyncOperation on every PUT; watchlists (2025 versions): only a create (201) is async.
     if (lro?.put && (isDeployment || !existing)) {
       const props = stored.body.properties as Json;
       if (!isDeployment) props.provisioningState = 'InProgress';
-      const opUrl = this.startOperation(req, route, apiVersion, 'azure-async-operation', () => ({ status: 200, body: clone(this.store.get(route.path)?.body) }), () => {
-        const current = this.store.get(route.path);
-        if (current === stored) {
-          const p = current.body.properties as Json;
-          p.provisioningState = 'Succeeded';
-          if (isDeployment) {
-            p.duration = 'PT1S';
-            if (template && route.resourceGroup) {
-              try {
-                p.outputResources = this.runTemplate(req, route, template, parameters).map((id) => ({ id }));
-              } catch (e) {
-                p.provisioningState = 'Failed';
-                p.error = e instanceof ArmError ? { code: e.code, message: e.message } : { code: 'InternalServerError', message: String(e) };
+      const opUrl = this.startOperation(
+        req,
+        route,
+        apiVersion,
+        'azure-async-operation',
+        () => ({ status: 200, body: clone(this.store.get(route.path)?.body) }),
+        () => {
+          const current = this.store.get(route.path);
+          if (current === stored) {
+            const p = current.body.properties as Json;
+            p.provisioningState = 'Succeeded';
+            if (isDeployment) {
+              p.duration = 'PT1S';
+              if (template && route.resourceGroup) {
+                try {
+                  p.outputResources = this.runTemplate(req, route, template, parameters).map((id) => ({ id }));
+                } catch (e) {
+                  p.provisioningState = 'Failed';
+                  p.error =
+                    e instanceof ArmError
+                      ? { code: e.code, message: e.message }
+                      : { code: 'InternalServerError', message: String(e) };
+                }
               }
             }
           }
-        }
-      });
+        },
+      );
       return { status, body: clone(stored.body), headers: { ETag: stored.etag, 'Azure-AsyncOperation': opUrl } };
     }
     return { status, body: clone(stored.body), headers: { ETag: stored.etag } };
@@ -380,19 +469,47 @@ export class ArmHandler {
    */
   private runTemplate(req: ArmRequest, route: Route, template: Json, parameters: Json): string[] {
     const rgPath = `/subscriptions/${route.subscriptionId}/resourceGroups/${route.resourceGroup}`;
-    const engine = new TemplateEngine({ subscriptionId: route.subscriptionId, resourceGroup: route.resourceGroup!, location: this.locationFor(route), store: this.store }, template, parameters);
+    const engine = new TemplateEngine(
+      {
+        subscriptionId: route.subscriptionId,
+        resourceGroup: route.resourceGroup!,
+        location: this.locationFor(route),
+        store: this.store,
+      },
+      template,
+      parameters,
+    );
     const resources = Array.isArray(template.resources) ? (template.resources as Json[]) : [];
     const ids: string[] = [];
     for (const r of resources) {
       const planned = engine.resource(r);
       if (!planned) continue;
-      if (!normalizePath(planned.id).startsWith(`${normalizePath(rgPath)}/`)) throw new ArmError(400, 'InvalidTemplate', `Deployment template validation failed: '${planned.id}' is outside the resource group.`);
+      if (!normalizePath(planned.id).startsWith(`${normalizePath(rgPath)}/`))
+        throw new ArmError(
+          400,
+          'InvalidTemplate',
+          `Deployment template validation failed: '${planned.id}' is outside the resource group.`,
+        );
       const target = parseArmPath(planned.id);
       const spec = target && RESOURCE_TYPES[target.typeKey];
-      if (!target || !spec) throw new ArmError(400, 'InvalidTemplate', `Deployment template validation failed: the resource type '${planned.type}' is not emulated.`);
+      if (!target || !spec)
+        throw new ArmError(
+          400,
+          'InvalidTemplate',
+          `Deployment template validation failed: the resource type '${planned.type}' is not emulated.`,
+        );
       this.checkAncestors(target, spec);
       const existing = this.store.get(target.path);
-      this.write(target, spec, planned.body, { apiVersion: planned.apiVersion, name: target.name!, path: target.path, scope: target.scope, existing, query: {}, store: this.store, now: new Date().toISOString() });
+      this.write(target, spec, planned.body, {
+        apiVersion: planned.apiVersion,
+        name: target.name!,
+        path: target.path,
+        scope: target.scope,
+        existing,
+        query: {},
+        store: this.store,
+        now: new Date().toISOString(),
+      });
       ids.push(this.store.get(target.path)!.id);
     }
     void req;
@@ -400,7 +517,11 @@ export class ArmHandler {
   }
 
   private patch(req: ArmRequest, route: Route, spec: ResourceTypeSpec, apiVersion: string): ArmResponse {
-    if (!isObject(req.body)) throw badRequest("The request content was invalid and could not be deserialized: 'expected a JSON object'.", 'InvalidRequestContent');
+    if (!isObject(req.body))
+      throw badRequest(
+        "The request content was invalid and could not be deserialized: 'expected a JSON object'.",
+        'InvalidRequestContent',
+      );
     const existing = this.store.get(route.path);
     if (!existing) throw this.notFound(route);
     this.checkPreconditions(req, route, existing, req.body);
@@ -418,13 +539,20 @@ export class ArmHandler {
     }
     const ifMatch = header(req, 'if-match');
     if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== existing.etag) {
-      throw new ArmError(412, 'PreconditionFailed', `The specified precondition 'If-Match = ${ifMatch}' failed for '${route.name}'.`);
+      throw new ArmError(
+        412,
+        'PreconditionFailed',
+        `The specified precondition 'If-Match = ${ifMatch}' failed for '${route.name}'.`,
+      );
     }
     this.store.deleteTree(route.path);
     const mode = spec.lro?.(apiVersion)?.delete;
     if (mode) {
       const url = this.startOperation(req, route, apiVersion, mode, () => ({ status: 204 }));
-      return { status: 202, headers: mode === 'location' ? { Location: url } : { 'Azure-AsyncOperation': url, Location: url } };
+      return {
+        status: 202,
+        headers: mode === 'location' ? { Location: url } : { 'Azure-AsyncOperation': url, Location: url },
+      };
     }
     return { status: statuses.existing };
   }
@@ -432,7 +560,14 @@ export class ArmHandler {
   // -------------------------------------------------------------------------------------------------------------
   // long-running operations
 
-  private startOperation(req: ArmRequest, route: Route, apiVersion: string, mode: Operation['mode'], final: () => ArmResponse, onComplete?: () => void): string {
+  private startOperation(
+    req: ArmRequest,
+    route: Route,
+    apiVersion: string,
+    mode: Operation['mode'],
+    final: () => ArmResponse,
+    onComplete?: () => void,
+  ): string {
     const id = `op-${++this.opCounter}-${Date.now().toString(36)}`;
     this.ops.set(id, { id, mode, pollsLeft: this.options.lroPolls, done: false, final, onComplete });
     const segment = mode === 'location' ? 'operationResults' : 'operationStatuses';
@@ -448,7 +583,9 @@ export class ArmHandler {
   private poll(op: Operation): ArmResponse {
     if (op.pollsLeft > 0) {
       op.pollsLeft--;
-      return op.mode === 'location' ? { status: 202 } : { status: 200, body: { id: op.id, name: op.id, status: 'InProgress' } };
+      return op.mode === 'location'
+        ? { status: 202 }
+        : { status: 200, body: { id: op.id, name: op.id, status: 'InProgress' } };
     }
     if (!op.done) {
       op.done = true;

@@ -39,7 +39,15 @@ export async function main(argv: string[], io: CliIo = { out: process.stdout, er
   } catch (e) {
     return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
-  const opts = program.opts<{ port: number; workspaces?: string; pageSize: number; latencyMs?: number; lroPolls: number; faults?: string; caOut?: string }>();
+  const opts = program.opts<{
+    port: number;
+    workspaces?: string;
+    pageSize: number;
+    latencyMs?: number;
+    lroPolls: number;
+    faults?: string;
+    caOut?: string;
+  }>();
 
   let workspaces: EmulatorWorkspace[] = [];
   if (opts.workspaces) {
@@ -51,13 +59,25 @@ export async function main(argv: string[], io: CliIo = { out: process.stdout, er
   let faults: FaultConfig | undefined;
   if (opts.faults) faults = JSON.parse(fs.readFileSync(opts.faults, 'utf8')) as FaultConfig;
 
-  const emu = await startEmulator({ port: opts.port, workspaces, pageSize: opts.pageSize, latencyMs: opts.latencyMs, lroPolls: opts.lroPolls, faults });
+  const emu = await startEmulator({
+    port: opts.port,
+    workspaces,
+    pageSize: opts.pageSize,
+    latencyMs: opts.latencyMs,
+    lroPolls: opts.lroPolls,
+    faults,
+  });
   if (opts.caOut) fs.writeFileSync(opts.caOut, emu.caCert);
   const out = io.out;
   out.write(`ARM emulator (test support) listening on ${emu.httpUrl}\n`);
-  out.write(`  Azure SDK endpoint: ${emu.url} (self-signed certificate${opts.caOut ? ` in ${opts.caOut}` : `: GET ${emu.httpUrl}${ADMIN_PREFIX}/info`})\n`);
+  out.write(
+    `  Azure SDK endpoint: ${emu.url} (self-signed certificate${opts.caOut ? ` in ${opts.caOut}` : `: GET ${emu.httpUrl}${ADMIN_PREFIX}/info`})\n`,
+  );
   out.write(`  admin: ${emu.httpUrl}${ADMIN_PREFIX}/{requests,faults,seed,store,reset,info}\n`);
-  for (const w of workspaces) out.write(`  workspace: ${w.subscriptionId}/${w.resourceGroup}/${w.workspaceName} (${w.location}, Sentinel onboarded)\n`);
+  for (const w of workspaces)
+    out.write(
+      `  workspace: ${w.subscriptionId}/${w.resourceGroup}/${w.workspaceName} (${w.location}, Sentinel onboarded)\n`,
+    );
 
   await (io.stop ??
     new Promise<void>((resolve) => {

@@ -16,7 +16,9 @@ const Common = {
   times: z.number().int().min(0).optional(),
 };
 
-const Throttle = z.object({ ...Common, fault: z.literal('throttle'), retryAfterSeconds: z.number().int().min(0).default(1) }).strict();
+const Throttle = z
+  .object({ ...Common, fault: z.literal('throttle'), retryAfterSeconds: z.number().int().min(0).default(1) })
+  .strict();
 const ErrorFault = z
   .object({
     ...Common,
@@ -48,7 +50,8 @@ type ParsedRule = z.output<typeof FaultRuleSchema>;
 /** What to do with one request: wait `latencyMs`, then either answer normally or apply `action`. */
 export interface FaultDecision {
   latencyMs: number;
-  action?: { kind: 'drop' } | { kind: 'status'; status: number; code: string; message: string; retryAfterSeconds?: number };
+  action?:
+    { kind: 'drop' } | { kind: 'status'; status: number; code: string; message: string; retryAfterSeconds?: number };
   /** index of the rule that produced `action` */
   rule?: number;
 }
@@ -115,11 +118,26 @@ export class FaultEngine {
           decision.action = { kind: 'drop' };
           break;
         case 'throttle':
-          decision.action = { kind: 'status', status: 429, code: DEFAULT_ERRORS[429][0], message: DEFAULT_ERRORS[429][1], retryAfterSeconds: rule.retryAfterSeconds };
+          decision.action = {
+            kind: 'status',
+            status: 429,
+            code: DEFAULT_ERRORS[429][0],
+            message: DEFAULT_ERRORS[429][1],
+            retryAfterSeconds: rule.retryAfterSeconds,
+          };
           break;
         case 'error': {
-          const [code, message] = DEFAULT_ERRORS[rule.status] ?? ['InjectedFault', `Injected HTTP ${rule.status} (emulator fault rule).`];
-          decision.action = { kind: 'status', status: rule.status, code: rule.code ?? code, message: rule.message ?? message, retryAfterSeconds: rule.retryAfterSeconds };
+          const [code, message] = DEFAULT_ERRORS[rule.status] ?? [
+            'InjectedFault',
+            `Injected HTTP ${rule.status} (emulator fault rule).`,
+          ];
+          decision.action = {
+            kind: 'status',
+            status: rule.status,
+            code: rule.code ?? code,
+            message: rule.message ?? message,
+            retryAfterSeconds: rule.retryAfterSeconds,
+          };
           break;
         }
       }

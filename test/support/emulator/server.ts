@@ -18,7 +18,10 @@ import { Json, ResourceStore, StoredResource, normalizePath, stableGuid } from '
 import { generateSelfSignedCert } from './tls';
 
 /** A workspace to pre-create; `onboarded: false` leaves Sentinel off (no onboardingStates/default). */
-export type EmulatorWorkspace = Pick<WorkspaceRef, 'subscriptionId' | 'resourceGroup' | 'workspaceName' | 'location'> & { onboarded?: boolean };
+export type EmulatorWorkspace = Pick<
+  WorkspaceRef,
+  'subscriptionId' | 'resourceGroup' | 'workspaceName' | 'location'
+> & { onboarded?: boolean };
 
 export interface EmulatorOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks a free one */
@@ -116,7 +119,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const store = new ResourceStore();
   const arm = new ArmHandler(store, { pageSize: options.pageSize ?? 5, lroPolls: options.lroPolls ?? 1 });
   const faults = new FaultEngine();
-  const withLatency = (c: FaultConfig): FaultConfig => (options.latencyMs !== undefined && c.latencyMs === undefined ? { ...c, latencyMs: options.latencyMs } : c);
+  const withLatency = (c: FaultConfig): FaultConfig =>
+    options.latencyMs !== undefined && c.latencyMs === undefined ? { ...c, latencyMs: options.latencyMs } : c;
   const setFaults = (c: FaultConfig) => faults.set(withLatency(c));
   setFaults(options.faults ?? {});
   const log: RequestLogEntry[] = [];
@@ -128,11 +132,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // a seeded resource under a resource group that does not exist yet gets the group too, so ARM calls can reach it
     if (segs.length > 4 && segs[0].toLowerCase() === 'subscriptions' && segs[2].toLowerCase() === 'resourcegroups') {
       const rgPath = `/${segs.slice(0, 4).join('/')}`;
-      if (!store.has(rgPath)) seed(rgPath, { location: body.location ?? 'westeurope', properties: { provisioningState: 'Succeeded' } });
+      if (!store.has(rgPath))
+        seed(rgPath, { location: body.location ?? 'westeurope', properties: { provisioningState: 'Succeeded' } });
     }
     const clean = `/${segs.join('/')}`;
     const typeKey = typeKeyOf(clean);
-    return store.put({ id: clean, typeKey, body: { id: clean, name: segs[segs.length - 1], type: RESOURCE_TYPES[typeKey]?.type ?? typeKey, ...body } });
+    return store.put({
+      id: clean,
+      typeKey,
+      body: { id: clean, name: segs[segs.length - 1], type: RESOURCE_TYPES[typeKey]?.type ?? typeKey, ...body },
+    });
   };
 
   const addWorkspace = (ws: EmulatorWorkspace) => {
@@ -141,9 +150,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const wsPath = workspacePath(ws);
     seed(wsPath, {
       location: ws.location,
-      properties: { customerId: stableGuid(`customer:${wsPath.toLowerCase()}`), provisioningState: 'Succeeded', sku: { name: 'PerGB2018' }, retentionInDays: 90 },
+      properties: {
+        customerId: stableGuid(`customer:${wsPath.toLowerCase()}`),
+        provisioningState: 'Succeeded',
+        sku: { name: 'PerGB2018' },
+        retentionInDays: 90,
+      },
     });
-    if (ws.onboarded !== false) seed(`${wsPath}/providers/Microsoft.SecurityInsights/onboardingStates/default`, { properties: {} });
+    if (ws.onboarded !== false)
+      seed(`${wsPath}/providers/Microsoft.SecurityInsights/onboardingStates/default`, { properties: {} });
   };
 
   const init = () => {
@@ -153,13 +168,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   init();
 
   const send = (res: http.ServerResponse, r: ArmResponse) => {
-    const headers: Record<string, string> = { 'x-ms-request-id': randomUUID(), 'x-ms-correlation-request-id': randomUUID(), ...(r.headers ?? {}) };
+    const headers: Record<string, string> = {
+      'x-ms-request-id': randomUUID(),
+      'x-ms-correlation-request-id': randomUUID(),
+      ...(r.headers ?? {}),
+    };
     if (r.body === undefined) {
       res.writeHead(r.status, { ...headers, 'content-length': '0' }).end();
       return;
     }
     const text = JSON.stringify(r.body);
-    res.writeHead(r.status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) }).end(text);
+    res
+      .writeHead(r.status, {
+        ...headers,
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(text)),
+      })
+      .end(text);
   };
 
   const admin = async (req: http.IncomingMessage, res: http.ServerResponse, path: string, url: URL) => {
@@ -185,7 +210,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         const items = Array.isArray(body) ? body : [body];
         const stored = items.map((it) => {
           const o = it as { path?: unknown; body?: unknown };
-          if (typeof o?.path !== 'string' || typeof o.body !== 'object' || o.body === null) throw new Error('expected {path: string, body: object} or an array of them');
+          if (typeof o?.path !== 'string' || typeof o.body !== 'object' || o.body === null)
+            throw new Error('expected {path: string, body: object} or an array of them');
           return seed(o.path, o.body as Json).body;
         });
         return send(res, { status: 200, body: Array.isArray(body) ? stored : stored[0] });
@@ -200,9 +226,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return send(res, { status: 204 });
       }
       if (sub === '/info' && method === 'GET') return send(res, { status: 200, body: info() });
-      return send(res, { status: 404, body: { error: { code: 'NotFound', message: `no emulator admin endpoint ${method} ${path}` } } });
+      return send(res, {
+        status: 404,
+        body: { error: { code: 'NotFound', message: `no emulator admin endpoint ${method} ${path}` } },
+      });
     } catch (e) {
-      const message = e instanceof ZodError ? e.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ') : (e as Error).message;
+      const message =
+        e instanceof ZodError
+          ? e.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')
+          : (e as Error).message;
       return send(res, { status: 400, body: { error: { code: 'InvalidEmulatorRequest', message } } });
     }
   };
@@ -217,7 +249,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     } catch {
       path = url.pathname;
     }
-    if (normalizePath(path) === ADMIN_PREFIX || normalizePath(path).startsWith(`${ADMIN_PREFIX}/`)) return admin(req, res, path, url);
+    if (normalizePath(path) === ADMIN_PREFIX || normalizePath(path).startsWith(`${ADMIN_PREFIX}/`))
+      return admin(req, res, path, url);
 
     const text = await readBody(req);
     const entry: RequestLogEntry = {
@@ -226,7 +259,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       method: (req.method ?? 'GET').toUpperCase(),
       path,
       query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)])),
+      headers: Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]),
+      ),
       body: parseBody(text),
     };
     log.push(entry);
@@ -245,11 +280,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (decision.action?.kind === 'status') {
       const a = decision.action;
       entry.fault = 'status';
-      response = { status: a.status, body: { error: { code: a.code, message: a.message } }, headers: a.retryAfterSeconds !== undefined ? { 'Retry-After': String(a.retryAfterSeconds) } : {} };
+      response = {
+        status: a.status,
+        body: { error: { code: a.code, message: a.message } },
+        headers: a.retryAfterSeconds !== undefined ? { 'Retry-After': String(a.retryAfterSeconds) } : {},
+      };
     } else if (typeof entry.body === 'string' && entry.method !== 'GET') {
-      response = { status: 400, body: { error: { code: 'InvalidRequestContent', message: 'The request content was invalid and could not be deserialized: it is not JSON.' } } };
+      response = {
+        status: 400,
+        body: {
+          error: {
+            code: 'InvalidRequestContent',
+            message: 'The request content was invalid and could not be deserialized: it is not JSON.',
+          },
+        },
+      };
     } else {
-      response = arm.handle({ method: entry.method, path, query: entry.query, headers: req.headers, body: entry.body, baseUrl });
+      response = arm.handle({
+        method: entry.method,
+        path,
+        query: entry.query,
+        headers: req.headers,
+        body: entry.body,
+        baseUrl,
+      });
     }
     entry.status = response.status;
     send(res, response);
@@ -257,7 +311,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handler(req, res).catch((e: Error) => {
-      if (!res.headersSent) send(res, { status: 500, body: { error: { code: 'EmulatorError', message: e.stack ?? e.message } } });
+      if (!res.headersSent)
+        send(res, { status: 500, body: { error: { code: 'EmulatorError', message: e.stack ?? e.message } } });
       else res.destroy();
     });
   };
@@ -280,7 +335,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tcp.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (tcp.address() as net.AddressInfo).port;
-  const info = () => ({ url: `https://127.0.0.1:${port}`, httpUrl: `http://127.0.0.1:${port}`, port, caCert: tls.cert });
+  const info = () => ({
+    url: `https://127.0.0.1:${port}`,
+    httpUrl: `http://127.0.0.1:${port}`,
+    port,
+    caCert: tls.cert,
+  });
 
   return {
     ...info(),

@@ -71,8 +71,10 @@ export class TemplateEngine {
     given: Json,
   ) {
     this.rgId = `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}`;
-    for (const [k, p] of Object.entries((template.parameters ?? {}) as Record<string, Json>)) if (p && 'defaultValue' in p) this.params[k] = p.defaultValue;
-    for (const [k, p] of Object.entries(given ?? {})) if (p && typeof p === 'object' && 'value' in (p as Json)) this.params[k] = (p as Json).value;
+    for (const [k, p] of Object.entries((template.parameters ?? {}) as Record<string, Json>))
+      if (p && 'defaultValue' in p) this.params[k] = p.defaultValue;
+    for (const [k, p] of Object.entries(given ?? {}))
+      if (p && typeof p === 'object' && 'value' in (p as Json)) this.params[k] = (p as Json).value;
     this.vars = (template.variables ?? {}) as Record<string, unknown>;
   }
 
@@ -85,7 +87,8 @@ export class TemplateEngine {
       return v;
     }
     if (Array.isArray(v)) return v.map((x) => this.value(x, depth));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.value(x, depth)]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.value(x, depth)]));
     return v;
   }
 
@@ -137,7 +140,8 @@ export class TemplateEngine {
 
   private idOf(prefix: string, type: string, names: unknown[]): string {
     const [ns, ...types] = type.split('/');
-    if (types.length !== names.length) throw invalid(`${type} needs ${types.length} name segment(s), got ${names.length}`);
+    if (types.length !== names.length)
+      throw invalid(`${type} needs ${types.length} name segment(s), got ${names.length}`);
     return `${prefix}/providers/${ns}/${types.map((t, i) => `${t}/${String(names[i])}`).join('/')}`;
   }
 
@@ -156,7 +160,11 @@ export class TemplateEngine {
       case 'resourcegroup':
         return { id: this.rgId, name: this.scope.resourceGroup, location: this.scope.location };
       case 'subscription':
-        return { id: `/subscriptions/${this.scope.subscriptionId}`, subscriptionId: this.scope.subscriptionId, tenantId: stableGuid('tenant') };
+        return {
+          id: `/subscriptions/${this.scope.subscriptionId}`,
+          subscriptionId: this.scope.subscriptionId,
+          tenantId: stableGuid('tenant'),
+        };
       case 'resourceid':
         return this.idOf(this.rgId, String(a[0]), a.slice(1));
       case 'subscriptionresourceid':
@@ -165,13 +173,20 @@ export class TemplateEngine {
         return stableGuid(`guid:${a.map(String).join('-')}`);
       case 'reference': {
         const r = this.scope.store.get(String(a[0]));
-        if (!r) throw new ArmError(404, 'ResourceNotFound', `The Resource '${String(a[0])}' was not found (reference()).`);
+        if (!r)
+          throw new ArmError(404, 'ResourceNotFound', `The Resource '${String(a[0])}' was not found (reference()).`);
         return String(a[2] ?? '').toLowerCase() === 'full' ? r.body : r.body.properties;
       }
       case 'not':
         return !a[0];
       case 'empty':
-        return a[0] === undefined || a[0] === null || a[0] === '' || (Array.isArray(a[0]) && a[0].length === 0) || (typeof a[0] === 'object' && a[0] !== null && Object.keys(a[0]).length === 0);
+        return (
+          a[0] === undefined ||
+          a[0] === null ||
+          a[0] === '' ||
+          (Array.isArray(a[0]) && a[0].length === 0) ||
+          (typeof a[0] === 'object' && a[0] !== null && Object.keys(a[0]).length === 0)
+        );
       case 'equals':
         return JSON.stringify(a[0]) === JSON.stringify(a[1]);
       case 'if':
@@ -197,6 +212,11 @@ export class TemplateEngine {
     const nameSegs = name.split('/');
     const [ns, ...types] = type.split('/');
     if (types.length !== nameSegs.length) throw invalid(`the name '${name}' does not fit the type '${type}'`);
-    return { id: `${base}/providers/${ns}/${types.map((t, i) => `${t}/${nameSegs[i]}`).join('/')}`, type, apiVersion: String(apiVersion), body };
+    return {
+      id: `${base}/providers/${ns}/${types.map((t, i) => `${t}/${nameSegs[i]}`).join('/')}`,
+      type,
+      apiVersion: String(apiVersion),
+      body,
+    };
   }
 }

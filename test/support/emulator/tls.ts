@@ -22,7 +22,8 @@ function derLength(n: number): Buffer {
   for (let x = n; x > 0; x >>= 8) bytes.unshift(x & 0xff);
   return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
-const tlv = (tag: number, content: Buffer): Buffer => Buffer.concat([Buffer.from([tag]), derLength(content.length), content]);
+const tlv = (tag: number, content: Buffer): Buffer =>
+  Buffer.concat([Buffer.from([tag]), derLength(content.length), content]);
 const seq = (...parts: Buffer[]): Buffer => tlv(0x30, Buffer.concat(parts));
 const set = (...parts: Buffer[]): Buffer => tlv(0x31, Buffer.concat(parts));
 const bool = (v: boolean): Buffer => tlv(0x01, Buffer.from([v ? 0xff : 0x00]));
@@ -89,7 +90,10 @@ export function generateSelfSignedCert(days = 30): SelfSignedCert {
     // digitalSignature + keyCertSign
     seq(oid(OID.keyUsage), bool(true), octets(tlv(0x03, Buffer.from([0x02, 0x84])))),
     seq(oid(OID.extKeyUsage), octets(seq(oid(OID.serverAuth)))),
-    seq(oid(OID.subjectAltName), octets(seq(tlv(0x87, Buffer.from([127, 0, 0, 1])), tlv(0x82, Buffer.from('localhost'))))),
+    seq(
+      oid(OID.subjectAltName),
+      octets(seq(tlv(0x87, Buffer.from([127, 0, 0, 1])), tlv(0x82, Buffer.from('localhost')))),
+    ),
   );
   const tbs = seq(
     explicit(0, positiveInt(Buffer.from([2]))),
@@ -103,7 +107,10 @@ export function generateSelfSignedCert(days = 30): SelfSignedCert {
   );
   const signature = crypto.sign('sha256', tbs, privateKey);
   const der = seq(tbs, sigAlg, bits(signature));
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return {
     cert: `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`,
     key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
