@@ -1,14 +1,8 @@
 /** Watchlist mode: the account watchlist emitted from the config (RFC 4180 CSV, Sentinel watchlist resource, ARM). */
 import fc from 'fast-check';
+import { API_VERSIONS } from '../scripts/core/definitions';
 import { loadConfig } from '../scripts/config/load';
-import {
-  csvField,
-  emitWatchlist,
-  toCsv,
-  WATCHLIST_API_VERSION,
-  watchlistCsv,
-  watchlistResource,
-} from '../scripts/emit/watchlist';
+import { csvField, emitWatchlist, toCsv, watchlistCsv, watchlistResource } from '../scripts/emit/watchlist';
 import { loadPack } from '../scripts/content/pack';
 import { configWith, WATCHLIST_CONFIG } from './helpers/pack';
 
@@ -115,7 +109,7 @@ describe('watchlist emitter', () => {
       scope: 'sentinel',
       type: 'watchlists',
       name: 'BreakGlassAccounts',
-      apiVersion: WATCHLIST_API_VERSION,
+      apiVersion: API_VERSIONS.watchlists,
     });
     expect(res.body.properties).toMatchObject({
       displayName: 'Break-glass accounts',
@@ -130,7 +124,7 @@ describe('watchlist emitter', () => {
     expect(arm.resources).toHaveLength(1);
     expect(arm.resources[0]).toMatchObject({
       type: 'Microsoft.OperationalInsights/workspaces/providers/watchlists',
-      apiVersion: WATCHLIST_API_VERSION,
+      apiVersion: API_VERSIONS.watchlists,
       name: "[concat(parameters('workspace'), '/Microsoft.SecurityInsights/', 'BreakGlassAccounts')]",
       properties: { rawContent: out.artifacts[0].content },
     });

@@ -3,6 +3,7 @@
  * resolved for one config: queries rendered and inlined, actions the config cannot use left out, and the values
  * of the workflow parameters computed.
  */
+import { API_VERSIONS } from '../core/definitions';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Config } from '../config/schema';
@@ -237,7 +238,7 @@ export const PLAYBOOK_PARAMETERS: Record<ParameterName, ParameterSpec> = {
   WorkspaceId: {
     type: 'string',
     description: 'Workspace (customer) id for the Log Analytics query API.',
-    expression: `[reference(${WS_ID}, '2022-10-01').customerId]`,
+    expression: `[reference(${WS_ID}, '${API_VERSIONS.workspaces}').customerId]`,
   },
 };
 

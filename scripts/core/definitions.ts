@@ -74,3 +74,30 @@ export const IpRange = z.string().refine(isIpOrCidr, {
 export const AuthMethod = z.string().refine((m) => (AUTH_METHODS as readonly string[]).includes(m), {
   message: `expected one of the authentication method names of the sign-in logs: ${AUTH_METHODS.map((m) => JSON.stringify(m)).join(', ')}`,
 });
+
+/**
+ * The api-version of every ARM resource type the pack writes or reads, defined once: emit writes each resource at its
+ * version, and deploy lists, reads and deletes the type at the same one (an orphan found while pruning is deleted at
+ * the version its type is emitted at). Sources: /work/shared/reference/rest-shapes.md.
+ */
+export const API_VERSIONS = {
+  /** Scheduled rules and automation rules: stable (rest-shapes §1.1) */
+  alertRulesStable: '2025-09-01',
+  /** NRT rules exist only in preview; deploy lists alert rules at this version so NRT rules are returned too */
+  alertRulesPreview: '2025-07-01-preview',
+  automationRules: '2025-09-01',
+  metadata: '2025-09-01',
+  /** the accounts watchlist and the drill watchlist (and its items) */
+  watchlists: '2025-09-01',
+  savedSearches: '2020-08-01',
+  /** newest stable Microsoft.Insights/workbooks (rest-shapes §2.1) */
+  workbooks: '2023-06-01',
+  actionGroups: '2023-01-01',
+  scheduledQueryRules: '2023-12-01',
+  workflows: '2019-05-01',
+  connections: '2016-06-01',
+  deployments: '2025-03-01',
+  roleAssignments: '2022-04-01',
+  workspaces: '2022-10-01',
+  subscriptions: '2022-12-01',
+} as const;

@@ -18,10 +18,11 @@
  * For a deployment the pack writes, a Logic App or API connection its template would create that exists and is not
  * this config's is a conflict: the deployment would overwrite someone else's resource.
  */
+import { API_VERSIONS } from '../core/definitions';
 import { ROLES } from '../emit/playbooks';
 import { deploymentContext, evalArmString } from './armExpressions';
 import { ArmCallError, ArmClients, Json } from './clients';
-import { API_DEFAULTS, KIND_SPECS, ScopeIds } from './kinds';
+import { KIND_SPECS, ScopeIds } from './kinds';
 import { CascadeItem, forcedBy, ownershipOf, PlanEntry } from './plan';
 
 export interface TemplateResource {
@@ -72,9 +73,9 @@ export function templateCreates(deploymentBody: Json, ids: ScopeIds): TemplateRe
 }
 
 const INNER_API: Record<string, string> = {
-  'microsoft.logic/workflows': API_DEFAULTS.workflows,
-  'microsoft.web/connections': API_DEFAULTS.connections,
-  'microsoft.authorization/roleassignments': API_DEFAULTS.roleAssignments,
+  'microsoft.logic/workflows': API_VERSIONS.workflows,
+  'microsoft.web/connections': API_VERSIONS.connections,
+  'microsoft.authorization/roleassignments': API_VERSIONS.roleAssignments,
 };
 /** children first: the role assignment of the identity, the Logic App, then its connections */
 const DELETE_ORDER = [
@@ -188,7 +189,7 @@ export async function orphanCascade(
       }
       let ra: Json | undefined;
       try {
-        ra = await getOrUndefined(c, id, API_DEFAULTS.roleAssignments);
+        ra = await getOrUndefined(c, id, API_VERSIONS.roleAssignments);
       } catch (e) {
         keeps.push({ id, reason: unreadable(e).reason });
         continue;
@@ -210,7 +211,7 @@ export async function orphanCascade(
       deletes.push({
         id,
         type,
-        apiVersion: API_DEFAULTS.roleAssignments,
+        apiVersion: API_VERSIONS.roleAssignments,
         why: "Microsoft Sentinel Responder of the playbook's own managed identity on the workspace",
       });
       continue;

@@ -9,6 +9,7 @@
  * rules and watchlists have no tags). Plan then says "unchanged" only when the recorded hash equals the new one AND
  * every field the pack sends still has its value (which catches edits made in the portal).
  */
+import { API_VERSIONS } from '../core/definitions';
 import {
   metadataSourceId,
   PACK_ID_TAG,
@@ -28,7 +29,6 @@ export const HASH_TAG = 'breakglass-sentinel-hash';
 export const SAVED_SEARCH_HASH_TAG = 'btgHash';
 /** prefix of the hash in a metadata item's customVersion */
 export const HASH_PREFIX = 'sha256:';
-export const METADATA_API_VERSION = '2025-09-01';
 
 export interface DesiredItem {
   /** `kind:name`, the form `dependsOn` uses */
@@ -188,7 +188,7 @@ function companionMetadata(parent: DesiredItem, ids: ScopeIds, packId: string): 
     kind: 'metadata',
     scope: 'sentinel',
     type: 'metadata',
-    apiVersion: METADATA_API_VERSION,
+    apiVersion: API_VERSIONS.metadata,
     body: {},
   });
   return {
@@ -199,7 +199,7 @@ function companionMetadata(parent: DesiredItem, ids: ScopeIds, packId: string): 
     templateId: parent.templateId,
     spec,
     id: resourceId('sentinel', 'metadata', name, ids),
-    apiVersion: METADATA_API_VERSION,
+    apiVersion: API_VERSIONS.metadata,
     body: {
       properties: {
         parentId: parent.id,

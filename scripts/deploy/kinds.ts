@@ -6,6 +6,7 @@
  * New content kinds plug in by emitting `WorkspaceResource`s whose `(scope, type)` is in this table; a type that is
  * not gets `genericSpec` (raw REST at the resource's own api-version, tags or Sentinel metadata as the marker).
  */
+import { API_VERSIONS } from '../core/definitions';
 import type { OperationOptions } from '@azure/core-client';
 import { ResourceKind, ResourceScope } from '../emit/resources';
 import { ArmClients, Json, wireBody } from './clients';
@@ -164,29 +165,12 @@ type AnyModel = any;
 const omit = (o: Json, keys: string[]): Json =>
   Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 
-export const API_DEFAULTS = {
-  alertRulesList: '2025-07-01-preview',
-  metadata: '2025-09-01',
-  watchlists: '2024-09-01',
-  automationRules: '2025-09-01',
-  savedSearches: '2020-08-01',
-  workbooks: '2023-06-01',
-  actionGroups: '2023-01-01',
-  scheduledQueryRules: '2023-12-01',
-  workflows: '2019-05-01',
-  connections: '2016-06-01',
-  deployments: '2024-03-01',
-  roleAssignments: '2022-04-01',
-  workspaces: '2022-10-01',
-  subscriptions: '2022-12-01',
-} as const;
-
 const SPECS: KindSpec[] = [
   sentinelSpec(
     'alertRule',
     'alertRules',
     'analytics rule',
-    API_DEFAULTS.alertRulesList,
+    API_VERSIONS.alertRulesPreview,
     'metadata',
     {
       list: (c, ids, o) => c.alertRules.list(ids.resourceGroup, ids.workspaceName, o),
@@ -194,9 +178,9 @@ const SPECS: KindSpec[] = [
         c.alertRules.createOrUpdate(ids.resourceGroup, ids.workspaceName, name, flat as AnyModel, o),
       del: (c, ids, name, o) => c.alertRules.delete(ids.resourceGroup, ids.workspaceName, name, o),
     },
-    { listApiVersion: API_DEFAULTS.alertRulesList },
+    { listApiVersion: API_VERSIONS.alertRulesPreview },
   ),
-  sentinelSpec('metadata', 'metadata', 'Sentinel metadata', API_DEFAULTS.metadata, 'self', {
+  sentinelSpec('metadata', 'metadata', 'Sentinel metadata', API_VERSIONS.metadata, 'self', {
     list: (c, ids, o) => c.metadata.list(ids.resourceGroup, ids.workspaceName, o),
     put: (c, ids, name, flat, o) => c.metadata.create(ids.resourceGroup, ids.workspaceName, name, flat as AnyModel, o),
     del: (c, ids, name, o) => c.metadata.delete(ids.resourceGroup, ids.workspaceName, name, o),
@@ -205,7 +189,7 @@ const SPECS: KindSpec[] = [
     'watchlist',
     'watchlists',
     'watchlist',
-    API_DEFAULTS.watchlists,
+    API_VERSIONS.watchlists,
     'metadata',
     {
       list: (c, ids, o) => c.watchlists.list(ids.resourceGroup, ids.workspaceName, o),
@@ -227,7 +211,7 @@ const SPECS: KindSpec[] = [
       }),
     },
   ),
-  sentinelSpec('automationRule', 'automationRules', 'automation rule', API_DEFAULTS.automationRules, 'metadata', {
+  sentinelSpec('automationRule', 'automationRules', 'automation rule', API_VERSIONS.automationRules, 'metadata', {
     list: (c, ids, o) => c.automationRules.list(ids.resourceGroup, ids.workspaceName, o),
     // SDK gotcha (rest-shapes.md §1.4): the body goes in the options bag
     put: (c, ids, name, flat, o) =>
@@ -243,27 +227,27 @@ const SPECS: KindSpec[] = [
     kind: 'huntingQuery',
     scope: 'workspace',
     type: 'savedSearches',
-    defaultApiVersion: API_DEFAULTS.savedSearches,
+    defaultApiVersion: API_VERSIONS.savedSearches,
     marker: 'savedSearchTags',
     orphanScan: true,
     client: (c, ids) => c.operationalInsights(ids.subscriptionId),
     list: async (c, ids, v) => {
       const oi = c.operationalInsights(ids.subscriptionId);
-      if (v !== API_DEFAULTS.savedSearches)
+      if (v !== API_VERSIONS.savedSearches)
         return rawList({ scope: 'workspace', type: 'savedSearches' })(c, ids, v, oi);
       const { options, raw } = c.callOptions();
       await oi.savedSearches.listByWorkspace(ids.resourceGroup, ids.workspaceName, options);
       return ((wireBody(raw()) as { value?: Json[] } | undefined)?.value ?? []) as Json[];
     },
     typedPut: {
-      sdkApiVersion: API_DEFAULTS.savedSearches,
+      sdkApiVersion: API_VERSIONS.savedSearches,
       call: (c, ids, name, _v, flat, o) =>
         c
           .operationalInsights(ids.subscriptionId)
           .savedSearches.createOrUpdate(ids.resourceGroup, ids.workspaceName, name, flat as AnyModel, o),
     },
     typedDelete: {
-      sdkApiVersion: API_DEFAULTS.savedSearches,
+      sdkApiVersion: API_VERSIONS.savedSearches,
       call: (c, ids, name, _v, o) =>
         c.operationalInsights(ids.subscriptionId).savedSearches.delete(ids.resourceGroup, ids.workspaceName, name, o),
     },
@@ -274,7 +258,7 @@ const SPECS: KindSpec[] = [
     kind: 'workbook',
     scope: 'resourceGroup',
     type: 'Microsoft.Insights/workbooks',
-    defaultApiVersion: API_DEFAULTS.workbooks,
+    defaultApiVersion: API_VERSIONS.workbooks,
     marker: 'tags',
     orphanScan: true,
     client: (c, ids) => c.appInsights(ids.subscriptionId),
@@ -283,7 +267,7 @@ const SPECS: KindSpec[] = [
       const out: Json[] = [];
       // the list operation needs a category; Sentinel workbooks use "sentinel"
       for (const category of [...new Set(['sentinel', ...extra.categories])]) {
-        if (v === API_DEFAULTS.workbooks) {
+        if (v === API_VERSIONS.workbooks) {
           out.push(
             ...(await typedPages(c, (o) =>
               ai.workbooks.listByResourceGroup(ids.resourceGroup, category, { ...o, canFetchContent: true }),
@@ -304,7 +288,7 @@ const SPECS: KindSpec[] = [
       return out;
     },
     typedPut: {
-      sdkApiVersion: API_DEFAULTS.workbooks,
+      sdkApiVersion: API_VERSIONS.workbooks,
       call: (c, ids, name, _v, flat, o) => {
         const sourceId = typeof flat.sourceId === 'string' ? flat.sourceId : undefined;
         return c
@@ -313,7 +297,7 @@ const SPECS: KindSpec[] = [
       },
     },
     typedDelete: {
-      sdkApiVersion: API_DEFAULTS.workbooks,
+      sdkApiVersion: API_VERSIONS.workbooks,
       call: (c, ids, name, _v, o) => c.appInsights(ids.subscriptionId).workbooks.delete(ids.resourceGroup, name, o),
     },
   },
@@ -323,7 +307,7 @@ const SPECS: KindSpec[] = [
     kind: 'actionGroup',
     scope: 'resourceGroup',
     type: 'Microsoft.Insights/actionGroups',
-    defaultApiVersion: API_DEFAULTS.actionGroups,
+    defaultApiVersion: API_VERSIONS.actionGroups,
     marker: 'tags',
     orphanScan: true,
     client: (c, ids) => c.monitor(ids.subscriptionId),
@@ -350,7 +334,7 @@ const SPECS: KindSpec[] = [
     kind: 'monitorAlert',
     scope: 'resourceGroup',
     type: 'Microsoft.Insights/scheduledQueryRules',
-    defaultApiVersion: API_DEFAULTS.scheduledQueryRules,
+    defaultApiVersion: API_VERSIONS.scheduledQueryRules,
     marker: 'tags',
     orphanScan: true,
     client: (c, ids) => c.monitor(ids.subscriptionId),
@@ -368,23 +352,23 @@ const SPECS: KindSpec[] = [
     kind: 'playbook',
     scope: 'resourceGroup',
     type: 'Microsoft.Logic/workflows',
-    defaultApiVersion: API_DEFAULTS.workflows,
+    defaultApiVersion: API_VERSIONS.workflows,
     marker: 'tags',
     orphanScan: false,
     client: (c, ids) => c.logic(ids.subscriptionId),
     list: (c, ids, v) => {
       const logic = c.logic(ids.subscriptionId);
-      if (v === API_DEFAULTS.workflows)
+      if (v === API_VERSIONS.workflows)
         return typedPages(c, (o) => logic.workflows.listByResourceGroup(ids.resourceGroup, o));
       return rawList({ scope: 'resourceGroup', type: 'Microsoft.Logic/workflows' })(c, ids, v, logic);
     },
     typedPut: {
-      sdkApiVersion: API_DEFAULTS.workflows,
+      sdkApiVersion: API_VERSIONS.workflows,
       call: (c, ids, name, _v, flat, o) =>
         c.logic(ids.subscriptionId).workflows.createOrUpdate(ids.resourceGroup, name, flat as AnyModel, o),
     },
     typedDelete: {
-      sdkApiVersion: API_DEFAULTS.workflows,
+      sdkApiVersion: API_VERSIONS.workflows,
       call: (c, ids, name, _v, o) => c.logic(ids.subscriptionId).workflows.delete(ids.resourceGroup, name, o),
     },
   },
@@ -396,7 +380,7 @@ const SPECS: KindSpec[] = [
     kind: 'playbook',
     scope: 'resourceGroup',
     type: 'Microsoft.Resources/deployments',
-    defaultApiVersion: API_DEFAULTS.deployments,
+    defaultApiVersion: API_VERSIONS.deployments,
     marker: 'tags',
     orphanScan: true,
     client: (c) => c.generic(),
@@ -415,7 +399,7 @@ const SPECS: KindSpec[] = [
     kind: 'playbook',
     scope: 'resourceGroup',
     type: 'Microsoft.Web/connections',
-    defaultApiVersion: API_DEFAULTS.connections,
+    defaultApiVersion: API_VERSIONS.connections,
     marker: 'tags',
     orphanScan: false,
     client: (c) => c.generic(),

@@ -6,6 +6,7 @@
  *    Automation Contributor on the playbooks' resource group, or automation rules cannot run them: granted when the
  *    deploying identity may create role assignments, otherwise the exact `az role assignment create` is printed.
  */
+import { API_VERSIONS } from '../core/definitions';
 import {
   createDefaultHttpClient,
   createPipelineFromOptions,
@@ -18,7 +19,7 @@ import { PACK_NAMESPACE } from '../content/ids';
 import { deploymentContext, evalArmString } from './armExpressions';
 import { ArmCallError, ArmClients, Json } from './clients';
 import { DesiredItem } from './desired';
-import { API_DEFAULTS, ScopeIds } from './kinds';
+import { ScopeIds } from './kinds';
 import { Cloud } from './target';
 import { tokenOriginPolicy } from '../security/tokenOrigin';
 
@@ -145,7 +146,7 @@ export async function graphSentinelPrincipalId(
 }
 
 const roleAssignmentsUrl = (c: ArmClients, scope: string, principalId: string) =>
-  c.url(`${scope}/providers/Microsoft.Authorization/roleAssignments`, API_DEFAULTS.roleAssignments, {
+  c.url(`${scope}/providers/Microsoft.Authorization/roleAssignments`, API_VERSIONS.roleAssignments, {
     $filter: `principalId eq '${principalId}'`,
   });
 
@@ -164,7 +165,7 @@ export async function planPostDeploy(
     const id = `${ids.resourceGroupId}/providers/Microsoft.Web/connections/${ref.name}`;
     let status: Consent['status'] = 'needs consent';
     try {
-      const res = await c.send(c.generic(), 'GET', c.url(id, API_DEFAULTS.connections));
+      const res = await c.send(c.generic(), 'GET', c.url(id, API_VERSIONS.connections));
       const statuses = ((res.body as Json | undefined)?.properties as Json | undefined)?.statuses;
       if (Array.isArray(statuses) && statuses.some((s) => isObject(s) && /^connected$/i.test(String(s.status))))
         status = 'connected';
@@ -223,7 +224,7 @@ export async function grantPermission(c: ArmClients, step: PermissionStep): Prom
   );
   const url = c.url(
     `${step.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
-    API_DEFAULTS.roleAssignments,
+    API_VERSIONS.roleAssignments,
   );
   try {
     await c.send(c.generic(), 'PUT', url, {

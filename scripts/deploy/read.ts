@@ -2,11 +2,12 @@
  * Read one workspace before planning: check that it exists and has Microsoft Sentinel, look up the values the pack's
  * placeholders need, and list what is deployed (every type of the deploy table, so owned leftovers show up).
  */
+import { API_VERSIONS } from '../core/definitions';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { WorkspaceRef } from '../config/schema';
 import { ArmCallError, ArmClients, Json, toArmError } from './clients';
 import { DesiredItem, scopeIdsOf } from './desired';
-import { API_DEFAULTS, KIND_SPECS, KindSpec, ScopeIds } from './kinds';
+import { KIND_SPECS, KindSpec, ScopeIds } from './kinds';
 import { DeployedSnapshot, snapshotOf } from './plan';
 import { tenantOfToken } from './target';
 
@@ -63,7 +64,7 @@ export async function checkWorkspace(
   try {
     const { options } = c.callOptions();
     await c
-      .securityInsights(ids.subscriptionId, API_DEFAULTS.automationRules)
+      .securityInsights(ids.subscriptionId, API_VERSIONS.automationRules)
       .sentinelOnboardingStates.get(ids.resourceGroup, ids.workspaceName, 'default', options);
   } catch (e) {
     const status = statusOf(e);
@@ -88,7 +89,7 @@ export async function lookupTenant(
 ): Promise<string> {
   if (given) return given;
   try {
-    const res = await c.send(c.generic(), 'GET', c.url(`/subscriptions/${subscriptionId}`, API_DEFAULTS.subscriptions));
+    const res = await c.send(c.generic(), 'GET', c.url(`/subscriptions/${subscriptionId}`, API_VERSIONS.subscriptions));
     const tid = (res.body as { tenantId?: unknown } | undefined)?.tenantId;
     if (typeof tid === 'string' && tid) return tid;
   } catch {

@@ -6,6 +6,7 @@
  *
  * The write is one PUT of a watchlist item (rest-shapes §1.5) with an ARM token that goes to the ARM origin only.
  */
+import { API_VERSIONS } from '../core/definitions';
 import type { TokenCredential } from '@azure/core-auth';
 import * as https from 'https';
 import {
@@ -41,7 +42,7 @@ export const DRILL_WATCHLIST = {
     'Operator',
     'Workspace',
   ],
-  apiVersion: '2025-09-01',
+  apiVersion: API_VERSIONS.watchlists,
 } as const;
 export type DrillColumn = (typeof DRILL_WATCHLIST.columns)[number];
 
