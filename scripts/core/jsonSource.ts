@@ -1,27 +1,74 @@
 /**
- * JSON template files (workbooks, playbooks) with a source map. JSON.parse is the authority on the data; the YAML
- * parser (JSON is YAML 1.2) supplies node positions, so a path or an offset inside a JSON string can be shown as
- * file:line:col like the YAML templates.
+ * JSON template files (workbooks, playbooks) with a source map. JSON.parse is the authority on the data; jsonc-parser
+ * (strict: no comments, no trailing commas) locates a syntax error, and the YAML parser (JSON is YAML 1.2) supplies
+ * node positions, so a path or an offset inside a JSON string can be shown as file:line:col like the YAML templates.
  */
 import * as fs from 'fs';
+import { parse as parseJsonc, ParseError, ParseErrorCode } from 'jsonc-parser';
 import { Diagnostic } from './diagnostic';
-import { parseYamlSource, YamlSource } from './yamlSource';
+import { offsetsToRange, parseYamlSource, YamlSource } from './yamlSource';
+import { LineCounter } from 'yaml';
+
+/** What a jsonc-parser error code means, in words. */
+const JSON_ERROR: Record<ParseErrorCode, string> = {
+  [ParseErrorCode.InvalidSymbol]: 'unexpected character',
+  [ParseErrorCode.InvalidNumberFormat]: 'invalid number',
+  [ParseErrorCode.PropertyNameExpected]: 'expected a property name in double quotes',
+  [ParseErrorCode.ValueExpected]: 'expected a value',
+  [ParseErrorCode.ColonExpected]: "expected ':'",
+  [ParseErrorCode.CommaExpected]: "expected ','",
+  [ParseErrorCode.CloseBraceExpected]: "expected '}'",
+  [ParseErrorCode.CloseBracketExpected]: "expected ']'",
+  [ParseErrorCode.EndOfFileExpected]: 'expected the end of the file',
+  [ParseErrorCode.InvalidCommentToken]: 'comments are not allowed in JSON',
+  [ParseErrorCode.UnexpectedEndOfComment]: 'unterminated comment',
+  [ParseErrorCode.UnexpectedEndOfString]: 'unterminated string',
+  [ParseErrorCode.UnexpectedEndOfNumber]: 'unterminated number',
+  [ParseErrorCode.InvalidUnicode]: 'invalid \\u escape',
+  [ParseErrorCode.InvalidEscapeCharacter]: 'invalid escape character',
+  [ParseErrorCode.InvalidCharacter]: 'control character in a string (escape it)',
+};
+
+/** The first syntax error of a text JSON.parse refused, located by jsonc-parser's scanner. */
+function firstJsonError(text: string): ParseError | undefined {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  return errors[0];
+}
+
+/** The culprit inside a string token jsonc-parser reports whole: its control character or its bad escape. */
+const CULPRIT: Partial<Record<ParseErrorCode, RegExp>> = {
+  // eslint-disable-next-line no-control-regex -- finds the raw control character JSON forbids in a string
+  [ParseErrorCode.InvalidCharacter]: /[\u0000-\u001f]/,
+  [ParseErrorCode.InvalidEscapeCharacter]: /\\[^"\\/bfnrtu]/,
+  [ParseErrorCode.InvalidUnicode]: /\\u(?![0-9a-fA-F]{4})/,
+};
+
+function errorSpan(text: string, err: ParseError): [number, number] {
+  const re = CULPRIT[err.error];
+  const m = re?.exec(text.slice(err.offset + 1, err.offset + err.length));
+  if (m) return [err.offset + 1 + m.index, err.offset + 1 + m.index + m[0].length];
+  return [err.offset, err.offset + Math.max(1, err.length)];
+}
 
 export function parseJsonSource(file: string, text: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const at = /position (\d+)/.exec(msg);
+    const err = firstJsonError(text);
     let range: Diagnostic['range'];
-    if (at) {
-      const before = text.slice(0, Number(at[1])).split('\n');
-      const line = before.length - 1;
-      range = { start: { line, character: before[line].length }, end: { line, character: before[line].length + 1 } };
+    let what: string;
+    if (err) {
+      const lines = new LineCounter();
+      lines.addNewLine(0);
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) lines.addNewLine(nl + 1);
+      range = offsetsToRange(lines, ...errorSpan(text, err));
+      what = JSON_ERROR[err.error] ?? `error ${err.error}`;
     } else {
-      // newer V8 messages carry no position: the YAML parser (JSON is YAML) usually finds the spot
+      // jsonc-parser accepted what JSON.parse refused (it should not happen): the YAML parser usually finds the spot
       range = parseYamlSource(file, text).diagnostics[0]?.range;
+      what = (e as Error).message;
     }
     return {
       diagnostics: [
@@ -29,7 +76,7 @@ export function parseJsonSource(file: string, text: string): { source?: YamlSour
           code: 'json-syntax',
           severity: 'error',
           file,
-          message: `not valid JSON: ${msg}`,
+          message: `not valid JSON: ${what}`,
           range,
           sourceLine: range ? text.split(/\r?\n/)[range.start.line] : undefined,
         },
