@@ -26,3 +26,6 @@ export const HUNTING_DIR = packPath('detections', 'hunting');
 export const WORKBOOKS_DIR = packPath('workbooks');
 export const PLAYBOOKS_DIR = packPath('playbooks');
 export const EXAMPLE_CONFIG = packPath('examples', 'btg.config.yaml');
+/** Monitor alert templates sit with the detections; routines with the playbooks whose human half they are. */
+export const MONITOR_DIR = packPath('detections', 'monitor');
+export const ROUTINES_DIR = packPath('playbooks', 'routines');

@@ -30,7 +30,7 @@ const modes: Mode[] = [mode('inline', exampleConfig()), mode('watchlist', loadCo
 
 /** `mode/id → problem` for every rule (or hunting query) where `problem` returns a message. */
 function offenders<T extends RuleItem | HuntingItem>(
-  pick: (m: Mode) => T[],
+  pick: (m: Mode) => readonly T[],
   problem: (it: T, m: Mode) => string | undefined | false,
 ): string[] {
   return modes.flatMap((m) =>

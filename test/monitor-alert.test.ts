@@ -3,15 +3,14 @@ import * as fs from 'fs';
 import { ph } from '../scripts/emit/placeholders';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { packExtras } from '../scripts/content/extras';
 import { ruleNameFrom } from '../scripts/content/monitorAlert';
 import { loadConfig } from '../scripts/config/load';
 import { actionGroupName, monitorAlertEmitter } from '../scripts/emit/monitorAlert';
 import { packIdOf } from '../scripts/content/ids';
 import { PACK_TAG } from '../scripts/emit/resources';
 import { defaultAnalyzer } from '../scripts/kql/analyzer';
-import { validateMonitorAlerts } from '../scripts/validate/extras';
-import { codes, extrasWith, folderWith, packFor } from './helpers/extras';
+import { validateMonitorAlerts } from '../scripts/validate/pack';
+import { codes, packWith, folderWith, packFor } from './helpers/content';
 import { configWith, exampleConfig, WATCHLIST_CONFIG } from './helpers/pack';
 
 jest.setTimeout(60_000);
@@ -31,8 +30,8 @@ describe('the Azure Monitor alert', () => {
   const ACTION_GROUP_NAME = actionGroupName(packIdOf(pack.config));
 
   it('validates without findings', () => {
-    const ex = packExtras(pack);
-    expect(validateMonitorAlerts(ex, pack, defaultAnalyzer())).toEqual([]);
+    const ex = pack;
+    expect(validateMonitorAlerts(ex, defaultAnalyzer())).toEqual([]);
   });
 
   it('is the guidance: SigninLogs by object id, more than 0 results, severity 0, every 5 minutes, enabled; late records still alert once', () => {
@@ -141,7 +140,7 @@ describe('the Azure Monitor alert', () => {
     const quiet = packFor(cfg);
     const r = monitorAlertEmitter(quiet);
     expect(r.resources.map((x) => x.kind)).toEqual(['monitorAlert', 'monitorAlert']);
-    const diags = validateMonitorAlerts(packExtras(quiet), quiet, defaultAnalyzer());
+    const diags = validateMonitorAlerts(quiet, defaultAnalyzer());
     expect(diags.map((d) => `${d.severity} ${d.code}: ${d.message}`)).toEqual([
       'warning monitor-alert-settings: notify.emails is empty: the Azure Monitor alert fires but mails nobody',
     ]);
@@ -153,7 +152,7 @@ describe('monitor alert checks', () => {
     const dir = folderWith({ 'btg-signin-monitor-alert.yaml': text });
     try {
       const pack = packFor(config);
-      return validateMonitorAlerts(extrasWith(pack, { monitor: dir }), pack, defaultAnalyzer());
+      return validateMonitorAlerts(packWith(pack, { monitor: dir }), defaultAnalyzer());
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -228,7 +227,7 @@ describe('monitor alert checks', () => {
         query: 'SigninLogs',
       }),
     });
-    const ex = extrasWith(packFor(exampleConfig()), { monitor: dir });
+    const ex = packWith(packFor(exampleConfig()), { monitor: dir });
     fs.rmSync(dir, { recursive: true, force: true });
     expect(ex.diagnostics.monitorAlerts.map((d) => `${d.code}: ${d.message}`)).toEqual([
       'monitor-alert-schema: severity: Number must be less than or equal to 4',

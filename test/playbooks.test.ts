@@ -2,7 +2,6 @@
 import * as fs from 'fs';
 import { ph } from '../scripts/emit/placeholders';
 import * as path from 'path';
-import { packExtras } from '../scripts/content/extras';
 import { contentId, PACK_ID_TAG, packIdOf } from '../scripts/content/ids';
 import { PlaybookContent, USE_RULE_TEMPLATES, walkActions } from '../scripts/content/playbooks';
 import { automationRuleEmitter } from '../scripts/emit/automationRules';
@@ -11,8 +10,8 @@ import { playbookEmitter, playbookTemplate, ROLES } from '../scripts/emit/playbo
 import { PACK_TAG } from '../scripts/emit/resources';
 import { defaultAnalyzer } from '../scripts/kql/analyzer';
 import { lockoutProblems, playbookChecks, secretFindings } from '../scripts/validate/checks/playbook';
-import { validatePlaybooks } from '../scripts/validate/extras';
-import { codes, extrasWith, folderWith, packFor, shippedJson } from './helpers/extras';
+import { validatePlaybooks } from '../scripts/validate/pack';
+import { codes, packWith, folderWith, packFor, shippedJson } from './helpers/content';
 import { compileQuery, evaluate, KDate, table } from '../scripts/kql/eval';
 import { bundledSchemas } from '../scripts/kql/schemas';
 import { DRILL_WATCHLIST, drillRecord, drillWatchlistItem } from '../scripts/livetest';
@@ -22,7 +21,6 @@ jest.setTimeout(60_000);
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const pack = packFor(exampleConfig());
-const extras = packExtras(pack);
 const emitted = playbookEmitter(pack);
 /** the example config's packId (no packId set: the default hash) */
 const PACK_ID = packIdOf(pack.config);
@@ -39,7 +37,7 @@ const FIXTURES = path.join(__dirname, 'fixtures', 'playbooks');
 function validateFolder(files: Record<string, unknown>) {
   const dir = folderWith(files);
   try {
-    const ex = extrasWith(pack, { playbooks: dir });
+    const ex = packWith(pack, { playbooks: dir });
     return validatePlaybooks(ex, defaultAnalyzer()); // includes the load diagnostics
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -48,8 +46,8 @@ function validateFolder(files: Record<string, unknown>) {
 
 describe('the shipped playbooks', () => {
   it('load and validate without findings', () => {
-    expect(extras.diagnostics.playbooks).toEqual([]);
-    expect(validatePlaybooks(extras, defaultAnalyzer())).toEqual([]);
+    expect(pack.diagnostics.playbooks).toEqual([]);
+    expect(validatePlaybooks(pack, defaultAnalyzer())).toEqual([]);
   });
 
   it('emit notify, custodian confirmation and test reminder for the example config', () => {
@@ -178,7 +176,7 @@ describe('the shipped playbooks', () => {
     );
     const withTeams = workflowOf(
       playbookTemplate(
-        packExtras(packFor(teams)).playbooks.find((p) => p.templateId === 'btg-notify-enrich')!,
+        packFor(teams).playbooks.find((p) => p.templateId === 'btg-notify-enrich')!,
         'team-a',
       ) as Json,
     );
@@ -356,7 +354,7 @@ describe('playbook-lockout-safety', () => {
   });
 
   it('passes every shipped playbook action (the check is not vacuous: it sees them all)', () => {
-    for (const pb of extras.playbooks) {
+    for (const pb of pack.playbooks) {
       let seen = 0;
       walkActions((pb.data as Json).definition.actions, [], (_n, a) => {
         seen++;
@@ -514,7 +512,7 @@ describe('automation rules', () => {
     const tasks = props('btg-incident-created')
       .actions.filter((a: Json) => a.actionType === 'AddIncidentTask')
       .map((a: Json) => a.actionConfiguration);
-    const proc = extras.routines.find((r) => r.templateId === 'break-glass-procedure')!.text;
+    const proc = pack.routines.find((r) => r.templateId === 'break-glass-procedure')!.text;
     expect(tasks.map((t: Json) => t.title)).toEqual([
       'Confirm the use',
       'Review the sign-in',
@@ -749,7 +747,7 @@ describe('custodian confirmation (issue 14 item 2)', () => {
 });
 
 describe('the overdue query reads drill history from the BreakGlassDrills watchlist (issue 14 item 6)', () => {
-  const q = extras.playbookQueries.find((x) => x.name === 'btg-overdue-accounts')!;
+  const q = pack.playbookQueries.find((x) => x.name === 'btg-overdue-accounts')!;
   const schemas = bundledSchemas();
   const cols = (name: string) => schemas[name].map((c) => ({ name: c.name, type: c.type === 'int' ? 'long' : c.type }));
   const NOW = Date.parse('2026-12-01T12:00:00Z');

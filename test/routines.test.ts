@@ -1,10 +1,9 @@
 /** Routines: rendered with the tenant's accounts, custodians, intervals and the names of what the pack emits. */
 import * as fs from 'fs';
-import { packExtras } from '../scripts/content/extras';
 import { fillAlertName, intervalText } from '../scripts/content/routines';
 import { routineEmitter } from '../scripts/emit/routines';
 import { renderMarkdown } from '../scripts/emit/report/markdown';
-import { extrasWith, folderWith, packFor } from './helpers/extras';
+import { packWith, folderWith, packFor } from './helpers/content';
 import { configWith, exampleConfig } from './helpers/pack';
 
 jest.setTimeout(60_000);
@@ -15,7 +14,7 @@ const doc = (name: string) => out.artifacts.find((a) => a.path === `routines/${n
 
 describe('routines', () => {
   it('are the four runbooks, fully rendered', () => {
-    expect(packExtras(pack).diagnostics.routines).toEqual([]);
+    expect(pack.diagnostics.routines).toEqual([]);
     expect(out.artifacts.map((a) => a.path).sort()).toEqual([
       'routines/break-glass-procedure.md',
       'routines/emergency-access-routine.md',
@@ -75,7 +74,7 @@ describe('routines', () => {
     const dir = folderWith({
       'broken.md.hbs': '# {{tenantName}}\n\n{{#each accountsTable}}{{nosuchfield}}{{/each}}\n',
     });
-    const ex = extrasWith(pack, { routines: dir });
+    const ex = packWith(pack, { routines: dir });
     fs.rmSync(dir, { recursive: true, force: true });
     expect(ex.routines).toEqual([]);
     expect(ex.diagnostics.routines).toEqual([

@@ -3,14 +3,13 @@ import * as fs from 'fs';
 import { ph } from '../scripts/emit/placeholders';
 import * as path from 'path';
 import { PACK_ID_TAG, packNames } from '../scripts/content/ids';
-import { packExtras } from '../scripts/content/extras';
 import { identityRendered } from '../scripts/content/render';
 import { armTemplate } from '../scripts/emit/arm';
 import { workbookEmitter, workbookResource } from '../scripts/emit/workbook';
 import { PACK_TAG } from '../scripts/emit/resources';
 import { defaultAnalyzer } from '../scripts/kql/analyzer';
 import { Diagnostic } from '../scripts/core/diagnostic';
-import { validateWorkbooks } from '../scripts/validate/extras';
+import { validateWorkbooks } from '../scripts/validate/pack';
 import {
   analysisRendered,
   DeclaredParameter,
@@ -18,7 +17,7 @@ import {
   standIn,
   substituteRendered,
 } from '../scripts/validate/workbookParams';
-import { codes, extrasWith, folderWith, packFor, positionOf, shippedJson } from './helpers/extras';
+import { codes, packWith, folderWith, packFor, positionOf, shippedJson } from './helpers/content';
 import { configWith, exampleConfig, WATCHLIST_CONFIG } from './helpers/pack';
 import { loadConfig } from '../scripts/config/load';
 import { compileQuery, evaluate, KDate, table } from '../scripts/kql/eval';
@@ -27,8 +26,7 @@ import { bundledSchemas } from '../scripts/kql/schemas';
 jest.setTimeout(60_000);
 
 const pack = packFor(exampleConfig());
-const extras = packExtras(pack);
-const wb = extras.workbooks[0];
+const wb = pack.workbooks[0];
 
 /** Validate one workbook JSON (written to a temp folder) as the pack's workbook; returns its diagnostics and file text. */
 function validateVariant(doc: unknown): { diags: Diagnostic[]; text: string; file: string } {
@@ -36,7 +34,7 @@ function validateVariant(doc: unknown): { diags: Diagnostic[]; text: string; fil
   try {
     const file = path.join(dir, 'btg-accounts.json');
     const text = fs.readFileSync(file, 'utf8');
-    return { diags: validateWorkbooks(extrasWith(pack, { workbooks: dir }), defaultAnalyzer()), text, file };
+    return { diags: validateWorkbooks(packWith(pack, { workbooks: dir }), defaultAnalyzer()), text, file };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -47,9 +45,9 @@ const itemNamed = (doc: { items: { name: string }[] }, name: string) =>
 
 describe('the shipped workbook', () => {
   it('loads, renders and validates without findings in both account modes', () => {
-    expect(extras.diagnostics.workbooks).toEqual([]);
-    expect(validateWorkbooks(extras, defaultAnalyzer())).toEqual([]);
-    const wl = packExtras(packFor(loadConfig(WATCHLIST_CONFIG).config!));
+    expect(pack.diagnostics.workbooks).toEqual([]);
+    expect(validateWorkbooks(pack, defaultAnalyzer())).toEqual([]);
+    const wl = packFor(loadConfig(WATCHLIST_CONFIG).config!);
     expect([...wl.diagnostics.workbooks, ...validateWorkbooks(wl, defaultAnalyzer())]).toEqual([]);
     expect(
       wl.workbooks[0].queries.filter((q) => q.query.text.includes('_GetWatchlist("BreakGlassAccounts")')).length,
@@ -85,7 +83,7 @@ describe('the shipped workbook', () => {
   it('marks accounts overdue past testIntervalDays, from the config', () => {
     const last = wb.queries.find((q) => q.itemName === 'last-signin')!.query.text;
     expect(last).toContain('let TestIntervalDays = 90;');
-    const other = packExtras(packFor(configWith((c) => (c.options.testIntervalDays = 90)))).workbooks[0];
+    const other = packFor(configWith((c) => (c.options.testIntervalDays = 90))).workbooks[0];
     expect(other.queries.find((q) => q.itemName === 'last-signin')!.query.text).toContain('let TestIntervalDays = 90;');
     const grid = JSON.stringify(
       (itemNamed(wb.notebook as never, 'last-signin').content as Record<string, unknown>).gridSettings,
@@ -179,7 +177,7 @@ describe('workbook validation failures name the file, the item and the position'
       'SecurityAlert | where AlertName == {{tenantName}}',
     );
     const dir = folderWith({ 'btg-accounts.json': doc });
-    const ex = extrasWith(pack, { workbooks: dir });
+    const ex = packWith(pack, { workbooks: dir });
     const text = fs.readFileSync(path.join(dir, 'btg-accounts.json'), 'utf8');
     fs.rmSync(dir, { recursive: true, force: true });
     expect(ex.diagnostics.workbooks.map((d) => d.code)).toEqual(['template-render']);
@@ -210,7 +208,7 @@ describe('workbook validation failures name the file, the item and the position'
 
   it('invalid JSON is reported with its position', () => {
     const dir = folderWith({ 'btg-accounts.json': '{\n  "version": "Notebook/1.0",\n  "items": [,]\n}\n' });
-    const ex = extrasWith(pack, { workbooks: dir });
+    const ex = packWith(pack, { workbooks: dir });
     fs.rmSync(dir, { recursive: true, force: true });
     expect(ex.diagnostics.workbooks.map((d) => d.code)).toEqual(['json-syntax']);
     expect(ex.diagnostics.workbooks[0].range!.start.line).toBe(2);
@@ -319,7 +317,7 @@ describe('what ships for the workbook', () => {
 });
 
 describe('workbook tiles that do not mislead (issue 14 item 5)', () => {
-  const ex = packExtras(pack);
+  const ex = pack;
   const tile = (name: string) => ex.workbooks[0].queries.find((q) => q.itemName === name)!;
   const schemas = bundledSchemas();
   const cols = (name: string) => schemas[name].map((c) => ({ name: c.name, type: c.type === 'int' ? 'long' : c.type }));

@@ -18,7 +18,6 @@ import { ApplyEvent, ApplyResult, operationOf } from '../deploy/apply';
 import { formatEvent } from '../deploy/report';
 import { chooseCredential, CLOUD_NAMES, CredentialChoice, redact, resolveTarget, TargetError } from '../deploy/target';
 import { emitPack } from '../emit/emit';
-import { packExtras } from '../content/extras';
 import { packIdOf } from '../content/ids';
 import { playbookResource, playbookTemplate } from '../emit/playbooks';
 import { forcedBy } from '../deploy/plan';
@@ -202,7 +201,7 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
   });
   deployCliDeps.onSession?.(session);
   const packId = packIdOf(config);
-  const knownPlaybooks = packExtras(checked.pack).playbooks.flatMap((pb) => {
+  const knownPlaybooks = checked.pack.playbooks.flatMap((pb) => {
     try {
       return [playbookResource(pb, playbookTemplate(pb, packId), packId)];
     } catch {

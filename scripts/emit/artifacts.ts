@@ -32,7 +32,7 @@ export interface Manifest {
   accounts: string[];
   workspaces: string[];
   counts: Record<string, number>;
-  skipped: { templateId: string; reason: string }[];
+  skipped: readonly { templateId: string; reason: string }[];
   artifacts: ManifestEntry[];
   resources: {
     kind: string;

@@ -11,16 +11,16 @@
  * { automationRuleToUpsert })`, rest-shapes §1.4); its 2022-09-01-preview model lacks AddIncidentTask, so deploy's
  * typed write falls back to the raw body (deploy/clients.ts typedWrite). The wire body is the one below.
  */
+import { API_VERSIONS } from '../core/definitions';
 import type { Emitted, Emitter } from './emit';
 import type { Pack } from '../content/pack';
-import { packExtras } from '../content/extras';
 import { contentId, packIdOf } from '../content/ids';
 import { PlaybookContent } from '../content/playbooks';
 import { RoutineContent } from '../content/routines';
 import { armTemplate } from './arm';
 import { ph } from './placeholders';
 import { playbookDeploymentName, playbookLogicAppName } from './playbooks';
-import { API, makeResource, WorkspaceResource } from './resources';
+import { makeResource, WorkspaceResource } from './resources';
 
 /** Playbook action order inside a rule when the template has no $btg.automationOrder. */
 export const AUTOMATION_ORDER_BASE = 100;
@@ -150,7 +150,7 @@ function rule(
     scope: 'sentinel',
     type: 'automationRules',
     name: contentId('automationRule', templateId),
-    apiVersion: API.alertRulesStable,
+    apiVersion: API_VERSIONS.automationRules,
     body: {
       properties: {
         displayName,
@@ -220,11 +220,10 @@ export function automationRuleResources(x: AutomationInputs): WorkspaceResource[
 }
 
 export function automationInputs(pack: Pack): AutomationInputs {
-  const extras = packExtras(pack);
   return {
     ruleIds: pack.rules.map((r) => r.rule.id),
-    playbooks: extras.playbooks.filter((p) => p.emitted && p.meta.trigger === 'incident'),
-    tasks: incidentTasks(extras.routines),
+    playbooks: pack.playbooks.filter((p) => p.emitted && p.meta.trigger === 'incident'),
+    tasks: incidentTasks(pack.routines),
     packId: packIdOf(pack.config),
     ownerObjectId: pack.config.notify.incidentOwnerObjectId,
     ownerEmail: pack.config.notify.incidentOwner,

@@ -68,8 +68,8 @@ export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[]
       content: json(armTemplate(res, `Hunting query: ${item.hunting.name}`)),
     });
   }
-  for (const extra of EXTRA_EMITTERS) {
-    const out = extra(pack);
+  for (const emitKind of KIND_EMITTERS) {
+    const out = emitKind(pack);
     artifacts.push(...out.artifacts);
     resources.push(...out.resources);
   }
@@ -125,7 +125,7 @@ export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[]
 
 /** Emitters of other content kinds (watchlist, workbook, playbooks, monitor alert, routines, report) register here. */
 export type Emitter = (pack: Pack) => Emitted;
-export const EXTRA_EMITTERS: Emitter[] = [
+export const KIND_EMITTERS: Emitter[] = [
   emitWatchlist,
   emitDrillWatchlist,
   workbookEmitter,

@@ -7,8 +7,8 @@
  * the subject made a valid name (':' and the like replaced), and the subject is repeated in
  * actions.customProperties.Subject, which the common alert schema carries to mail bodies and webhooks.
  */
+import { API_VERSIONS } from '../core/definitions';
 import type { Emitted, Emitter } from './emit';
-import { packExtras } from '../content/extras';
 import { PACK_ID_TAG, packIdOf, packNames } from '../content/ids';
 import { MonitorAlertContent } from '../content/monitorAlert';
 import { Config } from '../config/schema';
@@ -19,7 +19,6 @@ import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
 import { automationInputs, automationRuleResources } from './automationRules';
 import { playbookLogicAppName } from './playbooks';
 
-export const MONITOR_API = { scheduledQueryRules: '2023-12-01', actionGroups: '2023-01-01' } as const;
 /** the action group's name carries the packId (two configs in one resource group), content/ids.ts */
 export const actionGroupName = (packId: string): string => packNames.actionGroup(packId);
 /** groupShortName is at most 12 characters and shows as the sender of SMS/voice; mails show the alert. */
@@ -45,7 +44,7 @@ export function actionGroupResource(templateId: string, config: Config, packId: 
     scope: 'resourceGroup',
     type: 'Microsoft.Insights/actionGroups',
     name: actionGroupName(packId),
-    apiVersion: MONITOR_API.actionGroups,
+    apiVersion: API_VERSIONS.actionGroups,
     body: {
       location: 'Global',
       tags: { [PACK_TAG]: templateId, [PACK_ID_TAG]: packId },
@@ -109,7 +108,7 @@ export function monitorAlertResource(
     scope: 'resourceGroup',
     type: 'Microsoft.Insights/scheduledQueryRules',
     name: m.ruleName,
-    apiVersion: MONITOR_API.scheduledQueryRules,
+    apiVersion: API_VERSIONS.scheduledQueryRules,
     body: {
       location: ph('location'),
       kind: 'LogAlert',
@@ -200,7 +199,7 @@ export function responseFailureAlertResource(
     scope: 'resourceGroup',
     type: 'Microsoft.Insights/scheduledQueryRules',
     name: subject,
-    apiVersion: MONITOR_API.scheduledQueryRules,
+    apiVersion: API_VERSIONS.scheduledQueryRules,
     body: {
       location: ph('location'),
       kind: 'LogAlert',
@@ -245,11 +244,10 @@ export const monitorAlertEmitter: Emitter = (pack): Emitted => {
   const out: Emitted = { artifacts: [], resources: [] };
   const config = pack.config;
   const packId = packIdOf(config);
-  const extras = packExtras(pack);
-  const signIn = config.options.monitorAlert.enabled ? extras.monitorAlerts : [];
+  const signIn = config.options.monitorAlert.enabled ? pack.monitorAlerts : [];
   // the response-failure alert watches the automation rules and playbooks that run on the pack's incidents
   const automation = pack.rules.length ? automationRuleResources(automationInputs(pack)) : [];
-  const incidentPlaybooks = extras.playbooks.filter((p) => p.emitted && p.meta.trigger === 'incident');
+  const incidentPlaybooks = pack.playbooks.filter((p) => p.emitted && p.meta.trigger === 'incident');
   const first = signIn[0]?.templateId ?? RESPONSE_FAILURE_ALERT.templateId;
   const ag =
     hasActionGroupReceivers(config) && (signIn.length || automation.length)

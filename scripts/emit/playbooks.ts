@@ -3,21 +3,14 @@
  * resource group's location, API connections, system-assigned identity, role assignments), and as one
  * `Microsoft.Resources/deployments` resource each, so deploy applies a playbook as one ARM deployment.
  */
+import { API_VERSIONS } from '../core/definitions';
 import type { Emitted, Emitter } from './emit';
-import { packExtras } from '../content/extras';
 import { PACK_ID_TAG, PACK_SOURCE_NAME, packIdOf, packNames } from '../content/ids';
 import { PLAYBOOK_PARAMETERS, PlaybookContent } from '../content/playbooks';
 import { ParameterName } from '../content/playbookSchema';
 import { ARM_SCHEMA, ArmTemplate, escapeArm } from './arm';
 import { ph } from './placeholders';
 import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
-
-export const PLAYBOOK_API = {
-  deployments: '2025-03-01',
-  workflows: '2019-05-01',
-  connections: '2016-06-01',
-  roleAssignments: '2022-04-01',
-} as const;
 
 /** Built-in role ids (identical in every tenant; rest-shapes §1.7). */
 export const ROLES = {
@@ -107,7 +100,7 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
   );
   const connectionResources = connections.map((c) => ({
     type: 'Microsoft.Web/connections',
-    apiVersion: PLAYBOOK_API.connections,
+    apiVersion: API_VERSIONS.connections,
     name: `[variables('${c}ConnectionName')]`,
     location: '[resourceGroup().location]',
     tags: { [PACK_TAG]: pb.templateId, [PACK_ID_TAG]: packId },
@@ -144,7 +137,7 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
   const definition = { ...(escapeArm(pb.definition) as Record<string, unknown>), parameters: wfParamDecls };
   const workflow = {
     type: 'Microsoft.Logic/workflows',
-    apiVersion: PLAYBOOK_API.workflows,
+    apiVersion: API_VERSIONS.workflows,
     name: "[parameters('PlaybookName')]",
     location: '[resourceGroup().location]',
     identity: { type: 'SystemAssigned' },
@@ -161,13 +154,13 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
   // least privilege: Responder on the workspace reads the logs, comments on and updates incidents, creates reminders
   const responder = {
     type: 'Microsoft.Authorization/roleAssignments',
-    apiVersion: PLAYBOOK_API.roleAssignments,
+    apiVersion: API_VERSIONS.roleAssignments,
     name: `[guid(${WORKFLOW_ID}, parameters('workspace'), '${ROLES.sentinelResponder}')]`,
     scope: "[format('Microsoft.OperationalInsights/workspaces/{0}', parameters('workspace'))]",
     dependsOn: [`[${WORKFLOW_ID}]`],
     properties: {
       roleDefinitionId: `[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${ROLES.sentinelResponder}')]`,
-      principalId: `[reference(${WORKFLOW_ID}, '${PLAYBOOK_API.workflows}', 'full').identity.principalId]`,
+      principalId: `[reference(${WORKFLOW_ID}, '${API_VERSIONS.workflows}', 'full').identity.principalId]`,
       principalType: 'ServicePrincipal',
     },
   };
@@ -175,7 +168,7 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
   const automation = {
     condition: "[not(empty(parameters('SentinelServicePrincipalObjectId')))]",
     type: 'Microsoft.Authorization/roleAssignments',
-    apiVersion: PLAYBOOK_API.roleAssignments,
+    apiVersion: API_VERSIONS.roleAssignments,
     name: `[guid(resourceGroup().id, parameters('SentinelServicePrincipalObjectId'), '${ROLES.sentinelAutomationContributor}')]`,
     properties: {
       roleDefinitionId: `[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${ROLES.sentinelAutomationContributor}')]`,
@@ -215,7 +208,7 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
     outputs: {
       principalId: {
         type: 'string',
-        value: `[reference(${WORKFLOW_ID}, '${PLAYBOOK_API.workflows}', 'full').identity.principalId]`,
+        value: `[reference(${WORKFLOW_ID}, '${API_VERSIONS.workflows}', 'full').identity.principalId]`,
       },
     },
   };
@@ -237,7 +230,7 @@ export function playbookResource(pb: PlaybookContent, template: ArmTemplate, pac
     scope: 'resourceGroup',
     type: 'Microsoft.Resources/deployments',
     name: playbookDeploymentName(pb, packId),
-    apiVersion: PLAYBOOK_API.deployments,
+    apiVersion: API_VERSIONS.deployments,
     // Incremental only: Complete would delete everything else in the resource group (rest-shapes §5)
     body: {
       properties: { mode: 'Incremental', template, parameters: values },
@@ -251,7 +244,7 @@ const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 export const playbookEmitter: Emitter = (pack): Emitted => {
   const out: Emitted = { artifacts: [], resources: [] };
   const packId = packIdOf(pack.config);
-  for (const pb of packExtras(pack).playbooks.filter((p) => p.emitted)) {
+  for (const pb of pack.playbooks.filter((p) => p.emitted)) {
     const template = playbookTemplate(pb, packId);
     out.resources.push(playbookResource(pb, template, packId));
     out.artifacts.push({

@@ -2,6 +2,7 @@
  * What the pack puts into a workspace, as resource descriptions. ARM templates and the deploy layer are
  * both generated from these, so `az deployment` and `btg deploy` apply the same bodies.
  */
+import { API_VERSIONS } from '../core/definitions';
 import { createHash } from 'crypto';
 import { HuntingItem, RuleItem } from '../content/items';
 import { PACK_SOURCE_NAME, SAVED_SEARCH_PACK_TAG, contentId, metadataSourceId, packNames } from '../content/ids';
@@ -52,12 +53,6 @@ export interface WorkspaceResource {
 }
 
 export const PACK_TAG = 'breakglass-sentinel';
-export const API = {
-  alertRulesStable: '2025-09-01',
-  alertRulesPreview: '2025-07-01-preview',
-  metadata: '2025-09-01',
-  savedSearches: '2020-08-01',
-} as const;
 
 /** sha256 of JSON with sorted keys (elastic detection-rules' dict_hash). */
 export function stableHash(value: unknown): string {
@@ -147,7 +142,7 @@ function metadataFor(
     scope: 'sentinel',
     type: 'metadata',
     name,
-    apiVersion: API.metadata,
+    apiVersion: API_VERSIONS.metadata,
     body: {
       properties: {
         // parentId is relative: deploy and ARM each make it absolute for the target workspace
@@ -179,7 +174,7 @@ export function ruleResources(item: RuleItem, packId: string): WorkspaceResource
     type: 'alertRules',
     name: item.rule.id,
     // NRT exists only in preview api-versions (rest-shapes §1.1)
-    apiVersion: nrt ? API.alertRulesPreview : API.alertRulesStable,
+    apiVersion: nrt ? API_VERSIONS.alertRulesPreview : API_VERSIONS.alertRulesStable,
     body: { kind: item.rule.kind, properties: alertRuleProperties(item) },
   });
   return [
@@ -214,7 +209,7 @@ export function huntingResources(item: HuntingItem, packId: string): WorkspaceRe
     scope: 'workspace',
     type: 'savedSearches',
     name: item.id,
-    apiVersion: API.savedSearches,
+    apiVersion: API_VERSIONS.savedSearches,
     body: { properties: { category: 'Hunting Queries', displayName: h.name, query: h.query, version: 2, tags } },
   });
   return [

@@ -1,10 +1,9 @@
 /** Routines: the rendered Markdown runbooks, as `out/routines/<name>.md`. */
 import type { Emitted, Emitter } from './emit';
-import { packExtras } from '../content/extras';
 
 export const routineEmitter: Emitter = (pack): Emitted => ({
   resources: [],
-  artifacts: packExtras(pack).routines.map((r) => ({
+  artifacts: pack.routines.map((r) => ({
     kind: 'routine',
     templateId: r.templateId,
     name: r.templateId,

@@ -1,20 +1,15 @@
 /**
- * Watchlist mode: the break-glass account list as a Sentinel watchlist, emitted from the config as a CSV file
- * (for review and manual upload) and as the watchlist resource (ARM template + what deploy applies). The
- * `btgAccounts` partial reads its columns AccountObjectId and AccountUPN; AccountUPN is also the column the
- * public Azure-Sentinel break-glass hunting queries read from a watchlist of the same default alias.
+ * Watchlist mode: the pack's account watchlist (content/watchlist.ts) emitted as a CSV file (for review and manual
+ * upload) and as the watchlist resource (ARM template + what deploy applies).
  */
+import { API_VERSIONS } from '../core/definitions';
 import { Config } from '../config/schema';
 import { PACK_SOURCE_NAME } from '../content/ids';
 import { Pack } from '../content/pack';
+import { WATCHLIST_SEARCH_KEY, watchlistContent, WatchlistContent } from '../content/watchlist';
 import { armTemplate } from './arm';
 import type { Emitted } from './emit';
 import { makeResource, WorkspaceResource } from './resources';
-
-export const WATCHLIST_API_VERSION = '2025-09-01';
-/** Column order of the CSV. AccountObjectId is the key: object ids survive UPN renames. */
-export const WATCHLIST_COLUMNS = ['AccountObjectId', 'AccountUPN', 'DisplayName', 'Custodians'] as const;
-export const WATCHLIST_SEARCH_KEY = 'AccountObjectId';
 
 /**
  * One CSV field per RFC 4180: quoted (with inner quotes doubled) when it holds a comma, a quote, a line break, or
@@ -32,19 +27,23 @@ export function toCsv(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => r.map(csvField).join(',') + '\r\n').join('');
 }
 
-export function watchlistCsv(config: Config): string {
-  const rows = config.accounts.map((a) => [
-    a.objectId.toLowerCase(),
-    a.userPrincipalName,
-    a.displayName ?? a.userPrincipalName,
-    a.custodians.join('; '),
-  ]);
-  return toCsv([[...WATCHLIST_COLUMNS], ...rows]);
+/** The watchlist as RFC 4180 CSV, header first. */
+export function csvOf(list: WatchlistContent): string {
+  return toCsv([list.columns, ...list.rows]);
 }
 
-/** The Sentinel watchlist resource (rest-shapes §1.5): created with its items in one PUT from the CSV. */
+/** The CSV of a config's accounts (as in watchlist mode, whatever its accountSource). */
+export function watchlistCsv(config: Config): string {
+  return csvOf(watchlistContent({ ...config, accountSource: 'watchlist' })!);
+}
+
+/** The Sentinel watchlist resource: created with its items in one PUT from the CSV. */
 export function watchlistResource(config: Config): WorkspaceResource {
-  const alias = config.watchlist.alias;
+  return resourceOf(watchlistContent({ ...config, accountSource: 'watchlist' })!);
+}
+
+function resourceOf(list: WatchlistContent): WorkspaceResource {
+  const alias = list.alias;
   return makeResource({
     kind: 'watchlist',
     templateId: 'watchlist',
@@ -52,7 +51,7 @@ export function watchlistResource(config: Config): WorkspaceResource {
     scope: 'sentinel',
     type: 'watchlists',
     name: alias,
-    apiVersion: WATCHLIST_API_VERSION,
+    apiVersion: API_VERSIONS.watchlists,
     body: {
       properties: {
         displayName: 'Break-glass accounts',
@@ -64,7 +63,7 @@ export function watchlistResource(config: Config): WorkspaceResource {
         itemsSearchKey: WATCHLIST_SEARCH_KEY,
         contentType: 'text/csv',
         numberOfLinesToSkip: 0,
-        rawContent: watchlistCsv(config),
+        rawContent: csvOf(list),
         labels: ['BreakGlass', 'EmergencyAccess'],
       },
     },
@@ -75,16 +74,17 @@ const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 
 /** Emitter: nothing in inline mode (the ids are in every query). */
 export function emitWatchlist(pack: Pack): Emitted {
-  if (pack.config.accountSource !== 'watchlist') return { artifacts: [], resources: [] };
-  const alias = pack.config.watchlist.alias;
-  const res = watchlistResource(pack.config);
+  const list = pack.watchlist;
+  if (!list) return { artifacts: [], resources: [] };
+  const alias = list.alias;
+  const res = resourceOf(list);
   return {
     resources: [res],
     artifacts: [
       {
         kind: 'watchlist-csv',
         path: `watchlists/${alias}.csv`,
-        content: watchlistCsv(pack.config),
+        content: csvOf(list),
         templateId: 'watchlist',
         id: alias,
         name: res.displayName,

@@ -1,14 +1,11 @@
 /** Workbooks: the gallery JSON (Notebook/1.0, what the workbook editor's "Advanced editor" shows) and the ARM resource. */
+import { API_VERSIONS } from '../core/definitions';
 import type { Emitted, Emitter } from './emit';
-import { packExtras } from '../content/extras';
 import { WorkbookContent } from '../content/workbook';
 import { PACK_ID_TAG, packIdOf, packNames } from '../content/ids';
 import { armTemplate } from './arm';
 import { ph } from './placeholders';
 import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
-
-/** Newest stable Microsoft.Insights/workbooks version (rest-shapes §2.1). */
-export const WORKBOOK_API = '2023-06-01';
 
 const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 
@@ -26,7 +23,7 @@ export function workbookResource(wb: WorkbookContent, packId: string): Workspace
     scope: 'resourceGroup',
     type: 'Microsoft.Insights/workbooks',
     name: packNames.workbook(wb.templateId, packId),
-    apiVersion: WORKBOOK_API,
+    apiVersion: API_VERSIONS.workbooks,
     body: {
       location: ph('location'),
       kind: 'shared',
@@ -45,7 +42,7 @@ export function workbookResource(wb: WorkbookContent, packId: string): Workspace
 
 export const workbookEmitter: Emitter = (pack): Emitted => {
   const out: Emitted = { artifacts: [], resources: [] };
-  for (const wb of packExtras(pack).workbooks) {
+  for (const wb of pack.workbooks) {
     const res = workbookResource(wb, packIdOf(pack.config));
     out.resources.push(res);
     const base = { templateId: wb.templateId, id: res.name, name: wb.displayName };

@@ -197,7 +197,7 @@ export function keyRange(src: YamlSource, path: readonly (string | number)[]): R
   return rangeOfPath(src, path);
 }
 
-/** Pack validator (EXTRA_VALIDATORS): runs after the rules were analysed. */
+/** Pack validator (KIND_VALIDATORS in validate/pack.ts): runs after the rules were analysed. */
 export function validateTestRows(pack: Pack, analyzer: KqlAnalyzer): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const [code, check] of Object.entries(testRowChecks)) {

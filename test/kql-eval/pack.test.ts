@@ -8,7 +8,6 @@
 import { loadConfig } from '../../scripts/config/load';
 import { Config } from '../../scripts/config/schema';
 import { RuleItem } from '../../scripts/content/items';
-import { packExtras } from '../../scripts/content/extras';
 import { loadPack, Pack } from '../../scripts/content/pack';
 import { defaultAnalyzer } from '../../scripts/kql/analyzer';
 import { compileQuery, evaluate, table } from '../../scripts/kql/eval';
@@ -150,7 +149,7 @@ describe("every query of the pack is within the offline scope, and its result ha
   const watchlist = () => table(WATCHLIST_SHADOW_COLUMNS, []);
   for (const [mode, pack] of packs) {
     it(mode, () => {
-      const ex = packExtras(pack);
+      const ex = pack;
       const queries: [string, string][] = [
         ...pack.rules.map((r) => [`rule ${r.templateId}`, r.query.text] as [string, string]),
         ...pack.hunting.map((h) => [`hunting ${h.templateId}`, h.query.text] as [string, string]),

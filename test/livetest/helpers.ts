@@ -55,8 +55,8 @@ export function packOf(config: Config, templates: Record<string, Record<string, 
   for (const [id, t] of Object.entries(templates))
     fs.writeFileSync(path.join(dir, `${id}.yaml`), stringify(t, { lineWidth: 0, blockQuote: 'literal' }));
   const pack = loadPack(config, 'btg.config.yaml', undefined, { detections: dir, hunting: path.join(dir, 'hunting') });
-  if (pack.diagnostics.some((d) => d.severity === 'error'))
-    throw new Error(pack.diagnostics.map((d) => `${d.file}: ${d.message}`).join('\n'));
+  const loadErrors = [...pack.diagnostics.rules, ...pack.diagnostics.hunting].filter((d) => d.severity === 'error');
+  if (loadErrors.length) throw new Error(loadErrors.map((d) => `${d.file}: ${d.message}`).join('\n'));
   return pack;
 }
 

@@ -212,7 +212,9 @@ async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
         `nothing to test: ${left.map((x) => `${x!.templateId} is not in the pack for this config (${x!.reason})`).join('; ')}`,
       );
   }
-  const errors = pack.diagnostics.filter((d) => d.severity === 'error');
+  const errors = [...pack.diagnostics.rules, ...pack.diagnostics.hunting, ...pack.diagnostics.config].filter(
+    (d) => d.severity === 'error',
+  );
   for (const d of errors) process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (errors.length)
     process.stderr.write(

@@ -1,9 +1,8 @@
-/** Test helpers for the content around the detections: packs per config, extras loaded from temp folders. */
+/** Test helpers for the pack's content kinds: packs per config, a kind loaded from a temp folder. */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Config } from '../../scripts/config/schema';
-import { DEFAULT_EXTRAS_DIRS, ExtrasDirs, loadExtras, PackExtras } from '../../scripts/content/extras';
-import { loadPack, Pack } from '../../scripts/content/pack';
+import { loadPack, Pack, PackDirs } from '../../scripts/content/pack';
 import { Diagnostic } from '../../scripts/core/diagnostic';
 import { tempDir } from './rules';
 
@@ -11,14 +10,14 @@ export function packFor(config: Config): Pack {
   return loadPack(config, 'btg.config.yaml');
 }
 
-/** The pack's extras with some folders replaced (e.g. a temp folder holding one broken workbook). */
-export function extrasWith(pack: Pack, dirs: Partial<ExtrasDirs>): PackExtras {
-  return loadExtras(pack, { ...DEFAULT_EXTRAS_DIRS, ...dirs });
+/** The pack loaded again with some folders replaced (e.g. a temp folder holding one broken workbook). */
+export function packWith(pack: Pack, dirs: Partial<PackDirs>): Pack {
+  return loadPack(pack.config, pack.configFile, undefined, dirs);
 }
 
 /** A temp folder with the given files (objects are written as 2-space JSON, strings as they are). */
 export function folderWith(files: Record<string, unknown>): string {
-  const dir = tempDir('btg-extras-');
+  const dir = tempDir('btg-content-');
   for (const [name, content] of Object.entries(files)) {
     const file = path.join(dir, name);
     fs.mkdirSync(path.dirname(file), { recursive: true });
