@@ -69,53 +69,170 @@ export const WATCHLIST_FUNCTION: KqlFunctionDecl = {
 const quoteCol = (n: string) => `['${n.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
 const schemaString = (cols: Column[]) => `(${cols.map((c) => `${quoteCol(c.name)}:${c.type}`).join(', ')})`;
 
+/**
+ * A store the analyzer consults before analysing a query and fills after (the build's on-disk cache, keyed by the
+ * query's hash): a query whose results are all in the store never loads the Kusto bridge.
+ */
+export interface AnalysisStore {
+  get(kind: 'analysis' | 'classification', query: string): unknown;
+  set(kind: 'analysis' | 'classification', query: string, value: unknown): void;
+}
+
+/** Results are data shared by every caller: frozen, so no caller can change what another one reads. */
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+/** Remember `value` under `key` in a map of at most `max` entries (the oldest entry goes first). */
+function remember<V>(map: Map<string, V>, key: string, value: V, max: number): V {
+  if (map.size >= max) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+  return value;
+}
+
+/**
+ * A query that may read tables it does not name (wildcard union, search, find, table()/database()/cluster()): it
+ * is analysed against every declared table. Any other query is analysed against the tables and functions whose
+ * names occur in its text, which binds exactly as the whole set does (a name absent from the text cannot be
+ * referenced) and spares declaring hundreds of tables for a query that reads two.
+ */
+const READS_UNNAMED = /\b(?:search|find)\b|\b(?:table|database|cluster)\s*\(|\bunion\b[^|;]*\*/i;
+
+/** Lower-cased words and bracket-quoted names of a query: every name it could use for a table or function. */
+function namesIn(query: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of query.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) names.add(m[0].toLowerCase());
+  for (const m of query.matchAll(/\[\s*@?(['"])((?:(?!\1)[^\\]|\\.)*)\1\s*\]/g))
+    names.add(m[2].replace(/\\(.)/g, '$1').toLowerCase());
+  return names;
+}
+
 export class KqlAnalyzer {
-  private readonly globals: any;
+  /** every table and function declared, built on first use of a query that needs them all */
+  private allGlobals: any;
+  /** global states over the tables/functions a query names, keyed by those names */
+  private readonly scopedGlobals = new Map<string, any>();
+  private readonly tableSymbols = new Map<string, any>();
+  private readonly functionSymbols = new Map<KqlFunctionDecl, any>();
+  /** declared names by lower-cased name */
+  private readonly tableNames = new Map<string, string[]>();
+  private readonly functionDecls = new Map<string, KqlFunctionDecl[]>();
+  /** analyses per query text (frozen: they are handed to every caller as they are) */
+  private readonly analyses = new Map<string, KqlAnalysis>();
   /** classification per query text: the report asks again for queries shared by several artifacts */
   private readonly classified = new Map<string, KqlClassifiedRange[]>();
   /** the last analysed trees, so highlighting a query that was just validated does not analyse it again */
   private readonly recentCodes = new Map<string, any>();
   readonly tables: TableSchemas;
+  readonly functions: readonly KqlFunctionDecl[];
+  /** consulted before analysing and filled after (see AnalysisStore); set by the build's cache */
+  store?: AnalysisStore;
 
   constructor(opts: AnalyzerOptions = {}) {
-    const K = kusto();
-    const S = K.Symbols;
     this.tables = { ...bundledSchemas(), ...(opts.tables ?? {}) };
-    const symbols: any[] = Object.entries(this.tables).map(
-      ([name, cols]) => new S.TableSymbol.$ctor7(name, schemaString(cols), null),
-    );
-    for (const f of [WATCHLIST_FUNCTION, ...(opts.functions ?? [])]) {
-      let result = new S.TableSymbol.$ctor7('', schemaString(f.columns), null);
-      if (f.open) result = result.WithIsOpen(true);
-      const params = (f.parameters ?? []).map((p) =>
-        p.optional
-          ? new S.Parameter.$ctor3(
-              p.name,
-              S.ScalarTypes.GetSymbol(p.type),
-              S.ArgumentKind.Expression,
-              null,
-              null,
-              false,
-              null,
-              0,
-              1,
-              null,
-              null,
-            )
-          : new S.Parameter.$ctor2(p.name, S.ScalarTypes.GetSymbol(p.type)),
-      );
-      symbols.push(new S.FunctionSymbol.$ctor5(f.name, result, params));
+    this.functions = [WATCHLIST_FUNCTION, ...(opts.functions ?? [])];
+    for (const name of Object.keys(this.tables)) {
+      const k = name.toLowerCase();
+      this.tableNames.set(k, [...(this.tableNames.get(k) ?? []), name]);
     }
-    const db = new S.DatabaseSymbol.ctor('workspace', symbols);
-    const cluster = new S.ClusterSymbol.ctor('sentinel', [db]);
-    this.globals = K.GlobalState.Default.WithCluster(cluster).WithDatabase(db);
+    for (const f of this.functions) {
+      const k = f.name.toLowerCase();
+      this.functionDecls.set(k, [...(this.functionDecls.get(k) ?? []), f]);
+    }
   }
 
-  analyze(query: string): KqlAnalysis {
+  /** Analyses computed in this process or found in the store; the bridge is not loaded for those. */
+  get analysedQueries(): number {
+    return this.analyses.size;
+  }
+
+  private tableSymbol(name: string): any {
+    let s = this.tableSymbols.get(name);
+    if (!s) {
+      s = new (kusto().Symbols.TableSymbol.$ctor7)(name, schemaString(this.tables[name]), null);
+      this.tableSymbols.set(name, s);
+    }
+    return s;
+  }
+
+  private functionSymbol(f: KqlFunctionDecl): any {
+    let s = this.functionSymbols.get(f);
+    if (s) return s;
+    const S = kusto().Symbols;
+    let result = new S.TableSymbol.$ctor7('', schemaString(f.columns), null);
+    if (f.open) result = result.WithIsOpen(true);
+    const params = (f.parameters ?? []).map((p) =>
+      p.optional
+        ? new S.Parameter.$ctor3(
+            p.name,
+            S.ScalarTypes.GetSymbol(p.type),
+            S.ArgumentKind.Expression,
+            null,
+            null,
+            false,
+            null,
+            0,
+            1,
+            null,
+            null,
+          )
+        : new S.Parameter.$ctor2(p.name, S.ScalarTypes.GetSymbol(p.type)),
+    );
+    s = new S.FunctionSymbol.$ctor5(f.name, result, params);
+    this.functionSymbols.set(f, s);
+    return s;
+  }
+
+  private globalsOf(tables: string[], functions: KqlFunctionDecl[]): any {
     const K = kusto();
-    const code = K.KustoCode.ParseAndAnalyze(query, this.globals);
-    if (this.recentCodes.size >= 128) this.recentCodes.clear();
-    this.recentCodes.set(query, code);
+    const symbols = [...tables.map((t) => this.tableSymbol(t)), ...functions.map((f) => this.functionSymbol(f))];
+    const db = new K.Symbols.DatabaseSymbol.ctor('workspace', symbols);
+    const cluster = new K.Symbols.ClusterSymbol.ctor('sentinel', [db]);
+    return K.GlobalState.Default.WithCluster(cluster).WithDatabase(db);
+  }
+
+  /** The global state a query is analysed against: the declared tables and functions it can reach. */
+  private globalsFor(query: string): any {
+    if (READS_UNNAMED.test(query)) {
+      if (!this.allGlobals)
+        this.allGlobals = this.globalsOf(Object.keys(this.tables), this.functions as KqlFunctionDecl[]);
+      return this.allGlobals;
+    }
+    const names = namesIn(query);
+    const tables: string[] = [];
+    const functions: KqlFunctionDecl[] = [];
+    for (const n of names) {
+      tables.push(...(this.tableNames.get(n) ?? []));
+      functions.push(...(this.functionDecls.get(n) ?? []));
+    }
+    tables.sort();
+    const key = `${tables.join('\u0000')}\u0001${functions.map((f) => this.functions.indexOf(f)).sort((a, b) => a - b)}`;
+    return this.scopedGlobals.get(key) ?? remember(this.scopedGlobals, key, this.globalsOf(tables, functions), 512);
+  }
+
+  private parse(query: string): any {
+    const code = kusto().KustoCode.ParseAndAnalyze(query, this.globalsFor(query));
+    return remember(this.recentCodes, query, code, 128);
+  }
+
+  /** The analysis of a query: computed once per query text (or taken from the store), frozen, shared. */
+  analyze(query: string): KqlAnalysis {
+    const hit = this.analyses.get(query);
+    if (hit) return hit;
+    const stored = this.store?.get('analysis', query) as KqlAnalysis | undefined;
+    if (stored) return remember(this.analyses, query, deepFreeze(stored), 2048);
+    const analysis = deepFreeze(this.analyzeUncached(query));
+    this.store?.set('analysis', query, analysis);
+    return remember(this.analyses, query, analysis, 2048);
+  }
+
+  private analyzeUncached(query: string): KqlAnalysis {
+    const K = kusto();
+    const code = this.parse(query);
     const diagnostics: KqlDiagnostic[] = [];
     const unknownTables = new Set<string>();
     for (const d of netList(code.GetDiagnostics())) {
@@ -153,12 +270,7 @@ export class KqlAnalyzer {
    * of a query just validated. The offline evaluator (kql/eval) executes it.
    */
   code(query: string): any {
-    const hit = this.recentCodes.get(query);
-    if (hit) return hit;
-    const code = kusto().KustoCode.ParseAndAnalyze(query, this.globals);
-    if (this.recentCodes.size >= 128) this.recentCodes.clear();
-    this.recentCodes.set(query, code);
-    return code;
+    return this.recentCodes.get(query) ?? this.parse(query);
   }
 
   /**
@@ -168,9 +280,10 @@ export class KqlAnalyzer {
   classify(query: string): KqlClassifiedRange[] {
     const hit = this.classified.get(query);
     if (hit) return hit;
-    if (this.classified.size >= 256) this.classified.clear();
+    const stored = this.store?.get('classification', query) as KqlClassifiedRange[] | undefined;
+    if (stored) return remember(this.classified, query, deepFreeze(stored), 1024);
     const K = kusto();
-    const code = this.recentCodes.get(query) ?? K.KustoCode.ParseAndAnalyze(query, this.globals);
+    const code = this.code(query);
     const ListOfRanges = kustoSystem().Collections.Generic.List$1(K.Editor.ClassifiedRange);
     const list = new ListOfRanges();
     K.Editor.KustoClassifier.GetClassifications(
@@ -187,13 +300,15 @@ export class KqlAnalyzer {
         .filter((k) => !k.startsWith('$') && typeof names[k] === 'number')
         .map((k) => [names[k], k]),
     );
-    const ranges = [...netList(list)].map((r) => ({
-      kind: kindName.get(r.Kind) ?? 'PlainText',
-      start: r.Start,
-      length: r.Length,
-    }));
-    this.classified.set(query, ranges);
-    return ranges;
+    const ranges = deepFreeze(
+      [...netList(list)].map((r) => ({
+        kind: kindName.get(r.Kind) ?? 'PlainText',
+        start: r.Start,
+        length: r.Length,
+      })),
+    );
+    this.store?.set('classification', query, ranges);
+    return remember(this.classified, query, ranges, 1024);
   }
 }
 
