@@ -2,13 +2,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-function findPackRoot(start: string): string {
+/** The pack root (the folder of this package's package.json) and the package's version. */
+function findPackRoot(start: string): { root: string; version: string } {
   let dir = start;
   for (;;) {
     const pkg = path.join(dir, 'package.json');
     if (fs.existsSync(pkg)) {
       try {
-        if (JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'breakglass-sentinel') return dir;
+        const json = JSON.parse(fs.readFileSync(pkg, 'utf8'));
+        if (json.name === 'breakglass-sentinel') return { root: dir, version: String(json.version) };
       } catch {
         /* keep walking */
       }
@@ -19,7 +21,10 @@ function findPackRoot(start: string): string {
   }
 }
 
-export const PACK_ROOT = findPackRoot(__dirname);
+const found = findPackRoot(__dirname);
+export const PACK_ROOT = found.root;
+/** The pack's one version: package.json's (the manifest's packVersion, the report's footer, `btg --version`). */
+export const PACK_VERSION = found.version;
 export const packPath = (...parts: string[]): string => path.join(PACK_ROOT, ...parts);
 export const DETECTIONS_DIR = packPath('detections');
 export const HUNTING_DIR = packPath('detections', 'hunting');

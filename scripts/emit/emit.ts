@@ -16,11 +16,9 @@ import { REPORT_PATH, renderReport } from './report';
 import { loadConfig } from '../config/load';
 import { accountMap } from '../livetest/accounts';
 import { ruleTestSummaries } from '../livetest/offline';
-import { EXAMPLE_CONFIG } from '../paths';
+import { EXAMPLE_CONFIG, PACK_VERSION } from '../paths';
 import { defaultAnalyzer } from '../kql/analyzer';
 import { Diagnostic } from '../core/diagnostic';
-
-export const PACK_VERSION = '1.0.0';
 
 export interface Emitted {
   artifacts: Artifact[];
