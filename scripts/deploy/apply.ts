@@ -91,8 +91,9 @@ async function put(c: ArmClients, ids: ScopeIds, e: PlanEntry): Promise<void> {
         typed.call(c, ids, item.name, item.apiVersion, flat, o),
       );
   }
-  if (!res) res = await c.send(client, 'PUT', c.url(item.id, item.apiVersion), item.body);
-  await c.waitForOperation(client, res);
+  const url = c.url(item.id, item.apiVersion);
+  if (!res) res = await c.send(client, 'PUT', url, item.body);
+  await c.waitForOperation(client, res, { method: 'PUT', url });
 }
 
 async function del(c: ArmClients, ids: ScopeIds, e: PlanEntry): Promise<string[]> {
@@ -113,7 +114,12 @@ async function del(c: ArmClients, ids: ScopeIds, e: PlanEntry): Promise<string[]
       throw a;
     }
     const r = raw();
-    if (r) await c.waitForOperation(client, { status: r.status, headers: r.headers.toJSON(), body: wireBody(r) });
+    if (r)
+      await c.waitForOperation(
+        client,
+        { status: r.status, headers: r.headers.toJSON(), body: wireBody(r) },
+        { method: 'DELETE', url: c.url(e.id, e.apiVersion) },
+      );
     return leftInPlace;
   }
   await deleteUrl(c, client, c.url(e.id, e.apiVersion));
@@ -123,7 +129,7 @@ async function del(c: ArmClients, ids: ScopeIds, e: PlanEntry): Promise<string[]
 async function deleteUrl(c: ArmClients, client: ReturnType<ArmClients['generic']>, url: string): Promise<void> {
   try {
     const res = await c.send(client, 'DELETE', url);
-    await c.waitForOperation(client, res);
+    await c.waitForOperation(client, res, { method: 'DELETE', url });
   } catch (err) {
     if (err instanceof ArmCallError && err.status === 404) return;
     throw err;

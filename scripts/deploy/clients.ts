@@ -5,12 +5,14 @@
  * operations (Azure-AsyncOperation / Location).
  */
 import type { TokenCredential } from '@azure/identity';
+import pLimit from 'p-limit';
 import { ApplicationInsightsManagementClient } from '@azure/arm-appinsights';
 import { LogicManagementClient } from '@azure/arm-logic';
 import { MonitorClient } from '@azure/arm-monitor';
 import { OperationalInsightsManagementClient } from '@azure/arm-operationalinsights';
 import { SecurityInsights } from '@azure/arm-securityinsight';
 import { FullOperationResponse, OperationOptions, ServiceClient, ServiceClientOptions } from '@azure/core-client';
+import { createHttpPoller, LroResponse, OperationState } from '@azure/core-lro';
 import { createHttpHeaders, createPipelineRequest, isRestError, PipelinePolicy } from '@azure/core-rest-pipeline';
 import {
   attemptPolicy,
@@ -22,7 +24,6 @@ import {
   requestLimitPolicy,
   RetrySettings,
   RunControl,
-  Semaphore,
   TypedExpectations,
   TypedSerializationMismatch,
   typedWritePolicy,
@@ -119,18 +120,6 @@ export interface ClientSettings {
   clientOptions?: Partial<ServiceClientOptions> & { tlsOptions?: { ca?: string } };
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
-
 export class ArmClients {
   private readonly cache = new Map<string, ServiceClient>();
   private readonly expectations = new TypedExpectations();
@@ -144,7 +133,7 @@ export class ArmClients {
       { policy: typedWritePolicy(this.expectations, stats), position: 'perRetry' },
       // before attemptPolicy: the per-request timeout starts when the request leaves the queue
       {
-        policy: requestLimitPolicy(new Semaphore(settings.concurrency ?? Number.MAX_SAFE_INTEGER), control),
+        policy: requestLimitPolicy(pLimit(settings.concurrency ?? Number.MAX_SAFE_INTEGER), control),
         position: 'perRetry',
       },
       { policy: attemptPolicy({ control, stats, timeoutMs, retry }), position: 'perRetry' },
@@ -277,6 +266,7 @@ export class ArmClients {
     url: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    abortSignal: AbortSignal = this.control.signal,
   ): Promise<RawResponse> {
     const request = createPipelineRequest({
       url,
@@ -287,7 +277,7 @@ export class ArmClients {
         ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
         ...headers,
       }),
-      abortSignal: this.control.signal,
+      abortSignal,
     });
     let res;
     try {
@@ -322,50 +312,60 @@ export class ArmClients {
   }
 
   /**
-   * Wait for a long-running operation started by `res` (201/202 with Azure-AsyncOperation, Operation-Location or
-   * Location), polling through `client`'s pipeline. Returns at once for a plain answer. Honours Retry-After.
+   * Wait for a long-running operation started by `request` whose answer was `res` (201/202 with Azure-AsyncOperation,
+   * Operation-Location or Location): @azure/core-lro polls through `client`'s pipeline (so the token-origin, retry and
+   * limit policies apply to every poll), honours Retry-After between polls and, for a PUT, reads the resource at the
+   * end as the SDK's own pollers do. Returns at once for a plain answer.
    */
-  async waitForOperation(client: ServiceClient, res: RawResponse): Promise<void> {
+  async waitForOperation(
+    client: ServiceClient,
+    res: RawResponse,
+    request: { method: 'PUT' | 'DELETE' | 'PATCH' | 'POST'; url: string },
+  ): Promise<void> {
     const h = res.headers;
-    const statusUrl = h['azure-asyncoperation'] ?? h['operation-location'];
-    const location = h.location;
-    if ((res.status !== 201 && res.status !== 202) || (!statusUrl && !location)) return;
-    const deadline = Date.now() + this.settings.operationTimeoutMs;
-    for (;;) {
+    if (
+      (res.status !== 201 && res.status !== 202) ||
+      !(h['azure-asyncoperation'] ?? h['operation-location'] ?? h.location)
+    )
+      return;
+    const lroResponse = (r: RawResponse): LroResponse<unknown> => ({
+      flatResponse: r.body,
+      rawResponse: { statusCode: r.status, headers: r.headers, body: r.body },
+    });
+    let last = res;
+    const timeout = AbortSignal.timeout(this.settings.operationTimeoutMs);
+    const poller = await createHttpPoller<unknown, OperationState<unknown>>(
+      {
+        requestMethod: request.method,
+        requestPath: request.url,
+        sendInitialRequest: async () => lroResponse(res),
+        sendPollRequest: async (path, options) => {
+          last = await this.send(client, 'GET', path, undefined, {}, options?.abortSignal as AbortSignal | undefined);
+          return lroResponse(last);
+        },
+      },
+      { intervalInMs: this.settings.pollIntervalMs, resolveOnUnsuccessful: true },
+    );
+    try {
+      await poller.pollUntilDone({ abortSignal: AbortSignal.any([this.control.signal, timeout]) });
+    } catch (e) {
       if (this.control.signal.aborted) throw new InterruptedError();
-      const poll = await this.send(client, 'GET', (statusUrl ?? location)!);
-      if (statusUrl) {
-        const body = (poll.body ?? {}) as { status?: unknown; error?: { code?: string; message?: string } };
-        const status = String(body.status ?? '').toLowerCase();
-        if (status === 'succeeded') return;
-        if (status === 'failed' || status === 'canceled' || status === 'cancelled') {
-          throw new ArmCallError(
-            `long-running operation ${status}${body.error?.code ? ` (${body.error.code})` : ''}: ${body.error?.message ?? 'no error message'}`,
-            undefined,
-            body.error?.code ?? 'OperationFailed',
-          );
-        }
-      } else if (poll.status !== 202) {
-        return;
-      }
-      if (Date.now() > deadline)
+      if (timeout.aborted)
         throw new ArmCallError(
           `long-running operation did not finish within ${Math.round(this.settings.operationTimeoutMs / 1000)} s`,
           undefined,
           'OperationTimeout',
         );
-      await sleep(retryAfterMs(poll.headers) ?? this.settings.pollIntervalMs, this.control.signal);
+      throw toArmError(e);
+    }
+    const status = poller.getOperationState().status;
+    if (status === 'failed' || status === 'canceled') {
+      const { code, message } = errorBody(last.body);
+      throw new ArmCallError(
+        `long-running operation ${status}${code ? ` (${code})` : ''}: ${message ?? 'no error message'}`,
+        undefined,
+        code ?? 'OperationFailed',
+      );
     }
   }
-}
-
-function retryAfterMs(h: Record<string, string>): number | undefined {
-  const ms = Number(h['retry-after-ms'] ?? h['x-ms-retry-after-ms']);
-  if (Number.isFinite(ms) && ms > 0) return ms;
-  const ra = h['retry-after'];
-  if (ra === undefined) return undefined;
-  const s = Number(ra);
-  if (Number.isFinite(s)) return s > 0 ? s * 1000 : undefined;
-  const at = Date.parse(ra);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
 }

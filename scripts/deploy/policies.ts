@@ -17,6 +17,7 @@
  */
 import { PipelinePolicy, PipelineRequest, PipelineResponse, RestError } from '@azure/core-rest-pipeline';
 import { setMaxListeners } from 'events';
+import type pLimit from 'p-limit';
 import { stableStringify } from '../emit/resources';
 
 export interface CallStats {
@@ -140,40 +141,15 @@ export function attemptPolicy(opts: {
   };
 }
 
-/** A counting semaphore with a FIFO queue. */
-export class Semaphore {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(readonly size: number) {}
-  get inFlight(): number {
-    return this.active;
-  }
-  async acquire(): Promise<void> {
-    if (this.active < this.size) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
-  }
-}
-
-export function requestLimitPolicy(limit: Semaphore, control: RunControl): PipelinePolicy {
+/** At most `limit`'s concurrency requests in flight (one p-limit shared by every client of the run, FIFO). */
+export function requestLimitPolicy(limit: pLimit.Limit, control: RunControl): PipelinePolicy {
   return {
     name: 'btgRequestLimitPolicy',
-    async sendRequest(request, next) {
-      await limit.acquire();
-      try {
+    sendRequest: (request, next) =>
+      limit(() => {
         if (control.stopRequested && request.method !== 'GET') throw new InterruptedError();
-        return await next(request);
-      } finally {
-        limit.release();
-      }
-    },
+        return next(request);
+      }),
   };
 }
 

@@ -1,4 +1,5 @@
 /** Read everything the posture checks need from a GraphSource into one typed snapshot. */
+import pLimit from 'p-limit';
 import { z } from 'zod';
 import { Account, Config } from '../config/schema';
 import {
@@ -68,20 +69,6 @@ export function parseCollection<S extends z.ZodTypeAny>(path: string, r: GraphRe
   return c.ok ? { ok: true, path, value: c.value.value as z.output<S>[] } : c;
 }
 
-/** Run `fn` over `items`, at most `limit` at a time, keeping order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
-
 /** Group ids named by any policy (include or exclude), lower case, GUIDs only (they become request paths). */
 export function policyGroupIds(policies: readonly CaPolicy[]): string[] {
   const ids = new Set<string>();
@@ -139,7 +126,9 @@ export async function loadPostureData(
     return { account, user, signInUnavailable, methods, memberOf };
   };
 
-  const accounts = await mapLimit(config.accounts, limit, loadAccount);
+  // at most `limit` Graph requests groups at a time, results in input order
+  const limited = pLimit(Math.max(1, limit));
+  const accounts = await Promise.all(config.accounts.map((a) => limited(() => loadAccount(a))));
   const roleAssignments = parseCollection(
     GraphPaths.roleAssignments,
     await get({ path: GraphPaths.roleAssignments, collection: true }),
@@ -150,12 +139,16 @@ export async function loadPostureData(
     await get({ path: GraphPaths.roleEligibility, collection: true }),
     RoleEligibilitySchedule,
   );
-  const groups = await mapLimit(groupIds, limit, async (g) => {
-    const p = GraphPaths.groupMembers(g);
-    return [
-      g,
-      parseCollection(p, await get({ path: p, collection: true, select: ['id', 'displayName'] }), DirectoryObject),
-    ] as const;
-  });
+  const groups = await Promise.all(
+    groupIds.map((g) =>
+      limited(async () => {
+        const p = GraphPaths.groupMembers(g);
+        return [
+          g,
+          parseCollection(p, await get({ path: p, collection: true, select: ['id', 'displayName'] }), DirectoryObject),
+        ] as const;
+      }),
+    ),
+  );
   return { policies, accounts, roleAssignments, roleEligibility, groupMembers: new Map(groups) };
 }

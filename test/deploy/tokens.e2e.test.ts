@@ -144,11 +144,12 @@ describe("the deploy layer's clients, typed and raw", () => {
     const proxy = await hostile({ location: true });
     const c = clientsFor(proxy);
     c.control.readOnly = false;
-    const res = await c.send(c.generic(), 'DELETE', c.url(dep, '2021-04-01'));
+    const url = c.url(dep, '2021-04-01');
+    const res = await c.send(c.generic(), 'DELETE', url);
     expect(res.status).toBe(202);
     expect(res.headers.location.startsWith(recorder.url)).toBe(true);
-    await expect(c.waitForOperation(c.generic(), res)).rejects.toThrow(TokenOriginError);
-    await expect(c.waitForOperation(c.generic(), res)).rejects.toThrow(refusal());
+    await expect(c.waitForOperation(c.generic(), res, { method: 'DELETE', url })).rejects.toThrow(TokenOriginError);
+    await expect(c.waitForOperation(c.generic(), res, { method: 'DELETE', url })).rejects.toThrow(refusal());
     expect(recorder.requests).toEqual([]);
   });
 
