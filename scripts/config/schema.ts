@@ -8,7 +8,7 @@ import {
   Guid,
   IpRange,
   RECOMMENDED_AUTH_METHODS,
-  Severity,
+  RuleSeverity,
   Upn,
   YamlDuration,
 } from '../core/definitions';
@@ -73,7 +73,7 @@ export const PhoneNumber = z
 const RuleOverride = z
   .object({
     enabled: z.boolean().optional(),
-    severity: Severity.optional(),
+    severity: RuleSeverity.optional(),
   })
   .strict();
 

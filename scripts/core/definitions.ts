@@ -10,8 +10,9 @@ export const Upn = z
 export const Email = z
   .string()
   .regex(/^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$/, { message: 'expected an email address' });
-export const Severity = z.enum(['Informational', 'Low', 'Medium', 'High']);
-export type Severity = z.infer<typeof Severity>;
+/** A Sentinel rule's (or alert's) severity, as the service spells it; not a diagnostic's severity (error/warning/info). */
+export const RuleSeverity = z.enum(['Informational', 'Low', 'Medium', 'High']);
+export type RuleSeverity = z.infer<typeof RuleSeverity>;
 /** Durations in Azure-Sentinel YAML spelling: integer + lower-case m / h / d. */
 export const YamlDuration = z
   .string()
