@@ -47,9 +47,9 @@ async function benchValidate(n: number): Promise<void> {
   const tLoaded = process.hrtime.bigint();
   for (const r of corpus) analyzer.analyze(r.query);
   const bare = Number(process.hrtime.bigint() - t0) / 1e6;
-  const bareAnalyse = Number(process.hrtime.bigint() - tLoaded) / 1e6;
+  const bareAnalyze = Number(process.hrtime.bigint() - tLoaded) / 1e6;
   console.log(
-    `validate  bare analyzer loop (1 thread): ${fmt(bare, 0)} ms (${fmt((n / bare) * 1000)} rules/s; ${fmt(bareAnalyse / kb, 2)} ms per KB)`,
+    `validate  bare analyzer loop (1 thread): ${fmt(bare, 0)} ms (${fmt((n / bare) * 1000)} rules/s; ${fmt(bareAnalyze / kb, 2)} ms per KB)`,
   );
 
   for (const jobs of [1, os.cpus().length]) {

@@ -271,7 +271,7 @@ function compileUncached(query: string, analyzer: KqlAnalyzer, dbFunctions: read
 
 /** Execute a compiled query. Throws NotSupportedOffline (never for a query checkSupported passed) or KqlRuntimeError. */
 export function evaluate(q: CompiledQuery, env: EvalEnv): Table {
-  if (q.errors.length) throw new Error(`the query does not analyse: ${q.errors[0]}`);
+  if (q.errors.length) throw new Error(`the query does not analyze: ${q.errors[0]}`);
   if (q.unsupported.length) throw q.unsupported[0];
   return new Evaluator(q.text, env).run(q.code.Syntax);
 }
