@@ -16,7 +16,7 @@ import { fillSubject, identityRendered, queryEnvironment, renderQuery, renderTex
 import { loadYamlFile, scalarOrigin, YamlSource } from '../core/yamlSource';
 import { durationMinutes } from '../kql/literals';
 
-/** Evaluation frequencies the service accepts (rest-shapes §4.1); windowSize also allows P2D. */
+/** Evaluation frequencies the scheduled query rules service accepts; windowSize also allows P2D. */
 export const SQR_FREQUENCIES = [
   'PT1M',
   'PT5M',

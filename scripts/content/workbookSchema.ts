@@ -1,12 +1,12 @@
 /**
- * The subset of the Notebook/1.0 workbook format the pack writes (rest-shapes §2.2), as one zod schema. Item content
+ * The subset of the Notebook/1.0 workbook format the pack writes, as one zod schema. Item content
  * is `passthrough`: grid, tile and chart settings are free-form; what the pack relies on is typed here.
  */
 import { z } from 'zod';
 import { GUID_RE } from '../core/definitions';
 
 export const LA_RESOURCE_TYPE = 'microsoft.operationalinsights/workspaces';
-/** Parameter type codes (rest-shapes §2.2): 1 text, 2 drop-down, 4 time range, 5 resource, 6 subscription. */
+/** Workbook parameter type codes: 1 text, 2 drop-down, 4 time range, 5 resource, 6 subscription. */
 export const PARAMETER_TYPES = { text: 1, dropdown: 2, timeRange: 4, resource: 5, subscription: 6 } as const;
 export const PARAMETER_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

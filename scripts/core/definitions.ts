@@ -79,10 +79,10 @@ export const AuthMethod = z.string().refine((m) => (AUTH_METHODS as readonly str
 /**
  * The api-version of every ARM resource type the pack writes or reads, defined once: emit writes each resource at its
  * version, and deploy lists, reads and deletes the type at the same one (an orphan found while pruning is deleted at
- * the version its type is emitted at). Sources: /work/shared/reference/rest-shapes.md.
+ * the version its type is emitted at). Sources: the Azure/azure-rest-api-specs swaggers of each resource provider.
  */
 export const API_VERSIONS = {
-  /** Scheduled rules and automation rules: stable (rest-shapes §1.1) */
+  /** Scheduled rules and automation rules: stable */
   alertRulesStable: '2025-09-01',
   /** NRT rules exist only in preview; deploy lists alert rules at this version so NRT rules are returned too */
   alertRulesPreview: '2025-07-01-preview',
@@ -91,7 +91,7 @@ export const API_VERSIONS = {
   /** the accounts watchlist and the drill watchlist (and its items) */
   watchlists: '2025-09-01',
   savedSearches: '2020-08-01',
-  /** newest stable Microsoft.Insights/workbooks (rest-shapes §2.1) */
+  /** newest stable Microsoft.Insights/workbooks */
   workbooks: '2023-06-01',
   actionGroups: '2023-01-01',
   scheduledQueryRules: '2023-12-01',

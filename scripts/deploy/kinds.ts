@@ -213,7 +213,7 @@ const SPECS: KindSpec[] = [
   ),
   sentinelSpec('automationRule', 'automationRules', 'automation rule', API_VERSIONS.automationRules, 'metadata', {
     list: (c, ids, o) => c.automationRules.list(ids.resourceGroup, ids.workspaceName, o),
-    // SDK gotcha (rest-shapes.md §1.4): the body goes in the options bag
+    // SDK gotcha: the body goes in the options bag (`{ automationRuleToUpsert }`)
     put: (c, ids, name, flat, o) =>
       c.automationRules.createOrUpdate(ids.resourceGroup, ids.workspaceName, name, {
         ...o,
@@ -328,7 +328,7 @@ const SPECS: KindSpec[] = [
     },
   },
   {
-    // @azure/arm-monitor@7 only knows the legacy 2018-04-16 model of this type (rest-shapes.md §4.1): raw REST only
+    // @azure/arm-monitor@7 only knows the legacy 2018-04-16 model of this type (the pack writes 2023-12-01): raw REST only
     key: specKey('resourceGroup', 'Microsoft.Insights/scheduledQueryRules'),
     label: 'log search alert',
     kind: 'monitorAlert',

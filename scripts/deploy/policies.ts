@@ -4,7 +4,7 @@
  * - `attemptPolicy` (perRetry: runs once per HTTP attempt, inside the SDK's retry loop, after authentication):
  *   per-request timeout (a timed-out attempt becomes a retryable `ETIMEDOUT`; the SDK would otherwise surface the
  *   AbortError without retrying), a back-off for 429 answers that carry no Retry-After (the SDK's throttling strategy
- *   retries 429 only with that header, sdk-testing.md §4: we add `retry-after-ms` so the same retry loop and budget
+ *   retries 429 only with that header: we add `retry-after-ms` so the same retry loop and budget
  *   apply), no retry once a graceful stop was requested, and call counting.
  * - `requestLimitPolicy` (perRetry): at most `--concurrency` HTTP requests in flight over the whole run. It bounds
  *   requests, not artifacts, so an artifact waiting for a long-running operation holds no slot. After a graceful stop a
@@ -12,7 +12,7 @@
  * - `readOnlyPolicy` (perCall): refuses any non-GET request while the run is read-only (plan, --dry-run, the read
  *   phase of deploy). An invariant, not a convention: a bug cannot make `btg plan` write.
  * - `typedWritePolicy` (perRetry, so it sees the final URL after a client's api-version policy): checks that a typed
- *   SDK write serialized exactly the body and api-version the pack wants. The SDK's models silently drop properties they do not know (rest-shapes.md §1.1); when that would
+ *   SDK write serialized exactly the body and api-version the pack wants. The SDK's models silently drop properties they do not know; when that would
  *   happen the request is not sent and the caller sends the exact body raw through the same pipeline instead.
  */
 import { PipelinePolicy, PipelineRequest, PipelineResponse, RestError } from '@azure/core-rest-pipeline';

@@ -1,5 +1,5 @@
 /**
- * Playbook post-deploy steps (DESIGN §7, rest-shapes.md §1.4, §3):
+ * Playbook post-deploy steps:
  * 1. API connections that need a one-time interactive consent (Office 365 Outlook, Teams, … anything that is not a
  *    managed-identity connection): listed with the portal link of the connection's "Edit API connection" blade.
  * 2. The Microsoft Sentinel service principal ("Azure Security Insights", appId 98785600-…) needs Microsoft Sentinel

@@ -87,7 +87,7 @@ export function resolveTarget(opts: TargetOptions = {}): Target {
         `--arm-endpoint ${opts.armEndpoint}: expected an absolute https URL such as https://management.example.com`,
       );
     }
-    // The Azure SDK's bearer policy refuses to send a token over plain http (sdk-testing.md §2); say so up front.
+    // The Azure SDK's bearer-token policy (@azure/core-rest-pipeline) refuses to send a token over plain http; say so up front.
     if (url.protocol !== 'https:')
       throw new TargetError(
         `--arm-endpoint ${opts.armEndpoint}: must be https (bearer tokens are never sent over plain http)`,

@@ -8,7 +8,7 @@
  *   and runs the same playbooks, so a real use a few hours after a test is never hidden inside the test's incident.
  *
  * Deploy note: the SDK takes the body in the options bag (`automationRules.createOrUpdate(rg, ws, id,
- * { automationRuleToUpsert })`, rest-shapes §1.4); its 2022-09-01-preview model lacks AddIncidentTask, so deploy's
+ * { automationRuleToUpsert })`); its 2022-09-01-preview model lacks AddIncidentTask, so deploy's
  * typed write falls back to the raw body (deploy/clients.ts typedWrite). The wire body is the one below.
  */
 import { API_VERSIONS } from '../core/definitions';

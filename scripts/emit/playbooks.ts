@@ -12,7 +12,7 @@ import { ARM_SCHEMA, ArmTemplate, escapeArm } from './arm';
 import { ph } from './placeholders';
 import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
 
-/** Built-in role ids (identical in every tenant; rest-shapes §1.7). */
+/** Built-in Azure role ids (identical in every tenant). */
 export const ROLES = {
   sentinelResponder: '3e150937-b8fe-4cfb-8069-0eaf05ecd056',
   sentinelAutomationContributor: 'f4c81013-99ee-4d62-a7ee-b3f1f648599a',
@@ -231,7 +231,7 @@ export function playbookResource(pb: PlaybookContent, template: ArmTemplate, pac
     type: 'Microsoft.Resources/deployments',
     name: playbookDeploymentName(pb, packId),
     apiVersion: API_VERSIONS.deployments,
-    // Incremental only: Complete would delete everything else in the resource group (rest-shapes §5)
+    // Incremental only: Complete would delete everything else in the resource group
     body: {
       properties: { mode: 'Incremental', template, parameters: values },
       tags: { [PACK_TAG]: pb.templateId, [PACK_ID_TAG]: packId },

@@ -9,7 +9,7 @@ import { PACK_SOURCE_NAME, SAVED_SEARCH_PACK_TAG, contentId, metadataSourceId, p
 import { toIsoDuration } from '../kql/literals';
 import { ph, Placeholder } from './placeholders';
 
-/** Deploy order (DESIGN §7): lower levels are applied first. */
+/** Deploy order: lower levels are applied first (what a resource depends on exists before it). */
 export const LEVELS = {
   watchlist: 0,
   function: 1,
@@ -173,7 +173,7 @@ export function ruleResources(item: RuleItem, packId: string): WorkspaceResource
     scope: 'sentinel',
     type: 'alertRules',
     name: item.rule.id,
-    // NRT exists only in preview api-versions (rest-shapes §1.1)
+    // NRT exists only in preview api-versions of the SecurityInsights REST API
     apiVersion: nrt ? API_VERSIONS.alertRulesPreview : API_VERSIONS.alertRulesStable,
     body: { kind: item.rule.kind, properties: alertRuleProperties(item) },
   });

@@ -4,7 +4,7 @@
  * overdue hunting query and the test-reminder playbook read real drill history instead of "any successful sign-in"
  * (an attacker's sign-in is not a test).
  *
- * The write is one PUT of a watchlist item (rest-shapes §1.5) with an ARM token that goes to the ARM origin only.
+ * The write is one PUT of a watchlist item (Microsoft.SecurityInsights watchlists/watchlistItems) with an ARM token that goes to the ARM origin only.
  */
 import { API_VERSIONS } from '../core/definitions';
 import type { TokenCredential } from '@azure/core-auth';

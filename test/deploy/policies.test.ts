@@ -1,6 +1,6 @@
 /**
  * The retry/timeout/interrupt/read-only/typed-write policies inside a real SDK client pipeline. Transport: an
- * in-process `httpClient` (sdk-testing.md §2 D), so no sockets and exact control of each answer.
+ * in-process `httpClient` (the pipeline's own transport option), so no sockets and exact control of each answer.
  */
 import { createHttpHeaders, HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import { ArmClients } from '../../scripts/deploy/clients';

@@ -3,7 +3,7 @@
  * `POST /v1/workspaces/{workspaceId}/query` with `{query, timespan}` → `{tables: [{name: 'PrimaryResult', columns,
  * rows}]}`. It cannot run KQL: each test scripts the answer (e.g. by the `// btg-test: "<rule>/<case>"` marker the
  * shadow queries carry). HTTPS with a throwaway self-signed certificate (made by openssl at first use), because
- * the SDK's bearer-token policy refuses plain http (shared/reference/sdk-testing.md §2, option B): clients trust it
+ * the SDK's bearer-token policy refuses plain http: clients trust it
  * with `tlsOptions: { ca }`. Every request is logged for assertions.
  */
 import { execFileSync } from 'child_process';

@@ -351,7 +351,7 @@ export class ArmHandler {
         `The specified precondition 'If-None-Match = *' failed: '${route.name}' already exists.`,
       );
     }
-    // Sentinel resources carry the etag in the body as an optimistic-concurrency token (rest-shapes.md §1.2; the
+    // Sentinel resources carry the etag in the body as an optimistic-concurrency token (the
     // service's exact status for a stale body etag is not documented, 412 like a stale If-Match is assumed).
     if (existing && typeof body.etag === 'string' && body.etag !== '*' && body.etag !== existing.etag) {
       throw new ArmError(

@@ -5,7 +5,7 @@
  *   const o = emulatorClientOptions(emu);
  *   const si = new SecurityInsights(o.credential, subscriptionId, o);
  *
- * - `endpoint` moves the requests (the clients ignore `$host`, sdk-testing.md §1);
+ * - `endpoint` moves the requests (the clients ignore `$host`);
  * - `credentialScopes` keeps the real ARM audience (else the bearer policy asks for `https://127.0.0.1:<port>/.default`);
  * - `tlsOptions.ca` trusts the emulator's self-signed certificate, so the bearer policy (https only) stays in place;
  * - `retryOptions` keeps the SDK's retry policy but with short back-off, so 5xx/dropped-connection tests stay fast

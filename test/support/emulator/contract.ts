@@ -2,7 +2,7 @@
  * The contract the ARM emulator enforces, one entry per resource type: known api-versions, required properties,
  * enum values, status codes, paging and long-running-operation behaviour.
  *
- * Sources: shared/reference/rest-shapes.md and sdk-testing.md, the Azure/azure-rest-api-specs swaggers
+ * Sources: the Azure/azure-rest-api-specs swaggers
  * (securityinsights readme tags, Watchlists.json 2025-06-01/09-01/12-01, scheduledQueryRule_API.json 2023-12-01) and
  * the operation specs inside the installed SDK packages (expected status codes). Where the real service's exact
  * behaviour is not documented, the comment says what was chosen and why.
@@ -235,7 +235,7 @@ const TACTICS = [
   'InhibitResponseFunction',
 ];
 const STABLE_RULE_KINDS = ['Scheduled', 'MicrosoftSecurityIncidentCreation', 'Fusion'];
-/** NRT, MLBehaviorAnalytics and ThreatIntelligence exist only in preview swaggers (rest-shapes.md §1.1). */
+/** NRT, MLBehaviorAnalytics and ThreatIntelligence exist only in preview swaggers. */
 const PREVIEW_RULE_KINDS = [...STABLE_RULE_KINDS, 'NRT', 'MLBehaviorAnalytics', 'ThreatIntelligence'];
 
 const RULE_REQUIRED: Record<string, readonly string[]> = {
@@ -300,12 +300,12 @@ function validateAlertRule(body: Json, ctx: PutContext): void {
       `Error converting value ${JSON.stringify(props.triggerThreshold)} to type 'Int32'. Path 'properties.triggerThreshold'.`,
     );
   }
-  // docs limits (scheduled-rules-overview.md): frequency and period 5 minutes .. 14 days
+  // Microsoft Learn limits (Sentinel scheduled analytics rules): frequency and period 5 minutes .. 14 days
   const window = { min: 5 * MIN, max: 14 * DAY, text: '5 minutes and 14 days' };
   requireDuration(props, 'queryFrequency', window);
   requireDuration(props, 'queryPeriod', window);
   requireDuration(props, 'suppressionDuration');
-  // docs limits (create-analytics-rules.md, map-data-fields-to-entities.md): 10 entity mappings, 1-3 identifiers each, 20 custom details
+  // Microsoft Learn limits (create analytics rules, map data fields to entities): 10 entity mappings, 1-3 identifiers each, 20 custom details
   if (Array.isArray(props.entityMappings)) {
     if (props.entityMappings.length > 10)
       throw badRequest(`A rule can have at most 10 entity mappings, got ${props.entityMappings.length}.`);
@@ -357,7 +357,7 @@ function validateAutomationRule(body: Json): void {
 function validateWatchlist(body: Json): void {
   const props = propsOf(body);
   requireProps(props, ['displayName', 'provider', 'itemsSearchKey']);
-  // sourceType is modelAsString and its values changed between api-versions (rest-shapes.md §1.5): not checked.
+  // sourceType is modelAsString and its values changed between api-versions: not checked.
   if (typeof props.rawContent === 'string' && props.rawContent.length > 0) {
     const skip = typeof props.numberOfLinesToSkip === 'number' ? props.numberOfLinesToSkip : 0;
     const sep = String(props.contentType ?? 'text/csv')

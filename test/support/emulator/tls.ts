@@ -1,9 +1,9 @@
 /**
  * TEST-ONLY self-signed certificate for the ARM emulator, generated in memory at start with node:crypto.
  *
- * Why: `@azure/core-rest-pipeline`'s bearer policy refuses `http:` URLs even with `allowInsecureConnection`
- * (shared/reference/sdk-testing.md §2). Serving https with a throw-away certificate that the client trusts through
- * `tlsOptions.ca` (workaround B there) keeps the real SDK pipeline intact: bearer policy, retry policy, LRO pollers.
+ * Why: `@azure/core-rest-pipeline`'s bearer policy refuses `http:` URLs even with `allowInsecureConnection`.
+ * Serving https with a throw-away certificate that the client trusts through `tlsOptions.ca` keeps the real SDK
+ * pipeline intact: bearer policy, retry policy, LRO pollers.
  * Node has no certificate builder, so this file DER-encodes a minimal X.509 v3 certificate by hand (ECDSA P-256,
  * SAN IP:127.0.0.1 + DNS:localhost). The private key never leaves the process and nothing is written to disk.
  */
