@@ -20,7 +20,7 @@ const LAYERS = [
   ['emit'],
   ['deploy'],
   ['posture'],
-  ['pipeline.ts', 'cli', 'bench'],
+  ['pipeline.ts', 'buildCache.ts', 'cli', 'bench'],
 ];
 const at = (p) => `./scripts/${p}`;
 const zones = LAYERS.slice(0, -1).flatMap((layer, i) =>

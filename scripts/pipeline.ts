@@ -9,10 +9,13 @@ import { loadSchemaDir } from './kql/schemas';
 import { Diagnostic, hasErrors } from './core/diagnostic';
 import { validatePack } from './validate/pack';
 import { PACK_ROOT } from './paths';
+import { BuildCache, openBuildCache } from './buildCache';
 
 export interface PipelineOptions {
   configFile: string;
   schemasDir?: string;
+  /** results of an earlier build (buildCache.ts): what they hold is not analysed, highlighted or tested again */
+  cache?: BuildCache;
 }
 
 export interface CheckedPack {
@@ -28,6 +31,7 @@ export function checkPack(opts: PipelineOptions): CheckedPack {
   if (!loaded.config) return { diagnostics: loaded.diagnostics.map((d) => ({ ...d, file: d.file ?? cfgFile })) };
   const pack = loadPack(loaded.config, cfgFile, loaded.source);
   const analyzer = opts.schemasDir ? new KqlAnalyzer({ tables: loadSchemaDir(opts.schemasDir) }) : defaultAnalyzer();
+  analyzer.store = opts.cache?.storeFor(analyzer);
   const diagnostics = [...loaded.diagnostics, ...validatePack(pack, analyzer)].map((d) =>
     d.file ? { ...d, file: relative(d.file) } : d,
   );
@@ -50,9 +54,12 @@ export interface BuildResult extends CheckedPack {
 export function build(opts: PipelineOptions & { outDir: string }): BuildResult {
   const guard = { configFile: opts.configFile, packRoot: PACK_ROOT };
   checkOutputPath(opts.outDir, guard);
-  const checked = checkPack(opts);
+  const cache = opts.cache ?? openBuildCache(opts.outDir);
+  const checked = checkPack({ ...opts, cache });
   if (!checked.pack || hasErrors(checked.diagnostics)) return { ...checked, outDir: opts.outDir, written: false };
   const emitted = emitPack(checked.pack, { diagnostics: checked.diagnostics });
   const res = writeOutput(opts.outDir, emitted.artifacts, guard);
-  return { ...checked, emitted, outDir: opts.outDir, written: true, outputNotes: res.notes };
+  cache.save();
+  const outputNotes = cache.note ? [...res.notes, cache.note] : res.notes;
+  return { ...checked, emitted, outDir: opts.outDir, written: true, outputNotes };
 }

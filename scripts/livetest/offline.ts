@@ -431,8 +431,9 @@ export function ruleTestSummaries(
       input.schemas ? Object.keys(schemas).length : 0,
     ]);
   const out: Record<string, RuleTestSummary> = {};
+  // and in the analyzer's store (the build cache on disk), so a rebuild of an unchanged pack evaluates nothing
   const todo = rules.filter((r) => {
-    const hit = summaryCache.get(keyOf(r));
+    const hit = summaryCache.get(keyOf(r)) ?? (analyzer.store?.get('test-summary', keyOf(r)) as RuleTestSummary);
     if (hit) out[r.templateId] = hit;
     return !hit;
   });
@@ -467,6 +468,7 @@ export function ruleTestSummaries(
     if (item) {
       if (summaryCache.size > 512) summaryCache.clear();
       summaryCache.set(keyOf(item), out[r.templateId]);
+      analyzer.store?.set('test-summary', keyOf(item), out[r.templateId]);
     }
   }
   return out;
