@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load';
 import { WorkspaceRef } from '../config/schema';
 import { loadPack } from '../content/pack';
 import { packIdOf } from '../content/ids';
-import { applyDeployment, DEFAULT_CONCURRENCY, DeploySession, planDeployment } from '../deploy/deploy';
+import { applyDeployment, DEFAULT_CONCURRENCY, DeploySession, planDeployment } from '../deploy/session';
 import { resolveTarget } from '../deploy/target';
 import { emitPack } from '../emit/emit';
 import { WorkspaceResource } from '../emit/resources';
@@ -88,7 +88,7 @@ const line = (label: string, f: Figures) =>
 export async function benchDeploy(): Promise<void> {
   const loaded = loadConfig(EXAMPLE_CONFIG);
   if (!loaded.config) throw new Error(`bench deploy: ${EXAMPLE_CONFIG} does not load`);
-  const resources = emitPack(loadPack(loaded.config, EXAMPLE_CONFIG, loaded.source)).resources;
+  const resources = emitPack(loadPack(loaded.config, EXAMPLE_CONFIG, loaded.source), { report: false }).resources;
   console.log(
     `deploy  example pack (${resources.length} resources per workspace), ARM emulator with ${LATENCY_MS} ms per call, default settings (LRO poll 2 s when no Retry-After)`,
   );

@@ -13,7 +13,7 @@ import {
   DEFAULT_CONCURRENCY,
   DEFAULT_TIMEOUT_SECONDS,
   planDeployment,
-} from '../deploy/deploy';
+} from '../deploy/session';
 import { ApplyEvent, ApplyResult, operationOf } from '../deploy/apply';
 import { formatEvent } from '../deploy/report';
 import { chooseCredential, CLOUD_NAMES, CredentialChoice, redact, resolveTarget, TargetError } from '../deploy/target';

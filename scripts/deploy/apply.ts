@@ -9,7 +9,7 @@ import { flattenBody, ScopeIds } from './kinds';
 import { PlanEntry, writes } from './plan';
 import { grantPermission, PermissionStep, PostDeployPlan } from './postDeploy';
 import { runTasks, Task, TaskOutcome } from './schedule';
-import type { WorkspacePlan } from './deploy';
+import type { WorkspacePlan } from './session';
 
 export type EntryStatus =
   /** written or deleted by this run */

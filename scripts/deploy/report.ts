@@ -1,7 +1,7 @@
 /** Pure formatting of plans, progress events and apply results (text for people, JSON for CI). */
 import { terminalSafe } from '../security/terminal';
 import { ApplyEvent, ApplyResult, EntryResult, operationOf } from './apply';
-import { DeploymentPlan, WorkspacePlan } from './deploy';
+import { DeploymentPlan, WorkspacePlan } from './session';
 import { FieldChange } from './diff';
 import { Action, ACTIONS, PlanEntry } from './plan';
 import { PostDeployPlan } from './postDeploy';

@@ -11,7 +11,7 @@ import { desiredItems, scopeIdsOf } from '../../scripts/deploy/desired';
 import { connectionsOf, SENTINEL_APP_ID } from '../../scripts/deploy/postDeploy';
 import { WorkspaceResource } from '../../scripts/emit/resources';
 import { Emulator, startEmulator, workspacePath } from '../support/emulator';
-import { workspaceRuleReader } from '../../scripts/deploy/deploy';
+import { workspaceRuleReader } from '../../scripts/deploy/session';
 import {
   actions,
   deploy,

@@ -12,7 +12,7 @@ import {
   DeploySession,
   DeploySettings,
   planDeployment,
-} from '../../scripts/deploy/deploy';
+} from '../../scripts/deploy/session';
 import { resolveTarget } from '../../scripts/deploy/target';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
 import { Emulator, emulatorCredential, RequestLogEntry } from '../support/emulator';
@@ -39,7 +39,7 @@ export function packResources(configFile = EXAMPLE_CONFIG): WorkspaceResource[] 
   if (!cached.has(configFile)) {
     const loaded = loadConfig(configFile);
     if (!loaded.config) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
-    cached.set(configFile, emitPack(loadPack(loaded.config, configFile, loaded.source)).resources);
+    cached.set(configFile, emitPack(loadPack(loaded.config, configFile, loaded.source), { report: false }).resources);
   }
   return JSON.parse(JSON.stringify(cached.get(configFile))) as WorkspaceResource[];
 }

@@ -1,5 +1,5 @@
 import { ApplyResult } from '../../scripts/deploy/apply';
-import { DeploymentPlan } from '../../scripts/deploy/deploy';
+import { DeploymentPlan } from '../../scripts/deploy/session';
 import { desiredItems } from '../../scripts/deploy/desired';
 import { KIND_SPECS } from '../../scripts/deploy/kinds';
 import { planEntries, snapshotOf } from '../../scripts/deploy/plan';

@@ -2,7 +2,7 @@
  * Deploy under faults: transient errors, throttling, dropped connections, timeouts, a permanent error on one artifact,
  * and Ctrl-C. Real SDK clients over real HTTPS to the ARM emulator, faults injected by the emulator.
  */
-import { applyDeployment, planDeployment } from '../../scripts/deploy/deploy';
+import { applyDeployment, planDeployment } from '../../scripts/deploy/session';
 import { formatApplyText } from '../../scripts/deploy/report';
 import { WorkspaceResource } from '../../scripts/emit/resources';
 import { Emulator, startEmulator } from '../support/emulator';

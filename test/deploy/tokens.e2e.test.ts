@@ -9,7 +9,7 @@ import { runCli } from '../helpers/cli';
 import { AccessToken } from '@azure/identity';
 import { deployCliDeps } from '../../scripts/cli/deployRun';
 import { loadConfig } from '../../scripts/config/load';
-import { DeploySession } from '../../scripts/deploy/deploy';
+import { DeploySession } from '../../scripts/deploy/session';
 import { resolveTarget } from '../../scripts/deploy/target';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
 import { TokenOriginError } from '../../scripts/security/tokenOrigin';

@@ -2,7 +2,7 @@
  * Plan diffs are CI artifacts (plan comment, plan.json): a changed webhook URL with its key, a signed Logic App
  * callback URL or a secret-named field never shows its value, in the text plan or the JSON plan.
  */
-import { DeploymentPlan } from '../../scripts/deploy/deploy';
+import { DeploymentPlan } from '../../scripts/deploy/session';
 import { formatPlanText, planJson, showChange } from '../../scripts/deploy/report';
 
 const OLD_SIG = 'oldSig0123456789abcdefXYZ';

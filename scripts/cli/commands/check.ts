@@ -26,7 +26,7 @@ import {
 import { Diagnostic } from '../../core/diagnostic';
 import { loadPack } from '../../content/pack';
 import { YamlSource } from '../../core/yamlSource';
-import { DeploySession, DeploySettings, otherAutomationReader, workspaceRuleReader } from '../../deploy/deploy';
+import { DeploySession, DeploySettings, otherAutomationReader, workspaceRuleReader } from '../../deploy/session';
 import { chooseCredential, resolveTarget, Target } from '../../deploy/target';
 import { ExitCode, SetExit } from '../exit';
 import { signIn } from '../credential';

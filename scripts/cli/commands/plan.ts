@@ -9,7 +9,7 @@ import { planJson, formatPlanText } from '../../deploy/report';
 import { ExitCode, SetExit } from '../exit';
 import { isTty } from '../io';
 import { addDeployOptions, DeployCliOptions, guarded, makePlan, prepare } from '../deployRun';
-import { DeploymentPlan } from '../../deploy/deploy';
+import { DeploymentPlan } from '../../deploy/session';
 
 /** 1 when deploy could not apply everything: a workspace that cannot be read, or a conflict that is not forced. */
 export function planExitCode(plan: DeploymentPlan): number {
