@@ -71,12 +71,15 @@ const schemaString = (cols: Column[]) => `(${cols.map((c) => `${quoteCol(c.name)
 
 /**
  * A store the analyzer consults before analysing a query and fills after (the build's on-disk cache, keyed by the
- * query's hash): a query whose results are all in the store never loads the Kusto bridge.
+ * query's hash): a query whose results are all in the store never loads the Kusto bridge. The offline test runner
+ * keeps its per-rule summaries in the analyzer's store too (livetest/offline.ts).
  */
 export interface AnalysisStore {
-  get(kind: 'analysis' | 'classification', query: string): unknown;
-  set(kind: 'analysis' | 'classification', query: string, value: unknown): void;
+  get(kind: StoredKind, key: string): unknown;
+  set(kind: StoredKind, key: string, value: unknown): void;
 }
+/** what a store holds: analyses and classifications by query text, the offline test summary of a rule by its key */
+export type StoredKind = 'analysis' | 'classification' | 'test-summary';
 
 /** Results are data shared by every caller: frozen, so no caller can change what another one reads. */
 function deepFreeze<T>(v: T): T {
@@ -146,7 +149,7 @@ export class KqlAnalyzer {
   }
 
   /** Analyses computed in this process or found in the store; the bridge is not loaded for those. */
-  get analysedQueries(): number {
+  get analyzedQueries(): number {
     return this.analyses.size;
   }
 
