@@ -34,7 +34,17 @@ const zones = LAYERS.slice(0, -1).flatMap((layer, i) =>
 );
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'coverage/**', 'test/golden/**', 'test/fixtures/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-tools/**',
+      'out/**',
+      'node_modules/**',
+      'coverage/**',
+      'test/golden/**',
+      'test/fixtures/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { linterOptions: { reportUnusedDisableDirectives: 'off' } },
