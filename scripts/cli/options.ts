@@ -2,6 +2,7 @@
  * What every command spells the same way: `-c/--config` with one default path, one message for a missing config
  * (exit 2), durations (`30s`, `5m`, `1h`), whole numbers ≥ 1, and unknown ids (exit 2 with the valid ones).
  */
+import { formatShortDuration, parseShortDuration } from '../core/duration';
 import { Command, InvalidArgumentError } from 'commander';
 import * as fs from 'fs';
 import { nearest } from '../config/nearest';
@@ -25,13 +26,10 @@ export function requireConfig(file: string): void {
   if (!fs.statSync(file).isFile()) throw new UsageError(`config file ${file} is a directory, not a file`);
 }
 
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-
 /** `30s`, `5m`, `1h`, `250ms` → milliseconds; anything else is a usage error. */
 export function parseDurationMs(flag: string, v: string): number {
-  const m = /^(\d+)(ms|s|m|h)$/.exec(v.trim());
-  const ms = m ? Number(m[1]) * UNITS[m[2] as keyof typeof UNITS] : NaN;
-  if (!(ms > 0)) throw new InvalidArgumentError(`${flag} ${v}: expected a duration like 30s, 5m or 1h`);
+  const ms = parseShortDuration(v.trim(), { units: ['ms', 's', 'm', 'h'] });
+  if (ms === undefined) throw new InvalidArgumentError(`${flag} ${v}: expected a duration like 30s, 5m or 1h`);
   return ms;
 }
 
@@ -40,10 +38,7 @@ export const duration = (flag: string) => (v: string) => parseDurationMs(flag, v
 
 /** `45000` → `45s`, `1800000` → `30m` (for help defaults and messages). */
 export function formatDuration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
+  return formatShortDuration(ms, ['h', 'm', 's', 'ms']);
 }
 
 /** A commander parser for a whole number from 1 (to `max`). */

@@ -10,6 +10,7 @@
  * "westeurope"), ISO-8601 durations by length (PT60M = PT1H), JSON carried in a string (a workbook's serializedData) by
  * content, tag names case-insensitively, and an absent field equals null.
  */
+import { parseIsoDuration } from '../core/duration';
 import { stableStringify } from '../emit/resources';
 
 export interface FieldChange {
@@ -22,16 +23,6 @@ export interface FieldChange {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
-
-/** ISO-8601 duration (days, hours, minutes, seconds) in ms, or undefined. */
-export function durationMs(v: string): number | undefined {
-  const m = DURATION.exec(v);
-  if (!m || v === 'P' || /T$/i.test(v)) return undefined;
-  const [, d, h, min, s] = m;
-  return ((Number(d ?? 0) * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60_000 + Number(s ?? 0) * 1000;
-}
 
 const looksLikeArmId = (s: string) => /^\/subscriptions\//i.test(s);
 const normLocation = (s: string) => s.replace(/\s+/g, '').toLowerCase();
@@ -50,8 +41,8 @@ function equalStrings(want: string, got: string, path: string): boolean {
   if (want === got) return true;
   if (looksLikeArmId(want) && looksLikeArmId(got)) return want.toLowerCase() === got.toLowerCase();
   if (path === 'location' || path.endsWith('.location')) return normLocation(want) === normLocation(got);
-  const dw = durationMs(want);
-  if (dw !== undefined && dw === durationMs(got)) return true;
+  const dw = parseIsoDuration(want);
+  if (dw !== undefined && dw === parseIsoDuration(got)) return true;
   const jw = parseJsonText(want);
   if (jw !== undefined) {
     const jg = parseJsonText(got);

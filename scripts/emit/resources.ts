@@ -2,6 +2,7 @@
  * What the pack puts into a workspace, as resource descriptions. ARM templates and the deploy layer are
  * both generated from these, so `az deployment` and `btg deploy` apply the same bodies.
  */
+import { formatIsoDuration, parseTimeSpan } from '../core/duration';
 import { API_VERSIONS } from '../core/definitions';
 import { createHash } from 'crypto';
 import { HuntingItem, RuleItem } from '../content/items';
@@ -78,12 +79,8 @@ const TRIGGER: Record<string, string> = { gt: 'GreaterThan', lt: 'LessThan', eq:
 
 /** ISO-8601 from a YAML duration or a .NET TimeSpan string. */
 export function isoDuration(v: string): string {
-  const ts = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})$/.exec(v);
-  if (ts) {
-    const minutes = Number(ts[1] ?? 0) * 1440 + Number(ts[2]) * 60 + Number(ts[3]);
-    return toIsoDuration(`${minutes}m`);
-  }
-  return toIsoDuration(v);
+  const ts = parseTimeSpan(v);
+  return ts !== undefined ? formatIsoDuration(ts) : toIsoDuration(v);
 }
 
 /** The alert rule's REST/ARM properties from the Azure-Sentinel YAML fields. */

@@ -3,6 +3,13 @@
  * that the Kusto parser reads back as exactly the input value (property-tested), so no
  * input can end the literal early and add an operator.
  */
+import {
+  formatIsoDuration,
+  formatShortDuration,
+  parseIsoDuration,
+  parseShortDuration,
+  UNIT_MS,
+} from '../core/duration';
 import { GUID_RE } from '../core/definitions';
 
 export class KqlLiteralError extends Error {}
@@ -53,32 +60,27 @@ export function kqlGuid(value: unknown): string {
   return `guid(${value.toLowerCase()})`;
 }
 
-const YAML_DURATION = /^([1-9][0-9]{0,5})([mhd])$/;
-const ISO_DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+const durationError = (value: unknown) =>
+  new KqlLiteralError(`timespan: expected a duration like 5m, 1h, 14d or PT1H, got ${JSON.stringify(value)}`);
+
+/** Milliseconds of a duration written `5m`/`1h`/`14d` or ISO-8601 `PT5M`/`P1D` (a bare number is days); throws otherwise. */
+function durationMsOf(value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value * UNIT_MS.d;
+  if (typeof value !== 'string') throw durationError(value);
+  const ms =
+    parseShortDuration(value, { units: ['m', 'h', 'd'], maxDigits: 6, leadingZero: false }) ?? parseIsoDuration(value);
+  if (ms === undefined || ms <= 0) throw durationError(value);
+  return ms;
+}
 
 /** Minutes in a duration written `5m`/`1h`/`14d` or ISO-8601 `PT5M`/`P1D`; throws otherwise. */
 export function durationMinutes(value: unknown): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value * 24 * 60; // a bare number is days
-  if (typeof value !== 'string')
-    throw new KqlLiteralError(`timespan: expected a duration like 5m, 1h, 14d or PT1H, got ${JSON.stringify(value)}`);
-  const y = YAML_DURATION.exec(value);
-  if (y) return Number(y[1]) * { m: 1, h: 60, d: 1440 }[y[2] as 'm' | 'h' | 'd'];
-  const iso = ISO_DURATION.exec(value);
-  if (iso && value !== 'P' && value !== 'PT') {
-    const [, d, h, m, s] = iso;
-    const total = Number(d ?? 0) * 1440 + Number(h ?? 0) * 60 + Number(m ?? 0) + Number(s ?? 0) / 60;
-    if (total > 0) return total;
-  }
-  throw new KqlLiteralError(`timespan: expected a duration like 5m, 1h, 14d or PT1H, got ${JSON.stringify(value)}`);
+  return durationMsOf(value) / UNIT_MS.m;
 }
 
 /** A KQL timespan literal (`5m`, `2h`, `180d`). */
 export function kqlTimespan(value: unknown): string {
-  const minutes = durationMinutes(value);
-  if (!Number.isInteger(minutes)) return `${Math.round(minutes * 60)}s`;
-  if (minutes % 1440 === 0) return `${minutes / 1440}d`;
-  if (minutes % 60 === 0) return `${minutes / 60}h`;
-  return `${minutes}m`;
+  return formatShortDuration(durationMsOf(value), ['d', 'h', 'm', 's']);
 }
 
 /** A `datetime(...)` literal from an ISO-8601 date/time. */
@@ -160,10 +162,7 @@ export function kqlDynamicValue(value: unknown): string {
 
 /** Durations: YAML spelling to ISO-8601 for ARM (`5m` → `PT5M`, `1d` → `P1D`). */
 export function toIsoDuration(value: string): string {
-  const minutes = durationMinutes(value);
-  if (minutes % 1440 === 0) return `P${minutes / 1440}D`;
-  if (minutes % 60 === 0) return `PT${minutes / 60}H`;
-  return `PT${minutes}M`;
+  return formatIsoDuration(durationMsOf(value));
 }
 
 /** The helpers available to query templates, by name. */

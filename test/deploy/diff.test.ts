@@ -1,4 +1,4 @@
-import { diffDesired, durationMs, removedFields } from '../../scripts/deploy/diff';
+import { diffDesired, removedFields } from '../../scripts/deploy/diff';
 
 describe('diffDesired: only the fields the pack sends, with ARM equivalences', () => {
   test('fields only the service has are ignored', () => {
@@ -52,13 +52,6 @@ describe('diffDesired: only the fields the pack sends, with ARM equivalences', (
     expect(diffDesired({ properties: { alertRuleTemplateName: null } }, { properties: {} })).toEqual([]);
     expect(diffDesired({ n: 0 }, { n: '0' })).toHaveLength(1);
   });
-});
-
-test('durationMs reads ISO-8601 day/time durations and rejects the rest', () => {
-  expect(durationMs('PT5M')).toBe(300_000);
-  expect(durationMs('P1DT2H')).toBe(26 * 3_600_000);
-  expect(durationMs('PT')).toBeUndefined();
-  expect(durationMs('5m')).toBeUndefined();
 });
 
 test('removedFields names deployed fields the pack no longer sends, not server fields or empty defaults', () => {
