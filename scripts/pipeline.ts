@@ -1,4 +1,4 @@
-/** build = load config → load + render content → validate → emit → write. Returns data; the CLI prints. */
+/** build = load config → load + render content → validate → test → emit → write. Returns data; the CLI prints. */
 import * as path from 'path';
 import { loadConfig } from './config/load';
 import { loadPack, Pack } from './content/pack';
@@ -8,7 +8,9 @@ import { defaultAnalyzer, KqlAnalyzer } from './kql/analyzer';
 import { loadSchemaDir } from './kql/schemas';
 import { Diagnostic, hasErrors } from './core/diagnostic';
 import { validatePack } from './validate/pack';
-import { PACK_ROOT } from './paths';
+import { accountMap } from './livetest/accounts';
+import { RuleTestSummary, ruleTestSummaries } from './livetest/offline';
+import { EXAMPLE_CONFIG, PACK_ROOT } from './paths';
 import { BuildCache, openBuildCache } from './buildCache';
 
 export interface PipelineOptions {
@@ -42,6 +44,26 @@ function relative(file: string): string {
   return path.isAbsolute(file) ? path.relative(process.cwd(), file) || file : file;
 }
 
+/**
+ * The test stage: each rule's rows executed offline and its mutants scored (what `btg test --mutate` reports), with
+ * the analyzer and schemas the pack was validated with, for the report. The rows are written for the example
+ * config's accounts and rewritten to the configured ones. Undefined when the tests cannot run: the report then
+ * shows no test line, and `btg test` reports the failure itself.
+ */
+export function testPack(pack: Pack, analyzer: KqlAnalyzer): Record<string, RuleTestSummary> | undefined {
+  const example = loadConfig(EXAMPLE_CONFIG).config;
+  try {
+    return ruleTestSummaries(pack.rules, {
+      accounts: example ? accountMap(example.accounts, pack.config.accounts) : undefined,
+      watchlistAccounts: pack.config.accounts,
+      analyzer,
+      schemas: analyzer.tables,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
 export interface BuildResult extends CheckedPack {
   emitted?: Emitted;
   outDir: string;
@@ -56,8 +78,10 @@ export function build(opts: PipelineOptions & { outDir: string }): BuildResult {
   checkOutputPath(opts.outDir, guard);
   const cache = opts.cache ?? openBuildCache(opts.outDir);
   const checked = checkPack({ ...opts, cache });
-  if (!checked.pack || hasErrors(checked.diagnostics)) return { ...checked, outDir: opts.outDir, written: false };
-  const emitted = emitPack(checked.pack, { diagnostics: checked.diagnostics });
+  const { pack, analyzer, diagnostics } = checked;
+  if (!pack || !analyzer || hasErrors(diagnostics)) return { ...checked, outDir: opts.outDir, written: false };
+  const tests = testPack(pack, analyzer);
+  const emitted = emitPack(pack, { diagnostics, analyzer, tests });
   const res = writeOutput(opts.outDir, emitted.artifacts, guard);
   cache.save();
   const outputNotes = cache.note ? [...res.notes, cache.note] : res.notes;

@@ -10,7 +10,7 @@ import { expectGolden, staleGoldens } from './helpers/golden';
 const loaded = loadConfig(EXAMPLE_CONFIG);
 const pack = loadPack(loaded.config!, 'examples/btg.config.yaml', loaded.source);
 validatePack(pack, defaultAnalyzer());
-const emitted = emitPack(pack);
+const emitted = emitPack(pack, { report: false });
 const GOLDEN_KINDS = new Set(['rule-yaml', 'rule-arm', 'hunting-yaml', 'hunting-arm']);
 const goldenArtifacts = emitted.artifacts.filter((a) => GOLDEN_KINDS.has(a.kind));
 

@@ -13,11 +13,9 @@ import { emitDrillWatchlist } from './drillWatchlist';
 import { monitorAlertEmitter } from './monitorAlert';
 import { routineEmitter } from './routines';
 import { REPORT_PATH, renderReport } from './report';
-import { loadConfig } from '../config/load';
-import { accountMap } from '../livetest/accounts';
-import { ruleTestSummaries } from '../livetest/offline';
-import { EXAMPLE_CONFIG, PACK_VERSION } from '../paths';
-import { defaultAnalyzer } from '../kql/analyzer';
+import { RuleTestSummary } from '../livetest/offline';
+import { PACK_VERSION } from '../paths';
+import { KqlAnalyzer } from '../kql/analyzer';
 import { Diagnostic } from '../core/diagnostic';
 
 export interface Emitted {
@@ -28,11 +26,24 @@ export interface Emitted {
 
 const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 
+/** What the pipeline computed before emit, for report.html. */
+export interface ReportInputs {
+  report?: true;
+  /** the validation result the report shows per item (a build only emits when it has no errors) */
+  diagnostics?: readonly Diagnostic[];
+  /** the analyzer the pack was validated with: the report highlights KQL with its classifier */
+  analyzer: Pick<KqlAnalyzer, 'classify'>;
+  /** each rule's offline test summary (the pipeline's test stage); absent: the report shows no test line */
+  tests?: Readonly<Record<string, RuleTestSummary>>;
+}
+
 /**
- * `diagnostics`: the validation result the report shows per item (a build only emits when it has no errors).
- * `report: false` skips report.html (plan/deploy only need the resources).
+ * The files of `out/` and the resources deploy applies. report.html is written only from the report inputs the
+ * pipeline computed (`{ report: false }` or no options: plan, deploy and render need only the resources and files).
  */
-export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[]; report?: boolean } = {}): Emitted {
+export type EmitOptions = ReportInputs | { report: false };
+
+export function emitPack(pack: Pack, opts: EmitOptions = { report: false }): Emitted {
   const artifacts: Artifact[] = [];
   const resources: WorkspaceResource[] = [];
   const packId = packIdOf(pack.config);
@@ -95,27 +106,11 @@ export function emitPack(pack: Pack, opts: { diagnostics?: readonly Diagnostic[]
   artifacts.push({ kind: 'manifest', path: 'manifest.json', content: json(manifest) });
   // last: the report reads every other artifact, the manifest included
   if (opts.report !== false) {
-    // each rule's rows executed offline and its mutants scored, for the report (btg test --mutate)
-    const example = loadConfig(EXAMPLE_CONFIG).config;
-    let tests: ReturnType<typeof ruleTestSummaries> | undefined;
-    try {
-      tests = ruleTestSummaries(pack.rules, {
-        accounts: example ? accountMap(example.accounts, pack.config.accounts) : undefined,
-        watchlistAccounts: pack.config.accounts,
-      });
-    } catch {
-      tests = undefined; // the report then shows no test line; `btg test` reports the failure itself
-    }
+    const { analyzer, diagnostics, tests } = opts;
     artifacts.push({
       kind: 'report',
       path: REPORT_PATH,
-      content: renderReport({
-        pack,
-        artifacts,
-        diagnostics: opts.diagnostics,
-        classify: (q) => defaultAnalyzer().classify(q),
-        tests,
-      }),
+      content: renderReport({ pack, artifacts, diagnostics, classify: (q) => analyzer.classify(q), tests }),
     });
   }
   return { artifacts, resources };

@@ -7,7 +7,6 @@ import { coverage } from '../../scripts/emit/report/coverage';
 import { flowSvg, layoutFlow } from '../../scripts/emit/report/flowSvg';
 import { highlightKql } from '../../scripts/emit/report/kql';
 import { countActions, findWorkflows, flowGraph } from '../../scripts/emit/report/logicApp';
-import { inline, renderMarkdown, safeHref } from '../../scripts/emit/report/markdown';
 import { countTiles, findNotebooks, renderWorkbooks } from '../../scripts/emit/report/workbook';
 import { defaultAnalyzer } from '../../scripts/kql/analyzer';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
@@ -58,51 +57,6 @@ describe('KQL highlighting', () => {
       { kind: 'Table', start: 4, length: 10 },
     ]);
     expect(html).toBe('<span class="k-keyword">abc</span> <span class="k-table">def</span>');
-  });
-});
-
-describe('Markdown subset', () => {
-  it('renders headings, lists, tasks, code, quotes, tables, bold and links', () => {
-    const html = renderMarkdown(fixtureArtifacts()[3].content, { headingOffset: 2 });
-    expect(html).toContain('<h3>Six-monthly break-glass test</h3>');
-    expect(html).toContain('<h4>Steps</h4>');
-    expect(html).toContain('<strong>every 180 days</strong>');
-    expect(html).toMatch(/<ol>\n<li>Announce the test/);
-    expect(html).toMatch(/<ul>\n<li>use the FIDO2 key from the safe<\/li>/); // nested list
-    expect(html).toContain('<a href="https://contoso.example/btg-log">test log</a>');
-    expect(html).toContain('<input type="checkbox" disabled> incident raised');
-    expect(html).toContain('<input type="checkbox" disabled checked> custodians notified');
-    expect(html).toContain('<blockquote><p>Never disable the account at the end of the test.</p></blockquote>');
-    expect(html).toContain(
-      '<pre class="code"><code class="lang-kql">SigninLogs | where UserPrincipalName startswith &quot;btg-&quot;</code></pre>',
-    );
-    expect(html).toContain('<td>btg-emergency-01</td><td>CISO</td>');
-    // a bullet list right after a numbered one is a list of its own
-    expect(html).toMatch(/<\/ol>\n<ul>\n<li class="task">/);
-    expect(html).toContain('<p>A bad link and &lt;img src=x onerror=alert(1)&gt; stay inert.</p>');
-  });
-
-  it('keeps raw HTML and unsafe link targets inert', () => {
-    const html = inline(
-      '[bad](javascript:alert(1)) [data](data:text/html,x) <img src=x onerror=alert(1)> [ok](../docs/ci.md)',
-    );
-    expect(html).not.toContain('href="javascript');
-    expect(html).not.toContain('href="data');
-    expect(html).not.toContain('<img');
-    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
-    expect(html).toContain('<a href="../docs/ci.md">ok</a>');
-    expect([
-      safeHref('JAVASCRIPT:x'),
-      safeHref('vbscript:x'),
-      safeHref('//evil.example/x'),
-      safeHref('mailto:soc@contoso.example'),
-    ]).toEqual([undefined, undefined, undefined, 'mailto:soc@contoso.example']);
-  });
-
-  it('does not read markup inside code spans', () => {
-    expect(inline('`**not bold** <b>` and **bold**')).toBe(
-      '<code>**not bold** &lt;b&gt;</code> and <strong>bold</strong>',
-    );
   });
 });
 
@@ -205,7 +159,7 @@ describe('coverage', () => {
 
 describe('the whole report', () => {
   const pack = examplePack();
-  const emitted = emitPack(pack);
+  const emitted = emitPack(pack, { analyzer: defaultAnalyzer() });
   // rules, hunting queries and the manifest as emitted; playbooks, workbook and routine from the fixtures
   const core = emitted.artifacts.filter((a) => !/report|playbook|workbook|routine|automation|monitor/.test(a.kind));
   const artifacts = [...core, ...fixtureArtifacts()];
@@ -256,7 +210,7 @@ describe('the whole report', () => {
     const [a, b] = pack.rules;
     const diagnostics: Diagnostic[] = [
       {
-        code: 'rule-description-length',
+        code: 'rule-limits',
         severity: 'warning',
         message: 'short description',
         item: a.templateId,
@@ -287,7 +241,7 @@ describe('the whole report', () => {
 
 describe('read top-down (issue 12)', () => {
   const pack = examplePack();
-  const emitted = emitPack(pack);
+  const emitted = emitPack(pack, { analyzer: defaultAnalyzer() });
   const html = emitted.artifacts.find((a) => a.kind === 'report')!.content;
 
   it('orders detections by severity, the core alarm first, one folded line each', () => {
