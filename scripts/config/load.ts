@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import { z } from 'zod';
 import { Diagnostic, formatPath } from '../core/diagnostic';
+import { zodIssueMessage } from '../core/zodIssues';
 import { lineText, offsetsToRange, parseYamlSource, rangeOfPath, YamlSource } from '../core/yamlSource';
 import { isMap, isScalar } from 'yaml';
 import { nearest } from './nearest';
@@ -14,58 +15,20 @@ export interface LoadedConfig {
   diagnostics: Diagnostic[];
 }
 
-function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v);
-  return `${typeof v} ${String(v)}`;
-}
-
-function getAt(data: unknown, path: readonly (string | number)[]): unknown {
-  let cur: unknown = data;
-  for (const p of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[p];
-  }
-  return cur;
-}
-
+/** The config's wording of a zod issue: the value found, the real minimum of accounts, the nearest valid name. */
 function issueMessage(issue: z.ZodIssue, data: unknown): string {
-  const actual = getAt(data, issue.path);
-  switch (issue.code) {
-    case 'invalid_type':
-      if (actual === undefined) return `required, expected ${issue.expected}`;
-      return `expected ${issue.expected}, got ${describe(actual)}`;
-    case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    case 'invalid_enum_value': {
-      const near = typeof actual === 'string' ? nearest(actual, issue.options.map(String)) : undefined;
-      return `expected one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}, got ${describe(actual)}${near ? ` (did you mean ${near}?)` : ''}`;
-    }
-    case 'invalid_string':
-      return `${issue.message}, got ${describe(actual)}`;
-    case 'too_small':
+  return zodIssueMessage(issue, {
+    data,
+    nearest,
+    suggestions: suggestionSet,
+    special: (i, actual) => {
       // the real minimum: 2 accounts, or 1 with allowSingleAccount
-      if (issue.type === 'array' && issue.path.length === 1 && issue.path[0] === 'accounts') {
-        const single = getAt(data, ['allowSingleAccount']) === true;
-        return `expected at least ${single ? '1 break-glass account (allowSingleAccount: true)' : '2 break-glass accounts (or 1 with allowSingleAccount: true)'}, got ${Array.isArray(actual) ? actual.length : 0}`;
-      }
-      return issue.type === 'array'
-        ? `expected at least ${issue.minimum} item(s), got ${Array.isArray(actual) ? actual.length : 0}`
-        : `${issue.message}, got ${describe(actual)}`;
-    case 'too_big':
-      return `${issue.message}, got ${describe(actual)}`;
-    case 'custom': {
-      // refinements against a real set (auth methods, countries): suggest the nearest member
-      const set = typeof actual === 'string' ? suggestionSet(issue.path) : undefined;
-      const near = set ? nearest(actual as string, set) : undefined;
-      return `${issue.message}, got ${describe(actual)}${near && near !== actual ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`;
-    }
-    default:
-      return `${issue.message}${actual !== undefined ? `, got ${describe(actual)}` : ''}`;
-  }
+      if (i.code !== 'too_small' || i.type !== 'array' || i.path.length !== 1 || i.path[0] !== 'accounts')
+        return undefined;
+      const single = (data as { allowSingleAccount?: unknown }).allowSingleAccount === true;
+      return `expected at least ${single ? '1 break-glass account (allowSingleAccount: true)' : '2 break-glass accounts (or 1 with allowSingleAccount: true)'}, got ${Array.isArray(actual) ? actual.length : 0}`;
+    },
+  });
 }
 
 /** The schema at a path of the config (through optional / default / refinement wrappers, list items, records). */

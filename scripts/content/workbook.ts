@@ -3,6 +3,7 @@
  * like a rule query; markdown and titles are rendered as plain text. Workbook parameter references (`{TimeRange}`)
  * are left in place: the workbook resolves them at view time.
  */
+import { zodDiagnostics } from '../core/zodIssues';
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
@@ -65,28 +66,9 @@ export function walkItems(data: unknown, visit: (item: Record<string, unknown>, 
 
 /** zod issues → diagnostics that name the item and the field. */
 function schemaDiagnostics(err: z.ZodError, src: YamlSource): Diagnostic[] {
-  return err.issues.map((issue) => {
-    const p = issue.path as (string | number)[];
-    const range = rangeOfPath(src, p);
-    let msg = issue.message;
-    if (issue.code === 'unrecognized_keys')
-      msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    else if (issue.code === 'invalid_union_discriminator')
-      msg = `expected type to be one of ${ITEM_TYPES.join(', ')} (text, query, parameters, links, group)`;
-    else if (issue.code === 'invalid_type' && issue.received === 'undefined')
-      msg = `required, expected ${issue.expected}`;
-    else if (issue.code === 'invalid_type') msg = `expected ${issue.expected}, got ${issue.received}`;
-    const item = itemNameAt(src.data, p);
-    return {
-      code: 'workbook-schema',
-      severity: 'error' as const,
-      file: src.file,
-      path: p,
-      range,
-      item,
-      sourceLine: range ? lineText(src, range.start.line) : undefined,
-      message: `${item ? `item "${item}": ` : ''}${formatPath(p) || '(top level)'}: ${msg}`,
-    };
+  return zodDiagnostics(err, src, 'workbook-schema', {
+    item: (p) => itemNameAt(src.data, p),
+    discriminator: () => `expected type to be one of ${ITEM_TYPES.join(', ')} (text, query, parameters, links, group)`,
   });
 }
 

@@ -1,4 +1,6 @@
 /** Read everything the posture checks need from a GraphSource into one typed snapshot. */
+import { formatPath } from '../core/diagnostic';
+import { zodIssueMessage } from '../core/zodIssues';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { Account, Config } from '../config/schema';
@@ -42,14 +44,9 @@ export interface PostureData {
 }
 
 function zodReason(path: string, err: z.ZodError): string {
-  const first = err.issues[0];
-  const at = first.path.length
-    ? first.path
-        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
-        .join('')
-        .replace(/^\./, '')
-    : '(body)';
-  return `${path}.json: unexpected response shape at ${at}: ${first.message}${err.issues.length > 1 ? ` (+${err.issues.length - 1} more)` : ''}`;
+  const [first] = err.issues;
+  const more = err.issues.length > 1 ? ` (+${err.issues.length - 1} more)` : '';
+  return `${path}.json: unexpected response shape at ${formatPath(first.path) || '(body)'}: ${zodIssueMessage(first)}${more}`;
 }
 
 function unavailable(path: string, r: Exclude<GraphResult, { kind: 'ok' }>): Unavailable {
