@@ -38,7 +38,6 @@ function parseJsonText(s: string): unknown {
 }
 
 function equalStrings(want: string, got: string, path: string): boolean {
-  if (want === got) return true;
   if (looksLikeArmId(want) && looksLikeArmId(got)) return want.toLowerCase() === got.toLowerCase();
   if (path === 'location' || path.endsWith('.location')) return normLocation(want) === normLocation(got);
   const dw = parseIsoDuration(want);
@@ -53,27 +52,52 @@ function equalStrings(want: string, got: string, path: string): boolean {
 
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
+export interface DeepDiffOptions {
+  /** compare only the fields `want` has: fields only `got` has are not changes (default: both ways) */
+  oneSided?: boolean;
+  /** whether two different strings at `path` are equivalent (default: never) */
+  equalStrings?: (want: string, got: string, path: string) => boolean;
+  /** whether the keys of the mapping at `path` compare case-insensitively (default: never) */
+  caselessKeys?: (path: string) => boolean;
+}
+
+const absent = (v: unknown) => v === undefined || v === null;
+
+/**
+ * The one deep diff of JSON values: every path where `got` differs from `want`, a list of a different length as one
+ * change, an absent field equal to null. Deploy's plan uses it one-sided with ARM's equivalences (diffDesired), the
+ * typed-write check two-sided and exact (policies.ts).
+ */
+export function deepDiff(want: unknown, got: unknown, opts: DeepDiffOptions = {}, path = ''): FieldChange[] {
+  if (absent(want)) return opts.oneSided || absent(got) ? [] : [{ path, from: got, to: want }];
+  const change = [{ path, from: got, to: want }];
+  if (typeof want === 'string')
+    return typeof got === 'string' && (want === got || !!opts.equalStrings?.(want, got, path)) ? [] : change;
+  if (Array.isArray(want)) {
+    if (!Array.isArray(got) || got.length !== want.length) return change;
+    return want.flatMap((w, i) => deepDiff(w, got[i], opts, `${path}[${i}]`));
+  }
+  if (isObject(want)) {
+    if (!isObject(got)) return change;
+    const lookup = opts.caselessKeys?.(path)
+      ? (k: string) => Object.entries(got).find(([gk]) => gk.toLowerCase() === k.toLowerCase())?.[1]
+      : (k: string) => got[k];
+    const keys = opts.oneSided ? Object.keys(want) : [...new Set([...Object.keys(want), ...Object.keys(got)])];
+    return keys.flatMap((k) => deepDiff(want[k], lookup(k), opts, join(path, k)));
+  }
+  return want === got ? [] : change;
+}
+
+const ARM_EQUIVALENCES: DeepDiffOptions = {
+  oneSided: true,
+  equalStrings,
+  // tag names are case-insensitive in ARM
+  caselessKeys: (path) => path === 'tags',
+};
+
 /** Every field of `desired` whose deployed value is missing or not equivalent. */
 export function diffDesired(desired: unknown, deployed: unknown, path = ''): FieldChange[] {
-  if (desired === undefined || desired === null) return [];
-  if (typeof desired === 'string') {
-    return typeof deployed === 'string' && equalStrings(desired, deployed, path)
-      ? []
-      : [{ path, from: deployed, to: desired }];
-  }
-  if (Array.isArray(desired)) {
-    if (!Array.isArray(deployed) || deployed.length !== desired.length) return [{ path, from: deployed, to: desired }];
-    return desired.flatMap((d, i) => diffDesired(d, deployed[i], `${path}[${i}]`));
-  }
-  if (isObject(desired)) {
-    if (!isObject(deployed)) return [{ path, from: deployed, to: desired }];
-    // tag names are case-insensitive in ARM
-    const caseless = path === 'tags';
-    const lookup = (k: string) =>
-      caseless ? Object.entries(deployed).find(([dk]) => dk.toLowerCase() === k.toLowerCase())?.[1] : deployed[k];
-    return Object.keys(desired).flatMap((k) => diffDesired(desired[k], lookup(k), join(path, k)));
-  }
-  return desired === deployed ? [] : [{ path, from: deployed, to: desired }];
+  return deepDiff(desired, deployed, ARM_EQUIVALENCES, path);
 }
 
 /**

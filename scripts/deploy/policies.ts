@@ -18,7 +18,7 @@
 import { PipelinePolicy, PipelineRequest, PipelineResponse, RestError } from '@azure/core-rest-pipeline';
 import { setMaxListeners } from 'events';
 import type pLimit from 'p-limit';
-import { stableStringify } from '../emit/resources';
+import { deepDiff } from './diff';
 
 export interface CallStats {
   /** HTTP attempts sent (each retry counts) */
@@ -191,24 +191,9 @@ export class TypedExpectations {
 }
 
 /** First difference between two JSON values, as a path (for the fallback message). */
-export function firstDifference(want: unknown, got: unknown, path = ''): string | undefined {
-  if (stableStringify(want) === stableStringify(got)) return undefined;
-  if (
-    want &&
-    got &&
-    typeof want === 'object' &&
-    typeof got === 'object' &&
-    Array.isArray(want) === Array.isArray(got)
-  ) {
-    const w = want as Record<string, unknown>;
-    const g = got as Record<string, unknown>;
-    for (const k of new Set([...Object.keys(w), ...Object.keys(g)])) {
-      if (w[k] === undefined && g[k] === undefined) continue;
-      const d = firstDifference(w[k], g[k], path ? `${path}.${k}` : k);
-      if (d) return d;
-    }
-  }
-  return `${path || '(body)'} ${got === undefined ? 'dropped' : 'changed'}`;
+export function firstDifference(want: unknown, got: unknown): string | undefined {
+  const [d] = deepDiff(want, got);
+  return d && `${d.path || '(body)'} ${d.from === undefined ? 'dropped' : 'changed'}`;
 }
 
 export function typedWritePolicy(expectations: TypedExpectations, stats: CallStats): PipelinePolicy {

@@ -1,4 +1,5 @@
-import { diffDesired, removedFields } from '../../scripts/deploy/diff';
+import { deepDiff, diffDesired, removedFields } from '../../scripts/deploy/diff';
+import { firstDifference } from '../../scripts/deploy/policies';
 
 describe('diffDesired: only the fields the pack sends, with ARM equivalences', () => {
   test('fields only the service has are ignored', () => {
@@ -63,4 +64,28 @@ test('removedFields names deployed fields the pack no longer sends, not server f
     properties: { query: 'q', customDetails: { A: 'B' }, lastModifiedUtc: 'now', entityMappings: [] },
   };
   expect(removedFields(desired, deployed)).toEqual(['properties.customDetails']);
+});
+
+test('deepDiff both ways and exact: the typed-write check (firstDifference) uses the same walk as the plan', () => {
+  const want = { properties: { tactics: ['A', 'B'], severity: 'High', tags: { Owner: 'x' } } };
+  expect(deepDiff(want, want)).toEqual([]);
+  // a field only the other side has is a change both ways, not one-sided
+  const extra = { properties: { ...want.properties, subTechniques: ['T1'] } };
+  expect(deepDiff(want, extra)).toEqual([{ path: 'properties.subTechniques', from: ['T1'], to: undefined }]);
+  expect(deepDiff(want, extra, { oneSided: true })).toEqual([]);
+  // no ARM equivalences unless asked: case of tag names and durations matter
+  expect(deepDiff({ tags: { Owner: 'x' } }, { tags: { owner: 'x' } }).map((c) => c.path)).toEqual([
+    'tags.Owner',
+    'tags.owner',
+  ]);
+  expect(diffDesired({ tags: { Owner: 'x' }, d: 'PT1H' }, { tags: { owner: 'x' }, d: 'PT60M' })).toEqual([]);
+  expect(deepDiff({ a: null }, {})).toEqual([]);
+  expect(firstDifference(want, { properties: { tactics: ['A', 'B'], tags: { Owner: 'x' } } })).toBe(
+    'properties.severity dropped',
+  );
+  expect(firstDifference(want, { properties: { ...want.properties, tactics: ['A'] } })).toBe(
+    'properties.tactics changed',
+  );
+  expect(firstDifference(1, 2)).toBe('(body) changed');
+  expect(firstDifference(want, JSON.parse(JSON.stringify(want)))).toBeUndefined();
 });
