@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PACK_ROOT } from '../scripts/paths';
 import { checksMarkdown } from '../scripts/validate/checksDoc';
-import { CHECK_CATALOGUE } from '../scripts/validate/run';
+import { CHECKS as CHECK_CATALOGUE } from '../scripts/core/checks';
 
 const DOC = path.join(PACK_ROOT, 'docs', 'checks.md');
 

@@ -9,6 +9,7 @@ import { Pack } from '../scripts/content/pack';
 import { emitPack, Emitted } from '../scripts/emit/emit';
 import { Diagnostic } from '../scripts/core/diagnostic';
 import { configWith, exampleConfig, shippedPack, WATCHLIST_CONFIG } from './helpers/pack';
+import { PackValidation } from '../scripts/validate/pack';
 import { defaultAnalyzer } from '../scripts/kql/analyzer';
 import { bundledSchemas } from '../scripts/kql/schemas';
 import { planTests, runOffline } from '../scripts/livetest';
@@ -18,12 +19,13 @@ interface Mode {
   config: Config;
   pack: Pack;
   diagnostics: Diagnostic[];
+  analyses: PackValidation['analyses'];
   emitted: Emitted;
 }
 
 function mode(name: string, config: Config): Mode {
-  const { pack, diagnostics } = shippedPack(config);
-  return { name, config, pack, diagnostics, emitted: emitPack(pack) };
+  const { pack, diagnostics, analyses } = shippedPack(config);
+  return { name, config, pack, diagnostics, analyses, emitted: emitPack(pack) };
 }
 
 const modes: Mode[] = [mode('inline', exampleConfig()), mode('watchlist', loadConfig(WATCHLIST_CONFIG).config!)];
@@ -111,9 +113,9 @@ describe('detection catalogue', () => {
     expect(
       offenders(
         (m) => [...rules(m).filter((r) => r.scope !== 'tenant'), ...hunting(m)],
-        (it) =>
-          !it.analysis!.filterVariables.some((v) => v === 'BtgAccountIds' || v === 'BtgAccountUpns') &&
-          `filters on ${it.analysis!.filterVariables.join(', ') || 'nothing'}`,
+        (it, m) =>
+          !m.analyses.get(it)!.filterVariables.some((v) => v === 'BtgAccountIds' || v === 'BtgAccountUpns') &&
+          `filters on ${m.analyses.get(it)!.filterVariables.join(', ') || 'nothing'}`,
       ),
     ).toEqual([]);
   });
@@ -149,8 +151,8 @@ describe('detection catalogue', () => {
 
   it('every rule maps an Account entity by AadUserId (tenant-wide rules: when they have a caller), and every mapped column is returned by the query', () => {
     expect(
-      offenders(rules, (r) => {
-        const cols = new Set(r.analysis!.columns.map((c) => c.name));
+      offenders(rules, (r, m) => {
+        const cols = new Set(m.analyses.get(r)!.columns.map((c) => c.name));
         const account =
           r.scope === 'tenant' ||
           (r.rule.entityMappings ?? []).some(
@@ -192,9 +194,9 @@ describe('detection catalogue', () => {
 
   it('every rule lists the tables its query reads in requiredDataConnectors', () => {
     expect(
-      offenders(rules, (r) => {
+      offenders(rules, (r, m) => {
         const declared = new Set((r.rule.requiredDataConnectors ?? []).flatMap((c) => c.dataTypes));
-        const missing = r.analysis!.tables.filter((t) => !declared.has(t));
+        const missing = m.analyses.get(r)!.tables.filter((t) => !declared.has(t));
         return missing.length > 0 && `reads ${missing.join(', ')} without declaring it`;
       }),
     ).toEqual([]);

@@ -343,7 +343,9 @@ describe('playbook-lockout-safety', () => {
         },
       },
     };
-    const f = playbookChecks['playbook-lockout-safety'].fn({ data } as unknown as PlaybookContent);
+    const f = playbookChecks['playbook-lockout-safety'].fn({ data } as unknown as PlaybookContent, {
+      analyses: new Map(),
+    });
     expect(f.map((x) => x.path!.join('.'))).toEqual([
       'definition.actions.Scope.actions.A',
       'definition.actions.Switch.cases.c1.actions.B',

@@ -12,7 +12,7 @@ import { loadSchemaSources, parseLenientJson } from '../scripts/kql/schemas';
 import { Diagnostic } from '../scripts/core/diagnostic';
 import { expandInputs, validateContentFiles } from '../scripts/validate/files';
 import { formatters } from '../scripts/validate/format';
-import { CHECK_CATALOGUE } from '../scripts/validate/run';
+import { DIAGNOSTIC_CHECKS as CHECK_CATALOGUE } from '../scripts/core/checks';
 import { MAX_CONTENT_FILE_BYTES } from '../scripts/validate/userContent';
 import { runCorpus, formatCorpusReport } from '../scripts/bench/corpus';
 import { baseRule, tempDir, writeRule } from './helpers/rules';

@@ -1,5 +1,4 @@
 /** Content items after loading + rendering: what the validate and emit stages consume. */
-import { KqlAnalysis } from '../kql/analyzer';
 import { Rendered } from './render';
 import { HuntingTemplate, RuleTest, SentinelRule } from './ruleSchema';
 import { ScalarOrigin, YamlSource } from '../core/yamlSource';
@@ -31,7 +30,6 @@ export interface RuleItem {
   query: QueryText;
   enabled: boolean;
   tests: RuleTest[];
-  analysis?: KqlAnalysis;
   /** pack rules: `tenant` when the rule watches a tenant-wide path and cannot filter on the account set */
   scope?: 'accounts' | 'tenant';
   /** pack rules: `absence` when the rule alerts on data that did not arrive (no per-event ingestion filter) */
@@ -49,5 +47,4 @@ export interface HuntingItem {
   id: string;
   hunting: HuntingTemplate;
   query: QueryText;
-  analysis?: KqlAnalysis;
 }

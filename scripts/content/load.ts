@@ -3,12 +3,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
 import { Config } from '../config/schema';
-import { Diagnostic, formatPath } from '../core/diagnostic';
+import { Diagnostic, DiagnosticCode } from '../core/diagnostic';
+import { zodDiagnostics } from '../core/zodIssues';
 import { contentId } from './ids';
 import { HuntingItem, QueryText, RuleItem } from './items';
 import { identityRendered, queryEnvironment, renderQuery, renderText, TemplateError } from './render';
 import { HuntingTemplate, RuleTemplate, SentinelRule } from './ruleSchema';
-import { lineText, loadYamlFile, rangeOfPath, scalarOrigin, YamlSource } from '../core/yamlSource';
+import { loadYamlFile, scalarOrigin, YamlSource } from '../core/yamlSource';
 import { queryDiagnosticAt } from './locate';
 import { durationMinutes } from '../kql/literals';
 import { packPath } from '../paths';
@@ -30,28 +31,8 @@ export function listYaml(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
-export function zodDiagnostics(err: z.ZodError, src: YamlSource, code: string): Diagnostic[] {
-  return err.issues.map((issue) => {
-    const range = rangeOfPath(src, issue.path as (string | number)[]);
-    let msg = issue.message;
-    if (issue.code === 'unrecognized_keys')
-      msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    else if (issue.code === 'invalid_type' && issue.received === 'undefined')
-      msg = `required, expected ${issue.expected}`;
-    else if (issue.code === 'invalid_type') msg = `expected ${issue.expected}, got ${issue.received}`;
-    else if (issue.code === 'invalid_union_discriminator')
-      msg = `expected kind to be one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}`;
-    return {
-      code,
-      severity: 'error' as const,
-      file: src.file,
-      path: issue.path as (string | number)[],
-      range,
-      sourceLine: range ? lineText(src, range.start.line) : undefined,
-      message: `${formatPath(issue.path as (string | number)[]) || '(top level)'}: ${msg}`,
-    };
-  });
-}
+/** zod issues as diagnostics (core/zodIssues.ts), re-exported for the content loaders. */
+export { zodDiagnostics };
 
 export interface RenderContext {
   tenantName: string;
@@ -138,7 +119,7 @@ function requirementMet(req: string, ctx: RenderContext): string | undefined {
 function eachTemplate<S extends z.ZodTypeAny, T>(
   dir: string,
   schema: S,
-  code: string,
+  code: DiagnosticCode,
   out: Loaded<T>,
   fn: (t: { templateId: string; file: string; source: YamlSource; data: z.infer<S> }) => void,
 ): void {

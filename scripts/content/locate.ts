@@ -1,7 +1,7 @@
 /** Turn offsets inside a rendered query into file positions of its template. */
 import { QueryText } from './items';
 import { toTemplateOffset } from './render';
-import { Diagnostic, Range, Severity } from '../core/diagnostic';
+import { Diagnostic, DiagnosticCode, Range, Severity } from '../core/diagnostic';
 
 function lineCol(text: string, offset: number): { line: number; character: number } {
   let line = 0;
@@ -29,7 +29,7 @@ export function queryDiagnosticAt(
   q: QueryText,
   tplOffset: number,
   length: number,
-  code: string,
+  code: DiagnosticCode,
   severity: Severity,
   message: string,
   item?: string,
@@ -52,7 +52,7 @@ export function renderedDiagnosticAt(
   q: QueryText,
   outOffset: number,
   length: number,
-  code: string,
+  code: DiagnosticCode,
   severity: Severity,
   message: string,
   item?: string,

@@ -7,7 +7,7 @@ import { API_VERSIONS } from '../core/definitions';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Config } from '../config/schema';
-import { Diagnostic, formatPath } from '../core/diagnostic';
+import { Diagnostic, DiagnosticCode, formatPath } from '../core/diagnostic';
 import { queryDiagnosticAt } from './locate';
 import { PackContext } from './context';
 import { contentId } from './ids';
@@ -375,7 +375,7 @@ export interface PlaybookContent {
   ok: boolean;
 }
 
-function diag(src: YamlSource, code: string, p: (string | number)[], message: string): Diagnostic {
+function diag(src: YamlSource, code: DiagnosticCode, p: (string | number)[], message: string): Diagnostic {
   const range = rangeOfPath(src, p);
   return {
     code,

@@ -2,7 +2,9 @@
  * The one diagnostic shape every stage returns (config, YAML, KQL, rule and pack checks).
  * Ranges are 0-based; formatters print them 1-based.
  */
-export type Severity = 'error' | 'warning' | 'info';
+import type { DiagnosticCode, Severity } from './checks';
+
+export type { DiagnosticCode, Severity };
 
 export interface Position {
   /** 0-based line */
@@ -17,8 +19,8 @@ export interface Range {
 }
 
 export interface Diagnostic {
-  /** Stable kebab-case check id (`kql-semantic`, `rule-entity-column`, `config-schema` …). */
-  code: string;
+  /** Stable kebab-case check id (`kql-semantic`, `rule-entity-column`, `config-schema` …), registered in core/checks.ts. */
+  code: DiagnosticCode;
   severity: Severity;
   message: string;
   /** File the diagnostic points into (the template or user's YAML), relative to cwd when possible. */

@@ -150,7 +150,7 @@ function runCase(
 
 /** Where a not-supported construct is in the rule's template (`detections/x.yaml:12:5`), else in the rendered query. */
 function locate(e: NotSupportedOffline, item: RuleItem): string {
-  const d = renderedDiagnosticAt(item.query, e.start, 1, 'not-supported-offline', 'error', e.message);
+  const d = renderedDiagnosticAt(item.query, e.start, 1, 'test-offline', 'error', e.message);
   const where = d.range
     ? `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}`
     : `${item.file} (query ${e.line}:${e.col})`;

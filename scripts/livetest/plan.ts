@@ -104,7 +104,14 @@ function checkShadow(
   for (const d of a.diagnostics.filter((x) => x.severity === 'error')) {
     let where = `shadow query ${lineCol(text, d.start)}`;
     if (item && d.start >= shadow.ruleOffset && d.start < ruleEnd) {
-      const diag = renderedDiagnosticAt(item.query, d.start - shadow.ruleOffset, d.length, d.code, 'error', d.message);
+      const diag = renderedDiagnosticAt(
+        item.query,
+        d.start - shadow.ruleOffset,
+        d.length,
+        'kql-semantic',
+        'error',
+        d.message,
+      );
       if (diag.range) where = `${diag.file}:${diag.range.start.line + 1}:${diag.range.start.character + 1}`;
     }
     problems.push(`${where}: ${d.code} ${d.message}`);

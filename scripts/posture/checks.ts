@@ -3,6 +3,7 @@
  * Nothing here performs I/O or prints. A check whose data is not available in this run is `skip` with the reason.
  */
 import { Config } from '../config/schema';
+import { PostureCheckId } from '../core/checks';
 import { AuthMethod, CaPolicy, DirectoryObject, GraphUser, ODATA } from './graph-types';
 import { AccountData, Fetched, PostureData, Unavailable } from './load';
 import { isGuid, resolveRole, roleName } from './roles';
@@ -10,21 +11,8 @@ import { isGuid, resolveRole, roleName } from './roles';
 export type Status = 'pass' | 'fail' | 'warn' | 'skip' | 'info';
 export const STATUSES: readonly Status[] = ['fail', 'warn', 'skip', 'info', 'pass'];
 
-export type CheckId =
-  | 'account-count'
-  | 'account'
-  | 'cloud-only'
-  | 'not-guest'
-  | 'phishing-resistant-method'
-  | 'weaker-methods'
-  | 'restricted-au'
-  | 'password-expiry'
-  | 'role'
-  | 'tested'
-  | 'ca-exclusion'
-  | 'ca-policy'
-  | 'workspace-rules'
-  | 'other-automation';
+/** A posture check's id, registered with its description and help in core/checks.ts (listed in docs/checks.md). */
+export type CheckId = PostureCheckId;
 
 export interface Finding {
   check: CheckId;

@@ -1,12 +1,11 @@
 /** Validate the Azure Monitor alert: its query analysed, then the monitor checks. */
 import { Config } from '../config/schema';
 import { MonitorAlertContent } from '../content/monitorAlert';
-import { lineText, rangeOfPath } from '../core/yamlSource';
 import { KqlAnalyzer } from '../kql/analyzer';
-import { monitorAlertChecks, MonitorFinding } from './checks/monitorAlert';
-import { Check } from './checks/types';
+import { MonitorCheckContext, monitorAlertChecks, MonitorFinding } from './checks/monitorAlert';
 import { Diagnostic } from '../core/diagnostic';
 import { kqlDiagnostics } from './run';
+import { runChecks, Target } from './runner';
 
 export function validateMonitorAlert(
   m: MonitorAlertContent,
@@ -16,25 +15,16 @@ export function validateMonitorAlert(
 ): Diagnostic[] {
   const analysis = analyzer.analyze(m.query.text);
   const out = kqlDiagnostics(m.query, analysis, m.templateId);
-  for (const [code, check] of Object.entries(monitorAlertChecks)) {
-    for (const f of check.fn(m, { config, analysis }) as MonitorFinding[]) {
-      const severity = f.severity ?? (check as Check<unknown>).severity;
-      if (f.inConfig) {
-        out.push({ code, severity, message: f.message, file: configFile, path: f.path, item: m.templateId });
-        continue;
-      }
-      const range = rangeOfPath(m.source, f.path ?? []);
-      out.push({
-        code,
-        severity,
-        message: f.message,
-        file: m.file,
-        path: f.path,
-        range,
-        item: m.templateId,
-        sourceLine: range ? lineText(m.source, range.start.line) : undefined,
-      });
-    }
-  }
+  // a finding about the config's options lands in the config file (no range: the config's source is not at hand)
+  const inConfig: Target = { item: m.templateId, file: configFile };
+  const inTemplate: Target = { item: m.templateId, file: m.file, source: m.source };
+  out.push(
+    ...runChecks<MonitorAlertContent, MonitorCheckContext, MonitorFinding>(
+      monitorAlertChecks,
+      m,
+      { config, analysis },
+      (f) => (f.inConfig ? inConfig : inTemplate),
+    ),
+  );
   return out;
 }

@@ -1,9 +1,9 @@
 /** Validate a whole pack: every query analysed once, every check run, diagnostics collected for all items. */
 import { Pack } from '../content/pack';
-import { KqlAnalyzer } from '../kql/analyzer';
+import { KqlAnalysis, KqlAnalyzer } from '../kql/analyzer';
+import { HuntingItem, RuleItem } from '../content/items';
 import { Diagnostic } from '../core/diagnostic';
-import { validateAcross, validateHunting, validateRule } from './run';
-import { validateTestRows } from './testRows';
+import { validateDetections } from './run';
 import { validateMonitorAlert } from './monitorAlert';
 import { analyzePlaybookQueries, validatePlaybook } from './playbook';
 import { validateWorkbook } from './workbook';
@@ -40,18 +40,31 @@ export function validateMonitorAlerts(
 /** Validators of the kinds beyond rules and hunting queries, in report order. */
 export type PackValidator = (pack: Pack, analyzer: KqlAnalyzer) => Diagnostic[];
 export const KIND_VALIDATORS: PackValidator[] = [
-  validateTestRows,
   validateWorkbooks,
   validatePlaybooks,
   validateMonitorAlerts,
   (pack) => [...pack.diagnostics.routines],
 ];
 
-export function validatePack(pack: Pack, analyzer: KqlAnalyzer): Diagnostic[] {
-  const out: Diagnostic[] = [...pack.diagnostics.rules, ...pack.diagnostics.hunting, ...pack.diagnostics.config];
-  for (const r of pack.rules) out.push(...validateRule(r, analyzer));
-  for (const h of pack.hunting) out.push(...validateHunting(h, analyzer));
-  out.push(...validateAcross([...pack.rules, ...pack.hunting]));
-  for (const v of KIND_VALIDATORS) out.push(...v(pack, analyzer));
-  return out;
+export interface PackValidation {
+  diagnostics: Diagnostic[];
+  /** the analysis of each rule's and hunting query's KQL */
+  analyses: ReadonlyMap<RuleItem | HuntingItem, KqlAnalysis>;
+}
+
+/**
+ * Every check over the pack. The analyses of the rules' and hunting queries' KQL are returned (keyed by item) for
+ * emit and the report; the pack is not written to.
+ */
+export function validatePack(pack: Pack, analyzer: KqlAnalyzer): PackValidation & Iterable<Diagnostic> {
+  const detections = validateDetections(pack.rules, pack.hunting, analyzer);
+  const diagnostics: Diagnostic[] = [
+    ...pack.diagnostics.rules,
+    ...pack.diagnostics.hunting,
+    ...pack.diagnostics.config,
+    ...detections.diagnostics,
+  ];
+  for (const v of KIND_VALIDATORS) diagnostics.push(...v(pack, analyzer));
+  // transitional: iterable over the diagnostics until the pipeline destructures the result (removed right after)
+  return { diagnostics, analyses: detections.analyses, [Symbol.iterator]: () => diagnostics[Symbol.iterator]() };
 }

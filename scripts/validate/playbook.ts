@@ -1,36 +1,16 @@
 /** Validate playbooks: each query they use analysed once, then the playbook checks. */
 import { PlaybookContent, PlaybookQuery } from '../content/playbooks';
-import { lineText, rangeOfPath } from '../core/yamlSource';
 import { KqlAnalysis, KqlAnalyzer } from '../kql/analyzer';
 import { PlaybookCheckContext, playbookChecks, PlaybookFinding } from './checks/playbook';
-import { Check } from './checks/types';
 import { Diagnostic } from '../core/diagnostic';
-import { renderedDiagnosticAt } from '../content/locate';
 import { kqlDiagnostics } from './run';
+import { runChecks, Target } from './runner';
 
-function findingDiagnostic(pb: PlaybookContent, code: string, check: Check<unknown>, f: PlaybookFinding): Diagnostic {
-  const severity = f.severity ?? check.severity;
+/** Where a playbook finding lands: in the query it names (offsets), else at its path in the template. */
+function findingTarget(pb: PlaybookContent, f: PlaybookFinding): Target {
   if (f.query && f.queryOf)
-    return renderedDiagnosticAt(
-      f.queryOf.query,
-      f.query.start,
-      f.query.length,
-      code,
-      severity,
-      `${pb.templateId}: ${f.message}`,
-      pb.templateId,
-    );
-  const range = rangeOfPath(pb.source, f.path ?? []);
-  return {
-    code,
-    severity,
-    message: f.message,
-    file: pb.file,
-    path: f.path,
-    range,
-    item: pb.templateId,
-    sourceLine: range ? lineText(pb.source, range.start.line) : undefined,
-  };
+    return { item: pb.templateId, file: pb.file, query: f.queryOf.query, prefix: `${pb.templateId}: ` };
+  return { item: pb.templateId, file: pb.file, source: pb.source };
 }
 
 /** Analyse every query once (several playbooks may share one), keyed by query name. */
@@ -49,10 +29,5 @@ export function analyzePlaybookQueries(
 }
 
 export function validatePlaybook(pb: PlaybookContent, ctx: PlaybookCheckContext): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const [code, check] of Object.entries(playbookChecks)) {
-    for (const f of (check as Check<PlaybookContent, PlaybookCheckContext>).fn(pb, ctx) as PlaybookFinding[])
-      out.push(findingDiagnostic(pb, code, check as Check<unknown>, f));
-  }
-  return out;
+  return runChecks(playbookChecks, pb, ctx, (f) => findingTarget(pb, f));
 }

@@ -1,106 +1,14 @@
-/** The validation runner: analyse each query, run the checks, attach locations. Pure over loaded items. */
+/** Validation of rules and hunting queries: analyse each query once, run the registered checks through the runner. */
 import { HuntingItem, QueryText, RuleItem } from '../content/items';
-import { lineText, rangeOfPath, YamlSource } from '../core/yamlSource';
 import { KqlAnalysis, KqlAnalyzer } from '../kql/analyzer';
 import { Diagnostic } from '../core/diagnostic';
-import { packChecks } from './checks/pack';
+import { PackContext, packChecks } from './checks/pack';
 import { ruleChecks } from './checks/rule';
 import { ciChecks } from './checks/ci';
-import { huntingChecks } from './checks/hunting';
-import { testRowChecks } from './testRows';
-import { EXTRAS_CATALOGUE } from './checks/extrasCatalogue';
-import { Check, Finding } from './checks/types';
+import { canonicalTactic, huntingChecks } from './checks/hunting';
+import { testRowChecks, TestRowsContext } from './testRows';
 import { renderedDiagnosticAt } from '../content/locate';
-import { TACTICS } from '../content/attack';
-
-/** Every check id with its description and help (for SARIF rules and docs). */
-export const CHECK_CATALOGUE: Record<string, { description: string; help: string }> = {
-  'config-schema': {
-    description: 'config file matches the schema',
-    help: 'btg.config.yaml must match the documented schema: keys, types and forms.',
-  },
-  'config-duplicate-account': {
-    description: 'account object ids and UPNs are unique',
-    help: 'Each break-glass account appears once.',
-  },
-  'config-account-count': {
-    description: 'at least two break-glass accounts',
-    help: 'Microsoft recommends two or more emergency access accounts.',
-  },
-  'config-duplicate-workspace': {
-    description: 'workspaces are listed once',
-    help: 'A workspace listed twice would be deployed twice.',
-  },
-  'config-auth-methods': {
-    description: "allowed authentication methods follow Microsoft's emergency-access guidance",
-    help: 'A warning for each options.allowedAuthMethods entry other than FIDO2 security key and X.509 Certificate (certificate-based authentication): "Manage emergency access accounts in Microsoft Entra ID" recommends these because passkeys on phones and Windows Hello are bound to one person\'s device.',
-  },
-  'config-approver-is-account': {
-    description: 'no break-glass account approves its own use',
-    help: 'A custodian or identity owner (notify.identityOwners) that is one of the break-glass accounts could confirm its own use: approvals must come from people with their own accounts.',
-  },
-  'config-unknown-rule': {
-    description: 'rule overrides name existing rules',
-    help: 'options.rules keys must be rule template ids.',
-  },
-  'yaml-syntax': { description: 'the file is valid YAML', help: 'The file could not be parsed as YAML.' },
-  'file-read': { description: 'the file can be read', help: 'The file could not be read.' },
-  'rule-schema': {
-    description: 'rule file has the Azure-Sentinel structure',
-    help: 'Required keys, types and kinds of an Azure-Sentinel analytic rule.',
-  },
-  'hunting-schema': {
-    description: 'hunting query file has the Azure-Sentinel structure',
-    help: 'Required keys and types of a hunting query.',
-  },
-  'template-render': {
-    description: 'templates render',
-    help: 'A template failed to render: a raw {{value}} interpolation, a missing value, or a helper given a bad value.',
-  },
-  'kql-semantic': {
-    description: 'the query is valid KQL for the declared tables',
-    help: "Parsed and analysed by Microsoft's Kusto.Language analyzer against the bundled table schemas.",
-  },
-  'kql-unknown-table': {
-    description: 'every table in the query has a schema',
-    help: 'The analyzer has no schema for this table: pass --schemas <dir> with Azure-Sentinel custom-table JSON files.',
-  },
-  'file-size': {
-    description: 'a content file is at most 5 MB',
-    help: 'Files over 5 MB are not parsed (a published rule is a few KB); the run goes on with the other files.',
-  },
-  'file-encoding': {
-    description: 'a content file is UTF-8',
-    help: 'Rule and hunting YAML must be UTF-8 (a BOM is allowed); re-save the file as UTF-8.',
-  },
-  'internal-error': {
-    description: 'validating a file did not fail unexpectedly',
-    help: 'An unexpected failure while validating this file; the other files were still validated. Please report it with the file.',
-  },
-  'content-moved': {
-    description: 'a file with no query is a "moved" stub (info)',
-    help: 'Azure-Sentinel leaves a stub (id, name, a description with the new location) where content moved into a solution; it has nothing to validate and its id is not counted as a duplicate.',
-  },
-  'rule-kind': {
-    description: 'kind is a rule kind, spelled as the service spells it',
-    help: 'Scheduled and NRT rules are fully checked. Fusion, MicrosoftSecurityIncidentCreation, ThreatIntelligence, MLBehaviorAnalytics and Anomaly are built-in kinds with no query: only their id (GUID), kind and field types are checked (an info note says so). Kinds are case-sensitive (Azure-Sentinel CI RuleKindsAreValid).',
-  },
-  'schema-file': {
-    description: '--schemas files are readable custom-table, function or parser declarations',
-    help: 'A --schemas file that cannot be read, or a column type that is not a Kusto type, is reported for that file (a repeated column is a warning); the other files still load.',
-  },
-  usage: {
-    description: 'the files to validate exist',
-    help: 'A missing path, a folder with no *.yaml/*.yml or a pattern that matches nothing is a usage error (exit 2).',
-  },
-  ...EXTRAS_CATALOGUE,
-  ...Object.fromEntries(
-    Object.entries({ ...ruleChecks, ...ciChecks, ...huntingChecks, ...packChecks, ...testRowChecks }).map(([k, v]) => [
-      k,
-      { description: v.description, help: v.help },
-    ]),
-  ),
-};
+import { runChecks, Target } from './runner';
 
 /**
  * `X.prop` where X was assigned `column_ifexists("X", <default>)`: when X exists the engine returns that column (a
@@ -146,42 +54,27 @@ export function kqlDiagnostics(q: QueryText, analysis: KqlAnalysis, item?: strin
   return out;
 }
 
-function toDiagnostic(
-  src: YamlSource,
-  q: QueryText,
-  code: string,
-  check: Check<unknown>,
-  f: Finding,
-  item: string,
-): Diagnostic {
-  const severity = f.severity ?? check.severity;
-  if (f.query) return renderedDiagnosticAt(q, f.query.start, f.query.length, code, severity, f.message, item);
-  const range = rangeOfPath(src, f.path ?? []);
-  return {
-    code,
-    severity,
-    message: f.message,
-    file: src.file,
-    path: f.path,
-    range,
-    item,
-    sourceLine: range ? lineText(src, range.start.line) : undefined,
-  };
-}
+/** Where a finding about a rule or hunting query lands: its YAML (paths) or its query (offsets). */
+export const itemTarget = (item: RuleItem | HuntingItem): Target => ({
+  item: item.templateId,
+  file: item.source.file,
+  source: item.source,
+  query: item.query,
+});
 
-export function analyzeItem(item: RuleItem | HuntingItem, analyzer: KqlAnalyzer): Diagnostic[] {
-  item.analysis = analyzer.analyze(item.query.text);
-  return kqlDiagnostics(item.query, item.analysis, item.templateId);
+/** The KQL diagnostics of a rule and the findings of every rule and CI check, given its query's analysis. */
+export function checkRule(item: RuleItem, analysis: KqlAnalysis | undefined): Diagnostic[] {
+  const target = itemTarget(item);
+  return [
+    ...(analysis ? kqlDiagnostics(item.query, analysis, item.templateId) : []),
+    ...runChecks(ruleChecks, item, { analysis }, () => target),
+    ...runChecks(ciChecks, item, { analysis }, () => target),
+  ];
 }
 
 /** Analyse one rule and run every rule check on it. */
 export function validateRule(item: RuleItem, analyzer: KqlAnalyzer): Diagnostic[] {
-  const out = item.analysis ? kqlDiagnostics(item.query, item.analysis, item.templateId) : analyzeItem(item, analyzer);
-  for (const [code, check] of Object.entries({ ...ruleChecks, ...ciChecks })) {
-    for (const f of (check as Check<RuleItem>).fn(item, undefined))
-      out.push(toDiagnostic(item.source, item.query, code, check as Check<unknown>, f, item.templateId));
-  }
-  return out;
+  return checkRule(item, analyzer.analyze(item.query.text));
 }
 
 /** Rule checks that also apply to a hunting query's fields (entity mappings and techniques), reported as warnings at most. */
@@ -189,44 +82,54 @@ const HUNTING_RULE_CHECKS = ['rule-entity-mappings', 'rule-entity-column', 'rule
 
 /** A user's own hunting query: KQL (errors), its fields, and the entity/technique rule checks as warnings. */
 export function validateUserHunting(item: HuntingItem, analyzer: KqlAnalyzer): Diagnostic[] {
-  const out = item.analysis ? kqlDiagnostics(item.query, item.analysis, item.templateId) : analyzeItem(item, analyzer);
-  for (const [code, check] of Object.entries(huntingChecks)) {
-    for (const f of (check as Check<HuntingItem>).fn(item, undefined))
-      out.push(toDiagnostic(item.source, item.query, code, check as Check<unknown>, f, item.templateId));
-  }
+  const analysis = analyzer.analyze(item.query.text);
+  const target = itemTarget(item);
+  const out = [
+    ...kqlDiagnostics(item.query, analysis, item.templateId),
+    ...runChecks(huntingChecks, item, { analysis }, () => target),
+  ];
   // tactics as the rule checks expect them (canonical names), so technique/tactic consistency is judged on meaning
-  const tactics = item.hunting.tactics.map(
-    (t) =>
-      TACTICS.find(
-        (x) =>
-          x.toLowerCase() ===
-          String(t)
-            .replace(/[\s_-]+/g, '')
-            .toLowerCase(),
-      ) ?? t,
-  );
+  const tactics = item.hunting.tactics.map((t) => canonicalTactic(String(t)) ?? t);
   const asRule = { ...item, rule: { ...item.hunting, tactics, kind: 'Hunting' } } as unknown as RuleItem;
-  for (const code of HUNTING_RULE_CHECKS) {
-    const check = ruleChecks[code] as Check<RuleItem>;
-    for (const f of check.fn(asRule, undefined)) {
-      const d = toDiagnostic(item.source, item.query, code, check as Check<unknown>, f, item.templateId);
-      if (d.severity === 'error') d.severity = 'warning';
-      out.push(d);
-    }
-  }
+  for (const d of runChecks(ruleChecks, asRule, { analysis }, () => target, HUNTING_RULE_CHECKS))
+    out.push(d.severity === 'error' ? { ...d, severity: 'warning' } : d);
   return out;
 }
 
-export function validateHunting(item: HuntingItem, analyzer: KqlAnalyzer): Diagnostic[] {
-  return item.analysis ? kqlDiagnostics(item.query, item.analysis, item.templateId) : analyzeItem(item, analyzer);
+/**
+ * The detections of a pack: every rule and hunting query analysed once, the KQL diagnostics, the rule checks, the
+ * cross-item checks and the test rows. Returns the analyses too (emit and the report read them; nothing is written
+ * into the items).
+ */
+export function validateDetections(
+  rules: readonly RuleItem[],
+  hunting: readonly HuntingItem[],
+  analyzer: KqlAnalyzer,
+): { diagnostics: Diagnostic[]; analyses: ReadonlyMap<RuleItem | HuntingItem, KqlAnalysis> } {
+  const analyses = new Map<RuleItem | HuntingItem, KqlAnalysis>();
+  const diagnostics: Diagnostic[] = [];
+  for (const r of rules) {
+    const a = analyzer.analyze(r.query.text);
+    analyses.set(r, a);
+    diagnostics.push(...checkRule(r, a));
+  }
+  for (const h of hunting) {
+    const a = analyzer.analyze(h.query.text);
+    analyses.set(h, a);
+    diagnostics.push(...kqlDiagnostics(h.query, a, h.templateId));
+  }
+  diagnostics.push(...checkAcross([...rules, ...hunting], { analyses }));
+  for (const r of rules) diagnostics.push(...checkTestRows(r, { analysis: analyses.get(r), schemas: analyzer.tables }));
+  return { diagnostics, analyses };
 }
 
-/** Cross-item checks; call after every item was analysed. */
-export function validateAcross(items: (RuleItem | HuntingItem)[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const [code, check] of Object.entries(packChecks)) {
-    for (const f of check.fn(items))
-      out.push(toDiagnostic(f.item.source, f.item.query, code, check as Check<unknown>, f, f.item.templateId));
-  }
-  return out;
+/** Cross-item checks (uniqueness, the pack's invariants) over analysed items. */
+export function checkAcross(items: readonly (RuleItem | HuntingItem)[], ctx: PackContext): Diagnostic[] {
+  return runChecks(packChecks, items, ctx, (f) => itemTarget(f.item));
+}
+
+/** A pack rule's test rows against the tables its query reads (located at the offending key). */
+export function checkTestRows(item: RuleItem, ctx: TestRowsContext): Diagnostic[] {
+  const target = { ...itemTarget(item), file: item.file, atKey: true };
+  return runChecks(testRowChecks, item, ctx, () => target);
 }

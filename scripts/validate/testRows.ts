@@ -1,19 +1,15 @@
 /**
- * Static check of each pack rule's `tests:` (DESIGN §4, §8): the synthetic rows must fit the tables the query
+ * Static check of each pack rule's `tests:`: the synthetic rows must fit the tables the query
  * reads, so that a live run can shadow those tables with `datatable` rows. Checked here: at least one `fire`
  * and one `no-fire` case; every table named is read by the query and has a schema; every column exists in
  * that table with a value of a compatible type. Diagnostics point at the offending key in the rule's YAML.
  */
-import { isMap, isScalar } from 'yaml';
-import { Pack } from '../content/pack';
 import { RuleItem } from '../content/items';
 import { RuleTest } from '../content/ruleSchema';
-import { lineText, offsetsToRange, rangeOfPath, YamlSource } from '../core/yamlSource';
 import { GUID_RE } from '../core/definitions';
-import { KqlAnalyzer } from '../kql/analyzer';
 import { Column, TableSchemas } from '../kql/schemas';
-import { Diagnostic, formatPath, Range } from '../core/diagnostic';
-import { Check, Finding } from './checks/types';
+import { formatPath } from '../core/diagnostic';
+import { defineChecks, Finding, QueryContext } from './checks/types';
 
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const TIMESPAN = /^(-?\d+(\.\d+)?(d|h|m|s|ms)|-?(\d+\.)?\d{1,2}:\d{2}:\d{2}(\.\d+)?)$/;
@@ -93,7 +89,7 @@ function closest(name: string, columns: Column[]): string | undefined {
   );
 }
 
-export interface TestRowsContext {
+export interface TestRowsContext extends QueryContext {
   /** table schemas the analyzer knows */
   schemas: TableSchemas;
 }
@@ -176,46 +172,8 @@ export function testRowFindings(
   return f;
 }
 
-export const testRowChecks = {
+export const testRowChecks = defineChecks<RuleItem, TestRowsContext>()({
   'rule-test-rows': {
-    description: 'every pack rule has fire and no-fire test cases whose rows fit the tables its query reads',
-    severity: 'error',
-    help: 'tests: rows are shadowed into the query as datatables by the live test: each table must be one the query reads, each column must exist in its schema, and each value must suit the column type (string, ISO-8601 datetime, integer for long/int, number for real, true/false for bool, object/list or JSON text for dynamic).',
-    fn: (item, ctx) => (item.fromPack ? testRowFindings(item.tests, item.analysis?.tables ?? [], ctx.schemas) : []),
+    fn: (item, ctx) => (item.fromPack ? testRowFindings(item.tests, ctx.analysis?.tables ?? [], ctx.schemas) : []),
   },
-} satisfies Record<string, Check<RuleItem, TestRowsContext>>;
-
-/** Range of the key at `path` (the column name in a row), else of the nearest node on the path. */
-export function keyRange(src: YamlSource, path: readonly (string | number)[]): Range | undefined {
-  const last = path[path.length - 1];
-  const parent = src.doc.getIn(path.slice(0, -1), true);
-  if (typeof last === 'string' && isMap(parent)) {
-    const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
-    const key = pair?.key as { range?: [number, number, number] } | undefined;
-    if (key?.range) return offsetsToRange(src.lines, key.range[0], key.range[1]);
-  }
-  return rangeOfPath(src, path);
-}
-
-/** Pack validator (KIND_VALIDATORS in validate/pack.ts): runs after the rules were analysed. */
-export function validateTestRows(pack: Pack, analyzer: KqlAnalyzer): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const [code, check] of Object.entries(testRowChecks)) {
-    for (const item of pack.rules) {
-      for (const finding of check.fn(item, { schemas: analyzer.tables })) {
-        const range = keyRange(item.source, finding.path ?? []);
-        out.push({
-          code,
-          severity: finding.severity ?? check.severity,
-          message: finding.message,
-          file: item.file,
-          path: finding.path,
-          range,
-          item: item.templateId,
-          sourceLine: range ? lineText(item.source, range.start.line) : undefined,
-        });
-      }
-    }
-  }
-  return out;
-}
+});

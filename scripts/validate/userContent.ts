@@ -11,7 +11,7 @@ import { zodDiagnostics } from '../content/load';
 import { identityRendered } from '../content/render';
 import { SentinelRule, UserHuntingQuery } from '../content/ruleSchema';
 import { parseYamlSource, rangeOfPath, lineText, scalarOrigin, YamlSource } from '../core/yamlSource';
-import { Diagnostic } from '../core/diagnostic';
+import { Diagnostic, DiagnosticCode } from '../core/diagnostic';
 
 /** Files above this size are not parsed (published rules are a few KB; 5 MB is far above any real one). */
 export const MAX_CONTENT_FILE_BYTES = 5 * 1024 * 1024;
@@ -41,7 +41,9 @@ export interface LoadedContent {
 
 /** Read a file as UTF-8 text with a size cap; a BOM is dropped. Never throws. */
 export function readContentText(file: string): { text?: string; diagnostic?: Diagnostic } {
-  const fail = (code: string, message: string) => ({ diagnostic: { code, severity: 'error' as const, file, message } });
+  const fail = (code: DiagnosticCode, message: string) => ({
+    diagnostic: { code, severity: 'error' as const, file, message },
+  });
   try {
     const st = fs.statSync(file);
     if (st.isDirectory())

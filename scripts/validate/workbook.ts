@@ -2,13 +2,12 @@
 import { QueryText } from '../content/items';
 import { remapToJsonString } from '../core/jsonSource';
 import { WorkbookContent, WorkbookQuery } from '../content/workbook';
-import { lineText, rangeOfPath } from '../core/yamlSource';
+import { rangeOfPath } from '../core/yamlSource';
 import { KqlAnalyzer } from '../kql/analyzer';
 import { workbookChecks, WorkbookFinding } from './checks/workbook';
-import { Check } from './checks/types';
 import { Diagnostic } from '../core/diagnostic';
-import { renderedDiagnosticAt } from '../content/locate';
 import { kqlDiagnostics } from './run';
+import { runChecks, Target } from './runner';
 import { analysisRendered, FORMATS, ParameterRef, parameterRefs, parameterScopes, visibleAt } from './workbookParams';
 
 /** A diagnostic about a query of the workbook, at its position in the template file and naming the item. */
@@ -34,27 +33,22 @@ export function analyzeWorkbookQuery(
   return kqlDiagnostics(aq, analyzer.analyze(rendered.text)).map((d) => atQuery(wb, q, d));
 }
 
-function findingDiagnostic(wb: WorkbookContent, code: string, check: Check<unknown>, f: WorkbookFinding): Diagnostic {
-  const severity = f.severity ?? check.severity;
+/** Where a workbook finding lands: in a query (its offsets, mapped into the JSON string), else at its path. */
+function findingTarget(wb: WorkbookContent, f: WorkbookFinding): Target {
   if (f.query && f.queryOf) {
     const q = f.queryOf;
-    const plain: QueryText = { ...q.query, origin: undefined, jsonOrigin: undefined };
-    return atQuery(wb, q, {
-      ...renderedDiagnosticAt(plain, f.query.start, f.query.length, code, severity, f.message),
-      message: f.message,
-    });
+    return {
+      item: wb.templateId,
+      file: wb.file,
+      query: { ...q.query, origin: undefined, jsonOrigin: undefined },
+      remap: (d) => atQuery(wb, q, d),
+    };
   }
-  const range = rangeOfPath(wb.source, f.path ?? []);
-  const msg = f.item ? `item "${f.item}": ${f.message}` : f.message;
   return {
-    code,
-    severity,
-    message: msg,
-    file: wb.file,
-    path: f.path,
-    range,
     item: f.item ? `${wb.templateId}:${f.item}` : wb.templateId,
-    sourceLine: range ? lineText(wb.source, range.start.line) : undefined,
+    file: wb.file,
+    source: wb.source,
+    prefix: f.item ? `item "${f.item}": ` : undefined,
   };
 }
 
@@ -62,8 +56,6 @@ export function validateWorkbook(wb: WorkbookContent, analyzer: KqlAnalyzer): Di
   const out: Diagnostic[] = [];
   const scopes = parameterScopes(wb.data);
   for (const q of wb.queries) out.push(...analyzeWorkbookQuery(wb, q, analyzer, visibleAt(scopes, q.path)));
-  for (const [code, check] of Object.entries(workbookChecks)) {
-    for (const f of check.fn(wb)) out.push(findingDiagnostic(wb, code, check as Check<unknown>, f));
-  }
+  out.push(...runChecks(workbookChecks, wb, undefined, (f) => findingTarget(wb, f)));
   return out;
 }

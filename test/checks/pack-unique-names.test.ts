@@ -30,9 +30,7 @@ describe('pack-unique-names', () => {
       'btg-b': templateRule({ name: ' break-glass SIGN-IN ' }),
     });
     const f = findings(diagnostics, 'pack-unique-names');
-    expect(f).toEqual([
-      expect.stringMatching(/^btg-b → duplicate name " break-glass SIGN-IN ": also used by .*btg-a\.yaml$/),
-    ]);
+    expect(f).toEqual([expect.stringMatching(/^btg-b → duplicate name " break-glass SIGN-IN ": also used by btg-a$/)]);
     expect(diagnostics.find((d) => d.code === 'pack-unique-names')!.sourceLine).toMatch(/^name:/);
   });
 

@@ -107,7 +107,7 @@ describe('rule-ingestion-delay (pack templates)', () => {
   }
 
   it('every Scheduled rule of the shipped pack looks back its frequency + the buffer and filters on ingestion_time()', () => {
-    const { pack, diagnostics } = shippedPack(exampleConfig());
+    const { pack, diagnostics, analyses } = shippedPack(exampleConfig());
     const scheduled = pack.rules.filter((r) => r.rule.kind === 'Scheduled');
     expect(scheduled.length).toBeGreaterThan(0);
     expect(findings(diagnostics, 'rule-ingestion-delay')).toEqual([]);
@@ -117,6 +117,6 @@ describe('rule-ingestion-delay (pack templates)', () => {
           String((r as { evaluation?: string }).evaluation ?? (r.rule as { evaluation?: string }).evaluation),
         )
       )
-        expect(r.analysis?.ingestionTimeFilters.length).toBeGreaterThan(0);
+        expect(analyses.get(r)?.ingestionTimeFilters.length).toBeGreaterThan(0);
   });
 });

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Diagnostic } from '../../scripts/core/diagnostic';
 import { FormatOptions } from '../../scripts/validate/format';
-import { CHECK_CATALOGUE } from '../../scripts/validate/run';
+import { DIAGNOSTIC_CHECKS as CHECK_CATALOGUE } from '../../scripts/core/checks';
 
 export const MIXED: Diagnostic[] = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'diagnostics', 'mixed.json'), 'utf8'),

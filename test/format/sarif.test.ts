@@ -5,7 +5,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type * as Sarif from 'sarif';
 import { formatters } from '../../scripts/validate/format';
-import { CHECK_CATALOGUE } from '../../scripts/validate/run';
+import { DIAGNOSTIC_CHECKS as CHECK_CATALOGUE } from '../../scripts/core/checks';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
 import { runCli } from '../helpers/cli';
 import { baseRule, tempDir, writeRule } from '../helpers/rules';

@@ -8,7 +8,7 @@ import { loadPack, Pack } from '../../scripts/content/pack';
 import { defaultAnalyzer } from '../../scripts/kql/analyzer';
 import { EXAMPLE_CONFIG, packPath } from '../../scripts/paths';
 import { Diagnostic } from '../../scripts/core/diagnostic';
-import { validatePack } from '../../scripts/validate/pack';
+import { PackValidation, validatePack } from '../../scripts/validate/pack';
 import { tempDir } from './rules';
 
 export const WATCHLIST_CONFIG = packPath('test', 'fixtures', 'configs', 'watchlist.yaml');
@@ -29,9 +29,10 @@ export function configWith(change: (data: Record<string, any>) => void, base = E
 }
 
 /** Load (and validate) the shipped pack for a config. */
-export function shippedPack(config: Config): { pack: Pack; diagnostics: Diagnostic[] } {
+export function shippedPack(config: Config): { pack: Pack } & PackValidation {
   const pack = loadPack(config, 'btg.config.yaml');
-  return { pack, diagnostics: validatePack(pack, defaultAnalyzer()) };
+  const { diagnostics, analyses } = validatePack(pack, defaultAnalyzer());
+  return { pack, diagnostics, analyses };
 }
 
 /** A valid pack rule template (no id: derived from the file name) that filters on the account set; override per case. */
@@ -91,7 +92,7 @@ export function templateRule(overrides: Record<string, unknown> = {}): Record<st
 export function validateTemplates(
   rules: Record<string, Record<string, unknown>>,
   opts: { hunting?: Record<string, Record<string, unknown>>; config?: Config } = {},
-): { pack: Pack; diagnostics: Diagnostic[]; dir: string } {
+): { pack: Pack; dir: string } & PackValidation {
   const dir = tempDir('btg-pack-');
   const hunting = path.join(dir, 'hunting');
   fs.mkdirSync(hunting);
@@ -101,7 +102,8 @@ export function validateTemplates(
     for (const [id, t] of Object.entries(opts.hunting ?? {}))
       fs.writeFileSync(path.join(hunting, `${id}.yaml`), stringify(t, { lineWidth: 0, blockQuote: 'literal' }));
     const pack = loadPack(opts.config ?? exampleConfig(), 'btg.config.yaml', undefined, { detections: dir, hunting });
-    return { pack, diagnostics: validatePack(pack, defaultAnalyzer()), dir };
+    const { diagnostics, analyses } = validatePack(pack, defaultAnalyzer());
+    return { pack, diagnostics, analyses, dir };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -188,7 +188,7 @@ describe('redactValue (plan diffs)', () => {
 describe('SARIF and JUnit through the redaction (what `btg validate --format sarif|junit` prints)', () => {
   const leaky = [
     {
-      code: 'playbook-secret',
+      code: 'playbook-no-secrets' as const,
       severity: 'error' as const,
       message: `contains a signed Logic Apps callback URL: https://prod-1.westeurope.logic.azure.com/workflows/x/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=SIGabc123def456`,
       file: 'playbooks/notify.json',

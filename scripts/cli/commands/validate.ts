@@ -4,7 +4,7 @@ import { checkPack } from '../../pipeline';
 import { hasErrors } from '../../core/diagnostic';
 import { expandInputs, validateContentFiles } from '../../validate/files';
 import { formatters, OUTPUT_FORMATS, OutputFormat } from '../../validate/format';
-import { CHECK_CATALOGUE } from '../../validate/run';
+import { DIAGNOSTIC_CHECKS } from '../../core/checks';
 import { checksDocUri, toolVersion } from '../toolInfo';
 import { ExitCode, SetExit } from '../exit';
 import { isTty } from '../io';
@@ -70,7 +70,7 @@ export function register(program: Command, setExit: SetExit): void {
             color: isTty(process.stdout),
             summary: `in ${what} (${ms} ms)`,
             extra: { checked: what },
-            checks: CHECK_CATALOGUE,
+            checks: DIAGNOSTIC_CHECKS,
             docsUri: checksDocUri(),
             version: toolVersion(),
           }),

@@ -3,7 +3,8 @@
  * service-limit checks in rule.ts do not already cover. Ids unique across files: pack-unique-ids (files.ts).
  */
 import { RuleItem } from '../../content/items';
-import { Check, Finding } from './types';
+import { defineChecks, Finding, QueryContext } from './types';
+import { connectorIdInOtherCase, isValidConnectorId, validConnectorIds } from '../connectorIds';
 
 /** NewEntityMappingsAttribute: legacy "custom entity" columns the old entity model used. */
 const LEGACY_ENTITY_COLUMNS = [
@@ -15,12 +16,8 @@ const LEGACY_ENTITY_COLUMNS = [
   'FileHashCustomEntity',
 ];
 
-export const ciChecks = {
+export const ciChecks = defineChecks<RuleItem, QueryContext>()({
   'rule-data-connectors': {
-    description:
-      'Scheduled: requiredDataConnectors is present; each entry is {connectorId, dataTypes: [...]} with names',
-    severity: 'error',
-    help: 'Azure-Sentinel CI (ScheduledTemplateInternalModel) requires requiredDataConnectors on Scheduled rules (an empty list is allowed), each with dataTypes; the content hub uses them to tell which connectors a rule needs.',
     fn: (it) => {
       const f: Finding[] = [];
       const rdc = it.rule.requiredDataConnectors;
@@ -50,10 +47,21 @@ export const ciChecks = {
       return f;
     },
   },
+  'rule-connector-id': {
+    fn: (it) =>
+      (it.rule.requiredDataConnectors ?? []).flatMap((c, i) => {
+        const id = c.connectorId.trim();
+        if (!id || isValidConnectorId(c.connectorId)) return [];
+        const other = connectorIdInOtherCase(id);
+        return [
+          {
+            path: ['requiredDataConnectors', i, 'connectorId'],
+            message: `requiredDataConnectors[${i}].connectorId: "${c.connectorId}" is not a data connector id Azure-Sentinel knows${other ? ` (did you mean "${other}"?)` : ''}; its CI accepts only the ids of ValidConnectorIds.json (${validConnectorIds().ids.length} ids, copied ${validConnectorIds().retrieved}); use [] for a table no connector feeds`,
+          },
+        ];
+      }),
+  },
   'rule-legacy-entity-columns': {
-    description: 'Scheduled: a legacy *CustomEntity column in the query is mapped in entityMappings',
-    severity: 'error',
-    help: 'Azure-Sentinel CI (NewEntityMappingsAttribute): a query that still projects AccountCustomEntity, HostCustomEntity, IPCustomEntity, URLCustomEntity, ProcessCustomEntity or FileHashCustomEntity must map that column in entityMappings, since the legacy automatic mapping is gone.',
     fn: (it) => {
       if (it.rule.kind !== 'Scheduled') return [];
       const mapped = new Set((it.rule.entityMappings ?? []).flatMap((e) => e.fieldMappings.map((m) => m.columnName)));
@@ -63,4 +71,4 @@ export const ciChecks = {
       }));
     },
   },
-} satisfies Record<string, Check<RuleItem>>;
+});

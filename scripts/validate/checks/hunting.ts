@@ -5,7 +5,7 @@
  */
 import { TACTICS, TECHNIQUE_RE } from '../../content/attack';
 import { HuntingItem } from '../../content/items';
-import { Check, Finding } from './types';
+import { defineChecks, Finding, QueryContext } from './types';
 
 const GUID_RE = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 
@@ -17,11 +17,8 @@ export function canonicalTactic(t: string): string | undefined {
   return TACTICS.find((x) => x.toLowerCase() === k);
 }
 
-export const huntingChecks = {
+export const huntingChecks = defineChecks<HuntingItem, QueryContext>()({
   'hunting-fields': {
-    description: 'hunting query: id is a GUID, name 1..256 and description ≤ 5000 characters, version X.Y.Z',
-    severity: 'error',
-    help: 'A hunting query needs a name (the saved search displayName) and, in Azure-Sentinel, a GUID id that does not change; version, when given, is X.Y.Z.',
     fn: (it) => {
       const h = it.hunting;
       const f: Finding[] = [];
@@ -48,9 +45,6 @@ export const huntingChecks = {
     },
   },
   'hunting-tactics': {
-    description: 'hunting query: tactics are Sentinel tactic names, techniques T1234 or T1234.001',
-    severity: 'warning',
-    help: `Hunting queries are filtered by tactic in the portal: write the tactic names Sentinel uses (${TACTICS.join(', ')}); "Initial access" and other spellings are reported with the name to use, other words (Ransomware, Vulnerability) are not tactics.`,
     fn: (it) => {
       const f: Finding[] = [];
       it.hunting.tactics.forEach((t, i) => {
@@ -77,4 +71,4 @@ export const huntingChecks = {
       return f;
     },
   },
-} satisfies Record<string, Check<HuntingItem>>;
+});

@@ -3,7 +3,7 @@ import { Config } from '../../config/schema';
 import { MonitorAlertContent } from '../../content/monitorAlert';
 import { KqlAnalysis } from '../../kql/analyzer';
 import { durationMinutes } from '../../kql/literals';
-import { Check, Finding } from './types';
+import { defineChecks, Finding } from './types';
 
 export interface MonitorFinding extends Finding {
   /** the path is in the config file, not in the alert template */
@@ -13,9 +13,6 @@ export interface MonitorCheckContext {
   config: Config;
   analysis?: KqlAnalysis;
 }
-type MonitorCheck = Check<MonitorAlertContent, MonitorCheckContext> & {
-  fn: (m: MonitorAlertContent, ctx: MonitorCheckContext) => MonitorFinding[];
-};
 
 const minutes = (iso: string): number | undefined => {
   try {
@@ -25,12 +22,8 @@ const minutes = (iso: string): number | undefined => {
   }
 };
 
-export const monitorAlertChecks = {
+export const monitorAlertChecks = defineChecks<MonitorAlertContent, MonitorCheckContext, MonitorFinding>()({
   'monitor-alert-settings': {
-    description:
-      'the Azure Monitor alert evaluates often enough, suppresses within the accepted range and has recipients',
-    severity: 'error',
-    help: 'Evaluation frequency must not exceed the window (else sign-ins between windows are never seen); options.monitorAlert.muteActionsDuration must be an ISO-8601 duration from PT5M to P2D (what the service accepts); notify.emails should list who gets the mail.',
     fn: (m, ctx) => {
       const f: MonitorFinding[] = [];
       const freq = minutes(m.alert.evaluationFrequency);
@@ -62,9 +55,6 @@ export const monitorAlertChecks = {
     },
   },
   'monitor-alert-account-filter': {
-    description: 'the Azure Monitor alert filters on the break-glass object ids',
-    severity: 'error',
-    help: 'The guidance alerts on SigninLogs filtered on the object ids of the emergency access accounts; the query must use BtgAccountIds (declared by {{> btgAccounts}}) in a where clause.',
     fn: (m, ctx) =>
       ctx.analysis && !ctx.analysis.unknownTables.length && !ctx.analysis.filterVariables.includes('BtgAccountIds')
         ? [
@@ -76,5 +66,5 @@ export const monitorAlertChecks = {
           ]
         : [],
   },
-} satisfies Record<string, MonitorCheck>;
+});
 export type MonitorCheckId = keyof typeof monitorAlertChecks;

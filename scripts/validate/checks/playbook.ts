@@ -1,11 +1,11 @@
 /**
  * Playbook checks. The first is a security invariant of the pack: no playbook action disables, blocks, resets or
- * deletes a user, or otherwise locks a break-glass account out (DESIGN §1, orientation "Security invariants").
+ * deletes a user, or otherwise locks a break-glass account out.
  */
 import { KqlAnalysis } from '../../kql/analyzer';
 import { DATETIME_BINDING, PlaybookContent, PlaybookQuery, walkActions } from '../../content/playbooks';
 import { PlaybookTemplate } from '../../content/playbookSchema';
-import { Check, Finding } from './types';
+import { defineChecks, Finding } from './types';
 
 export interface PlaybookFinding extends Finding {
   /** set with `query`: the offsets are inside this query's rendered text */
@@ -13,11 +13,8 @@ export interface PlaybookFinding extends Finding {
 }
 export interface PlaybookCheckContext {
   /** analysis of each query the playbook uses, by query name */
-  analyses: Map<string, KqlAnalysis>;
+  analyses: ReadonlyMap<string, KqlAnalysis>;
 }
-type PlaybookCheck = Check<PlaybookContent, PlaybookCheckContext> & {
-  fn: (pb: PlaybookContent, ctx: PlaybookCheckContext) => PlaybookFinding[];
-};
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -158,13 +155,8 @@ export function secretFindings(value: unknown, base: (string | number)[]): Findi
 const definitionOf = (pb: PlaybookContent): Json =>
   isObj(pb.data) && isObj((pb.data as Json).definition) ? ((pb.data as Json).definition as Json) : {};
 
-export const playbookChecks = {
+export const playbookChecks = defineChecks<PlaybookContent, PlaybookCheckContext, PlaybookFinding>()({
   'playbook-lockout-safety': {
-    description: 'no playbook action disables, blocks, resets or deletes a user',
-    severity: 'error',
-    help:
-      'The pack never locks a break-glass account out: a playbook runs on every break-glass sign-in, including a real emergency, and must not disable the account, block its sign-in, reset its password, delete it or its authentication methods, revoke its sessions, or confirm it compromised. ' +
-      'Every action is inspected, nested Scope/If/Switch/Foreach/Until included: HTTP and connector calls (Microsoft Graph, Entra ID connector, $batch requests) by method, URL/path and body (accountEnabled other than a literal true, passwordProfile). Actions whose effect cannot be seen (child workflows, functions, inline code, Automation runbooks) are rejected too.',
     fn: (pb) => {
       const f: PlaybookFinding[] = [];
       const def = definitionOf(pb);
@@ -180,15 +172,9 @@ export const playbookChecks = {
     },
   },
   'playbook-no-secrets': {
-    description: 'playbook templates contain no secrets',
-    severity: 'error',
-    help: 'Webhook URLs, keys, passwords, tokens and signed URLs never go into a template or the generated files: connectors authenticate with the managed identity or an interactive OAuth consent, and anything secret is a secureString parameter supplied at deploy time.',
     fn: (pb) => secretFindings(pb.data, []),
   },
   'playbook-structure': {
-    description: 'playbook actions, parameters and connections are consistent',
-    severity: 'error',
-    help: "Every runAfter names a sibling action; every action named in $btg.requires exists; every parameters('X') is $connections or declared in $btg.parameters; connections are azuresentinel, office365 or teams; incident playbooks have the Sentinel incident trigger and schedule playbooks a Recurrence.",
     fn: (pb) => {
       const f: PlaybookFinding[] = [];
       const parsed = PlaybookTemplate.safeParse(pb.data);
@@ -244,11 +230,6 @@ export const playbookChecks = {
     },
   },
   'playbook-query': {
-    description: 'playbook queries bind their parameters safely and return one dynamic Row column',
-    severity: 'error',
-    help:
-      "A playbook query declares its run-time inputs with declare query_parameters(...); the marker binds each one, and only datetimes are allowed, as @{formatDateTime(<expr>, 'yyyy-MM-ddTHH:mm:ssZ')}, whose output cannot leave the datetime() literal. " +
-      'The query returns a single dynamic column Row (the workflow turns rows into objects with json(item()[0])). It ships escaped for the workflow language ("@{" as "@@{"), so only the bindings are expressions.',
     fn: (pb, ctx) => {
       const f: PlaybookFinding[] = [];
       for (const u of pb.queries) {
@@ -307,5 +288,5 @@ export const playbookChecks = {
       return f;
     },
   },
-} satisfies Record<string, PlaybookCheck>;
+});
 export type PlaybookCheckId = keyof typeof playbookChecks;

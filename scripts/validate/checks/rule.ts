@@ -1,8 +1,9 @@
-/** Analytic rule checks (DESIGN §6; limits from shared/reference/sentinel-rule-format.md and rest-shapes.md). */
+/** Analytic rule checks (limits: the Sentinel alert rule REST API and the Azure-Sentinel repository's rule format). */
 import { TACTICS, TECHNIQUE_RE, TECHNIQUE_TACTICS } from '../../content/attack';
 import { RuleItem } from '../../content/items';
 import { durationMinutes } from '../../kql/literals';
-import { Check, Finding } from './types';
+import { KqlAnalysis } from '../../kql/analyzer';
+import { defineChecks, Finding, QueryContext } from './types';
 
 const FIVE_MIN = 5;
 const FOURTEEN_DAYS = 14 * 1440;
@@ -224,24 +225,18 @@ function kqlTimespanMinutes(v: string): number | undefined {
 }
 
 /** Result columns the analyzer found, or undefined when they cannot be trusted (errors, unknown tables). */
-function resultColumns(item: RuleItem): Set<string> | undefined {
-  const types = resultColumnTypes(item);
+function resultColumns(a: KqlAnalysis | undefined): Set<string> | undefined {
+  const types = resultColumnTypes(a);
   return types && new Set(types.keys());
 }
 
-function resultColumnTypes(item: RuleItem): Map<string, string> | undefined {
-  const a = item.analysis;
+function resultColumnTypes(a: KqlAnalysis | undefined): Map<string, string> | undefined {
   if (!a || a.unknownTables.length || a.diagnostics.some((d) => d.severity === 'error') || a.open) return undefined;
   return new Map(a.columns.map((c) => [c.name, c.type]));
 }
 
-type RuleCheck = Check<RuleItem>;
-
-export const ruleChecks = {
+export const ruleChecks = defineChecks<RuleItem, QueryContext>()({
   'rule-severity': {
-    description: 'severity is one of Informational, Low, Medium, High',
-    severity: 'error',
-    help: 'Sentinel accepts Informational, Low, Medium and High; the name is matched without regard to case (as the service and Azure-Sentinel CI deserialize the enum), any other value is an error.',
     fn: (it) =>
       SEVERITIES.some((s) => s.toLowerCase() === String(it.rule.severity).toLowerCase())
         ? []
@@ -253,9 +248,6 @@ export const ruleChecks = {
           ],
   },
   'rule-duration-format': {
-    description: 'queryFrequency/queryPeriod/suppressionDuration are durations (5m, 1h, 14d, PT1H, P1D, 00:05:00)',
-    severity: 'error',
-    help: "Accepted: <integer><m|h|d> (lower case, the Azure-Sentinel spelling), ISO 8601 as the REST API takes it (PT5M, PT1H, P1D, P1DT12H: upper-case designators, no years/months/weeks) and a .NET TimeSpan (00:05:00). Note: the Azure-Sentinel repository's own YAML converter reads only the short form and the TimeSpan for queryFrequency/queryPeriod.",
     fn: (it) => {
       const f: Finding[] = [];
       for (const key of ['queryFrequency', 'queryPeriod'] as const) {
@@ -273,9 +265,6 @@ export const ruleChecks = {
     },
   },
   'rule-frequency-bounds': {
-    description: 'Scheduled: queryFrequency and queryPeriod are each between 5 minutes and 14 days',
-    severity: 'error',
-    help: 'Sentinel runs scheduled rules every 5 minutes to 14 days, over a look-back of 5 minutes to 14 days.',
     fn: (it) => {
       if (it.rule.kind !== 'Scheduled') return [];
       const f: Finding[] = [];
@@ -288,10 +277,6 @@ export const ruleChecks = {
     },
   },
   'rule-period-frequency': {
-    description:
-      'Scheduled: queryPeriod >= queryFrequency; a period of 2 days or more needs a frequency of at least 1 hour',
-    severity: 'error',
-    help: 'A look-back shorter than the run interval leaves gaps in which events are never evaluated; Sentinel also requires frequency >= 1h when the period is >= 2d.',
     fn: (it) => {
       if (it.rule.kind !== 'Scheduled') return [];
       const fq = minutes(it.rule.queryFrequency);
@@ -312,11 +297,7 @@ export const ruleChecks = {
     },
   },
   'rule-ingestion-delay': {
-    description:
-      'Scheduled: queryPeriod exceeds queryFrequency by the ingestion delay and the query keeps only `ingestion_time() > ago(<queryFrequency>)`',
-    severity: 'error',
-    help: 'Microsoft\'s "Handle ingestion delay in scheduled analytics rules": an event that arrives after the run covering its TimeGenerated falls between two runs and is never alerted when the look-back equals the frequency. Look back frequency + the expected delay (options.ingestionDelay, default 30m) and keep only rows with ingestion_time() > ago(<frequency>), so each event is evaluated exactly once. An error in the pack, a warning on your own rule files (which are checked against a 30m buffer).',
-    fn: (it) => {
+    fn: (it, ctx) => {
       if (it.rule.kind !== 'Scheduled') return [];
       // an absence rule (template `evaluation: absence`) measures what did NOT arrive over its own look-back
       const evaluation = (it as { evaluation?: string }).evaluation ?? (it.rule as { evaluation?: string }).evaluation;
@@ -339,7 +320,7 @@ export const ruleChecks = {
           message: `queryPeriod (${it.rule.queryPeriod}) must exceed queryFrequency (${it.rule.queryFrequency}) by ${from} (${buffer}), i.e. be at least ${fq + bufferMin}m, or an event that arrives late is never evaluated`,
         });
       }
-      const a = it.analysis;
+      const a = ctx.analysis;
       if (a && !a.diagnostics.some((d) => d.severity === 'error')) {
         const filters = a.ingestionTimeFilters ?? [];
         if (!filters.length)
@@ -369,9 +350,6 @@ export const ruleChecks = {
     },
   },
   'rule-nrt-fields': {
-    description: 'NRT rules have no frequency, period or trigger',
-    severity: 'error',
-    help: 'Near-real-time rules run every minute over the last minute; queryFrequency, queryPeriod, triggerOperator and triggerThreshold do not apply and the NRT API rejects them.',
     fn: (it) =>
       it.rule.kind === 'NRT'
         ? (['queryFrequency', 'queryPeriod', 'triggerOperator', 'triggerThreshold'] as const)
@@ -380,9 +358,6 @@ export const ruleChecks = {
         : [],
   },
   'rule-trigger': {
-    description: 'Scheduled: triggerOperator is gt/lt/eq/ne and triggerThreshold an integer 0..10000',
-    severity: 'error',
-    help: 'triggerOperator: gt, lt, eq, ne (or GreaterThan, LessThan, Equal, NotEqual); triggerThreshold: integer 0..10000.',
     fn: (it) => {
       if (it.rule.kind !== 'Scheduled') return [];
       const f: Finding[] = [];
@@ -398,9 +373,6 @@ export const ruleChecks = {
     },
   },
   'rule-tactics': {
-    description: 'tactics are valid Sentinel tactic names',
-    severity: 'error',
-    help: `Tactics are written without spaces (the name is matched without regard to case, as the service and Azure-Sentinel CI deserialize the enum): ${TACTICS.join(', ')}.`,
     fn: (it) =>
       it.rule.tactics.flatMap((t, i) =>
         TACTICS.some((x) => x.toLowerCase() === String(t).toLowerCase())
@@ -414,9 +386,6 @@ export const ruleChecks = {
       ),
   },
   'rule-techniques': {
-    description: 'every technique is well-formed and belongs to one of the listed tactics',
-    severity: 'error',
-    help: 'Azure-Sentinel CI (NoTechniquesWithoutMatchingTactics) requires that at least one ATT&CK tactic of each technique is listed in tactics.',
     fn: (it) =>
       it.rule.relevantTechniques.flatMap((t, i): Finding[] => {
         if (!TECHNIQUE_RE.test(t))
@@ -446,9 +415,6 @@ export const ruleChecks = {
       }),
   },
   'rule-limits': {
-    description: 'name ≤ 256, description ≤ 5000, query 1..10000 characters, version X.Y.Z',
-    severity: 'error',
-    help: 'Service and Azure-Sentinel CI limits on displayName, description and query length.',
     fn: (it) => {
       const f: Finding[] = [];
       if (!it.rule.name.trim() || it.rule.name.length > 256)
@@ -469,23 +435,17 @@ export const ruleChecks = {
     },
   },
   'rule-id': {
-    description: 'id is a GUID',
-    severity: 'error',
-    help: 'Azure-Sentinel requires a GUID id that never changes once published.',
     fn: (it) =>
       /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/.test(it.rule.id)
         ? []
         : [{ path: ['id'], message: `id: expected a GUID, got "${it.rule.id}"` }],
   },
   'rule-entity-mappings': {
-    description: 'at most 10 entity mappings of 1..3 valid identifiers each, with a required identifier',
-    severity: 'error',
-    help: "Per Sentinel limits: ≤ 10 mappings, 1..3 fieldMappings each; identifiers valid for the entity type, not repeated, including one required identifier group; columnName matches ^[a-zA-Z_]+\\w*$; a typed identifier (CloudApplication.AppId is an integer, IsDomainJoined a bool, ...: Microsoft Sentinel entities reference) gets a column of its type from the query's result, or the service drops the entity.",
-    fn: (it) => {
+    fn: (it, ctx) => {
       const ems = it.rule.entityMappings;
       if (!ems) return [];
       const f: Finding[] = [];
-      const colTypes = resultColumnTypes(it);
+      const colTypes = resultColumnTypes(ctx.analysis);
       if (ems.length < 1 || ems.length > 10)
         f.push({ path: ['entityMappings'], message: `entityMappings: expected 1..10 mappings, got ${ems.length}` });
       ems.forEach((em, i) => {
@@ -539,11 +499,8 @@ export const ruleChecks = {
     },
   },
   'rule-entity-column': {
-    description: "entity mappings name columns of the query's result",
-    severity: 'error',
-    help: "Each fieldMappings.columnName must be a column the query returns (from the analyzer's result schema); a missing column silently drops the entity.",
-    fn: (it) => {
-      const cols = resultColumns(it);
+    fn: (it, ctx) => {
+      const cols = resultColumns(ctx.analysis);
       if (!cols || !it.rule.entityMappings) return [];
       return it.rule.entityMappings.flatMap((em, i) =>
         em.fieldMappings.flatMap((fm, j): Finding[] => {
@@ -570,17 +527,14 @@ export const ruleChecks = {
     },
   },
   'rule-custom-details': {
-    description: 'at most 20 custom details; keys ^[a-zA-Z]+\\w*$ ≤ 20 chars; values are result columns',
-    severity: 'error',
-    help: 'Custom details surface result columns on the alert: ≤ 20 entries, key ≤ 20 chars matching ^[a-zA-Z]+\\w*$, value a column the query returns.',
-    fn: (it) => {
+    fn: (it, ctx) => {
       const cd = it.rule.customDetails;
       if (!cd) return [];
       const f: Finding[] = [];
       const entries = Object.entries(cd);
       if (entries.length > 20)
         f.push({ path: ['customDetails'], message: `customDetails: at most 20 entries, got ${entries.length}` });
-      const cols = resultColumns(it);
+      const cols = resultColumns(ctx.analysis);
       for (const [k, v] of entries) {
         if (!CUSTOM_KEY_RE.test(k) || k.length > 20)
           f.push({
@@ -599,14 +553,11 @@ export const ruleChecks = {
     },
   },
   'rule-alert-details': {
-    description: 'alert name/description overrides use at most 3 {{Column}} placeholders, each a result column',
-    severity: 'error',
-    help: 'alertDisplayNameFormat (≤ 256 chars) and alertDescriptionFormat (≤ 5000 chars) take at most 3 {{Column}} parameters, each bound to a result column; tactic/severity columns must be returned too.',
-    fn: (it) => {
+    fn: (it, ctx) => {
       const o = it.rule.alertDetailsOverride;
       if (!o) return [];
       const f: Finding[] = [];
-      const cols = resultColumns(it);
+      const cols = resultColumns(ctx.analysis);
       for (const [key, max] of [
         ['alertDisplayNameFormat', 256],
         ['alertDescriptionFormat', 5000],
@@ -644,9 +595,6 @@ export const ruleChecks = {
     },
   },
   'rule-incident-grouping': {
-    description: 'incident grouping is consistent (lookback 5m..7d; Selected grouping names known entities/details)',
-    severity: 'error',
-    help: 'groupingConfiguration.lookbackDuration is 5 minutes to 7 days; matchingMethod Selected needs at least one groupBy list, using entity types and custom-detail keys this rule defines.',
     fn: (it) => {
       const g = it.rule.incidentConfiguration?.groupingConfiguration;
       if (!g) return [];
@@ -686,15 +634,12 @@ export const ruleChecks = {
     },
   },
   'rule-no-search-star': {
-    description: 'no `search *` or `union *` (Sentinel rejects them in rules)',
-    severity: 'error',
-    help: "Analytics rules must not use search without `in (tables)` or union * (unbounded, and rejected by the service). Found from the analyzer's syntax tree.",
-    fn: (it) =>
-      (it.analysis?.unboundedScans ?? []).map((s) => ({
+    fn: (it, ctx) =>
+      (ctx.analysis?.unboundedScans ?? []).map((s) => ({
         query: { start: s.start, length: s.length },
         message: `"${s.text}" scans every table, which analytics rules do not allow; name the tables`,
       })),
   },
-} satisfies Record<string, RuleCheck>;
+});
 
 export type RuleCheckId = keyof typeof ruleChecks;

@@ -2,7 +2,7 @@
 import { WorkbookContent, WorkbookQuery, walkItems } from '../../content/workbook';
 import { PARAMETER_TYPES } from '../../content/workbookSchema';
 import { FORMATS, parameterRefs, parameterScopes, visibleAt } from '../workbookParams';
-import { Check, Finding } from './types';
+import { defineChecks, Finding } from './types';
 
 export interface WorkbookFinding extends Finding {
   /** the workbook item the finding is about */
@@ -10,7 +10,6 @@ export interface WorkbookFinding extends Finding {
   /** set with `query`: the offsets are inside this query's rendered text */
   queryOf?: WorkbookQuery;
 }
-type WorkbookCheck = Check<WorkbookContent> & { fn: (wb: WorkbookContent) => WorkbookFinding[] };
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const TYPE_NAMES: Record<number, string> = {
@@ -21,11 +20,8 @@ const TYPE_NAMES: Record<number, string> = {
   6: 'subscription',
 };
 
-export const workbookChecks = {
+export const workbookChecks = defineChecks<WorkbookContent, unknown, WorkbookFinding>()({
   'workbook-unique-names': {
-    description: 'workbook item and parameter names are unique',
-    severity: 'error',
-    help: 'Workbooks address items and parameters by name (links, exports, conditional visibility); a duplicate name makes the second one unreachable and the gallery editor renames it.',
     fn: (wb) => {
       const f: WorkbookFinding[] = [];
       const items = new Map<string, (string | number)[]>();
@@ -60,9 +56,6 @@ export const workbookChecks = {
     },
   },
   'workbook-parameters': {
-    description: 'every workbook parameter reference names a parameter declared before it',
-    severity: 'error',
-    help: 'A query or text that uses {Name} (or {Name:format}) needs a parameter "Name" declared in an earlier parameters item (or earlier in the same one), with a format its type supports; time contexts and conditional visibility must name declared parameters too. The workbook leaves an unknown {Name} in the query text, which then fails at view time.',
     fn: (wb) => {
       const f: WorkbookFinding[] = [];
       const scopes = parameterScopes(wb.data);
@@ -137,5 +130,5 @@ export const workbookChecks = {
       return f;
     },
   },
-} satisfies Record<string, WorkbookCheck>;
+});
 export type WorkbookCheckId = keyof typeof workbookChecks;
