@@ -32,13 +32,13 @@ const artifacts = [
 
 describe('emitted workbook, playbooks, automation rules, monitor alert and routines (example config)', () => {
   it.each(artifacts.map((a) => [a.path, a] as const))('%s matches its golden file', (_p, a) => {
-    expectGolden(`extras/${a.path}`, a.content);
+    expectGolden(`kinds/${a.path}`, a.content);
   });
 
   it('no golden file is left over from a removed artifact', () => {
     expect(
       staleGoldens(
-        'extras',
+        'kinds',
         artifacts.map((a) => a.path),
       ),
     ).toEqual([]);
