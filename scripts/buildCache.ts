@@ -13,6 +13,7 @@ import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { AnalysisStore, KqlAnalyzer, StoredKind } from './kql/analyzer';
+import { PACK_ROOT } from './paths';
 
 /** First line of every cache file: what it is and its format. */
 export const MAGIC = 'breakglass-sentinel build cache 1\n';
@@ -23,6 +24,25 @@ interface CacheFile {
   /** analyzer package version + btg code hash: entries of another version are dropped */
   version: string;
   entries: Record<string, unknown>;
+  /** the last build written to the output folder, for a rebuild with nothing changed */
+  build?: BuildRecord;
+}
+
+/**
+ * What a written build leaves for the next one: the fingerprint of all its inputs and the hash of every file it wrote.
+ * When both still match, `btg build` has nothing to do (upToDateBuild) and prints what the build printed.
+ */
+export interface BuildRecord {
+  /** inputsFingerprint() of the build */
+  fingerprint: string;
+  /** every file written into the output folder (relative path) and the sha256 of its bytes */
+  files: Record<string, string>;
+  /** the artifacts' kinds, in order (the build line counts them) */
+  kinds: string[];
+  /** templates left out, with why (printed by the build) */
+  skipped: { templateId: string; reason: string }[];
+  /** the report's path inside the output folder */
+  report: string;
 }
 
 export interface BuildCache {
@@ -34,6 +54,8 @@ export interface BuildCache {
   readonly stats: { hits: number; misses: number };
   /** why the file was not used, if it was not (a foreign file is left alone) */
   readonly note?: string;
+  /** Remember the build just written (saved with the entries). */
+  recordBuild(record: BuildRecord): void;
   /** Write the entries this build used (nothing when all came from the file or the file is not ours). */
   save(): void;
 }
@@ -161,6 +183,7 @@ export function openBuildCache(outDir: string): BuildCache {
   /** what this build read or computed: the next file holds exactly these */
   const used: Record<string, unknown> = Object.create(null);
   let changed = false;
+  let build = read.data?.version === version ? read.data.build : undefined;
   const stats = { hits: 0, misses: 0 };
   return {
     file,
@@ -187,6 +210,10 @@ export function openBuildCache(outDir: string): BuildCache {
         },
       };
     },
+    recordBuild(record) {
+      if (JSON.stringify(record) !== JSON.stringify(build)) changed = true;
+      build = record;
+    },
     save() {
       if (!read.ours) return;
       // nothing new and nothing dropped: the file already says it
@@ -195,7 +222,9 @@ export function openBuildCache(outDir: string): BuildCache {
       if (current && !current.isFile()) return;
       const tmp = `${file}.tmp-${randomBytes(6).toString('hex')}`;
       try {
-        fs.writeFileSync(tmp, MAGIC + JSON.stringify({ version, entries: used } satisfies CacheFile), { flag: 'wx' });
+        fs.writeFileSync(tmp, MAGIC + JSON.stringify({ version, build, entries: used } satisfies CacheFile), {
+          flag: 'wx',
+        });
         fs.renameSync(tmp, file);
       } catch {
         // a cache that cannot be written costs the next build time, nothing else
@@ -206,5 +235,89 @@ export function openBuildCache(outDir: string): BuildCache {
         }
       }
     },
+  };
+}
+
+// -------------------------------------------------------------------------------------------------------------
+// a rebuild with nothing changed
+
+/** Data the content stage reads from the pack (templates, the example config, bundled schemas and lists). */
+const PACK_DATA = ['detections', 'playbooks', 'workbooks', 'examples', 'scripts', 'package.json'];
+
+/**
+ * Everything a build's output depends on: btg's code and the analyzer package (cacheVersion), the Node version, the
+ * working folder (messages name paths relative to it), the config and output as given, the config's bytes and every
+ * data file of the pack. Tens of milliseconds: no YAML is parsed, nothing is rendered.
+ */
+export function inputsFingerprint(configFile: string, outDir: string): string {
+  const h = createHash('sha256');
+  h.update(`${cacheVersion()}\n${process.version}\n${process.cwd()}\n${configFile}\n${outDir}\n`);
+  h.update(`${path.resolve(configFile)}\n${path.resolve(outDir)}\n`).update(fs.readFileSync(configFile));
+  const add = (p: string) => {
+    const st = fs.statSync(p);
+    if (st.isDirectory()) {
+      for (const n of fs.readdirSync(p).sort()) if (!n.startsWith('.')) add(path.join(p, n));
+    } else if (!/\.(ts|js|map)$/.test(p)) h.update(`\n${path.relative(PACK_ROOT, p)}\n`).update(fs.readFileSync(p));
+  };
+  for (const d of PACK_DATA) if (fs.existsSync(path.join(PACK_ROOT, d))) add(path.join(PACK_ROOT, d));
+  return h.digest('hex');
+}
+
+/** A record's shape, checked before it is trusted. */
+function isBuildRecord(r: any): r is BuildRecord {
+  return (
+    !!r &&
+    typeof r.fingerprint === 'string' &&
+    !!r.files &&
+    typeof r.files === 'object' &&
+    Object.entries(r.files).every(([k, v]) => typeof k === 'string' && typeof v === 'string') &&
+    isStrArray(r.kinds) &&
+    Array.isArray(r.skipped) &&
+    r.skipped.every((x: any) => x && typeof x.templateId === 'string' && typeof x.reason === 'string') &&
+    typeof r.report === 'string'
+  );
+}
+
+/** A path the record may name: inside the folder, not hidden (btg writes no hidden file), no `..`. */
+const safeRelative = (p: string) =>
+  !!p && !path.isAbsolute(p) && p.split(/[\\/]/).every((seg) => seg !== '' && seg !== '..' && !seg.startsWith('.'));
+
+/**
+ * The record of the last build into `outDir` when nothing it depends on changed and the folder still holds exactly
+ * what it wrote (every file byte-identical, no interrupted build's leftovers beside or inside it); otherwise undefined
+ * and the caller builds.
+ */
+export function upToDateBuild(configFile: string, outDir: string): BuildRecord | undefined {
+  const read = readCacheFile(cacheFileFor(outDir));
+  const record = read.data?.build;
+  if (!read.data || read.data.version !== cacheVersion() || !isBuildRecord(record)) return undefined;
+  const abs = path.resolve(outDir);
+  const name = path.basename(abs);
+  if (fs.readdirSync(path.dirname(abs)).some((n) => n.startsWith(`.${name}-tmp-`) || n.startsWith(`.${name}-old-`)))
+    return undefined;
+  if (lstat(path.join(abs, '.btg-partial'))) return undefined;
+  if (record.fingerprint !== inputsFingerprint(configFile, outDir)) return undefined;
+  for (const [rel, sha] of Object.entries(record.files)) {
+    if (!safeRelative(rel)) return undefined;
+    const file = path.join(abs, rel);
+    if (!lstat(file)?.isFile() || sha256(fs.readFileSync(file)) !== sha) return undefined;
+  }
+  return record;
+}
+
+/** The record of a build that wrote `artifacts` (path, kind, content) into its output folder. */
+export function buildRecord(
+  configFile: string,
+  outDir: string,
+  artifacts: readonly { path: string; kind: string; content: string | Buffer }[],
+  skipped: BuildRecord['skipped'],
+  report: string,
+): BuildRecord {
+  return {
+    fingerprint: inputsFingerprint(configFile, outDir),
+    files: Object.fromEntries(artifacts.map((a) => [a.path, sha256(a.content)])),
+    kinds: artifacts.map((a) => a.kind),
+    skipped,
+    report,
   };
 }

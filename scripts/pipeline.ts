@@ -11,7 +11,8 @@ import { validatePack } from './validate/pack';
 import { accountMap } from './livetest/accounts';
 import { RuleTestSummary, ruleTestSummaries } from './livetest/offline';
 import { EXAMPLE_CONFIG, PACK_ROOT } from './paths';
-import { BuildCache, openBuildCache } from './buildCache';
+import { BuildCache, buildRecord, openBuildCache } from './buildCache';
+import { REPORT_PATH } from './emit/report';
 
 export interface PipelineOptions {
   configFile: string;
@@ -83,6 +84,9 @@ export function build(opts: PipelineOptions & { outDir: string }): BuildResult {
   const tests = testPack(pack, analyzer);
   const emitted = emitPack(pack, { diagnostics, analyzer, tests });
   const res = writeOutput(opts.outDir, emitted.artifacts, guard);
+  // a clean build of the pack's own schemas is what `btg build` may skip next time when nothing changed (cli/fastBuild)
+  if (!opts.schemasDir && diagnostics.every((d) => d.severity === 'info'))
+    cache.recordBuild(buildRecord(opts.configFile, opts.outDir, emitted.artifacts, [...pack.skipped], REPORT_PATH));
   cache.save();
   const outputNotes = cache.note ? [...res.notes, cache.note] : res.notes;
   return { ...checked, emitted, outDir: opts.outDir, written: true, outputNotes };

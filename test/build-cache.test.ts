@@ -139,3 +139,91 @@ describe('build cache', () => {
     expect(openBuildCache(out).storeFor(A).get('analysis', 'q')).toBeUndefined();
   });
 });
+
+describe('a rebuild with nothing changed', () => {
+  // imported here so the cache tests above stay free of the CLI
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildRecord, upToDateBuild } = require('../scripts/buildCache') as typeof import('../scripts/buildCache');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { fastBuild } = require('../scripts/cli/fastBuild') as typeof import('../scripts/cli/fastBuild');
+  const artifacts = [
+    { path: 'detections/a.yaml', kind: 'rule-yaml', content: 'id: a\n' },
+    { path: 'hunting/h.yaml', kind: 'hunting-yaml', content: 'id: h\n' },
+    {
+      path: 'manifest.json',
+      kind: 'manifest',
+      content:
+        '{"generator":"breakglass-sentinel","artifacts":[{"path":"detections/a.yaml"},{"path":"hunting/h.yaml"}]}',
+    },
+  ];
+  let config: string;
+
+  /** what build() does after writing the output: record it in the cache beside the folder */
+  function written(): void {
+    for (const a of artifacts) {
+      fs.mkdirSync(path.dirname(path.join(out, a.path)), { recursive: true });
+      fs.writeFileSync(path.join(out, a.path), a.content);
+    }
+    const c = openBuildCache(out);
+    c.recordBuild(buildRecord(config, out, artifacts, [{ templateId: 'x', reason: 'not configured' }], 'report.html'));
+    c.save();
+  }
+
+  beforeEach(() => {
+    config = path.join(dir, 'btg.config.yaml');
+    fs.writeFileSync(config, 'accounts: []\n');
+    written();
+  });
+
+  it('is recognised: same inputs, every written file as it was', () => {
+    expect(upToDateBuild(config, out)?.kinds).toEqual(['rule-yaml', 'hunting-yaml', 'manifest']);
+    const printed: string[] = [];
+    expect(fastBuild(['node', 'btg', 'build', '-c', config, '--out', out], (s) => printed.push(s))).toBe(0);
+    expect(printed.join('')).toMatch(
+      new RegExp(
+        `^skipped x: not configured\\nbuilt ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/ in \\d+ ms: the pack validated \\(0 errors, 0 warnings\\); 1 analytics rule, 1 hunting query\\nreview it in .*/out/report.html\\n$`,
+      ),
+    );
+  });
+
+  it('is not recognised when the config changed', () => {
+    fs.appendFileSync(config, '# changed\n');
+    expect(upToDateBuild(config, out)).toBeUndefined();
+  });
+
+  it('is not recognised when a written file changed or is gone', () => {
+    fs.appendFileSync(path.join(out, 'detections/a.yaml'), 'x');
+    expect(upToDateBuild(config, out)).toBeUndefined();
+    fs.writeFileSync(path.join(out, 'detections/a.yaml'), 'id: a\n');
+    expect(upToDateBuild(config, out)).toBeDefined();
+    fs.rmSync(path.join(out, 'hunting/h.yaml'));
+    expect(upToDateBuild(config, out)).toBeUndefined();
+  });
+
+  it("is not recognised beside an interrupted build's leftovers", () => {
+    fs.mkdirSync(path.join(dir, '.out-old-abc123'));
+    expect(upToDateBuild(config, out)).toBeUndefined();
+    fs.rmdirSync(path.join(dir, '.out-old-abc123'));
+    fs.writeFileSync(path.join(out, '.btg-partial'), '[]');
+    expect(upToDateBuild(config, out)).toBeUndefined();
+  });
+
+  it('a forged record naming a path outside the folder is not trusted', () => {
+    const file = cacheFileFor(out);
+    const data = JSON.parse(fs.readFileSync(file, 'utf8').slice(MAGIC.length));
+    fs.writeFileSync(path.join(dir, 'secret'), 's');
+    data.build.files['../secret'] = require('crypto').createHash('sha256').update('s').digest('hex');
+    fs.writeFileSync(file, MAGIC + JSON.stringify(data));
+    expect(upToDateBuild(config, out)).toBeUndefined();
+  });
+
+  it('only the plain form takes the fast path (any other option builds)', () => {
+    const none = () => undefined;
+    expect(fastBuild(['node', 'btg', 'build', '-c', config, '-o', out, '--json'], none)).toBeUndefined();
+    expect(fastBuild(['node', 'btg', 'build', '-c', config, '-o', out, '--schemas', dir], none)).toBeUndefined();
+    expect(fastBuild(['node', 'btg', 'validate', config], none)).toBeUndefined();
+    expect(fastBuild(['node', 'btg', 'build', `--config=${config}`, `--out=${out}`], none)).toBe(0);
+    // a place btg refuses to write stays refused by the real build
+    expect(fastBuild(['node', 'btg', 'build', '-c', config, '-o', '.'], none)).toBeUndefined();
+  });
+});
