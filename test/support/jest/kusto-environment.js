@@ -21,10 +21,17 @@ function sharedKusto() {
   return shared;
 }
 
+/**
+ * Analyses and classifications computed by any test file of this worker, by analyzer schemas + query text, as JSON
+ * (test/setup.ts parses them into the asking file's realm). See test/setup.ts.
+ */
+const analyses = new Map();
+
 class KustoEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     Object.defineProperty(this.global, '__btgSharedKusto', { value: sharedKusto, enumerable: false });
+    Object.defineProperty(this.global, '__btgSharedAnalyses', { value: analyses, enumerable: false });
   }
 }
 module.exports = KustoEnvironment;
