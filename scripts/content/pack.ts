@@ -1,12 +1,14 @@
 /**
  * The content stage: every kind of the pack loaded and rendered for one config, into one Pack. Validate and emit
  * read the Pack's fields and never read content from disk themselves; a new content kind adds a field and its
- * loader here.
+ * loader here. The Pack is deep-frozen: later stages return what they compute (validate its diagnostics and
+ * analyses, emit its artifacts) and cannot write into it.
  */
 import { Config } from '../config/schema';
 import { YamlSource, rangeOfPath, lineText } from '../core/yamlSource';
 import { DETECTIONS_DIR, HUNTING_DIR, MONITOR_DIR, PLAYBOOKS_DIR, ROUTINES_DIR, WORKBOOKS_DIR } from '../paths';
 import { Diagnostic } from '../core/diagnostic';
+import { deepFreeze } from '../core/freeze';
 import { packContext } from './context';
 import { HuntingItem, RuleItem } from './items';
 import { loadHuntingTemplates, loadRuleTemplates } from './load';
@@ -40,32 +42,32 @@ export const DEFAULT_DIRS: PackDirs = {
 /** The load and render problems of one kind (schema, YAML/JSON syntax, template rendering). */
 export interface LoadDiagnostics {
   /** the config's references to the content (`options.rules.<unknown template>`) */
-  config: readonly Diagnostic[];
-  rules: readonly Diagnostic[];
-  hunting: readonly Diagnostic[];
-  workbooks: readonly Diagnostic[];
-  playbooks: readonly Diagnostic[];
-  monitorAlerts: readonly Diagnostic[];
-  routines: readonly Diagnostic[];
+  readonly config: readonly Diagnostic[];
+  readonly rules: readonly Diagnostic[];
+  readonly hunting: readonly Diagnostic[];
+  readonly workbooks: readonly Diagnostic[];
+  readonly playbooks: readonly Diagnostic[];
+  readonly monitorAlerts: readonly Diagnostic[];
+  readonly routines: readonly Diagnostic[];
 }
 
 export interface Pack {
-  config: Config;
-  configFile: string;
-  rules: readonly RuleItem[];
-  hunting: readonly HuntingItem[];
-  workbooks: readonly WorkbookContent[];
-  playbooks: readonly PlaybookContent[];
+  readonly config: Config;
+  readonly configFile: string;
+  readonly rules: readonly RuleItem[];
+  readonly hunting: readonly HuntingItem[];
+  readonly workbooks: readonly WorkbookContent[];
+  readonly playbooks: readonly PlaybookContent[];
   /** the KQL of `playbooks/queries/`, rendered (the playbooks inline them) */
-  playbookQueries: readonly PlaybookQuery[];
-  monitorAlerts: readonly MonitorAlertContent[];
-  routines: readonly RoutineContent[];
+  readonly playbookQueries: readonly PlaybookQuery[];
+  readonly monitorAlerts: readonly MonitorAlertContent[];
+  readonly routines: readonly RoutineContent[];
   /** the account watchlist (`accountSource: watchlist` only) */
-  watchlist?: WatchlistContent;
+  readonly watchlist?: WatchlistContent;
   /** templates not emitted for this config, and why */
-  skipped: readonly { templateId: string; reason: string }[];
+  readonly skipped: readonly { templateId: string; reason: string }[];
   /** load and render problems, per kind */
-  diagnostics: LoadDiagnostics;
+  readonly diagnostics: LoadDiagnostics;
 }
 
 export function loadPack(
@@ -85,7 +87,7 @@ export function loadPack(
   const pb = loadPlaybooks(dirs.playbooks, ctx, config);
   const mon = loadMonitorAlerts(dirs.monitor, ctx, config);
   const rt = loadRoutines(dirs.routines, routineContext(config, ctx, rules.items, pb.items, mon.items, wb.items));
-  return {
+  return deepFreeze<Pack>({
     config,
     configFile,
     rules: rules.items,
@@ -109,7 +111,7 @@ export function loadPack(
       monitorAlerts: mon.diagnostics,
       routines: rt.diagnostics,
     },
-  };
+  });
 }
 
 /** `options.rules.<id>` naming no rule template (loaded or skipped for this config). */
