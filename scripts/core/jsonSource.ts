@@ -4,29 +4,32 @@
  * node positions, so a path or an offset inside a JSON string can be shown as file:line:col like the YAML templates.
  */
 import * as fs from 'fs';
-import { parse as parseJsonc, ParseError, ParseErrorCode } from 'jsonc-parser';
+import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
+
+/** jsonc-parser's error code names (its ParseErrorCode is an ambient const enum, which isolatedModules cannot read). */
+type ParseErrorName = ReturnType<typeof printParseErrorCode>;
 import { Diagnostic } from './diagnostic';
 import { offsetsToRange, parseYamlSource, YamlSource } from './yamlSource';
 import { LineCounter } from 'yaml';
 
 /** What a jsonc-parser error code means, in words. */
-const JSON_ERROR: Record<ParseErrorCode, string> = {
-  [ParseErrorCode.InvalidSymbol]: 'unexpected character',
-  [ParseErrorCode.InvalidNumberFormat]: 'invalid number',
-  [ParseErrorCode.PropertyNameExpected]: 'expected a property name in double quotes',
-  [ParseErrorCode.ValueExpected]: 'expected a value',
-  [ParseErrorCode.ColonExpected]: "expected ':'",
-  [ParseErrorCode.CommaExpected]: "expected ','",
-  [ParseErrorCode.CloseBraceExpected]: "expected '}'",
-  [ParseErrorCode.CloseBracketExpected]: "expected ']'",
-  [ParseErrorCode.EndOfFileExpected]: 'expected the end of the file',
-  [ParseErrorCode.InvalidCommentToken]: 'comments are not allowed in JSON',
-  [ParseErrorCode.UnexpectedEndOfComment]: 'unterminated comment',
-  [ParseErrorCode.UnexpectedEndOfString]: 'unterminated string',
-  [ParseErrorCode.UnexpectedEndOfNumber]: 'unterminated number',
-  [ParseErrorCode.InvalidUnicode]: 'invalid \\u escape',
-  [ParseErrorCode.InvalidEscapeCharacter]: 'invalid escape character',
-  [ParseErrorCode.InvalidCharacter]: 'control character in a string (escape it)',
+const JSON_ERROR: Partial<Record<ParseErrorName, string>> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'expected a property name in double quotes',
+  ValueExpected: 'expected a value',
+  ColonExpected: "expected ':'",
+  CommaExpected: "expected ','",
+  CloseBraceExpected: "expected '}'",
+  CloseBracketExpected: "expected ']'",
+  EndOfFileExpected: 'expected the end of the file',
+  InvalidCommentToken: 'comments are not allowed in JSON',
+  UnexpectedEndOfComment: 'unterminated comment',
+  UnexpectedEndOfString: 'unterminated string',
+  UnexpectedEndOfNumber: 'unterminated number',
+  InvalidUnicode: 'invalid \\u escape',
+  InvalidEscapeCharacter: 'invalid escape character',
+  InvalidCharacter: 'control character in a string (escape it)',
 };
 
 /** The first syntax error of a text JSON.parse refused, located by jsonc-parser's scanner. */
@@ -37,15 +40,15 @@ function firstJsonError(text: string): ParseError | undefined {
 }
 
 /** The culprit inside a string token jsonc-parser reports whole: its control character or its bad escape. */
-const CULPRIT: Partial<Record<ParseErrorCode, RegExp>> = {
+const CULPRIT: Partial<Record<ParseErrorName, RegExp>> = {
   // eslint-disable-next-line no-control-regex -- finds the raw control character JSON forbids in a string
-  [ParseErrorCode.InvalidCharacter]: /[\u0000-\u001f]/,
-  [ParseErrorCode.InvalidEscapeCharacter]: /\\[^"\\/bfnrtu]/,
-  [ParseErrorCode.InvalidUnicode]: /\\u(?![0-9a-fA-F]{4})/,
+  InvalidCharacter: /[\u0000-\u001f]/,
+  InvalidEscapeCharacter: /\\[^"\\/bfnrtu]/,
+  InvalidUnicode: /\\u(?![0-9a-fA-F]{4})/,
 };
 
 function errorSpan(text: string, err: ParseError): [number, number] {
-  const re = CULPRIT[err.error];
+  const re = CULPRIT[printParseErrorCode(err.error)];
   const m = re?.exec(text.slice(err.offset + 1, err.offset + err.length));
   if (m) return [err.offset + 1 + m.index, err.offset + 1 + m.index + m[0].length];
   return [err.offset, err.offset + Math.max(1, err.length)];
@@ -64,7 +67,7 @@ export function parseJsonSource(file: string, text: string): { source?: YamlSour
       lines.addNewLine(0);
       for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) lines.addNewLine(nl + 1);
       range = offsetsToRange(lines, ...errorSpan(text, err));
-      what = JSON_ERROR[err.error] ?? `error ${err.error}`;
+      what = JSON_ERROR[printParseErrorCode(err.error)] ?? `error ${err.error}`;
     } else {
       // jsonc-parser accepted what JSON.parse refused (it should not happen): the YAML parser usually finds the spot
       range = parseYamlSource(file, text).diagnostics[0]?.range;
