@@ -219,17 +219,26 @@ export interface ValidateFilesResult {
   threads: number;
 }
 
-/** Files per thread below which no worker is started: a worker loads the analyzer bridge and builds its own analyzer (3-10 s of CPU with large --schemas sets, measured), more than ~150 files of ~40 ms save. */
-export const MIN_FILES_PER_WORKER = 150;
+/**
+ * Files per thread below which no worker is started. A worker's start (its own Kusto.Language bridge, global state and
+ * validator modules) costs about as much CPU as analysing 15-20 files of average size; tables are declared lazily
+ * (only those a query names), so a large --schemas set no longer adds to it.
+ */
+export const MIN_FILES_PER_WORKER = 24;
 
 function canUseWorkers(): boolean {
   // Workers load the compiled worker script; under ts-jest (running .ts sources) stay in-process.
   return __filename.endsWith('.js') && fs.existsSync(path.join(__dirname, 'worker.js'));
 }
 
-export function threadsFor(files: number, jobs?: number): number {
-  const cores = os.availableParallelism?.() ?? os.cpus().length;
-  return Math.max(1, Math.min(jobs ?? cores, Math.floor(files / MIN_FILES_PER_WORKER) + 1));
+/** Cores not busy with other work (1-minute load average), at least one: a worker pays only on a spare core. */
+export function spareCores(cores = os.availableParallelism?.() ?? os.cpus().length, load = os.loadavg()[0]): number {
+  return Math.max(1, Math.min(cores, Math.ceil(cores - load)));
+}
+
+/** Threads for `files` files: `jobs` when given (1 = in-process), else one per spare core; one per 24 files at most. */
+export function threadsFor(files: number, jobs?: number, spare = spareCores()): number {
+  return Math.max(1, Math.min(jobs ?? spare, Math.floor(files / MIN_FILES_PER_WORKER) + 1));
 }
 
 export async function validateContentFiles(
