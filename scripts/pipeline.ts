@@ -7,7 +7,7 @@ import { checkOutputPath, writeOutput } from './emit/output';
 import { defaultAnalyzer, KqlAnalyzer } from './kql/analyzer';
 import { loadSchemaDir } from './kql/schemas';
 import { Diagnostic, hasErrors } from './core/diagnostic';
-import { validatePack } from './validate/pack';
+import { PackValidation, validatePack } from './validate/pack';
 import { accountMap } from './livetest/accounts';
 import { RuleTestSummary, ruleTestSummaries } from './livetest/offline';
 import { EXAMPLE_CONFIG, PACK_ROOT } from './paths';
@@ -24,6 +24,8 @@ export interface PipelineOptions {
 export interface CheckedPack {
   pack?: Pack;
   diagnostics: Diagnostic[];
+  /** the analysis of each rule's and hunting query's KQL, keyed by the pack's item (validate's result) */
+  analyses?: PackValidation['analyses'];
   analyzer?: KqlAnalyzer;
 }
 
@@ -35,10 +37,11 @@ export function checkPack(opts: PipelineOptions): CheckedPack {
   const pack = loadPack(loaded.config, cfgFile, loaded.source);
   const analyzer = opts.schemasDir ? new KqlAnalyzer({ tables: loadSchemaDir(opts.schemasDir) }) : defaultAnalyzer();
   analyzer.store = opts.cache?.storeFor(analyzer);
-  const diagnostics = [...loaded.diagnostics, ...validatePack(pack, analyzer)].map((d) =>
+  const validation = validatePack(pack, analyzer);
+  const diagnostics = [...loaded.diagnostics, ...validation.diagnostics].map((d) =>
     d.file ? { ...d, file: relative(d.file) } : d,
   );
-  return { pack, diagnostics, analyzer };
+  return { pack, diagnostics, analyses: validation.analyses, analyzer };
 }
 
 function relative(file: string): string {
