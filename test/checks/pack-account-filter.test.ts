@@ -1,6 +1,8 @@
 /** pack-account-filter: every pack rule and hunting query filters (in a where) on the break-glass account set. */
-import { configWith, findings, templateRule, validateTemplates, WATCHLIST_CONFIG } from '../helpers/pack';
+import { configWith, findings, templateRule, WATCHLIST_CONFIG } from '../helpers/pack';
 import { loadConfig } from '../../scripts/config/load';
+import { huntingItem, ruleItem, testCheck, validateDetectionTemplates } from '../helpers/checks';
+import { baseRule } from '../helpers/rules';
 
 const HUNTING = {
   name: 'Test hunting query',
@@ -21,18 +23,9 @@ type Case = {
   watchlist?: boolean;
   expect: 'pass' | RegExp;
 };
+/** Cases whose outcome is the analyzer's finding: they run end to end. */
 const cases: Case[] = [
-  { name: 'where on BtgAccountIds', rules: { r: templateRule() }, expect: 'pass' },
-  {
-    name: 'where on BtgAccountUpns only',
-    rules: {
-      r: templateRule({
-        query:
-          '{{> btgAccounts}}\nSigninLogs\n| where tolower(UserPrincipalName) in (BtgAccountUpns)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n',
-      }),
-    },
-    expect: 'pass',
-  },
+  { name: 'no account filter at all', rules: { r: templateRule({ query: UNFILTERED }) }, expect: MESSAGE },
   {
     name: 'inside a set function in a where (watchlist mode)',
     rules: {
@@ -44,8 +37,6 @@ const cases: Case[] = [
     watchlist: true,
     expect: 'pass',
   },
-  { name: 'hunting query with the filter', hunting: { h: HUNTING }, expect: 'pass' },
-  { name: 'no account filter at all', rules: { r: templateRule({ query: UNFILTERED }) }, expect: MESSAGE },
   {
     name: 'the set declared but only used outside a where',
     rules: {
@@ -66,24 +57,74 @@ const cases: Case[] = [
     },
     expect: MESSAGE,
   },
-  { name: 'hunting query without the filter', hunting: { h: { ...HUNTING, query: UNFILTERED } }, expect: MESSAGE },
+];
+
+/** The check on in-memory items: `where` names what the analyzer resolved inside a where clause. */
+const rule = (over: Record<string, unknown> = {}) => ruleItem(templateRule(over), { fromPack: true, templateId: 'r' });
+const hunt = (over: Record<string, unknown> = {}) => huntingItem({ ...HUNTING, ...over }, { templateId: 'h' });
+testCheck('pack-account-filter', [
+  { name: 'where on BtgAccountIds', item: rule(), analysis: { filterVariables: ['BtgAccountIds'] }, expect: 'pass' },
+  {
+    name: 'where on BtgAccountUpns only',
+    item: rule(),
+    analysis: { filterVariables: ['BtgAccountUpns'] },
+    expect: 'pass',
+  },
+  {
+    name: 'hunting query with the filter',
+    item: hunt(),
+    analysis: { filterVariables: ['BtgAccountIds'] },
+    expect: 'pass',
+  },
+  { name: 'no account filter at all', item: rule({ query: UNFILTERED }), expect: MESSAGE, count: 1, about: 'r' },
+  {
+    name: 'a look-alike variable of the same shape',
+    item: rule(),
+    analysis: { filterVariables: ['Admins'] },
+    expect: MESSAGE,
+    count: 1,
+    line: /^query:/,
+  },
+  { name: 'hunting query without the filter', item: hunt({ query: UNFILTERED }), expect: MESSAGE, about: 'h' },
   {
     name: 'a rule that declares scope: tenant (a tenant-wide path) is exempt',
-    rules: { r: templateRule({ scope: 'tenant', query: UNFILTERED }) },
+    item: rule({ scope: 'tenant', query: UNFILTERED }),
     expect: 'pass',
   },
   {
     name: 'scope: accounts is not an exemption',
-    rules: { r: templateRule({ scope: 'accounts', query: UNFILTERED }) },
+    item: rule({ scope: 'accounts', query: UNFILTERED }),
     expect: MESSAGE,
   },
-];
+  {
+    name: 'a query over a table without schema is not judged (kql-unknown-table says why)',
+    item: rule({ query: UNFILTERED }),
+    analysis: { unknownTables: ['Custom_CL'] },
+    expect: 'pass',
+  },
+  {
+    name: "a user's own rule file is not held to it",
+    item: ruleItem(baseRule({ query: UNFILTERED })),
+    expect: 'pass',
+  },
+  {
+    name: 'each offender once, among several items',
+    items: [
+      { item: rule(), analysis: { filterVariables: ['BtgAccountIds'] } },
+      { item: ruleItem(templateRule({ query: UNFILTERED }), { fromPack: true, templateId: 'r2' }) },
+    ],
+    expect: MESSAGE,
+    count: 1,
+    about: 'r2',
+  },
+]);
 
-describe('pack-account-filter', () => {
+/** End to end: which variables sit inside a where is the analyzer's finding (syntax tree, resolved symbols). */
+describe('pack-account-filter through the analyzer', () => {
   for (const c of cases) {
     it(c.name, () => {
       const config = c.watchlist ? loadConfig(WATCHLIST_CONFIG).config! : configWith(() => undefined);
-      const { diagnostics } = validateTemplates(c.rules ?? {}, { hunting: c.hunting, config });
+      const { diagnostics } = validateDetectionTemplates(c.rules ?? {}, { hunting: c.hunting, config });
       const f = findings(diagnostics, 'pack-account-filter');
       if (c.expect === 'pass') expect(f).toEqual([]);
       else {

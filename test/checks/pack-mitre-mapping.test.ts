@@ -1,39 +1,40 @@
 /** pack-mitre-mapping: every pack rule names at least one tactic and one technique. */
-import { findings, templateRule, validateTemplates } from '../helpers/pack';
+import { findings, templateRule } from '../helpers/pack';
+import { ruleItem, testCheck, validateDetectionTemplates } from '../helpers/checks';
+import { baseRule } from '../helpers/rules';
 
-const cases: { name: string; over: Record<string, unknown>; expect: 'pass' | RegExp; line?: RegExp }[] = [
-  { name: 'tactic and technique', over: {}, expect: 'pass' },
+const MESSAGE = /a pack rule needs at least one tactic and one technique/;
+const pack = (over: Record<string, unknown>) => ruleItem(templateRule(over), { fromPack: true });
+
+testCheck('pack-mitre-mapping', [
+  { name: 'tactic and technique', item: pack({}), expect: 'pass' },
   {
     name: 'no tactics',
-    over: { tactics: [], relevantTechniques: ['T1078.004'] },
-    expect: /a pack rule needs at least one tactic and one technique/,
+    item: pack({ tactics: [], relevantTechniques: ['T1078.004'] }),
+    expect: MESSAGE,
+    count: 1,
     line: /^tactics:/,
   },
   {
     name: 'no techniques',
-    over: { relevantTechniques: [] },
-    expect: /a pack rule needs at least one tactic and one technique/,
+    item: pack({ relevantTechniques: [] }),
+    expect: MESSAGE,
+    count: 1,
     line: /^relevantTechniques:/,
   },
   {
     name: 'neither (keys absent)',
-    over: { tactics: undefined, relevantTechniques: undefined },
-    expect: /a pack rule needs at least one tactic and one technique/,
+    item: pack({ tactics: undefined, relevantTechniques: undefined }),
+    expect: MESSAGE,
+    count: 1,
   },
-];
+  { name: "a user's own rule file is not held to it", item: ruleItem(baseRule({ tactics: [] })), expect: 'pass' },
+]);
 
-describe('pack-mitre-mapping', () => {
-  for (const c of cases) {
-    it(c.name, () => {
-      const rule = templateRule(c.over);
-      for (const k of Object.keys(rule)) if (rule[k] === undefined) delete rule[k];
-      const { diagnostics } = validateTemplates({ 'btg-test': rule });
-      const f = findings(diagnostics, 'pack-mitre-mapping');
-      if (c.expect === 'pass') expect(f).toEqual([]);
-      else {
-        expect(f).toEqual([expect.stringMatching(c.expect)]);
-        if (c.line) expect(diagnostics.find((d) => d.code === 'pack-mitre-mapping')!.sourceLine).toMatch(c.line);
-      }
-    });
-  }
+describe('pack-mitre-mapping end to end', () => {
+  it('a template without techniques fails at its key', () => {
+    const { diagnostics } = validateDetectionTemplates({ 'btg-test': templateRule({ relevantTechniques: [] }) });
+    expect(findings(diagnostics, 'pack-mitre-mapping')).toEqual([expect.stringMatching(MESSAGE)]);
+    expect(diagnostics.find((d) => d.code === 'pack-mitre-mapping')!.sourceLine).toMatch(/^relevantTechniques:/);
+  });
 });

@@ -1,122 +1,147 @@
-/** rule-period-frequency on pack templates: the look-back covers the interval between runs. */
-import { configWith, exampleConfig, findings, shippedPack, templateRule, validateTemplates } from '../helpers/pack';
+/**
+ * rule-period-frequency and rule-ingestion-delay on pack templates: the look-back covers the interval between runs
+ * plus the ingestion delay. Table cases run the check on in-memory templates with a canned analysis (testCheck); the
+ * loader's look-back (scheduledPeriod) is a pure function; a few cases go end to end through the loader and analyzer.
+ */
+import { scheduledPeriod } from '../../scripts/content/load';
+import { ruleItem, testCheck, validateDetectionTemplates } from '../helpers/checks';
+import { configWith, findings, templateRule } from '../helpers/pack';
 
-const cases: { name: string; over: Record<string, unknown>; expect: 'pass' | RegExp }[] = [
-  { name: 'period equal to frequency', over: { queryFrequency: '10m', queryPeriod: '10m' }, expect: 'pass' },
-  { name: 'period longer than frequency', over: { queryFrequency: '1h', queryPeriod: '1d' }, expect: 'pass' },
+const pack = (over: Record<string, unknown>, ingestionDelay?: string) =>
+  ruleItem(templateRule(over), { fromPack: true, ingestionDelay });
+
+testCheck('rule-period-frequency', [
+  { name: 'period equal to frequency', item: pack({ queryFrequency: '10m', queryPeriod: '10m' }), expect: 'pass' },
+  { name: 'period longer than frequency', item: pack({ queryFrequency: '1h', queryPeriod: '1d' }), expect: 'pass' },
   {
     name: 'period shorter than frequency leaves gaps',
-    over: { queryFrequency: '1h', queryPeriod: '30m' },
+    item: pack({ queryFrequency: '1h', queryPeriod: '30m' }),
     expect: /queryPeriod \(30m\) must be at least queryFrequency \(1h\), or events between runs are never evaluated/,
+    count: 1,
+    line: /^queryPeriod: 30m/,
   },
   {
     name: 'a 2-day period needs an hourly frequency',
-    over: { queryFrequency: '15m', queryPeriod: '2d' },
+    item: pack({ queryFrequency: '15m', queryPeriod: '2d' }),
     expect: /queryFrequency \(15m\) must be at least 1h when queryPeriod is 2d or more \(2d\)/,
+    count: 1,
   },
-];
+  {
+    name: 'NRT rules have no period',
+    item: pack({ kind: 'NRT', queryFrequency: undefined, queryPeriod: undefined }),
+    expect: 'pass',
+  },
+]);
 
-describe('rule-period-frequency', () => {
-  for (const c of cases) {
-    it(c.name, () => {
-      const { diagnostics } = validateTemplates({ 'btg-test': templateRule(c.over) });
-      const f = findings(diagnostics, 'rule-period-frequency');
-      if (c.expect === 'pass') expect(f).toEqual([]);
-      else expect(f).toEqual([expect.stringMatching(c.expect)]);
-    });
-  }
+/** A template query with the ingestion-delay filter at `lookback`, and that filter as the analyzer reports it. */
+const delayed = (lookback: string) =>
+  `{{> btgAccounts}}\nSigninLogs\n| where ingestion_time() > ago(${lookback})\n| where tolower(UserId) in (BtgAccountIds)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n`;
+const filterAt = (lookback: string) => {
+  const q = delayed(lookback);
+  return { ingestionTimeFilters: [{ start: q.indexOf('ingestion_time()'), length: 16, lookback }] };
+};
+
+/** The loader's look-back for a template without queryPeriod: frequency + options.ingestionDelay. */
+describe('scheduledPeriod', () => {
+  it.each([
+    ['10m', '30m', '40m'],
+    ['1h', '2h', '3h'],
+    ['23h', '1h', '1d'],
+    ['1h', '30m', '90m'],
+  ])('frequency %s + delay %s looks back %s', (frequency, delay, period) =>
+    expect(scheduledPeriod(frequency, delay)).toBe(period),
+  );
+  it('an unreadable frequency has no look-back', () => expect(scheduledPeriod('PT1H', '30m')).toBeUndefined());
 });
 
-/** rule-ingestion-delay on pack templates: the loader adds options.ingestionDelay to the frequency; the check is an error. */
-describe('rule-ingestion-delay (pack templates)', () => {
-  const delayed = (lookback: string) =>
-    `{{> btgAccounts}}\nSigninLogs\n| where ingestion_time() > ago(${lookback})\n| where tolower(UserId) in (BtgAccountIds)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n`;
-  const cases: {
-    name: string;
-    over: Record<string, unknown>;
-    delay?: string;
-    period?: string;
-    expect: 'pass' | RegExp;
-  }[] = [
-    {
-      name: 'a template without queryPeriod looks back frequency + the default 30m',
-      over: { queryFrequency: '10m', queryPeriod: undefined, query: delayed('10m') },
-      period: '40m',
-      expect: 'pass',
-    },
-    {
-      name: 'options.ingestionDelay sets the buffer',
-      over: { queryFrequency: '1h', queryPeriod: undefined, query: delayed('1h') },
-      delay: '2h',
-      period: '3h',
-      expect: 'pass',
-    },
-    {
-      name: 'a whole-day look-back is spelled in days',
-      over: { queryFrequency: '23h', queryPeriod: undefined, query: delayed('23h') },
-      delay: '1h',
-      period: '1d',
-      expect: 'pass',
-    },
-    {
-      name: 'an explicit look-back without the buffer is an error',
-      over: { queryFrequency: '1h', queryPeriod: '1h', query: delayed('1h') },
-      period: '1h',
-      expect:
-        /queryPeriod \(1h\) must exceed queryFrequency \(1h\) by options.ingestionDelay \(30m\), i.e. be at least 90m/,
-    },
-    {
-      name: 'a larger configured delay makes a short explicit buffer an error',
-      over: { queryFrequency: '1h', queryPeriod: '90m', query: delayed('1h') },
-      delay: '45m',
-      period: '90m',
-      expect: /by options.ingestionDelay \(45m\), i.e. be at least 105m/,
-    },
-    {
-      name: 'a template without the ingestion_time() filter is an error',
-      over: { queryPeriod: undefined },
-      period: '90m',
-      expect: /the query has no `\| where ingestion_time\(\) > ago\(1h\)`/,
-    },
-    {
-      name: 'ago() that differs from the frequency is an error',
-      over: { queryFrequency: '10m', queryPeriod: undefined, query: delayed('15m') },
-      period: '40m',
-      expect: /ingestion_time\(\) > ago\(15m\) must use the rule's queryFrequency \(10m\)/,
-    },
-  ];
-  for (const c of cases) {
-    it(c.name, () => {
-      const config = c.delay
-        ? configWith((d) => {
-            d.options.ingestionDelay = c.delay;
-          })
-        : undefined;
-      const over = { ...c.over };
-      const template = templateRule(over);
-      for (const [k, v] of Object.entries(over)) if (v === undefined) delete template[k];
-      const { pack, diagnostics } = validateTemplates({ 'btg-test': template }, { config });
-      expect(pack.rules.find((r) => r.templateId === 'btg-test')?.rule.queryPeriod).toBe(c.period);
-      const f = diagnostics.filter((d) => d.code === 'rule-ingestion-delay');
-      if (c.expect === 'pass') expect(f.map((d) => d.message)).toEqual([]);
-      else {
-        expect(f.map((d) => d.message).join('\n')).toMatch(c.expect);
-        expect(f.every((d) => d.severity === 'error')).toBe(true);
-      }
-    });
-  }
+testCheck('rule-ingestion-delay', [
+  {
+    name: 'frequency + the default 30m with ago(frequency)',
+    item: pack({ queryFrequency: '10m', queryPeriod: '40m', query: delayed('10m') }),
+    analysis: filterAt('10m'),
+    expect: 'pass',
+  },
+  {
+    name: 'options.ingestionDelay sets the buffer',
+    item: pack({ queryFrequency: '1h', queryPeriod: '3h', query: delayed('1h') }, '2h'),
+    analysis: filterAt('1h'),
+    expect: 'pass',
+  },
+  {
+    name: 'a whole-day look-back is spelled in days',
+    item: pack({ queryFrequency: '23h', queryPeriod: '1d', query: delayed('23h') }, '1h'),
+    analysis: filterAt('23h'),
+    expect: 'pass',
+  },
+  {
+    name: 'an explicit look-back without the buffer is an error',
+    item: pack({ queryFrequency: '1h', queryPeriod: '1h', query: delayed('1h') }),
+    analysis: filterAt('1h'),
+    expect:
+      /queryPeriod \(1h\) must exceed queryFrequency \(1h\) by options.ingestionDelay \(30m\), i.e. be at least 90m/,
+    severity: 'error',
+    count: 1,
+  },
+  {
+    name: 'a larger configured delay makes a short explicit buffer an error',
+    item: pack({ queryFrequency: '1h', queryPeriod: '90m', query: delayed('1h') }, '45m'),
+    analysis: filterAt('1h'),
+    expect: /by options.ingestionDelay \(45m\), i.e. be at least 105m/,
+    severity: 'error',
+  },
+  {
+    name: 'a template without the ingestion_time() filter is an error',
+    item: pack({ queryPeriod: '90m' }),
+    expect: /the query has no `\| where ingestion_time\(\) > ago\(1h\)`/,
+    severity: 'error',
+    count: 1,
+  },
+  {
+    name: 'ago() that differs from the frequency is an error, at the call in the query',
+    item: pack({ queryFrequency: '10m', queryPeriod: '40m', query: delayed('15m') }),
+    analysis: filterAt('15m'),
+    expect: /ingestion_time\(\) > ago\(15m\) must use the rule's queryFrequency \(10m\)/,
+    severity: 'error',
+    line: /ingestion_time\(\) > ago\(15m\)/,
+  },
+  {
+    name: 'ingestion_time() not compared with ago() is an error',
+    item: pack({ queryFrequency: '10m', queryPeriod: '40m', query: delayed('10m') }),
+    analysis: { ingestionTimeFilters: [{ start: 0, length: 16 }] },
+    expect: /ingestion_time\(\) must be compared as `ingestion_time\(\) > ago\(10m\)`/,
+  },
+  {
+    name: 'an absence rule measures its own look-back',
+    item: pack({ evaluation: 'absence', queryFrequency: '1h', queryPeriod: '1h' }),
+    expect: 'pass',
+  },
+  {
+    name: 'a query the analyzer rejects is not judged on its filters',
+    item: pack({ queryPeriod: '90m' }),
+    analysis: { diagnostics: [{ code: 'KS142', message: 'x', severity: 'error', start: 0, length: 1 }] },
+    expect: 'pass',
+  },
+]);
 
-  it('every Scheduled rule of the shipped pack looks back its frequency + the buffer and filters on ingestion_time()', () => {
-    const { pack, diagnostics, analyses } = shippedPack(exampleConfig());
-    const scheduled = pack.rules.filter((r) => r.rule.kind === 'Scheduled');
-    expect(scheduled.length).toBeGreaterThan(0);
+/** End to end: the loader computes the look-back, the analyzer finds the filter and its ago(). */
+describe('rule-ingestion-delay through the loader and the analyzer', () => {
+  it('a template without queryPeriod looks back frequency + the configured delay, and passes', () => {
+    const config = configWith((d) => {
+      d.options.ingestionDelay = '2h';
+    });
+    const template = templateRule({ queryFrequency: '1h', query: delayed('1h') });
+    delete template.queryPeriod;
+    const { rules, diagnostics } = validateDetectionTemplates({ 'btg-test': template }, { config });
+    expect(rules[0].rule.queryPeriod).toBe('3h');
     expect(findings(diagnostics, 'rule-ingestion-delay')).toEqual([]);
-    for (const r of scheduled)
-      if (
-        !/absence/.test(
-          String((r as { evaluation?: string }).evaluation ?? (r.rule as { evaluation?: string }).evaluation),
-        )
-      )
-        expect(analyses.get(r)?.ingestionTimeFilters.length).toBeGreaterThan(0);
+  });
+
+  it('ago() that differs from the frequency is found in the syntax tree', () => {
+    const template = templateRule({ queryFrequency: '10m', query: delayed('15m') });
+    delete template.queryPeriod;
+    const { diagnostics } = validateDetectionTemplates({ 'btg-test': template });
+    expect(findings(diagnostics, 'rule-ingestion-delay')).toEqual([
+      expect.stringMatching(/ingestion_time\(\) > ago\(15m\) must use the rule's queryFrequency \(10m\)/),
+    ]);
   });
 });

@@ -1,8 +1,9 @@
 /** rule-test-rows: every pack rule carries fire and no-fire cases whose rows fit the tables its query reads. */
 import { testRowFindings, valueProblem } from '../../scripts/validate/testRows';
 import { bundledSchemas } from '../../scripts/kql/schemas';
-import { findings, templateRule, validateTemplates } from '../helpers/pack';
+import { findings, templateRule } from '../helpers/pack';
 import { baseRule, validateRuleObject } from '../helpers/rules';
+import { ruleItem, testCheck, validateDetectionTemplates } from '../helpers/checks';
 
 const BTG = '00000000-0000-4000-8000-00000000b701';
 const OTHER = '11111111-2222-4333-8444-555555555555';
@@ -17,7 +18,7 @@ const cases = (
 const NON_INTERACTIVE_QUERY =
   '{{> btgAccounts}}\nAADNonInteractiveUserSignInLogs\n| where tolower(UserId) in (BtgAccountIds)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n';
 
-type Case = { name: string; rule: Record<string, unknown>; expect: 'pass' | RegExp; line?: string };
+type Case = { name: string; rule: Record<string, unknown>; reads?: string[]; expect: 'pass' | RegExp; line?: string };
 const table: Case[] = [
   { name: 'rows that fit the schema', rule: templateRule(), expect: 'pass' },
   {
@@ -67,6 +68,7 @@ const table: Case[] = [
   },
   {
     name: 'an object in a column that is JSON text in AADNonInteractiveUserSignInLogs',
+    reads: ['AADNonInteractiveUserSignInLogs'],
     rule: templateRule({
       query: NON_INTERACTIVE_QUERY,
       tests: cases(
@@ -106,28 +108,26 @@ const table: Case[] = [
   },
 ];
 
-describe('rule-test-rows', () => {
-  for (const c of table) {
-    it(c.name, () => {
-      const { diagnostics } = validateTemplates({ 'btg-test': c.rule });
-      const mine = diagnostics.filter((d) => d.code === 'rule-test-rows');
-      if (c.expect === 'pass') {
-        expect(findings(diagnostics, 'rule-test-rows')).toEqual([]);
-        return;
-      }
-      expect(mine.map((d) => d.message).join('\n')).toMatch(c.expect);
-      for (const d of mine) {
-        expect(d.range).toBeDefined();
-        expect(d.item).toBe('btg-test');
-      }
-      // the diagnostic points at the offending key in the template
-      if (c.line)
-        expect(mine.find((d) => c.expect instanceof RegExp && c.expect.test(d.message))?.sourceLine?.trim()).toMatch(
-          new RegExp(`^(- )?${c.line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
-        );
-    });
-  }
+/** The table cases run on in-memory templates (testCheck): the analyzer found that the query reads `reads`. */
+const moved = table.map((c) => ({
+  name: c.name,
+  item: ruleItem(c.rule, { fromPack: true }),
+  analysis: { tables: c.reads ?? ['SigninLogs'] },
+  expect: c.expect,
+  ...(c.line ? { line: new RegExp(`^\\s*(- )?${c.line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) } : {}),
+}));
+testCheck('rule-test-rows', moved);
 
+describe('rule-test-rows end to end (loader + analyzer: the tables the query reads)', () => {
+  it.each([table[0], table.find((c) => c.name === 'a table the query does not read')!])('$name', (c) => {
+    const { diagnostics } = validateDetectionTemplates({ 'btg-test': c.rule });
+    const mine = diagnostics.filter((d) => d.code === 'rule-test-rows');
+    if (c.expect === 'pass') expect(findings(diagnostics, 'rule-test-rows')).toEqual([]);
+    else {
+      expect(mine.map((d) => d.message).join('\n')).toMatch(c.expect);
+      for (const d of mine) expect(d.item).toBe('btg-test');
+    }
+  });
   it('user rule files (no tests key) are not held to it', () => {
     expect(validateRuleObject(baseRule()).filter((d) => d.code === 'rule-test-rows')).toEqual([]);
   });

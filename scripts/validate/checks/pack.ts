@@ -29,7 +29,7 @@ export const packChecks = defineChecks<readonly Item[], PackContext, PackFinding
   'pack-unique-names': {
     fn: (items) =>
       // a rule and a hunting query may share a name (different lists in the portal)
-      duplicates(items, (it) => `${it.itemKind}:${nameOf(it).trim()}`).map(({ item, first }) => ({
+      duplicates(items, nameOf, { group: (it) => it.itemKind }).map(({ item, first }) => ({
         item,
         path: ['name'],
         message: `duplicate name "${nameOf(item)}": also used by ${first.templateId}`,
