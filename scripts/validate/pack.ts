@@ -56,7 +56,7 @@ export interface PackValidation {
  * Every check over the pack. The analyses of the rules' and hunting queries' KQL are returned (keyed by item) for
  * emit and the report; the pack is not written to.
  */
-export function validatePack(pack: Pack, analyzer: KqlAnalyzer): PackValidation & Iterable<Diagnostic> {
+export function validatePack(pack: Pack, analyzer: KqlAnalyzer): PackValidation {
   const detections = validateDetections(pack.rules, pack.hunting, analyzer);
   const diagnostics: Diagnostic[] = [
     ...pack.diagnostics.rules,
@@ -65,6 +65,5 @@ export function validatePack(pack: Pack, analyzer: KqlAnalyzer): PackValidation 
     ...detections.diagnostics,
   ];
   for (const v of KIND_VALIDATORS) diagnostics.push(...v(pack, analyzer));
-  // transitional: iterable over the diagnostics until the pipeline destructures the result (removed right after)
-  return { diagnostics, analyses: detections.analyses, [Symbol.iterator]: () => diagnostics[Symbol.iterator]() };
+  return { diagnostics, analyses: detections.analyses };
 }
