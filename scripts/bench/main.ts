@@ -60,7 +60,7 @@ function benchBuild(): void {
     `build  cold \`btg build\` (new process and output folder, no rebuild cache; ${manifest.artifacts.length} artifacts): ${list(cold)}; ratio to the floor ${fmt(best(cold) / best(floor), 2)}x (goal <= 2.0x)`,
   );
   console.log(
-    `build  rebuild, nothing changed (rebuild cache ${fmt(fs.statSync(cache).size / 1024, 0)} KB): ${list(warm)}; ratio to reading the config ${fmt(best(warm) / best(config), 2)}x (goal <= 1.2x), to \`node -e 0\` ${fmt(best(warm) / best(bare), 2)}x`,
+    `build  rebuild, nothing changed (${fs.existsSync(cache) ? `rebuild cache ${fmt(fs.statSync(cache).size / 1024, 0)} KB` : 'no rebuild cache'}): ${list(warm)}; ratio to reading the config ${fmt(best(warm) / best(config), 2)}x (goal <= 1.2x), to \`node -e 0\` ${fmt(best(warm) / best(bare), 2)}x`,
   );
   fs.rmSync(tmp, { recursive: true, force: true });
 }
