@@ -2,7 +2,7 @@
 import * as path from 'path';
 import { loadConfig } from './config/load';
 import { loadPack, Pack } from './content/pack';
-import { emitPack, Emitted } from './emit/emit';
+import { emitPack, Emitted } from './emit/pack';
 import { checkOutputPath, writeOutput } from './emit/output';
 import { defaultAnalyzer, KqlAnalyzer } from './kql/analyzer';
 import { loadSchemaDir } from './kql/schemas';

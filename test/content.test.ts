@@ -6,7 +6,7 @@ import { loadConfig } from '../scripts/config/load';
 import { Config } from '../scripts/config/schema';
 import { HuntingItem, RuleItem } from '../scripts/content/items';
 import { Pack } from '../scripts/content/pack';
-import { emitPack, Emitted } from '../scripts/emit/emit';
+import { emitPack, Emitted } from '../scripts/emit/pack';
 import { Diagnostic } from '../scripts/core/diagnostic';
 import { configWith, exampleConfig, shippedPack, WATCHLIST_CONFIG } from './helpers/pack';
 import { PackValidation } from '../scripts/validate/pack';
@@ -25,7 +25,7 @@ interface Mode {
 
 function mode(name: string, config: Config): Mode {
   const { pack, diagnostics, analyses } = shippedPack(config);
-  return { name, config, pack, diagnostics, analyses, emitted: emitPack(pack) };
+  return { name, config, pack, diagnostics, analyses, emitted: emitPack(pack, { report: false }) };
 }
 
 const modes: Mode[] = [mode('inline', exampleConfig()), mode('watchlist', loadConfig(WATCHLIST_CONFIG).config!)];

@@ -1,7 +1,7 @@
 /** Golden files of what ships for the example config: rule and hunting YAML and ARM (UPDATE_GOLDEN=1 to refresh). */
 import { loadConfig } from '../scripts/config/load';
 import { loadPack } from '../scripts/content/pack';
-import { emitPack } from '../scripts/emit/emit';
+import { emitPack } from '../scripts/emit/pack';
 import { defaultAnalyzer } from '../scripts/kql/analyzer';
 import { EXAMPLE_CONFIG } from '../scripts/paths';
 import { validatePack } from '../scripts/validate/pack';

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { emitPack } from '../scripts/emit/emit';
+import { emitPack } from '../scripts/emit/pack';
 import { loadPack } from '../scripts/content/pack';
 import { loadSchemaSources, parseLenientJson } from '../scripts/kql/schemas';
 import { Diagnostic } from '../scripts/core/diagnostic';

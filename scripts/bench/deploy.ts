@@ -9,7 +9,7 @@ import { loadPack } from '../content/pack';
 import { packIdOf } from '../content/ids';
 import { applyDeployment, DEFAULT_CONCURRENCY, DeploySession, planDeployment } from '../deploy/session';
 import { resolveTarget } from '../deploy/target';
-import { emitPack } from '../emit/emit';
+import { emitPack } from '../emit/pack';
 import { WorkspaceResource } from '../emit/resources';
 import { EXAMPLE_CONFIG } from '../paths';
 import { emulatorCredential, startEmulator } from '../../test/support/emulator';

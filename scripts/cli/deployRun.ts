@@ -17,7 +17,7 @@ import {
 import { ApplyEvent, ApplyResult, operationOf } from '../deploy/apply';
 import { formatEvent } from '../deploy/report';
 import { chooseCredential, CLOUD_NAMES, CredentialChoice, redact, resolveTarget, TargetError } from '../deploy/target';
-import { emitPack } from '../emit/emit';
+import { emitPack } from '../emit/pack';
 import { packIdOf } from '../content/ids';
 import { playbookResource, playbookTemplate } from '../emit/playbooks';
 import { forcedBy } from '../deploy/plan';

@@ -12,7 +12,7 @@
  * typed write falls back to the raw body (deploy/clients.ts typedWrite). The wire body is the one below.
  */
 import { API_VERSIONS } from '../core/definitions';
-import type { Emitted, Emitter } from './emit';
+import type { Emitted, Emitter } from './pack';
 import type { Pack } from '../content/pack';
 import { contentId, packIdOf } from '../content/ids';
 import { PlaybookContent } from '../content/playbooks';

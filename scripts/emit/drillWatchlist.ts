@@ -7,7 +7,7 @@ import { PACK_SOURCE_NAME } from '../content/ids';
 import { Pack } from '../content/pack';
 import { DRILL_WATCHLIST } from '../livetest/drillWatchlist';
 import { armTemplate } from './arm';
-import type { Emitted } from './emit';
+import type { Emitted } from './pack';
 import { makeResource, WorkspaceResource } from './resources';
 
 export const DRILL_WATCHLIST_TEMPLATE = 'drill-watchlist';

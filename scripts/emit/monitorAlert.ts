@@ -8,7 +8,7 @@
  * actions.customProperties.Subject, which the common alert schema carries to mail bodies and webhooks.
  */
 import { API_VERSIONS } from '../core/definitions';
-import type { Emitted, Emitter } from './emit';
+import type { Emitted, Emitter } from './pack';
 import { PACK_ID_TAG, packIdOf, packNames } from '../content/ids';
 import { MonitorAlertContent } from '../content/monitorAlert';
 import { Config } from '../config/schema';

@@ -4,7 +4,7 @@
  * `Microsoft.Resources/deployments` resource each, so deploy applies a playbook as one ARM deployment.
  */
 import { API_VERSIONS } from '../core/definitions';
-import type { Emitted, Emitter } from './emit';
+import type { Emitted, Emitter } from './pack';
 import { PACK_ID_TAG, PACK_SOURCE_NAME, packIdOf, packNames } from '../content/ids';
 import { PLAYBOOK_PARAMETERS, PlaybookContent } from '../content/playbooks';
 import { ParameterName } from '../content/playbookSchema';

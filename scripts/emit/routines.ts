@@ -1,5 +1,5 @@
 /** Routines: the rendered Markdown runbooks, as `out/routines/<name>.md`. */
-import type { Emitted, Emitter } from './emit';
+import type { Emitted, Emitter } from './pack';
 
 export const routineEmitter: Emitter = (pack): Emitted => ({
   resources: [],

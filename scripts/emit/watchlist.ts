@@ -8,7 +8,7 @@ import { PACK_SOURCE_NAME } from '../content/ids';
 import { Pack } from '../content/pack';
 import { WATCHLIST_SEARCH_KEY, watchlistContent, WatchlistContent } from '../content/watchlist';
 import { armTemplate } from './arm';
-import type { Emitted } from './emit';
+import type { Emitted } from './pack';
 import { makeResource, WorkspaceResource } from './resources';
 
 /**

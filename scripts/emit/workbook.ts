@@ -1,6 +1,6 @@
 /** Workbooks: the gallery JSON (Notebook/1.0, what the workbook editor's "Advanced editor" shows) and the ARM resource. */
 import { API_VERSIONS } from '../core/definitions';
-import type { Emitted, Emitter } from './emit';
+import type { Emitted, Emitter } from './pack';
 import { WorkbookContent } from '../content/workbook';
 import { PACK_ID_TAG, packIdOf, packNames } from '../content/ids';
 import { armTemplate } from './arm';

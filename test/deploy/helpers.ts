@@ -3,7 +3,7 @@ import { loadConfig } from '../../scripts/config/load';
 import { WorkspaceRef } from '../../scripts/config/schema';
 import { loadPack } from '../../scripts/content/pack';
 import { packIdOf } from '../../scripts/content/ids';
-import { emitPack } from '../../scripts/emit/emit';
+import { emitPack } from '../../scripts/emit/pack';
 import { WorkspaceResource } from '../../scripts/emit/resources';
 import { ApplyResult } from '../../scripts/deploy/apply';
 import {

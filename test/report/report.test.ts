@@ -1,11 +1,11 @@
 /** The report's renderers, each on its own, then the whole page on the example pack plus fixtures. */
 import { loadConfig } from '../../scripts/config/load';
 import { loadPack, Pack } from '../../scripts/content/pack';
-import { emitPack } from '../../scripts/emit/emit';
+import { emitPack } from '../../scripts/emit/pack';
 import { renderReport } from '../../scripts/emit/report';
 import { coverage } from '../../scripts/emit/report/coverage';
 import { flowSvg, layoutFlow } from '../../scripts/emit/report/flowSvg';
-import { highlightKql } from '../../scripts/emit/report/kql';
+import { highlightKql as highlightKqlHtml } from '../../scripts/emit/report/kql';
 import { countActions, findWorkflows, flowGraph } from '../../scripts/emit/report/logicApp';
 import { countTiles, findNotebooks, renderWorkbooks } from '../../scripts/emit/report/workbook';
 import { defaultAnalyzer } from '../../scripts/kql/analyzer';
@@ -14,6 +14,7 @@ import { Diagnostic } from '../../scripts/core/diagnostic';
 import { fixtureArtifacts, PLAYBOOK_ACTIONS } from './fixtures';
 
 const classify = (q: string) => defaultAnalyzer().classify(q);
+const highlightKql = (...a: Parameters<typeof highlightKqlHtml>) => String(highlightKqlHtml(...a));
 const count = (html: string, re: RegExp) => (html.match(re) ?? []).length;
 
 function examplePack(): Pack {
@@ -103,7 +104,7 @@ describe('playbook flow', () => {
       expect(n.x - n.w / 2).toBeGreaterThanOrEqual(0);
       expect(n.y + n.h / 2).toBeLessThanOrEqual(l.height);
     }
-    const svg = flowSvg(g, { id: 'pb-0', key: workflow.key, label: 'flow' });
+    const svg = String(flowSvg(g, { id: 'pb-0', key: workflow.key, label: 'flow' }));
     expect(count(svg, /data-action="/g)).toBe(PLAYBOOK_ACTIONS);
     expect(count(svg, /data-trigger="/g)).toBe(1);
     expect(count(svg, /class="edge"/g)).toBe(g.edges.length);
@@ -118,7 +119,7 @@ describe('workbook outline', () => {
   it('lists every tile, groups included, with highlighted queries and escaped text', () => {
     expect(notebooks).toHaveLength(1);
     expect(countTiles(notebooks[0].items)).toBe(6);
-    const html = renderWorkbooks(notebooks, classify);
+    const html = String(renderWorkbooks(notebooks, classify));
     expect(count(html, /<li class="tile /g)).toBe(6);
     expect(html).toContain('<strong>Sign-ins by break-glass accounts</strong>');
     expect(html).toContain('<span class="k-table">AuditLogs</span>');
@@ -338,7 +339,7 @@ describe('read top-down (issue 12)', () => {
       ).toBe(true);
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.y + box.h).toBeLessThanOrEqual(l.height);
-    const svg = flowSvg(g, { id: 'pb', key: workflow.key, label: 'flow' });
+    const svg = String(flowSvg(g, { id: 'pb', key: workflow.key, label: 'flow' }));
     expect(svg).toContain('data-group="For_each_account"');
     // the drawing scales to its panel
     expect(svg).toMatch(/<svg class="flow"[^>]* width="100%" style="max-width:\d+px"/);

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadConfig } from '../../scripts/config/load';
 import { loadPack } from '../../scripts/content/pack';
-import { emitPack } from '../../scripts/emit/emit';
+import { emitPack } from '../../scripts/emit/pack';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
 import {
   clearRegisteredSecrets,

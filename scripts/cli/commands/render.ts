@@ -6,7 +6,7 @@
  */
 import { Command } from 'commander';
 import { checkPack } from '../../pipeline';
-import { emitPack } from '../../emit/emit';
+import { emitPack } from '../../emit/pack';
 import { Artifact } from '../../emit/artifacts';
 import { Pack } from '../../content/pack';
 import { formatters } from '../../validate/format';
