@@ -846,7 +846,7 @@ describe('the overdue query reads drill history from the BreakGlassDrills watchl
 
 describe('the report shows the response flow', () => {
   it('lists the automation rules in order with their triggers and actions, natives before playbooks', () => {
-    const html = renderResponseFlow(automationRuleEmitter(pack).artifacts);
+    const html = String(renderResponseFlow(automationRuleEmitter(pack).artifacts));
     const items = html.split('<li>').slice(1);
     expect(items).toHaveLength(2);
     expect(items[0]).toMatch(

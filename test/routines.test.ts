@@ -204,7 +204,7 @@ describe('routines: config values are Markdown text, never markup (attack)', () 
       expect(md).not.toMatch(/^\s*\* forged item/m);
       expect(md).not.toMatch(/(^|[^\\])<(b|img|script)\b/im);
       expect(md).not.toMatch(/[^\\]\[(x|t|go)\]\(javascript:/);
-      const html = renderMarkdown(md);
+      const html = String(renderMarkdown(md));
       expect(html).not.toMatch(/<a href="javascript|<img|<script|<b>now|<h\d>(Forged|Step 0)|<strong>bold/i);
       if (md.includes('EA01')) expect(html).toContain('EA01 | forged | cell');
       for (const row of md.split('\n').filter((l) => l.includes('EA01') && l.startsWith('|')))

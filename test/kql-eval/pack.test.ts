@@ -226,7 +226,7 @@ describe("report.html shows each detection's offline tests and mutation score", 
     const t = tests[rule.templateId];
     expect(t.passed).toBe(t.cases);
     expect(t.mutation!.total).toBeGreaterThan(5);
-    const html = ruleSection(rule, { artifacts: [], classify: () => [], tests });
+    const html = String(ruleSection(rule, { artifacts: [], classify: () => [], tests }));
     const pct = Math.round(t.mutation!.score * 100);
     expect(html).toContain(
       `<dt>Tests</dt><dd>${t.passed}/${t.cases} cases pass offline · <span class="mutation-score${pct < 80 ? ' low' : ''}" data-mutation-score="${pct}"`,

@@ -1,5 +1,9 @@
 /** The report's Markdown (routines, workbook text tiles): markdown-it with raw HTML off and links validated. */
-import { inline, renderMarkdown, safeHref } from '../../scripts/emit/report/markdown';
+import * as md from '../../scripts/emit/report/markdown';
+import { safeHref } from '../../scripts/emit/report/markdown';
+
+const renderMarkdown = (text: string, opts?: md.MarkdownOptions) => String(md.renderMarkdown(text, opts));
+const inline = (text: string) => String(md.inline(text));
 import { fixtureArtifacts } from './fixtures';
 
 describe('Markdown in the report', () => {

@@ -3,7 +3,7 @@
  * techniques the pack's detections and hunting queries map to under it, each with the items that cover it.
  */
 import { SUBTECHNIQUE_NAMES, TACTICS, TECHNIQUE_TACTICS } from '../../content/attack';
-import { esc, humanize, plural } from './html';
+import { html, humanize, joinHtml, plural, SafeHtml } from './html';
 
 export interface MappedItem {
   /** fragment id of the item's section in the report */
@@ -76,27 +76,23 @@ export function attackUrl(technique: string): string {
 /** Cover intensity 0-4 for the tile colour: a tactic covered by more items reads darker. */
 const heat = (n: number, max: number) => (n === 0 ? 0 : Math.max(1, Math.ceil((4 * n) / Math.max(1, max))));
 
-export function renderCoverage(items: readonly MappedItem[]): string {
-  if (!items.some((i) => i.tactics.length)) return '';
+export function renderCoverage(items: readonly MappedItem[]): SafeHtml | undefined {
+  if (!items.some((i) => i.tactics.length)) return undefined;
   const cells = coverage(items);
   const covered = cells.filter((c) => c.items > 0).length;
   const max = Math.max(...cells.map((c) => c.items));
-  const tiles = cells
-    .map((c) => {
-      const chips = c.techniques
-        .map((t) => {
-          const names = t.items.map((i) => i.name).join('\n');
-          return t.id
-            ? `<a class="tchip" data-technique="${esc(t.id)}" href="#technique-${esc(t.id)}" title="${esc(`${t.id} ${t.name}\n${names}`)}">${esc(t.id)} <span class="n">${t.items.length}</span></a>`
-            : `<span class="tchip none" title="${esc(names)}">tactic only <span class="n">${t.items.length}</span></span>`;
-        })
-        .join(' ');
-      return (
-        `<div class="tactic heat-${heat(c.items, max)} ${c.items ? 'covered' : 'uncovered'}" data-tactic="${esc(c.tactic)}">` +
-        `<h3>${esc(humanize(c.tactic))}</h3><p class="count">${c.items ? plural(c.items, 'item') : 'not covered'}</p>${chips ? `<div class="tchips">${chips}</div>` : ''}</div>`
-      );
-    })
-    .join('\n');
+  const tiles = cells.map((c) => {
+    const chips = joinHtml(
+      c.techniques.map((t) => {
+        const names = t.items.map((i) => i.name).join('\n');
+        return t.id
+          ? html`<a class="tchip" data-technique="${t.id}" href="#technique-${t.id}" title="${`${t.id} ${t.name}\n${names}`}">${t.id} <span class="n">${t.items.length}</span></a>`
+          : html`<span class="tchip none" title="${names}">tactic only <span class="n">${t.items.length}</span></span>`;
+      }),
+      ' ',
+    );
+    return html`<div class="tactic heat-${heat(c.items, max)} ${c.items ? 'covered' : 'uncovered'}" data-tactic="${c.tactic}"><h3>${humanize(c.tactic)}</h3><p class="count">${c.items ? plural(c.items, 'item') : 'not covered'}</p>${chips.empty ? '' : html`<div class="tchips">${chips}</div>`}</div>`;
+  });
   // technique rows: which tactics the pack maps it under, and every item that names it
   const byTechnique = new Map<string, { tactics: Set<string>; items: MappedItem[] }>();
   for (const c of cells) {
@@ -112,18 +108,14 @@ export function renderCoverage(items: readonly MappedItem[]): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(
       ([id, row]) =>
-        `<tr id="technique-${esc(id)}"><td><a class="tid" href="${esc(attackUrl(id))}">${esc(id)}</a> ${esc(techniqueName(id) ?? '')}</td>` +
-        `<td>${[...row.tactics].map((t) => esc(humanize(t))).join(', ')}</td>` +
-        `<td>${row.items.map((i) => `<a class="${i.kind}" href="#${esc(i.anchor)}">${esc(i.name)}</a>`).join(', ')}</td></tr>`,
-    )
-    .join('\n');
-  return (
-    `<section id="coverage" class="coverage"><h2>MITRE ATT&amp;CK coverage</h2>` +
-    `<p>${plural(covered, 'tactic')} and ${plural(byTechnique.size, 'technique')} covered by ${plural(items.length, 'detection or hunting query', 'detections and hunting queries')}.</p>` +
-    `<div class="matrix">\n${tiles}\n</div>` +
-    (rows
-      ? `<table class="techniques"><thead><tr><th>Technique</th><th>Tactics</th><th>Covered by (<em>hunting queries</em> in italics)</th></tr></thead><tbody>\n${rows}\n</tbody></table>`
-      : '') +
-    `</section>`
-  );
+        html`<tr id="technique-${id}"><td><a class="tid" href="${attackUrl(id)}">${id}</a> ${techniqueName(id) ?? ''}</td><td>${[...row.tactics].map((t) => humanize(t)).join(', ')}</td><td>${joinHtml(
+          row.items.map((i) => html`<a class="${i.kind}" href="#${i.anchor}">${i.name}</a>`),
+          ', ',
+        )}</td></tr>`,
+    );
+  return html`<section id="coverage" class="coverage"><h2>MITRE ATT&amp;CK coverage</h2><p>${plural(covered, 'tactic')} and ${plural(byTechnique.size, 'technique')} covered by ${plural(items.length, 'detection or hunting query', 'detections and hunting queries')}.</p><div class="matrix">\n${joinHtml(tiles, '\n')}\n</div>${
+    rows.length
+      ? html`<table class="techniques"><thead><tr><th>Technique</th><th>Tactics</th><th>Covered by (<em>hunting queries</em> in italics)</th></tr></thead><tbody>\n${joinHtml(rows, '\n')}\n</tbody></table>`
+      : ''
+  }</section>`;
 }

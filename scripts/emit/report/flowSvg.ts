@@ -3,7 +3,7 @@
  * trigger/action carries `data-trigger` / `data-action` with its name, so tests and readers can find it.
  */
 import * as dagre from '@dagrejs/dagre';
-import { esc } from './html';
+import { html, joinHtml, SafeHtml } from './html';
 import { FlowGraph, FlowNode } from './logicApp';
 
 const FONT = 12;
@@ -149,44 +149,30 @@ function nodeClass(n: FlowNode): string {
   return `node ${n.role} ${family}`;
 }
 
-export function flowSvg(g: FlowGraph, opts: { id: string; label: string; key: string }): string {
+export function flowSvg(g: FlowGraph, opts: { id: string; label: string; key: string }): SafeHtml {
   const l = layoutFlow(g);
   const marker = `${opts.id}-arrow`;
-  const edges = l.edges
-    .map((e) => {
-      const d = e.points.map((p, i) => `${i ? 'L' : 'M'}${n1(p.x)} ${n1(p.y)}`).join(' ');
-      const label = e.labelAt
-        ? `<g class="edge-label"><rect x="${n1(e.labelAt.x - e.labelAt.w / 2)}" y="${n1(e.labelAt.y - 8)}" width="${n1(e.labelAt.w)}" height="16" rx="3"/><text x="${n1(e.labelAt.x)}" y="${n1(e.labelAt.y + 4)}" text-anchor="middle">${esc(clip(e.label!))}</text></g>`
-        : '';
-      return `<g class="edge" data-from="${esc(e.from)}" data-to="${esc(e.to)}"><path d="${d}" marker-end="url(#${esc(marker)})"/>${label}</g>`;
-    })
-    .join('\n');
-  const nodes = l.nodes
-    .map((n) => {
-      const x = n.x - n.w / 2;
-      const y = n.y - n.h / 2;
-      const attr = n.role === 'trigger' ? 'data-trigger' : 'data-action';
-      const sub = subtitle(n);
-      return (
-        `<g class="${nodeClass(n)}" ${attr}="${esc(n.name)}" data-type="${esc(n.type)}" transform="translate(${n1(x)} ${n1(y)})">` +
-        `<title>${esc(`${n.role === 'trigger' ? 'Trigger' : 'Action'}: ${n.name}${sub ? ` (${sub})` : ''}`)}</title>` +
-        `<rect width="${n1(n.w)}" height="${n1(n.h)}" rx="${n.role === 'trigger' ? 22 : 6}"/>` +
-        `<text x="${n1(n.w / 2)}" y="${sub ? 18 : 27}" text-anchor="middle" class="name">${esc(clip(title(n)))}</text>` +
-        (sub ? `<text x="${n1(n.w / 2)}" y="34" text-anchor="middle" class="type">${esc(clip(sub))}</text>` : '') +
-        `</g>`
-      );
-    })
-    .join('\n');
-  const groups = l.groups
-    .map(
-      (b) =>
-        `<g class="group" data-group="${esc(b.id.slice(2))}"><rect x="${n1(b.x)}" y="${n1(b.y)}" width="${n1(b.w)}" height="${n1(b.h)}" rx="8"/><text x="${n1(b.x + 8)}" y="${n1(b.y + 15)}" class="group-label">${esc(clip(b.label))}</text></g>`,
-    )
-    .join('\n');
-  // the drawing scales to its panel's width (up to 1.5× its natural size), keeping its proportions
-  return (
-    `<svg class="flow" xmlns="http://www.w3.org/2000/svg" data-playbook="${esc(opts.key)}" viewBox="0 0 ${l.width} ${l.height}" width="100%" style="max-width:${Math.round(l.width * 1.5)}px" preserveAspectRatio="xMidYMin meet" font-size="${FONT}" role="img" aria-label="${esc(opts.label)}">` +
-    `<defs><marker id="${esc(marker)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z"/></marker></defs>\n` +
-    `${groups}${groups ? '\n' : ''}${edges}\n${nodes}\n</svg>`
+  const edges = l.edges.map((e) => {
+    const d = e.points.map((p, i) => `${i ? 'L' : 'M'}${n1(p.x)} ${n1(p.y)}`).join(' ');
+    const label = e.labelAt
+      ? html`<g class="edge-label"><rect x="${n1(e.labelAt.x - e.labelAt.w / 2)}" y="${n1(e.labelAt.y - 8)}" width="${n1(e.labelAt.w)}" height="16" rx="3"/><text x="${n1(e.labelAt.x)}" y="${n1(e.labelAt.y + 4)}" text-anchor="middle">${clip(e.label!)}</text></g>`
+      : '';
+    return html`<g class="edge" data-from="${e.from}" data-to="${e.to}"><path d="${d}" marker-end="url(#${marker})"/>${label}</g>`;
+  });
+  const nodes = l.nodes.map((n) => {
+    const x = n.x - n.w / 2;
+    const y = n.y - n.h / 2;
+    const attr = n.role === 'trigger' ? 'data-trigger' : 'data-action';
+    const sub = subtitle(n);
+    return html`<g class="${nodeClass(n)}" ${attr}="${n.name}" data-type="${n.type}" transform="translate(${n1(x)} ${n1(y)})"><title>${`${n.role === 'trigger' ? 'Trigger' : 'Action'}: ${n.name}${sub ? ` (${sub})` : ''}`}</title><rect width="${n1(n.w)}" height="${n1(n.h)}" rx="${n.role === 'trigger' ? 22 : 6}"/><text x="${n1(n.w / 2)}" y="${sub ? 18 : 27}" text-anchor="middle" class="name">${clip(title(n))}</text>${sub ? html`<text x="${n1(n.w / 2)}" y="34" text-anchor="middle" class="type">${clip(sub)}</text>` : ''}</g>`;
+  });
+  const groups = l.groups.map(
+    (b) =>
+      html`<g class="group" data-group="${b.id.slice(2)}"><rect x="${n1(b.x)}" y="${n1(b.y)}" width="${n1(b.w)}" height="${n1(b.h)}" rx="8"/><text x="${n1(b.x + 8)}" y="${n1(b.y + 15)}" class="group-label">${clip(b.label)}</text></g>`,
   );
+  // the drawing scales to its panel's width (up to 1.5× its natural size), keeping its proportions
+  return html`<svg class="flow" xmlns="http://www.w3.org/2000/svg" data-playbook="${opts.key}" viewBox="0 0 ${l.width} ${l.height}" width="100%" style="max-width:${Math.round(l.width * 1.5)}px" preserveAspectRatio="xMidYMin meet" font-size="${FONT}" role="img" aria-label="${opts.label}"><defs><marker id="${marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z"/></marker></defs>
+${joinHtml(groups, '\n')}${groups.length ? '\n' : ''}${joinHtml(edges, '\n')}
+${joinHtml(nodes, '\n')}
+</svg>`;
 }

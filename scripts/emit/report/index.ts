@@ -7,7 +7,7 @@ import type { Pack } from '../../content/pack';
 import type { Diagnostic } from '../../core/diagnostic';
 import type { Artifact } from '../artifacts';
 import { renderCoverage } from './coverage';
-import { esc } from './html';
+import { html, joinHtml, SafeHtml, trusted } from './html';
 import { huntingSection, mappedHunting, mappedRule, ruleSection, RuleTests } from './items';
 import { KqlClassifier } from './kql';
 import { renderPlaybooks } from './playbooks';
@@ -36,12 +36,18 @@ export const REPORT_PATH = 'report.html';
 export const CORE_ALARM = 'btg-interactive-signin';
 const SEVERITY_RANK: Record<string, number> = { High: 0, Medium: 1, Low: 2, Informational: 3 };
 
-/** A top-level section as an open `<details>`: its heading is the summary, so the reader can fold it away. */
-function collapsible(html: string): string {
-  const h = /<h2>[\s\S]*?<\/h2>/.exec(html);
-  const end = html.lastIndexOf('</section>');
-  if (!h || end < h.index) return html;
-  return `${html.slice(0, h.index)}<details class="section" open><summary>${h[0]}</summary>${html.slice(h.index + h[0].length, end)}</details>${html.slice(end)}`;
+/**
+ * A top-level section as an open `<details>`: its heading is the summary, so the reader can fold it away. It only
+ * moves the section's own tags (the `<h2>` and `</section>`) of markup that is SafeHtml already.
+ */
+function collapsible(section: SafeHtml): SafeHtml {
+  const markup = section.toString();
+  const h = /<h2>[\s\S]*?<\/h2>/.exec(markup);
+  const end = markup.lastIndexOf('</section>');
+  if (!h || end < h.index) return section;
+  return trusted(
+    `${markup.slice(0, h.index)}<details class="section" open><summary>${h[0]}</summary>${markup.slice(h.index + h[0].length, end)}</details>${markup.slice(end)}`,
+  );
 }
 
 /**
@@ -63,21 +69,27 @@ export function renderReport(input: ReportInput): string {
   const hunting = [...pack.hunting].sort((a, b) => a.hunting.name.localeCompare(b.hunting.name));
   const manifest = manifestOf(artifacts);
 
-  const sections: { id: string; title: string; html: string }[] = [
+  const sections = [
     { id: 'summary', title: 'Summary', html: renderSummary(pack, artifacts, diagnostics) },
     {
       id: 'detections',
       title: `Detections (${rules.length})`,
       html: rules.length
-        ? `<section id="detections"><h2>Detections (${rules.length})</h2>\n<p class="meta">Highest severity first, the core alarm (any interactive sign-in) at the top; each line opens to its description, query, mappings and tests.</p>\n${rules.map((r) => ruleSection(r, ctx)).join('\n')}\n</section>`
-        : '',
+        ? html`<section id="detections"><h2>Detections (${rules.length})</h2>\n<p class="meta">Highest severity first, the core alarm (any interactive sign-in) at the top; each line opens to its description, query, mappings and tests.</p>\n${joinHtml(
+            rules.map((r) => ruleSection(r, ctx)),
+            '\n',
+          )}\n</section>`
+        : undefined,
     },
     {
       id: 'hunting',
       title: `Hunting (${hunting.length})`,
       html: hunting.length
-        ? `<section id="hunting"><h2>Hunting queries (${hunting.length})</h2>\n${hunting.map((h) => huntingSection(h, ctx)).join('\n')}\n</section>`
-        : '',
+        ? html`<section id="hunting"><h2>Hunting queries (${hunting.length})</h2>\n${joinHtml(
+            hunting.map((h) => huntingSection(h, ctx)),
+            '\n',
+          )}\n</section>`
+        : undefined,
     },
     {
       id: 'coverage',
@@ -88,28 +100,31 @@ export function renderReport(input: ReportInput): string {
     { id: 'workbooks', title: 'Workbook', html: renderWorkbooks(findNotebooks(artifacts), classify) },
     { id: 'routines', title: 'Routines', html: renderRoutines(artifacts) },
   ]
-    .filter((s) => s.html)
+    .filter((s): s is { id: string; title: string; html: SafeHtml } => s.html !== undefined)
     .map((s) => ({ ...s, html: collapsible(s.html) }));
 
   const title = `breakglass-sentinel — ${pack.config.tenantName}`;
-  return `<!DOCTYPE html>
+  return html`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="breakglass-sentinel${manifest.packVersion ? ` ${esc(manifest.packVersion)}` : ''}">
-<title>${esc(title)}</title>
-<style>${STYLES}</style>
+<meta name="generator" content="breakglass-sentinel${manifest.packVersion ? ` ${manifest.packVersion}` : ''}">
+<title>${title}</title>
+<style>${trusted(STYLES)}</style>
 </head>
 <body>
-<header class="top"><h1>${esc(title)}</h1><p>Break-glass account monitoring pack for Microsoft Sentinel: what <code>btg build</code> produced from <code>${esc(pack.configFile)}</code>.</p></header>
-<nav class="toc">${sections.map((s) => `<a href="#${s.id}">${esc(s.title)}</a>`).join('')}</nav>
+<header class="top"><h1>${title}</h1><p>Break-glass account monitoring pack for Microsoft Sentinel: what <code>btg build</code> produced from <code>${pack.configFile}</code>.</p></header>
+<nav class="toc">${sections.map((s) => html`<a href="#${s.id}">${s.title}</a>`)}</nav>
 <main>
-${sections.map((s) => s.html).join('\n')}
+${joinHtml(
+  sections.map((s) => s.html),
+  '\n',
+)}
 </main>
-<footer>Generated by breakglass-sentinel${manifest.packVersion ? ` ${esc(manifest.packVersion)}` : ''}. Self-contained: no scripts, no external requests.</footer>
+<footer>Generated by breakglass-sentinel${manifest.packVersion ? ` ${manifest.packVersion}` : ''}. Self-contained: no scripts, no external requests.</footer>
 </body>
 </html>
-`;
+`.toString();
 }

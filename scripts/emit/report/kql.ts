@@ -4,25 +4,26 @@
  * needs no script and colours exactly what the Kusto editors colour.
  */
 import type { KqlClassifiedRange } from '../../kql/analyzer';
-import { esc } from './html';
+import { html, HtmlValue, SafeHtml } from './html';
 
 export type KqlClassifier = (query: string) => KqlClassifiedRange[];
 
 /** Escaped query text with one span per classified token; text between tokens (whitespace) stays plain. */
-export function highlightKql(text: string, ranges: readonly KqlClassifiedRange[]): string {
+export function highlightKql(text: string, ranges: readonly KqlClassifiedRange[]): SafeHtml {
   const sorted = [...ranges].filter((r) => r.length > 0).sort((a, b) => a.start - b.start);
-  let out = '';
+  const out: HtmlValue[] = [];
   let at = 0;
   for (const r of sorted) {
     if (r.start < at) continue; // overlapping ranges: keep the first
     const end = Math.min(text.length, r.start + r.length);
     if (r.start >= end) continue;
-    out += esc(text.slice(at, r.start));
-    const cls = r.kind === 'PlainText' ? '' : ` class="k-${r.kind.toLowerCase()}"`;
-    out += cls ? `<span${cls}>${esc(text.slice(r.start, end))}</span>` : esc(text.slice(r.start, end));
+    out.push(text.slice(at, r.start));
+    const token = text.slice(r.start, end);
+    out.push(r.kind === 'PlainText' ? token : html`<span class="k-${r.kind.toLowerCase()}">${token}</span>`);
     at = end;
   }
-  return out + esc(text.slice(at));
+  out.push(text.slice(at));
+  return html`${out}`;
 }
 
 /** Workbook parameters in a query: `{TimeRange}`, `{TimeRange:grain}`, `{Account:escape}`. */
@@ -48,8 +49,8 @@ export function classifyWorkbookQuery(text: string, classify: KqlClassifier): Kq
 }
 
 /** A `<pre>` block of highlighted KQL (wrapped, not scrolled sideways). `workbook`: the text holds `{Parameters}`. */
-export function kqlBlock(text: string, classify: KqlClassifier, opts: { workbook?: boolean } = {}): string {
+export function kqlBlock(text: string, classify: KqlClassifier, opts: { workbook?: boolean } = {}): SafeHtml {
   // classify the text exactly as validated (the analyzer reuses that tree), show it without trailing blanks
   const ranges = opts.workbook ? classifyWorkbookQuery(text, classify) : classify(text);
-  return `<pre class="kql"><code>${highlightKql(text.replace(/\s+$/, ''), ranges)}</code></pre>`;
+  return html`<pre class="kql"><code>${highlightKql(text.replace(/\s+$/, ''), ranges)}</code></pre>`;
 }

@@ -6,7 +6,7 @@
  * as links (the report loads nothing from elsewhere), fenced code as `<pre class="code">`.
  */
 import MarkdownIt from 'markdown-it';
-import { esc } from './html';
+import { html, SafeHtml, trusted } from './html';
 
 export interface MarkdownOptions {
   /** added to heading levels (a routine's `#` becomes an `h3` inside the report) */
@@ -63,30 +63,31 @@ function createRenderer(): MarkdownIt.MarkdownIt {
   rules.fence = (tokens, idx) => {
     const t = tokens[idx];
     const lang = t.info.trim().split(/\s+/)[0].toLowerCase();
-    const cls = lang ? ` class="lang-${esc(lang)}"` : '';
-    return `<pre class="code"><code${cls}>${esc(t.content.replace(/\n$/, ''))}</code></pre>\n`;
+    const cls = lang ? html` class="lang-${lang}"` : '';
+    return `${html`<pre class="code"><code${cls}>${t.content.replace(/\n$/, '')}</code></pre>`}\n`;
   };
   rules.code_block = (tokens, idx) =>
-    `<pre class="code"><code>${esc(tokens[idx].content.replace(/\n$/, ''))}</code></pre>\n`;
+    `${html`<pre class="code"><code>${tokens[idx].content.replace(/\n$/, '')}</code></pre>`}\n`;
   // an image becomes a link to it (validateLink already refused unsafe targets)
   rules.image = (tokens, idx, options, env, self) => {
     const t = tokens[idx];
     const alt = self.renderInlineAsText(t.children ?? [], options, env);
     const src = t.attrGet('src') ?? '';
-    return `<a href="${esc(src)}">image: ${esc(alt || src)}</a>`;
+    return html`<a href="${src}">image: ${alt || src}</a>`.toString();
   };
   return md;
 }
 
 let renderer: MarkdownIt.MarkdownIt | undefined;
 
-export function renderMarkdown(text: string, opts: MarkdownOptions = {}): string {
+/** markdown-it with HTML off escapes all text and validates every link: its output is trusted as is. */
+export function renderMarkdown(text: string, opts: MarkdownOptions = {}): SafeHtml {
   renderer ??= createRenderer();
-  return renderer.render(text, { headingOffset: opts.headingOffset ?? 0 }).trimEnd();
+  return trusted(renderer.render(text, { headingOffset: opts.headingOffset ?? 0 }).trimEnd());
 }
 
 /** One line of inline Markdown (no paragraph around it). */
-export function inline(text: string): string {
+export function inline(text: string): SafeHtml {
   renderer ??= createRenderer();
-  return renderer.renderInline(text);
+  return trusted(renderer.renderInline(text));
 }

@@ -1,11 +1,11 @@
 /** Playbook flow diagrams: one inline SVG per Logic App workflow found in the emitted playbook artifacts. */
 import type { Artifact } from '../artifacts';
 import { flowSvg } from './flowSvg';
-import { esc, plural, relHref, slug } from './html';
+import { html, joinHtml, plural, relHref, SafeHtml, slug } from './html';
 import { countActions, findWorkflows, flowGraph } from './logicApp';
 
 /** The automation rules in the order they run, each with its trigger and actions: the response flow of an incident. */
-export function renderResponseFlow(artifacts: readonly Artifact[]): string {
+export function renderResponseFlow(artifacts: readonly Artifact[]): SafeHtml | undefined {
   type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const rules: Json[] = [];
   for (const a of artifacts.filter((x) => x.kind === 'automation-arm')) {
@@ -16,45 +16,45 @@ export function renderResponseFlow(artifacts: readonly Artifact[]): string {
       /* not JSON: shown nowhere else either */
     }
   }
-  if (!rules.length) return '';
+  if (!rules.length) return undefined;
   rules.sort((x, y) => (x.order ?? 0) - (y.order ?? 0));
-  const action = (a: Json): string => {
+  const action = (a: Json): SafeHtml | string => {
     const c = a.actionConfiguration ?? {};
     if (a.actionType === 'RunPlaybook')
-      return `run playbook <code>${esc(/workflows\/([^'"\]/]+)/.exec(String(c.logicAppResourceId ?? ''))?.[1] ?? String(c.logicAppResourceId ?? ''))}</code>`;
-    if (a.actionType === 'AddIncidentTask') return `task “${esc(String(c.title ?? ''))}”`;
+      return html`run playbook <code>${/workflows\/([^'"\]/]+)/.exec(String(c.logicAppResourceId ?? ''))?.[1] ?? String(c.logicAppResourceId ?? '')}</code>`;
+    if (a.actionType === 'AddIncidentTask') return html`task “${String(c.title ?? '')}”`;
     const parts = [
       c.status ? `status ${c.status}` : '',
       c.severity ? `severity ${c.severity}` : '',
       ...(c.labels ?? []).map((l: Json) => `label ${l.labelName}`),
       c.owner ? 'owner' : '',
     ].filter(Boolean);
-    return esc(parts.join(', ') || String(a.actionType));
+    return parts.join(', ') || String(a.actionType);
   };
   const items = rules.map((p) => {
     const t = p.triggeringLogic;
     const added = (t.conditions ?? []).some((c: Json) => c.conditionType === 'PropertyArrayChanged');
-    return `<li><b>${esc(String(p.displayName))}</b> (order ${esc(String(p.order))}; incident ${t.triggersWhen === 'Created' ? 'created' : added ? 'updated: an alert was added' : 'updated'}): ${(p.actions ?? []).map(action).join(' → ')}</li>`;
+    return html`<li><b>${String(p.displayName)}</b> (order ${String(p.order)}; incident ${t.triggersWhen === 'Created' ? 'created' : added ? 'updated: an alert was added' : 'updated'}): ${joinHtml((p.actions ?? []).map(action), ' → ')}</li>`;
   });
-  return `<h3>Response flow</h3>
+  return html`<h3>Response flow</h3>
 <p>The automation rules run on every incident of the pack's rules, lowest order first, native actions before the playbooks. Nothing in them disables, blocks or resets an account.</p>
-<ol class="response-flow">${items.join('\n')}</ol>`;
+<ol class="response-flow">${joinHtml(items, '\n')}</ol>`;
 }
 
-export function renderPlaybooks(artifacts: readonly Artifact[]): string {
+export function renderPlaybooks(artifacts: readonly Artifact[]): SafeHtml | undefined {
   const workflows = findWorkflows(artifacts);
-  if (!workflows.length) return '';
+  if (!workflows.length) return undefined;
   const parts = workflows.map((w, i) => {
     const g = flowGraph(w.definition);
     const triggers = g.nodes.filter((n) => n.role === 'trigger').length;
     const id = `pb-${i}-${slug(w.name)}`;
-    return `<article class="playbook" id="${esc(id)}"><h3>${esc(w.name)}</h3>
-<p class="meta">${w.resourceName ? `Logic App <code>${esc(w.resourceName)}</code> · ` : ''}${plural(triggers, 'trigger')} · ${plural(countActions(w.definition), 'action')} · <a href="${esc(relHref(w.artifact.path))}">${esc(w.artifact.path)}</a></p>
+    return html`<article class="playbook" id="${id}"><h3>${w.name}</h3>
+<p class="meta">${w.resourceName ? html`Logic App <code>${w.resourceName}</code> · ` : ''}${plural(triggers, 'trigger')} · ${plural(countActions(w.definition), 'action')} · <a href="${relHref(w.artifact.path)}">${w.artifact.path}</a></p>
 <div class="diagram">${flowSvg(g, { id, key: w.key, label: `Flow of the playbook ${w.name}` })}</div></article>`;
   });
-  return `<section id="playbooks"><h2>Playbooks</h2>
+  return html`<section id="playbooks"><h2>Playbooks</h2>
 ${renderResponseFlow(artifacts)}
 <p>Each diagram is drawn from the Logic App definition: the trigger at the top, then every action; edges follow <code>runAfter</code>, labels name the branch of a condition, switch or loop, or the statuses an action runs after when not just success.</p>
-${parts.join('\n')}
+${joinHtml(parts, '\n')}
 </section>`;
 }

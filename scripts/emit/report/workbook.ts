@@ -4,7 +4,7 @@
  */
 import type { Artifact } from '../artifacts';
 import { stableStringify } from '../resources';
-import { esc, plural, relHref } from './html';
+import { html, HtmlValue, joinHtml, plural, relHref, SafeHtml } from './html';
 import { KqlClassifier, kqlBlock } from './kql';
 import { renderMarkdown } from './markdown';
 import { visualizationLabel } from './words';
@@ -80,54 +80,56 @@ export function countTiles(items: readonly Json[]): number {
   );
 }
 
-function tile(item: Json, classify: KqlClassifier): string {
+function tile(item: Json, classify: KqlClassifier): SafeHtml {
   const type = typeof item.type === 'number' ? item.type : -1;
   const c = isObj(item.content) ? item.content : {};
   const kind = TYPE_NAMES[type] ?? `type ${type}`;
   const name = str(item.name);
   const head = (label: string | undefined) =>
-    `<span class="tile-kind">${esc(kind)}</span> ${label ? `<strong>${esc(label)}</strong>` : ''}${name && name !== label ? ` <code>${esc(name)}</code>` : ''}`;
-  let body = '';
+    html`<span class="tile-kind">${kind}</span> ${label ? html`<strong>${label}</strong>` : ''}${name && name !== label ? html` <code>${name}</code>` : ''}`;
+  let body: HtmlValue = '';
   let label: string | undefined;
   if (type === 1) {
     const md = str(c.json) ?? '';
     label = /^\s*#+\s*(.+)$/m.exec(md)?.[1]?.trim();
-    body = md ? `<div class="md">${renderMarkdown(md, { headingOffset: 3 })}</div>` : '';
+    body = md ? html`<div class="md">${renderMarkdown(md, { headingOffset: 3 })}</div>` : '';
   } else if (type === 3) {
     label = str(c.title) ?? str(c.chartSettings && isObj(c.chartSettings) ? c.chartSettings.title : undefined);
     const vis = str(c.visualization);
     const q = str(c.query);
-    body =
-      (vis ? `<p class="meta">shown as a ${esc(visualizationLabel(vis, c.size))}</p>` : '') +
-      (q ? kqlBlock(q, classify, { workbook: true }) : '');
+    body = [
+      vis ? html`<p class="meta">shown as a ${visualizationLabel(vis, c.size)}</p>` : '',
+      q ? kqlBlock(q, classify, { workbook: true }) : '',
+    ];
   } else if (type === 9) {
     const params = Array.isArray(c.parameters) ? (c.parameters as unknown[]).filter(isObj) : [];
     label = plural(params.length, 'parameter');
     body = params.length
-      ? `<ul class="params">${params
-          .map(
-            (p) =>
-              `<li><code>${esc(p.name)}</code>${str(p.label) ? ` ${esc(p.label)}` : ''}${str(p.query) ? kqlBlock(p.query as string, classify, { workbook: true }) : ''}</li>`,
-          )
-          .join('')}</ul>`
+      ? html`<ul class="params">${params.map(
+          (p) =>
+            html`<li><code>${String(p.name ?? '')}</code>${str(p.label) ? ` ${p.label as string}` : ''}${str(p.query) ? kqlBlock(p.query as string, classify, { workbook: true }) : ''}</li>`,
+        )}</ul>`
       : '';
   } else if (type === 12) {
     const items = Array.isArray(c.items) ? (c.items as unknown[]).filter(isObj) : [];
     label = str(c.title) ?? str(c.groupType);
     body = items.length ? outline(items, classify) : '';
   }
-  return `<li class="tile tile-${esc(kind.replace(/\s+/g, '-'))}" data-tile="${esc(name ?? '')}"><div class="tile-head">${head(label)}</div>${body}</li>`;
+  return html`<li class="tile tile-${kind.replace(/\s+/g, '-')}" data-tile="${name ?? ''}"><div class="tile-head">${head(label)}</div>${body}</li>`;
 }
 
-function outline(items: readonly Json[], classify: KqlClassifier): string {
-  return `<ol class="tiles">\n${items.map((i) => tile(i, classify)).join('\n')}\n</ol>`;
+function outline(items: readonly Json[], classify: KqlClassifier): SafeHtml {
+  return html`<ol class="tiles">\n${joinHtml(
+    items.map((i) => tile(i, classify)),
+    '\n',
+  )}\n</ol>`;
 }
 
-export function renderWorkbooks(notebooks: readonly Notebook[], classify: KqlClassifier): string {
-  if (!notebooks.length) return '';
+export function renderWorkbooks(notebooks: readonly Notebook[], classify: KqlClassifier): SafeHtml | undefined {
+  if (!notebooks.length) return undefined;
   const parts = notebooks.map(
     (nb) =>
-      `<article class="workbook" data-workbook="${esc(nb.path)}"><h3>${esc(nb.name)}</h3><p class="meta">${plural(countTiles(nb.items), 'tile')} · <a href="${esc(relHref(nb.path))}">${esc(nb.path)}</a></p>${outline(nb.items, classify)}</article>`,
+      html`<article class="workbook" data-workbook="${nb.path}"><h3>${nb.name}</h3><p class="meta">${plural(countTiles(nb.items), 'tile')} · <a href="${relHref(nb.path)}">${nb.path}</a></p>${outline(nb.items, classify)}</article>`,
   );
-  return `<section id="workbooks"><h2>Workbook</h2>\n${parts.join('\n')}\n</section>`;
+  return html`<section id="workbooks"><h2>Workbook</h2>\n${joinHtml(parts, '\n')}\n</section>`;
 }
