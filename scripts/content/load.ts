@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Config } from '../config/schema';
 import { Diagnostic, DiagnosticCode } from '../core/diagnostic';
 import { zodDiagnostics } from '../core/zodIssues';
+import { formatShortDuration, parseShortDuration, UNIT_MS } from '../core/duration';
 import { contentId } from './ids';
 import { HuntingItem, QueryText, RuleItem } from './items';
 import { identityRendered, queryEnvironment, renderQuery, renderText, TemplateError } from './render';
@@ -158,14 +159,16 @@ function renderTitles(
 
 /** A duration in minutes in the Azure-Sentinel YAML spelling, in the largest unit that divides it (90m, 2h, 1d). */
 export function yamlDuration(minutes: number): string {
-  if (minutes % 1440 === 0) return `${minutes / 1440}d`;
-  if (minutes % 60 === 0) return `${minutes / 60}h`;
-  return `${minutes}m`;
+  return formatShortDuration(minutes * UNIT_MS.m, ['d', 'h', 'm']);
 }
 
 /** queryPeriod of a Scheduled template: queryFrequency + the ingestion delay; undefined when the frequency is unreadable. */
 export function scheduledPeriod(frequency: string | undefined, ingestionDelay: string): string | undefined {
-  if (frequency === undefined || !/^[1-9][0-9]*[mhd]$/.test(frequency)) return undefined;
+  if (
+    frequency === undefined ||
+    parseShortDuration(frequency, { units: ['m', 'h', 'd'], leadingZero: false }) === undefined
+  )
+    return undefined;
   return yamlDuration(durationMinutes(frequency) + durationMinutes(ingestionDelay));
 }
 

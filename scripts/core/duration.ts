@@ -16,7 +16,8 @@ export const UNIT_MS: Readonly<Record<DurationUnit, number>> = {
 const ALL_UNITS: readonly DurationUnit[] = ['d', 'h', 'm', 's', 'ms'];
 
 const SHORT = /^(\d+)(ms|s|m|h|d)$/;
-const ISO = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
+/** upper-case designators, as ARM and .NET XmlConvert write and read them */
+const ISO = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 const TIMESPAN = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})$/;
 
 export interface ShortDurationOptions {
@@ -43,7 +44,7 @@ export function parseShortDuration(v: string, opts: ShortDurationOptions = {}): 
 /** Milliseconds of an ISO 8601 duration of days, hours, minutes and seconds (`P1DT2H`, `PT1.5S`), or undefined. */
 export function parseIsoDuration(v: string): number | undefined {
   const m = ISO.exec(v);
-  if (!m || /^PT?$/i.test(v) || /T$/i.test(v)) return undefined;
+  if (!m || /^PT?$/.test(v) || v.endsWith('T')) return undefined;
   const [, d, h, min, s] = m;
   return ((Number(d ?? 0) * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60_000 + Math.round(Number(s ?? 0) * 1000);
 }

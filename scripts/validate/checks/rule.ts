@@ -1,15 +1,13 @@
 /** Analytic rule checks (limits: the Sentinel alert rule REST API and the Azure-Sentinel repository's rule format). */
 import { TACTICS, TECHNIQUE_RE, TECHNIQUE_TACTICS } from '../../content/attack';
 import { RuleItem } from '../../content/items';
-import { durationMinutes } from '../../kql/literals';
+import { parseIsoDuration, parseShortDuration, parseTimeSpan, UNIT_MS } from '../../core/duration';
 import { KqlAnalysis } from '../../kql/analyzer';
 import { defineChecks, Finding, QueryContext } from './types';
 
 const FIVE_MIN = 5;
 const FOURTEEN_DAYS = 14 * 1440;
 const TWO_DAYS = 2 * 1440;
-const YAML_DURATION = /^[1-9][0-9]*[mhd]$/;
-const TIMESPAN_DOTNET = /^(\d+\.)?\d{1,2}:\d{2}:\d{2}$/;
 const TRIGGER_OPS = ['gt', 'lt', 'eq', 'ne', 'GreaterThan', 'LessThan', 'Equal', 'NotEqual'];
 const SEVERITIES = ['Informational', 'Low', 'Medium', 'High'];
 
@@ -193,27 +191,18 @@ const COLUMN_RE = /^[a-zA-Z_]+\w*$/;
 const CUSTOM_KEY_RE = /^[a-zA-Z]+\w*$/;
 const PLACEHOLDER_RE = /{{([^{}]*)}}/g;
 
-/** ISO 8601 duration as .NET XmlConvert reads it for the REST API (upper-case designators; no years/months/weeks). */
-const ISO_DURATION_RE = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-
-/** A duration in minutes: short form (5m, 1h, 14d), ISO 8601 (PT5M, PT1H, P1D, P1DT12H) or a .NET TimeSpan (00:05:00). */
+/**
+ * A duration in minutes: short form (5m, 1h, 14d), ISO 8601 as .NET XmlConvert reads it for the REST API (PT5M, PT1H,
+ * P1D, P1DT12H: upper-case designators, no years/months/weeks) or a .NET TimeSpan (00:05:00).
+ */
 export function minutes(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
   if (typeof v !== 'string') return undefined;
-  if (YAML_DURATION.test(v)) return durationMinutes(v);
-  const iso = ISO_DURATION_RE.exec(v);
-  if (iso && v !== 'P' && !v.endsWith('T')) {
-    const [, d, h, mi, s] = iso;
-    const total = Number(d ?? 0) * 1440 + Number(h ?? 0) * 60 + Number(mi ?? 0) + Number(s ?? 0) / 60;
-    return total > 0 ? total : undefined;
-  }
-  const m = TIMESPAN_DOTNET.exec(v);
-  if (m) {
-    const [d, rest] = v.includes('.') ? [Number(v.split('.')[0]), v.split('.')[1]] : [0, v];
-    const [h, mi, s] = rest.split(':').map(Number);
-    return d * 1440 + h * 60 + mi + s / 60;
-  }
-  return undefined;
+  const short = parseShortDuration(v, { units: ['m', 'h', 'd'], leadingZero: false });
+  if (short !== undefined) return short / UNIT_MS.m;
+  const iso = parseIsoDuration(v);
+  if (iso !== undefined) return iso > 0 ? iso / UNIT_MS.m : undefined;
+  const ts = parseTimeSpan(v);
+  return ts === undefined ? undefined : ts / UNIT_MS.m;
 }
 
 /** A KQL timespan literal (10m, 1h, 2d, 30min, 600s, 1hr) in minutes; undefined for anything else. */
