@@ -1,7 +1,7 @@
 /** Turn offsets inside a rendered query into file positions of its template. */
 import { QueryText } from './items';
 import { toTemplateOffset } from './render';
-import { Diagnostic, DiagnosticCode, Range, Severity } from '../core/diagnostic';
+import { Diagnostic, DiagnosticCode, DiagnosticSeverity, Range } from '../core/diagnostic';
 
 function lineCol(text: string, offset: number): { line: number; character: number } {
   let line = 0;
@@ -30,7 +30,7 @@ export function queryDiagnosticAt(
   tplOffset: number,
   length: number,
   code: DiagnosticCode,
-  severity: Severity,
+  severity: DiagnosticSeverity,
   message: string,
   item?: string,
 ): Diagnostic {
@@ -53,7 +53,7 @@ export function renderedDiagnosticAt(
   outOffset: number,
   length: number,
   code: DiagnosticCode,
-  severity: Severity,
+  severity: DiagnosticSeverity,
   message: string,
   item?: string,
 ): Diagnostic {

@@ -6,11 +6,12 @@
  * validate checks are keyed by the same ids in scripts/validate/checks/ (the runner there adds location and severity).
  * It sits in core because config, content and validate all report diagnostics.
  */
-export type Severity = 'error' | 'warning' | 'info';
+/** A diagnostic's severity (a Sentinel rule's is RuleSeverity, core/definitions.ts). */
+export type DiagnosticSeverity = 'error' | 'warning' | 'info';
 
 export interface CheckInfo {
   /** a diagnostic's severity unless the finding sets its own (posture: the status of a failed check) */
-  severity: Severity;
+  severity: DiagnosticSeverity;
   /** what the check checks, one line (SARIF shortDescription, the table of docs/checks.md) */
   description: string;
   /** why, and what is accepted (SARIF help, docs/checks.md) */

@@ -10,7 +10,7 @@ export const Upn = z
 export const Email = z
   .string()
   .regex(/^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$/, { message: 'expected an email address' });
-/** A Sentinel rule's (or alert's) severity, as the service spells it; not a diagnostic's severity (error/warning/info). */
+/** A Sentinel rule's (or alert's) severity, as the service spells it; a diagnostic's is DiagnosticSeverity (core/checks.ts). */
 export const RuleSeverity = z.enum(['Informational', 'Low', 'Medium', 'High']);
 export type RuleSeverity = z.infer<typeof RuleSeverity>;
 /** Durations in Azure-Sentinel YAML spelling: integer + lower-case m / h / d. */

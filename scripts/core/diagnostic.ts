@@ -2,9 +2,9 @@
  * The one diagnostic shape every stage returns (config, YAML, KQL, rule and pack checks).
  * Ranges are 0-based; formatters print them 1-based.
  */
-import type { DiagnosticCode, Severity } from './checks';
+import type { DiagnosticCode, DiagnosticSeverity } from './checks';
 
-export type { DiagnosticCode, Severity };
+export type { DiagnosticCode, DiagnosticSeverity };
 
 export interface Position {
   /** 0-based line */
@@ -18,10 +18,18 @@ export interface Range {
   end: Position;
 }
 
+/** Another place a diagnostic is about (the first of two duplicates): printed after it, SARIF relatedLocations. */
+export interface RelatedLocation {
+  /** what the place is, e.g. `also used by` */
+  message: string;
+  file: string;
+  range?: Range;
+}
+
 export interface Diagnostic {
   /** Stable kebab-case check id (`kql-semantic`, `rule-entity-column`, `config-schema` …), registered in core/checks.ts. */
   code: DiagnosticCode;
-  severity: Severity;
+  severity: DiagnosticSeverity;
   message: string;
   /** File the diagnostic points into (the template or user's YAML), relative to cwd when possible. */
   file?: string;
@@ -32,7 +40,13 @@ export interface Diagnostic {
   item?: string;
   /** The source line, for a caret display. */
   sourceLine?: string;
+  /** other places the finding is about, e.g. the file that already uses a duplicate id */
+  related?: RelatedLocation[];
 }
+
+/** `file:line:col` (1-based) of a location. */
+export const formatLocation = (l: { file: string; range?: Range }): string =>
+  `${l.file}${l.range ? `:${l.range.start.line + 1}:${l.range.start.character + 1}` : ''}`;
 
 export const pos = (line: number, character: number): Position => ({ line, character });
 export const rangeAt = (line: number, character: number, length = 1): Range => ({

@@ -3,7 +3,7 @@
  * the item's document or offsets in its query. Its id, default severity, description and help are registered in
  * core/checks.ts; the runner (validate/runner.ts) adds the code, severity, file, range and item.
  */
-import { DiagnosticCode, Severity } from '../../core/diagnostic';
+import { DiagnosticCode, DiagnosticSeverity } from '../../core/diagnostic';
 import { KqlAnalysis } from '../../kql/analyzer';
 
 export interface Finding {
@@ -13,7 +13,7 @@ export interface Finding {
   /** offset + length inside the rendered query */
   query?: { start: number; length: number };
   /** overrides the check's default severity */
-  severity?: Severity;
+  severity?: DiagnosticSeverity;
 }
 
 export interface Check<T, C = unknown, F extends Finding = Finding> {
