@@ -4,9 +4,9 @@
  * operation timeout and Ctrl-C.
  */
 import { createHttpHeaders, HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
-import { ArmCallError, ArmClients, RawResponse } from '../../scripts/deploy/clients';
-import { InterruptedError, newStats, RunControl } from '../../scripts/deploy/policies';
-import { resolveTarget, staticTokenCredential } from '../../scripts/deploy/target';
+import { ArmCallError, RawResponse } from '../../scripts/deploy/clients';
+import { InterruptedError } from '../../scripts/deploy/policies';
+import { armClientsOver } from './fakeArm';
 
 type Answer = { status: number; headers?: Record<string, string>; body?: unknown };
 
@@ -28,19 +28,10 @@ function clients(answers: Answer[], opts: { pollIntervalMs?: number; operationTi
       };
     },
   };
-  const control = new RunControl();
-  control.readOnly = false;
-  const stats = newStats();
-  const c = new ArmClients({
-    target: resolveTarget(),
-    credential: staticTokenCredential('t0ken-for-tests'),
+  const { c, control, stats } = armClientsOver(httpClient, {
     retry: { maxRetries: 2, retryDelayInMs: 1, maxRetryDelayInMs: 5 },
-    timeoutMs: 1000,
     pollIntervalMs: opts.pollIntervalMs ?? 1,
     operationTimeoutMs: opts.operationTimeoutMs ?? 2000,
-    control,
-    stats,
-    clientOptions: { httpClient },
   });
   return { c, seen, control, stats };
 }

@@ -4,8 +4,8 @@
  */
 import { createHttpHeaders, HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import { ArmClients } from '../../scripts/deploy/clients';
-import { backoffMs, InterruptedError, newStats, ReadOnlyViolation, RunControl } from '../../scripts/deploy/policies';
-import { resolveTarget, staticTokenCredential } from '../../scripts/deploy/target';
+import { backoffMs, InterruptedError, ReadOnlyViolation } from '../../scripts/deploy/policies';
+import { armClientsOver } from './fakeArm';
 
 type Answer = { status: number; headers?: Record<string, string>; body?: unknown } | 'hang';
 
@@ -39,20 +39,7 @@ function fakeHttp(answers: Answer[]) {
 
 function clients(answers: Answer[], opts: { timeoutMs?: number } = {}) {
   const { httpClient, seen } = fakeHttp(answers);
-  const control = new RunControl();
-  control.readOnly = false;
-  const stats = newStats();
-  const c = new ArmClients({
-    target: resolveTarget(),
-    credential: staticTokenCredential('t0ken-for-tests'),
-    retry: { maxRetries: 3, retryDelayInMs: 1, maxRetryDelayInMs: 5 },
-    timeoutMs: opts.timeoutMs ?? 1000,
-    pollIntervalMs: 1,
-    operationTimeoutMs: 1000,
-    control,
-    stats,
-    clientOptions: { httpClient },
-  });
+  const { c, control, stats } = armClientsOver(httpClient, { timeoutMs: opts.timeoutMs ?? 1000 });
   return { c, seen, control, stats };
 }
 
@@ -212,19 +199,9 @@ describe('requests in flight are bounded over all clients; after a stop, queued 
         return { request, status: 200, headers: createHttpHeaders(), bodyAsText: '{}' };
       },
     };
-    const control = new RunControl();
-    control.readOnly = false;
-    const c = new ArmClients({
-      target: resolveTarget(),
-      credential: staticTokenCredential('t0ken-for-tests'),
+    const { c, control } = armClientsOver(httpClient, {
       retry: { maxRetries: 0, retryDelayInMs: 1, maxRetryDelayInMs: 1 },
-      timeoutMs: 1000,
-      pollIntervalMs: 1,
-      operationTimeoutMs: 1000,
-      control,
-      stats: newStats(),
       concurrency,
-      clientOptions: { httpClient },
     });
     return { c, control, seen, peak: () => peak, firstArrived };
   }
