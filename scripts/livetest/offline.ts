@@ -262,7 +262,7 @@ export function runOffline(plan: TestPlan, items: readonly RuleItem[], opts: Off
     let refused: string | undefined;
     if (item && r.cases.length) {
       q = compileQuery(item.query.text, opts.analyzer);
-      if (q.errors.length) refused = `the rule's query does not analyse: ${q.errors[0]}`;
+      if (q.errors.length) refused = `the rule's query does not analyze: ${q.errors[0]}`;
       else if (q.unsupported.length) refused = q.unsupported.map((e) => locate(e, item)).join('; ');
     }
     const verdicts: { c: PlannedCase; ok: boolean; tables?: Record<string, Table> }[] = [];

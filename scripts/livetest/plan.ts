@@ -185,7 +185,7 @@ export interface RuleShadowing {
  * unused let). The tables it reads are the shadows the analysis sees referenced; a table with no schema stays
  * unresolved (KS204), a workspace function unknown (KS211).
  */
-export function analyseRule(item: RuleItem, schemas: TableSchemas, opts: ShadowOptions): RuleShadowing {
+export function analyzeRule(item: RuleItem, schemas: TableSchemas, opts: ShadowOptions): RuleShadowing {
   const query = item.query.text;
   const candidates = Object.keys(schemas).filter((t) => wordIn(t, query));
   const mentionsWatchlist = wordIn(WATCHLIST_FUNCTION_NAME, query);
@@ -246,7 +246,7 @@ export function planTests(input: PlanInput): TestPlan {
       ? { tables: [], readsWatchlist: false, problems: [] }
       : input.validate === false
         ? boundReads(item, input.schemas, input.analyzer ?? defaultAnalyzer())
-        : analyseRule(item, input.schemas, shadowOpts);
+        : analyzeRule(item, input.schemas, shadowOpts);
     const shadowRule = {
       templateId: item.templateId,
       query: item.query.text,
