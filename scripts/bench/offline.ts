@@ -31,7 +31,7 @@ export function benchOffline(): void {
   let t0 = process.hrtime.bigint();
   runOffline(plan, pack.rules, opts);
   console.log(
-    `test  offline, cold (analyzer warm-up: every rule query analysed once): ${ms(t0).toFixed(0)} ms for ${plan.rules.length} rules, ${cases} cases`,
+    `test  offline, cold (analyzer warm-up: every rule query analyzed once): ${ms(t0).toFixed(0)} ms for ${plan.rules.length} rules, ${cases} cases`,
   );
   const runs: number[] = [];
   for (let i = 0; i < 5; i++) {

@@ -104,7 +104,7 @@ export const CHECKS = {
   'kql-semantic': {
     severity: 'error',
     description: 'the query is valid KQL for the declared tables',
-    help: "Parsed and analysed by Microsoft's Kusto.Language analyzer against the bundled table schemas.",
+    help: "Parsed and analyzed by Microsoft's Kusto.Language analyzer against the bundled table schemas.",
   },
   'kql-unknown-table': {
     severity: 'error',
