@@ -4,6 +4,7 @@
  * the time from sign-in to incident, and appends the result to --record <file.jsonl>.
  * Exit 0 passed, 1 timed out (or an invalid config), 2 could not run (missing config, workspace, sign-in, query refused; nothing is recorded).
  */
+import { delay } from '@azure/core-util';
 import type { TokenCredential } from '@azure/identity';
 import type { LogsQueryClientOptions } from '@azure/monitor-query-logs';
 import { createDefaultHttpClient, HttpClient } from '@azure/core-rest-pipeline';
@@ -51,7 +52,7 @@ export const drillDeps: {
   armCa?: string;
 } = {
   credential: (tenant) => azureCredential(tenant),
-  clock: { now: () => new Date(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+  clock: { now: () => new Date(), sleep: (ms) => delay(ms) },
   clientOptions: undefined,
 };
 
