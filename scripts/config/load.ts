@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import { z } from 'zod';
 import { Diagnostic, formatPath } from '../core/diagnostic';
 import { zodIssueMessage } from '../core/zodIssues';
+import { duplicates } from '../core/duplicates';
 import { lineText, offsetsToRange, parseYamlSource, rangeOfPath, YamlSource } from '../core/yamlSource';
 import { isMap, isScalar } from 'yaml';
 import { nearest } from './nearest';
@@ -127,32 +128,16 @@ export function checkConfigData(data: unknown, file: string, source?: YamlSource
     return { diagnostics, source };
   }
   const config = parsed.data;
-  const seen = new Map<string, number>();
-  config.accounts.forEach((a, i) => {
-    const key = a.objectId.toLowerCase();
-    const first = seen.get(key);
-    if (first !== undefined) {
+  const accounts = config.accounts.map((a, i) => ({ ...a, i }));
+  for (const key of ['objectId', 'userPrincipalName'] as const)
+    for (const { item, first } of duplicates(accounts, (a) => a[key]))
       diagnostics.push({
         code: 'config-duplicate-account',
         severity: 'error',
-        message: `accounts[${i}].objectId: duplicate of accounts[${first}].objectId (${a.objectId})`,
-        ...at(['accounts', i, 'objectId']),
+        message: `accounts[${item.i}].${key}: duplicate of accounts[${first.i}].${key} (${item[key]})`,
+        ...at(['accounts', item.i, key]),
       });
-    } else seen.set(key, i);
-  });
-  const upns = new Map<string, number>();
-  config.accounts.forEach((a, i) => {
-    const key = a.userPrincipalName.toLowerCase();
-    const first = upns.get(key);
-    if (first !== undefined)
-      diagnostics.push({
-        code: 'config-duplicate-account',
-        severity: 'error',
-        message: `accounts[${i}].userPrincipalName: duplicate of accounts[${first}].userPrincipalName (${a.userPrincipalName})`,
-        ...at(['accounts', i, 'userPrincipalName']),
-      });
-    else upns.set(key, i);
-  });
+  const upns = new Set(config.accounts.map((a) => a.userPrincipalName.toLowerCase()));
   // an approval must never come from the account it is about: no BTG account may be a custodian or identity owner
   config.accounts.forEach((a, i) =>
     a.custodians.forEach((c, j) => {
@@ -195,19 +180,17 @@ export function checkConfigData(data: unknown, file: string, source?: YamlSource
       ...at(['options', 'allowedAuthMethods', i]),
     });
   });
-  const wsKeys = new Map<string, number>();
-  config.workspaces.forEach((w, i) => {
-    const key = `${w.subscriptionId}/${w.resourceGroup}/${w.workspaceName}`.toLowerCase();
-    const first = wsKeys.get(key);
-    if (first !== undefined)
-      diagnostics.push({
-        code: 'config-duplicate-workspace',
-        severity: 'error',
-        message: `workspaces[${i}]: same workspace as workspaces[${first}]`,
-        ...at(['workspaces', i]),
-      });
-    else wsKeys.set(key, i);
-  });
+  const workspaces = config.workspaces.map((w, i) => ({ ...w, i }));
+  for (const { item, first } of duplicates(
+    workspaces,
+    (w) => `${w.subscriptionId}/${w.resourceGroup}/${w.workspaceName}`,
+  ))
+    diagnostics.push({
+      code: 'config-duplicate-workspace',
+      severity: 'error',
+      message: `workspaces[${item.i}]: same workspace as workspaces[${first.i}]`,
+      ...at(['workspaces', item.i]),
+    });
   return { config: diagnostics.some((d) => d.severity === 'error') ? undefined : config, source, diagnostics };
 }
 
@@ -243,7 +226,7 @@ function tooLarge(file: string, bytes: number): Diagnostic {
     code: 'config-too-large',
     severity: 'error',
     file,
-    message: `${file}: ${bytes} bytes; a config may be at most ${MAX_CONFIG_BYTES} bytes (5 MB)`,
+    message: `${bytes} bytes; a config may be at most ${MAX_CONFIG_BYTES} bytes (5 MB)`,
   };
 }
 
@@ -291,7 +274,7 @@ function readConfigText(file: string): { text?: string; diagnostic?: Diagnostic 
           severity: 'error',
           file,
           range: { start: { line, character: at - lineStart }, end: { line, character: at - lineStart + 1 } },
-          message: `${file}: not valid UTF-8 (byte 0x${buf[at].toString(16).padStart(2, '0')} at offset ${at}, line ${line + 1}); save the config as UTF-8`,
+          message: `not valid UTF-8 (byte 0x${buf[at].toString(16).padStart(2, '0')} at offset ${at}, line ${line + 1}); save the config as UTF-8`,
         },
       };
     }

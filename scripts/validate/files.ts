@@ -10,6 +10,7 @@ import { Worker } from 'worker_threads';
 import { KqlAnalyzer } from '../kql/analyzer';
 import { loadSchemaSources, SchemaSet } from '../kql/schemas';
 import { Diagnostic, Range } from '../core/diagnostic';
+import { duplicates } from '../core/duplicates';
 import { validateRule, validateUserHunting } from './run';
 import { ContentShape, loadUserContentFile } from './userContent';
 
@@ -66,26 +67,19 @@ export const validateRuleFile = validateContentFile;
 export function acrossFiles(results: FileResult[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const group = (r: FileResult) => (r.shape === 'hunting' ? 'hunting query' : 'analytic rule');
+  const counted = results.filter((r) => r.shape && r.shape !== 'moved' && r.shape !== 'unknown');
   for (const key of ['id', 'name'] as const) {
-    const seen = new Map<string, string>();
-    for (const r of results) {
-      const v = r[key];
-      if (!v || !r.shape || r.shape === 'moved' || r.shape === 'unknown') continue;
-      const k = `${group(r)}\u0000${v.value.trim().toLowerCase()}`;
-      const prev = seen.get(k);
-      if (prev === undefined) {
-        seen.set(k, r.file);
-        continue;
-      }
-      const severity = key === 'id' && r.shape !== 'hunting' ? 'error' : 'warning';
+    for (const { item: r, first } of duplicates(counted, (r) => r[key]?.value, { group })) {
+      const v = r[key]!;
       out.push({
         code: key === 'id' ? 'pack-unique-ids' : 'pack-unique-names',
-        severity,
+        severity: key === 'id' && r.shape !== 'hunting' ? 'error' : 'warning',
         file: r.file,
         range: v.range,
         sourceLine: v.line,
         path: [key],
-        message: `duplicate ${group(r)} ${key} "${v.value}": also used by ${prev}`,
+        message: `duplicate ${group(r)} ${key} "${v.value}"`,
+        related: [{ message: 'also used by', file: first.file, range: first[key]?.range }],
       });
     }
   }

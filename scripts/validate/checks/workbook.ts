@@ -2,6 +2,7 @@
 import { WorkbookContent, WorkbookQuery, walkItems } from '../../content/workbook';
 import { PARAMETER_TYPES } from '../../content/workbookSchema';
 import { FORMATS, parameterRefs, parameterScopes, visibleAt } from '../workbookParams';
+import { duplicates } from '../../core/duplicates';
 import { defineChecks, Finding } from './types';
 
 export interface WorkbookFinding extends Finding {
@@ -23,36 +24,30 @@ const TYPE_NAMES: Record<number, string> = {
 export const workbookChecks = defineChecks<WorkbookContent, unknown, WorkbookFinding>()({
   'workbook-unique-names': {
     fn: (wb) => {
-      const f: WorkbookFinding[] = [];
-      const items = new Map<string, (string | number)[]>();
-      const params = new Map<string, (string | number)[]>();
+      // items and parameters, in document order; names are case-sensitive where the workbook uses them ({Name})
+      const named: { kind: 'item' | 'parameter'; name: string; path: (string | number)[]; item: string }[] = [];
       walkItems(wb.data, (it, p) => {
-        if (typeof it.name === 'string') {
-          const prev = items.get(it.name);
-          if (prev)
-            f.push({
-              item: it.name,
-              path: [...p, 'name'],
-              message: `duplicate item name "${it.name}": also used at ${prev.join('.')}`,
-            });
-          else items.set(it.name, p);
-        }
+        if (typeof it.name === 'string') named.push({ kind: 'item', name: it.name, path: p, item: it.name });
         const content = it.content;
         if (it.type !== 9 || !isObj(content) || !Array.isArray(content.parameters)) return;
         content.parameters.forEach((param, i) => {
-          if (!isObj(param) || typeof param.name !== 'string') return;
-          const pp = [...p, 'content', 'parameters', i];
-          const prev = params.get(param.name);
-          if (prev)
-            f.push({
+          if (isObj(param) && typeof param.name === 'string')
+            named.push({
+              kind: 'parameter',
+              name: param.name,
+              path: [...p, 'content', 'parameters', i],
               item: String(it.name),
-              path: [...pp, 'name'],
-              message: `duplicate parameter name "${param.name}": also declared at ${prev.join('.')}`,
             });
-          else params.set(param.name, pp);
         });
       });
-      return f;
+      return duplicates(named, (n) => n.name, { exact: true, group: (n) => n.kind }).map(({ item: n, first }) => ({
+        item: n.item,
+        path: [...n.path, 'name'],
+        message:
+          n.kind === 'item'
+            ? `duplicate item name "${n.name}": also used at ${first.path.join('.')}`
+            : `duplicate parameter name "${n.name}": also declared at ${first.path.join('.')}`,
+      }));
     },
   },
   'workbook-parameters': {

@@ -20,6 +20,16 @@ export const json: Formatter = (diags, opts) =>
         endColumn: d.range ? d.range.end.character + 1 : undefined,
         path: d.path,
         item: d.item,
+        ...(d.related
+          ? {
+              related: d.related.map((r) => ({
+                message: r.message,
+                file: r.file,
+                line: r.range ? r.range.start.line + 1 : undefined,
+                column: r.range ? r.range.start.character + 1 : undefined,
+              })),
+            }
+          : {}),
       })),
     },
     null,

@@ -3,7 +3,7 @@
  * testcase per file and check. A testcase fails when the check found errors there; warnings and notes
  * keep it passing and appear in its output. A clean run is one passing testcase, so the run shows as passed.
  */
-import { Diagnostic, sortDiagnostics } from '../../core/diagnostic';
+import { Diagnostic, formatLocation, sortDiagnostics } from '../../core/diagnostic';
 import { Formatter } from './types';
 import { xmlEscape as x } from './xml';
 
@@ -11,7 +11,8 @@ const PACK_SUITE = '(pack)';
 
 const where = (d: Diagnostic) =>
   `${d.file ?? PACK_SUITE}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}`;
-const line = (d: Diagnostic) => `${where(d)}  ${d.severity}  ${d.message}${d.item ? `  (${d.item})` : ''}`;
+const line = (d: Diagnostic) =>
+  `${where(d)}  ${d.severity}  ${d.message}${d.item ? `  (${d.item})` : ''}${(d.related ?? []).map((r) => `; ${r.message} ${formatLocation(r)}`).join('')}`;
 
 function testcase(file: string, code: string, diags: Diagnostic[]): string {
   const errors = diags.filter((d) => d.severity === 'error');

@@ -72,6 +72,15 @@ export const sarif: Formatter = (diags, opts) => {
         d.path?.length && !d.message.startsWith(formatPath(d.path)) ? `${formatPath(d.path)}: ${d.message}` : d.message,
     },
     locations: [location(d)],
+    ...(d.related?.length
+      ? {
+          relatedLocations: d.related.map((r, i) => ({
+            id: i,
+            message: { text: r.message },
+            ...location({ ...d, file: r.file, range: r.range, sourceLine: undefined, item: undefined }),
+          })),
+        }
+      : {}),
   }));
   const log: Sarif.Log = {
     $schema: SARIF_SCHEMA_URI,

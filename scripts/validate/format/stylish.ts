@@ -1,5 +1,5 @@
 /** Human output: `file:line:col  severity  message  [code]` with the source line and a caret. */
-import { sortDiagnostics } from '../../core/diagnostic';
+import { formatLocation, sortDiagnostics } from '../../core/diagnostic';
 import { Formatter } from './types';
 
 export const stylish: Formatter = (diags, opts) => {
@@ -24,6 +24,7 @@ export const stylish: Formatter = (diags, opts) => {
         `    ${' '.repeat(start)}${c('31', '^'.repeat(Math.min(width, Math.max(1, d.sourceLine.length - start))))}`,
       );
     }
+    for (const r of d.related ?? []) lines.push(`    ${r.message} ${formatLocation(r)}`);
   }
   const errors = diags.filter((d) => d.severity === 'error').length;
   const warnings = diags.filter((d) => d.severity === 'warning').length;
