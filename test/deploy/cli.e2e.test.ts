@@ -2,52 +2,23 @@
  * `btg plan` / `btg deploy` as a user runs them (in-process `main`, real SDK clients over HTTPS to the emulator):
  * output, exit codes, the confirmation rule, and that the bearer token never reaches the terminal.
  */
-import { runCli } from '../helpers/cli';
 import { loadConfig } from '../../scripts/config/load';
-import { deployCliDeps } from '../../scripts/cli/deployRun';
 import { main } from '../../scripts/cli/main';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
-import { Emulator, startEmulator } from '../support/emulator';
-import { SENTINEL_SP, TENANT } from './helpers';
+import { useDeployCli } from './cliFixture';
+import { SENTINEL_SP } from './helpers';
 
 jest.setTimeout(180_000);
 
 const TOKEN = 'btg-test-token-must-never-be-printed';
-let emu: Emulator;
-const saved = { ...deployCliDeps };
-const env = { ...process.env };
+const cli = useDeployCli({ token: TOKEN, emulator: { workspaces: loadConfig(EXAMPLE_CONFIG).config!.workspaces } });
+const btg = (...args: string[]) => cli.btg(EXAMPLE_CONFIG, args);
+const emu = () => cli.emu;
 
-beforeAll(async () => {
-  const ws = loadConfig(EXAMPLE_CONFIG).config!.workspaces;
-  emu = await startEmulator({ workspaces: ws });
-  deployCliDeps.clientOptions = { tlsOptions: { ca: emu.caCert } };
-  deployCliDeps.settings = { retry: { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 }, pollIntervalMs: 5 };
-  deployCliDeps.stdinIsTTY = () => false;
-  deployCliDeps.stdoutIsTTY = () => false;
-  process.env.BTG_ACCESS_TOKEN = TOKEN;
-  // the emulator's subscription has no tenantId and its token is no JWT: the documented fallback
-  process.env.AZURE_TENANT_ID = TENANT;
-});
-afterAll(async () => {
-  Object.assign(deployCliDeps, saved);
-  process.env = env;
-  await emu.close();
-});
-
-async function btg(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const r = await runCli(
-    ...args,
-    '-c',
-    EXAMPLE_CONFIG,
-    '--arm-endpoint',
-    emu.url,
-    '--sentinel-principal-id',
-    SENTINEL_SP,
-  );
-  return { code: r.code, out: r.stdout, err: r.stderr };
-}
-
-const writes = () => emu.requests().filter((r) => r.method !== 'GET');
+const writes = () =>
+  emu()
+    .requests()
+    .filter((r) => r.method !== 'GET');
 
 test('plan --json: what deploy would do, for CI; reads only', async () => {
   const r = await btg('plan', '--json');
@@ -78,7 +49,11 @@ test('plan --json: what deploy would do, for CI; reads only', async () => {
   );
   expect(writes()).toEqual([]);
   // every request carried the token; no output did
-  expect(emu.requests().every((q) => q.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  expect(
+    emu()
+      .requests()
+      .every((q) => q.headers.authorization === `Bearer ${TOKEN}`),
+  ).toBe(true);
   expect(r.out + r.err).not.toContain(TOKEN);
 });
 
@@ -93,7 +68,7 @@ test('deploy without --yes and without a terminal refuses, writes nothing, exit 
 
 test('deploy --yes with a permanent 400 on one rule: that rule fails, the rest is applied, exit 1; the report says which', async () => {
   const rule = 'd24625b7-9755-5b31-96a2-6935f5c8bb99'; // btg-interactive-signin
-  emu.setFaults({
+  emu().setFaults({
     rules: [
       {
         fault: 'error',
@@ -105,9 +80,9 @@ test('deploy --yes with a permanent 400 on one rule: that rule fails, the rest i
       },
     ],
   });
-  emu.clearRequests();
+  emu().clearRequests();
   const r = await btg('deploy', '--yes');
-  emu.clearFaults();
+  emu().clearFaults();
   expect(r.code).toBe(1);
   expect(r.err).toMatch(
     new RegExp(`prod  FAILED       analytics rule .* \\(${rule}\\): 400 BadRequest: Query is invalid\\.`),
@@ -150,7 +125,7 @@ test('usage errors exit 2 with the reason: unknown --workspace, plain-http endpo
 });
 
 test('deploy --dry-run -w prod after the failure: shows exactly what is left, writes nothing', async () => {
-  emu.clearRequests();
+  emu().clearRequests();
   const r = await btg('deploy', '--dry-run', '-w', 'prod');
   expect(r.code).toBe(0);
   expect(r.out).toMatch(

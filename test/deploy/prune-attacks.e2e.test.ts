@@ -8,17 +8,15 @@
  * deployments tagged like ours whose outputResources point at all of those. `deploy --prune` of either config
  * deletes none of them and nothing of the other config; it deletes exactly what its plan lists.
  */
-import { runCli } from '../helpers/cli';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
-import { deployCliDeps } from '../../scripts/cli/deployRun';
 import { contentId, packNames } from '../../scripts/content/ids';
 import { ROLES } from '../../scripts/emit/playbooks';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
-import { Emulator, startEmulator } from '../support/emulator';
-import { SENTINEL_SP, SUB, TENANT } from './helpers';
+import { useDeployCli } from './cliFixture';
+import { SUB } from './helpers';
 
 jest.setTimeout(300_000);
 
@@ -38,10 +36,9 @@ const SI_A = `${wsPath(WS_A)}/providers/Microsoft.SecurityInsights`;
 const BTG_ACCOUNT = '00000000-0000-4000-8000-00000000b701';
 const OWNER_ROLE = '8e3af657-a8ff-443c-a75e-2fe8c4bcb635';
 
-let emu: Emulator;
+const cli = useDeployCli({ token: TOKEN, emulator: { workspaces: [WS_A, WS_B] } });
+const emu = () => cli.emu;
 let dir: string;
-const saved = { ...deployCliDeps };
-const env = { ...process.env };
 
 /** The example config with this packId and workspace (and optionally no custodians: the confirmation playbook leaves the pack). */
 function config(name: string, packId: string, ws: typeof WS_A, over: (c: J) => void = () => undefined): string {
@@ -54,15 +51,15 @@ function config(name: string, packId: string, ws: typeof WS_A, over: (c: J) => v
   return file;
 }
 
-async function btg(cfg: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const r = await runCli(...args, '-c', cfg, '--arm-endpoint', emu.url, '--sentinel-principal-id', SENTINEL_SP);
-  return { code: r.code, out: r.stdout, err: r.stderr };
-}
+const btg = (cfg: string, ...args: string[]) => cli.btg(cfg, args);
 
-const ids = (under: string) => emu.store.list({ under }).map((r) => r.id.toLowerCase());
-const snapshotOf = (paths: string[]) => paths.map((p) => JSON.stringify(emu.store.get(p)?.body ?? null));
+const ids = (under: string) =>
+  emu()
+    .store.list({ under })
+    .map((r) => r.id.toLowerCase());
+const snapshotOf = (paths: string[]) => paths.map((p) => JSON.stringify(emu().store.get(p)?.body ?? null));
 const deletes = () =>
-  emu
+  emu()
     .requests()
     .filter((r) => r.method === 'DELETE')
     .map((r) => r.path.toLowerCase());
@@ -70,24 +67,12 @@ const deletes = () =>
 let A: string;
 let B: string;
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'btg-attacks-'));
-  emu = await startEmulator({ workspaces: [WS_A, WS_B] });
-  deployCliDeps.clientOptions = { tlsOptions: { ca: emu.caCert } };
-  deployCliDeps.settings = { retry: { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 }, pollIntervalMs: 5 };
-  deployCliDeps.stdinIsTTY = () => false;
-  deployCliDeps.stdoutIsTTY = () => false;
-  process.env.BTG_ACCESS_TOKEN = TOKEN;
-  process.env.AZURE_TENANT_ID = TENANT;
   A = config('team-a', 'team-a', WS_A);
   B = config('team-b', 'team-b', WS_B);
 });
-afterAll(async () => {
-  Object.assign(deployCliDeps, saved);
-  process.env = env;
-  await emu.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test('two packIds in one resource group deploy side by side: no conflict, each its own playbooks, workbook, action group, alert', async () => {
   const a = await btg(A, 'deploy', '--yes');
@@ -110,7 +95,7 @@ test('two packIds in one resource group deploy side by side: no conflict, each i
     expect(rg.some((id) => id.includes('/scheduledqueryrules/') && id.endsWith(`(${p})`))).toBe(true);
   }
   // the emulator's deployments created their templates' resources: Logic App, connections, Responder on the workspace
-  const dep = emu.store.get(
+  const dep = emu().store.get(
     `${RG}/providers/Microsoft.Resources/deployments/${packNames.deployment('btg-notify-enrich', 'team-a')}`,
   )!.body.properties as J;
   const outputs = (dep.outputResources as { id: string }[]).map((o) => o.id.toLowerCase());
@@ -124,11 +109,15 @@ test('two packIds in one resource group deploy side by side: no conflict, each i
     ]),
   );
   // a re-run of either is a no-op: the other config's resources are not its business
-  emu.clearRequests();
+  emu().clearRequests();
   const again = await btg(A, 'plan', '--prune', '--json');
   expect(again.code).toBe(0);
   expect(JSON.parse(again.out).summary).toMatchObject({ create: 0, update: 0, orphaned: 0, conflict: 0 });
-  expect(emu.requests().filter((r) => r.method !== 'GET')).toEqual([]);
+  expect(
+    emu()
+      .requests()
+      .filter((r) => r.method !== 'GET'),
+  ).toEqual([]);
 });
 
 test('deploy --prune deletes none of the seeded foreign resources, nor anything of the other packId', async () => {
@@ -210,7 +199,7 @@ test('deploy --prune deletes none of the seeded foreign resources, nor anything 
       },
     ],
   ];
-  for (const [p, body] of seeds) emu.seed(p, body);
+  for (const [p, body] of seeds) emu().seed(p, body);
   const targets = seeds.map(([p]) => p);
   const outputResources = targets.map((id) => ({ id }));
   // foreign deployments tagged like ours, pointing at all of them: one not pack-named, one pack-named for a template
@@ -239,11 +228,11 @@ test('deploy --prune deletes none of the seeded foreign resources, nor anything 
       },
     ],
   ];
-  for (const [p, body] of deployments) emu.seed(p, body);
+  for (const [p, body] of deployments) emu().seed(p, body);
   const survivors = [...targets, ...deployments.filter(([p]) => p !== retired).map(([p]) => p)];
   const before = snapshotOf(survivors);
-  const teamB = emu.store
-    .list({ under: RG })
+  const teamB = emu()
+    .store.list({ under: RG })
     .filter((r) => /team-b/i.test(JSON.stringify(r.body.tags ?? {})) || /team-b/i.test(r.id));
   expect(teamB.length).toBeGreaterThan(5);
   const teamBBefore = JSON.stringify(teamB.map((r) => r.body));
@@ -258,15 +247,15 @@ test('deploy --prune deletes none of the seeded foreign resources, nor anything 
     expect(k.reason).toMatch(/the pack has no template for btg-retired any more/);
   expect(plan.summary.conflict).toBe(0);
 
-  emu.clearRequests();
+  emu().clearRequests();
   const run = await btg(A, 'deploy', '--prune', '--yes');
   expect(run.code).toBe(0);
   expect(deletes()).toEqual([retired.toLowerCase()]);
   expect(snapshotOf(survivors)).toEqual(before);
   expect(
     JSON.stringify(
-      emu.store
-        .list({ under: RG })
+      emu()
+        .store.list({ under: RG })
         .filter((r) => teamB.some((t) => t.id === r.id))
         .map((r) => r.body),
     ),
@@ -274,7 +263,7 @@ test('deploy --prune deletes none of the seeded foreign resources, nor anything 
   expect(run.out).toMatch(/left in place/);
 
   // and team-b's prune leaves team-a and every foreign resource alone
-  emu.clearRequests();
+  emu().clearRequests();
   expect((await btg(B, 'deploy', '--prune', '--yes')).code).toBe(0);
   expect(deletes()).toEqual([]);
   expect(snapshotOf(survivors)).toEqual(before);
@@ -285,15 +274,15 @@ test('deploy --prune deletes none of the seeded foreign resources, nor anything 
 test("a playbook that leaves the pack is pruned with exactly its own Logic App, connections and its identity's Responder assignment", async () => {
   const name = packNames.deployment('btg-custodian-confirmation', 'team-a');
   const depPath = `${RG}/providers/Microsoft.Resources/deployments/${name}`;
-  const dep = emu.store.get(depPath)!;
+  const dep = emu().store.get(depPath)!;
   const own = ((dep.body.properties as J).outputResources as { id: string }[]).map((o) => o.id);
   expect(own.length).toBeGreaterThanOrEqual(3);
   // the playbook's own identity also holds Owner on the resource group (granted by hand): never the pack's to delete
-  const wf = emu.store.get(
+  const wf = emu().store.get(
     `${RG}/providers/Microsoft.Logic/workflows/${packNames.playbook('btg-custodian-confirmation', 'team-a')}`,
   )!;
   const rgOwner = `${RG}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-0000000000ac`;
-  emu.seed(rgOwner, {
+  emu().seed(rgOwner, {
     properties: {
       roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${OWNER_ROLE}`,
       principalId: (wf.body.identity as J).principalId,
@@ -307,7 +296,7 @@ test("a playbook that leaves the pack is pruned with exactly its own Logic App, 
     `${wsPath(WS_A)}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-0000000000ab`,
     rgOwner,
   ];
-  emu.store.put({
+  emu().store.put({
     ...dep,
     body: {
       ...dep.body,
@@ -336,14 +325,14 @@ test("a playbook that leaves the pack is pruned with exactly its own Logic App, 
     .filter((e: J) => e.operation === 'delete')
     .flatMap((e: J) => [e.id, ...(e.cascade?.deletes ?? []).map((d: J) => d.id)]);
 
-  emu.clearRequests();
+  emu().clearRequests();
   const run = await btg(A2, 'deploy', '--prune', '--yes');
   expect(run.code).toBe(0);
   // the apply deletes exactly the plan's list
   expect(deletes().sort()).toEqual(planned.map((i: string) => i.toLowerCase()).sort());
-  for (const id of own) expect(emu.store.get(id)).toBeUndefined();
+  for (const id of own) expect(emu().store.get(id)).toBeUndefined();
   expect(snapshotOf(foreign)).toEqual(foreignBefore);
-  expect(emu.store.get(`${RG}/providers/Microsoft.Logic/workflows/${notify}`)).toBeDefined();
+  expect(emu().store.get(`${RG}/providers/Microsoft.Logic/workflows/${notify}`)).toBeDefined();
   // back to the full pack
   expect((await btg(A, 'deploy', '--yes')).code).toBe(0);
 });
@@ -352,14 +341,14 @@ test("outputResources with dot segments (resolved by the request URL after the c
   const name = packNames.deployment('btg-custodian-confirmation', 'team-a');
   const depPath = `${RG}/providers/Microsoft.Resources/deployments/${name}`;
   // runs on its own too (-t): team a deployed
-  if (!emu.store.get(depPath)) expect((await btg(A, 'deploy', '--yes')).code).toBe(0);
-  const dep = emu.store.get(depPath)!;
-  const wf = emu.store.get(
+  if (!emu().store.get(depPath)) expect((await btg(A, 'deploy', '--yes')).code).toBe(0);
+  const dep = emu().store.get(depPath)!;
+  const wf = emu().store.get(
     `${RG}/providers/Microsoft.Logic/workflows/${packNames.playbook('btg-custodian-confirmation', 'team-a')}`,
   )!;
   // the playbook's identity also holds Responder on team b's workspace (granted by hand): not the pack's to delete
   const elsewhere = `${wsPath(WS_B)}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-0000000000ad`;
-  emu.seed(elsewhere, {
+  emu().seed(elsewhere, {
     properties: {
       roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.sentinelResponder}`,
       principalId: (wf.body.identity as J).principalId,
@@ -371,7 +360,7 @@ test("outputResources with dot segments (resolved by the request URL after the c
   const doubled = `${wsPath(WS_A)}/providers/Microsoft.Authorization/roleAssignments/x/../../../../../${WS_B.workspaceName}/providers/Microsoft.Authorization//roleAssignments/00000000-0000-4000-8000-0000000000ad`;
   const encoded = `${wsPath(WS_A)}/providers/Microsoft.Authorization/roleAssignments/x%2F..%2F..%2F..%2F..%2F..%2F${WS_B.workspaceName}%2Fproviders%2FMicrosoft.Authorization%2FroleAssignments%2F00000000-0000-4000-8000-0000000000ad`;
   const own = ((dep.body.properties as J).outputResources as { id: string }[]).map((o) => o.id);
-  emu.store.put({
+  emu().store.put({
     ...dep,
     body: {
       ...dep.body,
@@ -391,7 +380,7 @@ test("outputResources with dot segments (resolved by the request URL after the c
   for (const id of [dotted, doubled, encoded])
     expect(entry.cascade.keeps).toContainEqual({ id, reason: expect.stringMatching(/not a canonical resource id/) });
   expect(entry.cascade.deletes.map((d: J) => d.id).filter((id: string) => id.includes('0000000000ad'))).toEqual([]);
-  emu.clearRequests();
+  emu().clearRequests();
   expect((await btg(A2, 'deploy', '--prune', '--yes')).code).toBe(0);
   expect(snapshotOf([elsewhere])).toEqual(before);
   expect(deletes().some((d) => d.includes('0000000000ad'))).toBe(false);
@@ -402,9 +391,9 @@ test('a foreign Logic App under the pack name is a conflict; --force <id> overri
   // another team's Logic App that already has team-a's playbook name (and the look of our tag)
   const wf = `${RG}/providers/Microsoft.Logic/workflows/${packNames.playbook('btg-test-reminder', 'team-a')}`;
   const depName = packNames.deployment('btg-test-reminder', 'team-a');
-  emu.store.deleteTree(`${RG}/providers/Microsoft.Resources/deployments/${depName}`);
-  emu.store.deleteTree(wf);
-  emu.seed(wf, {
+  emu().store.deleteTree(`${RG}/providers/Microsoft.Resources/deployments/${depName}`);
+  emu().store.deleteTree(wf);
+  emu().seed(wf, {
     location: 'westeurope',
     tags: { 'breakglass-sentinel': 'btg-test-reminder' },
     properties: { state: 'Enabled', definition: { theirs: true } },
@@ -418,20 +407,22 @@ test('a foreign Logic App under the pack name is a conflict; --force <id> overri
       `! conflict +ARM deployment .*\\n.*Logic App ${wf.replace(/[/]/g, '\\/')} exists and is not this config's`,
     ),
   );
-  emu.clearRequests();
+  emu().clearRequests();
   const run = await btg(A, 'deploy', '--yes');
   expect(run.code).toBe(1);
-  expect(emu.requests().some((r) => r.method === 'PUT' && r.path.toLowerCase().includes(depName.toLowerCase()))).toBe(
-    false,
-  );
+  expect(
+    emu()
+      .requests()
+      .some((r) => r.method === 'PUT' && r.path.toLowerCase().includes(depName.toLowerCase())),
+  ).toBe(false);
   expect(snapshotOf([wf])).toEqual(before);
 
   // bare --force: a usage error that explains the new form, nothing read or written
-  emu.clearRequests();
+  emu().clearRequests();
   const bare = await btg(A, 'deploy', '--yes', '--force');
   expect(bare.code).toBe(2);
   expect(bare.err).toMatch(/--force needs the resource id or template id/);
-  expect(emu.requests()).toEqual([]);
+  expect(emu().requests()).toEqual([]);
 
   // --force of an unrelated id overrides nothing (and says so); --force of the template id overrides exactly it
   const typo = await btg(A, 'plan', '--force', 'btg-test-remindr', '--json');
@@ -442,5 +433,5 @@ test('a foreign Logic App under the pack name is a conflict; --force <id> overri
   });
   const forced = await btg(A, 'deploy', '--yes', '--force', 'btg-test-reminder');
   expect(forced.code).toBe(0);
-  expect(((emu.store.get(wf)!.body.tags ?? {}) as J)['breakglass-sentinel-pack']).toBe('team-a');
+  expect(((emu().store.get(wf)!.body.tags ?? {}) as J)['breakglass-sentinel-pack']).toBe('team-a');
 });

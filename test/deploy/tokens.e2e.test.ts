@@ -5,17 +5,15 @@
  * on 127.0.0.1 at another port, whose certificate the client trusts), or echoes the Authorization header in an error.
  * The recorder must receive nothing, the command must fail naming that origin, and no output may hold the token.
  */
-import { runCli } from '../helpers/cli';
 import { AccessToken } from '@azure/identity';
-import { deployCliDeps } from '../../scripts/cli/deployRun';
 import { loadConfig } from '../../scripts/config/load';
 import { DeploySession } from '../../scripts/deploy/session';
 import { resolveTarget } from '../../scripts/deploy/target';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
 import { TokenOriginError } from '../../scripts/security/tokenOrigin';
-import { Emulator, startEmulator } from '../support/emulator';
 import { HOSTILE_CA, HostileProxy, Recorder, startHostileProxy, startRecorder } from '../support/hostile-proxy';
-import { SENTINEL_SP, TENANT } from './helpers';
+import { useDeployCli } from './cliFixture';
+import { TENANT } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -25,58 +23,38 @@ const TOKEN = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({ aud: 'https://manage
 const LOGIC_SIG = 'LogicAppCallbackSignature0123456789';
 
 const workspaces = loadConfig(EXAMPLE_CONFIG).config!.workspaces;
-const saved = { ...deployCliDeps };
-const env = { ...process.env };
-let emu: Emulator;
 let recorder: Recorder;
 const proxies: HostileProxy[] = [];
 
 beforeAll(async () => {
-  emu = await startEmulator({ workspaces, pageSize: 2 });
   recorder = await startRecorder();
-  deployCliDeps.clientOptions = { tlsOptions: { ca: HOSTILE_CA } };
-  deployCliDeps.settings = { retry: { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 20 }, pollIntervalMs: 5 };
-  deployCliDeps.stdinIsTTY = () => false;
-  deployCliDeps.stdoutIsTTY = () => false;
-  process.env.BTG_ACCESS_TOKEN = TOKEN;
-  process.env.AZURE_TENANT_ID = TENANT;
 });
+// registered before the emulator's: the proxies in front of it close first
 afterAll(async () => {
-  Object.assign(deployCliDeps, saved);
-  process.env = env;
   for (const p of proxies) await p.close();
   await recorder.close();
-  await emu.close();
 });
+// through the hostile proxy only: the clients trust its certificate, not the emulator's; one retry is enough
+const cli = useDeployCli({ token: TOKEN, emulator: { workspaces, pageSize: 2 }, maxRetries: 1, ca: HOSTILE_CA });
+const emu = () => cli.emu;
 beforeEach(() => {
   recorder.requests.splice(0);
-  emu.reset();
+  emu().reset();
 });
 
 async function hostile(options: Omit<Parameters<typeof startHostileProxy>[1], 'to'>): Promise<HostileProxy> {
-  const p = await startHostileProxy(emu, { to: recorder.url, ...options });
+  const p = await startHostileProxy(emu(), { to: recorder.url, ...options });
   proxies.push(p);
   return p;
 }
 
-async function btg(endpoint: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const r = await runCli(
-    ...args,
-    '-c',
-    EXAMPLE_CONFIG,
-    '--arm-endpoint',
-    endpoint,
-    '--sentinel-principal-id',
-    SENTINEL_SP,
-  );
-  return { code: r.code, out: r.stdout, err: r.stderr };
-}
+const btg = (endpoint: string, ...args: string[]) => cli.btg(EXAMPLE_CONFIG, args, endpoint);
 
 /** foreign rules beside ours: more than a page (pageSize 2), so every read of the collection follows a nextLink */
 function seedRules(n: number): void {
   const w = workspaces[0];
   for (let i = 0; i < n; i++) {
-    emu.seed(
+    emu().seed(
       `/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.OperationalInsights/workspaces/${w.workspaceName}/providers/Microsoft.SecurityInsights/alertRules/foreign-${i}`,
       {
         kind: 'Scheduled',
@@ -93,7 +71,11 @@ test('control: through an honest proxy (same origin for every URL) plan reads ev
   const proxy = await hostile({});
   const r = await btg(proxy.url, 'plan', '--json');
   expect(r.code).toBe(0);
-  expect(emu.requests().some((q) => q.query.$skipToken !== undefined)).toBe(true);
+  expect(
+    emu()
+      .requests()
+      .some((q) => q.query.$skipToken !== undefined),
+  ).toBe(true);
   expect(recorder.requests).toEqual([]);
 });
 
@@ -140,7 +122,7 @@ describe("the deploy layer's clients, typed and raw", () => {
 
   test('Location to another origin (raw waitForOperation after a DELETE) is refused', async () => {
     const dep = `${rg}/providers/Microsoft.Resources/deployments/d1`;
-    emu.seed(dep, { properties: { provisioningState: 'Succeeded', mode: 'Incremental' } });
+    emu().seed(dep, { properties: { provisioningState: 'Succeeded', mode: 'Incremental' } });
     const proxy = await hostile({ location: true });
     const c = clientsFor(proxy);
     c.control.readOnly = false;
