@@ -1,4 +1,5 @@
 /** `btg.config.yaml`: one strict schema; the TypeScript type is inferred from it. */
+import { parseYamlDuration, UNIT_MS } from '../core/duration';
 import { z } from 'zod';
 import {
   AuthMethod,
@@ -12,7 +13,6 @@ import {
   Upn,
   YamlDuration,
 } from '../core/definitions';
-import { durationMinutes } from '../kql/literals';
 
 /** Letters (any script), digits, `_ - . ( )`, 1-90 characters, not ending in a period. */
 export const RESOURCE_GROUP_RE = /^[\p{L}\p{N}_\-.()]{0,89}[\p{L}\p{N}_\-()]$/u;
@@ -160,7 +160,7 @@ export const ConfigSchema = z
          */
         ingestionDelay: z
           .string()
-          .refine((d) => /^[1-9][0-9]*[mhd]$/.test(d) && durationMinutes(d) <= 1440, {
+          .refine((d) => (parseYamlDuration(d) ?? Infinity) <= UNIT_MS.d, {
             message: 'expected a duration from 1m to 1d, like 30m, 2h or 1d',
           })
           .default(DEFAULT_INGESTION_DELAY),
@@ -178,7 +178,10 @@ export const ConfigSchema = z
          */
         // zod runs a refinement even after the string's own regex failed: a malformed value is that check's to report
         dataSilence: YamlDuration.refine(
-          (d) => !/^[1-9][0-9]*[mhd]$/.test(d) || (durationMinutes(d) >= 60 && durationMinutes(d) <= 7 * 1440),
+          (d) => {
+            const ms = parseYamlDuration(d);
+            return ms === undefined || (ms >= UNIT_MS.h && ms <= 7 * UNIT_MS.d);
+          },
           { message: 'expected a duration from 1h to 7d' },
         ).default('24h'),
         monitorAlert: z

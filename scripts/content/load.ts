@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { Config } from '../config/schema';
 import { Diagnostic, DiagnosticCode } from '../core/diagnostic';
 import { zodDiagnostics } from '../core/zodIssues';
-import { formatShortDuration, parseShortDuration, UNIT_MS } from '../core/duration';
+import { formatShortDuration, parseYamlDuration, UNIT_MS } from '../core/duration';
 import { contentId } from './ids';
 import { HuntingItem, QueryText, RuleItem } from './items';
 import { identityRendered, queryEnvironment, renderQuery, renderText, TemplateError } from './render';
@@ -164,11 +164,7 @@ export function yamlDuration(minutes: number): string {
 
 /** queryPeriod of a Scheduled template: queryFrequency + the ingestion delay; undefined when the frequency is unreadable. */
 export function scheduledPeriod(frequency: string | undefined, ingestionDelay: string): string | undefined {
-  if (
-    frequency === undefined ||
-    parseShortDuration(frequency, { units: ['m', 'h', 'd'], leadingZero: false }) === undefined
-  )
-    return undefined;
+  if (frequency === undefined || parseYamlDuration(frequency) === undefined) return undefined;
   return yamlDuration(durationMinutes(frequency) + durationMinutes(ingestionDelay));
 }
 

@@ -41,6 +41,11 @@ export function parseShortDuration(v: string, opts: ShortDurationOptions = {}): 
   return ms > 0 ? ms : undefined;
 }
 
+/** Milliseconds of a duration in the Azure-Sentinel YAML spelling (`5m`, `1h`, `14d`: no leading zero), or undefined. */
+export function parseYamlDuration(v: string, maxDigits?: number): number | undefined {
+  return parseShortDuration(v, { units: ['m', 'h', 'd'], leadingZero: false, maxDigits });
+}
+
 /** Milliseconds of an ISO 8601 duration of days, hours, minutes and seconds (`P1DT2H`, `PT1.5S`), or undefined. */
 export function parseIsoDuration(v: string): number | undefined {
   const m = ISO.exec(v);

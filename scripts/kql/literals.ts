@@ -3,13 +3,7 @@
  * that the Kusto parser reads back as exactly the input value (property-tested), so no
  * input can end the literal early and add an operator.
  */
-import {
-  formatIsoDuration,
-  formatShortDuration,
-  parseIsoDuration,
-  parseShortDuration,
-  UNIT_MS,
-} from '../core/duration';
+import { formatIsoDuration, formatShortDuration, parseIsoDuration, parseYamlDuration, UNIT_MS } from '../core/duration';
 import { GUID_RE } from '../core/definitions';
 
 export class KqlLiteralError extends Error {}
@@ -67,8 +61,7 @@ const durationError = (value: unknown) =>
 function durationMsOf(value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value * UNIT_MS.d;
   if (typeof value !== 'string') throw durationError(value);
-  const ms =
-    parseShortDuration(value, { units: ['m', 'h', 'd'], maxDigits: 6, leadingZero: false }) ?? parseIsoDuration(value);
+  const ms = parseYamlDuration(value, 6) ?? parseIsoDuration(value);
   if (ms === undefined || ms <= 0) throw durationError(value);
   return ms;
 }

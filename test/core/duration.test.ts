@@ -7,6 +7,7 @@ import {
   parseIsoDuration,
   parseShortDuration,
   parseTimeSpan,
+  parseYamlDuration,
   UNIT_MS,
 } from '../../scripts/core/duration';
 import { parseDurationMs, formatDuration } from '../../scripts/cli/options';
@@ -28,6 +29,12 @@ test('short forms', () => {
   expect(parseShortDuration('05m', { leadingZero: false })).toBeUndefined();
   expect(parseShortDuration('05m')).toBe(300_000);
   expect(parseShortDuration('1234567m', { maxDigits: 6 })).toBeUndefined();
+});
+
+test('the Azure-Sentinel YAML spelling: m, h, d, no leading zero', () => {
+  expect(['5m', '2h', '14d'].map((v) => parseYamlDuration(v))).toEqual([300_000, 7_200_000, 14 * 86_400_000]);
+  expect(['30s', '05m', '0d', '5M', 'PT5M'].map((v) => parseYamlDuration(v))).toEqual(Array(5).fill(undefined));
+  expect(parseYamlDuration('1234567m', 6)).toBeUndefined();
 });
 
 test('ISO 8601 day/time durations', () => {

@@ -1,7 +1,7 @@
 /** Analytic rule checks (limits: the Sentinel alert rule REST API and the Azure-Sentinel repository's rule format). */
 import { TACTICS, TECHNIQUE_RE, TECHNIQUE_TACTICS } from '../../content/attack';
 import { RuleItem } from '../../content/items';
-import { parseIsoDuration, parseShortDuration, parseTimeSpan, UNIT_MS } from '../../core/duration';
+import { parseIsoDuration, parseTimeSpan, parseYamlDuration, UNIT_MS } from '../../core/duration';
 import { KqlAnalysis } from '../../kql/analyzer';
 import { defineChecks, Finding, QueryContext } from './types';
 
@@ -197,7 +197,7 @@ const PLACEHOLDER_RE = /{{([^{}]*)}}/g;
  */
 export function minutes(v: string | undefined): number | undefined {
   if (typeof v !== 'string') return undefined;
-  const short = parseShortDuration(v, { units: ['m', 'h', 'd'], leadingZero: false });
+  const short = parseYamlDuration(v);
   if (short !== undefined) return short / UNIT_MS.m;
   const iso = parseIsoDuration(v);
   if (iso !== undefined) return iso > 0 ? iso / UNIT_MS.m : undefined;
