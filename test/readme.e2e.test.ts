@@ -12,7 +12,6 @@ import type { AccessToken } from '@azure/identity';
 import { checkDeps } from '../scripts/cli/commands/check';
 import { drillDeps } from '../scripts/cli/commands/drill';
 import { testDeps } from '../scripts/cli/commands/test';
-import { deployCliDeps } from '../scripts/cli/deployRun';
 import { main } from '../scripts/cli/main';
 import { loadConfig } from '../scripts/config/load';
 import { loadPack } from '../scripts/content/pack';
@@ -20,8 +19,9 @@ import { bundledSchemas } from '../scripts/kql/schemas';
 import { accountMap, markerOf, planTests } from '../scripts/livetest';
 import { baseRule, writeRule } from './helpers/rules';
 import { EXAMPLE_CONFIG, PACK_ROOT } from '../scripts/paths';
-import { SENTINEL_SP, TENANT } from './deploy/helpers';
-import { Emulator, startEmulator } from './support/emulator';
+import { useDeployCli } from './deploy/cliFixture';
+import { SENTINEL_SP } from './deploy/helpers';
+import { Emulator } from './support/emulator';
 import { GraphServer, startGraphServer } from './support/graph-server';
 import { LogsServer, resultTable, startLogsServer } from './support/logs-server';
 
@@ -110,16 +110,15 @@ async function run(cwd: string, args: string[]): Promise<{ code: number; out: st
 describe('README commands', () => {
   const commands = readmeCommands(README);
   let cwd: string;
-  let emu: Emulator;
+  // plan, deploy and drill go to the ARM emulator (the deploy tests' fixture: the CLI's deploy dependencies aimed at it)
+  const cli = useDeployCli({ token: TOKEN, emulator: { workspaces: loadConfig(EXAMPLE_CONFIG).config!.workspaces } });
   let graph: GraphServer;
   let logs: LogsServer;
   const saved = {
     check: { ...checkDeps },
     test: { ...testDeps },
     drill: { ...drillDeps },
-    deploy: { ...deployCliDeps },
   };
-  const env = { ...process.env };
 
   beforeAll(async () => {
     cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'btg-readme-'));
@@ -163,13 +162,6 @@ describe('README commands', () => {
     );
 
     const config = loadConfig(EXAMPLE_CONFIG).config!;
-    emu = await startEmulator({ workspaces: config.workspaces });
-    deployCliDeps.clientOptions = { tlsOptions: { ca: emu.caCert } };
-    deployCliDeps.settings = { retry: { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 }, pollIntervalMs: 5 };
-    deployCliDeps.stdinIsTTY = () => false;
-    deployCliDeps.stdoutIsTTY = () => false;
-    process.env.BTG_ACCESS_TOKEN = TOKEN;
-    process.env.AZURE_TENANT_ID = TENANT;
 
     graph = await startGraphServer({ dir: POSTURE_CLEAN });
     checkDeps.credential = async () => ({
@@ -231,16 +223,13 @@ describe('README commands', () => {
     });
     testDeps.clientOptions = { tlsOptions: { ca: logs.ca }, retryOptions: { maxRetries: 0 } };
     drillDeps.clientOptions = { tlsOptions: { ca: logs.ca }, retryOptions: { maxRetries: 0 } };
-    drillDeps.armCa = emu.caCert;
+    drillDeps.armCa = cli.emu.caCert;
   });
 
   afterAll(async () => {
     Object.assign(checkDeps, saved.check);
     Object.assign(testDeps, saved.test);
     Object.assign(drillDeps, saved.drill);
-    Object.assign(deployCliDeps, saved.deploy);
-    process.env = env;
-    await emu?.close();
     await graph?.close();
     await logs?.close();
     if (cwd) fs.rmSync(cwd, { recursive: true, force: true });
@@ -265,7 +254,7 @@ describe('README commands', () => {
 
   it.each(readmeCommands(README).map((l) => [l]))('%s', async (line) => {
     const { args, redirect } = shellWords(line, cwd);
-    const r = await run(cwd, [...args, ...standIns(args, { emu, graph, logs })]);
+    const r = await run(cwd, [...args, ...standIns(args, { emu: cli.emu, graph, logs })]);
     if (r.code !== expectedExit(line))
       throw new Error(
         `${line}\nexit ${r.code}, expected ${expectedExit(line)}\n--- stdout\n${r.out.slice(-3000)}\n--- stderr\n${r.err.slice(-3000)}`,
