@@ -2,8 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, SetExit } from './exit';
 import { redactOutput } from './io';
-import { toolVersion } from './toolInfo';
 import { fastBuild } from './fastBuild';
+import { PACK_VERSION } from '../paths';
 
 /** The commander program with every command registered (also read by tests, e.g. to check CI templates' flags). */
 export function buildProgram(setExit: SetExit = () => undefined): Command {
@@ -13,7 +13,7 @@ export function buildProgram(setExit: SetExit = () => undefined): Command {
     .description(
       'breakglass-sentinel: build, validate and deploy the break-glass account detection pack for Microsoft Sentinel',
     )
-    .version(toolVersion() ?? '0.0.0', '-V, --version', 'print the version')
+    .version(PACK_VERSION, '-V, --version', 'print the version')
     .option('--verbose', 'print stack traces on tool errors')
     .option(
       '--no-color',

@@ -1,16 +1,7 @@
-/** What CI output says about the tool itself: its version, and where its check documentation can be opened. */
-import * as fs from 'fs';
+/** What CI output says about the tool itself: where its check documentation can be opened (its version: PACK_VERSION). */
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { PACK_ROOT } from '../paths';
-
-export function toolVersion(root: string = PACK_ROOT): string | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Absolute URI of docs/checks.md for SARIF `helpUri`s. In GitHub Actions, when the pack is part of the

@@ -5,7 +5,8 @@ import { hasErrors } from '../../core/diagnostic';
 import { expandInputs, validateContentFiles } from '../../validate/files';
 import { formatters, OUTPUT_FORMATS, OutputFormat } from '../../validate/format';
 import { DIAGNOSTIC_CHECKS } from '../../core/checks';
-import { checksDocUri, toolVersion } from '../toolInfo';
+import { checksDocUri } from '../toolInfo';
+import { PACK_VERSION } from '../../paths';
 import { ExitCode, SetExit } from '../exit';
 import { isTty } from '../io';
 import { positiveInt, requireConfig, UsageError } from '../options';
@@ -72,7 +73,7 @@ export function register(program: Command, setExit: SetExit): void {
             extra: { checked: what },
             checks: DIAGNOSTIC_CHECKS,
             docsUri: checksDocUri(),
-            version: toolVersion(),
+            version: PACK_VERSION,
           }),
         );
         setExit(hasErrors(diagnostics) ? ExitCode.Findings : ExitCode.Ok);
