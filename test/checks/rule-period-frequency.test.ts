@@ -1,11 +1,11 @@
 /**
  * rule-period-frequency and rule-ingestion-delay on pack templates: the look-back covers the interval between runs
  * plus the ingestion delay. Table cases run the check on in-memory templates with a canned analysis (testCheck); the
- * loader's look-back (scheduledPeriod) is a pure function; a few cases go end to end through the loader and analyzer.
+ * loader's look-back (scheduledPeriod) is a pure function; the cases through the loader and analyzer are in end-to-end.test.ts.
  */
 import { scheduledPeriod } from '../../scripts/content/load';
-import { ruleItem, testCheck, validateDetectionTemplates } from '../helpers/checks';
-import { configWith, findings, templateRule } from '../helpers/pack';
+import { ruleItem, testCheck } from '../helpers/checks';
+import { templateRule } from '../helpers/pack';
 
 const pack = (over: Record<string, unknown>, ingestionDelay?: string) =>
   ruleItem(templateRule(over), { fromPack: true, ingestionDelay });
@@ -122,26 +122,3 @@ testCheck('rule-ingestion-delay', [
     expect: 'pass',
   },
 ]);
-
-/** End to end: the loader computes the look-back, the analyzer finds the filter and its ago(). */
-describe('rule-ingestion-delay through the loader and the analyzer', () => {
-  it('a template without queryPeriod looks back frequency + the configured delay, and passes', () => {
-    const config = configWith((d) => {
-      d.options.ingestionDelay = '2h';
-    });
-    const template = templateRule({ queryFrequency: '1h', query: delayed('1h') });
-    delete template.queryPeriod;
-    const { rules, diagnostics } = validateDetectionTemplates({ 'btg-test': template }, { config });
-    expect(rules[0].rule.queryPeriod).toBe('3h');
-    expect(findings(diagnostics, 'rule-ingestion-delay')).toEqual([]);
-  });
-
-  it('ago() that differs from the frequency is found in the syntax tree', () => {
-    const template = templateRule({ queryFrequency: '10m', query: delayed('15m') });
-    delete template.queryPeriod;
-    const { diagnostics } = validateDetectionTemplates({ 'btg-test': template });
-    expect(findings(diagnostics, 'rule-ingestion-delay')).toEqual([
-      expect.stringMatching(/ingestion_time\(\) > ago\(15m\) must use the rule's queryFrequency \(10m\)/),
-    ]);
-  });
-});
