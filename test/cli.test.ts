@@ -8,12 +8,20 @@ import { baseRule, tempDir, writeRule } from './helpers/rules';
 
 jest.setTimeout(60_000);
 
+/** One build of the example config, shared by the tests that only read what it wrote and printed. */
+const exampleDir = tempDir();
+const exampleOut = path.join(exampleDir, 'out');
+let exampleBuild: Awaited<ReturnType<typeof runCli>>;
+beforeAll(async () => {
+  exampleBuild = await runCli('build', '--config', EXAMPLE_CONFIG, '--out', exampleOut);
+});
+
 describe('btg build', () => {
-  const dir = tempDir();
-  const out = path.join(dir, 'out');
+  const dir = exampleDir;
+  const out = exampleOut;
 
   it('writes the pack and a manifest whose hashes match the files', async () => {
-    const r = await runCli('build', '--config', EXAMPLE_CONFIG, '--out', out);
+    const r = exampleBuild;
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/built .* in \d+ ms/);
@@ -372,8 +380,8 @@ describe('btg render: every artifact', () => {
   });
 
   it('prints each artifact exactly as build writes it', async () => {
-    const out = path.join(dir, 'out');
-    expect((await runCli('build', '-c', EXAMPLE_CONFIG, '-o', out)).code).toBe(0);
+    const out = exampleOut;
+    expect(exampleBuild.code).toBe(0);
     const cases: [string[], string][] = [
       [['btg-interactive-signin'], 'detections/btg-interactive-signin.yaml'],
       [['btg-interactive-signin', '--format', 'arm'], 'arm/detections/btg-interactive-signin.json'],
@@ -432,8 +440,8 @@ describe('btg render: every artifact', () => {
 
 describe('btg build: its last words', () => {
   it('names out/report.html and says the pack validated', async () => {
-    const out = path.join(tempDir(), 'out');
-    const r = await runCli('build', '-c', EXAMPLE_CONFIG, '-o', out);
+    const out = exampleOut;
+    const r = exampleBuild;
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[lines.length - 2]).toMatch(
