@@ -116,7 +116,10 @@ export function emitPack(pack: Pack, opts: EmitOptions = { report: false }): Emi
   return { artifacts, resources };
 }
 
-/** The emitters of the kinds beyond rules and hunting queries (watchlists, workbook, playbooks, automation rules, Monitor alerts, routines), each reading its fields of the Pack; report.html is written last by emitPack. */
+/**
+ * The emitters of the kinds beyond rules and hunting queries (watchlists, workbook, playbooks, automation rules,
+ * Monitor alerts, routines), each reading its fields of the Pack; report.html is written last by emitPack.
+ */
 export type Emitter = (pack: Pack) => Emitted;
 export const KIND_EMITTERS: Emitter[] = [
   emitWatchlist,
