@@ -12,7 +12,7 @@ import { loadSchemaSources, parseLenientJson } from '../scripts/kql/schemas';
 import { Diagnostic } from '../scripts/core/diagnostic';
 import { expandInputs, validateContentFiles } from '../scripts/validate/files';
 import { formatters } from '../scripts/validate/format';
-import { DIAGNOSTIC_CHECKS as CHECK_CATALOGUE } from '../scripts/core/checks';
+import { DIAGNOSTIC_CHECKS } from '../scripts/core/checks';
 import { MAX_CONTENT_FILE_BYTES } from '../scripts/validate/userContent';
 import { runCorpus, formatCorpusReport } from '../scripts/bench/corpus';
 import { baseRule, tempDir, writeRule } from './helpers/rules';
@@ -360,7 +360,7 @@ describe('btg validate: hostile files fail cleanly, the run goes on', () => {
       color: false,
       summary: 'x',
       extra: {},
-      checks: CHECK_CATALOGUE,
+      checks: DIAGNOSTIC_CHECKS,
       docsUri: 'https://example.invalid/checks.md',
       version: '0.0.0',
     };

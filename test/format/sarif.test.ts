@@ -5,7 +5,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type * as Sarif from 'sarif';
 import { formatters } from '../../scripts/validate/format';
-import { DIAGNOSTIC_CHECKS as CHECK_CATALOGUE } from '../../scripts/core/checks';
+import { DIAGNOSTIC_CHECKS } from '../../scripts/core/checks';
 import { EXAMPLE_CONFIG } from '../../scripts/paths';
 import { runCli } from '../helpers/cli';
 import { baseRule, tempDir, writeRule } from '../helpers/rules';
@@ -45,7 +45,7 @@ describe('sarif', () => {
   });
 
   it('lists one rule per check id of the catalogue, with descriptions, help and a helpUri into docs/checks.md', () => {
-    for (const [id, c] of Object.entries(CHECK_CATALOGUE)) {
+    for (const [id, c] of Object.entries(DIAGNOSTIC_CHECKS)) {
       const r = rules.find((x) => x.id === id);
       expect(r).toMatchObject({
         shortDescription: { text: c.description },
@@ -112,7 +112,7 @@ describe('btg validate --format sarif', () => {
     const out = JSON.parse(r.stdout);
     check(out);
     expect(out.runs[0].tool.driver.rules.map((x: { id: string }) => x.id)).toEqual(
-      expect.arrayContaining(Object.keys(CHECK_CATALOGUE)),
+      expect.arrayContaining(Object.keys(DIAGNOSTIC_CHECKS)),
     );
     expect(r.code).toBe(0);
   });

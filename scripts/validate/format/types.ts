@@ -8,7 +8,7 @@ export interface FormatOptions {
   extra?: Record<string, unknown>;
   /** tool version for SARIF/JUnit */
   version?: string;
-  /** every check id with its description and help (CHECK_CATALOGUE): SARIF lists each as a rule */
+  /** every check id with its description and help (core/checks.ts DIAGNOSTIC_CHECKS): SARIF lists each as a rule */
   checks?: Record<string, { description: string; help: string }>;
   /** absolute URI of docs/checks.md; SARIF rules link to `<docsUri>#<check id>` */
   docsUri?: string;
