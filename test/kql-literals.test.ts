@@ -61,6 +61,12 @@ const nasty = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 30 }),
 );
 
+/*
+ * Runs per property: 600 / 400 / 300 (were 3000 / 2000 / 1500). With the fixed seed, a kqlString that stops escaping
+ * `"`, `\`, a newline or a carriage return fails within its first 7-60 inputs in both string properties; dropping the
+ * escape of a tab, NUL, other control, non-ASCII, U+2028 or astral character is accepted by the parser (not a break-out)
+ * and never failed in 3000 runs either. 600 runs is 10x the slowest detection; FC_SEED=<n> explores other inputs.
+ */
 describe('KQL literal helpers', () => {
   it('kqlString round-trips through the Kusto parser for any input, as one token', () => {
     fc.assert(
@@ -72,7 +78,7 @@ describe('KQL literal helpers', () => {
         expect(toks[3].value).toBe(s);
         expect(kinds[0]).toMatch(/Print/);
       }),
-      { numRuns: 3000 },
+      { numRuns: 600 },
     );
   });
 
@@ -82,7 +88,7 @@ describe('KQL literal helpers', () => {
         const toks = tokens(`T | where c == ${kqlString(s)}`);
         expect(toks.map((t) => t.text)).toEqual(['T', '|', 'where', 'c', '==', kqlString(s)]);
       }),
-      { numRuns: 2000 },
+      { numRuns: 400 },
     );
   });
 
@@ -98,7 +104,7 @@ describe('KQL literal helpers', () => {
           .map((t) => t.text);
         expect(punct).toEqual(['dynamic', '(', '[', ...arr.slice(1).map(() => ','), ']', ')']);
       }),
-      { numRuns: 1500 },
+      { numRuns: 300 },
     );
   });
 
