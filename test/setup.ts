@@ -2,6 +2,7 @@
 import { createHash } from 'crypto';
 import fc from 'fast-check';
 import { AnalysisStore, KqlAnalyzer } from '../scripts/kql/analyzer';
+import { RuleTestSummary, useTestSummaryCache } from '../scripts/livetest/offline';
 
 fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261126) });
 
@@ -76,4 +77,20 @@ if (shared && process.env.BTG_TEST_SHARED_ANALYSES !== '0' && analyzeUncached &&
     memo.set(query, value);
     return value;
   };
+}
+
+/**
+ * The rules' offline test summaries (rows executed + mutants scored, ~3 s for the pack) shared the same way by the
+ * files of a worker that build the report; stored as JSON so each file gets objects of its own realm. The key is
+ * ruleTestSummaries' own (query, trigger, rows, accounts, schema fingerprint). BTG_TEST_SHARED_ANALYSES=0 turns it off.
+ */
+const sharedSummaries = (globalThis as { __btgSharedAnalyses?: Shared }).__btgSharedAnalyses;
+if (sharedSummaries && process.env.BTG_TEST_SHARED_ANALYSES !== '0') {
+  useTestSummaryCache({
+    get: (key) => {
+      const hit = sharedSummaries.get(`test-summary\u0000${key}`);
+      return hit === undefined ? undefined : (JSON.parse(hit) as RuleTestSummary);
+    },
+    set: (key, value) => void sharedSummaries.set(`test-summary\u0000${key}`, JSON.stringify(value)),
+  });
 }

@@ -6,6 +6,12 @@
  */
 import { kusto } from '../scripts/kql/kusto';
 import { KqlAnalyzer } from '../scripts/kql/analyzer';
+import { bundledSchemas } from '../scripts/kql/schemas';
+import { loadConfig } from '../scripts/config/load';
+import { loadPack } from '../scripts/content/pack';
+import { accountMap } from '../scripts/livetest/accounts';
+import { ruleTestSummaries } from '../scripts/livetest/offline';
+import { EXAMPLE_CONFIG } from '../scripts/paths';
 
 const tables = {
   Shared_CL: [
@@ -65,3 +71,35 @@ function parses(fn: () => void): number {
     expect(parses(() => expect(other.analyze(query).diagnostics.length).toBeGreaterThan(0))).toBeGreaterThan(0);
   });
 });
+
+(process.env.BTG_TEST_SHARED_ANALYSES === '0' ? describe.skip : describe)(
+  'rule test summaries shared by test files',
+  () => {
+    const shared = (globalThis as { __btgSharedAnalyses?: Map<string, string> }).__btgSharedAnalyses!;
+    const summaryKeys = () => [...shared.keys()].filter((k) => k.startsWith('test-summary\u0000'));
+
+    it('a rule summary is stored once per key, and other schemas make another key', () => {
+      const config = loadConfig(EXAMPLE_CONFIG).config!;
+      const rule = loadPack(config, EXAMPLE_CONFIG).rules.find((r) => r.templateId === 'btg-interactive-signin')!;
+      const input = { watchlistAccounts: config.accounts, accounts: accountMap(config.accounts, config.accounts) };
+      const first = ruleTestSummaries([rule], input);
+      const keys = summaryKeys().filter((k) => k.includes('btg-interactive-signin'));
+      expect(keys.length).toBeGreaterThanOrEqual(1);
+      expect(first['btg-interactive-signin'].cases).toBeGreaterThan(0);
+      // the same input again: answered from the shared store, nothing new stored, equal result
+      expect(ruleTestSummaries([rule], input)).toEqual(first);
+      expect(summaryKeys().filter((k) => k.includes('btg-interactive-signin'))).toEqual(keys);
+      // schemas with the same number of tables but other columns are another key (the key once held only the count)
+      const schemas = bundledSchemas();
+      const other = Object.fromEntries(
+        Object.entries(schemas).map(([t, cols]) => [
+          t,
+          t === 'SigninLogs' ? [...cols, { name: 'Extra_s', type: 'string' }] : cols,
+        ]),
+      );
+      ruleTestSummaries([rule], { ...input, schemas: other });
+      ruleTestSummaries([rule], { ...input, schemas: { ...schemas } });
+      expect(summaryKeys().filter((k) => k.includes('btg-interactive-signin')).length).toBe(keys.length + 2);
+    });
+  },
+);

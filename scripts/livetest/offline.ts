@@ -33,6 +33,7 @@ import {
   toKString,
 } from '../kql/eval/values';
 import { bundledSchemas, TableSchemas } from '../kql/schemas';
+import { createHash } from 'crypto';
 import { renderedDiagnosticAt } from '../content/locate';
 import { AccountMap, AccountRef, rewriteAccounts } from './accounts';
 import { PlannedCase, PlannedRule, planTests, TestPlan } from './plan';
@@ -402,7 +403,38 @@ export interface RuleTestSummary {
  * The offline test results of the pack's rules as the report shows them: each rule's rows executed and its mutants
  * scored (`btg test --mutate`), with the rows' example accounts mapped to the configured ones.
  */
-const summaryCache = new Map<string, RuleTestSummary>();
+/** Where rule test summaries are kept between builds, by key (see ruleTestSummaries). */
+export interface TestSummaryCache {
+  get(key: string): RuleTestSummary | undefined;
+  set(key: string, value: RuleTestSummary): void;
+}
+/** per process by default, bounded */
+function processCache(): TestSummaryCache {
+  const map = new Map<string, RuleTestSummary>();
+  return {
+    get: (key) => map.get(key),
+    set: (key, value) => {
+      if (map.size > 512) map.clear();
+      map.set(key, value);
+    },
+  };
+}
+let summaryCache: TestSummaryCache = processCache();
+/** Replace the per-process cache (the test suite shares one per Jest worker across test files). */
+export function useTestSummaryCache(cache: TestSummaryCache): void {
+  summaryCache = cache;
+}
+
+const schemaFingerprints = new WeakMap<object, string>();
+/** everything about the declared tables a rule's results depend on (not only their number) */
+function schemaFingerprint(schemas: TableSchemas): string {
+  let f = schemaFingerprints.get(schemas);
+  if (f === undefined) {
+    f = createHash('sha256').update(JSON.stringify(schemas)).digest('hex');
+    schemaFingerprints.set(schemas, f);
+  }
+  return f;
+}
 
 export function ruleTestSummaries(
   rules: readonly RuleItem[],
@@ -428,7 +460,7 @@ export function ruleTestSummaries(
       r.tests,
       input.accounts?.pairs ?? null,
       input.watchlistAccounts,
-      input.schemas ? Object.keys(schemas).length : 0,
+      input.schemas ? schemaFingerprint(schemas) : 'bundled',
     ]);
   const out: Record<string, RuleTestSummary> = {};
   // and in the analyzer's store (the build cache on disk), so a rebuild of an unchanged pack evaluates nothing
@@ -466,7 +498,6 @@ export function ruleTestSummaries(
     };
     const item = todo.find((i) => i.templateId === r.templateId);
     if (item) {
-      if (summaryCache.size > 512) summaryCache.clear();
       summaryCache.set(keyOf(item), out[r.templateId]);
       analyzer.store?.set('test-summary', keyOf(item), out[r.templateId]);
     }
