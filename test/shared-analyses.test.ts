@@ -89,16 +89,19 @@ function parses(fn: () => void): number {
       // the same input again: answered from the shared store, nothing new stored, equal result
       expect(ruleTestSummaries([rule], input)).toEqual(first);
       expect(summaryKeys().filter((k) => k.includes('btg-interactive-signin'))).toEqual(keys);
-      // schemas with the same number of tables but other columns are another key (the key once held only the count)
+      // schemas with the same number of tables but other columns are other keys (the key once held only the count);
+      // the column names are unique per run, so no other file of the worker can have stored them
       const schemas = bundledSchemas();
-      const other = Object.fromEntries(
-        Object.entries(schemas).map(([t, cols]) => [
-          t,
-          t === 'SigninLogs' ? [...cols, { name: 'Extra_s', type: 'string' }] : cols,
-        ]),
-      );
-      ruleTestSummaries([rule], { ...input, schemas: other });
-      ruleTestSummaries([rule], { ...input, schemas: { ...schemas } });
+      const withColumn = (name: string) =>
+        Object.fromEntries(
+          Object.entries(schemas).map(([t, cols]) => [
+            t,
+            t === 'SigninLogs' ? [...cols, { name, type: 'string' }] : cols,
+          ]),
+        );
+      const unique = `${process.pid}_${Date.now()}`;
+      ruleTestSummaries([rule], { ...input, schemas: withColumn(`A_${unique}`) });
+      ruleTestSummaries([rule], { ...input, schemas: withColumn(`B_${unique}`) });
       expect(summaryKeys().filter((k) => k.includes('btg-interactive-signin')).length).toBe(keys.length + 2);
     });
   },
