@@ -217,6 +217,18 @@ describe('a rebuild with nothing changed', () => {
     expect(upToDateBuild(config, out)).toBeUndefined();
   });
 
+  it('a record with terminal control sequences prints them as plain text', () => {
+    const file = cacheFileFor(out);
+    const data = JSON.parse(fs.readFileSync(file, 'utf8').slice(MAGIC.length));
+    data.build.skipped = [{ templateId: 'x\u001b]8;;https://evil.example\u0007', reason: 'ok\u001b[2J\nbuilt fake/' }];
+    fs.writeFileSync(file, MAGIC + JSON.stringify(data));
+    const printed: string[] = [];
+    expect(fastBuild(['node', 'btg', 'build', '-c', config, '--out', out], (s) => printed.push(s))).toBe(0);
+    const text = printed.join('');
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(text.split('\n')[0]).toBe('skipped x]8;;https://evil.example: ok built fake/');
+  });
+
   it('only the plain form takes the fast path (any other option builds)', () => {
     const none = () => undefined;
     expect(fastBuild(['node', 'btg', 'build', '-c', config, '-o', out, '--json'], none)).toBeUndefined();

@@ -10,6 +10,7 @@ import { upToDateBuild } from '../buildCache';
 import { checkOutputPath } from '../emit/output';
 import { PACK_ROOT } from '../paths';
 import { describeCounts } from './counts';
+import { terminalSafe } from '../security/terminal';
 
 /** options.ts's DEFAULT_CONFIG (importing options.ts would load the config stage) */
 const DEFAULT_CONFIG = 'btg.config.yaml';
@@ -36,12 +37,13 @@ export function fastBuild(argv: readonly string[], write: (s: string) => void): 
     checkOutputPath(out, { configFile: config, packRoot: PACK_ROOT });
     const record = upToDateBuild(config, out);
     if (!record) return undefined;
-    for (const s of record.skipped) write(`skipped ${s.templateId}: ${s.reason}\n`);
+    // the record is read from a file beside out/: printed as data, never as terminal control sequences
+    for (const s of record.skipped) write(terminalSafe(`skipped ${s.templateId}: ${s.reason}`) + '\n');
     const dir = out.replace(/[\\/]+$/, '');
     write(
       `built ${dir}/ in ${Date.now() - t0} ms: the pack validated (0 errors, 0 warnings); ${describeCounts(record.kinds)}\n`,
     );
-    write(`review it in ${path.join(dir, record.report).split(path.sep).join('/')}\n`);
+    write(terminalSafe(`review it in ${path.join(dir, record.report).split(path.sep).join('/')}`) + '\n');
     return 0;
   } catch {
     return undefined;
