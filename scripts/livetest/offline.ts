@@ -37,7 +37,7 @@ import { createHash } from 'crypto';
 import { renderedDiagnosticAt } from '../content/locate';
 import { AccountMap, AccountRef, rewriteAccounts } from './accounts';
 import { PlannedCase, PlannedRule, planTests, TestPlan } from './plan';
-import { CaseResult, RuleResult, TestReport, TIME_SHIFT_POLICY } from './run';
+import { CaseResult, RuleResult, ruleShell, TestReport, TIME_SHIFT_POLICY } from './run';
 import { WATCHLIST_SHADOW_COLUMNS } from './shadow';
 import { describeTrigger, fires } from './trigger';
 
@@ -329,16 +329,7 @@ export function runOffline(plan: TestPlan, items: readonly RuleItem[], opts: Off
           });
       }
     }
-    const run: OfflineRuleRun = {
-      templateId: r.templateId,
-      name: r.name,
-      kind: r.kind,
-      file: r.file,
-      trigger: describeTrigger(r.trigger),
-      window: r.window,
-      tables: r.tables,
-      cases,
-    };
+    const run: OfflineRuleRun = ruleShell(r, cases);
     if (opts.mutate && q && item && !refused) run.mutation = mutationScore(q, r, verdicts, opts, now, item);
     rules.push(run);
   }

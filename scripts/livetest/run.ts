@@ -69,7 +69,8 @@ const baseCase = (c: PlannedCase, showQueries: boolean): Omit<CaseResult, 'statu
   ...(showQueries && c.shadow.text ? { query: c.shadow.text } : {}),
 });
 
-const ruleShell = (r: PlannedRule, cases: CaseResult[]): RuleResult => ({
+/** A rule's result around its cases (live and offline runs report rules the same way). */
+export const ruleShell = (r: PlannedRule, cases: CaseResult[]): RuleResult => ({
   templateId: r.templateId,
   name: r.name,
   kind: r.kind,

@@ -14,7 +14,7 @@ import { kusto } from '../kusto';
 import { AGGREGATES } from './aggregates';
 import { lineColOf, NotSupportedOffline } from './errors';
 import { SCALAR_FUNCTIONS } from './scalars';
-import { elems, EvalEnv, Evaluator, kindName, supportedBinaryKind } from './walker';
+import { elems, EvalEnv, Evaluator, JOIN_KINDS, kindName, supportedBinaryKind } from './walker';
 import { Column, INGESTION, KValue, Row, Table } from './values';
 
 export * from './values';
@@ -162,20 +162,6 @@ const OPERATOR_WORD: Record<string, string> = {
   RestrictStatement: 'restrict',
   MacroExpandOperator: 'macro-expand',
 };
-
-const JOIN_KINDS = new Set([
-  'inner',
-  'innerunique',
-  'leftouter',
-  'leftanti',
-  'leftantisemi',
-  'leftsemi',
-  'rightouter',
-  'rightanti',
-  'rightantisemi',
-  'rightsemi',
-  'fullouter',
-]);
 
 /**
  * Constructs the walker does not implement, found on the whole tree before running (a branch no test row reaches
