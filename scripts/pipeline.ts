@@ -29,12 +29,22 @@ export interface CheckedPack {
   analyzer?: KqlAnalyzer;
 }
 
+/**
+ * Config + content, no validation: what `btg render` needs to print an artifact (analysing the pack's ~40 queries
+ * would cost seconds it never uses). The diagnostics are the config's; the pack's own load findings are in the Pack.
+ */
+export function loadConfiguredPack(configFile: string): { pack?: Pack; diagnostics: Diagnostic[] } {
+  const cfgFile = path.relative(process.cwd(), path.resolve(configFile)) || configFile;
+  const loaded = loadConfig(configFile);
+  if (!loaded.config) return { diagnostics: loaded.diagnostics.map((d) => ({ ...d, file: d.file ?? cfgFile })) };
+  return { pack: loadPack(loaded.config, cfgFile, loaded.source), diagnostics: loaded.diagnostics };
+}
+
 /** Config + content + validation: the common front of build, validate, plan and deploy. */
 export function checkPack(opts: PipelineOptions): CheckedPack {
-  const cfgFile = path.relative(process.cwd(), path.resolve(opts.configFile)) || opts.configFile;
-  const loaded = loadConfig(opts.configFile);
-  if (!loaded.config) return { diagnostics: loaded.diagnostics.map((d) => ({ ...d, file: d.file ?? cfgFile })) };
-  const pack = loadPack(loaded.config, cfgFile, loaded.source);
+  const loaded = loadConfiguredPack(opts.configFile);
+  const pack = loaded.pack;
+  if (!pack) return { diagnostics: loaded.diagnostics };
   const analyzer = opts.schemasDir ? new KqlAnalyzer({ tables: loadSchemaDir(opts.schemasDir) }) : defaultAnalyzer();
   analyzer.store = opts.cache?.storeFor(analyzer);
   const validation = validatePack(pack, analyzer);

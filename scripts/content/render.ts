@@ -115,7 +115,24 @@ function locOffset(offs: number[], loc: { line: number; column: number }): numbe
  * Security lint for query templates: every `{{...}}` must be a KQL literal helper call (or a partial,
  * or a block helper whose body obeys the same rule). A bare `{{value}}` would splice raw text into KQL.
  */
-export function lintQueryTemplate(template: string): TemplateProblem[] {
+export function lintQueryTemplate(template: string): readonly TemplateProblem[] {
+  const hit = lintedTemplates.get(template);
+  if (hit) return hit;
+  const problems = Object.freeze(lintUncached(template));
+  if (lintedTemplates.size >= MEMO_MAX) lintedTemplates.clear();
+  lintedTemplates.set(template, problems);
+  return problems;
+}
+
+/**
+ * The lint of a template and the compiled form of a text template depend on the template text alone, and a process
+ * that builds more than once (`btg test`, the test suite) meets the same templates every time.
+ */
+const lintedTemplates = new Map<string, readonly TemplateProblem[]>();
+const compiledTexts = new Map<string, HandlebarsTemplateDelegate>();
+const MEMO_MAX = 1024;
+
+function lintUncached(template: string): TemplateProblem[] {
   let ast: hbs.AST.Program;
   try {
     ast = Handlebars.parse(template);
@@ -185,7 +202,7 @@ export function lintQueryTemplate(template: string): TemplateProblem[] {
  */
 export function renderQuery(template: string, context: object, env: typeof Handlebars): Rendered {
   const problems = lintQueryTemplate(template);
-  if (problems.length) throw new TemplateError(problems);
+  if (problems.length) throw new TemplateError([...problems]);
   const ast = env.parse(template);
   const offs = lineOffsets(template);
   const segments: Segment[] = [];
@@ -249,5 +266,11 @@ export function fillSubject(subject: string, values: { alertName: string; tenant
 
 /** Non-KQL text (names, descriptions, runbooks): strict, no HTML escaping. */
 export function renderText(template: string, context: object): string {
-  return Handlebars.compile(template, HB_OPTIONS)(context);
+  let compiled = compiledTexts.get(template);
+  if (!compiled) {
+    compiled = Handlebars.compile(template, HB_OPTIONS);
+    if (compiledTexts.size >= MEMO_MAX) compiledTexts.clear();
+    compiledTexts.set(template, compiled);
+  }
+  return compiled(context);
 }

@@ -9,7 +9,7 @@ import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-pars
 /** jsonc-parser's error code names (its ParseErrorCode is an ambient const enum, which isolatedModules cannot read). */
 type ParseErrorName = ReturnType<typeof printParseErrorCode>;
 import { Diagnostic } from './diagnostic';
-import { offsetsToRange, parseYamlSource, YamlSource } from './yamlSource';
+import { cachedSource, offsetsToRange, parseYamlSource, YamlSource } from './yamlSource';
 import { LineCounter } from 'yaml';
 
 /** What a jsonc-parser error code means, in words. */
@@ -102,7 +102,12 @@ export function loadJsonFile(file: string): { source?: YamlSource; diagnostics: 
       ],
     };
   }
-  return parseJsonSource(file, text);
+  return cachedSource(
+    file,
+    text,
+    () => parseJsonSource(file, text),
+    (src) => JSON.parse(src.text),
+  );
 }
 
 /** Where each character of a decoded JSON string sits in the file (escapes make the two differ). */

@@ -35,6 +35,33 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
   return { source: { file, text, doc, lines, data: doc.toJS({ maxAliasCount: 50 }) }, diagnostics };
 }
 
+/**
+ * The source maps of the files last read by `loadYamlFile`/`loadJsonFile` (the pack's own templates), by file name and
+ * text. Parsing with a source map is the dearest part of loading the pack, and a process that builds more than once
+ * (`btg test`, the test suite) reads the same files every time. The document and line counter are shared read-only
+ * (nothing edits a parsed document); `data` is made anew for every caller, since the Pack freezes what it holds. Only
+ * clean parses are kept. User files (`btg validate`, the config) are not read through here: a corpus of a thousand
+ * rules would only fill the memory.
+ */
+const recentSources = new Map<string, YamlSource>();
+const RECENT_SOURCES = 128;
+
+export function cachedSource(
+  file: string,
+  text: string,
+  parse: () => { source?: YamlSource; diagnostics: Diagnostic[] },
+  freshData: (source: YamlSource) => unknown,
+): { source?: YamlSource; diagnostics: Diagnostic[] } {
+  const hit = recentSources.get(file);
+  if (hit && hit.text === text) return { source: { ...hit, data: freshData(hit) }, diagnostics: [] };
+  const result = parse();
+  if (result.source) {
+    if (recentSources.size >= RECENT_SOURCES) recentSources.delete(recentSources.keys().next().value!);
+    recentSources.set(file, { ...result.source, data: undefined });
+  }
+  return result;
+}
+
 export function loadYamlFile(file: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
   let text: string;
   try {
@@ -46,7 +73,12 @@ export function loadYamlFile(file: string): { source?: YamlSource; diagnostics: 
       ],
     };
   }
-  return parseYamlSource(file, text);
+  return cachedSource(
+    file,
+    text,
+    () => parseYamlSource(file, text),
+    (src) => src.doc.toJS({ maxAliasCount: 50 }),
+  );
 }
 
 export function offsetsToRange(lines: LineCounter, start: number, end: number): Range {

@@ -5,7 +5,7 @@
  * the valid ids (exit 2).
  */
 import { Command } from 'commander';
-import { checkPack } from '../../pipeline';
+import { loadConfiguredPack } from '../../pipeline';
 import { emitPack } from '../../emit/pack';
 import { Artifact } from '../../emit/artifacts';
 import { Pack } from '../../content/pack';
@@ -129,7 +129,7 @@ export function register(program: Command, setExit: SetExit): void {
       if (opts.format !== undefined && !(RENDER_FORMATS as readonly string[]).includes(opts.format))
         throw new UsageError(`--format ${opts.format}: expected one of ${RENDER_FORMATS.join(', ')}`);
       requireConfig(opts.config);
-      const { pack, diagnostics } = checkPack({ configFile: opts.config });
+      const { pack, diagnostics } = loadConfiguredPack(opts.config);
       if (!pack) {
         process.stderr.write(formatters.stylish(diagnostics, { color: isTty(process.stderr) }));
         return setExit(ExitCode.Findings);
