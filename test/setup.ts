@@ -3,6 +3,7 @@ import { createHash } from 'crypto';
 import fc from 'fast-check';
 import { AnalysisStore, KqlAnalyzer } from '../scripts/kql/analyzer';
 import { RuleTestSummary, useTestSummaryCache } from '../scripts/livetest/offline';
+import { HermeticAnalysis, useHermeticCache } from '../scripts/livetest/hermetic';
 
 fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261126) });
 
@@ -92,5 +93,19 @@ if (sharedSummaries && process.env.BTG_TEST_SHARED_ANALYSES !== '0') {
       return hit === undefined ? undefined : (JSON.parse(hit) as RuleTestSummary);
     },
     set: (key, value) => void sharedSummaries.set(`test-summary\u0000${key}`, JSON.stringify(value)),
+  });
+}
+
+/**
+ * The hermetic analyses of the rules' shadow queries (`btg test`'s plan, ~0.1 s each, hundreds in the suite), shared
+ * the same way; the analysis depends on the query text alone. BTG_TEST_SHARED_ANALYSES=0 turns it off.
+ */
+if (sharedSummaries && process.env.BTG_TEST_SHARED_ANALYSES !== '0') {
+  useHermeticCache({
+    get: (query) => {
+      const hit = sharedSummaries.get(`hermetic\u0000${query}`);
+      return hit === undefined ? undefined : deepFreeze(JSON.parse(hit) as HermeticAnalysis);
+    },
+    set: (query, value) => void sharedSummaries.set(`hermetic\u0000${query}`, JSON.stringify(value)),
   });
 }

@@ -2,6 +2,7 @@
  * Handlebars rendering of KQL templates, strict and without HTML escaping, with a source map from
  * every rendered character back to the template, so analyzer errors point at the template line.
  */
+import { remember } from '../core/memo';
 import Handlebars from 'handlebars';
 import { Config } from '../config/schema';
 import { KQL_HELPERS, kqlDynamicStrings, kqlGuidString, kqlString } from '../kql/literals';
@@ -118,10 +119,7 @@ function locOffset(offs: number[], loc: { line: number; column: number }): numbe
 export function lintQueryTemplate(template: string): readonly TemplateProblem[] {
   const hit = lintedTemplates.get(template);
   if (hit) return hit;
-  const problems = Object.freeze(lintUncached(template));
-  if (lintedTemplates.size >= MEMO_MAX) lintedTemplates.clear();
-  lintedTemplates.set(template, problems);
-  return problems;
+  return remember(lintedTemplates, template, Object.freeze(lintUncached(template)), MEMO_MAX);
 }
 
 /**
@@ -266,11 +264,8 @@ export function fillSubject(subject: string, values: { alertName: string; tenant
 
 /** Non-KQL text (names, descriptions, runbooks): strict, no HTML escaping. */
 export function renderText(template: string, context: object): string {
-  let compiled = compiledTexts.get(template);
-  if (!compiled) {
-    compiled = Handlebars.compile(template, HB_OPTIONS);
-    if (compiledTexts.size >= MEMO_MAX) compiledTexts.clear();
-    compiledTexts.set(template, compiled);
-  }
+  const compiled =
+    compiledTexts.get(template) ??
+    remember(compiledTexts, template, Handlebars.compile(template, HB_OPTIONS), MEMO_MAX);
   return compiled(context);
 }

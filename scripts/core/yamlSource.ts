@@ -1,4 +1,5 @@
 /** YAML parsed with its source map, so any path in the data can be pointed at in the file. */
+import { remember } from './memo';
 import * as fs from 'fs';
 import { Document, LineCounter, parseDocument, isScalar, Scalar } from 'yaml';
 import { Diagnostic, Range } from './diagnostic';
@@ -55,10 +56,7 @@ export function cachedSource(
   const hit = recentSources.get(file);
   if (hit && hit.text === text) return { source: { ...hit, data: freshData(hit) }, diagnostics: [] };
   const result = parse();
-  if (result.source) {
-    if (recentSources.size >= RECENT_SOURCES) recentSources.delete(recentSources.keys().next().value!);
-    recentSources.set(file, { ...result.source, data: undefined });
-  }
+  if (result.source) remember(recentSources, file, { ...result.source, data: undefined }, RECENT_SOURCES);
   return result;
 }
 

@@ -1,4 +1,5 @@
 /** The KQL analyzer: parse + semantic analysis against declared workspace tables and functions. */
+import { remember } from '../core/memo';
 import { kusto, kustoSystem, netList } from './kusto';
 import { bundledSchemas, Column, TableSchemas } from './schemas';
 
@@ -88,13 +89,6 @@ function deepFreeze<T>(v: T): T {
     for (const x of Object.values(v)) deepFreeze(x);
   }
   return v;
-}
-
-/** Remember `value` under `key` in a map of at most `max` entries (the oldest entry goes first). */
-function remember<V>(map: Map<string, V>, key: string, value: V, max: number): V {
-  if (map.size >= max) map.delete(map.keys().next().value as string);
-  map.set(key, value);
-  return value;
 }
 
 /**

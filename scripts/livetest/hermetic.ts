@@ -11,6 +11,8 @@
 import { KqlDiagnostic } from '../kql/analyzer';
 import { kusto, netList } from '../kql/kusto';
 import { Column } from '../kql/schemas';
+import { deepFreeze } from '../core/freeze';
+import { remember } from '../core/memo';
 
 export interface HermeticDatatable {
   /** the `let` that binds it, when it is the let's value */
@@ -52,7 +54,31 @@ const RUNTIME_NAMED = new Set([
 
 const quoted = (message: string) => /'([^']+)'/.exec(message)?.[1];
 
+/** Where hermetic analyses are kept, by query text (the analysis depends on nothing else: the default global state). */
+export interface HermeticCache {
+  get(query: string): HermeticAnalysis | undefined;
+  set(query: string, value: HermeticAnalysis): void;
+}
+function processCache(): HermeticCache {
+  const map = new Map<string, HermeticAnalysis>();
+  return { get: (q) => map.get(q), set: (q, v) => void remember(map, q, v, 512) };
+}
+let hermeticCache: HermeticCache = processCache();
+/** Replace the per-process cache (the test suite shares one per Jest worker across test files). */
+export function useHermeticCache(cache: HermeticCache): void {
+  hermeticCache = cache;
+}
+
+/** The hermetic analysis of `query`, frozen: callers share it. */
 export function analyzeHermetic(query: string): HermeticAnalysis {
+  const hit = hermeticCache.get(query);
+  if (hit) return hit;
+  const value = deepFreeze(analyzeUncached(query));
+  hermeticCache.set(query, value);
+  return value;
+}
+
+function analyzeUncached(query: string): HermeticAnalysis {
   const K = kusto();
   const SK = K.Syntax.SyntaxKind;
   const code = K.KustoCode.ParseAndAnalyze(query, K.GlobalState.Default);
