@@ -103,6 +103,8 @@ export const kindName = (n: any): string => {
 const elemsCache = new WeakMap<object, any[]>();
 const typeCache = new WeakMap<object, string>();
 const columnsCache = new WeakMap<object, Column[] | null>();
+/** a node's source text: Kusto builds it token by token on every ToString(), and the evaluator asks per row */
+const textCache = new WeakMap<object, string>();
 /** A property of a tree node, read once (kept on the node itself: the fastest cache there is). */
 export function prop(n: any, name: string): any {
   let o = n.$btgProps;
@@ -159,7 +161,13 @@ function readColumns(n: any): Column[] | undefined {
   return out;
 }
 
-const text = (n: any): string => String(n.ToString()).trim();
+const text = (n: any): string => {
+  const hit = textCache.get(n);
+  if (hit !== undefined) return hit;
+  const out = String(n.ToString()).trim();
+  textCache.set(n, out);
+  return out;
+};
 
 /** Three-valued and/or. */
 const and3 = (a: KValue, b: KValue): KValue =>
