@@ -192,37 +192,16 @@ describe("every query of the pack is within the offline scope, and its result ha
   }
 });
 
-describe('speed', () => {
-  it("all rules' rows execute offline in under 2 s once the analyzer is warm", () => {
-    const pack = packs[0][1];
-    const accounts = accountMap(example.accounts, pack.config.accounts);
-    const plan = planTests({
-      rules: pack.rules,
-      schemas,
-      now: NOW,
-      accounts,
-      watchlistAccounts: pack.config.accounts,
-      validate: false,
-    });
-    const opts = { analyzer: defaultAnalyzer(), schemas, watchlistAccounts: pack.config.accounts, accounts };
-    runOffline(plan, pack.rules, opts); // warm: the rule trees are analysed and cached
-    const t0 = performance.now();
-    const report = runOffline(plan, pack.rules, opts);
-    const ms = performance.now() - t0;
-    expect(report.summary.pass).toBeGreaterThan(50);
-    expect(ms).toBeLessThan(2000);
-  });
-});
-
 describe("report.html shows each detection's offline tests and mutation score", () => {
   it('from the real mutation run of the pack', () => {
     const pack = packs[0][1];
-    const tests = ruleTestSummaries(pack.rules, {
+    const rule = pack.rules.find((r) => r.templateId === 'btg-failed-signins')!;
+    // the run the build makes, for the one rule this looks at
+    const tests = ruleTestSummaries([rule], {
       accounts: accountMap(example.accounts, pack.config.accounts),
       watchlistAccounts: pack.config.accounts,
       now: NOW,
     });
-    const rule = pack.rules.find((r) => r.templateId === 'btg-failed-signins')!;
     const t = tests[rule.templateId];
     expect(t.passed).toBe(t.cases);
     expect(t.mutation!.total).toBeGreaterThan(5);
