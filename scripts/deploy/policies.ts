@@ -15,7 +15,7 @@
  *   SDK write serialized exactly the body and api-version the pack wants. The SDK's models silently drop properties they do not know; when that would
  *   happen the request is not sent and the caller sends the exact body raw through the same pipeline instead.
  */
-import { PipelinePolicy, PipelineRequest, PipelineResponse, RestError } from '@azure/core-rest-pipeline';
+import { PipelinePolicy, PipelineRequest, PipelineResponse, RestError, SendRequest } from '@azure/core-rest-pipeline';
 import { setMaxListeners } from 'events';
 import type pLimit from 'p-limit';
 import { deepDiff } from './diff';
@@ -100,6 +100,52 @@ export function backoffMs(
   return Math.round(full / 2 + (random() * full) / 2);
 }
 
+/**
+ * One attempt of `request` with a deadline of `ms` (0: none), its timer always cleared. Not `request.timeout`: the
+ * SDK's Node HTTP client clears that timer only when an answer arrives, so a refused or reset connection left a live
+ * timer that held the process open for the whole timeout (a `btg deploy` that met one dropped connection sat 60 s
+ * after its last line). The deadline also covers reading the body. A user abort (the request's own signal) stays an
+ * abort; the deadline throws `onTimeout()`.
+ */
+export async function sendWithDeadline(
+  request: PipelineRequest,
+  next: SendRequest,
+  ms: number,
+  onTimeout: () => Error,
+): Promise<PipelineResponse> {
+  if (!(ms > 0)) return next(request);
+  const user = request.abortSignal;
+  const attempt = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    attempt.abort();
+  }, ms);
+  const onUserAbort = () => attempt.abort();
+  if (user?.aborted) attempt.abort();
+  else user?.addEventListener('abort', onUserAbort);
+  request.abortSignal = attempt.signal;
+  try {
+    return await next(request);
+  } catch (e) {
+    if (timedOut && !user?.aborted) throw onTimeout();
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    user?.removeEventListener('abort', onUserAbort);
+    // the next attempt (a retry of the same request object) starts from the caller's signal again
+    request.abortSignal = user;
+  }
+}
+
+/** A policy that gives every attempt a deadline (sendWithDeadline); for pipelines without attemptPolicy. */
+export function deadlinePolicy(ms: number, onTimeout: (request: PipelineRequest) => Error): PipelinePolicy {
+  return {
+    name: 'btgDeadlinePolicy',
+    sendRequest: (request, next) => sendWithDeadline(request, next, ms, () => onTimeout(request)),
+  };
+}
+
 export function attemptPolicy(opts: {
   control: RunControl;
   stats: CallStats;
@@ -118,18 +164,13 @@ export function attemptPolicy(opts: {
       }
       opts.stats.total++;
       opts.stats.byMethod[request.method] = (opts.stats.byMethod[request.method] ?? 0) + 1;
-      if (opts.timeoutMs > 0) request.timeout = opts.timeoutMs;
-      let response: PipelineResponse;
-      try {
-        response = await next(request);
-      } catch (e) {
-        // A timeout aborts the attempt with an AbortError that the SDK does not retry; a user abort (request signal)
-        // must stay an abort.
-        if ((e as Error).name === 'AbortError' && !request.abortSignal?.aborted && opts.timeoutMs > 0) {
-          throw new RestError(`no answer within ${opts.timeoutMs} ms (--timeout)`, { code: 'ETIMEDOUT', request });
-        }
-        throw e;
-      }
+      // A timeout aborts the attempt with an AbortError that the SDK does not retry: it becomes a retryable ETIMEDOUT.
+      const response = await sendWithDeadline(
+        request,
+        next,
+        opts.timeoutMs,
+        () => new RestError(`no answer within ${opts.timeoutMs} ms (--timeout)`, { code: 'ETIMEDOUT', request }),
+      );
       if (response.status === 429 || response.status === 503) {
         opts.stats.throttled++;
         if (response.status === 429 && !RETRY_AFTER_HEADERS.some((h) => response.headers.has(h))) {

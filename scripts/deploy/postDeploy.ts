@@ -12,6 +12,7 @@ import {
   createPipelineFromOptions,
   createPipelineRequest,
   bearerTokenAuthenticationPolicy,
+  RestError,
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { v5 as uuidv5 } from 'uuid';
@@ -22,6 +23,7 @@ import { DesiredItem } from './desired';
 import { ScopeIds } from './kinds';
 import { Cloud } from './target';
 import { tokenOriginPolicy } from '../security/tokenOrigin';
+import { deadlinePolicy } from './policies';
 
 export const SENTINEL_APP_ID = '98785600-1bb7-4fb9-b9fa-19afe2c8a360';
 export const AUTOMATION_CONTRIBUTOR_ROLE = 'f4c81013-99ee-4d62-a7ee-b3f1f648599a';
@@ -130,10 +132,16 @@ export async function graphSentinelPrincipalId(
   const pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 2 } });
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: cloud.graphScope }));
   pipeline.addPolicy(tokenOriginPolicy([cloud.graph], 'Microsoft Graph'), { afterPhase: 'Sign' });
+  pipeline.addPolicy(
+    deadlinePolicy(
+      timeoutMs,
+      (request) => new RestError(`no answer within ${timeoutMs} ms`, { code: 'ETIMEDOUT', request }),
+    ),
+    { afterPhase: 'Retry' },
+  );
   const request = createPipelineRequest({
     url: `${cloud.graph}/v1.0/servicePrincipals(appId='${SENTINEL_APP_ID}')?$select=id`,
     method: 'GET',
-    timeout: timeoutMs,
   });
   try {
     const res = await pipeline.sendRequest(createDefaultHttpClient(), request);

@@ -2,9 +2,18 @@
  * The retry/timeout/interrupt/read-only/typed-write policies inside a real SDK client pipeline. Transport: an
  * in-process `httpClient` (the pipeline's own transport option), so no sockets and exact control of each answer.
  */
-import { createHttpHeaders, HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
+import * as net from 'net';
+import {
+  createDefaultHttpClient,
+  createEmptyPipeline,
+  createHttpHeaders,
+  createPipelineRequest,
+  HttpClient,
+  PipelineRequest,
+  PipelineResponse,
+} from '@azure/core-rest-pipeline';
 import { ArmClients } from '../../scripts/deploy/clients';
-import { backoffMs, InterruptedError, ReadOnlyViolation } from '../../scripts/deploy/policies';
+import { backoffMs, deadlinePolicy, InterruptedError, ReadOnlyViolation } from '../../scripts/deploy/policies';
 import { armClientsOver } from './fakeArm';
 
 type Answer = { status: number; headers?: Record<string, string>; body?: unknown } | 'hang';
@@ -225,5 +234,82 @@ describe('requests in flight are bounded over all clients; after a stop, queued 
     expect(b.status === 'rejected' && b.reason).toBeInstanceOf(InterruptedError);
     expect(r).toMatchObject({ status: 'fulfilled', value: { status: 200 } });
     expect(seen).toEqual(['PUT', 'GET']);
+  });
+});
+
+describe('per-attempt deadline over the real Node transport', () => {
+  /** a local port nobody listens on: the connection is refused at once */
+  async function refusedPort(): Promise<number> {
+    const srv = net.createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => srv.close(() => r()));
+    return port;
+  }
+  /** the timers armed (through the global setTimeout, as the SDK transport does) and neither fired nor cleared */
+  function armedTimers() {
+    const realSet = global.setTimeout;
+    const realClear = global.clearTimeout;
+    const armed = new Set<unknown>();
+    const set = jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      const h = realSet(() => {
+        armed.delete(h);
+        fn();
+      }, ms);
+      armed.add(h);
+      return h;
+    }) as typeof setTimeout);
+    const clear = jest.spyOn(global, 'clearTimeout').mockImplementation(((h: NodeJS.Timeout) => {
+      armed.delete(h);
+      realClear(h);
+    }) as typeof clearTimeout);
+    return { armed, restore: () => (set.mockRestore(), clear.mockRestore()) };
+  }
+
+  it('a refused connection leaves no timer behind (the SDK transport leaks its own request.timeout timer)', async () => {
+    const url = `http://127.0.0.1:${await refusedPort()}/`;
+    const timers = armedTimers();
+    try {
+      const pipeline = createEmptyPipeline();
+      pipeline.addPolicy(deadlinePolicy(60_000, () => new Error('no answer in time')));
+      await expect(
+        pipeline.sendRequest(createDefaultHttpClient(), createPipelineRequest({ url, allowInsecureConnection: true })),
+      ).rejects.toThrow(/ECONNREFUSED/);
+      expect(timers.armed.size).toBe(0);
+
+      // why: the transport's own timeout stays armed after the same failure (a 60 s one held `btg deploy` open 60 s)
+      const leaky = createPipelineRequest({ url, allowInsecureConnection: true, timeout: 300 });
+      await expect(createEmptyPipeline().sendRequest(createDefaultHttpClient(), leaky)).rejects.toThrow(/ECONNREFUSED/);
+      expect(timers.armed.size).toBe(1);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(timers.armed.size).toBe(0);
+    } finally {
+      timers.restore();
+    }
+  });
+
+  it('the deadline aborts a request that gets no answer, as its own error; the caller`s abort stays an abort', async () => {
+    const srv = net.createServer(() => {
+      /* accepts and never answers */
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(srv.address() as net.AddressInfo).port}/`;
+    try {
+      const pipeline = createEmptyPipeline();
+      pipeline.addPolicy(deadlinePolicy(150, () => new Error('no answer in time')));
+      const send = (abortSignal?: AbortSignal) =>
+        pipeline.sendRequest(
+          createDefaultHttpClient(),
+          createPipelineRequest({ url, allowInsecureConnection: true, abortSignal }),
+        );
+      await expect(send()).rejects.toThrow('no answer in time');
+      const user = new AbortController();
+      setTimeout(() => user.abort(), 20);
+      await expect(send(user.signal)).rejects.toMatchObject({ name: 'AbortError' });
+    } finally {
+      srv.close();
+      // the never-answered sockets
+      await new Promise((r) => setTimeout(r, 10));
+    }
   });
 });
