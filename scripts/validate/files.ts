@@ -225,9 +225,47 @@ function canUseWorkers(): boolean {
   return __filename.endsWith('.js') && fs.existsSync(path.join(__dirname, 'worker.js'));
 }
 
-/** Cores not busy with other work (1-minute load average), at least one: a worker pays only on a spare core. */
-export function spareCores(cores = os.availableParallelism?.() ?? os.cpus().length, load = os.loadavg()[0]): number {
-  return Math.max(1, Math.min(cores, Math.ceil(cores - load)));
+/** What the machine's cores and this process had spent by `at` (ms; os.cpus() counts in 10 ms ticks). */
+export interface CpuSample {
+  at: number;
+  busy: number;
+  idle: number;
+  own: number;
+}
+export function cpuSample(): CpuSample {
+  let busy = 0;
+  let idle = 0;
+  for (const { times: t } of os.cpus()) {
+    busy += t.user + t.nice + t.sys + t.irq;
+    idle += t.idle;
+  }
+  const u = process.cpuUsage();
+  return { at: performance.now(), busy, idle, own: (u.user + u.system) / 1000 };
+}
+/** taken when this module loads: what other processes do while btg starts up is what they will go on doing */
+const startSample = cpuSample();
+
+/**
+ * Cores' worth of CPU that other processes used between two samples (this process's own use taken out), or undefined
+ * when less than 150 ms passed (too few 10 ms ticks to tell).
+ */
+export function busyElsewhere(since: CpuSample, now: CpuSample): number | undefined {
+  const elapsed = now.at - since.at;
+  if (elapsed < 150) return undefined;
+  return Math.max(0, now.busy - since.busy - (now.own - since.own)) / elapsed;
+}
+
+/**
+ * Cores not busy with other work, at least one: a worker pays only on a spare core. `elsewhere` is measured over the
+ * time btg has been running (busyElsewhere); without a measure, the 1-minute load average stands in. The load
+ * average alone lags by minutes: right after a heavy job ends it still reads "busy" and `btg validate` ran a
+ * thousand files on one thread of an idle machine.
+ */
+export function spareCores(
+  cores = os.availableParallelism?.() ?? os.cpus().length,
+  elsewhere = busyElsewhere(startSample, cpuSample()) ?? os.loadavg()[0],
+): number {
+  return Math.max(1, Math.min(cores, Math.ceil(cores - elsewhere - 0.25)));
 }
 
 /** Threads for `files` files: `jobs` when given (1 = in-process), else one per spare core; one per 24 files at most. */
