@@ -214,11 +214,12 @@ export interface ValidateFilesResult {
 }
 
 /**
- * Files per thread below which no worker is started. A worker's start (its own Kusto.Language bridge, global state and
- * validator modules) costs about as much CPU as analysing 15-20 files of average size; tables are declared lazily
- * (only those a query names), so a large --schemas set no longer adds to it.
+ * Files per thread below which no worker is started. A worker's start (its own Kusto.Language bridge, its static
+ * tables and its JIT warm-up, ~1.8 s of CPU) costs what the warm main thread spends on 60-80 average files, and two
+ * isolates analysing at once each run ~25% slower on 2 cores (their garbage collectors compete). Measured on 2 cores:
+ * 36 files took 1.46x the single-threaded loop with a worker and 1.03x without; 1,000 files 0.71-0.77x with one.
  */
-export const MIN_FILES_PER_WORKER = 24;
+export const MIN_FILES_PER_WORKER = 100;
 
 function canUseWorkers(): boolean {
   // Workers load the compiled worker script; under ts-jest (running .ts sources) stay in-process.
@@ -247,29 +248,37 @@ const startSample = cpuSample();
 
 /**
  * Cores' worth of CPU that other processes used between two samples (this process's own use taken out), or undefined
- * when less than 150 ms passed (too few 10 ms ticks to tell).
+ * when less than `minMs` passed (too few 10 ms ticks to tell).
  */
-export function busyElsewhere(since: CpuSample, now: CpuSample): number | undefined {
+export function busyElsewhere(since: CpuSample, now: CpuSample, minMs = 150): number | undefined {
   const elapsed = now.at - since.at;
-  if (elapsed < 150) return undefined;
+  if (elapsed < minMs) return undefined;
   return Math.max(0, now.busy - since.busy - (now.own - since.own)) / elapsed;
 }
 
-/**
- * Cores not busy with other work, at least one: a worker pays only on a spare core. `elsewhere` is measured over the
- * time btg has been running (busyElsewhere); without a measure, the 1-minute load average stands in. The load
- * average alone lags by minutes: right after a heavy job ends it still reads "busy" and `btg validate` ran a
- * thousand files on one thread of an idle machine.
- */
-export function spareCores(
-  cores = os.availableParallelism?.() ?? os.cpus().length,
-  elsewhere = busyElsewhere(startSample, cpuSample()) ?? os.loadavg()[0],
-): number {
+/** Cores not busy with other work (`elsewhere`: cores' worth used by other processes), at least one. */
+export function spareCores(cores: number, elsewhere: number): number {
   return Math.max(1, Math.min(cores, Math.ceil(cores - elsewhere - 0.25)));
 }
 
+/**
+ * Spare cores, measured: what other processes used since btg started (busyElsewhere), waiting until 150 ms have passed
+ * when it started just now. Not the 1-minute load average, which lags by minutes: right after a heavy job ended it
+ * still read "busy", and `btg validate` ran a thousand files on one thread of an idle machine.
+ */
+export async function measuredSpareCores(since = startSample, minMs = 150): Promise<number> {
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  if (cores < 2) return 1;
+  let now = cpuSample();
+  if (now.at - since.at < minMs) {
+    await new Promise((r) => setTimeout(r, minMs - (now.at - since.at)));
+    now = cpuSample();
+  }
+  return spareCores(cores, busyElsewhere(since, now, minMs) ?? os.loadavg()[0]);
+}
+
 /** Threads for `files` files: `jobs` when given (1 = in-process), else one per spare core; one per 24 files at most. */
-export function threadsFor(files: number, jobs?: number, spare = spareCores()): number {
+export function threadsFor(files: number, jobs: number | undefined, spare: number): number {
   return Math.max(1, Math.min(jobs ?? spare, Math.floor(files / MIN_FILES_PER_WORKER) + 1));
 }
 
@@ -279,7 +288,11 @@ export async function validateContentFiles(
 ): Promise<ValidateFilesResult> {
   const sources = [...(opts.schemas ?? []), ...(opts.schemasDir ? [opts.schemasDir] : [])];
   const schemaSet = opts.schemaSet ?? (sources.length ? loadSchemaSources(sources) : undefined);
-  const threads = canUseWorkers() ? threadsFor(files.length, opts.jobs) : 1;
+  // measured only when a worker could be started (what the measure may cost: up to 150 ms)
+  const threads =
+    !canUseWorkers() || threadsFor(files.length, opts.jobs, Infinity) === 1
+      ? 1
+      : threadsFor(files.length, opts.jobs, opts.jobs ? Infinity : await measuredSpareCores());
   const results = await runPool(files, threads, schemaSet);
   return {
     diagnostics: [
