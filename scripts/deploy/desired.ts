@@ -106,6 +106,15 @@ function recordHash(marker: KindSpec['marker'], body: Json, hash: string): void 
 
 export class DesiredError extends Error {}
 
+function isHttpsUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'https:' && !!u.hostname;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The desired items of one workspace, in deploy order. Throws DesiredError for a pack that cannot be deployed
  * (duplicate keys, a placeholder without a value).
@@ -125,7 +134,19 @@ export function desiredItems(
       );
     seen.set(k, r);
   }
-  const missing = [...placeholdersUsed(resources)].filter((p) => !values[p as keyof TargetValues]);
+  const used = placeholdersUsed(resources);
+  if (used.has('alertWebhookUri')) {
+    // a secret: the message never holds the value
+    if (!values.alertWebhookUri)
+      throw new DesiredError(
+        'notify.webhook is true: set BTG_ALERT_WEBHOOK_URI to the webhook URL that receives the alerts (a secret: it is never written to a file or printed)',
+      );
+    if (!isHttpsUrl(values.alertWebhookUri))
+      throw new DesiredError(
+        'BTG_ALERT_WEBHOOK_URI: expected an https:// URL (the value is not shown: it is a secret)',
+      );
+  }
+  const missing = [...used].filter((p) => !values[p as keyof TargetValues]);
   if (missing.length)
     throw new DesiredError(`no value for ${missing.map((m) => `{${m}}`).join(', ')} in workspace ${ids.workspaceName}`);
 

@@ -38,6 +38,8 @@ export interface DeploySettings {
   sentinelPrincipalId?: string;
   /** look the Sentinel service principal up in Microsoft Graph (off with BTG_ACCESS_TOKEN or a custom endpoint) */
   graphLookup?: boolean;
+  /** the action group's webhook URL for notify.webhook (else BTG_ALERT_WEBHOOK_URI); a secret */
+  alertWebhookUri?: string;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -150,6 +152,7 @@ export async function planDeployment(
           tenantId,
           location: facts.location,
           workspaceName: ws.ids.workspaceName,
+          alertWebhookUri: settings.alertWebhookUri ?? (process.env.BTG_ALERT_WEBHOOK_URI?.trim() || undefined),
         };
         const desired = desiredItems(input.resources, ws.ids, values, input.packId);
         const snapshot = await readDeployed(c, ws, desired, limit, rgCache);

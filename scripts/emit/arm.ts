@@ -69,8 +69,32 @@ export interface ArmTemplate {
   outputs?: Record<string, unknown>;
 }
 
+/** The secure parameter of the webhook URL (notify.webhook): supplied at deployment, in no file. */
+export const WEBHOOK_PARAMETER = 'alertWebhookUri';
+
+/**
+ * An action group's webhook receivers whose URL is the webhook parameter: in ARM, an empty parameter (its default)
+ * means no receiver, so the same template deploys with or without a webhook.
+ */
+function optionalWebhookReceivers(resource: Record<string, unknown>): void {
+  const props = resource.properties as Record<string, unknown> | undefined;
+  const receivers = props?.webhookReceivers;
+  if (!Array.isArray(receivers) || !receivers.length) return;
+  const p = `parameters('${WEBHOOK_PARAMETER}')`;
+  const objects = receivers.map(
+    (r: Record<string, unknown>) =>
+      `createObject(${Object.entries(r)
+        .map(([k, v]) => `${q(k)}, ${v === `[${p}]` ? p : typeof v === 'string' ? q(v) : String(v)}`)
+        .join(', ')})`,
+  );
+  props!.webhookReceivers = `[if(empty(${p}), createArray(), createArray(${objects.join(', ')}))]`;
+}
+
 export function armTemplate(resources: WorkspaceResource[], description: string): ArmTemplate {
   const needsLocation = resources.some((r) => placeholdersIn(r.body).has('location'));
+  const needsWebhook = resources.some((r) => placeholdersIn(r.body).has('alertWebhookUri'));
+  const armResources = resources.map((r) => armResource(r, resources));
+  if (needsWebhook) for (const r of armResources) optionalWebhookReceivers(r);
   return {
     $schema: ARM_SCHEMA,
     contentVersion: '1.0.0.0',
@@ -89,7 +113,19 @@ export function armTemplate(resources: WorkspaceResource[], description: string)
             },
           }
         : {}),
+      ...(needsWebhook
+        ? {
+            [WEBHOOK_PARAMETER]: {
+              type: 'securestring',
+              defaultValue: '',
+              metadata: {
+                description:
+                  'URL of a webhook that receives the alerts (common alert schema), e.g. an on-call service. A secret: pass it at deployment, never in a file. Empty: no webhook.',
+              },
+            },
+          }
+        : {}),
     },
-    resources: resources.map((r) => armResource(r, resources)),
+    resources: armResources,
   };
 }

@@ -12,7 +12,7 @@ import type { Emitted, Emitter } from './pack';
 import { PACK_ID_TAG, packIdOf, packNames } from '../content/ids';
 import { MonitorAlertContent } from '../content/monitorAlert';
 import { Config } from '../config/schema';
-import { armTemplate, ArmTemplate } from './arm';
+import { armTemplate } from './arm';
 import { kqlString } from '../kql/literals';
 import { ph } from './placeholders';
 import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
@@ -28,13 +28,10 @@ export const ACTION_GROUP_SHORT_NAME = 'btg-alert';
 export const hasActionGroupReceivers = (config: Config): boolean =>
   config.notify.emails.length + config.notify.sms.length + config.notify.voice.length > 0 || config.notify.webhook;
 
-/** The webhook receiver's URL: a secure parameter of the ARM template, never a value in a file (notify.webhook). */
-export const WEBHOOK_PARAMETER = 'alertWebhookUri';
-
 /**
  * The action group of the pack's Azure Monitor alerts (the sign-in alert and the response-failure alert): mails,
- * SMS and voice calls from notify.emails / notify.sms / notify.voice. The webhook receiver, when notify.webhook is
- * true, is added by the ARM template from its secure parameter (withWebhookParameter): its URL is a secret.
+ * SMS and voice calls from notify.emails / notify.sms / notify.voice, and the webhook receiver when notify.webhook is
+ * true, whose URL (a secret) is a deploy-time placeholder.
  */
 export function actionGroupResource(templateId: string, config: Config, packId: string): WorkspaceResource {
   return makeResource({
@@ -66,32 +63,15 @@ export function actionGroupResource(templateId: string, config: Config, packId: 
           countryCode: n.countryCode,
           phoneNumber: n.phoneNumber,
         })),
-        webhookReceivers: [],
+        // the URL is a placeholder: a secure parameter in ARM, BTG_ALERT_WEBHOOK_URI for btg deploy (placeholders.ts)
+        webhookReceivers: config.notify.webhook
+          ? [{ name: 'webhook-1', serviceUri: ph('alertWebhookUri'), useCommonAlertSchema: true }]
+          : [],
         logicAppReceivers: [],
         armRoleReceivers: [],
       },
     },
   });
-}
-
-/**
- * The ARM template with the webhook receiver from a secure parameter (empty: no receiver), for notify.webhook: the
- * URL carries its key, so it is supplied at deployment (`--parameters alertWebhookUri=...`) and is in no file.
- */
-export function withWebhookParameter(template: ArmTemplate): ArmTemplate {
-  const ag = template.resources.find((r) => r.type === 'Microsoft.Insights/actionGroups');
-  if (!ag) return template;
-  template.parameters[WEBHOOK_PARAMETER] = {
-    type: 'securestring',
-    defaultValue: '',
-    metadata: {
-      description:
-        'URL of a webhook that receives the alerts (common alert schema), e.g. an on-call service. A secret: pass it at deployment, never in a file. Empty: no webhook.',
-    },
-  };
-  (ag.properties as Record<string, unknown>).webhookReceivers =
-    `[if(empty(parameters('${WEBHOOK_PARAMETER}')), createArray(), createArray(createObject('name', 'webhook-1', 'serviceUri', parameters('${WEBHOOK_PARAMETER}'), 'useCommonAlertSchema', true)))]`;
-  return template;
 }
 
 export function monitorAlertResource(
@@ -264,7 +244,7 @@ export const monitorAlertEmitter: Emitter = (pack): Emitted => {
       id: alert.name,
       name: m.subject,
       path: `arm/monitor/${m.templateId}.json`,
-      content: json(config.notify.webhook ? withWebhookParameter(t) : t),
+      content: json(t),
     });
   });
   if (automation.length) {
@@ -285,7 +265,7 @@ export const monitorAlertEmitter: Emitter = (pack): Emitted => {
       id: alert.name,
       name: RESPONSE_FAILURE_ALERT.name,
       path: `arm/monitor/${RESPONSE_FAILURE_ALERT.templateId}.json`,
-      content: json(config.notify.webhook ? withWebhookParameter(t) : t),
+      content: json(t),
     });
   }
   return out;

@@ -11,6 +11,9 @@ export const PLACEHOLDERS = {
   tenantId: 'subscription().tenantId',
   location: "parameters('location')",
   workspaceName: "parameters('workspace')",
+  // notify.webhook: the receiver's URL carries its key, so it is no value of any file: a secure parameter of the ARM
+  // templates, BTG_ALERT_WEBHOOK_URI for btg deploy
+  alertWebhookUri: "parameters('alertWebhookUri')",
 } as const;
 export type PlaceholderName = keyof typeof PLACEHOLDERS;
 
@@ -29,6 +32,8 @@ export interface TargetValues {
   tenantId: string;
   location: string;
   workspaceName: string;
+  /** the action group's webhook URL (notify.webhook), a secret; needed only when a body uses it */
+  alertWebhookUri?: string;
 }
 
 /** The placeholder for a target value, e.g. `ph('workspaceResourceId', '/providers/...')`. */

@@ -27,6 +27,7 @@ const reorder = () => {
 /** Environment variables whose values are secrets wherever they show up. */
 export const SECRET_ENV = [
   'BTG_ACCESS_TOKEN',
+  'BTG_ALERT_WEBHOOK_URI',
   'AZURE_CLIENT_SECRET',
   'AZURE_CLIENT_CERTIFICATE_PASSWORD',
   'AZURE_PASSWORD',
@@ -171,7 +172,7 @@ export function redactText(text: string, extraSecrets: readonly (string | undefi
 
 /** Keys whose string values are secret whatever they look like. */
 const SECRET_KEY =
-  /^(password|passwd|pwd|secret|client_?secret|api_?key|access_?key|account_?key|shared_?access_?key|access_?token|refresh_?token|id_?token|token|sas|sas_?token|sig|signature|connection_?string|secure_?value|private_?key|webhook_?url|webhook_?key)$/i;
+  /^(password|passwd|pwd|secret|client_?secret|api_?key|access_?key|account_?key|shared_?access_?key|access_?token|refresh_?token|id_?token|token|sas|sas_?token|sig|signature|connection_?string|secure_?value|private_?key|webhook_?url|webhook_?key|service_?uri)$/i;
 
 /** Whether a dotted field path (`properties.parameters.password.value`, `a[0].sig`) passes through a secret-named key. */
 export function isSecretPath(path: string): boolean {

@@ -491,6 +491,15 @@ function validateActionGroup(body: Json): void {
   requireType(props, 'enabled', 'boolean');
   if (typeof props.groupShortName !== 'string' || props.groupShortName.length > 12)
     throw badRequest(`groupShortName must be at most 12 characters, got ${JSON.stringify(props.groupShortName)}.`);
+  // WebhookReceiver: name and serviceUri are required (the REST specification's required list)
+  const hooks = props.webhookReceivers;
+  if (hooks !== undefined && !Array.isArray(hooks)) throw badRequest('webhookReceivers must be an array.');
+  for (const [i, h] of ((hooks ?? []) as unknown[]).entries()) {
+    const r = isObject(h) ? h : {};
+    for (const k of ['name', 'serviceUri'])
+      if (typeof r[k] !== 'string' || !(r[k] as string).length)
+        throw badRequest(`webhookReceivers[${i}].${k} is required.`);
+  }
 }
 
 function validateWorkbook(body: Json, ctx: PutContext): void {
