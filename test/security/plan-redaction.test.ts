@@ -50,9 +50,8 @@ const changes = [
 test('the text plan masks keys in changed values and keeps the rest readable', () => {
   const text = formatPlanText(planWith(changes));
   for (const secret of [OLD_SIG, NEW_SIG, TEAMS_KEY, PASSWORD]) expect(text).not.toContain(secret);
-  expect(text).toContain(
-    'properties.webhookReceivers[0].serviceUri: "https://a.logic.azure.com/w?sig=***" → "https://a.logic.azure.com/w?sig=***"',
-  );
+  // a webhook receiver's URL is its key, whatever it looks like: masked whole
+  expect(text).toContain('properties.webhookReceivers[0].serviceUri: "***" → "***"');
   expect(text).toContain('properties.parameters.password.value: "***" → "***"');
   expect(text).toContain('properties.displayName: "Old name" → "BTG alert"');
   expect(showChange(changes[3])).toBe('properties.receivers: [{"serviceUri":"https://h.example/hook?code=***"}] → []');
