@@ -222,7 +222,7 @@ export interface ValidateFilesResult {
 export const MIN_FILES_PER_WORKER = 100;
 
 function canUseWorkers(): boolean {
-  // Workers load the compiled worker script; under ts-jest (running .ts sources) stay in-process.
+  // Workers load the compiled worker script; under Jest (running .ts sources) stay in-process.
   return __filename.endsWith('.js') && fs.existsSync(path.join(__dirname, 'worker.js'));
 }
 
@@ -277,7 +277,7 @@ export async function measuredSpareCores(since = startSample, minMs = 150): Prom
   return spareCores(cores, busyElsewhere(since, now, minMs) ?? os.loadavg()[0]);
 }
 
-/** Threads for `files` files: `jobs` when given (1 = in-process), else one per spare core; one per 24 files at most. */
+/** Threads for `files` files: `jobs` when given (1 = in-process), else one per spare core; one per MIN_FILES_PER_WORKER files at most. */
 export function threadsFor(files: number, jobs: number | undefined, spare: number): number {
   return Math.max(1, Math.min(jobs ?? spare, Math.floor(files / MIN_FILES_PER_WORKER) + 1));
 }
