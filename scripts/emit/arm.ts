@@ -1,5 +1,5 @@
 /** ARM templates from resource descriptions: one per artifact and one for the whole pack. */
-import { armExpressionFor, isPlaceholder, placeholdersIn } from './placeholders';
+import { armExpressionFor, isPlaceholder, placeholdersIn, WEBHOOK_PARAMETER } from './placeholders';
 import { WorkspaceResource } from './resources';
 
 export const ARM_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
@@ -68,9 +68,6 @@ export interface ArmTemplate {
   resources: Record<string, unknown>[];
   outputs?: Record<string, unknown>;
 }
-
-/** The secure parameter of the webhook URL (notify.webhook): supplied at deployment, in no file. */
-export const WEBHOOK_PARAMETER = 'alertWebhookUri';
 
 /**
  * An action group's webhook receivers whose URL is the webhook parameter: in ARM, an empty parameter (its default)

@@ -4,6 +4,9 @@
  * prefix. A config string can therefore never be taken for one: `tenantName: "{subscriptionId}"` stays that text.
  * ARM templates turn placeholders into template expressions; the deploy layer substitutes the target's values.
  */
+/** The secure ARM parameter of the webhook URL (notify.webhook): supplied at deployment, in no file. */
+export const WEBHOOK_PARAMETER = 'alertWebhookUri';
+
 export const PLACEHOLDERS = {
   workspaceResourceId: "resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspace'))",
   resourceGroupId: 'resourceGroup().id',
@@ -13,7 +16,7 @@ export const PLACEHOLDERS = {
   workspaceName: "parameters('workspace')",
   // notify.webhook: the receiver's URL carries its key, so it is no value of any file: a secure parameter of the ARM
   // templates, BTG_ALERT_WEBHOOK_URI for btg deploy
-  alertWebhookUri: "parameters('alertWebhookUri')",
+  alertWebhookUri: `parameters('${WEBHOOK_PARAMETER}')`,
 } as const;
 export type PlaceholderName = keyof typeof PLACEHOLDERS;
 

@@ -30,17 +30,19 @@ fs.writeFileSync(
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const actionGroups = () => cli.emu.store.list({ typeKey: 'microsoft.insights/actiongroups' });
-const withHook = async (value: string | undefined, args: string[]) => {
+/** `fn` with BTG_ALERT_WEBHOOK_URI set to `value` (undefined: unset), restored after */
+async function withEnvHook<T>(value: string | undefined, fn: () => T | Promise<T>): Promise<T> {
   const saved = process.env.BTG_ALERT_WEBHOOK_URI;
   if (value === undefined) delete process.env.BTG_ALERT_WEBHOOK_URI;
   else process.env.BTG_ALERT_WEBHOOK_URI = value;
   try {
-    return await cli.btg(cfg, args);
+    return await fn();
   } finally {
     if (saved === undefined) delete process.env.BTG_ALERT_WEBHOOK_URI;
     else process.env.BTG_ALERT_WEBHOOK_URI = saved;
   }
-};
+}
+const withHook = (value: string | undefined, args: string[]) => withEnvHook(value, () => cli.btg(cfg, args));
 
 test('without BTG_ALERT_WEBHOOK_URI the workspace is not deployed, and the message says what to set', async () => {
   const r = await withHook(undefined, ['deploy', '--yes']);
@@ -82,16 +84,8 @@ test('deploy sets the receiver from the environment; plan, deploy and the plan J
   }
 });
 
-test('the ARM templates (the Monitor alerts and the whole pack) take the URL as a secure parameter; no artifact holds one', () => {
-  const saved = process.env.BTG_ALERT_WEBHOOK_URI;
-  process.env.BTG_ALERT_WEBHOOK_URI = HOOK;
-  let artifacts: { path: string; content: string }[];
-  try {
-    artifacts = emitPack(loadConfiguredPack(cfg).pack!).artifacts;
-  } finally {
-    if (saved === undefined) delete process.env.BTG_ALERT_WEBHOOK_URI;
-    else process.env.BTG_ALERT_WEBHOOK_URI = saved;
-  }
+test('the ARM templates (the Monitor alerts and the whole pack) take the URL as a secure parameter; no artifact holds one', async () => {
+  const artifacts = await withEnvHook(HOOK, () => emitPack(loadConfiguredPack(cfg).pack!).artifacts);
   const receivers =
     "[if(empty(parameters('alertWebhookUri')), createArray(), createArray(createObject('name', 'webhook-1', 'serviceUri', parameters('alertWebhookUri'), 'useCommonAlertSchema', true)))]";
   for (const file of ['arm/breakglass-sentinel.json', 'arm/monitor/btg-signin-monitor-alert.json']) {
