@@ -118,10 +118,12 @@ export const RuleTest = z
     /**
      * expect: fire only: values one alert (result row) must carry, checked by the offline evaluator. `entities` keys
      * are `<entityType>.<identifier>` of the rule's entityMappings, `customDetails` keys the rule's customDetails keys;
-     * values compare as Kusto's tostring() of the column.
+     * values compare as Kusto's tostring() of the column. `severity` is the alert's severity: the value of the rule's
+     * alertDetailsOverride.alertSeverityColumnName, or the rule's own severity when it has none.
      */
     alert: z
       .object({
+        severity: z.enum(['Informational', 'Low', 'Medium', 'High']).optional(),
         entities: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
         customDetails: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
       })

@@ -220,6 +220,13 @@ function alertProblems(c: PlannedCase, item: RuleItem, result: Table, accounts?:
     if (!column) problems.push(`alert.customDetails.${key}: the rule has no custom detail ${key}`);
     else expected.push({ label: `custom detail ${key} (column ${column})`, column, value: rewrite(value) });
   }
+  if (want.severity) {
+    // a dynamic severity comes from a result column; without one every alert has the rule's own severity
+    const column = item.rule.alertDetailsOverride?.alertSeverityColumnName;
+    if (column) expected.push({ label: `severity (column ${column})`, column, value: want.severity });
+    else if (item.rule.severity !== want.severity)
+      problems.push(`alert.severity: expected ${want.severity}, the rule's alerts are ${item.rule.severity}`);
+  }
   if (problems.length || !expected.length) return problems;
   const matches = result.rows.some((r) => expected.every((e) => toKString(r[e.column] ?? null) === e.value));
   if (!matches) {

@@ -143,6 +143,33 @@ describe('a rule whose filter is broken on purpose fails the pack test (negative
       /entity Account\.AadUserId \(column UserId\): expected "00000000-0000-4000-8000-000000000bad", the alerts have "00000000-0000-4000-8000-00000000b701"/,
     );
   });
+
+  it('an alert severity expectation reads the severity column, or the rule severity when it has none', () => {
+    const withColumn = pack.rules.find((r) => r.templateId === 'btg-auth-methods-policy-changed')!;
+    const medium = withColumn.tests.find((t) => t.alert?.severity === 'Medium')!;
+    const high = withColumn.tests.find((t) => t.alert?.severity === 'High')!;
+    const flipped = {
+      ...withColumn,
+      tests: [
+        { ...medium, alert: { severity: 'High' as const } },
+        { ...high, alert: { severity: 'High' as const } },
+      ],
+    };
+    const dynamic = packOffenders(runPack(pack, example, { rules: [flipped] }));
+    expect(dynamic).toHaveLength(1);
+    expect(dynamic[0]).toMatch(/severity \(column AlertSeverity\): expected "High", the alerts have "Medium"/);
+
+    const fixed = pack.rules.find((r) => r.templateId === 'btg-interactive-signin')!;
+    expect(fixed.rule.alertDetailsOverride?.alertSeverityColumnName).toBeUndefined();
+    const fire = fixed.tests.find((t) => t.expect === 'fire')!;
+    const other = fixed.rule.severity === 'Low' ? 'Medium' : 'Low';
+    const wrong = { ...fixed, tests: [{ ...fire, alert: { severity: other as 'Low' } }] };
+    expect(packOffenders(runPack(pack, example, { rules: [wrong] })).join('\n')).toMatch(
+      new RegExp(`alert\\.severity: expected ${other}, the rule's alerts are ${fixed.rule.severity}`),
+    );
+    const right = { ...fixed, tests: [{ ...fire, alert: { severity: fixed.rule.severity as 'High' } }] };
+    expect(packOffenders(runPack(pack, example, { rules: [right] }))).toEqual([]);
+  });
 });
 
 describe("every query of the pack is within the offline scope, and its result has the analyzer's columns", () => {
