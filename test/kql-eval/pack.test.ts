@@ -75,7 +75,8 @@ const packs: [string, Pack][] = [
 describe.each(packs)("the pack's rule tests executed offline, %s", (_mode, pack) => {
   let report: OfflineReport;
   beforeAll(() => {
-    report = runPack(pack, example);
+    // with the mutation run: its score per rule is a goal of the pack (>= 80%), checked below
+    report = runPack(pack, example, { mutate: true });
   });
 
   it('has rules with fire and no-fire cases (the assertion below is not vacuous)', () => {
@@ -93,6 +94,18 @@ describe.each(packs)("the pack's rule tests executed offline, %s", (_mode, pack)
 
   it('every case of every rule comes out as it says (fire / no-fire, alert values)', () => {
     expect(packOffenders(report)).toEqual([]);
+  });
+
+  it("every rule's rows kill at least 80% of its query's mutants", () => {
+    const scored = report.rules.filter((r) => r.mutation && !r.mutation.notScored);
+    expect(scored.length).toBe(report.rules.filter((r) => r.cases.length).length);
+    const weak = scored
+      .filter((r) => r.mutation!.score < 0.8)
+      .map(
+        (r) =>
+          `${r.templateId}: ${r.mutation!.killed}/${r.mutation!.total}; survivors:\n    ${r.mutation!.survivors.join('\n    ')}`,
+      );
+    expect(weak).toEqual([]);
   });
 });
 
