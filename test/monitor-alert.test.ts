@@ -12,6 +12,9 @@ import { defaultAnalyzer } from '../scripts/kql/analyzer';
 import { validateMonitorAlerts } from '../scripts/validate/pack';
 import { codes, packWith, folderWith, packFor } from './helpers/content';
 import { configWith, exampleConfig, WATCHLIST_CONFIG } from './helpers/pack';
+import { compileQuery, evaluate, table } from '../scripts/kql/eval';
+import { bundledSchemas } from '../scripts/kql/schemas';
+import { contentId } from '../scripts/content/ids';
 
 jest.setTimeout(60_000);
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -297,6 +300,84 @@ describe('phones, webhook and the response-failure alert (issue 14 items 3, 4)',
           .properties as Json
       ).actions.actionGroups,
     ).toEqual(p.actions.actionGroups);
+  });
+
+  it('the playbook-failure alert fires on the SentinelHealth records a failed pack response writes, and only on those', () => {
+    // record shapes from the Microsoft Sentinel health tables reference: "Automation rule run" (Success, Partial
+    // success, Failure; SentinelResourceId = the rule's ARM id) and "Playbook was triggered" (on-demand runs only)
+    const q: string = (failure.body.properties as Json).criteria.allOf[0].query;
+    const packId = packIdOf(pack.config);
+    const WS = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/ws';
+    const created = contentId('automationRule', 'btg-incident-created');
+    const added = contentId('automationRule', 'btg-incident-alert-added');
+    const ruleRecord = (name: string, guid: string, status: string, reason = '') => ({
+      OperationName: 'Automation rule run',
+      SentinelResourceType: 'Automation rule',
+      SentinelResourceName: name,
+      SentinelResourceId: `${WS}/providers/Microsoft.SecurityInsights/automationRules/${guid}`,
+      Status: status,
+      Description: reason,
+      ExtendedProperties: { TriggeredOn: 'Incident', TriggeredWhen: 'Created', TotalActions: 9 },
+    });
+    const playbookRecord = (name: string, status: string) => ({
+      OperationName: 'Playbook was triggered',
+      SentinelResourceType: 'Playbook',
+      SentinelResourceName: name,
+      SentinelResourceId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.Logic/workflows/${name}`,
+      Status: status,
+    });
+    const records: [string, Json, boolean][] = [
+      [
+        'pack rule, playbook not triggered',
+        ruleRecord(
+          'Break-glass: label, assign, add tasks and run the playbooks (incident created)',
+          created,
+          'Partial success',
+          'Could not trigger playbook: btg-notify-enrich. Microsoft Sentinel is missing permissions to run it.',
+        ),
+        true,
+      ],
+      [
+        'pack rule renamed in the portal, failed',
+        ruleRecord('Renamed by someone', added.toUpperCase(), 'Failure'),
+        true,
+      ],
+      ['pack rule, success', ruleRecord('Break-glass: x', created, 'Success'), false],
+      ['pack playbook run on demand, failed', playbookRecord(`btg-notify-enrich-${packId}`, 'Failure'), true],
+      [
+        "another tenant's rule, failed",
+        ruleRecord('SOC triage', '00000000-0000-4000-8000-00000000abcd', 'Failure'),
+        false,
+      ],
+      ["another config's playbook, failed", playbookRecord('btg-notify-enrich-otherpck', 'Failure'), false],
+      [
+        'analytics rule run of the pack, failed (not a response failure)',
+        { ...ruleRecord('x', created, 'Failure'), SentinelResourceType: 'Analytics rule' },
+        false,
+      ],
+    ];
+    const NOW = Date.parse('2026-12-01T12:00:00Z');
+    const cols = bundledSchemas().SentinelHealth.map((c) => ({
+      name: c.name,
+      type: c.type === 'int' ? 'long' : c.type,
+    }));
+    const c = compileQuery(q, defaultAnalyzer());
+    expect([c.errors, c.unsupported]).toEqual([[], []]);
+    const fired = (r: Json, ingestedAgo: number) =>
+      evaluate(c, {
+        tables: {
+          SentinelHealth: table(
+            cols,
+            [Object.fromEntries(cols.map((col) => [col.name, (r[col.name] ?? null) as never]))],
+            [NOW - ingestedAgo],
+          ),
+        },
+        functions: {},
+        now: NOW,
+      }).rows.length > 0;
+    for (const [what, r, fires] of records) expect({ what, fires: fired(r, 60_000) }).toEqual({ what, fires });
+    // each record once: one ingested before the last 5 minutes was seen by the previous evaluation
+    expect(fired(records[0][1], 6 * 60_000)).toBe(false);
   });
 
   it('the webhook is a secure deploy-time parameter of the ARM template, never a value in a file', () => {

@@ -145,20 +145,34 @@ export const RESPONSE_FAILURE_ALERT = {
 } as const;
 
 /**
- * Failed runs of the pack's response in Microsoft Sentinel's health table: an automation rule of the pack that did
- * not run (or whose actions failed), or one of its playbooks that could not be triggered. SentinelHealth needs
- * Sentinel health monitoring turned on (Settings > Settings > Auditing and health monitoring).
+ * Failed runs of the pack's response in Microsoft Sentinel's health table (record shape: Microsoft Sentinel health
+ * tables reference, "SentinelHealth table columns schema" and "Automation rules" extended properties):
+ * - `Automation rule run` (SentinelResourceType "Automation rule"), Status Success / Partial success / Failure: one
+ *   record per run of a rule; a playbook the rule could not trigger (missing Automation Contributor, disabled Logic
+ *   App ...) makes the run "Partial success" (or "Failure" when it was the first action). SentinelResourceName is the
+ *   rule's name, SentinelResourceId its ARM id (ending in the rule's GUID, which a rename in the portal keeps).
+ * - `Playbook was triggered` (SentinelResourceType "Playbook"): only playbooks started on demand (portal, API); the
+ *   playbooks an automation rule runs appear in that rule's record (ExtendedProperties.TriggeredPlaybooks).
+ * A failure inside a Logic App run is in neither (the Logic App's run history). SentinelHealth needs Sentinel health
+ * monitoring turned on (Settings > Settings > Auditing and health monitoring).
  */
-export function responseFailureQuery(automationRuleNames: readonly string[], playbookNames: readonly string[]): string {
+export function responseFailureQuery(
+  automationRules: readonly { displayName: string; id: string }[],
+  playbookNames: readonly string[],
+): string {
   const list = (xs: readonly string[]) => `dynamic([${xs.map(kqlString).join(', ')}])`;
   return [
-    `let PackAutomationRules = ${list(automationRuleNames)};`,
+    `let PackAutomationRules = ${list(automationRules.map((r) => r.displayName))};`,
+    `let PackAutomationRuleIds = ${list(automationRules.map((r) => r.id.toLowerCase()))};`,
     `let PackPlaybooks = ${list(playbookNames)};`,
     'SentinelHealth',
     '| where ingestion_time() > ago(5m)',
     '| where SentinelResourceType in ("Automation rule", "Playbook")',
     '| where Status != "Success"',
-    '| where SentinelResourceName in (PackAutomationRules) or SentinelResourceName in (PackPlaybooks)',
+    '// a pack automation rule by name or by the GUID its resource id ends in (kept when the rule is renamed);',
+    '// a pack playbook started on demand by its Logic App name',
+    '| where SentinelResourceName in~ (PackAutomationRules) or SentinelResourceName in~ (PackPlaybooks)',
+    '    or SentinelResourceId has_any (PackAutomationRuleIds) or SentinelResourceId has_any (PackPlaybooks)',
     '| project TimeGenerated, SentinelResourceType, SentinelResourceName, OperationName, Status, Description, Reason, ExtendedProperties',
     '',
   ].join('\n');
@@ -249,7 +263,7 @@ export const monitorAlertEmitter: Emitter = (pack): Emitted => {
   });
   if (automation.length) {
     const query = responseFailureQuery(
-      automation.map((r) => r.body.properties.displayName as string),
+      automation.map((r) => ({ displayName: r.body.properties.displayName as string, id: r.name })),
       incidentPlaybooks.map((p) => playbookLogicAppName(p, packId)),
     );
     const alert = responseFailureAlertResource(config, query, ag);
