@@ -428,7 +428,7 @@ export const CHECKS = {
     posture: true,
     severity: 'warning',
     description: 'no other automation in the workspace can act on the accounts',
-    help: "**warn** for a Logic App in the workspace's resource group (not the pack's own) that can act on users (disable, block, revoke sessions, reset, delete), the inspection of `playbook-lockout-safety`, when neither its definition nor the automation rules that run it name the break-glass accounts (object id, UPN) or their exclusion group; read with the same ARM sign-in as `workspace-rules`, not with `--from`.",
+    help: "**warn** for a Logic App in the workspace's resource group (not the pack's own) that can act on users (disable, block, revoke sessions, reset, delete), the inspection of `playbook-lockout-safety`, when neither its definition nor the automation rules that run it name the break-glass accounts (object id, UPN) or their exclusion group; and for an automation rule (not the pack's own, enabled) that closes incidents or runs a playbook outside the resource group (which btg cannot inspect), when its conditions neither name the accounts or the exclusion group nor limit it to analytics rules other than the pack's; read with the same ARM sign-in as `workspace-rules`, not with `--from`.",
   },
 } as const satisfies Record<string, CheckInfo>;
 

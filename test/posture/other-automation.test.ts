@@ -124,4 +124,85 @@ describe('other-automation', () => {
       },
     ]);
   });
+
+  describe('automation rules themselves: closing incidents, playbooks btg cannot read', () => {
+    const PACK_RULE = '11111111-1111-5111-8111-111111111111';
+    const OTHER_RULE = '22222222-2222-5222-8222-222222222222';
+    const OWN = '33333333-3333-5333-8333-333333333333';
+    const ALERT_RULES =
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/ws/providers/Microsoft.SecurityInsights/alertRules';
+    const pack = { ruleIds: [PACK_RULE], automationRuleNames: [OWN] };
+    const close = {
+      actionType: 'ModifyProperties',
+      actionConfiguration: { status: 'Closed', classification: 'BenignPositive' },
+    };
+    const label = { actionType: 'ModifyProperties', actionConfiguration: { labels: [{ labelName: 'x' }] } };
+    const onlyRules = (...ids: string[]) => [
+      {
+        conditionType: 'Property',
+        conditionProperties: {
+          propertyName: 'IncidentRelatedAnalyticRuleIds',
+          operator: 'Contains',
+          propertyValues: ids.map((id) => `${ALERT_RULES}/${id}`),
+        },
+      },
+    ];
+    const ar = (name: string, actions: unknown[], conditions: unknown[] = [], isEnabled = true) => ({
+      name,
+      properties: { displayName: name, triggeringLogic: { isEnabled, conditions }, actions },
+    });
+    const run = (rules: ReturnType<typeof ar>[], workflows = [wf('mailer', { Comment: comment })]) =>
+      checkOtherAutomation({ workflows, automationRules: rules, pack }, facts).map((x) => [x.subject, x.status]);
+
+    it('warns about a rule that closes incidents and could match a break-glass incident', () => {
+      expect(run([ar('Auto-close low severity', [close])])).toEqual([
+        ["automation rule 'Auto-close low severity'", 'warn'],
+      ]);
+      const f = checkOtherAutomation({ workflows: [], automationRules: [ar('Auto-close', [close])], pack }, facts);
+      expect(f[0].reason).toMatch(/^closes incidents .*do not exclude the break-glass accounts/);
+    });
+
+    it('passes a closing rule limited to other analytics rules, or excluding the accounts; a pack rule among its rules is not a limit', () => {
+      expect(run([ar('Close noisy rule', [close], onlyRules(OTHER_RULE))])).toEqual([
+        ["automation rule 'Close noisy rule'", 'pass'],
+      ]);
+      expect(
+        run([
+          ar(
+            'Close except BTG',
+            [close],
+            [
+              {
+                conditionType: 'Property',
+                conditionProperties: { propertyName: 'AccountAadUserId', operator: 'NotEquals', propertyValues: [B1] },
+              },
+            ],
+          ),
+        ]),
+      ).toEqual([["automation rule 'Close except BTG'", 'pass']]);
+      expect(run([ar('Close two rules', [close], onlyRules(OTHER_RULE, PACK_RULE.toUpperCase()))])).toEqual([
+        ["automation rule 'Close two rules'", 'warn'],
+      ]);
+    });
+
+    it('warns about a rule that runs a playbook outside the resource group (btg cannot inspect it), names it', () => {
+      const elsewhere = '/subscriptions/s2/resourceGroups/soar/providers/Microsoft.Logic/workflows/soc-contain-user';
+      const runElsewhere = { actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: elsewhere } };
+      const f = checkOtherAutomation(
+        { workflows: [wf('mailer', { Comment: comment })], automationRules: [ar('Contain', [runElsewhere])], pack },
+        facts,
+      );
+      expect(f.map((x) => [x.subject, x.status])).toEqual([["automation rule 'Contain'", 'warn']]);
+      expect(f[0].reason).toContain('runs playbook soc-contain-user outside the workspace');
+      // a playbook in the resource group is read and judged by its definition instead (mailer: nothing on users)
+      const inGroup = { actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: `${WF}/MAILER` } };
+      expect(run([ar('Mail', [inGroup])])[0]).toEqual(['workspace', 'pass']);
+    });
+
+    it("skips the pack's own automation rules, disabled rules and rules that only label", () => {
+      expect(run([ar(OWN, [close]), ar('Disabled closer', [close], [], false), ar('Labeller', [label])])).toEqual([
+        ['workspace', 'pass'],
+      ]);
+    });
+  });
 });

@@ -81,6 +81,47 @@ test('after deploy every pack rule is found deployed and enabled', async () => {
   expect(emu.requests().filter((q) => q.method !== 'GET')).toEqual([]);
 });
 
+test("other automation: the pack's own rules and playbooks pass; another rule that closes incidents is a warning", async () => {
+  const own = emu.store.list({ under: '/subscriptions' }).filter((x) => /\/automationRules\/[^/]+$/i.test(x.id));
+  expect(own).toHaveLength(2);
+  const base = own[0].id.replace(/[^/]+$/, '');
+  const closer = (displayName: string, conditions: unknown[]) => ({
+    properties: {
+      displayName,
+      order: 10,
+      triggeringLogic: { isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created', conditions },
+      actions: [{ order: 1, actionType: 'ModifyProperties', actionConfiguration: { status: 'Closed' } }],
+    },
+  });
+  // limited to an analytics rule that is not the pack's: it cannot touch a break-glass incident
+  const otherRule = `${base.replace(/automationRules\/$/i, 'alertRules/')}99999999-9999-4999-8999-999999999999`;
+  const limited = [
+    {
+      conditionType: 'Property',
+      conditionProperties: {
+        propertyName: 'IncidentRelatedAnalyticRuleIds',
+        operator: 'Contains',
+        propertyValues: [otherRule],
+      },
+    },
+  ];
+  const seeded = [
+    emu.seed(`${base}aaaaaaaa-0000-4000-8000-000000000001`, closer('Auto-close everything low', [])),
+    emu.seed(`${base}aaaaaaaa-0000-4000-8000-000000000002`, closer('Close the noisy rule', limited)),
+  ];
+  try {
+    const r = await check();
+    const f = r.report.findings.filter((x: any) => x.check === 'other-automation');
+    expect(f.map((x: any) => [x.subject, x.status])).toEqual([
+      ["prod: automation rule 'Auto-close everything low'", 'warn'],
+      ["prod: automation rule 'Close the noisy rule'", 'pass'],
+    ]);
+    expect(r.code).toBe(0);
+  } finally {
+    for (const x of seeded) emu.store.deleteTree(x.id);
+  }
+});
+
 test('a pack rule disabled in the workspace is reported', async () => {
   const rule = emu.store
     .list({ under: '/subscriptions' })

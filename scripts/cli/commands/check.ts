@@ -25,6 +25,8 @@ import {
 } from '../../posture';
 import { Diagnostic } from '../../core/diagnostic';
 import { loadPack } from '../../content/pack';
+import { contentId } from '../../content/ids';
+import { AUTOMATION_RULES } from '../../emit/automationRules';
 import { YamlSource } from '../../core/yamlSource';
 import { DeploySession, DeploySettings, otherAutomationReader, workspaceRuleReader } from '../../deploy/session';
 import { chooseCredential, resolveTarget, Target } from '../../deploy/target';
@@ -209,7 +211,17 @@ async function workspaceSide(
     const credential = await checkDeps.armCredential(target);
     const session = new DeploySession({ target, credential, clientOptions: checkDeps.armClientOptions });
     session.control.readOnly = true;
-    return { reader: workspaceRuleReader(session), expected, otherAutomation: otherAutomationReader(session) };
+    // the pack's analytics rules and automation rules, so other-automation knows what cannot touch its incidents
+    const packFacts = {
+      ruleIds: pack.rules.map((r) => r.rule.id),
+      automationRuleNames: Object.values(AUTOMATION_RULES).map((a) => contentId('automationRule', a.templateId)),
+    };
+    const readAutomation = otherAutomationReader(session);
+    return {
+      reader: workspaceRuleReader(session),
+      expected,
+      otherAutomation: async (ref) => ({ ...(await readAutomation(ref)), pack: packFacts }),
+    };
   } catch (e) {
     return {
       skipReason: `no Azure Resource Manager sign-in to read the workspaces (${(e as Error).message.split('\n')[0]})`,
