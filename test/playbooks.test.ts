@@ -842,6 +842,69 @@ describe('the overdue query reads drill history from the BreakGlassDrills watchl
     const row = { ...drill(item.DrillId, B1, 'passed', 1), WatchlistItem: item };
     expect(overdue([row])).toEqual(['btg-emergency-02@contoso.example']);
   });
+
+  it('the overdue hunting query (btg-last-signin) and the workbook read the same item: passed drill = ok, none = overdue', () => {
+    const item = drillWatchlistItem(
+      drillRecord(
+        {
+          account: { objectId: B1, userPrincipalName: 'btg-emergency-01@contoso.example' },
+          rule: { templateId: 'btg-interactive-signin', name: 'x', id: 'y' },
+          workspace: { label: 'prod', workspaceId: 'w' },
+          since: new Date(NOW - 3 * day),
+        },
+        {
+          result: 'passed',
+          startedAt: new Date(NOW - 3 * day),
+          endedAt: new Date(NOW - 3 * day + 120_000),
+          polls: 2,
+          observation: {},
+          latencySeconds: 90,
+          latencyFrom: 'drill start',
+        },
+      ),
+      'custodian@contoso.example',
+    );
+    const row = { ...drill(item.DrillId, B1, 'passed', 3), WatchlistItem: item };
+    // an attacker's sign-in to B2 yesterday is no test
+    const signIn = {
+      TimeGenerated: new KDate(NOW - day),
+      UserId: B2,
+      UserPrincipalName: 'btg-emergency-02@contoso.example',
+      ResultType: '0',
+    };
+    const runOn = (text: string) => {
+      const c = compileQuery(text, defaultAnalyzer());
+      expect([c.errors, c.unsupported]).toEqual([[], []]);
+      const fill = (name: string, rows: Record<string, unknown>[]) =>
+        table(
+          cols(name),
+          rows.map((r) => Object.fromEntries(cols(name).map((col) => [col.name, (r[col.name] ?? null) as never]))),
+        );
+      return evaluate(c, {
+        tables: {
+          Watchlist: fill('Watchlist', [row]),
+          SigninLogs: fill('SigninLogs', [signIn]),
+          AADNonInteractiveUserSignInLogs: fill('AADNonInteractiveUserSignInLogs', []),
+        },
+        functions: {},
+        now: NOW,
+      }).rows;
+    };
+    const hunting = pack.hunting.find((h) => h.templateId === 'btg-last-signin')!;
+    const byId = Object.fromEntries(runOn(hunting.query.text).map((r) => [r.AccountObjectId, r.TestStatus]));
+    expect(byId).toEqual({ [B1]: 'ok', [B2]: 'overdue: no passed drill on record' });
+    const tile = pack.workbooks[0].queries.find((q) => q.itemName === 'last-signin')!;
+    const shown = runOn(tile.query.text.replace(/\{Account\}/g, "'*'"));
+    expect(Object.fromEntries(shown.map((r) => [r.AccountObjectId, r.Status]))).toEqual({
+      [B1]: 'OK',
+      [B2]: 'Overdue',
+    });
+    const history = pack.workbooks[0].queries.find((q) => q.itemName === 'drill-history')!;
+    const h = runOn(history.query.text.replace(/\{Account\}/g, "'*'"));
+    expect(h.map((r) => [r.Account, r.Result, r.IncidentLatencySeconds, r.Operator])).toEqual([
+      ['btg-emergency-01@contoso.example', 'passed', 90, 'custodian@contoso.example'],
+    ]);
+  });
 });
 
 describe('the report shows the response flow', () => {
