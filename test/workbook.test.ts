@@ -6,6 +6,7 @@ import { PACK_ID_TAG, packNames } from '../scripts/content/ids';
 import { identityRendered } from '../scripts/content/render';
 import { armTemplate } from '../scripts/emit/arm';
 import { workbookEmitter, workbookResource } from '../scripts/emit/workbook';
+import { monitorAlertEmitter } from '../scripts/emit/monitorAlert';
 import { PACK_TAG } from '../scripts/emit/resources';
 import { defaultAnalyzer } from '../scripts/kql/analyzer';
 import { Diagnostic } from '../scripts/core/diagnostic';
@@ -424,11 +425,45 @@ describe('workbook tiles that do not mislead (issue 14 item 5)', () => {
     expect((byAccount['btg-emergency-02@contoso.example'].EarliestSignInData as KDate).ms).toBe(NOW - 30 * 86_400_000);
   });
 
-  it("data health lists every table the pack's rules read, drill history and the device per sign-in are shown", () => {
+  it('data health lists every table the pack reads (rules, hunting, tiles, playbooks, alerts), drill history and the device per sign-in are shown', () => {
     const health = tile('data-health').query.text;
-    const read = new Set(pack.rules.flatMap((r) => defaultAnalyzer().analyze(r.query.text).tables));
+    const texts = [
+      ...pack.rules.map((r) => r.query.text),
+      ...pack.hunting.map((h) => h.query.text),
+      ...pack.playbookQueries.map((q) => q.query.text),
+      // the sign-in alert and the response-failure alert (SentinelHealth), as emitted
+      ...monitorAlertEmitter(pack)
+        .resources.filter((r) => r.kind === 'monitorAlert')
+        .map((r) => (r.body.properties as { criteria: { allOf: { query: string }[] } }).criteria.allOf[0].query),
+      ...pack.workbooks[0].queries
+        .filter((q) => q.itemName !== 'data-health')
+        .map((q) =>
+          q.query.text
+            .replace(/\{TimeRange:grain\}/g, '1h')
+            .replace(/\{TimeRange\}/g, '> ago(1d)')
+            .replace(/\{Account\}/g, "'*'"),
+        ),
+    ];
+    const read = new Set(texts.flatMap((t) => defaultAnalyzer().analyze(t).tables));
+    expect(read.has('SentinelHealth') && read.has('Watchlist') && read.has('SecurityIncident')).toBe(true);
     for (const t of read) expect({ t, listed: health.includes(`"${t}"`) }).toEqual({ t, listed: true });
     expect(tile('drill-history').query.text).toContain('IncidentLatencySeconds');
     expect(tile('signin-details').query.text).toContain('Device = tostring(DeviceDetail.displayName)');
+  });
+
+  it('data health: the newest data per table from Usage, stale after a day, a table without data named', () => {
+    const hour = 3_600_000;
+    const usage = (DataType: string, hoursAgo: number) => ({
+      TimeGenerated: new KDate(NOW - hoursAgo * hour),
+      DataType,
+    });
+    const rows = run(tile('data-health').query.text, {
+      Usage: [usage('SigninLogs', 2), usage('SigninLogs', 30), usage('AuditLogs', 50), usage('SomethingElse', 1)],
+    });
+    const byTable = Object.fromEntries(rows.map((r) => [r.Table, [r.Health, r.HoursSinceData]]));
+    expect(byTable.SigninLogs).toEqual(['OK', 2]);
+    expect(byTable.AuditLogs).toEqual(['stale', 50]);
+    expect(byTable.AADNonInteractiveUserSignInLogs).toEqual(['no data in 30 days', null]);
+    expect(byTable.SomethingElse).toBeUndefined();
   });
 });
