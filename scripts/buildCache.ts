@@ -118,7 +118,9 @@ const VALID: Record<StoredKind, (v: any) => boolean> = {
     isStrArray(v.tables) &&
     isRangeArray(v.unboundedScans) &&
     v.unboundedScans.every((u: any) => typeof u.text === 'string') &&
-    isRangeArray(v.ingestionTimeFilters),
+    isRangeArray(v.ingestionTimeFilters) &&
+    isRangeArray(v.tableScans) &&
+    v.tableScans.every((t: any) => typeof t.table === 'string' && typeof t.ingestionFiltered === 'boolean'),
   classification: (v) => isRangeArray(v) && v.every((r: any) => typeof r.kind === 'string'),
   'test-summary': (v) =>
     !!v &&

@@ -17,6 +17,7 @@ const analysis = {
   unboundedScans: [],
   tables: ['T'],
   ingestionTimeFilters: [],
+  tableScans: [{ table: 'T', start: 0, length: 1, ingestionFiltered: false }],
 };
 
 let dir: string;

@@ -226,8 +226,8 @@ export const CHECKS = {
   'rule-ingestion-delay': {
     severity: 'error',
     description:
-      'Scheduled: queryPeriod exceeds queryFrequency by the ingestion delay and the query keeps only `ingestion_time() > ago(<queryFrequency>)`',
-    help: 'Microsoft\'s "Handle ingestion delay in scheduled analytics rules": an event that arrives after the run covering its TimeGenerated falls between two runs and is never alerted when the look-back equals the frequency. Look back frequency + the expected delay (options.ingestionDelay, default 30m) and keep only rows with ingestion_time() > ago(<frequency>), so each event is evaluated exactly once. An error in the pack, a warning on your own rule files (which are checked against a 30m buffer).',
+      'Scheduled: queryPeriod exceeds queryFrequency by the ingestion delay and the query keeps only `ingestion_time() > ago(<queryFrequency>)`, for every table it reads',
+    help: "Microsoft's \"Handle ingestion delay in scheduled analytics rules\": an event that arrives after the run covering its TimeGenerated falls between two runs and is never alerted when the look-back equals the frequency. Look back frequency + the expected delay (options.ingestionDelay, default 30m) and keep only rows with ingestion_time() > ago(<frequency>), so each event is evaluated exactly once. The filter must follow each table the query reads in that table's own pipeline (every leg of a union, or after the union): a filter on one leg, or in another pipeline such as the other side of a join, leaves the other table's rows evaluated in every run whose look-back holds them. An error in the pack, a warning on your own rule files (which are checked against a 30m buffer).",
   },
   'rule-kind': {
     severity: 'error',

@@ -45,6 +45,12 @@ export interface KqlAnalysis {
    * `ago(...)` when the call is compared as `ingestion_time() > ago(lookback)` (or `>=`)
    */
   ingestionTimeFilters: { start: number; length: number; lookback?: string }[];
+  /**
+   * each reference to a table, and whether a `where` with `ingestion_time() > ...` (or `>=`) filters it: a pipe
+   * operator applied to the expression that holds the reference (`T | where ...`, `union A, B | where ...`), not a
+   * filter of another pipeline (a join's other side, a later use of a let-variable)
+   */
+  tableScans: { table: string; start: number; length: number; ingestionFiltered: boolean }[];
 }
 
 /** A token range and its classification kind name (Kusto.Language.Editor.ClassificationKind: Table, Column, Keyword ...). */
@@ -259,7 +265,7 @@ export class KqlAnalyzer {
       for (const c of netList(rt.Columns)) columns.push({ name: c.Name, type: c.Type?.Name ?? 'unknown' });
       open = !!rt.IsOpen;
     }
-    const { filterVariables, unboundedScans, tables, ingestionTimeFilters } = structure(K, code, query);
+    const { filterVariables, unboundedScans, tables, ingestionTimeFilters, tableScans } = structure(K, code, query);
     return {
       diagnostics,
       columns,
@@ -269,6 +275,7 @@ export class KqlAnalyzer {
       unboundedScans,
       tables,
       ingestionTimeFilters,
+      tableScans,
     };
   }
 
@@ -345,23 +352,42 @@ function structure(
   K: any,
   code: any,
   query: string,
-): Pick<KqlAnalysis, 'filterVariables' | 'unboundedScans' | 'tables' | 'ingestionTimeFilters'> {
+): Pick<KqlAnalysis, 'filterVariables' | 'unboundedScans' | 'tables' | 'ingestionTimeFilters' | 'tableScans'> {
   const SK = K.Syntax.SyntaxKind;
   const filterVariables = new Set<string>();
   const ingestion = new Map<number, KqlAnalysis['ingestionTimeFilters'][number]>();
   const isIngestionTime = (e: any) =>
     e && e.Kind === SK.FunctionCallExpression && e.Name?.SimpleName === 'ingestion_time';
+  const isIngestionComparison = (r: any) =>
+    (r.Kind === SK.GreaterThanExpression || r.Kind === SK.GreaterThanOrEqualExpression) && isIngestionTime(r.Left);
+  /** A `where` with an ingestion_time() comparison among the pipe operators applied to the expression holding `n`. */
+  const ingestionFiltered = (n: any): boolean => {
+    for (let child = n, p = n.Parent; p; child = p, p = p.Parent) {
+      if (p.Kind !== SK.PipeExpression || p.Expression !== child || p.Operator?.Kind !== SK.FilterOperator) continue;
+      let found = false;
+      p.Operator.WalkNodes((r: any) => {
+        if (isIngestionComparison(r)) found = true;
+      });
+      if (found) return true;
+    }
+    return false;
+  };
+  const tableScans: KqlAnalysis['tableScans'] = [];
   const unboundedScans: KqlAnalysis['unboundedScans'] = [];
   const tables = new Set<string>();
   code.Syntax.WalkNodes((n: any) => {
-    if (n.Kind === SK.NameReference && n.ReferencedSymbol && n.ReferencedSymbol.Kind === K.Symbols.SymbolKind.Table)
+    if (n.Kind === SK.NameReference && n.ReferencedSymbol && n.ReferencedSymbol.Kind === K.Symbols.SymbolKind.Table) {
       tables.add(n.ReferencedSymbol.Name);
+      tableScans.push({
+        table: n.ReferencedSymbol.Name,
+        start: n.TextStart,
+        length: n.Width,
+        ingestionFiltered: ingestionFiltered(n),
+      });
+    }
     if (n.Kind === SK.FilterOperator) {
       n.WalkNodes((r: any) => {
-        if (
-          (r.Kind === SK.GreaterThanExpression || r.Kind === SK.GreaterThanOrEqualExpression) &&
-          isIngestionTime(r.Left)
-        ) {
+        if (isIngestionComparison(r)) {
           const right = query.substr(r.Right.TextStart, r.Right.Width);
           const ago = /^ago\s*\(\s*([^()]*?)\s*\)$/.exec(right);
           ingestion.set(r.Left.TextStart, { start: r.TextStart, length: r.Width, lookback: ago ? ago[1] : undefined });
@@ -395,6 +421,7 @@ function structure(
     unboundedScans,
     tables: [...tables],
     ingestionTimeFilters: [...ingestion.values()],
+    tableScans,
   };
 }
 

@@ -10,6 +10,12 @@ function delayedQuery(lookback: string): string {
   return `SigninLogs\n| where ingestion_time() > ago(${lookback})\n| where ResultType != "0"\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n`;
 }
 
+/** Both sign-in tables in a union; `filtered`: the second leg has the ingestion filter too. */
+function unionQuery(filtered: boolean): string {
+  const second = filtered ? '| where ingestion_time() > ago(1h) ' : '';
+  return `union\n  (SigninLogs | where ingestion_time() > ago(1h) | project TimeGenerated, UserId, UserPrincipalName, IPAddress),\n  (AADNonInteractiveUserSignInLogs ${second}| project TimeGenerated, UserId, UserPrincipalName, IPAddress)\n`;
+}
+
 /** A query returning the Entra app GUID (string), an integer MDA app id, a guid-typed column and a device name. */
 const appQuery =
   'SigninLogs\n| extend MdaAppId = toint(11161), AppGuid = toguid(AppId), DeviceName = tostring(DeviceDetail.displayName)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress, AppId, AppDisplayName, MdaAppId, AppGuid, DeviceName\n';
@@ -154,6 +160,44 @@ const cases: Record<RuleCheckId, Case[]> = {
           'SigninLogs\n| where isnotnull(ingestion_time())\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n',
       }),
       expect: /ingestion_time\(\) must be compared as `ingestion_time\(\) > ago\(1h\)`/,
+    },
+    {
+      name: 'a union with the filter in each leg',
+      rule: baseRule({ queryPeriod: '90m', query: unionQuery(true) }),
+      expect: 'pass',
+    },
+    {
+      name: 'a union filtered after both legs',
+      rule: baseRule({
+        queryPeriod: '90m',
+        query:
+          'union SigninLogs, AADNonInteractiveUserSignInLogs\n| where ingestion_time() > ago(1h)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n',
+      }),
+      expect: 'pass',
+    },
+    {
+      name: 'a table read twice, filtered once (a history lookup beside the new rows)',
+      rule: baseRule({
+        queryPeriod: '90m',
+        query:
+          'let Seen = SigninLogs | summarize by UserId;\nSigninLogs\n| where ingestion_time() > ago(1h)\n| where UserId in (Seen)\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n',
+      }),
+      expect: 'pass',
+    },
+    {
+      name: 'a union leg without the filter',
+      rule: baseRule({ queryPeriod: '90m', query: unionQuery(false) }),
+      expect:
+        /AADNonInteractiveUserSignInLogs is read without `\| where ingestion_time\(\) > ago\(1h\)` on it \(the filter must follow the table in its own pipeline, e\.g\. in each union leg\)/,
+    },
+    {
+      name: 'a filter in another pipeline does not cover a table',
+      rule: baseRule({
+        queryPeriod: '90m',
+        query:
+          'SigninLogs\n| where ingestion_time() > ago(1h)\n| join kind=inner (AuditLogs | extend UserId = tostring(InitiatedBy.user.id)) on UserId\n| project TimeGenerated, UserId, UserPrincipalName, IPAddress\n',
+      }),
+      expect: /AuditLogs is read without `\| where ingestion_time\(\) > ago\(1h\)` on it/,
     },
   ],
   'rule-nrt-fields': [

@@ -43,6 +43,7 @@ export function analysis(found: Partial<KqlAnalysis> = {}): KqlAnalysis {
     unboundedScans: [],
     tables: [],
     ingestionTimeFilters: [],
+    tableScans: [],
     ...found,
   };
 }

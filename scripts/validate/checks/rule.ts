@@ -318,6 +318,19 @@ export const ruleChecks = defineChecks<RuleItem, QueryContext>()({
             severity,
             message: `the query has no \`| where ingestion_time() > ago(${it.rule.queryFrequency})\`: with a look-back longer than the frequency, events would be evaluated (and alerted) twice; with none, late events are missed`,
           });
+        // every table the query reads needs the filter on one of its scans (a union leg without it is evaluated in
+        // every run whose look-back holds its rows)
+        const scans = a.tableScans ?? [];
+        const filtered = new Set(scans.filter((x) => x.ingestionFiltered).map((x) => x.table));
+        if (filters.length)
+          for (const table of [...new Set(scans.map((x) => x.table))].filter((t) => !filtered.has(t))) {
+            const at = scans.find((x) => x.table === table)!;
+            f.push({
+              query: { start: at.start, length: at.length },
+              severity,
+              message: `${table} is read without \`| where ingestion_time() > ago(${it.rule.queryFrequency})\` on it (the filter must follow the table in its own pipeline, e.g. in each union leg): its rows are evaluated (and alerted) in every run whose look-back holds them`,
+            });
+          }
         for (const x of filters) {
           const lb = x.lookback === undefined ? undefined : kqlTimespanMinutes(x.lookback);
           if (fq === undefined) continue;
