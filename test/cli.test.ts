@@ -459,6 +459,18 @@ describe('btg init', () => {
   const REAL1 = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
   const REAL2 = '7e6d5c4b-3a29-4817-8f6e-5d4c3b2a1908';
   const SUB = '0b1c2d3e-4f5a-4b6c-8d7e-8f9a0b1c2d3e';
+  // neither this process's terminal nor its stdin: each test says where answers come from
+  let savedDeps: typeof import('../scripts/cli/commands/init').initDeps;
+  beforeEach(async () => {
+    const { initDeps } = await import('../scripts/cli/commands/init');
+    savedDeps = { ...initDeps };
+    initDeps.interactive = () => false;
+    initDeps.piped = () => false;
+  });
+  afterEach(async () => {
+    const { initDeps } = await import('../scripts/cli/commands/init');
+    Object.assign(initDeps, savedDeps);
+  });
 
   it('non-interactive with flags: a commented config that loads, .gitignore for real ids, the next two commands', async () => {
     const dir = tempDir();
@@ -614,10 +626,17 @@ describe('btg init', () => {
       'abc\n',
       `${REAL1}\n`,
       'btg-01@northwind.com\n',
+      `${REAL1.toUpperCase()}\n`,
       `${REAL2}\n`,
+      'BTG-01@northwind.com\n',
       'btg-02@northwind.com\n',
       '\n',
       'soc@northwind.com, ciso@northwind.com\n',
+      `${SUB}\n`,
+      'rg-sec\n',
+      'law\n',
+      'law-sec\n',
+      '\n',
       '\n',
     ]);
     initDeps.interactive = () => true;
@@ -627,12 +646,21 @@ describe('btg init', () => {
       expect(prompts).toContain('Account 1 object id: ');
       expect(prompts).toContain('  expected a GUID, got "abc"; try again\n');
       expect(prompts).toContain('Account 3 object id (empty when done): ');
+      // each answer is checked as the config will be: a duplicate account or a name Azure refuses is asked again
+      // (not found at the end, with everything typed thrown away)
+      expect(prompts).toContain(`  the same as account 1's, got "${REAL1.toUpperCase()}"; try again\n`);
+      expect(prompts).toContain(`  the same as account 1's, got "BTG-01@northwind.com"; try again\n`);
+      expect(prompts).toContain(
+        '  expected a Log Analytics workspace name (4-63 letters, digits, hyphens), got "law"; try again\n',
+      );
       const { loadConfig } = await import('../scripts/config/load');
       expect(loadConfig(cfg).config).toMatchObject({
         tenantName: 'Northwind',
-        accounts: [{ objectId: REAL1 }, { objectId: REAL2 }],
+        accounts: [{ objectId: REAL1 }, { objectId: REAL2, userPrincipalName: 'btg-02@northwind.com' }],
         notify: { emails: ['soc@northwind.com', 'ciso@northwind.com'] },
-        workspaces: [],
+        workspaces: [
+          { subscriptionId: SUB, resourceGroup: 'rg-sec', workspaceName: 'law-sec', location: 'westeurope' },
+        ],
       });
       // input that ends early: exit 2, nothing written
       initDeps.input = Readable.from(['Northwind\n']);
@@ -643,6 +671,47 @@ describe('btg init', () => {
     } finally {
       Object.assign(initDeps, saved);
     }
+  });
+
+  it('answers piped in, one a line: no prompts, the config written; a wrong answer or an empty pipe is exit 2, nothing written', async () => {
+    const { initDeps } = await import('../scripts/cli/commands/init');
+    const { PassThrough, Readable } = await import('stream');
+    const dir = tempDir();
+    const cfg = path.join(dir, 'btg.config.yaml');
+    let prompts = '';
+    const output = new PassThrough();
+    output.on('data', (c) => (prompts += String(c)));
+    initDeps.output = output;
+    initDeps.piped = () => true;
+    // the input ends after the second account: the questions that may be empty are left empty
+    initDeps.input = Readable.from([`Northwind\n${REAL1}\nbtg-01@northwind.com\n${REAL2}\nbtg-02@northwind.com\n`]);
+    const r = await runCli('init', '-c', cfg);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(prompts).toBe('');
+    expect(r.stdout).toContain(`wrote ${cfg} (and added it to ${dir}/.gitignore`);
+    const { loadConfig } = await import('../scripts/config/load');
+    expect(loadConfig(cfg).config).toMatchObject({
+      tenantName: 'Northwind',
+      accounts: [{ objectId: REAL1 }, { objectId: REAL2 }],
+      notify: { emails: [] },
+      workspaces: [],
+    });
+    const other = path.join(dir, 'other.yaml');
+    initDeps.input = Readable.from([`Northwind\nabc\n${REAL1}\n`]);
+    const wrong = await runCli('init', '-c', other);
+    expect(wrong).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'btg: answer 2 ("Account 1 object id"): expected a GUID, got "abc"; nothing was written\n',
+    });
+    initDeps.input = Readable.from([]);
+    const empty = await runCli('init', '-c', other);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(
+      /^btg: btg init without a terminal needs flags: .*the answers piped in, one a line\n$/,
+    );
+    expect(fs.existsSync(other)).toBe(false);
   });
 });
 

@@ -28,7 +28,8 @@ const Account = z
   })
   .strict();
 
-const Workspace = z
+/** One `workspaces[]` entry (btg init checks each answer with its fields). */
+export const Workspace = z
   .object({
     /** short label used in plan output; defaults to workspaceName */
     name: z.string().min(1).optional(),

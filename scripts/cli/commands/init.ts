@@ -1,8 +1,9 @@
 /**
- * `btg init`: write a commented btg.config.yaml from prompts (a terminal) or flags (CI, no terminal): the accounts'
- * object ids and UPNs, the workspace, who to notify. Every answer is checked with the config schema; the file is
- * checked whole before it is written; an existing file is kept unless --force. A config with real (non-example) ids is
- * added to .gitignore. Prints the next two commands.
+ * `btg init`: write a commented btg.config.yaml from prompts (a terminal), answers piped in one a line (the same
+ * questions, in order, without the prompts), or flags (CI): the accounts' object ids and UPNs, the workspace, who to
+ * notify. Every answer is checked with the config schema as it is given (a terminal asks again, a pipe stops); the file
+ * is checked whole before it is written; an existing file is kept unless --force. A config with real (non-example) ids
+ * is added to .gitignore. Prints the next two commands.
  */
 import { Command } from 'commander';
 import * as fs from 'fs';
@@ -11,16 +12,34 @@ import * as readline from 'readline';
 import { z } from 'zod';
 import { parseConfigText } from '../../config/load';
 import { Email, Guid, Upn } from '../../core/definitions';
+import { Workspace } from '../../config/schema';
 import { formatters } from '../../validate/format';
 import { ExitCode, SetExit } from '../exit';
 import { isTty } from '../io';
 import { configOption, UsageError } from '../options';
 
-/** Seams for tests: where answers come from and where prompts go, and whether to ask at all. */
-export const initDeps: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; interactive: () => boolean } = {
+/** Standard input is a pipe or a file (answers piped in), not a terminal, /dev/null or an inherited socket. */
+function stdinIsPipeOrFile(): boolean {
+  try {
+    const st = fs.fstatSync(0);
+    return st.isFIFO() || st.isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Seams for tests: where answers come from and where prompts go; ask on a terminal, or read answers from a pipe. */
+export const initDeps: {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  interactive: () => boolean;
+  piped: () => boolean;
+} = {
   input: process.stdin,
   output: process.stderr,
   interactive: () => process.stdin.isTTY === true && !process.env.CI,
+  // CI reads flags only: a runner's stdin may stay open with nothing ever written to it
+  piped: () => process.stdin.isTTY !== true && !process.env.CI && stdinIsPipeOrFile(),
 };
 
 export interface InitAnswers {
@@ -113,15 +132,19 @@ function parseAccountFlag(v: string): { objectId: string; userPrincipalName: str
   return { objectId: m[1].trim(), userPrincipalName: m[2].trim() };
 }
 
+/** Without a terminal, answers or flags: what to pass. */
+function needsFlags(opts: InitOptions): UsageError {
+  const need = opts.allowSingleAccount ? 1 : 2;
+  return new UsageError(
+    `btg init without a terminal needs flags: --account <objectId>=<userPrincipalName> at least ${need === 2 ? 'twice (Microsoft recommends two break-glass accounts; --allow-single-account for one)' : 'once'}, ` +
+      'and optionally --tenant-name, --notify <email> (repeatable), --subscription-id, --resource-group, --workspace-name, --location, --workspace-id; ' +
+      'or (outside CI) the answers piped in, one a line',
+  );
+}
+
 /** Answers from flags (non-interactive): every required one must be there. */
 function fromFlags(opts: InitOptions): InitAnswers {
-  const need = opts.allowSingleAccount ? 1 : 2;
-  if (opts.account.length < need) {
-    throw new UsageError(
-      `btg init without a terminal needs flags: --account <objectId>=<userPrincipalName> at least ${need === 2 ? 'twice (Microsoft recommends two break-glass accounts; --allow-single-account for one)' : 'once'}, ` +
-        'and optionally --tenant-name, --notify <email> (repeatable), --subscription-id, --resource-group, --workspace-name, --location, --workspace-id',
-    );
-  }
+  if (opts.account.length < (opts.allowSingleAccount ? 1 : 2)) throw needsFlags(opts);
   const ws = [opts.subscriptionId, opts.resourceGroup, opts.workspaceName, opts.location];
   if (ws.some((x) => x !== undefined) && ws.some((x) => x === undefined))
     throw new UsageError(
@@ -143,39 +166,63 @@ function fromFlags(opts: InitOptions): InitAnswers {
   };
 }
 
-/** Answers from prompts (node:readline), each checked as it is typed and asked again when wrong. */
-async function fromPrompts(opts: InitOptions): Promise<InitAnswers> {
+/**
+ * Answers from prompts (node:readline), each checked as it is typed: on a terminal a wrong answer is asked again; piped
+ * answers (one a line, in the order of the questions, no prompts shown) stop at the first wrong one, and an input that
+ * ends early leaves the questions that may be empty empty.
+ */
+async function fromPrompts(opts: InitOptions, piped = false): Promise<InitAnswers> {
   const rl = readline.createInterface({ input: initDeps.input, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
   const out = initDeps.output;
+  let answered = 0;
+  const accounts: InitAnswers['accounts'] = [];
   const ask = async (question: string, check?: (v: string) => string | undefined, dflt?: string): Promise<string> => {
     for (;;) {
-      out.write(`${question}${dflt !== undefined ? ` [${dflt}]` : ''}: `);
+      if (!piped) out.write(`${question}${dflt !== undefined ? ` [${dflt}]` : ''}: `);
       const next = await lines.next();
-      if (next.done)
-        throw new UsageError(`btg init: the input ended before "${question}" was answered; nothing was written`);
+      if (next.done) {
+        if (piped && answered === 0) throw needsFlags(opts);
+        // a pipe that ends early: the questions that may be empty are
+        if (piped && !check?.(dflt ?? '')) return dflt ?? '';
+        throw new UsageError(`the input ended before "${question}" was answered; nothing was written`);
+      }
+      answered++;
       const v = String(next.value).trim() || dflt || '';
       const p = check?.(v);
       if (!p) return v;
+      if (piped)
+        throw new UsageError(`answer ${answered} ("${question}"): ${p}, got ${JSON.stringify(v)}; nothing was written`);
       out.write(`  ${p}, got ${JSON.stringify(v)}; try again\n`);
     }
   };
+  /** the same object id or UPN twice is one account (duplicates compare without case, as the config's check) */
+  const taken = (key: 'objectId' | 'userPrincipalName', v: string) => {
+    const n = accounts.findIndex((a) => a[key].toLowerCase() === v.toLowerCase());
+    return n < 0 ? undefined : `the same as account ${n + 1}'s`;
+  };
+  const field = (schema: z.ZodTypeAny) => (v: string) => problem(schema, v);
   try {
-    out.write('btg init: a config for your break-glass accounts (Ctrl-C to stop; nothing is written until the end)\n');
+    if (!piped)
+      out.write(
+        'btg init: a config for your break-glass accounts (Ctrl-C to stop; nothing is written until the end)\n',
+      );
     const tenantName = await ask(
       'Tenant name (used in titles and routines)',
       (v) => (v ? undefined : 'expected a name'),
       opts.tenantName ?? 'Contoso',
     );
-    const accounts: InitAnswers['accounts'] = [];
     const need = opts.allowSingleAccount ? 1 : 2;
     for (let i = 1; ; i++) {
       const optional = accounts.length >= need;
       const objectId = await ask(`Account ${i} object id${optional ? ' (empty when done)' : ''}`, (v) =>
-        optional && !v ? undefined : problem(Guid, v),
+        optional && !v ? undefined : (problem(Guid, v) ?? taken('objectId', v)),
       );
       if (!objectId) break;
-      const userPrincipalName = await ask(`Account ${i} user principal name`, (v) => problem(Upn, v));
+      const userPrincipalName = await ask(
+        `Account ${i} user principal name`,
+        (v) => problem(Upn, v) ?? taken('userPrincipalName', v),
+      );
       accounts.push({ objectId, userPrincipalName });
     }
     const emailList = (v: string) => v.split(/[,;\s]+/).filter(Boolean);
@@ -191,15 +238,9 @@ async function fromPrompts(opts: InitOptions): Promise<InitAnswers> {
     );
     let workspace: InitAnswers['workspace'];
     if (subscriptionId) {
-      const resourceGroup = await ask('Workspace resource group', (v) =>
-        v ? undefined : 'expected a resource group name',
-      );
-      const workspaceName = await ask('Workspace name', (v) => (v ? undefined : 'expected a workspace name'));
-      const location = await ask(
-        'Workspace location (Azure region)',
-        (v) => (v ? undefined : 'expected a region like westeurope'),
-        'westeurope',
-      );
+      const resourceGroup = await ask('Workspace resource group', field(Workspace.shape.resourceGroup));
+      const workspaceName = await ask('Workspace name', field(Workspace.shape.workspaceName));
+      const location = await ask('Workspace location (Azure region)', field(Workspace.shape.location), 'westeurope');
       const workspaceId = await ask('Workspace ID (customer id, Overview → Workspace ID; empty to skip)', (v) =>
         v ? problem(Guid, v) : undefined,
       );
@@ -238,8 +279,8 @@ async function run(opts: InitOptions, setExit: SetExit): Promise<void> {
     throw new UsageError(
       `${file} already exists: nothing was written (use --force to overwrite it, or -c <file> for another path)`,
     );
-  const interactive = opts.account.length === 0 && initDeps.interactive();
-  const answers = interactive ? await fromPrompts(opts) : fromFlags(opts);
+  const mode = opts.account.length ? 'flags' : initDeps.interactive() ? 'ask' : initDeps.piped() ? 'pipe' : 'flags';
+  const answers = mode === 'flags' ? fromFlags(opts) : await fromPrompts(opts, mode === 'pipe');
   const text = configText(answers, { allowSingleAccount: opts.allowSingleAccount });
   // the same schema as every other command: what init writes, build loads
   const checked = parseConfigText(text, file);
