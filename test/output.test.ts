@@ -128,6 +128,14 @@ describe('writeOutput: what it refuses', () => {
     }
   });
 
+  it('a path below a file (or a dangling link) is refused with the reason, nothing created', () => {
+    fs.symlinkSync(path.join(root, 'nowhere'), path.join(repo, 'dangling'));
+    const before = snapshot(root);
+    expect(() => writeOutput(path.join(repo, 'notes.txt', 'out'), V1, guard())).toThrow(/notes.txt is not a folder/);
+    expect(() => writeOutput(path.join(repo, 'dangling', 'a', 'out'), V1, guard())).toThrow(/dangling is not a folder/);
+    expect(snapshot(root)).toEqual(before);
+  });
+
   it('a foreign file where the new output writes one is refused before anything moves', () => {
     const out = path.join(repo, 'out');
     writeOutput(out, V1, guard());
@@ -320,6 +328,27 @@ describe('writeOutput: an output folder that is a mount point', () => {
       /symbolic link|not a file btg wrote/,
     );
     expect(fs.readFileSync(path.join(outside, 'victim.txt'), 'utf8')).toBe('precious');
+  });
+
+  it('a forged manifest that lists a symbolic link as ours: nothing is created, written or deleted through it', () => {
+    const root = tmpRoot();
+    const out = path.join(root, 'mnt');
+    const outside = path.join(root, 'elsewhere');
+    fs.mkdirSync(outside);
+    fs.writeFileSync(path.join(outside, 'victim.txt'), 'precious');
+    fs.writeFileSync(path.join(outside, 'victim.txt.btg-tmp-0a1b2c'), 'precious too');
+    fs.mkdirSync(out);
+    fs.symlinkSync(outside, path.join(out, 'arm'));
+    // the link itself is "ours", and so is a file behind it; an in-flight list names it too
+    fs.writeFileSync(path.join(out, 'manifest.json'), manifest(['arm', 'arm/victim.txt']).content);
+    fs.writeFileSync(path.join(out, PARTIAL_MARKER), JSON.stringify(['arm/victim.txt']));
+    const before = snapshot(outside);
+    expect(() => writeOutput(out, V2, { cwd: root, renameDir: busy(out) })).toThrow(
+      /arm\/new.json would be written through arm, which is not a folder/,
+    );
+    const deeper = output({ 'arm/deep/new.json': '{}' });
+    expect(() => writeOutput(out, deeper, { cwd: root, renameDir: busy(out) })).toThrow(/through arm/);
+    expect(snapshot(outside)).toEqual(before);
   });
 
   it('an in-place update killed half-way is finished by the next build', () => {

@@ -224,6 +224,15 @@ function protectedPlaces(guard: OutputGuard): { p: string; what: string }[] {
   return places.filter((x) => !!x.p);
 }
 
+/** A folder, or a symbolic link to one. */
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 const HINT = 'pass a new or empty folder, or a previous btg output (e.g. -o out)';
 
 /** Refuse a path btg must not write to (throws OutputRefusedError); nothing is touched. */
@@ -236,6 +245,12 @@ export function checkOutputPath(outDir: string, guard: OutputGuard = {}): void {
       `it is a symbolic link (btg replaces the output folder, not what a link points to); ${HINT}`,
     );
   if (st && !st.isDirectory()) throw new OutputRefusedError(outDir, `it is a file, not a folder; ${HINT}`);
+  if (!st) {
+    // the nearest existing folder on the way must be one: `-o notes.txt/out` is refused, not an EEXIST from mkdir
+    let up = path.dirname(abs);
+    while (!lstat(up) && path.dirname(up) !== up) up = path.dirname(up);
+    if (lstat(up) && !isFolder(up)) throw new OutputRefusedError(outDir, `${up} is not a folder; ${HINT}`);
+  }
   const real = realish(abs);
   for (const { p, what } of protectedPlaces(guard)) {
     const place = realish(p);
@@ -313,7 +328,9 @@ export function recoverLeftovers(outDir: string): string[] {
       } catch {
         continue;
       }
-      for (const n of names) if (new RegExp(`^${base}\\.btg-tmp-[0-9a-f]+$`).test(n)) fs.unlinkSync(path.join(d, n));
+      for (const n of names)
+        if (new RegExp(`^${base}\\.btg-tmp-[0-9a-f]+$`).test(n) && insideFolder(abs, path.join(d, n)))
+          fs.unlinkSync(path.join(d, n));
     }
   }
   const { tmp, old } = leftovers(abs);
@@ -468,8 +485,29 @@ export function writeOutput(outDir: string, artifacts: readonly Artifact[], opts
   }
 }
 
+/** The first existing entry on the way to `rel` in `dir` that is not a real folder (a symbolic link, a file), if any. */
+function notAFolderOnTheWay(dir: string, rel: string): string | undefined {
+  const segs = rel.split(/[\\/]/).slice(0, -1);
+  for (let i = 1; i <= segs.length; i++) {
+    const st = lstat(path.join(dir, ...segs.slice(0, i)));
+    if (!st) return undefined;
+    if (st.isSymbolicLink() || !st.isDirectory()) return segs.slice(0, i).join('/');
+  }
+  return undefined;
+}
+
 /** Replace our files of `dir` one by one (write beside, rename over), remove the ones no longer emitted, manifest last. */
 function writeInPlace(dir: string, artifacts: readonly Artifact[], previous: Set<string>, opts: WriteOptions): void {
+  // before anything is written: no path may lead through a symbolic link (or a file) that is in the folder, even one
+  // a forged manifest lists as ours (mkdir would create folders wherever it points)
+  for (const a of artifacts) {
+    const via = notAFolderOnTheWay(dir, a.path);
+    if (via)
+      throw new OutputRefusedError(
+        dir,
+        `${a.path} would be written through ${via}, which is not a folder (a symbolic link or a file); move it away first`,
+      );
+  }
   const next = new Set(artifacts.map((a) => a.path));
   const marker = path.join(dir, PARTIAL_MARKER);
   // the marker lists every path that may be ours while this runs, so a killed update is still recognised
