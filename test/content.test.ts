@@ -487,6 +487,33 @@ describe('one test sign-in (executed offline through every rule)', () => {
         AuthenticationDetails: '[]',
       })),
     ],
+    // the revoke itself, by a custodian's own administrator account (the test routine's last step)
+    AuditLogs: [
+      {
+        TimeGenerated: '2026-11-20T08:19:00Z',
+        OperationName: 'Update StsRefreshTokenValidFrom Timestamp',
+        Category: 'UserManagement',
+        LoggedByService: 'Core Directory',
+        Result: 'success',
+        InitiatedBy: {
+          user: { id: '22222222-3333-4444-8555-666666666666', userPrincipalName: 'ciso@contoso.example' },
+        },
+        TargetResources: [
+          {
+            id: A.UserId,
+            type: 'User',
+            userPrincipalName: A.UserPrincipalName,
+            modifiedProperties: [
+              {
+                displayName: 'StsRefreshTokensValidFrom',
+                oldValue: '["2026-08-20T08:00:00Z"]',
+                newValue: '["2026-11-20T08:19:00Z"]',
+              },
+            ],
+          },
+        ],
+      },
+    ],
   };
 
   it('raises 2 incidents: the interactive alarm and the token use, nothing else', () => {
