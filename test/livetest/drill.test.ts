@@ -42,6 +42,9 @@ import {
   WS_ID,
 } from './helpers';
 
+// the CLI cases load the whole CLI and run real HTTPS servers: far above the 5 s default on a busy 2-core machine
+jest.setTimeout(60_000);
+
 const COLUMNS: [string, string][] = [
   ['SignInTime', 'datetime'],
   ['AlertTime', 'datetime'],
@@ -574,6 +577,27 @@ describe('btg drill (CLI)', () => {
     expect(r.stdout).not.toContain('TIMED OUT');
     expect(fs.existsSync(record)).toBe(false);
     // nothing in Sentinel either
+    expect(writes.requests).toEqual([]);
+
+    // no permission to query (403): the first poll stops the drill, exit 2, nothing recorded anywhere
+    const denied = await serve(() => queryError(403, 'InsufficientAccessError', 'no access'));
+    drillDeps.clientOptions = { tlsOptions: { ca: denied.ca }, retryOptions: { maxRetries: 0 } };
+    const d = await runCli(
+      'drill',
+      '-c',
+      writeConfig(configWith((c) => void (c.workspaces![0].workspaceId = WS_ID))),
+      '--endpoint',
+      denied.url,
+      '--record',
+      record,
+      '--interval',
+      '1m',
+      '--timeout',
+      '2m',
+    );
+    expect({ code: d.code, polls: denied.requests.length }).toEqual({ code: 2, polls: 1 });
+    expect(d.stderr).toContain('403');
+    expect(fs.existsSync(record)).toBe(false);
     expect(writes.requests).toEqual([]);
   });
 
