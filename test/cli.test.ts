@@ -206,6 +206,38 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
     ).toBe(0);
   });
 
+  it('colours on a terminal only: --no-color (before or after the command) and NO_COLOR turn them off', async () => {
+    const file = writeRule(
+      dir,
+      'colour.yaml',
+      baseRule({ query: 'SigninLogs\n| where UserPrincipalNam =~ "x"\n| project TimeGenerated, UserId, IPAddress\n' }),
+    );
+    const saved = { tty: process.stdout.isTTY, ci: process.env.CI, noColor: process.env.NO_COLOR };
+    delete process.env.CI;
+    delete process.env.NO_COLOR;
+    Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
+    const coloured = async (...args: string[]) => {
+      const r = await runCli(...args);
+      expect({ args, code: r.code }).toEqual({ args, code: 1 });
+      expect(r.stdout).toContain("KS142: The name 'UserPrincipalNam'");
+      return r.stdout.includes('\x1b[');
+    };
+    try {
+      expect(await coloured('validate', file)).toBe(true);
+      expect(await coloured('--no-color', 'validate', file)).toBe(false);
+      expect(await coloured('validate', '--no-color', file)).toBe(false);
+      process.env.NO_COLOR = '1';
+      expect(await coloured('validate', file)).toBe(false);
+      delete process.env.NO_COLOR;
+      // --no-color lasts one run: the next one on the terminal has colours again
+      expect(await coloured('validate', file)).toBe(true);
+    } finally {
+      Object.defineProperty(process.stdout, 'isTTY', { value: saved.tty, configurable: true });
+      if (saved.ci !== undefined) process.env.CI = saved.ci;
+      if (saved.noColor !== undefined) process.env.NO_COLOR = saved.noColor;
+    }
+  });
+
   it('an extra positional argument is a usage error (exit 2), not silently ignored', async () => {
     const r = await runCli('build', EXAMPLE_CONFIG, '--out', path.join(dir, 'x'));
     expect(r.code).toBe(2);
@@ -354,6 +386,56 @@ describe('fail-fast sign-in', () => {
       Object.assign(testDeps, saved);
     }
   });
+  it('plan and deploy without a token: one two-line message, exit 2, before the pack is validated, nothing sent', async () => {
+    const { deployCliDeps } = await import('../scripts/cli/deployRun');
+    const saved = { ...deployCliDeps };
+    const asked: string[] = [];
+    deployCliDeps.chooseCredential = async () => ({
+      source: 'DefaultAzureCredential (AzureCloud)',
+      credential: {
+        getToken: async (scope) => {
+          asked.push(String(scope));
+          throw new Error('ChainedTokenCredential authentication failed.\nCredentialUnavailableError: az not found');
+        },
+      },
+    });
+    // a config that loads but whose pack does not validate (a rule override for no rule): validating first would say
+    // so (exit 1) after seconds of analysis; signing in first says what is wrong now
+    const dir = tempDir();
+    const packError = path.join(dir, 'pack-error.yaml');
+    fs.writeFileSync(
+      packError,
+      fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace('  rules: {}', '  rules: { btg-nope: { enabled: false } }'),
+    );
+    try {
+      for (const args of [
+        ['plan', '-c', EXAMPLE_CONFIG],
+        ['deploy', '--yes', '-c', EXAMPLE_CONFIG],
+        ['plan', '--json', '-c', packError],
+      ]) {
+        const r = await runCli(...args);
+        expect({ args, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+          args,
+          code: 2,
+          stdout: '',
+          stderr:
+            'btg: cannot get a token for https://management.azure.com/.default with DefaultAzureCredential (AzureCloud): ChainedTokenCredential authentication failed.\n' +
+            'Sign in with `az login` (add `--cloud` for sovereign clouds), or set AZURE_TENANT_ID + AZURE_CLIENT_ID with AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE (workload identity), or set BTG_ACCESS_TOKEN\n',
+        });
+      }
+      expect(asked).toEqual(Array(3).fill('https://management.azure.com/.default'));
+      // the config's own usage errors still come first
+      const ws = await runCli('plan', '-c', EXAMPLE_CONFIG, '--workspace', 'nope');
+      expect(ws).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `btg: --workspace nope: not in ${EXAMPLE_CONFIG} (known: prod)\n`,
+      });
+      expect(asked).toHaveLength(3);
+    } finally {
+      Object.assign(deployCliDeps, saved);
+    }
+  });
 });
 
 describe('btg render: every artifact', () => {
@@ -392,9 +474,20 @@ describe('btg render: every artifact', () => {
       [['btg-incident-created'], 'arm/automation/btg-incident-created.json'],
       [['btg-incident-alert-added', '--format', 'automation'], 'arm/automation/btg-incident-alert-added.json'],
       [['monitor-alert'], 'arm/monitor/btg-signin-monitor-alert.json'],
+      [['btg-response-failure-alert'], 'arm/monitor/btg-response-failure-alert.json'],
+      [['btg-last-signin', '--format', 'arm'], 'arm/hunting/btg-last-signin.json'],
+      [['drill-watchlist'], 'arm/watchlists/BreakGlassDrills.json'],
       [['break-glass-procedure'], 'routines/break-glass-procedure.md'],
       [['pack'], 'arm/breakglass-sentinel.json'],
     ];
+    // every kind of file the build writes is among them (a new kind without a render form fails here)
+    const manifest: { path: string; kind: string }[] = JSON.parse(
+      fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'),
+    ).artifacts;
+    const kindOf = (file: string) => manifest.find((a) => a.path === file)?.kind;
+    expect([...new Set(cases.map(([, file]) => kindOf(file)))].sort()).toEqual(
+      [...new Set(manifest.map((a) => a.kind))].sort(),
+    );
     for (const [args, file] of cases) {
       const r = await runCli('render', ...args, '-c', EXAMPLE_CONFIG);
       expect({ args, code: r.code, same: r.stdout === fs.readFileSync(path.join(out, file), 'utf8') }).toEqual({

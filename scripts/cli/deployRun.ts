@@ -4,7 +4,8 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import * as readline from 'readline';
-import { WorkspaceRef } from '../config/schema';
+import { Config, WorkspaceRef } from '../config/schema';
+import { loadConfig } from '../config/load';
 import {
   applyDeployment,
   DeploymentPlan,
@@ -16,10 +17,19 @@ import {
 } from '../deploy/session';
 import { ApplyEvent, ApplyResult, operationOf } from '../deploy/apply';
 import { formatEvent } from '../deploy/report';
-import { chooseCredential, CLOUD_NAMES, CredentialChoice, redact, resolveTarget, TargetError } from '../deploy/target';
+import {
+  chooseCredential,
+  CLOUD_NAMES,
+  CredentialChoice,
+  redact,
+  resolveTarget,
+  Target,
+  TargetError,
+} from '../deploy/target';
 import { emitPack } from '../emit/pack';
 import { packIdOf } from '../content/ids';
 import { playbookResource, playbookTemplate } from '../emit/playbooks';
+import { packActionGroupName } from '../emit/actionGroup';
 import { forcedBy } from '../deploy/plan';
 import { WorkspaceResource } from '../emit/resources';
 import { checkPack } from '../pipeline';
@@ -57,7 +67,10 @@ export const deployCliDeps: {
   confirm: (question: string) => Promise<boolean>;
   /** receives the session once it exists (tests use it to simulate Ctrl-C) */
   onSession?: (s: DeploySession) => void;
+  /** BTG_ACCESS_TOKEN or DefaultAzureCredential (tests: a credential that cannot sign in) */
+  chooseCredential: (target: Target) => Promise<CredentialChoice>;
 } = {
+  chooseCredential: (target) => chooseCredential(target),
   stdinIsTTY: () => process.stdin.isTTY === true,
   // a terminal listr2 can draw on (a pty without a size makes it wrap every character)
   stdoutIsTTY: () => isTty(process.stdout) && (process.stdout.columns ?? 0) >= 40,
@@ -146,7 +159,34 @@ export interface Prepared {
 
 const err = (s: string) => process.stderr.write(s);
 
-/** Validate the pack (errors stop here), pick the workspaces, set up target + credential + session. */
+/** The workspaces to plan or deploy: every one of the config, or those --workspace names (usage errors otherwise). */
+function chooseWorkspaces(config: Config, opts: DeployCliOptions): WorkspaceRef[] {
+  if (config.workspaces.length === 0)
+    throw new UsageError(`${opts.config}: workspaces[] is empty: add the workspaces to deploy to`);
+  if (!opts.workspace.length) return config.workspaces;
+  const label = (w: WorkspaceRef) => w.name ?? w.workspaceName;
+  const unknown = opts.workspace.filter((n) => !config.workspaces.some((w) => label(w) === n || w.workspaceName === n));
+  if (unknown.length)
+    throw new UsageError(
+      `--workspace ${unknown.join(', ')}: not in ${opts.config} (known: ${config.workspaces.map(label).join(', ')})`,
+    );
+  return config.workspaces.filter((w) => opts.workspace.includes(label(w)) || opts.workspace.includes(w.workspaceName));
+}
+
+/** The credential, with a token already got: one clear message (exit 2) instead of one error per request. */
+async function signIn(target: Target): Promise<CredentialChoice> {
+  const credential = await deployCliDeps.chooseCredential(target);
+  let token: Awaited<ReturnType<typeof credential.credential.getToken>>;
+  try {
+    token = await credential.credential.getToken(target.armScope);
+  } catch (e) {
+    throw new UsageError(signInMessage(target.armScope, credential.source, e));
+  }
+  if (!token) throw new UsageError(signInMessage(target.armScope, credential.source, new Error('no token returned')));
+  return credential;
+}
+
+/** Sign in, then validate the pack (errors stop here), pick the workspaces, set up target + credential + session. */
 export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit: number }> {
   // option errors first: they are cheap to find, validating the pack is not
   const target = resolveTarget({ cloud: opts.cloud, armEndpoint: opts.armEndpoint, armAudience: opts.armAudience });
@@ -157,6 +197,14 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
     );
   }
   requireConfig(opts.config);
+  // Sign in before any work: the config (milliseconds) says which workspaces, then a token, then the seconds of
+  // validating the pack. An invalid config is left to the pack check below (exit 1, every problem listed).
+  const early = loadConfig(opts.config);
+  let signedIn: CredentialChoice | undefined;
+  if (early.config && !hasErrors(early.diagnostics)) {
+    chooseWorkspaces(early.config, opts);
+    signedIn = await signIn(target);
+  }
   const checked = checkPack({ configFile: opts.config, schemasDir: opts.schemas });
   const problems = checked.diagnostics.filter((d) => d.severity !== 'info');
   if (!checked.pack || hasErrors(checked.diagnostics)) {
@@ -166,29 +214,8 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
   }
   if (problems.length && !opts.json) err(formatters.stylish(problems, { color: isTty(process.stderr) }));
   const config = checked.pack.config;
-  if (config.workspaces.length === 0)
-    throw new UsageError(`${opts.config}: workspaces[] is empty: add the workspaces to deploy to`);
-  let workspaces = config.workspaces;
-  if (opts.workspace.length) {
-    const label = (w: WorkspaceRef) => w.name ?? w.workspaceName;
-    const unknown = opts.workspace.filter(
-      (n) => !config.workspaces.some((w) => label(w) === n || w.workspaceName === n),
-    );
-    if (unknown.length)
-      throw new UsageError(
-        `--workspace ${unknown.join(', ')}: not in ${opts.config} (known: ${config.workspaces.map(label).join(', ')})`,
-      );
-    workspaces = config.workspaces.filter(
-      (w) => opts.workspace.includes(label(w)) || opts.workspace.includes(w.workspaceName),
-    );
-  }
-  const credential = await chooseCredential(target);
-  // fail fast with one clear message instead of one error per request
-  try {
-    await credential.credential.getToken(target.armScope);
-  } catch (e) {
-    throw new UsageError(signInMessage(target.armScope, credential.source, e));
-  }
+  const workspaces = chooseWorkspaces(config, opts);
+  const credential = signedIn ?? (await signIn(target));
   const session = new DeploySession({
     target,
     credential: credential.credential,
@@ -203,7 +230,8 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
   const packId = packIdOf(config);
   const knownPlaybooks = checked.pack.playbooks.flatMap((pb) => {
     try {
-      return [playbookResource(pb, playbookTemplate(pb, packId), packId)];
+      const ag = packActionGroupName(checked.pack);
+      return [playbookResource(pb, playbookTemplate(pb, packId, ag), packId, ag)];
     } catch {
       return [];
     }
