@@ -29,7 +29,6 @@ import {
 import { emitPack } from '../emit/pack';
 import { packIdOf } from '../content/ids';
 import { playbookResource, playbookTemplate } from '../emit/playbooks';
-import { packActionGroupName } from '../emit/actionGroup';
 import { forcedBy } from '../deploy/plan';
 import { WorkspaceResource } from '../emit/resources';
 import { checkPack } from '../pipeline';
@@ -230,8 +229,7 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
   const packId = packIdOf(config);
   const knownPlaybooks = checked.pack.playbooks.flatMap((pb) => {
     try {
-      const ag = packActionGroupName(checked.pack);
-      return [playbookResource(pb, playbookTemplate(pb, packId, ag), packId, ag)];
+      return [playbookResource(pb, playbookTemplate(pb, packId), packId)];
     } catch {
       return [];
     }
