@@ -339,6 +339,24 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
     expect(errOnly(r.stderr)).toBe(
       `btg: --from ${empty}: not an export written by btg check --export (no valid btg-export.json in it)\n`,
     );
+    // a folder of something else, a missing path, a file: each one clear message, exit 2
+    const other = path.join(dir, 'other-folder');
+    fs.mkdirSync(other);
+    fs.writeFileSync(path.join(other, 'btg-export.json'), '{}');
+    const file = path.join(other, 'policies.json');
+    fs.writeFileSync(file, '{}');
+    for (const [from, message] of [
+      [other, 'not an export written by btg check --export (no valid btg-export.json in it)'],
+      [path.join(dir, 'no-such-export'), 'no such folder'],
+      [file, 'a file, not a folder: pass the folder btg check --export wrote'],
+    ]) {
+      const x = await runCli('check', '-c', EXAMPLE_CONFIG, '--from', from);
+      expect({ code: x.code, stdout: x.stdout, stderr: errOnly(x.stderr) }).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `btg: --from ${from}: ${message}\n`,
+      });
+    }
   });
 });
 

@@ -139,8 +139,9 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
   let data: PostureData | undefined;
   let workspaceSkip: string;
   if (opts.from) {
-    if (!fs.existsSync(opts.from) || !fs.statSync(opts.from).isDirectory())
-      throw new UsageError(`--from ${opts.from}: not a directory`);
+    if (!fs.existsSync(opts.from)) throw new UsageError(`--from ${opts.from}: no such folder`);
+    if (!fs.statSync(opts.from).isDirectory())
+      throw new UsageError(`--from ${opts.from}: a file, not a folder: pass the folder btg check --export wrote`);
     const folder = new FolderGraphSource(opts.from);
     const manifest = folder.manifest();
     // an empty or unrelated folder would "pass" with every check skipped
