@@ -404,6 +404,39 @@ describe('fail-fast sign-in', () => {
       Object.assign(testDeps, saved);
     }
   });
+  it('drill --record where it cannot be written: exit 2 before signing in (not after a half-hour drill)', async () => {
+    const { drillDeps } = await import('../scripts/cli/commands/drill');
+    const saved = { ...drillDeps };
+    const asked: string[] = [];
+    drillDeps.credential = async () => ({
+      getToken: async (scope) => {
+        asked.push(String(scope));
+        return null;
+      },
+    });
+    const dir = tempDir();
+    const nowhere = path.join(dir, 'no-such-folder', 'drills.jsonl');
+    try {
+      const r = await runCli('drill', '-c', EXAMPLE_CONFIG, '--record', nowhere);
+      expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `btg: --record ${nowhere}: the folder ${path.dirname(nowhere)} does not exist; nothing was done\n`,
+      });
+      const folder = await runCli('drill', '-c', EXAMPLE_CONFIG, '--record', dir);
+      expect(folder.code).toBe(2);
+      expect(folder.stderr).toBe(`btg: --record ${dir}: not a file (a JSON-lines file the drills are appended to)\n`);
+      expect(asked).toEqual([]);
+      // a null token is a sign-in failure too (one message, exit 2)
+      const signIn = await runCli('drill', '-c', EXAMPLE_CONFIG, '--record', path.join(dir, 'drills.jsonl'));
+      expect(signIn.code).toBe(2);
+      expect(signIn.stderr).toMatch(/^btg: cannot get a token for .*: no token returned\nSign in with `az login`/);
+      expect(fs.existsSync(path.join(dir, 'drills.jsonl'))).toBe(false);
+    } finally {
+      Object.assign(drillDeps, saved);
+    }
+  });
+
   it('plan and deploy without a token: one two-line message, exit 2, before the pack is validated, nothing sent', async () => {
     const { deployCliDeps } = await import('../scripts/cli/deployRun');
     const saved = { ...deployCliDeps };

@@ -9,6 +9,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { LogsQueryClientOptions } from '@azure/monitor-query-logs';
 import { createDefaultHttpClient, HttpClient } from '@azure/core-rest-pipeline';
 import { Command, Option } from 'commander';
+import * as fs from 'fs';
 import * as path from 'path';
 import { loadConfig } from '../../config/load';
 import { loadPack } from '../../content/pack';
@@ -120,6 +121,14 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
 
   const workspace = chooseWorkspace(config, { workspace: opts.workspace, workspaceId: opts.workspaceId });
   const endpoint = logsOrigin(opts.endpoint);
+  // the record is the audit trail: a path it cannot be written to is found now, not after a half-hour drill
+  if (opts.record) {
+    const dir = path.dirname(path.resolve(opts.record));
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+      throw new UsageError(`--record ${opts.record}: the folder ${dir} does not exist; nothing was done`);
+    if (fs.existsSync(opts.record) && !fs.statSync(opts.record).isFile())
+      throw new UsageError(`--record ${opts.record}: not a file (a JSON-lines file the drills are appended to)`);
+  }
   const history = opts.record ? readHistory(opts.record) : undefined;
   for (const p of history?.problems ?? []) process.stderr.write(`btg drill: warning: ${p}\n`);
   const { account, reason } = chooseAccount(config.accounts, history?.records, opts.account);
