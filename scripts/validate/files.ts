@@ -183,7 +183,8 @@ export function expandInputs(args: string[]): { files: string[]; errors: string[
     if (GLOB_CHARS.test(a)) {
       const matched: string[] = [];
       for (const m of globMatch(a)) {
-        if (fs.statSync(m).isDirectory()) walkYaml(m, matched);
+        // a dangling link the pattern matched is a file to report (file-read), not the end of the run
+        if (fs.statSync(m, { throwIfNoEntry: false })?.isDirectory()) walkYaml(m, matched);
         else matched.push(m);
       }
       if (!matched.length) errors.push(`${a}: no file matches this pattern`);

@@ -53,7 +53,8 @@ export function readContentText(file: string): { text?: string; diagnostic?: Dia
         'file-size',
         `${file} is ${(st.size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_CONTENT_FILE_BYTES / 1024 / 1024} MB limit for one content file; not read`,
       );
-    const buf = fs.readFileSync(file);
+    // a device or pipe has no size (`/dev/zero` never ends): read at most one byte over the cap
+    const buf = st.isFile() ? fs.readFileSync(file) : readAtMost(file, MAX_CONTENT_FILE_BYTES + 1);
     if (buf.length > MAX_CONTENT_FILE_BYTES)
       return fail(
         'file-size',
@@ -69,6 +70,25 @@ export function readContentText(file: string): { text?: string; diagnostic?: Dia
     return { text: text.replace(/^\uFEFF/, '') };
   } catch (e) {
     return fail('file-read', `cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** The first `max` bytes of a file (all of it when shorter). */
+function readAtMost(file: string, max: number): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    while (n < max) {
+      const chunk = Buffer.alloc(Math.min(64 * 1024, max - n));
+      const got = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (got === 0) break;
+      chunks.push(chunk.subarray(0, got));
+      n += got;
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
