@@ -475,7 +475,13 @@ describe('fail-fast sign-in', () => {
         });
       }
       expect(asked).toEqual(Array(3).fill('https://management.azure.com/.default'));
-      // the config's own usage errors still come first
+      // the config's own usage errors and a missing input still come first
+      const schemas = path.join(dir, 'no-such-schemas');
+      expect(await runCli('plan', '-c', EXAMPLE_CONFIG, '--schemas', schemas)).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `btg: --schemas ${schemas}: not a directory\n`,
+      });
       const ws = await runCli('plan', '-c', EXAMPLE_CONFIG, '--workspace', 'nope');
       expect(ws).toEqual({
         code: 2,

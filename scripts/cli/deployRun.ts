@@ -3,6 +3,7 @@
  * target and credential, and the progress display (listr2 on a terminal, plain lines otherwise).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import * as fs from 'fs';
 import * as readline from 'readline';
 import { Config, WorkspaceRef } from '../config/schema';
 import { loadConfig } from '../config/load';
@@ -196,6 +197,8 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
     );
   }
   requireConfig(opts.config);
+  if (opts.schemas && !(fs.existsSync(opts.schemas) && fs.statSync(opts.schemas).isDirectory()))
+    throw new UsageError(`--schemas ${opts.schemas}: not a directory`);
   // Sign in before any work: the config (milliseconds) says which workspaces, then a token, then the seconds of
   // validating the pack. An invalid config is left to the pack check below (exit 1, every problem listed).
   const early = loadConfig(opts.config);
