@@ -2,8 +2,8 @@
  * Writing `out/`: btg never deletes what it did not write.
  *
  * - It writes only into a folder that does not exist, is empty, or holds a previous btg output (its `manifest.json`
- *   with our generator). It refuses a file, a symbolic link, the current directory and its parents, the home
- *   directory, the config's folder, the pack root, and any folder that contains one of those.
+ *   with our generator). It refuses a file (or a path below one), a symbolic link, the current directory and its
+ *   parents, the home directory, the config's folder, the pack root, and any folder that contains one of those.
  * - A previous output is replaced by removing only what its manifest lists (plus folders that become empty);
  *   anything else found inside it is moved into the new output untouched.
  * - The swap is atomic at every moment: the new output is written into `.<name>-tmp-*` beside `out/`, the old one is
@@ -11,7 +11,8 @@
  *   point leaves the old or the new output; the next build finds the leftovers by name and content and finishes the
  *   job (an old output whose `out/` is missing is renamed back).
  * - A folder that cannot be renamed (a mount point: EBUSY/EXDEV) is updated in place, file by file with atomic
- *   renames, with a `.btg-partial` list of every path in flight so a killed update is still cleaned up.
+ *   renames, with a `.btg-partial` list of every path in flight so a killed update is still cleaned up; a path that
+ *   would lead through a symbolic link (or a file) inside the folder is refused before anything is written.
  */
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
