@@ -203,6 +203,66 @@ describe('the shipped playbooks', () => {
   });
 });
 
+describe("a failed playbook run alerts through the pack's action group (issue 14 item 3)", () => {
+  const alertOf = (t: Json) => t.resources.find((r: Json) => r.type === 'Microsoft.Insights/metricAlerts');
+
+  it('every playbook carries a metric alert on its failed runs (RunsFailed > 0 in 5 minutes) to the action group', () => {
+    const group = `/providers/Microsoft.Insights/actionGroups/breakglass-sentinel-${PACK_ID}-recipients`;
+    for (const r of emitted.resources) {
+      const t = (r.body.properties as Json).template as Json;
+      const a = alertOf(t);
+      expect(a).toMatchObject({
+        condition: "[not(empty(parameters('RunFailureActionGroupId')))]",
+        location: 'global',
+        dependsOn: ["[resourceId('Microsoft.Logic/workflows', parameters('PlaybookName'))]"],
+        tags: { [PACK_TAG]: r.templateId, [PACK_ID_TAG]: PACK_ID },
+        properties: {
+          severity: 1,
+          enabled: true,
+          autoMitigate: false,
+          scopes: ["[resourceId('Microsoft.Logic/workflows', parameters('PlaybookName'))]"],
+          windowSize: 'PT5M',
+          actions: [{ actionGroupId: "[parameters('RunFailureActionGroupId')]" }],
+        },
+      });
+      expect(a.properties.criteria).toEqual({
+        'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria',
+        allOf: [
+          {
+            criterionType: 'StaticThresholdCriterion',
+            name: 'FailedRuns',
+            metricNamespace: 'Microsoft.Logic/workflows',
+            metricName: 'RunsFailed',
+            operator: 'GreaterThan',
+            threshold: 0,
+            timeAggregation: 'Total',
+          },
+        ],
+      });
+      // btg deploy: the action group's id, deployed first; the file for a hand deployment: empty (no alert) by default
+      expect((r.body.properties as Json).parameters.RunFailureActionGroupId).toEqual({
+        value: ph('resourceGroupId', group),
+      });
+      expect(r.dependsOn).toEqual([`actionGroup:breakglass-sentinel-${PACK_ID}-recipients`]);
+      expect(t.parameters.RunFailureActionGroupId.defaultValue).toBe('');
+    }
+    expect(emitted.resources).toHaveLength(3);
+  });
+
+  it('without anyone to tell (no mail, SMS, voice or webhook) there is no action group and no run-failure alert', () => {
+    const silent = playbookEmitter(packFor(configWith((c) => (c.notify.emails = []))));
+    for (const r of silent.resources) {
+      const t = (r.body.properties as Json).template as Json;
+      expect({ id: r.templateId, alert: alertOf(t), param: t.parameters.RunFailureActionGroupId }).toEqual({
+        id: r.templateId,
+        alert: undefined,
+        param: undefined,
+      });
+      expect(r.dependsOn ?? []).toEqual([]);
+    }
+  });
+});
+
 describe('playbook-lockout-safety', () => {
   it('rejects a playbook that disables the user, naming the action nested in a Foreach and an If', () => {
     const fixture = path.join(FIXTURES, 'disable-user.json');

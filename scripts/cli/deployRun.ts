@@ -30,6 +30,7 @@ import {
 import { emitPack } from '../emit/pack';
 import { packIdOf } from '../content/ids';
 import { playbookResource, playbookTemplate } from '../emit/playbooks';
+import { packActionGroupName } from '../emit/actionGroup';
 import { forcedBy } from '../deploy/plan';
 import { WorkspaceResource } from '../emit/resources';
 import { checkPack } from '../pipeline';
@@ -230,9 +231,10 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
   });
   deployCliDeps.onSession?.(session);
   const packId = packIdOf(config);
+  const actionGroup = packActionGroupName(checked.pack);
   const knownPlaybooks = checked.pack.playbooks.flatMap((pb) => {
     try {
-      return [playbookResource(pb, playbookTemplate(pb, packId), packId)];
+      return [playbookResource(pb, playbookTemplate(pb, packId, actionGroup), packId, actionGroup)];
     } catch {
       return [];
     }

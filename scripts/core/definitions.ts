@@ -95,6 +95,8 @@ export const API_VERSIONS = {
   workbooks: '2023-06-01',
   actionGroups: '2023-01-01',
   scheduledQueryRules: '2023-12-01',
+  /** the playbooks' run-failure alerts (inside each playbook's ARM template) */
+  metricAlerts: '2018-03-01',
   workflows: '2019-05-01',
   connections: '2016-06-01',
   deployments: '2025-03-01',

@@ -76,13 +76,21 @@ const INNER_API: Record<string, string> = {
   'microsoft.logic/workflows': API_VERSIONS.workflows,
   'microsoft.web/connections': API_VERSIONS.connections,
   'microsoft.authorization/roleassignments': API_VERSIONS.roleAssignments,
+  'microsoft.insights/metricalerts': API_VERSIONS.metricAlerts,
 };
-/** children first: the role assignment of the identity, the Logic App, then its connections */
+/** children first: the run-failure alert on the Logic App and its identity's role assignment, the Logic App, then its connections */
 const DELETE_ORDER = [
+  'microsoft.insights/metricalerts',
   'microsoft.authorization/roleassignments',
   'microsoft.logic/workflows',
   'microsoft.web/connections',
 ];
+/**
+ * Inner types the template creates and marks with this config's tags (template id + packId) as it marks the Logic
+ * App, without a deploy kind of their own: their marker is read like the Logic App's. The playbook's run-failure
+ * metric alert (emit/playbooks.ts).
+ */
+const MARKED_LIKE_WORKFLOW = new Set(['microsoft.insights/metricalerts']);
 
 async function getOrUndefined(c: ArmClients, id: string, apiVersion: string): Promise<Json | undefined> {
   try {
@@ -94,7 +102,9 @@ async function getOrUndefined(c: ArmClients, id: string, apiVersion: string): Pr
   }
 }
 
-const specOf = (type: string) => KIND_SPECS.get(`resourceGroup:${lower(type)}`);
+const specOf = (type: string) =>
+  KIND_SPECS.get(`resourceGroup:${lower(type)}`) ??
+  (MARKED_LIKE_WORKFLOW.has(lower(type)) ? KIND_SPECS.get('resourceGroup:microsoft.logic/workflows') : undefined);
 
 /** Whether a Logic App / API connection carries this config's marker for template `templateId`. */
 function marked(
@@ -216,7 +226,7 @@ export async function orphanCascade(
       });
       continue;
     }
-    if (t === 'microsoft.logic/workflows' || t === 'microsoft.web/connections') {
+    if (t === 'microsoft.logic/workflows' || t === 'microsoft.web/connections' || MARKED_LIKE_WORKFLOW.has(t)) {
       if (!createdIds.has(lower(id))) {
         keeps.push({ id, reason: "the pack's template for this deployment does not create it" });
         continue;

@@ -18,15 +18,14 @@ import { ph } from './placeholders';
 import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
 import { automationInputs, automationRuleResources } from './automationRules';
 import { playbookLogicAppName } from './playbooks';
+import { packActionGroupName } from './actionGroup';
 
 /** the action group's name carries the packId (two configs in one resource group), content/ids.ts */
 export const actionGroupName = (packId: string): string => packNames.actionGroup(packId);
 /** groupShortName is at most 12 characters and shows as the sender of SMS/voice; mails show the alert. */
 export const ACTION_GROUP_SHORT_NAME = 'btg-alert';
 
-/** Whether the config names anyone for the action group (mail, SMS, voice or the webhook parameter). */
-export const hasActionGroupReceivers = (config: Config): boolean =>
-  config.notify.emails.length + config.notify.sms.length + config.notify.voice.length > 0 || config.notify.webhook;
+export { hasActionGroupReceivers } from './actionGroup';
 
 /**
  * The action group of the pack's Azure Monitor alerts (the sign-in alert and the response-failure alert): mails,
@@ -243,10 +242,8 @@ export const monitorAlertEmitter: Emitter = (pack): Emitted => {
   const automation = pack.rules.length ? automationRuleResources(automationInputs(pack)) : [];
   const incidentPlaybooks = pack.playbooks.filter((p) => p.emitted && p.meta.trigger === 'incident');
   const first = signIn[0]?.templateId ?? RESPONSE_FAILURE_ALERT.templateId;
-  const ag =
-    hasActionGroupReceivers(config) && (signIn.length || automation.length)
-      ? actionGroupResource(first, config, packId)
-      : undefined;
+  // the same decision as the playbooks' run-failure alerts make (actionGroup.ts)
+  const ag = packActionGroupName(pack) ? actionGroupResource(first, config, packId) : undefined;
   signIn.forEach((m, i) => {
     const alert = monitorAlertResource(m, config, ag);
     const res = ag && i === 0 ? [ag, alert] : [alert];

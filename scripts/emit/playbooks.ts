@@ -11,6 +11,7 @@ import { ParameterName } from '../content/playbookSchema';
 import { ARM_SCHEMA, ArmTemplate, escapeArm } from './arm';
 import { ph } from './placeholders';
 import { makeResource, PACK_TAG, WorkspaceResource } from './resources';
+import { packActionGroupName } from './actionGroup';
 
 /** Built-in Azure role ids (identical in every tenant). */
 export const ROLES = {
@@ -57,8 +58,15 @@ export const playbookDeploymentName = (pb: PlaybookContent, packId: string): str
 export const playbookLogicAppName = (pb: PlaybookContent, packId: string): string =>
   packNames.playbook(pb.templateId, packId);
 
-/** The playbook's ARM template; parameter defaults are this config's values. */
-export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTemplate {
+/** Metric of a Consumption Logic App that counts its failed runs (Azure Monitor, no diagnostic setting needed). */
+export const RUN_FAILED_METRIC = { namespace: 'Microsoft.Logic/workflows', name: 'RunsFailed' } as const;
+
+/**
+ * The playbook's ARM template; parameter defaults are this config's values. With `actionGroup` (the pack's action
+ * group, in this resource group) it also carries a metric alert on the Logic App's failed runs: a run that fails
+ * inside (an unauthorised Office 365 connection, a refused query) is in no SentinelHealth record (issue 14 item 3).
+ */
+export function playbookTemplate(pb: PlaybookContent, packId: string, actionGroup?: string): ArmTemplate {
   const connections = connectionsOf(pb.definition);
   const incident = pb.meta.trigger === 'incident';
   const names = usedParameters(pb);
@@ -176,6 +184,50 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
       principalType: 'ServicePrincipal',
     },
   };
+  // btg deploy passes the id (after deploying the action group); a hand deployment of this file before the pack's
+  // template (which holds the action group) would fail on a default naming it, so the default is empty: no alert
+  if (actionGroup)
+    armParams.RunFailureActionGroupId = {
+      type: 'string',
+      defaultValue: '',
+      metadata: {
+        description: `Resource id of the action group told when a run of this playbook fails: the pack's alert recipients, [resourceId('Microsoft.Insights/actionGroups', '${actionGroup}')] once the pack's template is deployed. Empty (the default): no run-failure alert.`,
+      },
+    };
+  // a failed run of the playbook (RunsFailed > 0 in 5 minutes) goes to the pack's action group
+  const runFailed = {
+    condition: "[not(empty(parameters('RunFailureActionGroupId')))]",
+    type: 'Microsoft.Insights/metricAlerts',
+    apiVersion: API_VERSIONS.metricAlerts,
+    name: "[concat(parameters('PlaybookName'), '-run-failed')]",
+    location: 'global',
+    tags: { [PACK_TAG]: pb.templateId, [PACK_ID_TAG]: packId },
+    dependsOn: [`[${WORKFLOW_ID}]`],
+    properties: {
+      description: `A run of the break-glass playbook "${pb.meta.displayName}" failed: a break-glass incident may not have been notified or confirmed. Open the Logic App's run history, fix the failing action (connection authorisation, role of the managed identity) and handle the open break-glass incidents by hand.`,
+      severity: 1,
+      enabled: true,
+      scopes: [`[${WORKFLOW_ID}]`],
+      evaluationFrequency: 'PT1M',
+      windowSize: 'PT5M',
+      criteria: {
+        'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria',
+        allOf: [
+          {
+            criterionType: 'StaticThresholdCriterion',
+            name: 'FailedRuns',
+            metricNamespace: RUN_FAILED_METRIC.namespace,
+            metricName: RUN_FAILED_METRIC.name,
+            operator: 'GreaterThan',
+            threshold: 0,
+            timeAggregation: 'Total',
+          },
+        ],
+      },
+      autoMitigate: false,
+      actions: [{ actionGroupId: "[parameters('RunFailureActionGroupId')]" }],
+    },
+  };
   const consent = connections.filter((c) => !CONNECTORS[c]?.managedIdentity);
   return {
     $schema: ARM_SCHEMA,
@@ -204,7 +256,13 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
     },
     parameters: armParams,
     variables,
-    resources: [...connectionResources, workflow, responder, ...(incident ? [automation] : [])],
+    resources: [
+      ...connectionResources,
+      workflow,
+      responder,
+      ...(incident ? [automation] : []),
+      ...(actionGroup ? [runFailed] : []),
+    ],
     outputs: {
       principalId: {
         type: 'string',
@@ -215,10 +273,22 @@ export function playbookTemplate(pb: PlaybookContent, packId: string): ArmTempla
 }
 
 /** The playbook as one ARM deployment in the workspace's resource group; parameters carry this config's values. */
-export function playbookResource(pb: PlaybookContent, template: ArmTemplate, packId: string): WorkspaceResource {
+export function playbookResource(
+  pb: PlaybookContent,
+  template: ArmTemplate,
+  packId: string,
+  actionGroup?: string,
+): WorkspaceResource {
   const values: Record<string, { value: unknown }> = {
     PlaybookName: { value: playbookLogicAppName(pb, packId) },
     workspace: { value: ph('workspaceName') },
+    ...(actionGroup
+      ? {
+          RunFailureActionGroupId: {
+            value: ph('resourceGroupId', `/providers/Microsoft.Insights/actionGroups/${actionGroup}`),
+          },
+        }
+      : {}),
   };
   // escaped like the defaults: a value that reads as an ARM expression is never evaluated ("[[" reads back as "[")
   for (const n of usedParameters(pb))
@@ -236,6 +306,8 @@ export function playbookResource(pb: PlaybookContent, template: ArmTemplate, pac
       properties: { mode: 'Incremental', template, parameters: values },
       tags: { [PACK_TAG]: pb.templateId, [PACK_ID_TAG]: packId },
     },
+    // the run-failure alert names the action group: it must exist first
+    dependsOn: actionGroup ? [`actionGroup:${actionGroup}`] : [],
   });
 }
 
@@ -244,9 +316,10 @@ const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 export const playbookEmitter: Emitter = (pack): Emitted => {
   const out: Emitted = { artifacts: [], resources: [] };
   const packId = packIdOf(pack.config);
+  const actionGroup = packActionGroupName(pack);
   for (const pb of pack.playbooks.filter((p) => p.emitted)) {
-    const template = playbookTemplate(pb, packId);
-    out.resources.push(playbookResource(pb, template, packId));
+    const template = playbookTemplate(pb, packId, actionGroup);
+    out.resources.push(playbookResource(pb, template, packId, actionGroup));
     out.artifacts.push({
       kind: 'playbook-arm',
       templateId: pb.templateId,

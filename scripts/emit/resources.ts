@@ -17,10 +17,11 @@ export const LEVELS = {
   huntingQuery: 1,
   alertRule: 2,
   metadata: 2,
+  // before the playbooks: their run-failure alerts name it (emit/playbooks.ts), as the monitor alerts do
+  actionGroup: 2.5,
   playbook: 3,
   automationRule: 4,
   workbook: 5,
-  actionGroup: 6,
   monitorAlert: 7,
 } as const;
 export type ResourceKind = keyof typeof LEVELS;

@@ -502,6 +502,80 @@ function validateActionGroup(body: Json): void {
   }
 }
 
+/**
+ * Microsoft.Insights/metricAlerts (2018-03-01, monitor/resource-manager/.../metricAlerts_API.json): MetricAlertProperties
+ * requires severity, enabled, scopes, evaluationFrequency, windowSize and criteria; a single-resource criteria set
+ * (odata.type SingleResourceMultipleMetricCriteria) lists MetricCriteria with criterionType, name, metricName,
+ * operator, threshold and timeAggregation. Location is "global".
+ */
+function validateMetricAlert(body: Json): void {
+  const props = propsOf(body);
+  requireProps(props, ['severity', 'enabled', 'scopes', 'evaluationFrequency', 'windowSize', 'criteria']);
+  requireType(props, 'enabled', 'boolean');
+  if (
+    typeof props.severity !== 'number' ||
+    !Number.isInteger(props.severity) ||
+    props.severity < 0 ||
+    props.severity > 4
+  )
+    throw badRequest(`severity must be an integer 0-4, got ${JSON.stringify(props.severity)}.`);
+  if (String(body.location).toLowerCase() !== 'global')
+    throw badRequest(
+      `Metric alerts are global resources: location must be 'global', got ${JSON.stringify(body.location)}.`,
+    );
+  if (!Array.isArray(props.scopes) || props.scopes.length === 0)
+    throw badRequest('At least one scope is required. Path: properties.scopes.');
+  requireEnum(
+    props.evaluationFrequency,
+    ['PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H'],
+    'properties.evaluationFrequency',
+    'EvaluationFrequency',
+  );
+  requireEnum(
+    props.windowSize,
+    ['PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H', 'PT6H', 'PT12H', 'P1D'],
+    'properties.windowSize',
+    'WindowSize',
+  );
+  const criteria = isObject(props.criteria) ? props.criteria : {};
+  requireEnum(
+    criteria['odata.type'],
+    [
+      'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria',
+      'Microsoft.Azure.Monitor.MultipleResourceMultipleMetricCriteria',
+      'Microsoft.Azure.Monitor.WebtestLocationAvailabilityCriteria',
+    ],
+    'properties.criteria.odata.type',
+    'Odatatype',
+  );
+  const allOf = criteria.allOf;
+  if (!Array.isArray(allOf) || allOf.length === 0)
+    throw badRequest("Required property 'allOf' not found in JSON. Path 'properties.criteria'.");
+  for (const [i, c] of (allOf as unknown[]).entries()) {
+    const m = isObject(c) ? c : {};
+    for (const k of ['criterionType', 'name', 'metricName', 'operator', 'threshold', 'timeAggregation'])
+      if (m[k] === undefined)
+        throw badRequest(`Required property '${k}' not found in JSON. Path 'properties.criteria.allOf[${i}]'.`);
+    requireEnum(
+      m.operator,
+      ['Equals', 'GreaterThan', 'GreaterThanOrEqual', 'LessThan', 'LessThanOrEqual'],
+      `properties.criteria.allOf[${i}].operator`,
+      'Operator',
+    );
+    requireEnum(
+      m.timeAggregation,
+      ['Average', 'Count', 'Minimum', 'Maximum', 'Total'],
+      `properties.criteria.allOf[${i}].timeAggregation`,
+      'AggregationTypeEnum',
+    );
+  }
+  const actions = props.actions;
+  if (actions !== undefined && !Array.isArray(actions)) throw badRequest('actions must be an array.');
+  for (const [i, a] of ((actions ?? []) as unknown[]).entries())
+    if (!isObject(a) || typeof a.actionGroupId !== 'string' || !a.actionGroupId.length)
+      throw badRequest(`actions[${i}].actionGroupId is required.`);
+}
+
 function validateWorkbook(body: Json, ctx: PutContext): void {
   const props = propsOf(body);
   requireProps(props, ['displayName', 'category', 'serializedData']);
@@ -790,6 +864,13 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeSpec> = {
         Object.assign(props(r), { provisioningState: 'Succeeded', lastUpdatedTime: ctx.now });
       else props(r).isWorkspaceAlertsStorageConfigured = false;
     },
+  },
+  'microsoft.insights/metricalerts': {
+    type: 'Microsoft.Insights/metricAlerts',
+    apiVersions: ['2018-03-01', '2024-03-01-preview'],
+    tracked: true,
+    patch: true,
+    validate: validateMetricAlert,
   },
   'microsoft.insights/actiongroups': {
     type: 'Microsoft.Insights/ActionGroups',
