@@ -241,10 +241,29 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
   it('an extra positional argument is a usage error (exit 2), not silently ignored', async () => {
     const r = await runCli('build', EXAMPLE_CONFIG, '--out', path.join(dir, 'x'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("error: too many arguments for 'build'. Expected 0 arguments but got 1.");
+    // one line in the format of every other error, and where the options are (not the whole help)
+    expect(r.stderr).toBe(
+      "btg: too many arguments for 'build'. Expected 0 arguments but got 1.\n(btg <command> --help lists the options)\n",
+    );
     expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
-    expect((await runCli('check', '-c', EXAMPLE_CONFIG, 'extra')).code).toBe(2);
-    expect((await runCli('render', 'btg-interactive-signin', 'btg-admin-activity', '-c', EXAMPLE_CONFIG)).code).toBe(2);
+    for (const c of ['init', 'check', 'test', 'drill', 'plan', 'deploy']) {
+      const x = await runCli(c, '-c', EXAMPLE_CONFIG, 'extra');
+      expect({ c, code: x.code, stdout: x.stdout, stderr: x.stderr }).toEqual({
+        c,
+        code: 2,
+        stdout: '',
+        stderr: `btg: too many arguments for '${c}'. Expected 0 arguments but got 1.\n(btg <command> --help lists the options)\n`,
+      });
+    }
+    const render = await runCli('render', 'btg-interactive-signin', 'btg-admin-activity', '-c', EXAMPLE_CONFIG);
+    expect(render.code).toBe(2);
+    expect(render.stderr).toMatch(/^btg: too many arguments for 'render'\. Expected 1 argument but got 2\.\n/);
+    const option = await runCli('validate', '--nope');
+    expect(option).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "btg: unknown option '--nope'\n(btg <command> --help lists the options)\n",
+    });
   });
 
   it('a missing config is exit 2 with the same message in every command', async () => {

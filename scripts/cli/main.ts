@@ -21,7 +21,9 @@ export function buildProgram(setExit: SetExit = () => undefined): Command {
     )
     .allowExcessArguments(false)
     .exitOverride()
-    .showHelpAfterError()
+    // a usage error is one line in the format of every other error (`btg: …`) and a pointer to the help, not the help
+    .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'btg: ')) })
+    .showHelpAfterError('(btg <command> --help lists the options)')
     .addHelpText(
       'after',
       '\nExit codes: 0 clean, 1 findings (validation errors, failed checks, failed deploy), 2 usage or input error (bad option, missing file, unknown id, sign-in).\nEnvironment: NO_COLOR (no colours), BTG_ACCESS_TOKEN (a bearer token instead of signing in).',
