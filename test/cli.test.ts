@@ -604,6 +604,31 @@ describe('btg render: every artifact', () => {
     expect(r.stderr).toMatch(
       /^btg: btg-signin-unexpected-location is not in the pack for this config: .*expectedLocations/m,
     );
+    // the sign-in Monitor alert turned off: by its id and by the alias, and in the list; the alias never falls back to
+    // the response-failure alert
+    const off = path.join(dir, 'monitor-off.yaml');
+    fs.writeFileSync(
+      off,
+      fs
+        .readFileSync(EXAMPLE_CONFIG, 'utf8')
+        .replace('  rules: {}', '  rules: {}\n  monitorAlert:\n    enabled: false'),
+    );
+    for (const [id, stderr] of [
+      ['btg-signin-monitor-alert', 'btg-signin-monitor-alert is not in the pack for this config'],
+      ['monitor-alert', 'the Azure Monitor alert is not in the pack for this config'],
+    ]) {
+      const x = await runCli('render', id, '-c', off);
+      expect({ id, code: x.code, stdout: x.stdout, stderr: x.stderr }).toEqual({
+        id,
+        code: 2,
+        stdout: '',
+        stderr: `btg: ${stderr}: options.monitorAlert.enabled is false\n`,
+      });
+    }
+    expect((await runCli('render', '-c', off)).stdout).toMatch(
+      /^Not in the pack for this config:\n(.*\n)*  btg-signin-monitor-alert: options\.monitorAlert\.enabled is false$/m,
+    );
+    expect((await runCli('render', 'btg-response-failure-alert', '-c', off)).code).toBe(0);
   });
 });
 

@@ -25,12 +25,25 @@ export interface Renderable {
   formats: Partial<Record<RenderFormat, string>>;
 }
 
-const ALIASES: Record<string, (r: Renderable) => boolean> = {
+const ALIASES: Record<string, (r: Renderable, pack: Pack) => boolean> = {
   workbook: (r) => r.what === 'workbook',
   watchlist: (r) => r.what === 'watchlist' && r.id === 'watchlist',
-  'monitor-alert': (r) => r.what === 'Azure Monitor alert',
+  // the sign-in alert (options.monitorAlert), not the response-failure alert that ships beside it
+  'monitor-alert': (r, pack) =>
+    r.what === 'Azure Monitor alert' && pack.monitorAlerts.some((m) => m.templateId === r.id),
   pack: (r) => r.what === 'combined ARM template',
 };
+
+/** What the pack's sources hold but this config leaves out, with why. */
+function configLeftOut(pack: Pack): { templateId: string; reason: string }[] {
+  const off = pack.config.options.monitorAlert?.enabled === false;
+  return [
+    ...pack.skipped,
+    ...(off
+      ? pack.monitorAlerts.map((m) => ({ templateId: m.templateId, reason: 'options.monitorAlert.enabled is false' }))
+      : []),
+  ];
+}
 
 /** Every artifact of the pack, grouped by id. */
 export function renderables(pack: Pack, artifacts: Artifact[]): Renderable[] {
@@ -93,7 +106,7 @@ export function renderables(pack: Pack, artifacts: Artifact[]): Renderable[] {
 
 /** Why an id that exists in the pack's sources is not rendered for this config, or undefined. */
 function leftOut(pack: Pack, id: string): string | undefined {
-  const s = pack.skipped.find((x) => x.templateId === id);
+  const s = configLeftOut(pack).find((x) => x.templateId === id);
   if (s) return `${id} is not in the pack for this config: ${s.reason}`;
   if (id === 'watchlist' && pack.config.accountSource !== 'watchlist')
     return 'the watchlist is not in the pack for this config: accountSource is inline (the account ids are rendered into every query); set accountSource: watchlist to emit it';
@@ -108,7 +121,7 @@ function listText(items: Renderable[], pack: Pack): string {
     (r) =>
       `  ${r.id.padEnd(w)}  ${r.what}${r.name && r.name !== r.id ? `: ${r.name}` : ''}  [${Object.keys(r.formats).join(', ')}]`,
   );
-  const out = pack.skipped.map((x) => `  ${x.templateId}: ${x.reason}`);
+  const out = configLeftOut(pack).map((x) => `  ${x.templateId}: ${x.reason}`);
   return `Artifacts (btg render <id> [--format <format>]; the first format is the default):\n${lines.join('\n')}\n${out.length ? `Not in the pack for this config:\n${out.join('\n')}\n` : ''}`;
 }
 
@@ -137,7 +150,7 @@ export function register(program: Command, setExit: SetExit): void {
       const items = renderables(pack, emitPack(pack, { report: false }).artifacts);
       if (id === undefined) return void process.stdout.write(listText(items, pack));
       const alias = ALIASES[id];
-      const item = alias ? items.find(alias) : items.find((r) => r.id === id);
+      const item = alias ? items.find((r) => alias(r, pack)) : items.find((r) => r.id === id);
       if (!item) {
         const why = leftOut(pack, id);
         if (why) throw new UsageError(why);
