@@ -5,6 +5,7 @@ import * as path from 'path';
 import { contentId, PACK_ID_TAG, packIdOf } from '../scripts/content/ids';
 import { PlaybookContent, USE_RULE_TEMPLATES, walkActions } from '../scripts/content/playbooks';
 import { automationRuleEmitter } from '../scripts/emit/automationRules';
+import { monitorAlertEmitter } from '../scripts/emit/monitorAlert';
 import { renderResponseFlow } from '../scripts/emit/report/playbooks';
 import { playbookEmitter, playbookTemplate, ROLES } from '../scripts/emit/playbooks';
 import { PACK_TAG } from '../scripts/emit/resources';
@@ -978,5 +979,26 @@ describe('the report shows the response flow', () => {
     expect(items[1]).toMatch(
       /order 2; incident updated: an alert was added\): status Active, severity High, label break-glass, label btg-alert-added → run playbook/,
     );
+    // without the failure alerts' artifacts, no line about them
+    expect(html).not.toContain('When the response fails');
+  });
+
+  it('says which alerts tell the action group when the response fails', () => {
+    const arts = [
+      ...automationRuleEmitter(pack).artifacts,
+      ...monitorAlertEmitter(pack).artifacts,
+      ...playbookEmitter(pack).artifacts,
+    ];
+    const text = String(renderResponseFlow(arts));
+    expect(text).toMatch(
+      /When the response fails, the action group is told: <b>Break-glass response failed \(automation rule or playbook\)<\/b> \(a pack automation rule run that is not a success in SentinelHealth[^;]*; a run-failure alert per playbook \(<code>btg-custodian-confirmation<\/code>, <code>btg-notify-enrich<\/code>, <code>btg-test-reminder<\/code>: metric RunsFailed &gt; 0 in 5 minutes\)/,
+    );
+    // no receivers: no action group, no run-failure alert in the playbooks
+    const silent = packFor(configWith((c) => (c.notify.emails = [])));
+    const quiet = String(
+      renderResponseFlow([...automationRuleEmitter(silent).artifacts, ...playbookEmitter(silent).artifacts]),
+    );
+    expect(quiet).toContain('<h3>Response flow</h3>');
+    expect(quiet).not.toContain('run-failure');
   });
 });

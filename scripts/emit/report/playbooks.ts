@@ -36,9 +36,44 @@ export function renderResponseFlow(artifacts: readonly Artifact[]): SafeHtml | u
     const added = (t.conditions ?? []).some((c: Json) => c.conditionType === 'PropertyArrayChanged');
     return html`<li><b>${String(p.displayName)}</b> (order ${String(p.order)}; incident ${t.triggersWhen === 'Created' ? 'created' : added ? 'updated: an alert was added' : 'updated'}): ${joinHtml((p.actions ?? []).map(action), ' → ')}</li>`;
   });
+  const failures = failureAlerts(artifacts);
   return html`<h3>Response flow</h3>
 <p>The automation rules run on every incident of the pack's rules, lowest order first, native actions before the playbooks. Nothing in them disables, blocks or resets an account.</p>
-<ol class="response-flow">${joinHtml(items, '\n')}</ol>`;
+<ol class="response-flow">${joinHtml(items, '\n')}</ol>${
+    failures.length
+      ? html`
+<p class="response-failure">When the response fails, the action group is told: ${joinHtml(failures, '; ')}.</p>`
+      : ''
+  }`;
+}
+
+/** The alerts on a failing response: the SentinelHealth log alert and the playbooks' run-failure metric alerts. */
+function failureAlerts(artifacts: readonly Artifact[]): SafeHtml[] {
+  type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const out: SafeHtml[] = [];
+  const resources = (a: Artifact): Json[] => {
+    try {
+      const r = (JSON.parse(a.content) as Json).resources;
+      return Array.isArray(r) ? r : [];
+    } catch {
+      return [];
+    }
+  };
+  for (const a of artifacts.filter((x) => x.kind === 'monitor-arm'))
+    for (const r of resources(a))
+      if (r?.type === 'Microsoft.Insights/scheduledQueryRules' && /SentinelHealth/.test(JSON.stringify(r.properties)))
+        out.push(
+          html`<b>${String(r.properties.displayName)}</b> (a pack automation rule run that is not a success in SentinelHealth, e.g. a playbook it could not start)`,
+        );
+  const playbooks = artifacts
+    .filter((x) => x.kind === 'playbook-arm')
+    .filter((a) => resources(a).some((r) => r?.type === 'Microsoft.Insights/metricAlerts'))
+    .map((a) => html`<code>${a.templateId ?? a.path}</code>`);
+  if (playbooks.length)
+    out.push(
+      html`a run-failure alert per playbook (${joinHtml(playbooks, ', ')}: metric RunsFailed &gt; 0 in 5 minutes) for a run that fails inside`,
+    );
+  return out;
 }
 
 export function renderPlaybooks(artifacts: readonly Artifact[]): SafeHtml | undefined {
