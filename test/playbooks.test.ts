@@ -663,6 +663,24 @@ describe('automation rules', () => {
     }
   });
 
+  it('grouping: every rule either never reopens a closed incident or is one the alert-added rule re-raises and notifies', () => {
+    const added = props('btg-incident-alert-added');
+    const watched: Json[] = added.triggeringLogic.conditions[1].conditionProperties.propertyValues;
+    const reopening = pack.rules.filter(
+      (r) => r.rule.incidentConfiguration?.groupingConfiguration?.reopenClosedIncident === true,
+    );
+    expect(reopening.length).toBeGreaterThan(0);
+    for (const r of pack.rules) {
+      const g = r.rule.incidentConfiguration?.groupingConfiguration;
+      const reopens = g?.enabled === true && g.reopenClosedIncident === true;
+      const reRaised = watched.some((v) => String(v.suffix).endsWith(`/alertRules/${r.rule.id}`));
+      expect({ rule: r.templateId, safe: !reopens || reRaised }).toEqual({ rule: r.templateId, safe: true });
+    }
+    // the re-raise reopens and notifies: Active and High first, then the notification playbook
+    expect(added.actions[0].actionConfiguration).toMatchObject({ status: 'Active', severity: 'High' });
+    expect(added.actions[1].actionType).toBe('RunPlaybook');
+  });
+
   it('assign the owner natively when notify.incidentOwnerObjectId is set', () => {
     const oid = '00000000-0000-4000-8000-0000000000f1';
     const owned = automationRuleEmitter(packFor(configWith((c) => (c.notify.incidentOwnerObjectId = oid))));
