@@ -793,9 +793,30 @@ describe('custodian confirmation (issue 14 item 2)', () => {
       'btg-emergency-01@contoso.example',
       'btg-emergency-02@contoso.example',
     ]);
+    expect(templates['btg-custodian-confirmation'].parameters.BreakGlassObjectIds.defaultValue).toEqual([
+      '00000000-0000-4000-8000-00000000b701',
+      '00000000-0000-4000-8000-00000000b702',
+    ]);
     const cond = JSON.stringify(find(def, 'Valid_yes_from_custodian')!.expression);
     expect(cond).toContain(
       `{"not":{"contains":["@parameters('BreakGlassUpns')","@toLower(coalesce(body('Ask_custodians')?['UserEmailAddress'], ''))"]}}`,
+    );
+    // by the responder's object id too (the connector's UserId): an alias address of the account cannot answer
+    expect(cond).toContain(
+      `{"not":{"contains":["@parameters('BreakGlassObjectIds')","@toLower(coalesce(body('Ask_custodians')?['UserId'], ''))"]}}`,
+    );
+    const withOwner = workflowOf(
+      JSON.parse(
+        playbookEmitter(
+          packFor(configWith((c) => (c.notify.identityOwners = ['iam-lead@contoso.example']))),
+        ).artifacts.find((a) => a.templateId === 'btg-custodian-confirmation')!.content,
+      ),
+    ).properties.definition;
+    expect(JSON.stringify(find(withOwner, 'Valid_yes_from_owner')!.expression)).toContain(
+      `{"not":{"contains":["@parameters('BreakGlassObjectIds')","@toLower(coalesce(body('Ask_identity_owners')?['UserId'], ''))"]}}`,
+    );
+    expect(find(withOwner, 'Answer_of_Ask_identity_owners')!.inputs.responderIsBreakGlass).toContain(
+      "contains(parameters('BreakGlassObjectIds'), toLower(coalesce(body('Ask_identity_owners')?['UserId'], '')))",
     );
     expect(cond).toContain(
       `{"contains":["@split(toLower(outputs('Custodians_of_account')?['custodians']), ';')","@toLower(coalesce(body('Ask_custodians')?['UserEmailAddress'], ''))"]}`,

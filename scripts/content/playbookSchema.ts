@@ -27,6 +27,7 @@ export const ParameterName = z.enum([
   'Custodians',
   'IdentityOwners',
   'BreakGlassUpns',
+  'BreakGlassObjectIds',
   'SignInRuleIds',
   'TestIntervalDays',
   'ReminderTitlePrefix',

@@ -217,6 +217,12 @@ export const PLAYBOOK_PARAMETERS: Record<ParameterName, ParameterSpec> = {
     description: 'UPNs of the break-glass accounts (lower case): an approval answered by one of them never counts.',
     value: (_c, ctx) => ctx.accounts.map((a) => a.userPrincipalName.toLowerCase()),
   },
+  BreakGlassObjectIds: {
+    type: 'array',
+    description:
+      "Object ids of the break-glass accounts (lower case): an approval whose responder (the connector's UserId) is one of them never counts, whatever address it came from.",
+    value: (_c, ctx) => ctx.accounts.map((a) => a.objectId.toLowerCase()),
+  },
   SignInRuleIds: {
     type: 'array',
     description:
