@@ -342,6 +342,25 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
     expect(errOnly(leftOut.stderr)).toMatch(
       /^btg: nothing to test: btg-signin-unexpected-location is not in the pack for this config \(.*expectedLocations.*\)\n$/,
     );
+    // a hunting query is not a rule with test rows: said so
+    const hunting = await runCli('test', '-c', EXAMPLE_CONFIG, '--rule', 'btg-last-signin');
+    expect({ code: hunting.code, stderr: errOnly(hunting.stderr) }).toEqual({
+      code: 2,
+      stderr: 'btg: btg-last-signin is a hunting query: btg test runs the test rows of analytics rules\n',
+    });
+    // --live: the wrong id is said before signing in (not hidden behind a sign-in failure)
+    const { testDeps } = await import('../scripts/cli/commands/test');
+    const saved = { ...testDeps };
+    let asked = 0;
+    testDeps.credential = async () => ({ getToken: async () => (asked++, null) });
+    try {
+      const live = await runCli('test', '--live', '-c', EXAMPLE_CONFIG, '--rule', 'btg-nope');
+      expect(live.code).toBe(2);
+      expect(errOnly(live.stderr)).toMatch(/^btg: unknown rule "btg-nope"; valid: /);
+      expect(asked).toBe(0);
+    } finally {
+      Object.assign(testDeps, saved);
+    }
     const render = await runCli('render', 'btg-nope', '-c', EXAMPLE_CONFIG);
     expect(render.code).toBe(2);
     expect(errOnly(render.stderr)).toMatch(

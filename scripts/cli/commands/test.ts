@@ -185,6 +185,28 @@ async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
   if (!example) throw new Error(`cannot load ${EXAMPLE_CONFIG}, which the pack's test rows are written for`);
 
   const cfgFile = path.relative(process.cwd(), path.resolve(opts.config)) || opts.config;
+  // the rules to test first: a wrong --rule is a usage error found before signing in
+  const pack = loadPack(config, cfgFile, loaded.source);
+  if (opts.rule) {
+    const known = [...pack.rules.map((r) => r.templateId), ...pack.skipped.map((s) => s.templateId)];
+    for (const id of opts.rule) {
+      if (pack.hunting.some((h) => h.templateId === id))
+        throw new UsageError(`${id} is a hunting query: btg test runs the test rows of analytics rules`);
+      if (!known.includes(id))
+        throw unknownId(
+          'rule',
+          id,
+          pack.rules.map((r) => r.templateId),
+        );
+    }
+    // only rules this config leaves out: nothing would run, say why instead of a green "0 rules"
+    const left = opts.rule.map((id) => pack.skipped.find((x) => x.templateId === id));
+    if (left.every(Boolean))
+      throw new UsageError(
+        `nothing to test: ${left.map((x) => `${x!.templateId} is not in the pack for this config (${x!.reason})`).join('; ')}`,
+      );
+  }
+
   // --live: the workspace and a token before any work (one message and exit 2, not one error per case)
   let live: { ws: ReturnType<typeof chooseWorkspace>; endpoint: string; credential: TokenCredential } | undefined;
   if (opts.live) {
@@ -193,24 +215,6 @@ async function run(opts: TestOptions, setExit: SetExit): Promise<void> {
     const credential = await testDeps.credential(opts.tenant);
     await signIn(credential, `${endpoint}/.default`);
     live = { ws, endpoint, credential };
-  }
-
-  const pack = loadPack(config, cfgFile, loaded.source);
-  if (opts.rule) {
-    const known = [...pack.rules.map((r) => r.templateId), ...pack.skipped.map((s) => s.templateId)];
-    for (const id of opts.rule)
-      if (!known.includes(id))
-        throw unknownId(
-          'rule',
-          id,
-          pack.rules.map((r) => r.templateId),
-        );
-    // only rules this config leaves out: nothing would run, say why instead of a green "0 rules"
-    const left = opts.rule.map((id) => pack.skipped.find((x) => x.templateId === id));
-    if (left.every(Boolean))
-      throw new UsageError(
-        `nothing to test: ${left.map((x) => `${x!.templateId} is not in the pack for this config (${x!.reason})`).join('; ')}`,
-      );
   }
   const errors = [...pack.diagnostics.rules, ...pack.diagnostics.hunting, ...pack.diagnostics.config].filter(
     (d) => d.severity === 'error',
