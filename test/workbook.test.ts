@@ -451,6 +451,47 @@ describe('workbook tiles that do not mislead (issue 14 item 5)', () => {
     expect(tile('signin-details').query.text).toContain('Device = tostring(DeviceDetail.displayName)');
   });
 
+  it('sign-in details show the device of each sign-in, interactive and non-interactive (whose columns are strings)', () => {
+    const text = tile('signin-details')
+      .query.text.replace(/\{TimeRange\}/g, '> ago(1d)')
+      .replace(/\{Account\}/g, "'*'");
+    const device = {
+      displayName: 'PAW-01',
+      deviceId: 'd-1',
+      isCompliant: true,
+      isManaged: true,
+      operatingSystem: 'Windows',
+    };
+    const rows = run(text, {
+      SigninLogs: [
+        {
+          TimeGenerated: new KDate(NOW - 3_600_000),
+          UserId: B1,
+          UserPrincipalName: 'btg-emergency-01@contoso.example',
+          ResultType: '0',
+          DeviceDetail: device,
+          LocationDetails: { city: 'Oslo', countryOrRegion: 'NO' },
+          AuthenticationDetails: JSON.stringify([{ authenticationMethod: 'FIDO2 security key' }]),
+        },
+      ],
+      AADNonInteractiveUserSignInLogs: [
+        {
+          TimeGenerated: new KDate(NOW - 1_800_000),
+          UserId: B1,
+          UserPrincipalName: 'btg-emergency-01@contoso.example',
+          ResultType: '0',
+          DeviceDetail: JSON.stringify({ ...device, displayName: 'PAW-02', isCompliant: false }),
+          LocationDetails: JSON.stringify({ city: 'Oslo', countryOrRegion: 'NO' }),
+          AuthenticationDetails: '[]',
+        },
+      ],
+    });
+    expect(rows.map((r) => [r.SignInType, r.Device, r.DeviceId, r.Compliant, r.Managed, r.OS])).toEqual([
+      ['Non-interactive', 'PAW-02', 'd-1', 'false', 'true', 'Windows'],
+      ['Interactive', 'PAW-01', 'd-1', 'true', 'true', 'Windows'],
+    ]);
+  });
+
   it('data health: the newest data per table from Usage, stale after a day, a table without data named', () => {
     const hour = 3_600_000;
     const usage = (DataType: string, hoursAgo: number) => ({
