@@ -336,7 +336,7 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
       'unknown rule "btg-interactive-signn" (did you mean btg-interactive-signin?)',
     );
     const noLoc = path.join(dir, 'no-locations.yaml');
-    fs.writeFileSync(noLoc, fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/  expectedLocations:\n.*\n.*\n/, ''));
+    fs.writeFileSync(noLoc, fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/  expectedLocations:\n(    .*\n)+/, ''));
     const leftOut = await runCli('test', '-c', noLoc, '--rule', 'btg-signin-unexpected-location');
     expect(leftOut.code).toBe(2);
     expect(errOnly(leftOut.stderr)).toMatch(
@@ -550,7 +550,7 @@ describe('btg render: every artifact', () => {
     expect(r.stdout).toMatch(/^  test-routine +routine +\[md\]$/m);
     expect(r.stdout).toMatch(/^  pack +combined ARM template: .*\[arm\]$/m);
     const cfg = path.join(dir, 'no-locations-list.yaml');
-    fs.writeFileSync(cfg, fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/  expectedLocations:\n.*\n.*\n/, ''));
+    fs.writeFileSync(cfg, fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/  expectedLocations:\n(    .*\n)+/, ''));
     expect((await runCli('render', '-c', cfg)).stdout).toMatch(
       /^Not in the pack for this config:\n(.*\n)*  btg-signin-unexpected-location: .*expectedLocations/m,
     );
@@ -616,7 +616,7 @@ describe('btg render: every artifact', () => {
 
   it('a rule the config leaves out says why (exit 2)', async () => {
     const cfg = path.join(dir, 'no-locations.yaml');
-    fs.writeFileSync(cfg, fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/  expectedLocations:\n.*\n.*\n/, ''));
+    fs.writeFileSync(cfg, fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/  expectedLocations:\n(    .*\n)+/, ''));
     const r = await runCli('render', 'btg-signin-unexpected-location', '-c', cfg);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -966,12 +966,13 @@ describe('CLI scenarios: config messages and the build progress line', () => {
       fs
         .readFileSync(EXAMPLE_CONFIG, 'utf8')
         .replace('countries: [NO, SE]', 'countries: [NO, XX]')
-        .replace('ipRanges: [203.0.113.0/24]', 'ipRanges: [999.1.1.1/24, 10.0.0.0/33]')
+        .replace(/ipRanges: \[[^\]]*\]/, 'ipRanges: [999.1.1.1/24, 10.0.0.0/33, "2001:db8::/129"]')
         .replace('    - X.509 Certificate', '    - Yubikey'),
     );
     const r = await runCli('build', '-c', cfg, '-o', path.join(dir, 'out'));
     expect(r.code).toBe(1);
-    for (const v of ['"999.1.1.1/24"', '"10.0.0.0/33"', '"XX"', '"Yubikey"']) expect(r.stderr).toContain(`got ${v}`);
+    for (const v of ['"999.1.1.1/24"', '"10.0.0.0/33"', '"2001:db8::/129"', '"XX"', '"Yubikey"'])
+      expect(r.stderr).toContain(`got ${v}`);
   });
 
   it('build shows a progress line on a terminal only, erased when done', async () => {
