@@ -39,7 +39,7 @@ import { formatters } from '../validate/format';
 import { ExitCode } from './exit';
 import { isTty } from './io';
 import { signInMessage } from './credential';
-import { configOption, duration, formatDuration, requireConfig, UsageError } from './options';
+import { configOption, duration, formatDuration, requireConfig, unknownId, UsageError } from './options';
 
 export interface DeployCliOptions {
   config: string;
@@ -239,8 +239,14 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
       return [];
     }
   });
+  const resources = emitPack(checked.pack, { report: false }).resources;
+  // --force names a resource id (/subscriptions/…) or a template id of this pack: any other value is a typo
+  const templateIds = [...new Set([...resources, ...knownPlaybooks].map((r) => r.templateId))].sort();
+  for (const f of Array.isArray(opts.force) ? opts.force : [])
+    if (!f.startsWith('/') && !templateIds.includes(f))
+      throw new UsageError(`--force ${f}: ${unknownId('template id', f, templateIds).message}`);
   return {
-    resources: emitPack(checked.pack, { report: false }).resources,
+    resources,
     packId,
     knownPlaybooks,
     workspaces,

@@ -424,10 +424,23 @@ test('a foreign Logic App under the pack name is a conflict; --force <id> overri
   expect(bare.err).toMatch(/--force needs the resource id or template id/);
   expect(emu().requests()).toEqual([]);
 
-  // --force of an unrelated id overrides nothing (and says so); --force of the template id overrides exactly it
-  const typo = await btg(A, 'plan', '--force', 'btg-test-remindr', '--json');
-  expect(typo.err).toMatch(/--force btg-test-remindr: no conflict/);
-  expect(JSON.parse(typo.out).workspaces[0].entries.find((e: J) => e.name === depName)).toMatchObject({
+  // --force of an id the pack does not have is a usage error naming the near one (issue 12: an unknown id anywhere
+  // is exit 2 with the valid ids), nothing written; of a template id with no conflict it overrides nothing (and says
+  // so); of the template id it overrides exactly it
+  emu().clearRequests();
+  const typo = await btg(A, 'deploy', '--yes', '--force', 'btg-test-remindr');
+  expect(typo.code).toBe(2);
+  expect(typo.err).toMatch(
+    /--force btg-test-remindr: unknown template id "btg-test-remindr" \(did you mean btg-test-reminder\?\); valid: /,
+  );
+  expect(
+    emu()
+      .requests()
+      .filter((r) => r.method !== 'GET'),
+  ).toEqual([]);
+  const unrelated = await btg(A, 'plan', '--force', 'btg-interactive-signin', '--json');
+  expect(unrelated.err).toMatch(/--force btg-interactive-signin: no conflict/);
+  expect(JSON.parse(unrelated.out).workspaces[0].entries.find((e: J) => e.name === depName)).toMatchObject({
     action: 'conflict',
     operation: 'none',
   });
