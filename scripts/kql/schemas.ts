@@ -194,7 +194,13 @@ export function loadSchemaSources(sources: string[]): SchemaSet {
   const textParsers: { file: string; name: string }[] = [];
   for (const { file, explicit } of files) {
     try {
-      if (fs.statSync(file).size > MAX_SCHEMA_FILE) {
+      const st = fs.statSync(file);
+      // a device or pipe (a link to /dev/zero) has no size and may never end
+      if (!st.isFile()) {
+        err(file, 'not a regular file; not read');
+        continue;
+      }
+      if (st.size > MAX_SCHEMA_FILE) {
         err(file, `larger than ${MAX_SCHEMA_FILE / 1024 / 1024} MB; not read`);
         continue;
       }

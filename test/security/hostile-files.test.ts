@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { loadSchemaSources } from '../../scripts/kql/schemas';
 import { expandInputs } from '../../scripts/validate/files';
 import { MAX_CONTENT_FILE_BYTES, readContentText } from '../../scripts/validate/userContent';
 
@@ -44,4 +45,25 @@ test('a glob that matches a dangling symbolic link: the link is one file to repo
   const r = expandInputs([path.join(dir, '*.yaml')]);
   expect(r).toEqual({ files: [path.join(dir, 'a.yaml'), path.join(dir, 'b.yaml')], errors: [] });
   expect(readContentText(path.join(dir, 'b.yaml')).diagnostic).toMatchObject({ code: 'file-read', severity: 'error' });
+});
+
+test('--schemas: a link to a device is one diagnostic (not read: /dev/zero would never end), the others load', () => {
+  // /dev/null, not /dev/zero: this module is shared by the test environment (no fs mock), and without the check a
+  // link to /dev/zero would hang the test instead of failing it
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'btg-hostile-files-'));
+  fs.symlinkSync('/dev/null', path.join(dir, 'device.json'));
+  fs.writeFileSync(
+    path.join(dir, 'T.json'),
+    JSON.stringify({ Name: 'T', Properties: [{ Name: 'c', Type: 'String' }] }),
+  );
+  const set = loadSchemaSources([dir]);
+  expect(set.diagnostics).toEqual([
+    {
+      code: 'schema-file',
+      severity: 'error',
+      file: path.join(dir, 'device.json'),
+      message: 'not a regular file; not read',
+    },
+  ]);
+  expect(Object.keys(set.tables)).toEqual(['T']);
 });
