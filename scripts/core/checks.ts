@@ -403,8 +403,8 @@ export const CHECKS = {
   tested: {
     posture: true,
     severity: 'error',
-    description: 'each account signed in within options.testIntervalDays',
-    help: '**fail** if the last sign-in (`signInActivity.lastSuccessfulSignInDateTime`, else the latest of `lastSignInDateTime` / `lastNonInteractiveSignInDateTime`) is older than `options.testIntervalDays` (default 180), or there is none.',
+    description: 'each account tested (a passed btg drill on record, else signed in) within options.testIntervalDays',
+    help: 'With the ARM sign-in, from the drills on record (the `BreakGlassDrills` watchlist items `btg drill` writes): **pass** for a passed drill within `options.testIntervalDays`, **warn** when there is none but a sign-in within the interval (a sign-in is not a test), **fail** otherwise. Without them (`--from`, no ARM sign-in, an unreadable watchlist, said in the reason): **fail** if the last sign-in (`signInActivity.lastSuccessfulSignInDateTime`, else the latest of `lastSignInDateTime` / `lastNonInteractiveSignInDateTime`) is older than `options.testIntervalDays` (default 90), or there is none.',
   },
   'ca-exclusion': {
     posture: true,

@@ -8,7 +8,8 @@ import { WorkspaceRef } from '../config/schema';
 import { substitute, TargetValues } from '../emit/placeholders';
 import { WorkspaceResource } from '../emit/resources';
 import { applyPlans, ApplyEvent, ApplyResult } from './apply';
-import { ArmClients, ClientSettings, Json } from './clients';
+import { ArmCallError, ArmClients, ClientSettings, Json } from './clients';
+import { DRILL_WATCHLIST } from '../livetest/drillWatchlist';
 import { planCascades } from './cascade';
 import { desiredItems, placeholdersUsed } from './desired';
 import { KIND_SPECS, ScopeIds } from './kinds';
@@ -214,6 +215,45 @@ export function workspaceRuleReader(
       const p = (r.properties ?? {}) as Json;
       return { id: String(r.id ?? r.name), displayName: String(p.displayName ?? r.name), enabled: p.enabled === true };
     });
+  };
+}
+
+/**
+ * Read-only: the drills on record in the workspace (items of the BreakGlassDrills watchlist that `btg drill` writes),
+ * for `btg check`'s test-interval check. A missing watchlist (the pack not deployed) is an error naming it.
+ */
+export function drillRecordReader(
+  session: DeploySession,
+): (
+  ws: WorkspaceRef,
+) => Promise<{ accountObjectId: string; result: string; drillStart: string; workspace?: string }[]> {
+  return async (ref) => {
+    const ws = workspaceTarget(ref);
+    const c = session.clients;
+    const url = c.url(
+      `${ws.ids.workspaceId}/providers/Microsoft.SecurityInsights/watchlists/${DRILL_WATCHLIST.alias}/watchlistItems`,
+      DRILL_WATCHLIST.apiVersion,
+    );
+    let items: Json[];
+    try {
+      items = await c.list(c.generic(), url);
+    } catch (e) {
+      if (e instanceof ArmCallError && e.status === 404)
+        throw new Error(`the watchlist ${DRILL_WATCHLIST.alias} does not exist (btg deploy creates it)`);
+      throw e;
+    }
+    return items
+      .map((i) => (i.properties ?? {}) as Json as { itemsKeyValue?: Record<string, unknown>; isDeleted?: unknown })
+      .filter((p) => p.isDeleted !== true && p.itemsKeyValue)
+      .map((p) => {
+        const v = p.itemsKeyValue!;
+        return {
+          accountObjectId: String(v.AccountObjectId ?? ''),
+          result: String(v.Result ?? ''),
+          drillStart: String(v.DrillStart ?? ''),
+          workspace: v.Workspace === undefined ? undefined : String(v.Workspace),
+        };
+      });
   };
 }
 

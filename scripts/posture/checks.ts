@@ -27,7 +27,23 @@ export interface Finding {
 export interface CheckOptions {
   /** "now" for the test-interval check (injectable for tests; an export's time for `--from`) */
   now: Date;
+  /**
+   * The drills on record (`btg drill` items of the BreakGlassDrills watchlist, read from the workspaces): with them the
+   * test-interval check counts passed drills, not sign-ins (an attacker's sign-in is not a test). Without (`--from`,
+   * no ARM sign-in) it reads the sign-in activity, and says so.
+   */
+  drills?: DrillHistory;
 }
+
+/** One drill on record (the watchlist item's columns the check reads). */
+export interface DrillRecordItem {
+  accountObjectId: string;
+  result: string;
+  drillStart: string;
+  workspace?: string;
+}
+
+export type DrillHistory = { ok: true; records: DrillRecordItem[]; source: string } | { ok: false; reason: string };
 
 const DAY_MS = 86_400_000;
 const lower = (s: string | null | undefined) => (s ?? '').toLowerCase();
@@ -272,12 +288,54 @@ function checkRole(ad: AccountData, data: PostureData): Omit<Finding, 'check' | 
   };
 }
 
+/**
+ * The test-interval check from drill records (issue 14 item 6): a passed drill within `days` passes; a sign-in
+ * without one is a warning (a sign-in is not a test); neither fails.
+ */
+function checkTestedByDrills(
+  ad: AccountData,
+  u: GraphUser,
+  days: number,
+  now: Date,
+  drills: { records: DrillRecordItem[]; source: string },
+): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
+  const me = lower(ad.account.objectId);
+  const passed = drills.records
+    .filter((r) => lower(r.accountObjectId) === me && r.result === 'passed')
+    .map((r) => Date.parse(r.drillStart))
+    .filter((t) => !Number.isNaN(t) && t <= now.getTime());
+  const last = passed.length ? Math.max(...passed) : undefined;
+  if (last !== undefined && now.getTime() - last <= days * DAY_MS) {
+    const due = new Date(last + days * DAY_MS);
+    return {
+      status: 'pass',
+      reason: `last passed drill ${day(new Date(last))} (${Math.floor((now.getTime() - last) / DAY_MS)} days ago, ${drills.source}); next test due by ${day(due)}`,
+    };
+  }
+  const drillText =
+    last === undefined
+      ? `no passed drill on record (${drills.source})`
+      : `last passed drill ${day(new Date(last))} (${drills.source}), more than ${days} days ago`;
+  const signIn = Date.parse(u.signInActivity?.lastSuccessfulSignInDateTime ?? '');
+  if (!Number.isNaN(signIn) && now.getTime() - signIn <= days * DAY_MS)
+    return {
+      status: 'warn',
+      reason: `${drillText}; it signed in ${day(new Date(signIn))}, but a sign-in is not a test (an attacker's is not one): test it with \`btg drill\`, which records the drill`,
+    };
+  return {
+    status: 'fail',
+    reason: `${drillText}: overdue, must be tested every ${days} days (\`btg drill\`)`,
+  };
+}
+
 function checkTested(
   ad: AccountData,
   u: GraphUser,
   days: number,
   now: Date,
+  drills?: DrillHistory,
 ): Omit<Finding, 'check' | 'subject' | 'subjectId'> {
+  if (drills?.ok) return checkTestedByDrills(ad, u, days, now, drills);
   if (ad.signInUnavailable) return { status: 'skip', reason: ad.signInUnavailable };
   const s = u.signInActivity;
   const parse = (v: string | null | undefined) => {
@@ -589,7 +647,15 @@ export function evaluatePosture(data: PostureData, config: Config, opts: CheckOp
     withList('restricted-au', ad.memberOf, checkRestrictedAu);
     withUser('password-expiry', (u) => checkPasswordExpiry(u, ad.methods));
     add('role', notFound ? notFoundSkip : checkRole(ad, data));
-    withUser('tested', (u) => checkTested(ad, u, days, opts.now));
+    withUser('tested', (u) => {
+      const f = checkTested(ad, u, days, opts.now, opts.drills);
+      return opts.drills && !opts.drills.ok
+        ? {
+            ...f,
+            reason: `${f.reason} (from the sign-in activity: the drill records could not be read: ${opts.drills.reason})`,
+          }
+        : f;
+    });
     add('ca-exclusion', notFound ? notFoundSkip : accountCaFinding(data, index, outcomes));
   });
 

@@ -1,6 +1,6 @@
 /** Posture stage: load from a GraphSource, run the checks, return a report (data only; scripts/cli prints it). */
 import { Config } from '../config/schema';
-import { evaluatePosture, Finding, Status, summarize } from './checks';
+import { DrillHistory, DrillRecordItem, evaluatePosture, Finding, Status, summarize } from './checks';
 import { loadPostureData, PostureData } from './load';
 import { GraphSource } from './source';
 import { checkWorkspaceRules, WorkspaceCheckInput } from './workspace';
@@ -28,6 +28,8 @@ export interface PostureRunOptions {
   data?: PostureData;
   /** reads the workspace's automation rules and Logic Apps for the other-automation warning (live runs only) */
   otherAutomation?: (ws: WorkspaceRef) => Promise<OtherAutomation>;
+  /** reads the drills on record (BreakGlassDrills watchlist items) of a workspace, for the test-interval check */
+  drills?: (ws: WorkspaceRef) => Promise<DrillRecordItem[]>;
 }
 
 export interface PostureReport {
@@ -38,9 +40,27 @@ export interface PostureReport {
   findings: Finding[];
 }
 
+/** The drills on record in every configured workspace (one that cannot be read makes the history unavailable). */
+async function readDrills(opts: PostureRunOptions): Promise<DrillHistory | undefined> {
+  if (!opts.drills || !opts.config.workspaces.length) return undefined;
+  const records: DrillRecordItem[] = [];
+  for (const ws of opts.config.workspaces) {
+    try {
+      records.push(...(await opts.drills(ws)));
+    } catch (e) {
+      return {
+        ok: false,
+        reason: `watchlist BreakGlassDrills of ${ws.name ?? ws.workspaceName}: ${(e as Error).message.split('\n')[0]}`,
+      };
+    }
+  }
+  const names = opts.config.workspaces.map((w) => w.name ?? w.workspaceName).join(', ');
+  return { ok: true, records, source: `btg drill records in watchlist BreakGlassDrills of ${names}` };
+}
+
 export async function runPosture(opts: PostureRunOptions): Promise<PostureReport> {
   const data = opts.data ?? (await loadPostureData(opts.source, opts.config));
-  const findings = evaluatePosture(data, opts.config, { now: opts.now });
+  const findings = evaluatePosture(data, opts.config, { now: opts.now, drills: await readDrills(opts) });
   findings.push(...(await checkWorkspaceRules({ workspaces: opts.config.workspaces, ...(opts.workspace ?? {}) })));
   if (opts.otherAutomation) {
     for (const ws of opts.config.workspaces) {

@@ -1,5 +1,5 @@
 /** Posture checks over recorded Graph-shaped exports: the clean tenant passes; each planted failure is reported. */
-import { FolderGraphSource } from '../../scripts/posture';
+import { FolderGraphSource, runPosture } from '../../scripts/posture';
 import {
   B1,
   B2,
@@ -9,6 +9,7 @@ import {
   cleanupTmp,
   configWith,
   derive,
+  exampleConfig,
   FAILING,
   finding,
   GA,
@@ -475,5 +476,65 @@ describe('the on-disk failing export (several planted failures)', () => {
   it('carries its export time in btg-export.json (the default "as of" for --from)', () => {
     expect(new FolderGraphSource(FAILING).manifest()?.exportedAt).toBe(NOW.toISOString());
     expect(new FolderGraphSource(CLEAN).manifest()?.exportedAt).toBe(NOW.toISOString());
+  });
+});
+
+describe('tested: from the drills on record when btg check can read them (issue 14 item 6)', () => {
+  const run = async (drills: ((ws: unknown) => Promise<unknown[]>) | undefined, dir = CLEAN) =>
+    (
+      await runPosture({
+        config: exampleConfig(),
+        source: new FolderGraphSource(dir),
+        now: NOW,
+        workspace: { skipReason: 'offline test' },
+        drills: drills as never,
+      })
+    ).findings;
+  const drill = (account: string, result: string, start: string) => ({
+    accountObjectId: account.toUpperCase(),
+    result,
+    drillStart: start,
+  });
+
+  it('a passed drill within the interval passes; a sign-in alone is a warning, not a test', async () => {
+    const f = await run(async () => [
+      drill(B1, 'passed', '2025-05-20T09:00:00Z'),
+      drill(B2, 'timed-out', '2025-05-30T09:00:00Z'),
+    ]);
+    expect(finding(f, 'tested', UPN1)).toMatchObject({
+      status: 'pass',
+      reason: expect.stringMatching(
+        /^last passed drill 2025-05-20 \(11 days ago, btg drill records in watchlist BreakGlassDrills of /,
+      ),
+    });
+    // B2 signed in on 2025-04-28 (CLEAN) and its only drill timed out
+    expect(finding(f, 'tested', UPN2)).toMatchObject({
+      status: 'warn',
+      reason: expect.stringMatching(
+        /^no passed drill on record .*it signed in 2025-04-28, but a sign-in is not a test/,
+      ),
+    });
+  });
+
+  it('an old drill and no recent sign-in fail; unreadable records fall back to the sign-in activity and say so', async () => {
+    const old = derive((e) =>
+      e.json(P.user(B1), (u) => {
+        u.signInActivity.lastSuccessfulSignInDateTime = '2024-11-01T10:00:00Z';
+      }),
+    );
+    const f = await run(async () => [drill(B1, 'passed', '2025-01-01T09:00:00Z')], old);
+    expect(finding(f, 'tested', UPN1)).toMatchObject({
+      status: 'fail',
+      reason: expect.stringMatching(/^last passed drill 2025-01-01 \(.*\), more than 90 days ago: overdue/),
+    });
+    const g = await run(async () => {
+      throw new Error('HTTP 403 AuthorizationFailed');
+    });
+    expect(finding(g, 'tested', UPN1)).toMatchObject({
+      status: 'pass',
+      reason: expect.stringMatching(
+        /^last successful sign-in 2025-05-12 .*\(from the sign-in activity: the drill records could not be read: watchlist BreakGlassDrills of .*HTTP 403/,
+      ),
+    });
   });
 });

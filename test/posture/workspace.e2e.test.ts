@@ -122,6 +122,34 @@ test("other automation: the pack's own rules and playbooks pass; another rule th
   }
 });
 
+test('tested counts the drills on record: a passed drill item passes, a sign-in alone warns', async () => {
+  const wl = emu.store.list({ under: '/subscriptions' }).find((x) => /\/watchlists\/BreakGlassDrills$/i.test(x.id))!;
+  expect(wl).toBeDefined();
+  const cfg = loadConfig(EXAMPLE_CONFIG).config!;
+  const b1 = cfg.accounts[0];
+  const item = emu.seed(`${wl.id}/watchlistItems/11111111-1111-5111-8111-111111111111`, {
+    properties: {
+      itemsKeyValue: {
+        DrillId: '11111111-1111-5111-8111-111111111111',
+        AccountObjectId: b1.objectId,
+        Result: 'passed',
+        DrillStart: new Date(NOW.getTime() - 3 * 86_400_000).toISOString(),
+      },
+    },
+  });
+  try {
+    const r = await check();
+    const tested = r.report.findings.filter((x: any) => x.check === 'tested');
+    expect(tested.map((x: any) => [x.subject, x.status])).toEqual([
+      [b1.userPrincipalName, 'pass'],
+      [cfg.accounts[1].userPrincipalName, 'warn'],
+    ]);
+    expect(tested[0].reason).toMatch(/^last passed drill .*btg drill records in watchlist BreakGlassDrills/);
+  } finally {
+    emu.store.deleteTree(item.id);
+  }
+});
+
 test('a pack rule disabled in the workspace is reported', async () => {
   const rule = emu.store
     .list({ under: '/subscriptions' })

@@ -28,7 +28,13 @@ import { loadPack } from '../../content/pack';
 import { contentId } from '../../content/ids';
 import { AUTOMATION_RULES } from '../../emit/automationRules';
 import { YamlSource } from '../../core/yamlSource';
-import { DeploySession, DeploySettings, otherAutomationReader, workspaceRuleReader } from '../../deploy/session';
+import {
+  DeploySession,
+  DeploySettings,
+  drillRecordReader,
+  otherAutomationReader,
+  workspaceRuleReader,
+} from '../../deploy/session';
 import { chooseCredential, resolveTarget, Target } from '../../deploy/target';
 import { ExitCode, SetExit } from '../exit';
 import { signIn } from '../credential';
@@ -179,6 +185,8 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
     workspace: ws,
     // other automation in the workspace that can act on users without excluding the accounts (live ARM reads only)
     otherAutomation: (ws as { otherAutomation?: ReturnType<typeof otherAutomationReader> }).otherAutomation,
+    // the drills on record (BreakGlassDrills): the test-interval check counts passed drills, not sign-ins
+    drills: (ws as { drills?: ReturnType<typeof drillRecordReader> }).drills,
   });
 
   if (opts.json) process.stdout.write(`${JSON.stringify({ tool: 'btg check', ...report }, null, 2)}\n`);
@@ -201,6 +209,7 @@ async function workspaceSide(
       reader: WorkspaceRuleReader;
       expected: ExpectedRule[];
       otherAutomation?: ReturnType<typeof otherAutomationReader>;
+      drills?: ReturnType<typeof drillRecordReader>;
     }
   | { skipReason: string }
 > {
@@ -222,6 +231,7 @@ async function workspaceSide(
       reader: workspaceRuleReader(session),
       expected,
       otherAutomation: async (ref) => ({ ...(await readAutomation(ref)), pack: packFacts }),
+      drills: drillRecordReader(session),
     };
   } catch (e) {
     return {
