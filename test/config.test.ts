@@ -206,8 +206,18 @@ ${extra}`;
     const ranges = (r: string[]) =>
       errors(base(`options:\n  expectedLocations:\n    ipRanges: [${r.join(', ')}]\n`)).map((d) => d.message);
     expect(ranges(['203.0.113.0/24', '198.51.100.7', '2001:db8::/32', '::1', '0.0.0.0/0'])).toEqual([]);
-    expect(ranges(['999.1.1.1/24', '10.0.0.0/33', '2001:db8::/129', '10.0.0', 'abc', '1.2.3.4/'])).toEqual(
-      ['999.1.1.1/24', '10.0.0.0/33', '2001:db8::/129', '10.0.0', 'abc', '1.2.3.4/'].map(
+    const bad = [
+      '999.1.1.1/24',
+      '10.0.0.0/33',
+      '2001:db8::/129',
+      '10.0.0',
+      'abc',
+      '1.2.3.4/',
+      'fe80::1%eth0',
+      '10.0.0.0/024',
+    ];
+    expect(ranges(bad.map((v) => JSON.stringify(v)))).toEqual(
+      bad.map(
         (v, i) =>
           `options.expectedLocations.ipRanges[${i}]: expected an IP address or CIDR range like 203.0.113.0/24 or 2001:db8::/32 (octets 0-255, prefix /0-32 for IPv4, /0-128 for IPv6), got "${v}"`,
       ),

@@ -58,9 +58,12 @@ export const CountryCode = z.string().refine(
   }),
 );
 
-/** An IPv4 or IPv6 address, optionally with a prefix length (/0-32, /0-128): each octet 0-255. */
+/**
+ * An IPv4 or IPv6 address, optionally with a prefix length (/0-32, /0-128, no leading zeros): each octet 0-255; no
+ * IPv6 zone index (`fe80::1%eth0`: sign-in logs never carry one, and KQL's range functions do not take one).
+ */
 export function isIpOrCidr(v: string): boolean {
-  const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(v);
+  const m = /^([^/%]+)(?:\/(0|[1-9]\d{0,2}))?$/.exec(v);
   if (!m) return false;
   const kind = isIP(m[1]);
   if (!kind) return false;
