@@ -1,4 +1,5 @@
 /** `--out` never deletes what btg did not write: refusals, foreign files, kills at every step, mount points. */
+import { spawn } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -257,6 +258,53 @@ describe('writeOutput: a build killed at any step leaves the old or the new outp
     writeOutput(out, V2, { cwd: root });
     expect(fs.existsSync(partial)).toBe(false);
     expect(fs.readFileSync(path.join(lookAlike, 'precious.txt'), 'utf8')).toBe('not btg');
+  });
+});
+
+describe('writeOutput: another build writing into the same output at the same time', () => {
+  it("leaves that build's temp and old folders alone while its process runs; once it is gone they are leftovers", async () => {
+    const root = tmpRoot();
+    const out = path.join(root, 'out');
+    writeOutput(out, V1, { cwd: root });
+    // a running process stands for the other build: its temp folder is half-written, its old output set aside
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    try {
+      const tmp = path.join(root, `.out-tmp-p${other.pid}r0a1b2c3d4e5f`);
+      fs.mkdirSync(path.join(tmp, 'detections'), { recursive: true });
+      fs.writeFileSync(path.join(tmp, PARTIAL_MARKER), JSON.stringify(['detections/a.yaml', 'detections/z.yaml']));
+      fs.writeFileSync(path.join(tmp, 'detections', 'a.yaml'), 'its a');
+      const old = path.join(root, `.out-old-p${other.pid}r0a1b2c3d4e5f`);
+      fs.mkdirSync(path.join(old, 'detections'), { recursive: true });
+      fs.writeFileSync(path.join(old, 'detections', 'a.yaml'), 'a0');
+      fs.writeFileSync(path.join(old, 'manifest.json'), manifest(['detections/a.yaml']).content);
+      const before = { tmp: snapshot(tmp), old: snapshot(old) };
+      const res = writeOutput(out, V2, { cwd: root });
+      expectOutput(out, V2);
+      expect(res.notes.join('\n')).toMatch(new RegExp(`left .out-tmp-p${other.pid}r\\w+ alone: btg build process`));
+      expect({ tmp: snapshot(tmp), old: snapshot(old) }).toEqual(before);
+      // this build's own folders carry its process id
+      expect(siblings(out).sort()).toEqual([path.basename(old), path.basename(tmp)].sort());
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((r) => other.once('exit', r));
+    }
+    writeOutput(out, V1, { cwd: root });
+    expectOutput(out, V1);
+    expect(siblings(out)).toEqual([]);
+  });
+
+  it('its own temp and old folders are named with its process id', () => {
+    const root = tmpRoot();
+    const out = path.join(root, 'out');
+    writeOutput(out, V1, { cwd: root });
+    writeOutput(out, V2, { cwd: root, stopAfter: 'old-aside' });
+    expect(
+      siblings(out)
+        .map((n) => n.replace(/[0-9a-f]{12}$/, 'R'))
+        .sort(),
+    ).toEqual([`.out-old-p${process.pid}rR`, `.out-tmp-p${process.pid}rR`]);
+    recoverLeftovers(out);
+    expect(siblings(out)).toEqual([]);
   });
 });
 

@@ -9,7 +9,8 @@
  * - The swap is atomic at every moment: the new output is written into `.<name>-tmp-*` beside `out/`, the old one is
  *   renamed to `.<name>-old-*`, the new one renamed in, then the old one emptied of our files. A build killed at any
  *   point leaves the old or the new output; the next build finds the leftovers by name and content and finishes the
- *   job (an old output whose `out/` is missing is renamed back).
+ *   job (an old output whose `out/` is missing is renamed back). The folders of another build into the same output
+ *   that is still running (their names carry its process id) are not leftovers: they are left alone.
  * - A folder that cannot be renamed (a mount point: EBUSY/EXDEV) is updated in place, file by file with atomic
  *   renames, with a `.btg-partial` list of every path in flight so a killed update is still cleaned up; a path that
  *   would lead through a symbolic link (or a file) inside the folder is refused before anything is written.
@@ -334,7 +335,15 @@ export function recoverLeftovers(outDir: string): string[] {
           fs.unlinkSync(path.join(d, n));
     }
   }
-  const { tmp, old } = leftovers(abs);
+  const found = leftovers(abs);
+  // another build writing into the same output right now: its folders are not leftovers
+  const notLive = (p: string) => {
+    const pid = liveBuildOf(p);
+    if (pid) notes.push(`left ${path.basename(p)} alone: btg build process ${pid} is writing it`);
+    return !pid;
+  };
+  const tmp = found.tmp.filter(notLive);
+  const old = found.old.filter(notLive);
   const recognisedOld = old.filter((o) => ownedPaths(o) || holdsNoFiles(o));
   if (!lstat(abs) && recognisedOld.length) {
     // a whole previous output before an empty shell (what an interrupted clean-up leaves), then the newest
@@ -383,11 +392,35 @@ export function recoverLeftovers(outDir: string): string[] {
 // writing
 
 const randomSuffix = () => randomBytes(6).toString('hex');
+/** The suffix of a build's temp and old folders: its process id, then random (`p1234r0a1b2c3d4e5f`). */
+const runSuffix = () => `p${process.pid}r${randomSuffix()}`;
+
+/** A leftover this old is a killed build's even if its process id has been reused by a live process since. */
+const LIVE_BUILD_MAX_AGE_MS = 10 * 60_000;
+
+/**
+ * The process id of another btg build that is still running and writing the temp or old folder `p` (named by
+ * runSuffix), else undefined: a concurrent build into the same output must not take that build's folders for a
+ * killed build's leftovers and remove them under it.
+ */
+function liveBuildOf(p: string): number | undefined {
+  const m = /-(?:tmp|old)-p(\d+)r[0-9a-f]+$/.exec(path.basename(p));
+  const pid = m ? Number(m[1]) : undefined;
+  if (!pid || pid === process.pid) return undefined;
+  const st = lstat(p);
+  if (!st || Date.now() - st.mtimeMs > LIVE_BUILD_MAX_AGE_MS) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
 
 /** A new folder with normal permissions (0777 & ~umask, not mkdtemp's 0700). */
 function makeDir(parent: string, prefix: string): string {
   for (;;) {
-    const p = path.join(parent, `${prefix}${randomSuffix()}`);
+    const p = path.join(parent, `${prefix}${runSuffix()}`);
     try {
       fs.mkdirSync(p, { mode: 0o777 });
       return p;
@@ -454,7 +487,7 @@ export function writeOutput(outDir: string, artifacts: readonly Artifact[], opts
       swapped = true;
       return { outDir, mode: 'swap', notes };
     }
-    const old = path.join(parent, `.${path.basename(abs)}-old-${randomSuffix()}`);
+    const old = path.join(parent, `.${path.basename(abs)}-old-${runSuffix()}`);
     try {
       renameDir(abs, old);
     } catch (e) {
