@@ -310,6 +310,23 @@ describe('read top-down (issue 12)', () => {
     expect(plainAt('TimeGenerated', q.indexOf('bin'))?.kind).not.toBe('Column');
   });
 
+  it("the report's own workbook queries keep their highlighting past {TimeRange}", () => {
+    const workbooks = html.slice(html.indexOf('<section id="workbooks"'));
+    const pres = [...workbooks.matchAll(/<pre class="kql"[^>]*>([\s\S]*?)<\/pre>/g)].map((m) => m[1]);
+    const text = (p: string) => p.replace(/<[^>]+>/g, '');
+    const withParams = pres.filter((p) => /\{TimeRange[:}]/.test(text(p)));
+    expect(withParams.length).toBeGreaterThan(0);
+    for (const p of withParams) {
+      // every parameter is marked (Kusto's own classifier marks the first one, then leaves the rest as plain text) ...
+      const marked = p.match(/<span class="k-clientparameter">/g) ?? [];
+      expect(marked.length).toBe(text(p).match(/\{[A-Za-z_]\w*(?::\w+)?\}/g)!.length);
+      // ... and what follows the last one is still classified
+      const last = p.lastIndexOf('<span class="k-clientparameter">');
+      const rest = p.slice(p.indexOf('</span>', last) + '</span>'.length);
+      if (/[A-Za-z]/.test(text(rest))) expect(rest).toMatch(/<span class="k-/);
+    }
+  });
+
   it('playbooks are titled by their display names', () => {
     for (const a of emitted.artifacts.filter((x) => x.kind === 'playbook-arm'))
       expect(html).toContain(`<h3>${a.name!.replace(/&/g, '&amp;')}</h3>`);
