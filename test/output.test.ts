@@ -273,10 +273,14 @@ describe('writeOutput: another build writing into the same output at the same ti
       fs.mkdirSync(path.join(tmp, 'detections'), { recursive: true });
       fs.writeFileSync(path.join(tmp, PARTIAL_MARKER), JSON.stringify(['detections/a.yaml', 'detections/z.yaml']));
       fs.writeFileSync(path.join(tmp, 'detections', 'a.yaml'), 'its a');
+      // its old output was last changed long ago (mtime); setting it aside (a rename) is what is recent
       const old = path.join(root, `.out-old-p${other.pid}r0a1b2c3d4e5f`);
-      fs.mkdirSync(path.join(old, 'detections'), { recursive: true });
-      fs.writeFileSync(path.join(old, 'detections', 'a.yaml'), 'a0');
-      fs.writeFileSync(path.join(old, 'manifest.json'), manifest(['detections/a.yaml']).content);
+      const prev = path.join(root, 'prev');
+      fs.mkdirSync(path.join(prev, 'detections'), { recursive: true });
+      fs.writeFileSync(path.join(prev, 'detections', 'a.yaml'), 'a0');
+      fs.writeFileSync(path.join(prev, 'manifest.json'), manifest(['detections/a.yaml']).content);
+      fs.utimesSync(prev, new Date('2020-01-01'), new Date('2020-01-01'));
+      fs.renameSync(prev, old);
       const before = { tmp: snapshot(tmp), old: snapshot(old) };
       const res = writeOutput(out, V2, { cwd: root });
       expectOutput(out, V2);

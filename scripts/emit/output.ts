@@ -408,7 +408,8 @@ function liveBuildOf(p: string): number | undefined {
   const pid = m ? Number(m[1]) : undefined;
   if (!pid || pid === process.pid) return undefined;
   const st = lstat(p);
-  if (!st || Date.now() - st.mtimeMs > LIVE_BUILD_MAX_AGE_MS) return undefined;
+  // ctime: a rename (the old output set aside) changes it, not the folder's mtime
+  if (!st || Date.now() - Math.max(st.mtimeMs, st.ctimeMs) > LIVE_BUILD_MAX_AGE_MS) return undefined;
   try {
     process.kill(pid, 0);
     return pid;
