@@ -274,20 +274,39 @@ describe('read top-down (issue 12)', () => {
     expect(html).toContain('shown as a table');
   });
 
-  it('tactic chips are in kill-chain order', () => {
-    const item = html.slice(html.indexOf('data-detection="btg-interactive-signin"'));
-    const dd = item.slice(item.indexOf('<dt>Tactics</dt>'), item.indexOf('</dd>', item.indexOf('<dt>Tactics</dt>')));
-    const shown = [...dd.matchAll(/tactic-chip">([^<]+)</g)].map((m) => m[1]);
+  it('tactic chips are in kill-chain order, in every detection', () => {
     const killChain = [
+      'Reconnaissance',
+      'Resource Development',
       'Initial Access',
       'Execution',
       'Persistence',
       'Privilege Escalation',
       'Defense Evasion',
       'Credential Access',
+      'Discovery',
+      'Lateral Movement',
+      'Collection',
+      'Command and Control',
+      'Exfiltration',
+      'Impact',
     ];
-    expect(shown.length).toBeGreaterThan(1);
-    expect(shown).toEqual([...shown].sort((a, b) => killChain.indexOf(a) - killChain.indexOf(b)));
+    const items = html.split('data-detection="').slice(1);
+    expect(items).toHaveLength(pack.rules.length);
+    let several = 0;
+    for (const item of items) {
+      const id = item.slice(0, item.indexOf('"'));
+      const at = item.indexOf('<dt>Tactics</dt>');
+      const dd = at < 0 ? '' : item.slice(at, item.indexOf('</dd>', at));
+      const shown = [...dd.matchAll(/tactic-chip">([^<]+)</g)].map((m) => m[1].replace(/&amp;/g, '&'));
+      for (const t of shown) expect({ id, t, known: killChain.includes(t) }).toEqual({ id, t, known: true });
+      expect({ id, shown }).toEqual({
+        id,
+        shown: [...shown].sort((a, b) => killChain.indexOf(a) - killChain.indexOf(b)),
+      });
+      if (shown.length > 1) several++;
+    }
+    expect(several).toBeGreaterThan(3);
   });
 
   it('highlighting continues after a workbook parameter like {TimeRange}', () => {
