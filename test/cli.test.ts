@@ -744,6 +744,19 @@ describe('btg init', () => {
     );
     // the written config builds
     expect((await runCli('build', '-c', cfg, '-o', path.join(dir, 'out'))).code).toBe(0);
+    // without --tenant-name the titles name the accounts' tenant, not the example's Contoso
+    const other = path.join(dir, 'other.yaml');
+    const named = await runCli(
+      'init',
+      '-c',
+      other,
+      '--account',
+      `${REAL1}=btg-01@fabrikam.onmicrosoft.com`,
+      '--account',
+      `${REAL2}=btg-02@fabrikam.onmicrosoft.com`,
+    );
+    expect(named.code).toBe(0);
+    expect(loadConfig(other).config!.tenantName).toBe('Fabrikam');
   });
 
   it('refuses to overwrite without --force (exit 2, file kept); --force overwrites; example ids are not gitignored', async () => {

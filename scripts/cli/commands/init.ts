@@ -132,6 +132,12 @@ function parseAccountFlag(v: string): { objectId: string; userPrincipalName: str
   return { objectId: m[1].trim(), userPrincipalName: m[2].trim() };
 }
 
+/** `btg-01@fabrikam.com` → `Fabrikam`, `btg@contoso.onmicrosoft.com` → `Contoso` (a default tenant name). */
+export function tenantOfUpn(upn: string): string {
+  const label = upn.split('@')[1]?.split('.')[0] ?? '';
+  return label ? label[0].toUpperCase() + label.slice(1) : 'Contoso';
+}
+
 /** Without a terminal, answers or flags: what to pass. */
 function needsFlags(opts: InitOptions): UsageError {
   const need = opts.allowSingleAccount ? 1 : 2;
@@ -150,9 +156,11 @@ function fromFlags(opts: InitOptions): InitAnswers {
     throw new UsageError(
       'a workspace needs all of --subscription-id, --resource-group, --workspace-name and --location',
     );
+  const accounts = opts.account.map(parseAccountFlag);
   return {
-    tenantName: opts.tenantName ?? 'Contoso',
-    accounts: opts.account.map(parseAccountFlag),
+    // not the example's "Contoso" in a real tenant's titles: the accounts' domain unless --tenant-name says otherwise
+    tenantName: opts.tenantName ?? tenantOfUpn(accounts[0].userPrincipalName),
+    accounts,
     workspace: opts.subscriptionId
       ? {
           subscriptionId: opts.subscriptionId!,
@@ -320,7 +328,10 @@ export function register(program: Command, setExit: SetExit): void {
     'config file to write',
   )
     .option('--force', 'overwrite an existing config file')
-    .option('--tenant-name <name>', 'tenant name used in titles and routines')
+    .option(
+      '--tenant-name <name>',
+      "tenant name used in titles and routines (default: from the first account's domain, e.g. Fabrikam)",
+    )
     .option(
       '--account <objectId=upn>',
       'a break-glass account: its object id and user principal name; repeatable (two recommended)',
