@@ -6,7 +6,8 @@
  * look-alike metadata, a workbook tagged "copied-from-wiki", another team's Logic App, a subscription-scope Owner
  * role assignment of a break-glass account, another principal's Responder assignment on the workspace, and foreign
  * deployments tagged like ours whose outputResources point at all of those. `deploy --prune` of either config
- * deletes none of them and nothing of the other config; it deletes exactly what its plan lists.
+ * deletes none of them and nothing of the other config; it deletes exactly what its plan lists. A foreign Logic App
+ * or API connection under the pack's name is a conflict that only `--force <its id or template id>` overrides.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -447,4 +448,33 @@ test('a foreign Logic App under the pack name is a conflict; --force <id> overri
   const forced = await btg(A, 'deploy', '--yes', '--force', 'btg-test-reminder');
   expect(forced.code).toBe(0);
   expect(((emu().store.get(wf)!.body.tags ?? {}) as J)['breakglass-sentinel-pack']).toBe('team-a');
+});
+
+test("another team's API connection under the pack's name is a conflict too: the deployment would overwrite it", async () => {
+  const conn = `${RG}/providers/Microsoft.Web/connections/office365-${packNames.playbook('btg-notify-enrich', 'team-a')}`;
+  const depName = packNames.deployment('btg-notify-enrich', 'team-a');
+  emu().store.deleteTree(`${RG}/providers/Microsoft.Resources/deployments/${depName}`);
+  emu().store.deleteTree(conn);
+  emu().seed(conn, {
+    location: 'westeurope',
+    tags: { 'breakglass-sentinel': 'btg-notify-enrich', 'breakglass-sentinel-pack': 'team-b' },
+    properties: { displayName: 'their mailbox', api: { id: 'office365' } },
+  });
+  const before = snapshotOf([conn]);
+
+  const plan = JSON.parse((await btg(A, 'plan', '--json')).out);
+  const entry = plan.workspaces[0].entries.find((e: J) => e.name === depName);
+  expect(entry).toMatchObject({ action: 'conflict', operation: 'none' });
+  expect(entry.reason).toContain(`API connection ${conn} exists and is not this config's`);
+  emu().clearRequests();
+  expect((await btg(A, 'deploy', '--yes')).code).toBe(1);
+  expect(
+    emu()
+      .requests()
+      .some((r) => r.method === 'PUT' && r.path.toLowerCase().includes(depName.toLowerCase())),
+  ).toBe(false);
+  expect(snapshotOf([conn])).toEqual(before);
+  // --force of the connection's own id overrides exactly it
+  expect((await btg(A, 'deploy', '--yes', '--force', conn)).code).toBe(0);
+  expect(((emu().store.get(conn)!.body.tags ?? {}) as J)['breakglass-sentinel-pack']).toBe('team-a');
 });
