@@ -258,6 +258,11 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
     const render = await runCli('render', 'btg-interactive-signin', 'btg-admin-activity', '-c', EXAMPLE_CONFIG);
     expect(render.code).toBe(2);
     expect(render.stderr).toMatch(/^btg: too many arguments for 'render'\. Expected 1 argument but got 2\.\n/);
+    expect(await runCli('build', '-c', EXAMPLE_CONFIG, '-o', '')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'btg: --out: expected a folder, e.g. -o out (got an empty path)\n',
+    });
     const option = await runCli('validate', '--nope');
     expect(option).toEqual({
       code: 2,

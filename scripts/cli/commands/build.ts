@@ -3,7 +3,7 @@ import { build } from '../../pipeline';
 import { ExitCode, SetExit } from '../exit';
 import { formatters } from '../../validate/format';
 import { isTty } from '../io';
-import { configOption, requireConfig } from '../options';
+import { configOption, requireConfig, UsageError } from '../options';
 import { REPORT_PATH } from '../../emit/report';
 import * as path from 'path';
 import { describeCounts } from '../counts';
@@ -21,6 +21,7 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--json', 'print the result as JSON')
     .action((opts: { config: string; out: string; schemas?: string; json?: boolean }) => {
       requireConfig(opts.config);
+      if (!opts.out.trim()) throw new UsageError('--out: expected a folder, e.g. -o out (got an empty path)');
       const t0 = Date.now();
       // a progress line while the queries are analysed, on a terminal only (erased when done)
       const progress = !opts.json && isTty(process.stderr);
