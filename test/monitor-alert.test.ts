@@ -287,7 +287,7 @@ describe('phones, webhook and the response-failure alert (issue 14 items 3, 4)',
       'let PackAutomationRules = dynamic(["Break-glass: label, assign, add tasks and run the playbooks (incident created)", "Break-glass: re-raise and run the playbooks (alert added to an incident)"]);',
     );
     expect(q).toContain(`"btg-notify-enrich-${packIdOf(pack.config)}"`);
-    expect(q).toContain('| where Status != "Success"');
+    expect(q).toContain('| where Status !~ "Success"');
     expect(
       defaultAnalyzer()
         .analyze(q)
@@ -344,6 +344,11 @@ describe('phones, webhook and the response-failure alert (issue 14 items 3, 4)',
       ],
       ['pack rule, success', ruleRecord('Break-glass: x', created, 'Success'), false],
       ['pack playbook run on demand, failed', playbookRecord(`btg-notify-enrich-${packId}`, 'Failure'), true],
+      [
+        'resource type and status spelled in another case',
+        { ...ruleRecord('Renamed', created, 'failure'), SentinelResourceType: 'Automation Rule' },
+        true,
+      ],
       [
         "another tenant's rule, failed",
         ruleRecord('SOC triage', '00000000-0000-4000-8000-00000000abcd', 'Failure'),
