@@ -86,9 +86,11 @@ function postDeployLines(p: PostDeployPlan | undefined): string[] {
   }
   const perm = p.permission;
   const what = `Microsoft Sentinel Automation Contributor for the Sentinel service principal on ${perm.scope}`;
-  if (perm.status === 'granted') out.push(`    ${what}: granted${perm.reason ? ` (${perm.reason})` : ''}`);
+  // the reason may quote a server's error
+  if (perm.status === 'granted')
+    out.push(terminalSafe(`    ${what}: granted${perm.reason ? ` (${perm.reason})` : ''}`));
   else if (perm.status === 'missing') out.push(`    ${what}: missing, deploy grants it`);
-  else out.push(`    ${what}: ${perm.reason ?? 'not granted; run'}`, `      ${perm.command}`);
+  else out.push(terminalSafe(`    ${what}: ${perm.reason ?? 'not granted; run'}`), `      ${perm.command}`);
   return out;
 }
 
@@ -102,7 +104,8 @@ export function formatPlanText(plan: DeploymentPlan, o: TextOptions = {}): strin
   const all: PlanEntry[] = [];
   for (const w of plan.workspaces) {
     if (w.status === 'error') {
-      lines.push(`${paint(o.color, '31', 'error')}  ${workspaceHeader(w)}`, `  ${w.error}`, '');
+      // a server's error message: printed as text, never as terminal control sequences
+      lines.push(`${paint(o.color, '31', 'error')}  ${workspaceHeader(w)}`, `  ${terminalSafe(w.error ?? '')}`, '');
       continue;
     }
     lines.push(workspaceHeader(w));
@@ -228,7 +231,7 @@ export function formatApplyText(result: ApplyResult, o: { color?: boolean; listA
   const lines: string[] = [];
   for (const w of result.workspaces) {
     if (w.status === 'error') {
-      lines.push(`${paint(o.color, '31', 'not deployed')}  ${w.label}: ${w.error}`, '');
+      lines.push(`${paint(o.color, '31', 'not deployed')}  ${w.label}: ${terminalSafe(w.error ?? '')}`, '');
       continue;
     }
     lines.push(`${w.label}: ${countsText(resultCounts(w.entries))}`);
@@ -243,7 +246,8 @@ export function formatApplyText(result: ApplyResult, o: { color?: boolean; listA
           `  ${paint(o.color, '33', pad(r.status === 'skipped' ? 'not applied' : 'interrupted', 12))}${what}: ${terminalSafe(r.message ?? '')}`,
         );
       if (r.leftInPlace?.length)
-        lines.push(`      left in place (delete by hand if unused): ${r.leftInPlace.join(', ')}`);
+        // ids a deployment record named (server data)
+        lines.push(terminalSafe(`      left in place (delete by hand if unused): ${r.leftInPlace.join(', ')}`));
     }
     lines.push(...postDeployLines(w.postDeploy), '');
   }

@@ -205,3 +205,45 @@ test('apply text and JSON: exactly what was and was not applied, per workspace, 
   );
   expect(formatEvent({ type: 'start', workspace: 'prod', entry: e[0], operation: 'create' })).toBeUndefined();
 });
+
+test('server text in workspace errors, left-in-place ids and the permission step is printed without control sequences', () => {
+  const ESC = '\u001b[2K\u001b[1A\rplan: 0 to change\u0007';
+  const plan = samplePlan();
+  plan.workspaces[1].error = `403 Forbidden: ${ESC}\nforged line`;
+  plan.workspaces[0].postDeploy = {
+    playbooks: [],
+    consents: [],
+    permission: { scope: '/w', roleDefinitionId: 'r', status: 'manual', reason: `denied ${ESC}`, command: 'az …' },
+  };
+  const e = plan.workspaces[0].entries;
+  const result: ApplyResult = {
+    interrupted: false,
+    ok: false,
+    workspaces: [
+      {
+        label: 'prod',
+        status: 'ok',
+        entries: [
+          {
+            entry: e.find((x) => x.name === 'r3')!,
+            operation: 'create',
+            status: 'applied',
+            leftInPlace: [`/subscriptions/x/${ESC}`],
+          },
+        ],
+        postDeploy: plan.workspaces[0].postDeploy,
+      },
+      { label: 'staging', status: 'error', error: plan.workspaces[1].error, entries: [] },
+    ],
+  };
+  for (const text of [formatPlanText(plan), formatApplyText(result)]) {
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(text).not.toMatch(/\nforged line/);
+  }
+  expect(formatPlanText(plan)).toMatch(/\n {2}403 Forbidden: +plan: 0 to change forged line\n/);
+  expect(formatApplyText(result)).toMatch(/not deployed {2}staging: 403 Forbidden: +plan: 0 to change forged line\n/);
+  expect(formatApplyText(result)).toMatch(
+    /left in place \(delete by hand if unused\): \/subscriptions\/x\/ +plan: 0 to change/,
+  );
+  expect(formatPlanText(plan)).toMatch(/service principal on \/w: denied +plan: 0 to change\n/);
+});
