@@ -318,6 +318,11 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
     expect((await runCli('drill', '-c', EXAMPLE_CONFIG, '--interval', '30000')).stderr).toContain(
       '--interval 30000: expected a duration like 30s, 5m or 1h',
     );
+    expect(await runCli('drill', '-c', EXAMPLE_CONFIG, '--interval', '2m', '--timeout', '90s')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'btg: --interval 2m is longer than --timeout 90s: the drill would poll once\n',
+    });
   });
 
   it('validate -j takes a whole number ≥ 1, else a usage error (exit 2)', async () => {

@@ -121,6 +121,10 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
 
   const workspace = chooseWorkspace(config, { workspace: opts.workspace, workspaceId: opts.workspaceId });
   const endpoint = logsOrigin(opts.endpoint);
+  if (opts.interval > opts.timeout)
+    throw new UsageError(
+      `--interval ${formatDuration(opts.interval)} is longer than --timeout ${formatDuration(opts.timeout)}: the drill would poll once`,
+    );
   // the record is the audit trail: a path it cannot be written to is found now, not after a half-hour drill
   if (opts.record) {
     const dir = path.dirname(path.resolve(opts.record));
