@@ -73,9 +73,25 @@ function prepareDir(dir: string): void {
   }
   for (const f of Array.isArray(old.files) ? old.files : []) {
     if (typeof f !== 'string' || !f.endsWith('.json') || !isSafeRequestPath(f.slice(0, -'.json'.length))) continue;
-    fs.rmSync(path.join(dir, ...f.split('/')), { force: true });
+    // through a symbolic link inside the folder the listed file may be anywhere: only a file really in it goes
+    if (linkOnTheWay(dir, f) === undefined) fs.rmSync(path.join(dir, ...f.split('/')), { force: true });
   }
   fs.rmSync(manifestFile, { force: true });
+}
+
+/** The first existing folder on the way to `rel` inside `dir` that is a symbolic link (or not a folder), if any. */
+function linkOnTheWay(dir: string, rel: string): string | undefined {
+  const segs = rel.split('/').slice(0, -1);
+  for (let i = 1; i <= segs.length; i++) {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(path.join(dir, ...segs.slice(0, i)));
+    } catch {
+      return undefined;
+    }
+    if (st.isSymbolicLink() || !st.isDirectory()) return segs.slice(0, i).join('/');
+  }
+  return undefined;
 }
 
 export function writeExport(
@@ -89,6 +105,9 @@ export function writeExport(
     const body = bodyOf(r);
     if (body === undefined || !isSafeRequestPath(reqPath)) continue;
     const rel = exportFileOf(reqPath);
+    const via = linkOnTheWay(dir, rel);
+    if (via !== undefined)
+      throw new Error(`--export ${dir}: ${via} is a symbolic link or a file, and ${rel} would be written through it`);
     const file = path.join(dir, ...rel.split('/'));
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
