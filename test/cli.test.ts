@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { stringify } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import { contentHash } from '../scripts/emit/artifacts';
 import { EXAMPLE_CONFIG } from '../scripts/paths';
 import { runCli } from './helpers/cli';
@@ -996,6 +996,32 @@ describe('CLI scenarios: config messages and the build progress line', () => {
     expect(r.code).toBe(1);
     for (const v of ['"999.1.1.1/24"', '"10.0.0.0/33"', '"2001:db8::/129"', '"XX"', '"Yubikey"'])
       expect(r.stderr).toContain(`got ${v}`);
+  });
+
+  it('accounts: [] says the real minimum; a YAML syntax error shows its first cause only (one diagnostic, exit 1)', async () => {
+    const dir = tempDir();
+    const example = fs.readFileSync(EXAMPLE_CONFIG, 'utf8');
+    const noAccounts = path.join(dir, 'no-accounts.yaml');
+    fs.writeFileSync(noAccounts, example.replace(/^accounts:\n(  .*\n)+/m, 'accounts: []\n'));
+    const empty = await runCli('validate', '-c', noAccounts);
+    expect(empty.code).toBe(1);
+    expect(empty.stdout).toContain(
+      'error  accounts: expected at least 2 break-glass accounts (or 1 with allowSingleAccount: true), got 0',
+    );
+    expect(empty.stdout).toMatch(/^1 error\(s\), 0 warning\(s\)/m);
+    // an unclosed flow sequence: the parser's cascade (flow, indentation, mapping errors) is cut to its first cause
+    const broken = path.join(dir, 'broken.yaml');
+    const text = example.replace(
+      'custodians: [ciso@contoso.example, it-director@contoso.example]',
+      'custodians: [ciso@contoso.example, it-director@contoso.example',
+    );
+    expect(parseDocument(text).errors.length).toBeGreaterThan(3);
+    fs.writeFileSync(broken, text);
+    const r = await runCli('validate', '-c', broken, '--json');
+    expect(r.code).toBe(1);
+    const diags = JSON.parse(r.stdout).diagnostics;
+    expect(diags).toHaveLength(1);
+    expect(diags[0]).toMatchObject({ code: 'yaml-syntax', severity: 'error' });
   });
 
   it('build shows a progress line on a terminal only, erased when done', async () => {
