@@ -1021,7 +1021,13 @@ describe('CLI scenarios: config messages and the build progress line', () => {
     expect(r.code).toBe(1);
     const diags = JSON.parse(r.stdout).diagnostics;
     expect(diags).toHaveLength(1);
-    expect(diags[0]).toMatchObject({ code: 'yaml-syntax', severity: 'error' });
+    // at the bracket that is not closed, not at the next account where the parser gave up
+    expect(diags[0]).toMatchObject({
+      code: 'yaml-syntax',
+      severity: 'error',
+      message: expect.stringMatching(/^this \[ is not closed: a flow sequence ends with \]/),
+      line: text.split('\n').findIndex((l) => l.includes('it-director@contoso.example')) + 1,
+    });
   });
 
   it('build shows a progress line on a terminal only, erased when done', async () => {

@@ -264,6 +264,30 @@ ${extra}`;
     );
   });
 
+  it('an unclosed [ or { is reported at the bracket, not where the parser gave up', () => {
+    const text =
+      'tenantName: "Contoso [HQ]" # a [ in a comment\n' +
+      'accounts:\n' +
+      '  - objectId: 00000000-0000-4000-8000-00000000b701\n' +
+      "    userPrincipalName: it's@contoso.example\n" +
+      '    custodians: [ciso@contoso.example, it@contoso.example\n' +
+      '  - objectId: 00000000-0000-4000-8000-00000000b702\n' +
+      '    userPrincipalName: btg2@contoso.example\n';
+    const r = parseConfigText(text);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({
+      code: 'yaml-syntax',
+      message:
+        'this [ is not closed: a flow sequence ends with ] (on the same line, or on lines indented more than its key)',
+      range: { start: { line: 4, character: 16 } },
+      sourceLine: '    custodians: [ciso@contoso.example, it@contoso.example',
+    });
+    const mapping = parseConfigText('notify: {emails: [a@b.example]\naccounts: []\n').diagnostics;
+    expect(mapping.map((d) => [d.message.split(':')[0], d.range!.start])).toEqual([
+      ['this { is not closed', { line: 0, character: 8 }],
+    ]);
+  });
+
   it('a YAML syntax error shows its first cause only, not the cascade', () => {
     const text = 'accounts:\n  - objectId: "unclosed\n    userPrincipalName: a@b.example\n  - objectId: x\nnotify: [\n';
     const r = parseConfigText(text);

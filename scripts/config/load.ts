@@ -1,7 +1,7 @@
 /** Load and check `btg.config.yaml`. Every problem becomes a Diagnostic naming the path and the expected form. */
 import * as fs from 'fs';
 import { z } from 'zod';
-import { Diagnostic, formatPath } from '../core/diagnostic';
+import { Diagnostic, formatPath, rangeAt } from '../core/diagnostic';
 import { zodIssueMessage } from '../core/zodIssues';
 import { duplicates } from '../core/duplicates';
 import { lineText, offsetsToRange, parseYamlSource, rangeOfPath, YamlSource } from '../core/yamlSource';
@@ -214,8 +214,43 @@ export function parseConfigText(text: string, file = 'btg.config.yaml'): LoadedC
   }
   const { source, diagnostics } = parsed;
   // a YAML syntax error: its first cause, not the cascade of errors that follow from it
-  if (!source) return { diagnostics: diagnostics.slice(0, 1) };
+  if (!source) return { diagnostics: diagnostics.slice(0, 1).map((d) => atUnclosedBracket(text, d)) };
   return checkConfigData(source.data, file, source);
+}
+
+/**
+ * The parser reports an unclosed `[` or `{` where it gave up (the next key, lines below); point at the bracket that is
+ * not closed instead. Brackets inside quoted scalars and comments are not counted.
+ */
+export function atUnclosedBracket(text: string, d: Diagnostic): Diagnostic {
+  const m = /end with an? ([\]}])/.exec(d.message);
+  if (!m || !d.range) return d;
+  const open = m[1] === ']' ? '[' : '{';
+  const lines = text.split(/\r?\n/);
+  const stack: { ch: string; line: number; col: number }[] = [];
+  for (let l = 0; l <= d.range.start.line && l < lines.length; l++) {
+    const s = lines[l];
+    const end = l === d.range.start.line ? d.range.start.character : s.length;
+    let quote: string | undefined;
+    for (let c = 0; c < end; c++) {
+      const ch = s[c];
+      const prev = c === 0 ? ' ' : s[c - 1];
+      if (quote) {
+        if (ch === quote) quote = undefined;
+      } else if ((ch === '"' || ch === "'") && /[\s[{,:]/.test(prev)) quote = ch;
+      else if (ch === '#' && /\s/.test(prev)) break;
+      else if (ch === '[' || ch === '{') stack.push({ ch, line: l, col: c });
+      else if (ch === ']' || ch === '}') stack.pop();
+    }
+  }
+  const at = [...stack].reverse().find((b) => b.ch === open);
+  if (!at) return d;
+  return {
+    ...d,
+    message: `this ${open} is not closed: a flow ${open === '[' ? 'sequence' : 'mapping'} ends with ${m[1]} (on the same line, or on lines indented more than its key)`,
+    range: rangeAt(at.line, at.col),
+    sourceLine: lines[at.line],
+  };
 }
 
 /** A config is a few kilobytes; anything over this is refused before parsing. */
