@@ -323,7 +323,7 @@ export function register(program: Command, setExit: SetExit): void {
     program
       .command('init')
       .description(
-        'write a commented btg.config.yaml: asks for the accounts, workspace and notification addresses on a terminal, or takes them as flags (CI)',
+        'write a commented btg.config.yaml: asks for the accounts, workspace and notification addresses on a terminal (or reads the answers piped in, one a line), or takes them as flags (CI)',
       ),
     'config file to write',
   )
