@@ -231,6 +231,16 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
       delete process.env.NO_COLOR;
       // --no-color lasts one run: the next one on the terminal has colours again
       expect(await coloured('validate', file)).toBe(true);
+      // btg check decides the same way (it had its own rule, which ignored CI)
+      const check = async (...extra: string[]) =>
+        (
+          await runCli('check', '-c', EXAMPLE_CONFIG, '--from', 'test/fixtures/posture/clean', ...extra)
+        ).stdout.includes('\x1b[');
+      expect(await check()).toBe(true);
+      expect(await check('--no-color')).toBe(false);
+      process.env.CI = 'true';
+      expect(await check()).toBe(false);
+      delete process.env.CI;
     } finally {
       Object.defineProperty(process.stdout, 'isTTY', { value: saved.tty, configurable: true });
       if (saved.ci !== undefined) process.env.CI = saved.ci;

@@ -7,7 +7,7 @@ import type { TokenCredential } from '@azure/identity';
 import { Command } from 'commander';
 import * as fs from 'fs';
 import { loadConfig } from '../../config/load';
-import { terminalSafe } from '../io';
+import { isTty, terminalSafe } from '../io';
 import { Config } from '../../config/schema';
 import {
   DEFAULT_GRAPH_ENDPOINT,
@@ -87,7 +87,8 @@ function formatDiagnostic(d: Diagnostic): string {
   return `${where}${d.severity}: ${d.message}`;
 }
 
-const useColor = () => process.stdout.isTTY === true && !process.env.NO_COLOR;
+// colours as every command decides them (a terminal, no NO_COLOR / --no-color, not CI)
+const useColor = () => isTty(process.stdout);
 const COLORS: Record<Status, string> = { pass: '32', fail: '31', warn: '33', skip: '90', info: '36' };
 
 export function formatTable(report: PostureReport, color = false): string {
