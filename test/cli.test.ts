@@ -228,6 +228,9 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
       expect(await coloured('validate', '--no-color', file)).toBe(false);
       process.env.NO_COLOR = '1';
       expect(await coloured('validate', file)).toBe(false);
+      // an empty NO_COLOR does not count (no-color.org)
+      process.env.NO_COLOR = '';
+      expect(await coloured('validate', file)).toBe(true);
       delete process.env.NO_COLOR;
       // --no-color lasts one run: the next one on the terminal has colours again
       expect(await coloured('validate', file)).toBe(true);

@@ -1,8 +1,9 @@
 /** Terminal helpers shared by commands. */
 import { redactText, registerEnvSecrets } from '../security/redact';
 
+/** Colours and progress lines: a terminal, not CI, and no NO_COLOR (set and not empty, as no-color.org says). */
 export function isTty(stream: NodeJS.WriteStream): boolean {
-  return !!stream.isTTY && !process.env.CI && process.env.NO_COLOR === undefined;
+  return !!stream.isTTY && !process.env.CI && !process.env.NO_COLOR;
 }
 
 /**
