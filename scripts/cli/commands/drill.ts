@@ -1,5 +1,5 @@
 /**
- * `btg drill`: the six-monthly break-glass test. Prints what the custodian does, then polls the workspace
+ * `btg drill`: the periodic break-glass test (every options.testIntervalDays). Prints what the custodian does, then polls the workspace
  * (read-only) until the interactive-sign-in rule's incident for that account appears or --timeout passes, prints
  * the time from sign-in to incident, and appends the result to --record <file.jsonl>.
  * Exit 0 passed, 1 timed out (or an invalid config), 2 could not run (missing config, workspace, sign-in, query refused; nothing is recorded).
@@ -259,7 +259,7 @@ export function register(program: Command, setExit: SetExit): void {
       program
         .command('drill')
         .description(
-          'the six-monthly break-glass test: prints the sign-in steps for a custodian, waits (read-only) for the interactive-sign-in incident, reports the latency and records the result',
+          'the periodic break-glass test (every options.testIntervalDays): prints the sign-in steps for a custodian, waits (read-only) for the interactive-sign-in incident, reports the latency and records the result',
         ),
     ).option(
       '--account <upn|objectId>',
