@@ -1043,7 +1043,7 @@ describe('CLI scenarios: config messages and the build progress line', () => {
     });
   });
 
-  it('build shows a progress line on a terminal only, erased when done', async () => {
+  it('build, validate and plan show a progress line on a terminal only, erased when done', async () => {
     const out = path.join(tempDir(), 'out');
     const saved = { tty: process.stderr.isTTY, ci: process.env.CI, noColor: process.env.NO_COLOR };
     delete process.env.CI;
@@ -1055,6 +1055,30 @@ describe('CLI scenarios: config messages and the build progress line', () => {
       expect(r.stderr).toMatch(
         /^btg build: rendering the pack from .* and checking every query with the Kusto analyzer…\r\x1b\[K/,
       );
+      const v = await runCli('validate', '-c', EXAMPLE_CONFIG);
+      expect(v.code).toBe(0);
+      expect(v.stderr).toBe(
+        `btg validate: rendering the pack from ${EXAMPLE_CONFIG} and checking every query with the Kusto analyzer…\r\x1b[K`,
+      );
+      const { deployCliDeps } = await import('../scripts/cli/deployRun');
+      const savedDeps = { ...deployCliDeps };
+      deployCliDeps.chooseCredential = async () => ({
+        source: 'BTG_ACCESS_TOKEN',
+        credential: { getToken: async () => ({ token: 't', expiresOnTimestamp: Date.now() + 60_000 }) },
+      });
+      try {
+        // stops after the pack check: --force of an id the pack does not have (nothing is read)
+        const p = await runCli('plan', '-c', EXAMPLE_CONFIG, '--force', 'btg-nope');
+        expect(p.code).toBe(2);
+        expect(p.stderr).toMatch(
+          /^btg: validating the pack from .* before reading the workspaces…\r\x1b\[Kbtg: --force btg-nope: unknown template id "btg-nope"; valid: /,
+        );
+      } finally {
+        Object.assign(deployCliDeps, savedDeps);
+      }
+      // not on a pipe
+      Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true });
+      expect((await runCli('validate', '-c', EXAMPLE_CONFIG)).stderr).toBe('');
     } finally {
       Object.defineProperty(process.stderr, 'isTTY', { value: saved.tty, configurable: true });
       if (saved.ci !== undefined) process.env.CI = saved.ci;

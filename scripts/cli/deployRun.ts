@@ -37,7 +37,7 @@ import { checkPack } from '../pipeline';
 import { hasErrors } from '../core/diagnostic';
 import { formatters } from '../validate/format';
 import { ExitCode } from './exit';
-import { isTty } from './io';
+import { isTty, progressLine } from './io';
 import { signInMessage } from './credential';
 import { configOption, duration, formatDuration, requireConfig, unknownId, UsageError } from './options';
 
@@ -208,7 +208,13 @@ export async function prepare(opts: DeployCliOptions): Promise<Prepared | { exit
     chooseWorkspaces(early.config, opts);
     signedIn = await signIn(target);
   }
-  const checked = checkPack({ configFile: opts.config, schemasDir: opts.schemas });
+  const done = progressLine(`btg: validating the pack from ${opts.config} before reading the workspaces…`);
+  let checked: ReturnType<typeof checkPack>;
+  try {
+    checked = checkPack({ configFile: opts.config, schemasDir: opts.schemas });
+  } finally {
+    done();
+  }
   const problems = checked.diagnostics.filter((d) => d.severity !== 'info');
   if (!checked.pack || hasErrors(checked.diagnostics)) {
     err(formatters.stylish(problems, { color: isTty(process.stderr) }));

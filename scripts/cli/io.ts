@@ -7,6 +7,16 @@ export function isTty(stream: NodeJS.WriteStream): boolean {
 }
 
 /**
+ * A progress line on stderr while something takes seconds, on a terminal only (not CI, not NO_COLOR, not a pipe).
+ * Returns the function that erases it.
+ */
+export function progressLine(text: string, stream: NodeJS.WriteStream = process.stderr): () => void {
+  if (!isTty(stream)) return () => undefined;
+  stream.write(text);
+  return () => void stream.write('\r\x1b[K');
+}
+
+/**
  * Redact everything written to stdout and stderr while a command runs (scripts/security/redact.ts): bearer tokens,
  * JWTs, signed-URL parameters, client secrets, webhook keys and the secrets of the environment (BTG_ACCESS_TOKEN,
  * AZURE_CLIENT_SECRET, …), whoever writes — our output functions, listr2, commander, an error echoed by a server.

@@ -8,7 +8,7 @@ import { DIAGNOSTIC_CHECKS } from '../../core/checks';
 import { checksDocUri } from '../toolInfo';
 import { PACK_VERSION } from '../../paths';
 import { ExitCode, SetExit } from '../exit';
-import { isTty } from '../io';
+import { isTty, progressLine } from '../io';
 import { positiveInt, requireConfig, UsageError } from '../options';
 
 export function register(program: Command, setExit: SetExit): void {
@@ -61,9 +61,19 @@ export function register(program: Command, setExit: SetExit): void {
         const format: OutputFormat = opts.json ? 'json' : (opts.format ?? 'stylish');
         if (!files.length) requireConfig(opts.config);
         const t0 = Date.now();
-        const diagnostics = files.length
-          ? (await validateContentFiles(files, { schemas, jobs: opts.jobs })).diagnostics
-          : checkPack({ configFile: opts.config, schemasDir: schemas[0] }).diagnostics;
+        const done = progressLine(
+          files.length
+            ? `btg validate: checking ${files.length} file(s) with the Kusto analyzer…`
+            : `btg validate: rendering the pack from ${opts.config} and checking every query with the Kusto analyzer…`,
+        );
+        let diagnostics;
+        try {
+          diagnostics = files.length
+            ? (await validateContentFiles(files, { schemas, jobs: opts.jobs })).diagnostics
+            : checkPack({ configFile: opts.config, schemasDir: schemas[0] }).diagnostics;
+        } finally {
+          done();
+        }
         const ms = Date.now() - t0;
         const what = files.length ? `${files.length} file(s)` : 'the pack';
         process.stdout.write(
