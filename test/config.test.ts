@@ -224,6 +224,37 @@ ${extra}`;
     );
   });
 
+  it('names and titles are printable text: control characters are refused where they are', () => {
+    const text = base(
+      'tenantName: "Contoso\\e[2J"\nnotify:\n  emailSubject: "Alert\\u202eevil"\n  emails: ["soc\\x07@contoso.example"]\n',
+    ).replace('btg1@contoso.example', '"btg1\\x1b@contoso.example"\n    displayName: "Emergency\\n01"');
+    const found = errors(text);
+    expect(found.map((d) => d.message.split(':')[0]).sort()).toEqual([
+      'accounts[0].displayName',
+      'accounts[0].userPrincipalName',
+      'notify.emailSubject',
+      'notify.emails[0]',
+      'tenantName',
+    ]);
+    // each at its own line
+    expect(
+      found.every((d) =>
+        text.split('\n')[d.range!.start.line].includes(
+          d.message
+            .split(':')[0]
+            .split('.')
+            .pop()!
+            .replace(/\[0\]$/, ''),
+        ),
+      ),
+    ).toBe(true);
+    expect(found.find((d) => d.message.startsWith('tenantName'))!.message).toMatch(
+      /expected printable text: control characters .* are not allowed/,
+    );
+    // a printable name of any script is fine
+    expect(errors(base('tenantName: "Økonomi & Co <AS> {x} @{y} ℮"\n'))).toEqual([]);
+  });
+
   it('country codes are ISO 3166-1 alpha-2 codes', () => {
     const countries = (c: string[]) =>
       errors(base(`options:\n  expectedLocations:\n    countries: [${c.join(', ')}]\n`)).map((d) => d.message);

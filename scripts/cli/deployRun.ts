@@ -39,6 +39,7 @@ import { formatters } from '../validate/format';
 import { ExitCode } from './exit';
 import { isTty, progressLine } from './io';
 import { signInMessage } from './credential';
+import { terminalSafeLines } from '../security/terminal';
 import { configOption, duration, formatDuration, requireConfig, unknownId, UsageError } from './options';
 
 export interface DeployCliOptions {
@@ -294,7 +295,7 @@ export function guarded(setExit: (c: number) => void, fn: () => Promise<number>)
     } catch (e) {
       const secret = process.env.BTG_ACCESS_TOKEN?.trim().replace(/^Bearer\s+/i, '');
       if (e instanceof UsageError || e instanceof TargetError) {
-        err(`btg: ${redact(e.message, [secret])}\n`);
+        err(`btg: ${terminalSafeLines(redact(e.message, [secret]))}\n`);
         setExit(ExitCode.ToolError);
         return;
       }

@@ -4,6 +4,7 @@ import { ExitCode, SetExit } from './exit';
 import { redactOutput } from './io';
 import { fastBuild } from './fastBuild';
 import { PACK_VERSION } from '../paths';
+import { terminalSafeLines } from '../security/terminal';
 
 /** The commander program with every command registered (also read by tests, e.g. to check CI templates' flags). */
 export function buildProgram(setExit: SetExit = () => undefined): Command {
@@ -59,7 +60,8 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? ExitCode.Ok : ExitCode.ToolError;
     }
-    process.stderr.write(`btg: ${(e as Error).message}\n`);
+    // an error's text can carry what a server or file said: printed line by line, without control characters
+    process.stderr.write(`btg: ${terminalSafeLines(String((e as Error).message))}\n`);
     if (program.opts().verbose) process.stderr.write(`${(e as Error).stack}\n`);
     return ExitCode.ToolError;
   } finally {

@@ -23,7 +23,11 @@ export function configOption(cmd: Command, help = 'pack config'): Command {
 /** Throws a UsageError when the config file is missing or not a file. */
 export function requireConfig(file: string): void {
   if (!fs.existsSync(file)) throw new UsageError(missingConfigMessage(file));
-  if (!fs.statSync(file).isFile()) throw new UsageError(`config file ${file} is a directory, not a file`);
+  const stat = fs.statSync(file);
+  if (!stat.isFile())
+    throw new UsageError(
+      `config file ${file} is ${stat.isDirectory() ? 'a directory' : 'a device, pipe or socket'}, not a regular file`,
+    );
 }
 
 /** `30s`, `5m`, `1h`, `250ms` → milliseconds; anything else is a usage error. */

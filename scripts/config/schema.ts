@@ -10,6 +10,7 @@ import {
   IpRange,
   RECOMMENDED_AUTH_METHODS,
   RuleSeverity,
+  Text,
   Upn,
   YamlDuration,
 } from '../core/definitions';
@@ -21,10 +22,10 @@ const Account = z
   .object({
     objectId: Guid,
     userPrincipalName: Upn,
-    displayName: z.string().min(1).max(256).optional(),
+    displayName: Text.pipe(z.string().min(1).max(256)).optional(),
     custodians: z.array(Email).default([]),
     /** the directory role the account must hold permanently (posture check) */
-    role: z.string().min(1).default('Global Administrator'),
+    role: Text.pipe(z.string().min(1)).default('Global Administrator'),
   })
   .strict();
 
@@ -32,7 +33,7 @@ const Account = z
 export const Workspace = z
   .object({
     /** short label used in plan output; defaults to workspaceName */
-    name: z.string().min(1).optional(),
+    name: Text.pipe(z.string().min(1)).optional(),
     subscriptionId: Guid,
     // Azure's naming rules; they also keep every name a single, literal segment of the request path (no "..", no "/")
     resourceGroup: z.string().regex(RESOURCE_GROUP_RE, {
@@ -80,7 +81,7 @@ const RuleOverride = z
 
 export const ConfigSchema = z
   .object({
-    tenantName: z.string().min(1).default('Contoso'),
+    tenantName: Text.pipe(z.string().min(1)).default('Contoso'),
     /**
      * identity of this config in Azure (docs/deploy.md "Ownership"): in every ownership marker and in the names of
      * resource-group resources, so two configs in one resource group never touch each other's resources. Default: a
@@ -112,9 +113,9 @@ export const ConfigSchema = z
     notify: z
       .object({
         emails: z.array(Email).default([]),
-        emailSubject: z.string().min(1).max(200).default('Break-glass account activity: {{alertName}}'),
+        emailSubject: Text.pipe(z.string().min(1).max(200)).default('Break-glass account activity: {{alertName}}'),
         teams: z
-          .object({ groupId: Guid, channelId: z.string().min(1) })
+          .object({ groupId: Guid, channelId: Text.pipe(z.string().min(1)) })
           .strict()
           .optional(),
         incidentOwner: Email.optional(),

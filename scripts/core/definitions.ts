@@ -4,12 +4,28 @@ import { z } from 'zod';
 
 export const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const Guid = z.string().regex(GUID_RE, { message: 'expected a GUID' });
+/**
+ * C0 and C1 control characters, DEL and bidirectional overrides. A config value lands as it is in runbooks, the
+ * report, mail and the terminal, where such a character could recolour, hide or reorder what a reader sees.
+ */
+/* eslint-disable no-control-regex -- these patterns exist to refuse control characters */
+const CONTROL_CHAR_RE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/** Free text from the config (names, titles): any printable characters, no control characters. */
+export const Text = z.string().refine((s) => !CONTROL_CHAR_RE.test(s), {
+  message:
+    'expected printable text: control characters (tab, line breaks, escape codes, direction overrides) are not allowed',
+});
 export const Upn = z
   .string()
-  .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { message: 'expected a user principal name like name@tenant.example' });
+  .regex(/^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+\.[^@\s\x00-\x1f\x7f-\x9f]+$/, {
+    message: 'expected a user principal name like name@tenant.example',
+  });
 export const Email = z
   .string()
-  .regex(/^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$/, { message: 'expected an email address' });
+  .regex(/^[^@\s,;<>\x00-\x1f\x7f-\x9f]+@[^@\s,;<>\x00-\x1f\x7f-\x9f]+\.[^@\s,;<>\x00-\x1f\x7f-\x9f]+$/, {
+    message: 'expected an email address',
+  });
+/* eslint-enable no-control-regex */
 /** A Sentinel rule's (or alert's) severity, as the service spells it; a diagnostic's is DiagnosticSeverity (core/checks.ts). */
 export const RuleSeverity = z.enum(['Informational', 'Low', 'Medium', 'High']);
 export type RuleSeverity = z.infer<typeof RuleSeverity>;

@@ -10,3 +10,8 @@ export function terminalSafe(text: string): string {
     .replace(/[\t\n\r\v\f]/g, ' ')
     .replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
 }
+
+/** terminalSafe for text of several lines (an error message): each line made safe, the line breaks kept. */
+export function terminalSafeLines(text: string): string {
+  return text.split('\n').map(terminalSafe).join('\n');
+}
