@@ -80,7 +80,7 @@ describe('CSV writer', () => {
       [
         '00000000-0000-4000-8000-00000000b702',
         'btg-emergency-02@contoso.example',
-        'Emergency Access 02\nsafe B',
+        'Emergency Access 02; safe B',
         'ciso@contoso.example',
       ],
     ]);
