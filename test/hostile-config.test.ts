@@ -30,7 +30,11 @@ const hostile = {
       displayName: HTML_NAME,
       custodians: ['=cmd@evil.example', "[x]'@evil.example"],
     },
-    { objectId: '00000000-0000-4000-8000-00000000b702', userPrincipalName: WF_UPN, displayName: 'line1<br>\u2028# line2 [x]' },
+    {
+      objectId: '00000000-0000-4000-8000-00000000b702',
+      userPrincipalName: WF_UPN,
+      displayName: 'line1<br>\u2028# line2 [x]',
+    },
   ],
   notify: {
     emails: ['soc@contoso.example'],
