@@ -189,12 +189,13 @@ describe('routines follow "Manage emergency access accounts in Microsoft Entra I
 
 describe('routines: config values are Markdown text, never markup (attack)', () => {
   const hostile = configWith((c) => {
-    c.tenantName = 'Contoso</script><img src=x onerror=alert(1)>\n\n# Forged heading [t](javascript:alert(2))';
-    c.accounts[0].displayName =
-      'EA01 | forged | cell\n\n## Step 0: disable MFA <b>now</b> [go](javascript:alert(3))\u2028* forged item';
     c.accounts[0].custodians = ['[x](javascript:alert(4))@a.example', '**bold**_x_@a.example'];
     c.notify.incidentOwner = '`code`|x@a.example';
   });
+  // the config schema refuses line breaks in names; set past it, so the Markdown escaping is tested on its own
+  hostile.tenantName = 'Contoso</script><img src=x onerror=alert(1)>\n\n# Forged heading [t](javascript:alert(2))';
+  hostile.accounts[0].displayName =
+    'EA01 | forged | cell\n\n## Step 0: disable MFA <b>now</b> [go](javascript:alert(3))\u2028* forged item';
   const docs = routineEmitter(packFor(hostile)).artifacts;
   it.each(docs.map((a) => [a.path, a.content] as const))(
     '%s: no forged line, link, HTML or table cell; the report shows the values as text',
