@@ -15,3 +15,11 @@ export function terminalSafe(text: string): string {
 export function terminalSafeLines(text: string): string {
   return text.split('\n').map(terminalSafe).join('\n');
 }
+
+/**
+ * A source line shown under a diagnostic, made safe to print with its columns kept: each control character or
+ * bidirectional override becomes one `?` (a tab one space), so the caret under a range still points at it.
+ */
+export function terminalSafeColumns(line: string): string {
+  return line.replace(/\t/g, ' ').replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
+}

@@ -1,3 +1,4 @@
+import { Diagnostic } from '../../scripts/core/diagnostic';
 import { formatters } from '../../scripts/validate/format';
 import { count, MIXED, OPTIONS } from './fixture';
 
@@ -28,5 +29,28 @@ describe('stylish', () => {
     );
     expect(out).not.toContain('\x1b[');
     expect(formatters.stylish(MIXED, { ...OPTIONS, color: true })).toContain('\x1b[31merror\x1b[0m');
+  });
+
+  it('prints what comes from a hostile file without control characters or direction overrides, the caret in place', () => {
+    const line = 'tenantName: Con\u202etoso\x1b[31mred\tX';
+    const hostile: Diagnostic = {
+      file: 'rules/a\x1b[2Jb.yaml',
+      severity: 'error',
+      code: 'config-schema',
+      message: 'tenantName: expected printable text, got "Con\u202etoso\x1b[31mred"',
+      range: { start: { line: 2, character: 12 }, end: { line: 2, character: 30 } },
+      sourceLine: line,
+      related: [{ message: 'see \u2066here\u2069', file: 'b\x07.yaml' }],
+    };
+    const out = formatters.stylish([hostile], OPTIONS);
+    expect(out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    const lines = out.split('\n');
+    expect(lines[0]).toBe(
+      'rules/ab.yaml:3:13  error  tenantName: expected printable text, got "Contosored"  [config-schema]',
+    );
+    // one character per character of the source line, so the caret still starts under the value (column 13)
+    expect(lines[1]).toBe('    tenantName: Con?toso?[31mred X');
+    expect(lines[2]).toBe(`    ${' '.repeat(12)}${'^'.repeat(18)}`);
+    expect(lines[3]).toBe('    see here b.yaml');
   });
 });

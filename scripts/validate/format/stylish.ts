@@ -1,5 +1,10 @@
-/** Human output: `file:line:col  severity  message  [code]` with the source line and a caret. */
+/**
+ * Human output: `file:line:col  severity  message  [code]` with the source line and a caret. What comes from the files
+ * (paths, messages quoting values, the source line) is printed without control characters or direction overrides: a
+ * hostile file could otherwise recolour, hide or reorder what the terminal shows.
+ */
 import { formatLocation, sortDiagnostics } from '../../core/diagnostic';
+import { terminalSafe, terminalSafeColumns, terminalSafeLines } from '../../security/terminal';
 import { Formatter } from './types';
 
 export const stylish: Formatter = (diags, opts) => {
@@ -8,23 +13,24 @@ export const stylish: Formatter = (diags, opts) => {
   const lines: string[] = [];
   for (const d of sortDiagnostics(diags)) {
     const loc = d.file
-      ? `${d.file}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}`
+      ? `${terminalSafe(d.file)}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}`
       : '(pack)';
     const sev =
       d.severity === 'error' ? c('31', 'error') : d.severity === 'warning' ? c('33', 'warning') : c('36', 'info');
-    lines.push(`${loc}  ${sev}  ${d.message}  ${c('2', `[${d.code}]`)}`);
+    lines.push(`${loc}  ${sev}  ${terminalSafeLines(d.message)}  ${c('2', `[${d.code}]`)}`);
     if (d.sourceLine !== undefined && d.range) {
       const start = d.range.start.character;
       const width =
         d.range.end.line === d.range.start.line
           ? Math.max(1, d.range.end.character - start)
           : Math.max(1, d.sourceLine.length - start);
-      lines.push(`    ${d.sourceLine}`);
+      lines.push(`    ${terminalSafeColumns(d.sourceLine)}`);
       lines.push(
         `    ${' '.repeat(start)}${c('31', '^'.repeat(Math.min(width, Math.max(1, d.sourceLine.length - start))))}`,
       );
     }
-    for (const r of d.related ?? []) lines.push(`    ${r.message} ${formatLocation(r)}`);
+    for (const r of d.related ?? [])
+      lines.push(`    ${terminalSafeLines(r.message)} ${terminalSafe(formatLocation(r))}`);
   }
   const errors = diags.filter((d) => d.severity === 'error').length;
   const warnings = diags.filter((d) => d.severity === 'warning').length;
