@@ -1,7 +1,7 @@
 /** One wording of zod issues for config, templates, workbooks and Graph responses. */
 import { z } from 'zod';
 import { parseYamlSource } from '../../scripts/core/yamlSource';
-import { zodDiagnostics, zodIssueMessage } from '../../scripts/core/zodIssues';
+import { describeValue, zodDiagnostics, zodIssueMessage } from '../../scripts/core/zodIssues';
 
 const Schema = z
   .object({
@@ -68,4 +68,11 @@ test('diagnostics at the issue in the file, with path and item', () => {
   });
   expect(when.range!.start.line).toBe(3);
   expect(ds.find((d) => d.path?.[0] === 'name')!.message).toBe('name: expected string, got number');
+});
+
+describe('describeValue', () => {
+  it('quotes a string with every control character and direction override escaped, as it appears in an error line', () => {
+    expect(describeValue('Con\ttoso\u202e\x1b[31m\x85x')).toBe('"Con\\ttoso\\u202e\\u001b[31m\\u0085x"');
+    expect(describeValue('Contoso')).toBe('"Contoso"');
+  });
 });
