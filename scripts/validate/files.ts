@@ -201,7 +201,7 @@ export interface ValidateFilesOptions {
   schemas?: string[];
   /** @deprecated one schema folder */
   schemasDir?: string;
-  /** threads in all (main + workers); default: one per core, 1 = in-process */
+  /** threads in all (main + workers); default: one per spare core (threadsFor), 1 = in-process */
   jobs?: number;
   /** a schema set already loaded (the corpus runner loads it once) */
   schemaSet?: SchemaSet;

@@ -39,7 +39,11 @@ export function register(program: Command, setExit: SetExit): void {
       ).choices([...OUTPUT_FORMATS]),
     )
     .option('--json', 'same as --format json')
-    .option('-j, --jobs <n>', 'worker threads for many files (default: one per core)', positiveInt('--jobs'))
+    .option(
+      '-j, --jobs <n>',
+      'worker threads for many files (default: one per spare core, from 100 files per thread)',
+      positiveInt('--jobs'),
+    )
     .action(
       async (
         args: string[],
