@@ -693,6 +693,22 @@ describe('automation rules', () => {
     expect(props('btg-incident-created').actions[0].actionConfiguration.owner).toBeUndefined();
   });
 
+  it('set the severity natively on creation when notify.incidentSeverity is set, before the playbooks', () => {
+    const high = automationRuleEmitter(packFor(configWith((c) => (c.notify.incidentSeverity = 'High'))));
+    const p = high.resources.find((r) => r.templateId === 'btg-incident-created')!.body.properties as Json;
+    expect(p.actions[0]).toMatchObject({
+      order: 1,
+      actionType: 'ModifyProperties',
+      actionConfiguration: { severity: 'High', labels: [{ labelName: 'break-glass' }] },
+    });
+    expect(p.actions.findIndex((a: Json) => a.actionType === 'RunPlaybook')).toBeGreaterThan(0);
+    // unset: each rule's own (or dynamic) severity stands
+    expect(props('btg-incident-created').actions[0].actionConfiguration.severity).toBeUndefined();
+    expect(() => packFor(configWith((c) => (c.notify.incidentSeverity = 'Critical')))).toThrow(
+      /notify\.incidentSeverity/,
+    );
+  });
+
   it('are emitted as ARM with the placeholders turned into expressions', () => {
     const a = out.artifacts.find((x) => x.templateId === 'btg-incident-created')!;
     expect(a.path).toBe('arm/automation/btg-incident-created.json');

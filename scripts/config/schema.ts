@@ -122,6 +122,11 @@ export const ConfigSchema = z
         /** object id of the incident owner: the automation rule assigns incidents natively (before any playbook) when set */
         incidentOwnerObjectId: Guid.optional(),
         /**
+         * severity the automation rule sets natively on every new break-glass incident (before any playbook); unset:
+         * each rule's own severity (and a rule's dynamic severity) stands
+         */
+        incidentSeverity: RuleSeverity.optional(),
+        /**
          * who answers for change incidents (account, role, method, Conditional Access, group, federation ...): asked by
          * the confirmation playbook whether the change was planned; custodians are asked only about sign-ins
          */

@@ -98,6 +98,8 @@ export interface AutomationInputs {
   packId: string;
   ownerObjectId?: string;
   ownerEmail?: string;
+  /** severity set on creation (notify.incidentSeverity); unset: the rule's */
+  severity?: string;
 }
 
 function ruleCondition(ruleIds: string[]) {
@@ -170,7 +172,14 @@ export function automationRuleResources(x: AutomationInputs): WorkspaceResource[
     : {};
   const created = actionList(
     [
-      { actionType: 'ModifyProperties', actionConfiguration: { labels: [{ labelName: LABELS.incident }], ...owner } },
+      {
+        actionType: 'ModifyProperties',
+        actionConfiguration: {
+          labels: [{ labelName: LABELS.incident }],
+          ...owner,
+          ...(x.severity ? { severity: x.severity } : {}),
+        },
+      },
       ...x.tasks.map((t) => ({
         actionType: 'AddIncidentTask',
         actionConfiguration: { title: t.title, description: t.description },
@@ -227,6 +236,7 @@ export function automationInputs(pack: Pack): AutomationInputs {
     packId: packIdOf(pack.config),
     ownerObjectId: pack.config.notify.incidentOwnerObjectId,
     ownerEmail: pack.config.notify.incidentOwner,
+    severity: pack.config.notify.incidentSeverity,
   };
 }
 
