@@ -254,10 +254,16 @@ export async function orphanCascade(
   return { deletes, keeps };
 }
 
+const INNER_LABEL: Record<string, string> = {
+  'microsoft.logic/workflows': 'Logic App',
+  'microsoft.web/connections': 'API connection',
+  'microsoft.insights/metricalerts': 'metric alert',
+};
+
 /**
- * A deployment the pack writes: the Logic Apps and API connections its template creates must not exist as someone
- * else's. Returns the reasons (empty: no conflict); `--force` with the deployment's id, template id, or the inner
- * resource's id overrides.
+ * A deployment the pack writes: the Logic Apps, API connections and run-failure alerts its template creates must not
+ * exist as someone else's (the deployment would overwrite them). Returns the reasons (empty: no conflict); `--force`
+ * with the deployment's id, template id, or the inner resource's id overrides.
  */
 export async function innerConflicts(
   c: ArmClients,
@@ -270,13 +276,13 @@ export async function innerConflicts(
   let forced = true;
   for (const r of templateCreates(e.item!.body, ids)) {
     const t = lower(r.type);
-    if (!r.id || (t !== 'microsoft.logic/workflows' && t !== 'microsoft.web/connections')) continue;
+    if (!r.id || !INNER_LABEL[t]) continue;
     const body = await getOrUndefined(c, r.id, INNER_API[t]);
     if (!body) continue;
     const m = marked(r.type, r.id, body, packId, e.item!.templateId);
     if (m.ok) continue;
     reasons.push(
-      `${r.type === 'Microsoft.Logic/workflows' ? 'Logic App' : 'API connection'} ${r.id} exists and is not this config's (${m.reason}): the deployment would overwrite it`,
+      `${INNER_LABEL[t]} ${r.id} exists and is not this config's (${m.reason}): the deployment would overwrite it`,
     );
     if (!forcedBy(force, e) && !forcedBy(force, { id: r.id })) forced = false;
   }

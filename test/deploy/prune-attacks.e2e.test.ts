@@ -478,3 +478,33 @@ test("another team's API connection under the pack's name is a conflict too: the
   expect((await btg(A, 'deploy', '--yes', '--force', conn)).code).toBe(0);
   expect(((emu().store.get(conn)!.body.tags ?? {}) as J)['breakglass-sentinel-pack']).toBe('team-a');
 });
+
+test("another team's metric alert under the name of a playbook's run-failure alert is a conflict: the deployment would overwrite it", async () => {
+  const playbook = packNames.playbook('btg-notify-enrich', 'team-a');
+  const alert = `${RG}/providers/Microsoft.Insights/metricAlerts/${playbook}-run-failed`;
+  const depName = packNames.deployment('btg-notify-enrich', 'team-a');
+  emu().store.deleteTree(`${RG}/providers/Microsoft.Resources/deployments/${depName}`);
+  emu().store.deleteTree(alert);
+  emu().seed(alert, {
+    location: 'global',
+    tags: { 'breakglass-sentinel': 'btg-notify-enrich' },
+    properties: { description: 'their alert', severity: 3, enabled: true, scopes: [`${RG}/providers/x/y/z`] },
+  });
+  const before = snapshotOf([alert]);
+
+  const plan = JSON.parse((await btg(A, 'plan', '--json')).out);
+  const entry = plan.workspaces[0].entries.find((e: J) => e.name === depName);
+  expect(entry).toMatchObject({ action: 'conflict', operation: 'none' });
+  expect(entry.reason).toContain(`metric alert ${alert} exists and is not this config's`);
+  emu().clearRequests();
+  expect((await btg(A, 'deploy', '--yes')).code).toBe(1);
+  expect(
+    emu()
+      .requests()
+      .some((r) => r.method === 'PUT' && r.path.toLowerCase().includes(depName.toLowerCase())),
+  ).toBe(false);
+  expect(snapshotOf([alert])).toEqual(before);
+  // --force of the alert's own id overrides exactly it
+  expect((await btg(A, 'deploy', '--yes', '--force', alert)).code).toBe(0);
+  expect(((emu().store.get(alert)!.body.tags ?? {}) as J)['breakglass-sentinel-pack']).toBe('team-a');
+});
