@@ -450,22 +450,43 @@ test('a foreign Logic App under the pack name is a conflict; --force <id> overri
   expect(((emu().store.get(wf)!.body.tags ?? {}) as J)['breakglass-sentinel-pack']).toBe('team-a');
 });
 
-test("another team's API connection under the pack's name is a conflict too: the deployment would overwrite it", async () => {
-  const conn = `${RG}/providers/Microsoft.Web/connections/office365-${packNames.playbook('btg-notify-enrich', 'team-a')}`;
-  const depName = packNames.deployment('btg-notify-enrich', 'team-a');
+// inner resources a playbook deployment creates: each, when someone else's, makes the deployment a conflict
+test.each([
+  {
+    what: 'API connection',
+    template: 'btg-notify-enrich',
+    id: () =>
+      `${RG}/providers/Microsoft.Web/connections/office365-${packNames.playbook('btg-notify-enrich', 'team-a')}`,
+    body: {
+      location: 'westeurope',
+      tags: { 'breakglass-sentinel': 'btg-notify-enrich', 'breakglass-sentinel-pack': 'team-b' },
+      properties: { displayName: 'their mailbox', api: { id: 'office365' } },
+    },
+  },
+  {
+    what: 'metric alert',
+    template: 'btg-notify-enrich',
+    // the name of the playbook's run-failure alert (issue 14)
+    id: () =>
+      `${RG}/providers/Microsoft.Insights/metricAlerts/${packNames.playbook('btg-notify-enrich', 'team-a')}-run-failed`,
+    body: {
+      location: 'global',
+      tags: { 'breakglass-sentinel': 'btg-notify-enrich' },
+      properties: { description: 'their alert', severity: 3, enabled: true, scopes: [`${RG}/providers/x/y/z`] },
+    },
+  },
+])("another team's $what under the pack's name is a conflict too: the deployment would overwrite it", async (x) => {
+  const id = x.id();
+  const depName = packNames.deployment(x.template, 'team-a');
   emu().store.deleteTree(`${RG}/providers/Microsoft.Resources/deployments/${depName}`);
-  emu().store.deleteTree(conn);
-  emu().seed(conn, {
-    location: 'westeurope',
-    tags: { 'breakglass-sentinel': 'btg-notify-enrich', 'breakglass-sentinel-pack': 'team-b' },
-    properties: { displayName: 'their mailbox', api: { id: 'office365' } },
-  });
-  const before = snapshotOf([conn]);
+  emu().store.deleteTree(id);
+  emu().seed(id, x.body);
+  const before = snapshotOf([id]);
 
   const plan = JSON.parse((await btg(A, 'plan', '--json')).out);
   const entry = plan.workspaces[0].entries.find((e: J) => e.name === depName);
   expect(entry).toMatchObject({ action: 'conflict', operation: 'none' });
-  expect(entry.reason).toContain(`API connection ${conn} exists and is not this config's`);
+  expect(entry.reason).toContain(`${x.what} ${id} exists and is not this config's`);
   emu().clearRequests();
   expect((await btg(A, 'deploy', '--yes')).code).toBe(1);
   expect(
@@ -473,38 +494,8 @@ test("another team's API connection under the pack's name is a conflict too: the
       .requests()
       .some((r) => r.method === 'PUT' && r.path.toLowerCase().includes(depName.toLowerCase())),
   ).toBe(false);
-  expect(snapshotOf([conn])).toEqual(before);
-  // --force of the connection's own id overrides exactly it
-  expect((await btg(A, 'deploy', '--yes', '--force', conn)).code).toBe(0);
-  expect(((emu().store.get(conn)!.body.tags ?? {}) as J)['breakglass-sentinel-pack']).toBe('team-a');
-});
-
-test("another team's metric alert under the name of a playbook's run-failure alert is a conflict: the deployment would overwrite it", async () => {
-  const playbook = packNames.playbook('btg-notify-enrich', 'team-a');
-  const alert = `${RG}/providers/Microsoft.Insights/metricAlerts/${playbook}-run-failed`;
-  const depName = packNames.deployment('btg-notify-enrich', 'team-a');
-  emu().store.deleteTree(`${RG}/providers/Microsoft.Resources/deployments/${depName}`);
-  emu().store.deleteTree(alert);
-  emu().seed(alert, {
-    location: 'global',
-    tags: { 'breakglass-sentinel': 'btg-notify-enrich' },
-    properties: { description: 'their alert', severity: 3, enabled: true, scopes: [`${RG}/providers/x/y/z`] },
-  });
-  const before = snapshotOf([alert]);
-
-  const plan = JSON.parse((await btg(A, 'plan', '--json')).out);
-  const entry = plan.workspaces[0].entries.find((e: J) => e.name === depName);
-  expect(entry).toMatchObject({ action: 'conflict', operation: 'none' });
-  expect(entry.reason).toContain(`metric alert ${alert} exists and is not this config's`);
-  emu().clearRequests();
-  expect((await btg(A, 'deploy', '--yes')).code).toBe(1);
-  expect(
-    emu()
-      .requests()
-      .some((r) => r.method === 'PUT' && r.path.toLowerCase().includes(depName.toLowerCase())),
-  ).toBe(false);
-  expect(snapshotOf([alert])).toEqual(before);
-  // --force of the alert's own id overrides exactly it
-  expect((await btg(A, 'deploy', '--yes', '--force', alert)).code).toBe(0);
-  expect(((emu().store.get(alert)!.body.tags ?? {}) as J)['breakglass-sentinel-pack']).toBe('team-a');
+  expect(snapshotOf([id])).toEqual(before);
+  // --force of the resource's own id overrides exactly it
+  expect((await btg(A, 'deploy', '--yes', '--force', id)).code).toBe(0);
+  expect(((emu().store.get(id)!.body.tags ?? {}) as J)['breakglass-sentinel-pack']).toBe('team-a');
 });
