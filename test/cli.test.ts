@@ -825,8 +825,8 @@ describe('btg init', () => {
       `${REAL2}=b@fabrikam.com`,
     );
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('accounts[0].objectId: expected a GUID, got "not-a-guid"');
-    expect(bad.stderr).toContain(`btg: ${cfg}: the values above are not valid; nothing was written`);
+    // refused at the flag that holds it, with the config's message
+    expect(bad.stderr).toBe('btg: --account "not-a-guid": expected a GUID; nothing was written\n');
     expect(fs.existsSync(cfg)).toBe(false);
     expect(
       (
@@ -920,6 +920,53 @@ describe('btg init', () => {
     } finally {
       Object.assign(initDeps, saved);
     }
+  });
+
+  it("a value the config refuses is refused at its flag or prompt with the config's message, quoted escaped", async () => {
+    const { initDeps } = await import('../scripts/cli/commands/init');
+    const { PassThrough, Readable } = await import('stream');
+    const dir = tempDir();
+    const cfg = path.join(dir, 'btg.config.yaml');
+    const accounts = ['--account', `${REAL1}=btg-01@fabrikam.com`, '--account', `${REAL2}=btg-02@fabrikam.com`];
+    const esc = await runCli('init', '-c', cfg, '--tenant-name', 'Fab\x1b[2Jrikam', ...accounts);
+    expect(esc).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'btg: --tenant-name "Fab\\u001b[2Jrikam": expected printable text: control characters (tab, line breaks, escape codes, direction overrides) are not allowed; nothing was written\n',
+    });
+    const rlo = await runCli('init', '-c', cfg, ...accounts, '--notify', 'soc\u202e@fabrikam.com');
+    expect(rlo.code).toBe(2);
+    expect(rlo.stderr).toBe(
+      'btg: --notify "soc\\u202e@fabrikam.com": expected an email address without direction overrides; nothing was written\n',
+    );
+    expect(fs.existsSync(cfg)).toBe(false);
+    // at a prompt: asked again, the value shown escaped (a U+202E would reorder the line)
+    let prompts = '';
+    const output = new PassThrough();
+    output.on('data', (c) => (prompts += String(c)));
+    initDeps.output = output;
+    initDeps.interactive = () => true;
+    initDeps.input = Readable.from([
+      'North\u202ewind\n',
+      'Northwind\n',
+      `${REAL1}\n`,
+      'btg-01\u202e@northwind.com\n',
+      'btg-01@northwind.com\n',
+      `${REAL2}\n`,
+      'btg-02@northwind.com\n',
+      '\n',
+      '\n',
+      '\n',
+    ]);
+    const r = await runCli('init', '-c', cfg);
+    expect(r.code).toBe(0);
+    expect(prompts).toContain('  expected printable text: control characters');
+    expect(prompts).toContain(', got "North\\u202ewind"; try again\n');
+    expect(prompts).toContain(
+      '  expected a user principal name without direction overrides, got "btg-01\\u202e@northwind.com"; try again\n',
+    );
+    expect(prompts).not.toMatch(/\u202e/);
   });
 
   it('answers piped in, one a line: no prompts, the config written; a wrong answer or an empty pipe is exit 2, nothing written', async () => {

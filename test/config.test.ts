@@ -255,6 +255,22 @@ ${extra}`;
     expect(errors(base('tenantName: "Økonomi & Co <AS> {x} @{y} ℮"\n'))).toEqual([]);
   });
 
+  it('UPNs and email addresses refuse direction overrides too (\\s and the control ranges do not hold them)', () => {
+    const text = base(
+      'notify:\n  emails: ["soc\\u202e@contoso.example"]\n  identityOwners: ["it\\u2066@contoso.example"]\n  incidentOwner: "own\\u200f@contoso.example"\n',
+    ).replace('btg1@contoso.example', '"btg1\\u202egpj.exe@contoso.example"');
+    expect(
+      errors(text)
+        .map((d) => d.message.split(':')[0])
+        .sort(),
+    ).toEqual([
+      'accounts[0].userPrincipalName',
+      'notify.emails[0]',
+      'notify.identityOwners[0]',
+      'notify.incidentOwner',
+    ]);
+  });
+
   it('country codes are ISO 3166-1 alpha-2 codes', () => {
     const countries = (c: string[]) =>
       errors(base(`options:\n  expectedLocations:\n    countries: [${c.join(', ')}]\n`)).map((d) => d.message);

@@ -19,12 +19,26 @@ export const Upn = z
   .string()
   .regex(/^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+\.[^@\s\x00-\x1f\x7f-\x9f]+$/, {
     message: 'expected a user principal name like name@tenant.example',
-  });
+  })
+  // \s and the ranges above do not hold the direction overrides (format characters): refused like Text refuses them
+  // (piped: checked only when the form is right, one message a value)
+  .pipe(
+    z
+      .string()
+      .refine((s) => !CONTROL_CHAR_RE.test(s), {
+        message: 'expected a user principal name without direction overrides',
+      }),
+  );
 export const Email = z
   .string()
   .regex(/^[^@\s,;<>\x00-\x1f\x7f-\x9f]+@[^@\s,;<>\x00-\x1f\x7f-\x9f]+\.[^@\s,;<>\x00-\x1f\x7f-\x9f]+$/, {
     message: 'expected an email address',
-  });
+  })
+  .pipe(
+    z
+      .string()
+      .refine((s) => !CONTROL_CHAR_RE.test(s), { message: 'expected an email address without direction overrides' }),
+  );
 /* eslint-enable no-control-regex */
 /** A Sentinel rule's (or alert's) severity, as the service spells it; a diagnostic's is DiagnosticSeverity (core/checks.ts). */
 export const RuleSeverity = z.enum(['Informational', 'Low', 'Medium', 'High']);

@@ -12,7 +12,8 @@ import * as readline from 'readline';
 import { z } from 'zod';
 import { parseConfigText } from '../../config/load';
 import { Email, Guid, Upn } from '../../core/definitions';
-import { Workspace } from '../../config/schema';
+import { ConfigSchema, Workspace } from '../../config/schema';
+import { describeValue } from '../../core/zodIssues';
 import { formatters } from '../../validate/format';
 import { ExitCode, SetExit } from '../exit';
 import { isTty } from '../io';
@@ -157,6 +158,22 @@ function fromFlags(opts: InitOptions): InitAnswers {
       'a workspace needs all of --subscription-id, --resource-group, --workspace-name and --location',
     );
   const accounts = opts.account.map(parseAccountFlag);
+  // each flag checked as the config will check it, and named: not a diagnostic at a line of a file never written
+  const flag = (name: string, schema: z.ZodTypeAny, v: string | undefined) => {
+    const p = v === undefined ? undefined : problem(schema, v);
+    if (p) throw new UsageError(`--${name} ${describeValue(v)}: ${p}; nothing was written`);
+  };
+  flag('tenant-name', ConfigSchema.shape.tenantName, opts.tenantName);
+  for (const a of accounts) {
+    flag('account', Guid, a.objectId);
+    flag('account', Upn, a.userPrincipalName);
+  }
+  for (const e of opts.notify) flag('notify', Email, e);
+  flag('subscription-id', Guid, opts.subscriptionId);
+  flag('resource-group', Workspace.shape.resourceGroup, opts.resourceGroup);
+  flag('workspace-name', Workspace.shape.workspaceName, opts.workspaceName);
+  flag('location', Workspace.shape.location, opts.location);
+  flag('workspace-id', Guid, opts.workspaceId);
   return {
     // not the example's "Contoso" in a real tenant's titles: the accounts' domain unless --tenant-name says otherwise
     tenantName: opts.tenantName ?? tenantOfUpn(accounts[0].userPrincipalName),
@@ -200,8 +217,9 @@ async function fromPrompts(opts: InitOptions, piped = false): Promise<InitAnswer
       const p = check?.(v);
       if (!p) return v;
       if (piped)
-        throw new UsageError(`answer ${answered} ("${question}"): ${p}, got ${JSON.stringify(v)}; nothing was written`);
-      out.write(`  ${p}, got ${JSON.stringify(v)}; try again\n`);
+        throw new UsageError(`answer ${answered} ("${question}"): ${p}, got ${describeValue(v)}; nothing was written`);
+      // quoted as config errors quote a value: a direction override or C1 control is escaped, not printed
+      out.write(`  ${p}, got ${describeValue(v)}; try again\n`);
     }
   };
   /** the same object id or UPN twice is one account (duplicates compare without case, as the config's check) */
@@ -217,7 +235,7 @@ async function fromPrompts(opts: InitOptions, piped = false): Promise<InitAnswer
       );
     const tenantName = await ask(
       'Tenant name (used in titles and routines)',
-      (v) => (v ? undefined : 'expected a name'),
+      (v) => (v ? problem(ConfigSchema.shape.tenantName, v) : 'expected a name'),
       opts.tenantName ?? 'Contoso',
     );
     const need = opts.allowSingleAccount ? 1 : 2;
