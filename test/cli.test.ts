@@ -1012,6 +1012,31 @@ describe('btg init', () => {
 });
 
 describe('CLI scenarios: config messages and the build progress line', () => {
+  it('a config key holding an escape sequence or a direction override is printed without it (btg check, test, drill, build)', async () => {
+    const dir = tempDir();
+    const cfg = path.join(dir, 'keys.yaml');
+    fs.writeFileSync(
+      cfg,
+      fs.readFileSync(EXAMPLE_CONFIG, 'utf8') +
+        '"x\\e[2J\\e]0;owned\\ay": 1\n"ab\\u202ecd": 2\noptions2:\n  "r\\u009b31m": {}\n',
+    );
+    for (const args of [
+      ['check', '-c', cfg, '--from', 'test/fixtures/posture/clean'],
+      ['test', '-c', cfg],
+      ['drill', '-c', cfg],
+      ['build', '-c', cfg, '-o', path.join(dir, 'out')],
+    ]) {
+      const r = await runCli(...args);
+      expect({ args, code: r.code, keyNamed: /unknown key "ab ?cd"|unknown key "abcd"/.test(r.stderr) }).toEqual({
+        args,
+        code: 1,
+        keyNamed: true,
+      });
+      // eslint-disable-next-line no-control-regex -- the characters that must not reach the terminal
+      expect((r.stdout + r.stderr).match(/[\x1b\x07\x9b\u202e]/g)).toBeNull();
+    }
+  });
+
   it('an invalid config is exit 1 (a finding) in every command, the unknown key at its own line with the nearest valid key', async () => {
     const dir = tempDir();
     const cfg = path.join(dir, 'typo.yaml');

@@ -84,7 +84,8 @@ function formatDiagnostic(d: Diagnostic): string {
   const where = d.file
     ? `${d.file}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}: `
     : '';
-  return `${where}${d.severity}: ${d.message}`;
+  // a key, path or file name from the config is printed as it was written: never a control sequence
+  return terminalSafe(`${where}${d.severity}: ${d.message}`);
 }
 
 // colours as every command decides them (a terminal, no NO_COLOR / --no-color, not CI)

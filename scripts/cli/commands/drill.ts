@@ -12,6 +12,7 @@ import { Command, Option } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadConfig } from '../../config/load';
+import { terminalSafe } from '../io';
 import { loadPack } from '../../content/pack';
 import { defaultAnalyzer } from '../../kql/analyzer';
 import {
@@ -105,7 +106,7 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
   const loaded = loadConfig(opts.config);
   for (const d of loaded.diagnostics)
     process.stderr.write(
-      `${d.file ?? opts.config}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}: ${d.severity}: ${d.message}\n`,
+      `${terminalSafe(`${d.file ?? opts.config}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}: ${d.severity}: ${d.message}`)}\n`,
     );
   // an invalid config is a finding (exit 1), as in build and validate; a missing one is a usage error (2)
   if (!loaded.config) return setExit(ExitCode.Findings);

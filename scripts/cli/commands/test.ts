@@ -33,7 +33,7 @@ import { azureCredential, signIn } from '../credential';
 import { configOption, requireConfig, unknownId, UsageError } from '../options';
 import { withLogsWorkspaceOptions } from '../logsOptions';
 import { ExitCode, SetExit } from '../exit';
-import { isTty } from '../io';
+import { isTty, terminalSafe } from '../io';
 
 /** Seams for tests: the credential, the clock, and extra query-client options (TLS trust for a local server). */
 export const testDeps: {
@@ -65,7 +65,8 @@ function formatDiagnostic(d: Diagnostic): string {
   const where = d.file
     ? `${d.file}${d.range ? `:${d.range.start.line + 1}:${d.range.start.character + 1}` : ''}: `
     : '';
-  return `${where}${d.severity}: ${d.message}`;
+  // a key, path or file name from the config is printed as it was written: never a control sequence
+  return terminalSafe(`${where}${d.severity}: ${d.message}`);
 }
 
 const STATUS_COLOR: Record<CaseResult['status'], string> = {
