@@ -23,3 +23,32 @@ export function terminalSafeLines(text: string): string {
 export function terminalSafeColumns(line: string): string {
   return line.replace(/\t/g, ' ').replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
 }
+
+/** East Asian wide and fullwidth characters and the common emoji blocks: two terminal columns each. */
+const WIDE_RE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+/** Combining marks and zero-width characters: no column of their own. */
+const ZERO_WIDTH_RE = /[\p{M}\u200b-\u200d\u2060\ufeff]/u;
+
+/**
+ * The columns a terminal gives `text` (after terminalSafeColumns): a wide character two, a combining mark none, a
+ * character outside the BMP one (not the two UTF-16 units a diagnostic's column counts), so a caret can be placed
+ * under a range of a line in any script.
+ */
+export function displayWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) w += ZERO_WIDTH_RE.test(ch) ? 0 : WIDE_RE.test(ch) ? 2 : 1;
+  return w;
+}
+
+/**
+ * JSON text with DEL, C1 controls and direction overrides escaped as \uXXXX (JSON.stringify escapes only C0): the
+ * same values, nothing a terminal acts on when the output is read there. They only occur inside strings, so the
+ * result is the same JSON.
+ */
+export function jsonTerminalSafe(json: string): string {
+  return json.replace(
+    /[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

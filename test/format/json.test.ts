@@ -35,4 +35,14 @@ describe('json', () => {
       ).ok,
     ).toBe(true);
   });
+  it('escapes C1 controls and direction overrides (JSON.stringify leaves them raw): the same values', () => {
+    const d = { ...MIXED[0], message: 'a\u202eb\u009b31mc\u2066d\x7f', file: 'x\u0085.yaml' };
+    for (const format of ['json', 'sarif'] as const) {
+      const text = formatters[format]([d], OPTIONS);
+      // eslint-disable-next-line no-control-regex -- the characters a terminal would act on
+      expect({ format, raw: /[\x7f-\x9f\u202a-\u202e\u2066-\u2069]/.test(text) }).toEqual({ format, raw: false });
+      expect(text).toContain('a\\u202eb\\u009b31mc\\u2066d\\u007f');
+      expect(JSON.stringify(JSON.parse(text))).toContain(JSON.stringify(d.message).slice(1, -1));
+    }
+  });
 });

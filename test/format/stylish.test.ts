@@ -53,4 +53,21 @@ describe('stylish', () => {
     expect(lines[2]).toBe(`    ${' '.repeat(12)}${'^'.repeat(18)}`);
     expect(lines[3]).toBe('    see here b.yaml');
   });
+  it('places the caret by terminal columns: wide characters two, combining marks none, astral characters one', () => {
+    // the value starts after 名前 (2 wide = 4 columns), e + combining acute (1 column), 😀 (2 UTF-16 units, 2 columns)
+    const line = '名前é😀: 値値x';
+    const start = line.indexOf('値');
+    const d: Diagnostic = {
+      file: 'c.yaml',
+      severity: 'error',
+      code: 'config-schema',
+      message: 'm',
+      range: { start: { line: 0, character: start }, end: { line: 0, character: start + 3 } },
+      sourceLine: line,
+    };
+    const lines = formatters.stylish([d], OPTIONS).split('\n');
+    expect(lines[1]).toBe(`    ${line}`);
+    // 名前 4 + é 1 + 😀 2 + ': ' 2 = 9 columns before the value; 値値x is 5 columns wide
+    expect(lines[2]).toBe(`    ${' '.repeat(9)}${'^'.repeat(5)}`);
+  });
 });

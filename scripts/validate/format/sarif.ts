@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'url';
 import type * as Sarif from 'sarif';
 import { Diagnostic, formatPath, sortDiagnostics } from '../../core/diagnostic';
+import { jsonTerminalSafe } from '../../security/terminal';
 import { Formatter } from './types';
 
 export const SARIF_SCHEMA_URI =
@@ -101,5 +102,6 @@ export const sarif: Formatter = (diags, opts) => {
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  // C1 controls and direction overrides escaped: the same JSON, safe to read in a terminal
+  return jsonTerminalSafe(JSON.stringify(log, null, 2)) + '\n';
 };

@@ -4,7 +4,7 @@
  * hostile file could otherwise recolour, hide or reorder what the terminal shows.
  */
 import { formatLocation, sortDiagnostics } from '../../core/diagnostic';
-import { terminalSafe, terminalSafeColumns, terminalSafeLines } from '../../security/terminal';
+import { displayWidth, terminalSafe, terminalSafeColumns, terminalSafeLines } from '../../security/terminal';
 import { Formatter } from './types';
 
 export const stylish: Formatter = (diags, opts) => {
@@ -24,9 +24,12 @@ export const stylish: Formatter = (diags, opts) => {
         d.range.end.line === d.range.start.line
           ? Math.max(1, d.range.end.character - start)
           : Math.max(1, d.sourceLine.length - start);
-      lines.push(`    ${terminalSafeColumns(d.sourceLine)}`);
+      const shown = terminalSafeColumns(d.sourceLine);
+      const marked = Math.min(width, Math.max(1, d.sourceLine.length - start));
+      lines.push(`    ${shown}`);
+      // padded and marked by terminal columns: a wide character is two, a combining mark none
       lines.push(
-        `    ${' '.repeat(start)}${c('31', '^'.repeat(Math.min(width, Math.max(1, d.sourceLine.length - start))))}`,
+        `    ${' '.repeat(displayWidth(shown.slice(0, start)))}${c('31', '^'.repeat(Math.max(1, displayWidth(shown.slice(start, start + marked)))))}`,
       );
     }
     for (const r of d.related ?? [])
