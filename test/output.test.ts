@@ -403,6 +403,23 @@ describe('writeOutput: an output folder that is a mount point', () => {
     expect(snapshot(outside)).toEqual(before);
   });
 
+  it('a forged leftover whose listed folders lead through a symbolic link: no folder elsewhere is removed', () => {
+    const root = tmpRoot();
+    const out = path.join(root, 'out');
+    const outside = path.join(root, 'elsewhere');
+    fs.mkdirSync(path.join(outside, 'empty', 'deeper'), { recursive: true });
+    writeOutput(out, V1, { cwd: root });
+    for (const leftover of ['.out-tmp-0a1b2c', '.out-old-0a1b2c']) {
+      const forged = path.join(root, leftover);
+      fs.mkdirSync(forged);
+      fs.symlinkSync(outside, path.join(forged, 'link'));
+      fs.writeFileSync(path.join(forged, 'manifest.json'), manifest(['link/empty/deeper/x.json']).content);
+    }
+    const before = snapshot(outside);
+    recoverLeftovers(out);
+    expect(snapshot(outside)).toEqual(before);
+  });
+
   it('an in-place update killed half-way is finished by the next build', () => {
     const root = tmpRoot();
     const out = path.join(root, 'mnt');

@@ -183,8 +183,11 @@ function removeOwned(dir: string, owned: Set<string>, removeSelf = true): boolea
   }
   // deepest first
   for (const d of [...dirs].sort((a, b) => b.split('/').length - a.split('/').length)) {
+    // only a real folder inside `dir`: a forged list's folder reached through a symbolic link is someone else's
+    const full = path.join(dir, d);
+    if (!lstat(full)?.isDirectory() || !insideFolder(dir, full)) continue;
     try {
-      fs.rmdirSync(path.join(dir, d));
+      fs.rmdirSync(full);
     } catch {
       /* not empty: something foreign is inside, keep it */
     }
