@@ -321,6 +321,24 @@ describe('CLI scenarios (options, exit codes, messages)', () => {
     expect(r.code).toBe(0);
   });
 
+  it('check --json: a Graph name holding C1 controls or direction overrides is escaped, the same JSON', async () => {
+    const dir = tempDir();
+    fs.cpSync('test/fixtures/posture/clean', dir, { recursive: true });
+    const policies = path.join(dir, 'identity/conditionalAccess/policies.json');
+    fs.writeFileSync(
+      policies,
+      fs.readFileSync(policies, 'utf8').replace(/"CA00(\d) - /g, '"CA00$1\\u202e\\u009b31m - '),
+    );
+    const r = await runCli('check', '-c', EXAMPLE_CONFIG, '--from', dir, '--json');
+    expect(r.stdout).toContain('CA001\\u202e');
+    // eslint-disable-next-line no-control-regex -- what a terminal would act on
+    expect(r.stdout).not.toMatch(/[\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+    // the same value once parsed
+    expect(JSON.parse(r.stdout).findings.some((f: { subject: string }) => f.subject.startsWith('CA001\u202e'))).toBe(
+      true,
+    );
+  });
+
   it('durations are written one way: drill --interval 30s, deploy --timeout 2m; a bare number is a usage error', async () => {
     const help = async (c: string) => (await runCli(c, '--help')).stdout.replace(/\s+/g, ' ');
     expect(await help('drill')).toContain('--interval <duration> time between polls, e.g. 30s or 1m (default: 30s)');

@@ -304,7 +304,8 @@ function checkTestedByDrills(
     .filter((r) => lower(r.accountObjectId) === me && r.result === 'passed')
     .map((r) => Date.parse(r.drillStart))
     .filter((t) => !Number.isNaN(t) && t <= now.getTime());
-  const last = passed.length ? Math.max(...passed) : undefined;
+  // not Math.max(...passed): a watchlist stuffed with items (hundreds of thousands) overflowed the call stack
+  const last = passed.length ? passed.reduce((a, b) => (b > a ? b : a)) : undefined;
   if (last !== undefined && now.getTime() - last <= days * DAY_MS) {
     const due = new Date(last + days * DAY_MS);
     return {

@@ -46,7 +46,8 @@ async function readDrills(opts: PostureRunOptions): Promise<DrillHistory | undef
   const records: DrillRecordItem[] = [];
   for (const ws of opts.config.workspaces) {
     try {
-      records.push(...(await opts.drills(ws)));
+      // a loop, not push(...items): a stuffed watchlist would overflow the call stack
+      for (const r of await opts.drills(ws)) records.push(r);
     } catch (e) {
       return {
         ok: false,

@@ -537,4 +537,13 @@ describe('tested: from the drills on record when btg check can read them (issue 
       ),
     });
   });
+  it('a watchlist stuffed with records is read, not a crash (the newest passed drill counts)', async () => {
+    const many = Array.from({ length: 200_000 }, () => drill(B1, 'passed', '2025-01-01T09:00:00Z'));
+    many.push(drill(B1, 'passed', '2025-05-20T09:00:00Z'), drill(B1, 'passed', '2099-01-01T00:00:00Z'));
+    const f = await run(async () => many);
+    expect(finding(f, 'tested', UPN1)).toMatchObject({
+      status: 'pass',
+      reason: expect.stringMatching(/^last passed drill 2025-05-20 /),
+    });
+  });
 });

@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import * as fs from 'fs';
 import { loadConfig } from '../../config/load';
 import { isTty, terminalSafe } from '../io';
+import { jsonTerminalSafe } from '../../security/terminal';
 import { Config } from '../../config/schema';
 import {
   DEFAULT_GRAPH_ENDPOINT,
@@ -191,7 +192,9 @@ async function run(opts: CheckOptions, setExit: SetExit): Promise<void> {
     drills: (ws as { drills?: ReturnType<typeof drillRecordReader> }).drills,
   });
 
-  if (opts.json) process.stdout.write(`${JSON.stringify({ tool: 'btg check', ...report }, null, 2)}\n`);
+  // server text (a display name, an error) in it: C1 controls and direction overrides escaped, the same JSON
+  if (opts.json)
+    process.stdout.write(`${jsonTerminalSafe(JSON.stringify({ tool: 'btg check', ...report }, null, 2))}\n`);
   else process.stdout.write(formatTable(report, useColor()));
 
   const failed = report.summary.fail > 0 || (opts.strict === true && report.summary.skip > 0);
