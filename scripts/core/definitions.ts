@@ -9,7 +9,8 @@ export const Guid = z.string().regex(GUID_RE, { message: 'expected a GUID' });
  * report, mail and the terminal, where such a character could recolour, hide or reorder what a reader sees.
  */
 /* eslint-disable no-control-regex -- these patterns exist to refuse control characters */
-const CONTROL_CHAR_RE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+// U+2028 and U+2029 are line breaks too (Unicode line and paragraph separators)
+const CONTROL_CHAR_RE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 /** Free text from the config (names, titles): any printable characters, no control characters. */
 export const Text = z.string().refine((s) => !CONTROL_CHAR_RE.test(s), {
   message:
@@ -23,11 +24,9 @@ export const Upn = z
   // \s and the ranges above do not hold the direction overrides (format characters): refused like Text refuses them
   // (piped: checked only when the form is right, one message a value)
   .pipe(
-    z
-      .string()
-      .refine((s) => !CONTROL_CHAR_RE.test(s), {
-        message: 'expected a user principal name without direction overrides',
-      }),
+    z.string().refine((s) => !CONTROL_CHAR_RE.test(s), {
+      message: 'expected a user principal name without direction overrides',
+    }),
   );
 export const Email = z
   .string()
