@@ -271,15 +271,6 @@ ${extra}`;
     ]);
   });
 
-  it('the Unicode line and paragraph separators are line breaks too: refused in names and titles', () => {
-    const text = base('tenantName: "Con\\Ltoso"\nnotify:\n  emailSubject: "Alert\\Pnext"\n');
-    expect(
-      errors(text)
-        .map((d) => d.message.split(':')[0])
-        .sort(),
-    ).toEqual(['notify.emailSubject', 'tenantName']);
-  });
-
   it('country codes are ISO 3166-1 alpha-2 codes', () => {
     const countries = (c: string[]) =>
       errors(base(`options:\n  expectedLocations:\n    countries: [${c.join(', ')}]\n`)).map((d) => d.message);

@@ -9,8 +9,7 @@ export const Guid = z.string().regex(GUID_RE, { message: 'expected a GUID' });
  * report, mail and the terminal, where such a character could recolour, hide or reorder what a reader sees.
  */
 /* eslint-disable no-control-regex -- these patterns exist to refuse control characters */
-// U+2028 and U+2029 are line breaks too (Unicode line and paragraph separators)
-const CONTROL_CHAR_RE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const CONTROL_CHAR_RE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 /** Free text from the config (names, titles): any printable characters, no control characters. */
 export const Text = z.string().refine((s) => !CONTROL_CHAR_RE.test(s), {
   message:
