@@ -70,4 +70,25 @@ describe('stylish', () => {
     // 名前 4 + é 1 + 😀 2 + ': ' 2 = 9 columns before the value; 値値x is 5 columns wide
     expect(lines[2]).toBe(`    ${' '.repeat(9)}${'^'.repeat(5)}`);
   });
+  it('shows a very long line (a minified file) as an excerpt around the range, the caret under it', () => {
+    const line = `${'x'.repeat(100_000)}BAD${'y'.repeat(100_000)}`;
+    const d: Diagnostic = {
+      file: 'm.json',
+      severity: 'error',
+      code: 'config-schema',
+      message: 'm',
+      range: { start: { line: 0, character: 100_000 }, end: { line: 0, character: 100_003 } },
+      sourceLine: line,
+    };
+    const lines = formatters.stylish([d], OPTIONS).split('\n');
+    expect(lines[1]).toBe(`    …${'x'.repeat(60)}BAD${'y'.repeat(60)}…`);
+    expect(lines[2]).toBe(`    ${' '.repeat(61)}^^^`);
+    // a line of ordinary length is shown whole
+    const short = {
+      ...d,
+      sourceLine: 'key: BAD',
+      range: { start: { line: 0, character: 5 }, end: { line: 0, character: 8 } },
+    };
+    expect(formatters.stylish([short], OPTIONS).split('\n').slice(1, 3)).toEqual(['    key: BAD', '         ^^^']);
+  });
 });

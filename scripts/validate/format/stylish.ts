@@ -7,6 +7,11 @@ import { formatLocation, sortDiagnostics } from '../../core/diagnostic';
 import { displayWidth, terminalSafe, terminalSafeColumns, terminalSafeLines } from '../../security/terminal';
 import { Formatter } from './types';
 
+/** A source line longer than this is shown as an excerpt around the range. */
+const EXCERPT_MAX = 200;
+const EXCERPT_CONTEXT = 60;
+const EXCERPT_MARK_MAX = 80;
+
 export const stylish: Formatter = (diags, opts) => {
   const color = opts.color ?? false;
   const c = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -24,12 +29,19 @@ export const stylish: Formatter = (diags, opts) => {
         d.range.end.line === d.range.start.line
           ? Math.max(1, d.range.end.character - start)
           : Math.max(1, d.sourceLine.length - start);
-      const shown = terminalSafeColumns(d.sourceLine);
+      const safe = terminalSafeColumns(d.sourceLine);
       const marked = Math.min(width, Math.max(1, d.sourceLine.length - start));
-      lines.push(`    ${shown}`);
+      // a long line (a minified file) is shown around the range, not whole: at most ~200 characters
+      const from = safe.length > EXCERPT_MAX ? Math.max(0, start - EXCERPT_CONTEXT) : 0;
+      const to =
+        safe.length > EXCERPT_MAX
+          ? Math.min(safe.length, start + Math.min(marked, EXCERPT_MARK_MAX) + EXCERPT_CONTEXT)
+          : safe.length;
+      const head = from > 0 ? '…' : '';
+      lines.push(`    ${head}${safe.slice(from, to)}${to < safe.length ? '…' : ''}`);
       // padded and marked by terminal columns: a wide character is two, a combining mark none
       lines.push(
-        `    ${' '.repeat(displayWidth(shown.slice(0, start)))}${c('31', '^'.repeat(Math.max(1, displayWidth(shown.slice(start, start + marked)))))}`,
+        `    ${' '.repeat(displayWidth(head + safe.slice(from, start)))}${c('31', '^'.repeat(Math.max(1, displayWidth(safe.slice(start, Math.min(start + marked, to))))))}`,
       );
     }
     for (const r of d.related ?? [])
