@@ -271,6 +271,16 @@ ${extra}`;
     ]);
   });
 
+  it('a key holding a line break or escape cannot forge a diagnostic line: keys and paths are quoted escaped', () => {
+    const found = errors(
+      base('"x\\nforged.yaml:1:1  error  fake": 1\noptions:\n  rules:\n    "r\\e[2J\\nnext": { enabled: false }\n'),
+    );
+    const messages = found.map((d) => d.message);
+    expect(messages.some((m) => m.includes('unknown key "x\\u000aforged.yaml:1:1  error  fake"'))).toBe(true);
+    // eslint-disable-next-line no-control-regex -- nothing a terminal acts on, no line break
+    expect(messages.filter((m) => /[\x00-\x1f]/.test(m))).toEqual([]);
+  });
+
   it('country codes are ISO 3166-1 alpha-2 codes', () => {
     const countries = (c: string[]) =>
       errors(base(`options:\n  expectedLocations:\n    countries: [${c.join(', ')}]\n`)).map((d) => d.message);

@@ -1,7 +1,7 @@
 /** Load and check `btg.config.yaml`. Every problem becomes a Diagnostic naming the path and the expected form. */
 import * as fs from 'fs';
 import { z } from 'zod';
-import { Diagnostic, formatPath, rangeAt } from '../core/diagnostic';
+import { Diagnostic, escapeControls, formatPath, rangeAt } from '../core/diagnostic';
 import { zodIssueMessage } from '../core/zodIssues';
 import { duplicates } from '../core/duplicates';
 import { lineText, offsetsToRange, parseYamlSource, rangeOfPath, YamlSource } from '../core/yamlSource';
@@ -109,7 +109,7 @@ export function checkConfigData(data: unknown, file: string, source?: YamlSource
           diagnostics.push({
             code: 'config-schema',
             severity: 'error',
-            message: `${formatPath([...path, k])}: unknown key "${k}"${near ? ` (did you mean ${near}?)` : ''}; valid keys${path.length ? ` in ${formatPath(path)}` : ''}: ${known.join(', ')}`,
+            message: `${formatPath([...path, k])}: unknown key "${escapeControls(k)}"${near ? ` (did you mean ${near}?)` : ''}; valid keys${path.length ? ` in ${formatPath(path)}` : ''}: ${known.join(', ')}`,
             ...at(path),
             path: [...path, k],
             ...(range ? { range, sourceLine: lineText(source!, range.start.line) } : {}),

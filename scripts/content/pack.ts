@@ -7,7 +7,7 @@
 import { Config } from '../config/schema';
 import { YamlSource, rangeOfPath, lineText } from '../core/yamlSource';
 import { DETECTIONS_DIR, HUNTING_DIR, MONITOR_DIR, PLAYBOOKS_DIR, ROUTINES_DIR, WORKBOOKS_DIR } from '../paths';
-import { Diagnostic } from '../core/diagnostic';
+import { Diagnostic, escapeControls } from '../core/diagnostic';
 import { deepFreeze } from '../core/freeze';
 import { packContext } from './context';
 import { HuntingItem, RuleItem } from './items';
@@ -134,7 +134,7 @@ function unknownRuleDiagnostics(
         path,
         range,
         sourceLine: configSource && range ? lineText(configSource, range.start.line) : undefined,
-        message: `options.rules.${key}: no rule template "${key}" (known: ${[...known].sort().join(', ')})`,
+        message: `options.rules.${escapeControls(key)}: no rule template "${escapeControls(key)}" (known: ${[...known].sort().join(', ')})`,
       };
     });
 }

@@ -58,10 +58,24 @@ export function hasErrors(diags: readonly Diagnostic[]): boolean {
   return diags.some((d) => d.severity === 'error');
 }
 
+/**
+ * A key or name from a file as it appears in a message: control characters, DEL, C1 and direction overrides as
+ * \uXXXX, so a key holding a line break cannot forge a diagnostic line, nor an escape sequence reach a terminal.
+ */
+export function escapeControls(s: string): string {
+  return s.replace(
+    // eslint-disable-next-line no-control-regex -- the characters to escape
+    /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** `a.b[1].c` from a path. */
 export function formatPath(p: readonly (string | number)[] | undefined): string {
   if (!p || p.length === 0) return '';
-  return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+  return p
+    .map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? escapeControls(s) : `.${escapeControls(s)}`))
+    .join('');
 }
 
 /** Sort by file, then position, so output is stable. */

@@ -4,7 +4,7 @@
  * message quotes the value found (`got "abc"`) and may suggest the nearest valid one.
  */
 import { z } from 'zod';
-import { Diagnostic, formatPath } from './diagnostic';
+import { Diagnostic, escapeControls, formatPath } from './diagnostic';
 import { lineText, rangeOfPath, YamlSource } from './yamlSource';
 
 export type IssuePath = (string | number)[];
@@ -49,7 +49,7 @@ function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
 }
 
 const unknownKeys = (keys: readonly string[]) =>
-  `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
+  `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${escapeControls(k)}"`).join(', ')}`;
 
 /** The message of one issue (without its path). */
 export function zodIssueMessage(issue: z.ZodIssue, w: IssueWording = {}): string {
