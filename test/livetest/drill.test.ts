@@ -350,7 +350,7 @@ describe('drill record and account choice', () => {
 });
 
 /** A stand-in HTTP client for the watchlist write: records each request, answers with `status`. */
-function armRecorder(status = 200) {
+function armRecorder(status = 200, message = 'no write permission') {
   const requests: { method: string; url: string; auth: string | undefined; body: Json }[] = [];
   const client: HttpClient = {
     sendRequest: async (req) => {
@@ -364,10 +364,7 @@ function armRecorder(status = 200) {
         request: req,
         status,
         headers: createHttpHeaders(),
-        bodyAsText:
-          status < 300
-            ? '{}'
-            : JSON.stringify({ error: { code: 'AuthorizationFailed', message: 'no write permission' } }),
+        bodyAsText: status < 300 ? '{}' : JSON.stringify({ error: { code: 'AuthorizationFailed', message } }),
       };
     },
   };
@@ -545,6 +542,21 @@ describe('btg drill (CLI)', () => {
     );
     expect(s2.code).toBe(0);
     expect(skipped.requests).toEqual([]);
+  });
+
+  it("a refused watchlist write's server message reaches the terminal without escape sequences, overrides or line breaks", async () => {
+    const { clock } = fakeClock();
+    drillDeps.clock = clock;
+    drillDeps.credential = async () => new FakeCredential();
+    const server = await serve(() => row({ signIn: 5, alert: 20, incident: { number: 7, at: 30 } }));
+    drillDeps.clientOptions = { tlsOptions: { ca: server.ca }, retryOptions: { maxRetries: 0 } };
+    const cfg = writeConfig(configWith((c) => void (c.workspaces![0].workspaceId = WS_ID)));
+    drillDeps.httpClient = armRecorder(403, 'no\x1b[2J write\u202e\u009b31m\nPASSED: forged').client;
+    const r = await runCli('drill', '-c', cfg, '--endpoint', server.url, '--interval', '30s', '--timeout', '5m');
+    expect(r.code).toBe(1);
+    // eslint-disable-next-line no-control-regex -- what a terminal would act on
+    expect(r.stderr).not.toMatch(/[\x1b\x9b\u202e]/);
+    expect(r.stderr).not.toMatch(/^PASSED: forged/m);
   });
 
   it('a drill whose queries never reached the workspace records nothing and exits 2 (it says nothing about the rule)', async () => {

@@ -245,7 +245,8 @@ async function run(opts: DrillOptions, setExit: SetExit): Promise<void> {
   if (opts.record) say(`recorded in ${opts.record}`);
   if (opts.watchlist && wsRef && !watchlistError)
     say(`recorded in the Sentinel watchlist ${DRILL_WATCHLIST.alias} (operator ${operator})`);
-  if (watchlistError) process.stderr.write(`btg drill: ${watchlistError}\n`);
+  // a server's error text: one line, no control sequence (it could forge a PASSED line)
+  if (watchlistError) process.stderr.write(`btg drill: ${terminalSafe(watchlistError)}\n`);
   if (opts.json)
     process.stdout.write(
       `${JSON.stringify({ tool: 'btg drill', ...rec, operator, watchlist: opts.watchlist && wsRef ? (watchlistError ? 'failed' : 'written') : 'skipped' }, null, 2)}\n`,
