@@ -1,17 +1,13 @@
 /** Constrained primitives shared by every schema (config, rules, playbooks). Defined once. */
 import { isIP } from 'net';
 import { z } from 'zod';
+import { hasControlChars } from './controls';
 
 export const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const Guid = z.string().regex(GUID_RE, { message: 'expected a GUID' });
-/**
- * C0 and C1 control characters, DEL and bidirectional overrides. A config value lands as it is in runbooks, the
- * report, mail and the terminal, where such a character could recolour, hide or reorder what a reader sees.
- */
 /* eslint-disable no-control-regex -- these patterns exist to refuse control characters */
-const CONTROL_CHAR_RE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 /** Free text from the config (names, titles): any printable characters, no control characters. */
-export const Text = z.string().refine((s) => !CONTROL_CHAR_RE.test(s), {
+export const Text = z.string().refine((s) => !hasControlChars(s), {
   message:
     'expected printable text: control characters (tab, line breaks, escape codes, direction overrides) are not allowed',
 });
@@ -23,7 +19,7 @@ export const Upn = z
   // \s and the ranges above do not hold the direction overrides (format characters): refused like Text refuses them
   // (piped: checked only when the form is right, one message a value)
   .pipe(
-    z.string().refine((s) => !CONTROL_CHAR_RE.test(s), {
+    z.string().refine((s) => !hasControlChars(s), {
       message: 'expected a user principal name without direction overrides',
     }),
   );
@@ -33,9 +29,7 @@ export const Email = z
     message: 'expected an email address',
   })
   .pipe(
-    z
-      .string()
-      .refine((s) => !CONTROL_CHAR_RE.test(s), { message: 'expected an email address without direction overrides' }),
+    z.string().refine((s) => !hasControlChars(s), { message: 'expected an email address without direction overrides' }),
   );
 /* eslint-enable no-control-regex */
 /** A Sentinel rule's (or alert's) severity, as the service spells it; a diagnostic's is DiagnosticSeverity (core/checks.ts). */

@@ -3,6 +3,7 @@
  * Ranges are 0-based; formatters print them 1-based.
  */
 import type { DiagnosticCode, DiagnosticSeverity } from './checks';
+import { escapeControlChars } from './controls';
 
 export type { DiagnosticCode, DiagnosticSeverity };
 
@@ -63,11 +64,7 @@ export function hasErrors(diags: readonly Diagnostic[]): boolean {
  * \uXXXX, so a key holding a line break cannot forge a diagnostic line, nor an escape sequence reach a terminal.
  */
 export function escapeControls(s: string): string {
-  return s.replace(
-    // eslint-disable-next-line no-control-regex -- the characters to escape
-    /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return escapeControlChars(s, { lineSeparators: true });
 }
 
 /** `a.b[1].c` from a path. */

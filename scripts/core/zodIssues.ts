@@ -4,6 +4,7 @@
  * message quotes the value found (`got "abc"`) and may suggest the nearest valid one.
  */
 import { z } from 'zod';
+import { escapeControlChars } from './controls';
 import { Diagnostic, escapeControls, formatPath } from './diagnostic';
 import { lineText, rangeOfPath, YamlSource } from './yamlSource';
 
@@ -31,11 +32,7 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'string')
     // JSON escapes C0 controls; DEL, C1 controls and direction overrides are escaped too, so a quoted value can
     // neither recolour nor reorder the line it is printed in
-    return JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v).replace(
-      // eslint-disable-next-line no-control-regex -- the characters to escape
-      /[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    );
+    return escapeControlChars(JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v), { c0: false });
   return `${typeof v} ${String(v)}`;
 }
 

@@ -1,4 +1,5 @@
 /** Output of server-chosen text to a terminal. Lives below every stage: deploy's plan lines and the CLI both print it. */
+import { controlChars, escapeControlChars } from '../core/controls';
 /**
  * Text a server chose (a resource's display name, a group name, an error message) made safe to print: control
  * characters (C0 and C1, DEL, ESC sequences) and bidirectional overrides are removed, line breaks and tabs become
@@ -8,7 +9,7 @@ export function terminalSafe(text: string): string {
   return text
     .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '') // CSI sequences, whole
     .replace(/[\t\n\r\v\f]/g, ' ')
-    .replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+    .replace(controlChars(), '');
 }
 
 /** terminalSafe for text of several lines (an error message): each line made safe, the line breaks kept. */
@@ -21,7 +22,7 @@ export function terminalSafeLines(text: string): string {
  * bidirectional override becomes one `?` (a tab one space), so the caret under a range still points at it.
  */
 export function terminalSafeColumns(line: string): string {
-  return line.replace(/\t/g, ' ').replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
+  return line.replace(/\t/g, ' ').replace(controlChars(), '?');
 }
 
 /** East Asian wide and fullwidth characters and the common emoji blocks: two terminal columns each. */
@@ -47,8 +48,5 @@ export function displayWidth(text: string): number {
  * result is the same JSON.
  */
 export function jsonTerminalSafe(json: string): string {
-  return json.replace(
-    /[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return escapeControlChars(json, { c0: false, lineSeparators: true });
 }
